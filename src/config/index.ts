@@ -1,0 +1,77 @@
+import { envSchema, type Env } from './schema.js';
+
+export interface WikiConfig {
+  apiUrl: string;
+  botUser: string;
+  botPassword: string;
+  contact: string;
+}
+
+export interface MoodleConfig {
+  url: string;
+  token: string;
+  courseId: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  /** Undefined: no wiki configured, `npm start` brings up the local one. */
+  wiki: WikiConfig | undefined;
+  wikiContact: string;
+  /** Undefined: the embedded progress store stands in for Moodle. */
+  moodle: MoodleConfig | undefined;
+  storePath: string;
+  curriculumDir: string;
+  facilitatorTokens: string[];
+  adminTokens: string[];
+}
+
+/** Start-up stops with this: one line per bad setting, no values (they may be secrets). */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'} ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    wiki:
+      e.WIKI_API_URL && e.WIKI_BOT_USER && e.WIKI_BOT_PASSWORD
+        ? { apiUrl: e.WIKI_API_URL, botUser: e.WIKI_BOT_USER, botPassword: e.WIKI_BOT_PASSWORD, contact: e.WIKI_CONTACT }
+        : undefined,
+    wikiContact: e.WIKI_CONTACT,
+    moodle:
+      e.MOODLE_URL && e.MOODLE_TOKEN && e.MOODLE_COURSE_ID
+        ? { url: e.MOODLE_URL.replace(/\/+$/, ''), token: e.MOODLE_TOKEN, courseId: e.MOODLE_COURSE_ID }
+        : undefined,
+    storePath: e.POLLEN_STORE_PATH,
+    curriculumDir: e.POLLEN_CURRICULUM_DIR,
+    facilitatorTokens: e.POLLEN_FACILITATOR_TOKENS,
+    adminTokens: e.POLLEN_ADMIN_TOKENS,
+  };
+}
+
+/** The configuration as it may be shown: every secret replaced. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    wiki: config.wiki && { ...config.wiki, botPassword: '[redacted]' },
+    moodle: config.moodle && { ...config.moodle, token: '[redacted]' },
+    facilitatorTokens: `[${config.facilitatorTokens.length} redacted]`,
+    adminTokens: `[${config.adminTokens.length} redacted]`,
+  };
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug such as "logiciel-libre"');
+const text = z.string().trim().min(1, 'a non-empty text');
+
+export const activityTypes = ['read', 'do', 'quiz', 'contribute'] as const;
+
+export const activitySchema = z.strictObject({
+  type: z.enum(activityTypes),
+  title: text,
+  /** What the learner does, in French. */
+  instructions: text,
+  /** For `contribute`: the wiki page the learner is asked to edit (defaults to the module's page). */
+  wikiPage: text.optional(),
+  estimatedMinutes: z.number().int().positive().optional(),
+});
+
+export const quizQuestionSchema = z
+  .strictObject({
+    question: text,
+    choices: z.array(text).min(2, 'at least 2 choices'),
+    /** Index (from 0) of the right choice. */
+    answer: z.number().int().min(0),
+    explanation: text,
+  })
+  .refine((q) => q.answer < q.choices.length, { message: 'answer must be the index of one of the choices', path: ['answer'] });
+
+export const moodleMappingSchema = z
+  .strictObject({
+    /** Activity idnumber in the Moodle course (resolved with core_course_get_course_module). */
+    idnumber: z.string().min(1).optional(),
+    /** Or the course-module id directly. */
+    cmid: z.number().int().positive().optional(),
+  })
+  .refine((m) => m.idnumber !== undefined || m.cmid !== undefined, { message: 'give an idnumber or a cmid' });
+
+export const groups = ['communs', 'accompagnement', 'communication'] as const;
+
+/** Front matter of one `course-modules/NN-slug.md` file. */
+export const moduleFrontMatterSchema = z.strictObject({
+  slug,
+  title: text,
+  /** Section of the parcours the module belongs to. */
+  group: z.enum(groups),
+  summary: text,
+  objectives: z.array(text).min(2, 'at least 2 learning objectives'),
+  estimatedMinutes: z.number().int().positive(),
+  prerequisites: z.array(slug).default([]),
+  activities: z
+    .array(activitySchema)
+    .min(1)
+    .refine((a) => a.some((x) => x.type === 'contribute'), { message: 'at least one activity of type "contribute"' }),
+  quiz: z.array(quizQuestionSchema).min(3, 'at least 3 quiz questions'),
+  /** Title of the wiki page the module is published to. */
+  wikiPage: text,
+  moodle: moodleMappingSchema,
+});
+
+export type ModuleFrontMatter = z.infer<typeof moduleFrontMatterSchema>;
+export type Activity = z.infer<typeof activitySchema>;
+export type QuizQuestion = z.infer<typeof quizQuestionSchema>;
+export type Group = (typeof groups)[number];
+
+export interface CurriculumModule extends ModuleFrontMatter {
+  /** Position in the learner's order, from the file name prefix (1-based). */
+  order: number;
+  /** The lesson itself, Markdown, in French. */
+  body: string;
+  /** File it was loaded from, relative to the curriculum directory. */
+  file: string;
+}
+
+export const groupTitles: Record<Group, string> = {
+  communs: 'Les communs',
+  accompagnement: 'Accompagner les associations',
+  communication: 'Communication externe',
+};
