@@ -22,6 +22,8 @@ export interface Config {
   wikiContact: string;
   /** Undefined: the embedded progress store stands in for Moodle. */
   moodle: MoodleConfig | undefined;
+  /** slug -> cmid, overriding the curriculum files' Moodle mapping. */
+  moodleActivityMap: ReadonlyMap<string, number>;
   storePath: string;
   curriculumDir: string;
   facilitatorTokens: string[];
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.MOODLE_URL && e.MOODLE_TOKEN && e.MOODLE_COURSE_ID
         ? { url: e.MOODLE_URL.replace(/\/+$/, ''), token: e.MOODLE_TOKEN, courseId: e.MOODLE_COURSE_ID }
         : undefined,
+    moodleActivityMap: e.MOODLE_ACTIVITY_MAP,
     storePath: e.POLLEN_STORE_PATH,
     curriculumDir: e.POLLEN_CURRICULUM_DIR,
     facilitatorTokens: e.POLLEN_FACILITATOR_TOKENS,

@@ -47,6 +47,22 @@ export const envSchema = z
     MOODLE_TOKEN: optionalText,
     /** Moodle course id of the MOOC module. */
     MOODLE_COURSE_ID: z.coerce.number().int().positive().optional(),
+    /** Curriculum module -> Moodle cmid overrides: "logiciel-libre=12,donnees-ouvertes=13". */
+    MOODLE_ACTIVITY_MAP: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const map = new Map<string, number>();
+        for (const pair of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+          const m = /^([a-z0-9-]+)=(\d+)$/.exec(pair);
+          if (!m) {
+            ctx.addIssue({ code: 'custom', message: `"${pair}" should look like slug=cmid` });
+            continue;
+          }
+          map.set(m[1]!, Number(m[2]));
+        }
+        return map;
+      }),
     /** SQLite file of the local store. */
     POLLEN_STORE_PATH: z.string().default('var/pollen.sqlite'),
     /** Directory of the curriculum content. */

@@ -1,0 +1,49 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+export type Upstream = 'wiki' | 'moodle' | 'store' | 'curriculum';
+
+interface CodedError {
+  name?: string;
+  code?: unknown;
+}
+
+const UNAVAILABLE_NAMES = /Unavailable|Timeout|Network/;
+
+/**
+ * Turns an upstream failure into a GraphQL error with a stable code, e.g. WIKI_UNAVAILABLE or
+ * MOODLE_ERROR, keeping the upstream's own code (never its request, token or stack).
+ */
+export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
+  if (err instanceof GraphQLError) return err;
+  const e = (err ?? {}) as CodedError;
+  const prefix = upstream.toUpperCase();
+  const unavailable = UNAVAILABLE_NAMES.test(e.name ?? '') || e.code === 'fetch failed' || e.code === 'ECONNREFUSED';
+  const code = unavailable ? `${prefix}_UNAVAILABLE` : `${prefix}_ERROR`;
+  const upstreamCode = typeof e.code === 'string' ? e.code : undefined;
+  const what = upstream === 'wiki' ? 'The wiki' : upstream === 'moodle' ? 'Moodle' : `The ${upstream}`;
+  const message = unavailable
+    ? `${what} is unreachable right now; other fields are still served. Try again later.`
+    : `${what} refused the request${upstreamCode ? ` (${upstreamCode})` : ''}.`;
+  return new GraphQLError(message, { extensions: { code, upstream, upstreamCode } });
+}
+
+/** Runs an upstream call and reports its failure as a coded GraphQL error. */
+export async function fromUpstream<T>(upstream: Upstream, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw upstreamError(upstream, err);
+  }
+}
+
+/** Last line of defence: unexpected errors never leak their message or stack to clients. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = formatted.extensions?.code;
+  if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof GraphQLError)) {
+    return { message: 'Internal error. It has been logged; try again or contact the operators.', locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}

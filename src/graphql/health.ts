@@ -1,0 +1,58 @@
+import type { GatewayDeps } from './context.js';
+
+export interface UpstreamStatus {
+  name: string;
+  ok: boolean;
+  latencyMs: number | null;
+  version: string | null;
+  error: string | null;
+  mode: string | null;
+}
+
+/** One upstream check: resolves with a version string, throws when the upstream is down. */
+export interface HealthProbe {
+  name: string;
+  mode: string;
+  check(): Promise<string | null>;
+}
+
+const PROBE_TIMEOUT_MS = 3000;
+
+async function runProbe(probe: HealthProbe): Promise<UpstreamStatus> {
+  const started = performance.now();
+  try {
+    const version = await Promise.race([
+      probe.check(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS).unref()),
+    ]);
+    return { name: probe.name, ok: true, latencyMs: round(performance.now() - started), version, error: null, mode: probe.mode };
+  } catch (err) {
+    const reason = err instanceof Error && /fetch failed|ECONNREFUSED|no answer/.test(`${err.message} ${String((err as { code?: unknown }).code)}`)
+      ? 'unreachable'
+      : ((err as { code?: unknown }).code as string | undefined) ?? 'error';
+    return { name: probe.name, ok: false, latencyMs: round(performance.now() - started), version: null, error: reason, mode: probe.mode };
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+export function upstreamProbes(deps: GatewayDeps): HealthProbe[] {
+  const probes: HealthProbe[] = [
+    { name: 'wiki', mode: deps.wikiMode, check: async () => (await deps.wiki.siteInfo()).generator },
+  ];
+  const moodle = deps.moodle;
+  probes.push(
+    moodle
+      ? { name: 'moodle', mode: 'moodle', check: async () => (await moodle.api.getSiteInfo()).release }
+      : { name: 'moodle', mode: 'embedded store (no Moodle configured)', check: async () => null },
+  );
+  probes.push({ name: 'curriculum', mode: 'files', check: async () => `${deps.curriculum.length} modules` });
+  return [...probes, ...deps.probes];
+}
+
+export async function checkHealth(deps: GatewayDeps): Promise<{ ok: boolean; upstreams: UpstreamStatus[] }> {
+  const upstreams = await Promise.all(upstreamProbes(deps).map(runProbe));
+  return { ok: upstreams.every((u) => u.ok), upstreams };
+}

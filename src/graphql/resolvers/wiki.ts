@@ -1,0 +1,45 @@
+import type { GatewayContext } from '../context.js';
+import type { WikiPageView } from '../datasources/wiki.js';
+import { badInput } from './args.js';
+
+const MAX_TITLES = 500;
+
+export const wikiResolvers = {
+  Query: {
+    wikiPage: (_: unknown, { title }: { title: string }, ctx: GatewayContext) => ctx.wiki.page(requireTitle(title)),
+    wikiPages: (_: unknown, { titles }: { titles: string[] }, ctx: GatewayContext) => {
+      if (titles.length > MAX_TITLES) throw badInput(`Ask for at most ${MAX_TITLES} titles at once (got ${titles.length}).`);
+      return ctx.wiki.pagesByTitle(titles.map(requireTitle));
+    },
+    category: (_: unknown, { name, limit }: { name: string; limit: number }, ctx: GatewayContext) => {
+      const bare = requireTitle(name).replace(/^(Catégorie|Category)\s*:\s*/i, '');
+      return { name: bare, limit: clamp(limit, 500) };
+    },
+    recentChanges: (_: unknown, { limit }: { limit: number }, ctx: GatewayContext) =>
+      ctx.wiki.recentChanges(clamp(limit, 500)).then((changes) => changes.map((c) => ({ ...c, revisionId: c.revid ?? null }))),
+  },
+  Category: {
+    members: (cat: { name: string; limit: number }, _: unknown, ctx: GatewayContext) => ctx.wiki.categoryMembers(cat.name, cat.limit),
+  },
+  WikiPage: {
+    contributors: (page: WikiPageView) => page.contributors ?? [],
+    categories: (page: WikiPageView) => page.categories ?? [],
+    lastRevision: (page: WikiPageView) =>
+      page.lastRevision ? { id: page.lastRevision.revid, ...page.lastRevision } : null,
+  },
+  WikiSearchHit: {
+    page: (hit: { title: string }, _: unknown, ctx: GatewayContext) => ctx.wiki.page(hit.title),
+  },
+};
+
+function requireTitle(title: string): string {
+  const trimmed = title.trim();
+  if (!trimmed) throw badInput('A wiki page title cannot be empty.');
+  if (/[#<>[\]|{}]/.test(trimmed)) throw badInput(`"${trimmed}" is not a valid page title: it contains one of # < > [ ] | { }.`);
+  return trimmed;
+}
+
+export function clamp(n: number, max: number): number {
+  if (!Number.isInteger(n) || n < 1) throw badInput(`limit must be a positive integer (got ${n}).`);
+  return Math.min(n, max);
+}

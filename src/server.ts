@@ -1,0 +1,81 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import { printSchema } from 'graphql';
+import { makeExecutableSchema } from './graphql/executable-schema.js';
+import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
+import { formatError } from './graphql/errors.js';
+import { explorerPage } from './graphql/explorer.js';
+import { checkHealth } from './graphql/health.js';
+import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './graphql/limits.js';
+import type { Logger } from './log.js';
+
+export interface GatewayOptions {
+  logger?: Logger;
+  limits?: QueryLimits;
+}
+
+const EXAMPLE_QUERY = `query Parcours {
+  curriculum {
+    moduleCount
+    totalMinutes
+    modules {
+      order
+      title
+      wikiPage { exists url lastRevision { timestamp user } }
+    }
+  }
+  health { ok upstreams { name ok latencyMs version mode } }
+}
+`;
+
+export interface Gateway {
+  app: Express;
+  apollo: ApolloServer<GatewayContext>;
+}
+
+/** The Express app: /graphql (API and explorer), /schema.graphql, /health. */
+export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
+  const schema = makeExecutableSchema();
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits)],
+    logger: options.logger
+      ? {
+          debug: (m) => options.logger?.debug(m),
+          info: (m) => options.logger?.info(m),
+          warn: (m) => options.logger?.warn(m),
+          error: (m) => options.logger?.error(m),
+        }
+      : undefined,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  const sdl = printSchema(schema);
+
+  app.get('/health', async (_req, res) => {
+    const health = await checkHealth(deps);
+    res.status(health.ok ? 200 : 503).json(health);
+  });
+  app.get('/schema.graphql', (_req, res) => {
+    res.type('text/plain; charset=utf-8').send(sdl);
+  });
+  app.get(['/', '/graphql', '/explorer'], (req, res, next) => {
+    const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
+    if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
+    res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async ({ req }) => createContext(deps, req) }),
+  );
+  return { app, apollo };
+}
+
