@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for Pollen: system packages (a real MediaWiki with PHP and
+# SQLite, Chromium for the browser tests, a compiler for better-sqlite3), then npm ci.
+# Idempotent: installed packages are not fetched again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(mediawiki php-cli php-sqlite3 curl chromium python3 make g++ ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (better-sqlite3 builds from source, ~1 min)"
+  npm ci --no-audit --no-fund
+fi
+echo "setup: done"
