@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import { pathToFileURL } from 'node:url';
+import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
+import type { CurriculumModule } from '../src/curriculum/schema.js';
+
+/** Totals printed by `npm run curriculum:check`. */
+export interface CurriculumSummary {
+  modules: number;
+  totalMinutes: number;
+  totalHours: number;
+}
+
+export function summarize(modules: readonly CurriculumModule[]): CurriculumSummary {
+  const totalMinutes = modules.reduce((sum, m) => sum + m.estimatedMinutes, 0);
+  return { modules: modules.length, totalMinutes, totalHours: Math.round(totalMinutes / 6) / 10 };
+}
+
+/** One line per module, then the totals. */
+export function formatReport(modules: readonly CurriculumModule[]): string {
+  const lines = modules.map(
+    (m) => `${String(m.order).padStart(2, '0')}  ${m.slug.padEnd(40)} ${String(m.estimatedMinutes).padStart(4)} min  [${m.group}]`,
+  );
+  const s = summarize(modules);
+  lines.push(`${s.modules} modules, ${s.totalMinutes} min in all (${s.totalHours} h)`);
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('curriculum:check')
+    .description('Validate every module file of the curriculum and print a summary.')
+    .argument('[dir]', 'directory of the module files', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
+    .action(async (dir: string) => {
+      try {
+        const modules = await loadCurriculum(dir);
+        if (modules.length === 0) {
+          console.error(`${dir}: no module file found (expected files such as 01-some-slug.md)`);
+          process.exitCode = 1;
+          return;
+        }
+        console.log(formatReport(modules));
+      } catch (err) {
+        if (err instanceof CurriculumError) {
+          console.error(`The curriculum does not validate. Fix this file and run the check again:\n${err.message}`);
+        } else {
+          console.error(`Cannot read the curriculum in ${dir}: ${(err as Error).message}`);
+        }
+        process.exitCode = 1;
+      }
+    });
+  await program.parseAsync(argv);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv);

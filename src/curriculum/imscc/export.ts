@@ -1,0 +1,106 @@
+import { renderModulePage } from '../html.js';
+import type { CurriculumModule } from '../schema.js';
+import { renderManifest, resourceTypes, type CartridgeActivity, type ModuleEntry } from './manifest.js';
+import { quizTitle, renderAssessment } from './qti.js';
+import { renderWebLink, wikiPageUrl } from './weblink.js';
+import { xmlId } from './xml.js';
+import { zipDeterministic, type PackageFile } from './zip.js';
+
+export interface ExportImsccOptions {
+  /** Prefix of wiki page URLs, e.g. `http://127.0.0.1:8080/index.php/`. Default: {@link DEFAULT_WIKI_BASE_URL}. */
+  wikiBaseUrl?: string;
+  /** Course title in the cartridge metadata (Moodle's course name on import). Default: {@link DEFAULT_COURSE_TITLE}. */
+  courseTitle?: string;
+}
+
+/** The local wiki started by `npm run wiki:up`. */
+export const DEFAULT_WIKI_BASE_URL = 'http://127.0.0.1:8080/index.php/';
+export const DEFAULT_COURSE_TITLE = 'Pollen : accompagner les associations vers le logiciel libre';
+export const MANIFEST_PATH = 'imsmanifest.xml';
+
+/** Everything that goes into the package, before zipping: useful to inspect or test without unzipping. */
+export interface Cartridge {
+  /** In package order, the manifest first. */
+  files: PackageFile[];
+  counts: { modules: number; sections: number; pages: number; webLinks: number; quizzes: number; questions: number };
+}
+
+function moduleFolder(module: CurriculumModule): string {
+  return module.file.replace(/\.md$/, '');
+}
+
+/** Lays out one module's three activities: lesson page, link to its wiki page, quiz. */
+function moduleActivities(module: CurriculumModule): CartridgeActivity[] {
+  const folder = moduleFolder(module);
+  const page = `${folder}/lecon.html`;
+  const link = `${folder}/lien-wiki.xml`;
+  const quiz = `${folder}/assessment.xml`;
+  return [
+    {
+      itemIdentifier: xmlId('I', module.slug, 'page'),
+      title: `Leçon : ${module.title}`,
+      resource: { identifier: xmlId('R', module.slug, 'page'), type: resourceTypes.webcontent, file: page, href: page },
+    },
+    {
+      itemIdentifier: xmlId('I', module.slug, 'wiki'),
+      title: `Sur le wiki : ${module.wikiPage}`,
+      resource: { identifier: xmlId('R', module.slug, 'wiki'), type: resourceTypes.weblink, file: link },
+    },
+    {
+      itemIdentifier: xmlId('I', module.slug, 'quiz'),
+      title: quizTitle(module),
+      resource: { identifier: xmlId('R', module.slug, 'quiz'), type: resourceTypes.assessment, file: quiz },
+    },
+  ];
+}
+
+export function buildCartridge(modules: readonly CurriculumModule[], opts: ExportImsccOptions = {}): Cartridge {
+  const wikiBaseUrl = opts.wikiBaseUrl ?? DEFAULT_WIKI_BASE_URL;
+  const title = opts.courseTitle ?? DEFAULT_COURSE_TITLE;
+  const ordered = [...modules].sort((a, b) => a.order - b.order);
+  const titlesBySlug = new Map(ordered.map((m) => [m.slug, m.title]));
+
+  const entries: ModuleEntry[] = [];
+  const contentFiles: PackageFile[] = [];
+  for (const module of ordered) {
+    const wikiUrl = wikiPageUrl(wikiBaseUrl, module.wikiPage);
+    const activities = moduleActivities(module);
+    entries.push({ module, activities });
+    const [page, link, quiz] = activities.map((a) => a.resource.file) as [string, string, string];
+    contentFiles.push(
+      {
+        path: page,
+        content: renderModulePage(module, {
+          titlesBySlug,
+          wikiUrl,
+          quizNote: 'Le quiz de ce module est une activité à part, juste après la page du wiki.',
+        }),
+      },
+      { path: link, content: renderWebLink(`Page du wiki : ${module.wikiPage}`, wikiUrl) },
+      { path: quiz, content: renderAssessment(module) },
+    );
+  }
+
+  const totalMinutes = ordered.reduce((sum, m) => sum + m.estimatedMinutes, 0);
+  const description =
+    `Parcours de formation en ${ordered.length} modules (environ ${Math.round(totalMinutes / 6) / 10} heures) ` +
+    'pour accompagner les associations vers le logiciel libre et les communs.';
+  const manifest = renderManifest({ identifier: 'M_pollen-parcours', title, description, entries });
+
+  return {
+    files: [{ path: MANIFEST_PATH, content: manifest }, ...contentFiles],
+    counts: {
+      modules: ordered.length,
+      sections: new Set(ordered.map((m) => m.group)).size,
+      pages: ordered.length,
+      webLinks: ordered.length,
+      quizzes: ordered.length,
+      questions: ordered.reduce((sum, m) => sum + m.quiz.length, 0),
+    },
+  };
+}
+
+/** The curriculum as an IMS Common Cartridge 1.1 package (.imscc zip); same modules, same bytes. */
+export function exportImscc(modules: CurriculumModule[], opts: ExportImsccOptions = {}): Uint8Array {
+  return zipDeterministic(buildCartridge(modules, opts).files);
+}

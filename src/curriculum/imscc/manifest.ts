@@ -1,0 +1,120 @@
+import { groups, groupTitles, type CurriculumModule, type Group } from '../schema.js';
+import { attributes, textElement, xmlId, XML_DECLARATION } from './xml.js';
+
+/** The IMS Common Cartridge 1.1 manifest: namespaces, schema locations, metadata, one organization, resources. */
+
+export const CC_NAMESPACE = 'http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1';
+export const LOM_MANIFEST_NAMESPACE = 'http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest';
+export const LOM_RESOURCE_NAMESPACE = 'http://ltsc.ieee.org/xsd/imsccv1p1/LOM/resource';
+const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+const SCHEMA_LOCATION = [
+  CC_NAMESPACE,
+  'http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v1p0.xsd',
+  LOM_MANIFEST_NAMESPACE,
+  'http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd',
+  LOM_RESOURCE_NAMESPACE,
+  'http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lomresource_v1p0.xsd',
+].join(' ');
+
+export const resourceTypes = {
+  webcontent: 'webcontent',
+  weblink: 'imswl_xmlv1p1',
+  assessment: 'imsqti_xmlv1p2/imscc_xmlv1p1/assessment',
+} as const;
+
+/** One resource of the package; `href` only for launchable web content (CC 1.1 forbids it on links and assessments). */
+export interface CartridgeResource {
+  identifier: string;
+  type: (typeof resourceTypes)[keyof typeof resourceTypes];
+  file: string;
+  href?: string;
+}
+
+/** A leaf of the organization: a titled item pointing at one resource. */
+export interface CartridgeActivity {
+  itemIdentifier: string;
+  title: string;
+  resource: CartridgeResource;
+}
+
+/** What the manifest needs to know about one module once its resources are laid out. */
+export interface ModuleEntry {
+  module: CurriculumModule;
+  activities: CartridgeActivity[];
+}
+
+export interface ManifestInput {
+  identifier: string;
+  title: string;
+  description: string;
+  entries: ModuleEntry[];
+}
+
+function lomString(name: string, text: string): string {
+  return `<lomimscc:${name}>${textElement('lomimscc:string', text, { language: 'fr' })}</lomimscc:${name}>`;
+}
+
+function renderModuleItem(entry: ModuleEntry, indent: string): string {
+  const leaves = entry.activities
+    .map((a) => `${indent}  <item${attributes({ identifier: a.itemIdentifier, identifierref: a.resource.identifier })}>${textElement('title', a.title)}</item>`)
+    .join('\n');
+  // A folder item (no identifierref): Moodle's importer turns it into a heading label with its activities indented below.
+  return `${indent}<item${attributes({ identifier: xmlId('I', entry.module.slug) })}>
+${indent}  ${textElement('title', `Module ${entry.module.order} : ${entry.module.title}`)}
+${leaves}
+${indent}</item>`;
+}
+
+function renderSection(group: Group, entries: ModuleEntry[]): string {
+  const items = entries.map((e) => renderModuleItem(e, '          ')).join('\n');
+  return `        <item${attributes({ identifier: xmlId('I_section', group) })}>
+          ${textElement('title', groupTitles[group])}
+${items}
+        </item>`;
+}
+
+function renderResource(resource: CartridgeResource): string {
+  const attrs: Record<string, string> = { identifier: resource.identifier, type: resource.type };
+  if (resource.href !== undefined) attrs.href = resource.href;
+  return `    <resource${attributes(attrs)}>
+      <file${attributes({ href: resource.file })}/>
+    </resource>`;
+}
+
+export function renderManifest(input: ManifestInput): string {
+  // Sections follow the schema's group order; modules keep learner order inside a section; empty groups are left out.
+  const sections = groups
+    .map((group) => [group, input.entries.filter((e) => e.module.group === group)] as const)
+    .filter(([, entries]) => entries.length > 0)
+    .map(([group, entries]) => renderSection(group, entries))
+    .join('\n');
+  const resources = input.entries
+    .flatMap((e) => e.activities.map((a) => renderResource(a.resource)))
+    .join('\n');
+  // Moodle detects CC 1.1 by finding the default namespace in the first 500 bytes: keep xmlns first.
+  return `${XML_DECLARATION}
+<manifest xmlns="${CC_NAMESPACE}" identifier="${input.identifier}" xmlns:lomimscc="${LOM_MANIFEST_NAMESPACE}" xmlns:lom="${LOM_RESOURCE_NAMESPACE}" xmlns:xsi="${XSI_NAMESPACE}" xsi:schemaLocation="${SCHEMA_LOCATION}">
+  <metadata>
+    <schema>IMS Common Cartridge</schema>
+    <schemaversion>1.1.0</schemaversion>
+    <lomimscc:lom>
+      <lomimscc:general>
+        ${lomString('title', input.title)}
+        <lomimscc:language>fr</lomimscc:language>
+        ${lomString('description', input.description)}
+      </lomimscc:general>
+    </lomimscc:lom>
+  </metadata>
+  <organizations>
+    <organization identifier="O_parcours" structure="rooted-hierarchy">
+      <item identifier="I_root">
+${sections}
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+${resources}
+  </resources>
+</manifest>
+`;
+}
