@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
         console.log(formatReport(modules));
       } catch (err) {
         if (err instanceof CurriculumError) {
-          console.error(`The curriculum does not validate. Fix this file and run the check again:\n${err.message}`);
+          console.error(`The curriculum does not validate. Fix what is listed below, then run the check again:\n${err.message}`);
         } else {
           console.error(`Cannot read the curriculum in ${dir}: ${(err as Error).message}`);
         }

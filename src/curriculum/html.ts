@@ -4,8 +4,15 @@ import type { Activity, CurriculumModule } from './schema.js';
 /** Markdown -> HTML for lesson bodies. GFM on; the content files are written by the team, so raw HTML is kept. */
 const markdown = new Marked({ gfm: true, async: false });
 
-export function renderMarkdown(source: string): string {
-  return markdown.parse(source, { async: false }).trim();
+/** Renders Markdown; `headingOffset` pushes headings down (1: `##` becomes `<h3>`) to nest them under the page's own. */
+export function renderMarkdown(source: string, headingOffset = 0): string {
+  const tokens = markdown.lexer(source);
+  if (headingOffset) {
+    markdown.walkTokens(tokens, (token) => {
+      if (token.type === 'heading') token.depth = Math.min(6, token.depth + headingOffset);
+    });
+  }
+  return markdown.parser(tokens).trim();
 }
 
 /** Escapes text for HTML content and attributes. */
@@ -81,7 +88,7 @@ export function renderModulePage(module: CurriculumModule, options: ModulePageOp
     `<h2>Objectifs</h2>\n<p>À la fin de ce module, vous saurez :</p>\n${list(module.objectives.map(escapeHtml))}`,
     `<h2>Prérequis</h2>\n${prerequisites.length ? list(prerequisites) : '<p>Aucun : ce module peut être suivi directement.</p>'}`,
     `<h2>Activités</h2>\n<ol>\n${module.activities.map((a) => `  <li>${renderActivity(a, module, options.wikiUrl)}</li>`).join('\n')}\n</ol>`,
-    `<h2>Leçon</h2>\n${renderMarkdown(module.body)}`,
+    `<h2>Leçon</h2>\n${renderMarkdown(module.body, 1)}`,
     `<h2>Quiz</h2>\n${options.quizNote ? `<p>${escapeHtml(options.quizNote)}</p>` : renderQuiz(module)}`,
   ];
   if (options.wikiUrl) {

@@ -143,7 +143,7 @@ describe('IMS Common Cartridge export', () => {
     expect(html).toContain('<li>Le logiciel libre &amp; ses « quatre libertés »</li>');
     expect(html).toContain('Contribuer au wiki : Référencer le jeu de données');
     expect(html).toContain('<h2>Leçon</h2>\n<p>Les données ouvertes (open data)');
-    expect(strFromU8(entries['01-logiciel-libre/lecon.html']!)).toContain('<h2>Pourquoi');
+    expect(strFromU8(entries['01-logiciel-libre/lecon.html']!)).toContain('<h3>Pourquoi');
   });
 
   it('writes each quiz as a CC 1.1 QTI assessment that scores the right choice 100 and explains it', () => {
