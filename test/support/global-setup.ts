@@ -1,2 +1,38 @@
-// Filled in by the wiki harness: builds the template wiki once per test run.
-export default async function setup(): Promise<void> {}
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+
+const execFileAsync = promisify(execFile);
+const SCRIPTS = fileURLToPath(new URL('../../scripts/wiki/', import.meta.url));
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A stopped, relocatable template wiki (scripts/wiki/create.sh); copy it, never serve it. */
+    wikiTemplateDir: string;
+  }
+}
+
+/**
+ * Vitest globalSetup: builds ONE template wiki per test run (~2.5 s), which test/support/wiki.ts
+ * copies for every test file that calls startWiki(). Removed when the run ends.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await execFileAsync('bash', [join(SCRIPTS, 'install.sh')], { timeout: 600_000 });
+  const root = await mkdtemp(join(tmpdir(), 'pollen-wiki-template-'));
+  const dir = join(root, 'wiki');
+  try {
+    await execFileAsync('bash', [join(SCRIPTS, 'create.sh'), dir], { timeout: 120_000 });
+  } catch (err) {
+    const stderr = typeof err === 'object' && err !== null && 'stderr' in err ? String(err.stderr) : '';
+    await rm(root, { recursive: true, force: true });
+    throw new Error(`Could not build the template wiki for tests: ${stderr.trim() || String(err)}`);
+  }
+  project.provide('wikiTemplateDir', dir);
+  return async () => {
+    await rm(root, { recursive: true, force: true });
+  };
+}
