@@ -169,7 +169,7 @@ class WikitextRenderer {
   /** Renders inline tokens on one wikitext line (soft breaks become spaces). */
   private inline(tokens: Token[], state: InlineState, context: 'text' | 'heading' = 'text'): string {
     let out = '';
-    for (const token of tokens) {
+    for (const token of mergeTextRuns(tokens)) {
       const piece = this.inlineToken(token, state, context);
       if (piece !== '') {
         out += piece;
@@ -227,6 +227,27 @@ class WikitextRenderer {
     if (literal && url === link.href && context === 'text') return url;
     return `[${url} ${label || escapeWikitext(link.href, { atLineStart: false })}]`;
   }
+}
+
+/**
+ * Joins adjacent plain text and backslash-escape tokens (`\_\_NOTOC\_\_` lexes as seven tokens) so
+ * that escaping sees whole runs such as `__` or `''`, and title linking sees whole phrases.
+ */
+function mergeTextRuns(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (const token of tokens) {
+    const plain = (token.type === 'text' && !(token as Tokens.Text).tokens?.length) || token.type === 'escape';
+    const last = out[out.length - 1];
+    if (plain && last !== undefined && last.type === 'text' && !(last as Tokens.Text).tokens?.length) {
+      const merged: Tokens.Text = { type: 'text', raw: last.raw + token.raw, text: (last as Tokens.Text).text + (token as Tokens.Text).text };
+      out[out.length - 1] = merged;
+    } else if (plain) {
+      out.push({ type: 'text', raw: token.raw, text: (token as Tokens.Text).text });
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
 }
 
 function collectHeadingDepths(tokens: Token[]): number[] {

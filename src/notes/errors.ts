@@ -1,0 +1,21 @@
+/** Codes callers branch on (English); the message is written for facilitators (French). */
+export type NoteErrorCode =
+  /** The note has no text once front matter, separators and blank lines are removed. */
+  | 'NOTE_EMPTY'
+  /** The front matter is not valid YAML or a field has the wrong shape. */
+  | 'NOTE_FRONT_MATTER_INVALID'
+  /** No date in the front matter, the text, the file name, and no `now` was given. */
+  | 'NOTE_NO_DATE';
+
+/** A note that cannot be converted; `message` says in French what to fix. */
+export class NoteError extends Error {
+  constructor(
+    readonly code: NoteErrorCode,
+    message: string,
+    /** The front matter field concerned, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'NoteError';
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Normalisation applied to every note before anything else, so that the same note saved by two
+ * editors (CRLF vs LF, NFD vs NFC, trailing spaces, non-breaking spaces) converts identically and
+ * hashes identically.
+ */
+
+/** U+00A0 no-break space, U+202F narrow no-break space (French typography), U+2007, U+2060. */
+const NO_BREAK_SPACES = /[\u00a0\u202f\u2007\u2060]/g;
+/** Zero-width characters word processors leave behind. */
+const INVISIBLES = /[\u200b\u200c\u200d\ufeff\u00ad]/g;
+
+export function normalizeSource(source: string): string {
+  return source
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(INVISIBLES, '')
+    // French typography puts (narrow) no-break spaces before : ; ! ? and inside « »: plain spaces
+    // here; MediaWiki inserts the right no-break spaces itself when rendering French text.
+    .replace(NO_BREAK_SPACES, ' ')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/^\n+/, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd();
+}

@@ -1,0 +1,52 @@
+/**
+ * Removal of personal contact data (e-mail addresses and phone numbers) from a note before it is
+ * published on a public wiki. Names are kept: notes are about who did what.
+ *
+ * Phone patterns are deliberately narrow to avoid eating dates (12/03/2025), times (14h30),
+ * amounts (1 500 €), postcodes (75011), years or SIRET/SIREN/IBAN numbers:
+ * - French national numbers: 10 digits starting with 0 then 1-9, in pairs separated by nothing,
+ *   one space, a dot or a dash (`06 12 34 56 78`, `06.12.34.56.78`, `0612345678`);
+ * - French international form: `+33 6 12 34 56 78`, `+33 (0)6 12 34 56 78`, `0033 6…`;
+ * - other international numbers: they must start with `+` and hold 8 to 15 digits in groups
+ *   (`+44 20 7946 0958`, `+1 (555) 123-4567`).
+ * A number right after "SIRET", "SIREN", "RNA", "IBAN", "BIC" or "n°" is never touched.
+ */
+
+export const EMAIL_PLACEHOLDER = '[courriel retiré]';
+export const PHONE_PLACEHOLDER = '[téléphone retiré]';
+
+export interface PersonalDataRemoval {
+  text: string;
+  /** How many e-mail addresses and phone numbers were replaced. */
+  removed: number;
+}
+
+const EMAIL =
+  /<?(?:mailto:)?(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|\s?[[(](?:at|arobase)[\])]\s?)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}-])>?/giu;
+
+const FRENCH_PHONE = /(?<![\d+/.,-])(?<![\d][ .])0[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;
+const FRENCH_INTL_PHONE = /(?<![\d+])(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;
+const INTL_PHONE = /(?<![\d+])\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,5})){1,6}(?![\d/]|[ .,]\d)/g;
+
+/** Words after which a number is an identifier, not a phone number. */
+const IDENTIFIER_CONTEXT = /(?:siret|siren|rna|iban|bic|n°|no\.|numéro de dossier|facture)\s*:?\s*$/i;
+
+export function removePersonalData(text: string): PersonalDataRemoval {
+  let removed = 0;
+  let out = text.replace(EMAIL, () => {
+    removed++;
+    return EMAIL_PLACEHOLDER;
+  });
+  const replacePhone = (match: string, offset: number, whole: string): string => {
+    const before = whole.slice(Math.max(0, offset - 30), offset);
+    if (IDENTIFIER_CONTEXT.test(before)) return match;
+    const digits = match.replace(/\D/g, '').length;
+    if (digits < 8 || digits > 15) return match;
+    removed++;
+    return PHONE_PLACEHOLDER;
+  };
+  out = out.replace(FRENCH_INTL_PHONE, replacePhone);
+  out = out.replace(INTL_PHONE, replacePhone);
+  out = out.replace(FRENCH_PHONE, replacePhone);
+  return { text: out, removed };
+}
