@@ -136,6 +136,12 @@ export function errorClassFor(code: string, exception = ''): MoodleErrorClass {
   return MoodleError;
 }
 
+// What a person can do about it, appended to the message.
+const HINTS = new Map<MoodleErrorClass, string>([
+  [MoodleAuthError, '. Check the Moodle token (MOODLE_TOKEN) or log in again.'],
+  [MoodleAccessError, ". The token's user or service lacks this right: add the function to the service or the capability to the role."],
+]);
+
 /** The error body of the REST server: `{exception, errorcode, message, debuginfo?}`. */
 export interface MoodleExceptionBody {
   exception: string;
@@ -165,7 +171,8 @@ export function errorFromExceptionBody(
   const moodleMessage = typeof body.message === 'string' ? body.message : body.errorcode;
   const where = wsfunction ? ` (${wsfunction})` : '';
   const ErrorClass = errorClassFor(body.errorcode, exception);
-  return new ErrorClass(scrubSecrets(`Moodle refused the request${where}: ${moodleMessage} [${body.errorcode}]`, secrets), {
+  const hint = HINTS.get(ErrorClass) ?? '';
+  return new ErrorClass(scrubSecrets(`Moodle refused the request${where}: ${moodleMessage} [${body.errorcode}]${hint}`, secrets), {
     code: body.errorcode,
     exception,
     wsfunction,
