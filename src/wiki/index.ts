@@ -1,0 +1,12 @@
+// The wiki layer's public API: import from 'src/wiki/index.js'.
+export { WikiClient, type WikiRequestOptions, type WikiSiteInfo } from './client.js';
+export type { WikiClientOptions, WikiLogger } from './options.js';
+export {
+  WikiError, WikiLoginError, WikiEditConflictError, WikiPageExistsError, WikiMissingPageError,
+  WikiPermissionError, WikiUnavailableError,
+} from './errors.js';
+export type { WikiPage, WikiRevisionInfo, GetPagesOptions, WikiSearchHit, WikiCategoryMember, WikiRecentChange } from './pages.js';
+export type { EditParams, EditResult } from './edit.js';
+export { publishPage, type PublishRequest, type PublishOutcome, type PublishStatus } from './publish.js';
+export { botsAllowed, isStopRequested, defaultStopPage, STOP_PAGE_RUNNING_TEXT } from './bot-policy.js';
+export { ensureLocalWiki, type LocalWikiSettings, type EnsureLocalWikiOptions } from './local.js';

@@ -1,0 +1,113 @@
+import { botsAllowed, defaultStopPage, isStopRequested } from './bot-policy.js';
+import type { WikiClient } from './client.js';
+import { WikiEditConflictError, WikiPageExistsError, WikiPermissionError } from './errors.js';
+import type { WikiPage } from './pages.js';
+
+export type PublishStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'skipped-nobots' | 'stopped';
+
+export interface PublishRequest {
+  title: string;
+  /** Full wikitext to publish. */
+  text: string;
+  /** Edit summary in French, e.g. « Publication du module 03 par Pollen ». */
+  summary: string;
+  /** Change tags wanted; only those the wiki defines are sent. Default: `['pollen']`. */
+  tags?: string[];
+  /** Emergency stop page. Default: `Utilisateur:<bot user>/Arrêt` (see isStopRequested for the rule). */
+  stopPage?: string;
+  /** Names the {{bots}} templates may use for this bot, besides the account name. Default: `['Pollen']`. */
+  botAliases?: string[];
+  /** Decide only: read and compare, never edit. The outcome says what would have happened. */
+  dryRun?: boolean;
+}
+
+export interface PublishOutcome {
+  status: PublishStatus;
+  /** The page title as the wiki normalised it. */
+  title: string;
+  /** The new revision (created, updated). */
+  revid?: number;
+  /** Why nothing was published (conflict, skipped-nobots, stopped), in French, for people. */
+  reason?: string;
+  /** Who made the page's last revision (conflict). */
+  lastEditor?: string;
+  /** The page's text before publishing, when it existed (for diffs and dry runs). */
+  previousText?: string;
+  /** Tags actually sent. */
+  tags: string[];
+  dryRun: boolean;
+}
+
+/** MediaWiki drops trailing whitespace on save; compare the way it stores. */
+function storedForm(text: string): string {
+  return text.replace(/\s+$/u, '');
+}
+
+/**
+ * Publishes a page the way a polite bot does, never overwriting people's work:
+ * 1. the emergency stop page halts everything (`stopped`, no edit);
+ * 2. `{{nobots}}` / `{{bots|deny=…}}` in the current text are respected (`skipped-nobots`);
+ * 3. the same text is not saved again (`unchanged`, no edit call);
+ * 4. an existing page whose last revision is not the bot's (a human edited after the bot, or the
+ *    page was never the bot's) is left alone (`conflict`);
+ * 5. otherwise the page is saved against the revision just read (`baserevid`): a concurrent edit
+ *    gives `conflict`; a new page is created with `createonly` (if someone creates it meanwhile,
+ *    it is read again and decided anew).
+ * The tag `pollen` (or `tags`) is added only when the wiki defines it.
+ */
+export async function publishPage(client: WikiClient, request: PublishRequest): Promise<PublishOutcome> {
+  return publishOnce(client, request, true);
+}
+
+async function publishOnce(client: WikiClient, request: PublishRequest, mayRetryCreation: boolean): Promise<PublishOutcome> {
+  const botUser = client.userName;
+  if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing needs a logged-in bot account (WIKI_BOT_USER)');
+  const dryRun = request.dryRun === true;
+  const stopTitle = request.stopPage ?? defaultStopPage(botUser);
+  const pages = await client.getPages([stopTitle, request.title], { content: true });
+  const stopPage = pages.get(stopTitle);
+  const current: WikiPage = pages.get(request.title) ?? { title: request.title, exists: false };
+  const base = { title: current.title, tags: [] as string[], dryRun, previousText: current.exists ? current.content : undefined };
+
+  if (stopPage && isStopRequested(stopPage)) {
+    return { ...base, status: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopPage.title} » le demande.` };
+  }
+  const text = storedForm(request.text);
+  if (current.exists) {
+    const currentText = current.content ?? '';
+    if (!botsAllowed(currentText, [botUser, ...(request.botAliases ?? ['Pollen'])])) {
+      return { ...base, status: 'skipped-nobots', reason: `La page « ${current.title} » refuse les robots ({{nobots}} ou {{bots}}).` };
+    }
+    if (storedForm(currentText) === text) return { ...base, status: 'unchanged' };
+    const lastEditor = current.lastRevision?.user;
+    if (lastEditor !== botUser) {
+      return {
+        ...base, status: 'conflict', lastEditor,
+        reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
+      };
+    }
+  }
+
+  const tags = await usableTags(client, request.tags ?? ['pollen']);
+  if (dryRun) return { ...base, tags, status: current.exists ? 'updated' : 'created' };
+  try {
+    const saved = await client.edit({
+      title: current.title, text, summary: request.summary, tags,
+      ...(current.exists ? { baseRevId: current.lastRevision?.revid, mustExist: true } : { createOnly: true }),
+    });
+    if (saved.result === 'nochange') return { ...base, tags, status: 'unchanged' };
+    return { ...base, tags, status: saved.result, revid: saved.revid, title: saved.title };
+  } catch (err) {
+    if (err instanceof WikiEditConflictError) {
+      return { ...base, tags, status: 'conflict', reason: `La page « ${current.title} » a été modifiée pendant la publication : elle n’est pas écrasée.` };
+    }
+    if (err instanceof WikiPageExistsError && mayRetryCreation) return publishOnce(client, request, false);
+    throw err;
+  }
+}
+
+async function usableTags(client: WikiClient, wanted: readonly string[]): Promise<string[]> {
+  if (wanted.length === 0 || !client.hasRight('applychangetags')) return [];
+  const defined = await client.definedTags();
+  return wanted.filter((tag) => defined.has(tag));
+}
