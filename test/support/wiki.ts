@@ -47,7 +47,11 @@ export interface LocalWiki {
   setLag(seconds: number): Promise<void>;
   /** Saves a page as the non-bot Admin user (a human contributor). */
   humanEdit(title: string, text: string, summary?: string): Promise<{ revid: number }>;
-  /** Creates pages as the bot: `n` pages titled `<prefix> 1..n`, or the given list. Resolves with the titles. */
+  /**
+   * Creates (or overwrites) pages as the bot Robot: `n` pages titled `<prefix> 1..n` with text
+   * `Contenu de la page de test <i>.`, or the given list. Ten pages or more go through
+   * importTextFiles.php (no API calls counted by any client). Resolves with the titles.
+   */
   createPages(pages: number | Array<{ title: string; text: string }>, prefix?: string): Promise<string[]>;
   /** A fresh WikiClient logged in as the bot, with small retry delays unless overridden. */
   botClient(overrides?: Partial<Parameters<typeof WikiClient.connect>[0]>): Promise<WikiClient>;
@@ -178,9 +182,25 @@ export async function startWiki(): Promise<LocalWiki> {
       const list = typeof pages === 'number'
         ? Array.from({ length: pages }, (_, i) => ({ title: `${prefix} ${i + 1}`, text: `Contenu de la page de test ${i + 1}.` }))
         : pages;
-      bulkClient ??= botClient();
-      const client = await bulkClient;
-      for (const page of list) await client.edit({ title: page.title, text: page.text, summary: 'Création de pages de test' });
+      if (list.length >= 10 && list.every((p) => !p.title.includes('/') && !p.title.startsWith('.'))) {
+        // Many pages: one PHP process (importTextFiles.php) beats one API edit per page (~2x faster).
+        const files = await mkdtemp(join(root, 'import-'));
+        const paths: string[] = [];
+        for (const page of list) {
+          const path = join(files, page.title);
+          await writeFile(path, page.text);
+          paths.push(path);
+        }
+        await execFileAsync('php', [
+          join(MEDIAWIKI, 'maintenance/importTextFiles.php'), '--user', 'Robot', '--bot', '--rc', '--overwrite',
+          '-s', 'Création de pages de test', ...paths,
+        ], { env: { ...process.env, MW_CONFIG_FILE: join(dir, 'LocalSettings.php'), POLLEN_WIKI_SERVER: server }, maxBuffer: 1 << 24 });
+        await rm(files, { recursive: true, force: true });
+      } else {
+        bulkClient ??= botClient();
+        const client = await bulkClient;
+        for (const page of list) await client.edit({ title: page.title, text: page.text, summary: 'Création de pages de test' });
+      }
       return list.map((p) => p.title);
     },
   };

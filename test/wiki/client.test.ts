@@ -60,6 +60,14 @@ describe('WikiClient reads', () => {
     expect(page?.lastRevision?.user).toBe('Robot');
   });
 
+  it('reads 120 pages in 3 calls of 50 titles without apihighlimits', async () => {
+    const titles = Array.from({ length: 120 }, (_, i) => `Lot ${i + 1}`);
+    const anonymous = await WikiClient.connect({ apiUrl: wiki.apiUrl });
+    const pages = await anonymous.getPages(titles, { content: true });
+    expect(anonymous.stats.apiCalls).toBe(3);
+    expect([...pages.values()].every((p) => p.exists)).toBe(true);
+  });
+
   it('keys pages by the requested title through normalization and redirects', async () => {
     await bot.edit({ title: 'Page cible', text: 'La cible.', summary: 'Test' });
     await bot.edit({ title: 'Ancien nom', text: '#REDIRECTION [[Page cible]]', summary: 'Test' });
@@ -68,6 +76,13 @@ describe('WikiClient reads', () => {
     expect(pages.get('Ancien nom')?.title).toBe('Page cible');
     expect(pages.get('Ancien nom')?.content).toBe('La cible.');
     expect(pages.get('Page qui n’existe pas')).toMatchObject({ exists: false });
+  });
+
+  it('sends raw requests by GET or POST with formatversion=2', async () => {
+    for (const method of ['GET', 'POST'] as const) {
+      const answer = await bot.request({ action: 'query', meta: 'userinfo' }, { method });
+      expect(answer).toMatchObject({ query: { userinfo: { name: 'Robot' } } });
+    }
   });
 
   it('finds pages by content words, category and recent changes', async () => {
