@@ -4,7 +4,7 @@
  * - a title line at the top (returned separately);
  * - headings: underlined with `===` (level 1) or `---` (level 2), ALL-CAPS lines (level 1),
  *   short lines ending with `:` followed by content (level 2);
- * - bullets `-`, `*`, `•`, `–`, `—`, `◦`, `▪`, `·`, `>` and numbered items `1.`, `1)`, `a)`;
+ * - bullets `-`, `*`, `•`, `–`, `—`, `◦`, `▪`, `·` and numbered items `1.`, `1)`, `a)`;
  *   nesting from indentation (spaces or tabs; a tab counts as 4 spaces); indented lines right
  *   after an item continue it;
  * - URLs (kept as links); lines of 3+ `_ - = * ~ # .` are separators and dropped;
@@ -28,7 +28,7 @@ type Block =
 
 const SEPARATOR = /^\s*([_\-=*~#.•])(?:\s*\1){2,}\s*$/;
 const UNDERLINE = /^\s*(=+|-+)\s*$/;
-const BULLET = /^([ \t]*)([-*•–—◦▪·>])\s+(\S.*)$/;
+const BULLET = /^([ \t]*)([-*•–—◦▪·])\s+(\S.*)$/;
 const NUMBERED = /^([ \t]*)(\d{1,2}[.)]|[a-z]\))\s+(\S.*)$/;
 /** Lines shorter than this keep their line break (typed line by line, not wrapped). */
 const WRAP_WIDTH = 60;
@@ -145,7 +145,7 @@ function isAllCaps(line: string): boolean {
 
 function isHeadingLike(line: string): boolean {
   const t = line.trim();
-  return t.length <= 100 && !/[.,;]$/.test(t) && !BULLET.test(line);
+  return t.length <= 100 && /\p{L}/u.test(t) && !/[.,;]$/.test(t) && !BULLET.test(line) && !SEPARATOR.test(line);
 }
 
 /** "Décisions :" or "Prochaines étapes:" on its own line, followed by content. */

@@ -33,6 +33,11 @@ const NAMESPACE_PREFIXES = new Set(
 export interface SanitizeTitleOptions {
   /** Maximum length in UTF-8 bytes. Default 255. */
   maxBytes?: number;
+  /**
+   * Neutralise a leading namespace/interwiki prefix. Default `true`; `noteTitle` turns it off
+   * because its fixed prefix already keeps the page in the main namespace.
+   */
+  guardNamespace?: boolean;
 }
 
 /**
@@ -68,7 +73,7 @@ export function sanitizeTitle(raw: string, options: SanitizeTitleOptions = {}): 
     .map((segment) => (/^\s*\.{1,2}\s*$/.test(segment) ? segment.replace(/\./g, '-') : segment))
     .join('/');
   t = t.replace(/^[\s/:]+/, '').trim();
-  const colon = t.indexOf(':');
+  const colon = options.guardNamespace === false ? -1 : t.indexOf(':');
   if (colon > 0 && NAMESPACE_PREFIXES.has(t.slice(0, colon).trim().toLowerCase())) {
     t = `${t.slice(0, colon).trim()} -${t.slice(colon + 1).replace(/^(?!\s)/, ' ')}`;
   } else if (colon > 0 && /^[a-z]{2,3}(-[a-z]{2,8})?$/i.test(t.slice(0, colon))) {
@@ -88,7 +93,7 @@ export function sanitizeTitle(raw: string, options: SanitizeTitleOptions = {}): 
 export function noteTitle(isoDate: string, title: string): string {
   const head = `${NOTE_PAGE_PREFIX}${isoDate} `;
   const budget = MAX_TITLE_BYTES - utf8Length(head);
-  const cleaned = sanitizeTitle(title.replace(/\//g, '-'), { maxBytes: budget }) || DEFAULT_NOTE_TITLE;
+  const cleaned = sanitizeTitle(title.replace(/\//g, '-'), { maxBytes: budget, guardNamespace: false }) || DEFAULT_NOTE_TITLE;
   return head + cleaned;
 }
 

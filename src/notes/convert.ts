@@ -1,0 +1,206 @@
+/**
+ * A facilitator's note (Markdown with optional front matter, or plain-text minutes) to the
+ * wikitext of its page. Pure and deterministic: the same source and options always give the same
+ * page title, wikitext and hash; no I/O, no clock unless `now` is passed.
+ */
+import { createHash } from 'node:crypto';
+import { markdownToWikitext } from '../wikitext/markdown.js';
+import { parseFrenchDate } from './dates.js';
+import { NoteError } from './errors.js';
+import { splitFrontMatter, type FrontMatter } from './front-matter.js';
+import { extractHeaderLines, type HeaderMeta } from './header-lines.js';
+import { normalizeSource } from './normalize.js';
+import { removePersonalData } from './pii.js';
+import { plainTextToMarkdown } from './plain-text.js';
+import { summaryTemplateCall } from './template.js';
+import { categoryName, DEFAULT_NOTE_TITLE, noteTitle } from './title.js';
+
+export type NoteFormat = 'markdown' | 'plain';
+
+export interface NoteMeta {
+  /** The note's own title (the page title is built from it, see `title.ts`). */
+  title: string;
+  /** ISO day `YYYY-MM-DD`. */
+  date: string;
+  place?: string;
+  facilitators: string[];
+  participants: string[];
+  tags: string[];
+  /** Slug of the related curriculum module. */
+  module?: string;
+  keepPersonalData: boolean;
+  source?: string;
+  /** How the body was read. */
+  format: NoteFormat;
+}
+
+export interface ConvertedNote {
+  /** Page title: `Comptes-rendus/<YYYY-MM-DD> <title>`. */
+  title: string;
+  meta: NoteMeta;
+  /** Full page text, without trailing whitespace (as MediaWiki stores it). */
+  wikitext: string;
+  /** E-mail addresses and phone numbers replaced (0 when `keepPersonalData`). */
+  personalDataRemoved: number;
+  /** sha256 (hex) of the normalised source: same note, same hash, whatever the line endings. */
+  sourceHash: string;
+}
+
+export interface ConvertNoteOptions {
+  /** File the note was read from: gives the format (`.md`), a date (`2025-03-12-…`) and a title. */
+  fileName?: string;
+  /** Titles of existing wiki pages: their first mention in the text becomes a link. */
+  knownTitles?: readonly string[];
+  /**
+   * Date used when the note has none (front matter, "Date :" line, file name). Pass the time the
+   * note was received, recorded once, to stay deterministic. Without it, such a note is refused.
+   */
+  now?: Date;
+}
+
+/** Category every note page gets. */
+export const NOTES_CATEGORY = 'Compte-rendu';
+
+/**
+ * @example
+ * convertNote('---\ntitle: Atelier Nextcloud\ndate: 2025-03-12\ntags: [Nextcloud]\n---\nOn a installé **Nextcloud**.')
+ * // { title: 'Comptes-rendus/2025-03-12 Atelier Nextcloud',
+ * //   wikitext: "{{Compte-rendu\n| date = 2025-03-12\n}}\n\nOn a installé '''Nextcloud'''.\n\n[[Catégorie:Compte-rendu]]\n[[Catégorie:Nextcloud]]", ... }
+ */
+export function convertNote(source: string, options: ConvertNoteOptions = {}): ConvertedNote {
+  const normalized = normalizeSource(source);
+  const sourceHash = createHash('sha256').update(normalized, 'utf8').digest('hex');
+  const { frontMatter, body: rawBody } = splitFrontMatter(normalized);
+  const fm: FrontMatter = frontMatter ?? {};
+  const keepPersonalData = fm.keepPersonalData === true;
+
+  const pii = keepPersonalData ? { text: rawBody, removed: 0 } : removePersonalData(rawBody);
+  let removed = pii.removed;
+  const clean = (value: string | undefined): string | undefined => {
+    if (value === undefined || keepPersonalData) return value;
+    const r = removePersonalData(value);
+    removed += r.removed;
+    return r.text;
+  };
+
+  const format = detectFormat(pii.text, frontMatter !== null, options.fileName);
+  const header = extractHeaderLines(pii.text);
+  let body = header.body;
+  let bodyTitle: string | undefined;
+  if (format === 'plain') {
+    const plain = plainTextToMarkdown(body);
+    // Subjects pasted from e-mails: "TR: Re: compte rendu…".
+    bodyTitle = plain.title?.replace(/^(?:(?:tr|re|fwd?|réf)\s*:\s*)+/i, '');
+    body = plain.markdown;
+  } else {
+    const h1 = /^\s*#\s+(.+?)\s*#*\s*(?:\n|$)/.exec(body);
+    if (h1 && (fm.title === undefined || fm.title === h1[1]) && body.slice(h1[0].length).trim() !== '') {
+      bodyTitle = h1[1];
+      body = body.slice(h1[0].length);
+    }
+  }
+  if (body.trim() === '' && bodyTitle === undefined) {
+    throw new NoteError('NOTE_EMPTY', 'La note est vide : ajoutez du texte sous l\'en-tête avant de la publier.');
+  }
+  if (body.trim() === '' && bodyTitle !== undefined) body = bodyTitle;
+
+  const meta = buildMeta(fm, header.meta, { bodyTitle, fileName: options.fileName, now: options.now, format, clean });
+  const content = markdownToWikitext(body, { linkTitles: options.knownTitles ?? [] });
+  const template = summaryTemplateCall({
+    date: meta.date,
+    ...(meta.place !== undefined ? { lieu: meta.place } : {}),
+    ...(meta.facilitators.length > 0 ? { animateurs: meta.facilitators } : {}),
+    ...(meta.participants.length > 0 ? { participants: meta.participants } : {}),
+    ...(meta.module !== undefined ? { module: meta.module } : {}),
+    ...(meta.source !== undefined ? { source: meta.source } : {}),
+  });
+  const wikitext = [template, content, categoryLines(meta.tags)].filter((s) => s !== '').join('\n\n').normalize('NFC');
+  return { title: noteTitle(meta.date, meta.title), meta, wikitext, personalDataRemoved: removed, sourceHash };
+}
+
+/**
+ * Markdown when there is front matter, a `.md` file name or Markdown syntax (`# Titre`, `**gras**`,
+ * `[texte](lien)`, code fences, tables, quotes); plain text otherwise. `-` lists and underlined
+ * headings exist in both, so they decide nothing.
+ */
+export function detectFormat(body: string, hasFrontMatter: boolean, fileName?: string): NoteFormat {
+  if (hasFrontMatter || /\.(md|markdown)$/i.test(fileName ?? '')) return 'markdown';
+  const atxHeadings = body.match(/^#{1,6}\s+\S/gm)?.length ?? 0;
+  // One "# …" line alone may be plain text ("# une ligne"); a first-line "# Titre" or two headings are Markdown.
+  if (/^\s*#{1,6}\s+\S/.test(body) || atxHeadings >= 2) return 'markdown';
+  const signals = [
+    /\*\*[^*\n]+\*\*/,
+    /\[[^\]\n]+\]\([^)\s]+\)/,
+    /^```/m,
+    /^\s*\|?\s*:?-{3,}:?\s*\|/m,
+    /^>\s/m,
+    /`[^`\n]+`/,
+  ];
+  return signals.some((s) => s.test(body)) ? 'markdown' : 'plain';
+}
+
+interface MetaContext {
+  bodyTitle: string | undefined;
+  fileName: string | undefined;
+  now: Date | undefined;
+  format: NoteFormat;
+  clean: (value: string | undefined) => string | undefined;
+}
+
+function buildMeta(fm: FrontMatter, header: HeaderMeta, ctx: MetaContext): NoteMeta {
+  const date = fm.date ?? header.date ?? dateFromFileName(ctx.fileName) ?? (ctx.now ? ctx.now.toISOString().slice(0, 10) : undefined);
+  if (date === undefined) {
+    throw new NoteError(
+      'NOTE_NO_DATE',
+      'La note n\'a pas de date : ajoutez « date: AAAA-MM-JJ » dans l\'en-tête, une ligne « Date : 12/03/2025 » en haut de la note, ou la date au début du nom du fichier (2025-03-12-atelier.md).',
+    );
+  }
+  const title = fm.title ?? header.title ?? ctx.bodyTitle ?? titleFromFileName(ctx.fileName) ?? DEFAULT_NOTE_TITLE;
+  const cleanList = (list: string[] | undefined): string[] => (list ?? []).map((s) => ctx.clean(s) ?? s);
+  const place = ctx.clean(fm.place ?? header.place);
+  const source = ctx.clean(fm.source);
+  return {
+    title: ctx.clean(title) ?? title,
+    date,
+    ...(place !== undefined ? { place } : {}),
+    facilitators: cleanList(fm.facilitators ?? header.facilitators),
+    participants: cleanList(fm.participants ?? header.participants),
+    tags: fm.tags ?? [],
+    ...(fm.module !== undefined ? { module: fm.module } : {}),
+    keepPersonalData: fm.keepPersonalData === true,
+    ...(source !== undefined ? { source } : {}),
+    format: ctx.format,
+  };
+}
+
+function baseName(fileName: string): string {
+  return fileName.split(/[\\/]/).pop() ?? fileName;
+}
+
+function dateFromFileName(fileName: string | undefined): string | undefined {
+  if (fileName === undefined) return undefined;
+  return parseFrenchDate(baseName(fileName)) ?? undefined;
+}
+
+/** "2025-03-12-atelier-nextcloud.md" → "Atelier nextcloud". */
+function titleFromFileName(fileName: string | undefined): string | undefined {
+  if (fileName === undefined) return undefined;
+  const stem = baseName(fileName)
+    .replace(/\.[a-z0-9]+$/i, '')
+    .replace(/^\d{4}-\d{2}-\d{2}/, '')
+    .replace(/^\d+(?=[-_ ])/, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
+  return stem === '' ? undefined : stem;
+}
+
+function categoryLines(tags: string[]): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const name of [NOTES_CATEGORY, ...tags.map(categoryName)]) {
+    if (name === '' || seen.has(name)) continue;
+    seen.add(name);
+    lines.push(`[[Catégorie:${name}]]`);
+  }
+  return lines.join('\n');
+}
