@@ -3,11 +3,10 @@ import { z } from 'zod';
 /** Settings that are secrets: never logged, never returned, never put in an error message. */
 export const SECRET_ENV_KEYS = ['WIKI_BOT_PASSWORD', 'MOODLE_TOKEN', 'POLLEN_FACILITATOR_TOKENS', 'POLLEN_ADMIN_TOKENS'] as const;
 
-const optionalUrl = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
+const optionalUrl = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://wiki.example.org/api.php' }).optional(),
+);
 
 const optionalText = z
   .string()
@@ -71,6 +70,39 @@ export const envSchema = z
     POLLEN_FACILITATOR_TOKENS: tokenList,
     /** Comma-separated API tokens for admins and bots (secret). */
     POLLEN_ADMIN_TOKENS: tokenList,
+    /** Lifetime of a gateway session (learner login, or facilitator/admin sign-in from a form), in minutes. */
+    POLLEN_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
+    /** Failed logins allowed per username and per IP address within the window below. */
+    POLLEN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Window of the login rate limit, in minutes. */
+    POLLEN_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    /** Moodle service learners' tokens are requested for at /login/token.php. */
+    MOODLE_LOGIN_SERVICE: z.string().trim().min(1).default('moodle_mobile_app'),
+    /** A learner with no progress for this many days is flagged as stalled. */
+    POLLEN_STALLED_AFTER_DAYS: z.coerce.number().int().min(1).default(14),
+    /** How long the course's cmid <-> idnumber mapping is kept in the store, in minutes. */
+    MOODLE_ACTIVITY_CACHE_TTL_MINUTES: z.coerce.number().int().min(0).default(24 * 60),
+    /**
+     * Learner -> wiki user overrides: "learner1=Alice Martin,bob=Bob D". Default mapping: the
+     * learner's username with its first letter uppercased (MediaWiki's own normalisation).
+     */
+    POLLEN_WIKI_USER_MAP: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const map = new Map<string, string>();
+        for (const pair of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+          const at = pair.indexOf('=');
+          const username = pair.slice(0, at).trim();
+          const wikiUser = pair.slice(at + 1).trim();
+          if (at <= 0 || !username || !wikiUser) {
+            ctx.addIssue({ code: 'custom', message: `"${pair}" should look like username=Wiki user` });
+            continue;
+          }
+          map.set(username, wikiUser);
+        }
+        return map;
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.WIKI_API_URL && (!env.WIKI_BOT_USER || !env.WIKI_BOT_PASSWORD)) {

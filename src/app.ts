@@ -1,0 +1,56 @@
+import { loadCurriculum } from './curriculum/loader.js';
+import type { Config } from './config/index.js';
+import type { GatewayDeps } from './graphql/context.js';
+import type { Logger } from './log.js';
+import { MoodleClient } from './moodle/index.js';
+import { openStore, storeVersion, type Store } from './store/db.js';
+import { ensureLocalWiki } from './wiki/local.js';
+import { WikiClient } from './wiki/index.js';
+
+export interface Runtime {
+  deps: GatewayDeps;
+  wiki: WikiClient;
+  moodle: MoodleClient | undefined;
+  store: Store;
+  /** True when the wiki is the local one started for this machine. */
+  localWiki: boolean;
+  close(): void;
+}
+
+/**
+ * Composition root: from the configuration to the long-lived clients the gateway and the
+ * bots share. With no wiki configured, the local MediaWiki is brought up (scripts/wiki/up.sh);
+ * with no Moodle configured, progress lives in the embedded store.
+ */
+export async function buildRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  let wikiSettings = config.wiki;
+  const localWiki = !wikiSettings;
+  if (!wikiSettings) {
+    logger.info('No WIKI_API_URL set: bringing up the local wiki (scripts/wiki/up.sh)');
+    const local = await ensureLocalWiki();
+    wikiSettings = { ...local, contact: config.wikiContact };
+  }
+  const wiki = await WikiClient.connect({
+    apiUrl: wikiSettings.apiUrl,
+    username: wikiSettings.botUser,
+    password: wikiSettings.botPassword,
+    contact: wikiSettings.contact,
+    logger: logger.child({ upstream: 'wiki' }),
+  });
+  logger.info({ apiUrl: wiki.apiUrl, user: wiki.userName, batchSize: wiki.batchSize }, 'Wiki connected');
+
+  const curriculum = await loadCurriculum(config.curriculumDir);
+  const store = openStore(config.storePath);
+  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
+  if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
+
+  const deps: GatewayDeps = {
+    wiki,
+    wikiMode: localWiki ? 'local wiki' : new URL(wiki.apiUrl).host,
+    moodle: moodle && config.moodle ? { api: moodle, courseId: config.moodle.courseId, siteUrl: config.moodle.url } : undefined,
+    curriculum,
+    moodleActivityMap: config.moodleActivityMap,
+    probes: [{ name: 'store', mode: config.storePath, check: async () => storeVersion(store) }],
+  };
+  return { deps, wiki, moodle, store, localWiki, close: () => store.close() };
+}

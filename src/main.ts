@@ -1,0 +1,40 @@
+import { buildRuntime } from './app.js';
+import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { createLogger } from './log.js';
+import { createGateway } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.debug({ config: describeConfig(config) }, 'Configuration');
+  const runtime = await buildRuntime(config, logger);
+  const { app, apollo } = await createGateway(runtime.deps, { logger });
+  const server = app.listen(config.port, config.host, () => {
+    logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+  });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'Shutting down');
+    server.close();
+    await apollo.stop();
+    runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  // Typed errors from the layers carry a code and a message without secrets.
+  const e = err as { name?: string; code?: string; message?: string };
+  process.stderr.write(`Pollen could not start: ${e.name ?? 'Error'}${e.code ? ` (${e.code})` : ''}: ${e.message ?? String(err)}\n`);
+  process.exit(1);
+});
