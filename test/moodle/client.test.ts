@@ -11,7 +11,7 @@ import {
   MoodleUnavailableError,
   requestLoginToken,
 } from '../../src/moodle/index.js';
-import { countMoodleRequests, loadFixture, loadMoodleMeta, replayMoodle, type MoodleRoute } from '../support/moodle.js';
+import { countMoodleRequests, courseModuleRoutes, loadFixture, replayMoodle, type MoodleRoute } from '../support/moodle.js';
 
 const URL_ = 'http://moodle.test';
 const TOKEN = 'c0ffee0123456789abcdef0123456789';
@@ -201,19 +201,9 @@ describe('batches (tool_mobile_call_external_functions)', () => {
 });
 
 describe('activity idnumbers of a course', () => {
-  // Only cmid 3 was recorded with core_course_get_course_module; the other cms take its recorded
-  // shape with their own id and the idnumber _meta.json lists for them.
-  const idnumbers = (loadMoodleMeta().ids as { cm_idnumbers_added_later: Record<string, string> }).cm_idnumbers_added_later;
-  const recordedCm = loadFixture('core_course_get_course_module').response as { cm: Record<string, unknown>; warnings: [] };
-  const cmAnswer = (cmid: number): string => JSON.stringify({ ...recordedCm, cm: { ...recordedCm.cm, id: cmid, idnumber: idnumbers[cmid] ?? '' } });
-  const cmids = [1, 2, 3, 4, 5, 6, 7, 8];
-  const expected = new Map(Object.entries(idnumbers).map(([cmid, idnumber]) => [idnumber, Number(cmid)]));
+  const { batch, perCm, expected } = courseModuleRoutes();
 
   it('resolve idnumbers to cmids with one batch after the contents', async () => {
-    const batch: MoodleRoute = {
-      wsfunction: 'tool_mobile_call_external_functions',
-      body: JSON.stringify({ responses: cmids.map((cmid) => ({ error: false, data: cmAnswer(cmid) })) }),
-    };
     const c = client();
     const moodle = replayMoodle(URL_, ['core_course_get_contents', batch]);
     expect(await c.getActivityIdnumbers(2)).toEqual(expected);
@@ -223,11 +213,6 @@ describe('activity idnumbers of a course', () => {
   });
 
   it('resolve them with one call per activity when batches are off', async () => {
-    const perCm: MoodleRoute[] = cmids.map((cmid) => ({
-      wsfunction: 'core_course_get_course_module',
-      params: [['cmid', String(cmid)]],
-      body: cmAnswer(cmid),
-    }));
     const moodle = replayMoodle(URL_, ['core_course_get_contents', ...perCm]);
     expect(await client({ batch: 'never' }).getActivityIdnumbers(2)).toEqual(expected);
     expect(moodle.count('core_course_get_course_module')).toBe(8);
