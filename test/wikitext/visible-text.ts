@@ -17,8 +17,8 @@ export function visibleText(wikitext: string): string {
     .replace(/<\/?(?:code|nowiki|pre|blockquote|s)>/g, ' ')
     .replace(/<syntaxhighlight[^>]*>|<\/syntaxhighlight>/g, ' ')
     .replace(/'''|''/g, '')
-    .replace(/^(=+) (.*) \1$/gm, '$2')
     .replace(/^[*#:;]+ ?/gm, '')
+    .replace(/^(=+) (.*) \1$/gm, '$2')
     .replace(/^\{\|.*$|^\|\}$|^\|-$|^----$/gm, '')
     .replace(/^[!|] (?:style="[^"]*" \| )?/gm, '');
   t = decodeEntities(t);

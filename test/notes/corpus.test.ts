@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { convertNote } from '../../src/notes/convert.js';
+import { removePersonalData } from '../../src/notes/pii.js';
+import { sanitizeTitle } from '../../src/notes/title.js';
+import { containsLive, visibleText } from '../wikitext/visible-text.js';
+
+const dir = path.resolve(import.meta.dirname, '../fixtures/notes');
+const files = readdirSync(dir).sort();
+const read = (f: string): string => readFileSync(path.join(dir, f), 'utf8');
+const knownTitles = ['Nextcloud', 'Logiciel libre', 'CHATONS', 'Diagnostic numérique'];
+const convert = (f: string) => convertNote(read(f), { fileName: f, knownTitles });
+
+/** The sentences a reader must find on the page, from the note's source (approximate Markdown strip). */
+function sentences(source: string, keepPersonalData: boolean): string[] {
+  let text = source.replace(/\r\n?/g, '\n').replace(/[\u00a0\u202f]/g, ' ').replace(/^---\n[\s\S]*?\n---\n/, '');
+  if (!keepPersonalData) text = removePersonalData(text).text;
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    let line = raw.trim();
+    if (/^(\*\*)?(date|lieu|animé par|animation|présents)\b/i.test(line)) continue; // shown in the template
+    if (/^([-=_*~#.|: ])\1*$/.test(line.replace(/\s/g, '')) || /^\|?[\s:|-]+\|?$/.test(line)) continue; // separators
+    line = line
+      .replace(/^#+\s+/, '')
+      .replace(/^>\s?/, '')
+      .replace(/^([-*+•–]|\d+[.)]|[a-z]\))\s+(\[[ x]\]\s+)?/, '')
+      .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
+      .replace(/\*\*|`/g, '')
+      .replace(/(^|\s)\*([^*]+)\*/g, '$1$2');
+    for (const cell of line.split(/\s*\|\s*/)) {
+      for (const s of cell.split(/(?<=[.!?])\s+/)) {
+        const fragment = s.replace(/\s*:$/, '').replace(/\s+/g, ' ').trim();
+        if (fragment.length >= 3) out.push(fragment);
+      }
+    }
+  }
+  return out;
+}
+
+describe('the note corpus', () => {
+  it('has at least 12 notes', () => {
+    expect(files.length).toBeGreaterThanOrEqual(12);
+  });
+
+  describe.each(files)('%s', (file) => {
+    it('converts, with the summary template first and the notes category last', () => {
+      const note = convert(file);
+      expect(note.title).toMatch(/^Comptes-rendus\/\d{4}-\d{2}-\d{2} \S/);
+      expect(note.wikitext.startsWith(`{{Compte-rendu\n| date = ${note.meta.date}\n`)).toBe(true);
+      expect(note.wikitext).toMatch(/\[\[Catégorie:Compte-rendu\]\](\n\[\[Catégorie:[^\]]+\]\])*$/);
+      expect(note.wikitext).not.toMatch(/[ \t]$/m);
+    });
+
+    it('shows every sentence of the note on the page', () => {
+      const note = convert(file);
+      const page = `${note.meta.title} ${visibleText(note.wikitext)}`;
+      for (const sentence of sentences(read(file), note.meta.keepPersonalData)) {
+        // A title line may have been cleaned by the title rules ("TR: Re:" dropped, "/" replaced).
+        if (note.title.endsWith(sanitizeTitle(sentence.replace(/^(?:(?:tr|re)\s*:\s*)+/i, '').replace(/\//g, '-')))) continue;
+        expect(page, `missing: ${sentence}`).toContain(sentence);
+      }
+    });
+
+    it('is deterministic: same source, same hash and identical wikitext', () => {
+      const a = convert(file);
+      const b = convert(file);
+      expect(b).toEqual(a);
+      expect(a.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+});
+
+describe('particular notes', () => {
+  it('reads the full front matter', () => {
+    const note = convert('01-atelier-nextcloud-front-matter.md');
+    expect(note.title).toBe('Comptes-rendus/2025-03-12 Atelier Nextcloud pour les associations du quartier');
+    expect(note.meta).toMatchObject({
+      date: '2025-03-12',
+      place: 'Maison des associations, Villeurbanne',
+      facilitators: ['Camille Roux', 'Yanis Benali'],
+      tags: ['Nextcloud', 'Atelier', 'Dégafamisation'],
+      module: 'accompagnement-outils',
+      format: 'markdown',
+    });
+    expect(note.wikitext).toContain('| module = accompagnement-outils');
+    expect(note.wikitext).toContain('[[Catégorie:Nextcloud]]\n[[Catégorie:Atelier]]\n[[Catégorie:Dégafamisation]]');
+    // The H1 repeating the title is not repeated in the body.
+    expect(note.wikitext).not.toContain('== Atelier Nextcloud pour');
+  });
+
+  it('picks up "Date :" and "Lieu :" lines of a Markdown note without front matter', () => {
+    const note = convert('02-reunion-degafamisation-sans-en-tete.md');
+    expect(note.meta).toMatchObject({ date: '2025-02-04', place: "local de l'association Vélo Cité", format: 'markdown' });
+    expect(note.wikitext).not.toContain('Date :');
+  });
+
+  it('reads underlined headings, ALL-CAPS headings and colon headings of plain text', () => {
+    expect(convert('03-visite-chatons-souligne.txt').wikitext).toContain('== Services proposés ==');
+    expect(convert('03-visite-chatons-souligne.txt').meta.facilitators).toEqual(['Samia', 'Thomas']);
+    expect(convert('04-lancement-cohorte-majuscules.txt').wikitext).toContain('== POINTS DE VIGILANCE ==');
+    expect(convert('05-puces-traitement-de-texte-insecables.txt').wikitext).toContain('== Ce qui bloque ==\n\n* La synchronisation');
+  });
+
+  it('nests numbered lists and indented sub-items', () => {
+    expect(convert('06-listes-numerotees-sous-items.txt').wikitext).toContain(
+      '# Inventaire des outils\n## messagerie et agenda\n## stockage des documents\n##* qui a accès à quoi\n##* où sont les sauvegardes\n# Usages et irritants\n#* ce qui fait perdre du temps',
+    );
+  });
+
+  it('turns a Markdown table into a wikitable and keeps the SIRET number', () => {
+    const note = convert('07-reunion-financement-tableau.md');
+    expect(note.wikitext).toContain('{| class="wikitable"\n! Financeur');
+    expect(note.wikitext).toContain('812 345 678 00019');
+    expect(note.personalDataRemoved).toBe(0);
+  });
+
+  it('removes and counts e-mails and phone numbers from a pasted e-mail, keeping dates, times and amounts', () => {
+    const note = convert('08-copie-courriel-desordonnee.txt');
+    expect(note.personalDataRemoved).toBe(8);
+    expect(note.wikitext).not.toMatch(/jm\.petit|president@|kevin\.fablab|06 12 34|04\.72|\+33|\+44|06 11 22/);
+    expect(note.wikitext).toContain('24/04 de 14h à 17h');
+    expect(note.wikitext).toContain('69100 Villeurbanne');
+    expect(note.wikitext).toContain('1 500 €');
+    expect(note.title).toBe('Comptes-rendus/2025-04-10 Compte rendu permanence numérique du 10-04');
+  });
+
+  // "* une ligne…" stays a list item: `*` is a bullet in plain-text minutes too.
+  it('neutralises wiki markup typed in a note', () => {
+    const note = convert('09-balisage-wiki-a-neutraliser.txt');
+    for (const live of ['{{Supprimer}}', '[[Catégorie:Spam]]', '~~~', '__NOTOC__', '<script', '|}', '{|', "''l'italique''", '<nowiki>', '[https://exemple.org', 'ISBN 978', 'RFC 2119', '\n== Un faux titre ==', '\n----\n', '\n# une ligne']) {
+      expect(containsLive(note.wikitext, live), `${live} is live in:\n${note.wikitext}`).toBe(false);
+    }
+    expect(note.wikitext.match(/\[\[Catégorie:/g)).toHaveLength(1);
+  });
+
+  it('keeps personal data when the front matter says so', () => {
+    const note = convert('10-garder-donnees-personnelles.md');
+    expect(note.personalDataRemoved).toBe(0);
+    expect(note.wikitext).toContain('ines.martin@reseau-asso.org');
+    expect(note.wikitext).toContain('+33 7 81 22 33 44');
+  });
+
+  it('gives two notes with the same title on different dates different pages', () => {
+    const march = convert('11-permanence-mars.txt');
+    const april = convert('12-permanence-avril.txt');
+    expect(march.meta.title).toBe(april.meta.title);
+    expect(march.title).toBe('Comptes-rendus/2025-03-05 Permanence numérique');
+    expect(april.title).toBe('Comptes-rendus/2025-04-02 Permanence numérique');
+  });
+
+  it('drops long separators and handles CRLF and trailing spaces', () => {
+    const note = convert('13-separateurs-longs-crlf.txt');
+    expect(note.wikitext).not.toMatch(/\r|_{3}|\*{3}|&#61;&#61;|&#45;/);
+    expect(note.wikitext).toContain('== PARTICIPATION ==\n\nHuit référents');
+    const lf = convertNote(read('13-separateurs-longs-crlf.txt').replace(/\r\n/g, '\n').replace(/ +\n/g, '\n'));
+    expect(lf.sourceHash).toBe(note.sourceHash);
+  });
+
+  it('takes date and title of a one-line note from its file name', () => {
+    const note = convert('2025-05-02-note-rapide.txt');
+    expect(note.title).toBe('Comptes-rendus/2025-05-02 Note rapide');
+    expect(note.wikitext).toContain('Atelier [[Nextcloud|Nextcloud]] reporté au 14 mai, même heure, même salle.');
+  });
+});
