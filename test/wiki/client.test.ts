@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WikiClient } from '../../src/wiki/client.js';
-import { WikiEditConflictError, WikiLoginError, WikiPageExistsError } from '../../src/wiki/errors.js';
+import { WikiEditConflictError, WikiLoginError, WikiPageExistsError, WikiPermissionError } from '../../src/wiki/errors.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
 let wiki: LocalWiki;
@@ -29,6 +29,13 @@ describe('WikiClient login', () => {
     const info = await anonymous.siteInfo();
     expect(info.sitename).toBe('Wiki des communs');
     expect(info.generator).toMatch(/^MediaWiki 1\./);
+  });
+
+  it('reports an account that is not a bot when assert=bot is asked (after one fresh login)', async () => {
+    const human = await WikiClient.connect({ apiUrl: wiki.apiUrl, username: wiki.adminUser, password: wiki.adminPassword, assert: 'bot' });
+    const error = await human.getPages(['Accueil']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WikiPermissionError);
+    expect(error).toMatchObject({ code: 'assertbotfailed' });
   });
 
   it('refuses a wrong password with a clear WikiLoginError that never contains the password', async () => {
