@@ -255,6 +255,8 @@ export class WikiClient {
     this.user = undefined;
     this.rights = new Set();
     this.csrf = undefined;
+    // A new login must start from a fresh session: MediaWiki refuses action=login inside a BotPassword session.
+    this.transport.cookieJar.removeAllCookiesSync();
     const tokenRaw = await this.request({ action: 'query', meta: 'tokens', type: 'login' }, { noAssert: true });
     const lgtoken = parseResponse(loginTokenSchema, tokenRaw, 'meta=tokens&type=login').query.tokens.logintoken;
     let loginRaw: unknown;
