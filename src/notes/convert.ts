@@ -11,7 +11,7 @@ import { splitFrontMatter, type FrontMatter } from './front-matter.js';
 import { extractHeaderLines, type HeaderMeta } from './header-lines.js';
 import { normalizeSource } from './normalize.js';
 import { removePersonalData } from './pii.js';
-import { plainTextToMarkdown } from './plain-text.js';
+import { escapeMarkdown, plainTextToMarkdown } from './plain-text.js';
 import { summaryTemplateCall } from './template.js';
 import { categoryName, DEFAULT_NOTE_TITLE, noteTitle } from './title.js';
 
@@ -99,10 +99,12 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
       body = body.slice(h1[0].length);
     }
   }
-  if (body.trim() === '' && bodyTitle === undefined) {
+  const bodyHasText = body.replace(/^\s*([_\-=*~#.•])(?:\s*\1){2,}\s*$/gm, '').trim() !== '';
+  if (!bodyHasText && bodyTitle === undefined) {
     throw new NoteError('NOTE_EMPTY', 'La note est vide : ajoutez du texte sous l\'en-tête avant de la publier.');
   }
-  if (body.trim() === '' && bodyTitle !== undefined) body = bodyTitle;
+  // A note that is only a title line: the line is its content too.
+  if (!bodyHasText && bodyTitle !== undefined) body = format === 'plain' ? escapeMarkdown(bodyTitle) : bodyTitle;
 
   const meta = buildMeta(fm, header.meta, { bodyTitle, fileName: options.fileName, now: options.now, format, clean });
   const content = markdownToWikitext(body, { linkTitles: options.knownTitles ?? [] });
