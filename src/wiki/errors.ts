@@ -95,7 +95,8 @@ export function describeThrown(err: unknown): { code: string; info: string } {
   if (err instanceof WikiError) return { code: err.code, info: err.info };
   if (typeof err === 'object' && err !== null) {
     const e = err as { code?: unknown; info?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string' && typeof e.info === 'string' && !e.code.startsWith('E')) {
+    // API errors (mwbot) and HttpFailure carry code + info; Node system errors carry codes like ECONNRESET.
+    if (typeof e.code === 'string' && typeof e.info === 'string' && !/^E[A-Z]+$/.test(e.code)) {
       return { code: e.code, info: e.info };
     }
     if (e.name === 'AbortError' || e.name === 'TimeoutError') return { code: 'timeout', info: 'the wiki did not answer in time' };

@@ -1,6 +1,7 @@
 // The wiki layer's public API: import from 'src/wiki/index.js'.
 export { WikiClient, type WikiRequestOptions, type WikiSiteInfo } from './client.js';
 export type { WikiClientOptions, WikiLogger } from './options.js';
+export type { ApiParams, ApiParamValue } from './transport.js';
 export {
   WikiError, WikiLoginError, WikiEditConflictError, WikiPageExistsError, WikiMissingPageError,
   WikiPermissionError, WikiUnavailableError,

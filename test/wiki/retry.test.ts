@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WikiClient } from '../../src/wiki/client.js';
 import { WikiUnavailableError } from '../../src/wiki/errors.js';
@@ -71,6 +72,31 @@ describe('retries', () => {
       await wiki.setLag(0);
     }
     expect(asked).toEqual([]);
+  });
+
+  it('retries HTTP 503 pages, waiting as long as Retry-After says', async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits += 1;
+      if (hits <= 2) {
+        res.writeHead(503, { 'Content-Type': 'text/html', 'Retry-After': '2' }).end('<h1>Service indisponible</h1>');
+        return;
+      }
+      const general = { generator: 'MediaWiki 1.39.17', sitename: 'Wiki des communs', mainpage: 'Accueil', server: 'http://x', articlepath: '/wiki/$1', lang: 'fr' };
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ query: { general } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const { sleep, asked } = recordingSleep(0);
+      const client = await WikiClient.connect({ apiUrl: `http://127.0.0.1:${port}/api.php`, retryBaseMs: 10, sleep });
+      expect((await client.siteInfo()).sitename).toBe('Wiki des communs');
+      expect(asked).toEqual([2000, 2000]);
+      expect(client.stats.apiCalls).toBe(3);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('retries network failures with exponential backoff, then reports the wiki unavailable', async () => {
