@@ -40,7 +40,17 @@ function round(ms: number): number {
 
 export function upstreamProbes(deps: GatewayDeps): HealthProbe[] {
   const probes: HealthProbe[] = [
-    { name: 'wiki', mode: deps.wikiMode, check: async () => (await deps.wiki.siteInfo()).generator },
+    {
+      name: 'wiki',
+      mode: deps.wikiMode,
+      // A real round trip each time: siteInfo() is cached by the client.
+      check: async () => {
+        const answer = (await deps.wiki.request({ action: 'query', meta: 'siteinfo', siprop: 'general' })) as {
+          query?: { general?: { generator?: string } };
+        };
+        return answer.query?.general?.generator ?? null;
+      },
+    },
   ];
   const moodle = deps.moodle;
   probes.push(

@@ -26,6 +26,8 @@ export interface WikiApi {
     Array<{ title: string; type: string; user: string; timestamp: string; comment: string; revid?: number; bot: boolean }>
   >;
   siteInfo(): Promise<{ generator: string }>;
+  /** One uncached API request (health probes). */
+  request(params: Record<string, string | number | boolean | undefined>): Promise<unknown>;
 }
 
 export interface WikiPageView extends WikiPageData {
