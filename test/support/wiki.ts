@@ -107,20 +107,21 @@ function readCredentials(text: string): Record<string, string> {
   return values;
 }
 
-/** Starts a private copy of the template wiki. Call `stop()` in afterAll. */
-export async function startWiki(): Promise<LocalWiki> {
-  const template = inject('wikiTemplateDir');
-  if (!template) throw new Error('No template wiki: is test/support/global-setup.ts the vitest globalSetup?');
-  const root = await mkdtemp(join(tmpdir(), 'pollen-wiki-'));
-  const dir = join(root, 'wiki');
-  await execFileAsync('cp', ['-a', template, dir]);
-  const credentials = readCredentials(await readFile(join(dir, 'credentials.env'), 'utf8'));
+interface Served {
+  port: number;
+  server: string;
+  apiUrl: string;
+  stopServer(): Promise<void>;
+}
+
+/** Serves a wiki directory with `php -S` in its own process group, on a free port. */
+async function serve(dir: string): Promise<Served> {
   const port = await freePort();
   const server = `http://127.0.0.1:${port}`;
   const apiUrl = `${server}/api.php`;
   const log = await open(join(dir, 'server.log'), 'a');
   const child = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', MEDIAWIKI, ROUTER], {
-    detached: true, // own process group, like setsid: stop() kills workers too
+    detached: true, // own process group, like setsid: stopping kills the workers too
     stdio: ['ignore', log.fd, log.fd],
     env: { ...process.env, MW_CONFIG_FILE: join(dir, 'LocalSettings.php'), POLLEN_WIKI_SERVER: server },
   });
@@ -132,29 +133,55 @@ export async function startWiki(): Promise<LocalWiki> {
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
   child.unref();
 
-  const stop = async (): Promise<void> => {
-    if (running.delete(pgid)) {
-      try {
-        process.kill(-pgid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 3000))]);
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
+  const stopServer = async (): Promise<void> => {
+    if (!running.delete(pgid)) return;
+    try {
+      process.kill(-pgid, 'SIGTERM');
+    } catch {
+      /* already gone */
     }
-    await rm(root, { recursive: true, force: true });
+    await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 3000))]);
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   };
 
   try {
     await waitForApi(apiUrl, () => !exited);
   } catch (err) {
-    await stop();
+    await stopServer();
     throw err;
   }
+  return { port, server, apiUrl, stopServer };
+}
+
+/** Starts a private copy of the template wiki. Call `stop()` in afterAll. */
+export async function startWiki(): Promise<LocalWiki> {
+  const template = inject('wikiTemplateDir');
+  if (!template) throw new Error('No template wiki: is test/support/global-setup.ts the vitest globalSetup?');
+  const root = await mkdtemp(join(tmpdir(), 'pollen-wiki-'));
+  const dir = join(root, 'wiki');
+  await execFileAsync('cp', ['-a', template, dir]);
+  const credentials = readCredentials(await readFile(join(dir, 'credentials.env'), 'utf8'));
+  let served: Served | undefined;
+  for (let attempt = 1; !served; attempt++) {
+    try {
+      served = await serve(dir);
+    } catch (err) {
+      // Another process may have taken the free port between the probe and php's bind.
+      if (attempt >= 3) {
+        await rm(root, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
+  const { port, server, apiUrl, stopServer } = served;
+  const stop = async (): Promise<void> => {
+    await stopServer();
+    await rm(root, { recursive: true, force: true });
+  };
 
   const botUser = credentials.WIKI_BOT_USER ?? 'Robot@sync';
   const botPassword = credentials.WIKI_BOT_PASSWORD ?? '';
