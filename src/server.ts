@@ -74,7 +74,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(deps, req) }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res) }),
   );
   return { app, apollo };
 }

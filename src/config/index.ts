@@ -28,6 +28,25 @@ export interface Config {
   curriculumDir: string;
   facilitatorTokens: string[];
   adminTokens: string[];
+  auth: AuthConfig;
+  progress: ProgressConfig;
+}
+
+/** Sign-in settings (src/auth). */
+export interface AuthConfig {
+  sessionTtlMinutes: number;
+  loginMaxFailures: number;
+  loginWindowMinutes: number;
+  /** Moodle service learners' tokens are requested for. */
+  moodleLoginService: string;
+}
+
+/** Progress tracker settings (src/progress). */
+export interface ProgressConfig {
+  stalledAfterDays: number;
+  activityCacheTtlMinutes: number;
+  /** Moodle/local username -> wiki user name overrides. */
+  wikiUserMap: ReadonlyMap<string, string>;
 }
 
 /** Start-up stops with this: one line per bad setting, no values (they may be secrets). */
@@ -65,6 +84,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     curriculumDir: e.POLLEN_CURRICULUM_DIR,
     facilitatorTokens: e.POLLEN_FACILITATOR_TOKENS,
     adminTokens: e.POLLEN_ADMIN_TOKENS,
+    auth: {
+      sessionTtlMinutes: e.POLLEN_SESSION_TTL_MINUTES,
+      loginMaxFailures: e.POLLEN_LOGIN_MAX_FAILURES,
+      loginWindowMinutes: e.POLLEN_LOGIN_WINDOW_MINUTES,
+      moodleLoginService: e.MOODLE_LOGIN_SERVICE,
+    },
+    progress: {
+      stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,
+      activityCacheTtlMinutes: e.MOODLE_ACTIVITY_CACHE_TTL_MINUTES,
+      wikiUserMap: e.POLLEN_WIKI_USER_MAP,
+    },
   };
 }
 

@@ -1,7 +1,11 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import type { AuthService } from '../auth/service.js';
+import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
+import type { ProgressService } from '../progress/service.js';
 import { CurriculumDataSource } from './datasources/curriculum.js';
 import { MoodleDataSource, type MoodleApi } from './datasources/moodle.js';
+import { ProgressDataSource } from './datasources/progress.js';
 import { WikiDataSource, type WikiApi } from './datasources/wiki.js';
 import type { HealthProbe } from './health.js';
 
@@ -17,6 +21,10 @@ export interface GatewayDeps {
   probes: HealthProbe[];
   /** Human description of where the wiki is ("local wiki" or its host). */
   wikiMode: string;
+  /** Sign-in and sessions (src/auth). Undefined: everyone is anonymous. */
+  auth?: AuthService | undefined;
+  /** Learner progress (src/progress). Undefined: progress fields answer PROGRESS_UNAVAILABLE. */
+  progress?: ProgressService | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */
@@ -26,10 +34,22 @@ export interface GatewayContext {
   curriculum: CurriculumDataSource;
   deps: GatewayDeps;
   req: Request | undefined;
+  /** Set when served over HTTP: login and logout set the session cookie on it. */
+  res: Response | undefined;
+  /** Who is asking (from a bearer token or the pollen_session cookie); see requireRole. */
+  viewer: Viewer;
+  /** Hash of the request's session, when it came with one (not with an API token). */
+  sessionHash: string | null;
+  progress: ProgressDataSource | undefined;
 }
 
-export function createContext(deps: GatewayDeps, req?: Request): GatewayContext {
+export function createContext(deps: GatewayDeps, req?: Request, res?: Response): GatewayContext {
+  const { viewer, sessionHash } = req && deps.auth ? deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null };
   return {
+    res,
+    viewer,
+    sessionHash,
+    progress: deps.progress && new ProgressDataSource(deps.progress),
     wiki: new WikiDataSource(deps.wiki),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl),
     curriculum: new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap),

@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { authResolvers } from './resolvers/auth.js';
 import { courseResolvers } from './resolvers/course.js';
 import { curriculumResolvers } from './resolvers/curriculum.js';
+import { progressResolvers } from './resolvers/progress.js';
 import { searchResolvers } from './resolvers/search.js';
 import { wikiResolvers } from './resolvers/wiki.js';
 
@@ -34,4 +36,11 @@ export function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
   return merged;
 }
 
-export const resolvers = mergeResolvers(wikiResolvers, searchResolvers, courseResolvers, curriculumResolvers);
+export const resolvers = mergeResolvers(
+  wikiResolvers,
+  searchResolvers,
+  courseResolvers,
+  curriculumResolvers,
+  authResolvers,
+  progressResolvers,
+);

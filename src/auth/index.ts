@@ -1,0 +1,9 @@
+/** Sign-in, sessions and roles. */
+export { ANONYMOUS, requireLearner, requireRole, type Role, type Viewer } from './viewer.js';
+export { AuthError, loginFailed, type AuthErrorCode } from './errors.js';
+export { AuthService, type AuthServiceOptions, type RequestLike } from './service.js';
+export { SessionStore, type IssuedSession } from './sessions.js';
+export { SESSION_COOKIE, clearedSessionCookie, readCookie, sessionCookie } from './cookie.js';
+export { hashPassword, verifyPassword } from './passwords.js';
+export { ApiTokenSet, hashToken, newSessionToken } from './tokens.js';
+export { LoginRateLimiter, type LoginRateLimitOptions } from './rate-limit.js';

@@ -1,0 +1,227 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Logger } from '../log.js';
+import { MoodleClient, MoodleLoginError, MoodleUnavailableError, requestLoginToken } from '../moodle/index.js';
+import type { LearnerStore } from '../progress/learners.js';
+import type { Store } from '../store/db.js';
+import { readCookie, SESSION_COOKIE } from './cookie.js';
+import { AuthError, loginFailed } from './errors.js';
+import { decoyPasswordHash, verifyPassword } from './passwords.js';
+import { LoginRateLimiter } from './rate-limit.js';
+import { SessionStore, type IssuedSession } from './sessions.js';
+import { ApiTokenSet } from './tokens.js';
+import { ANONYMOUS, type Viewer } from './viewer.js';
+
+/** Everything sign-in needs, with defaults. */
+export interface AuthServiceOptions {
+  store: Store;
+  learners: LearnerStore;
+  /** POLLEN_FACILITATOR_TOKENS; hashed at once, the clear values are not kept. */
+  facilitatorTokens?: readonly string[];
+  /** POLLEN_ADMIN_TOKENS; hashed at once. */
+  adminTokens?: readonly string[];
+  /** Session lifetime. Default 120 minutes. */
+  sessionTtlMinutes?: number;
+  /** Failed logins per username and per IP in the window. Default 5 in 15 minutes. */
+  loginMaxFailures?: number;
+  loginWindowMinutes?: number;
+  /** Set: learners sign in with their Moodle account. Unset: local accounts (embedded mode). */
+  moodle?: { url: string; service?: string; fetch?: typeof fetch; timeoutMs?: number } | undefined;
+  logger?: Logger | undefined;
+  /** Clock in ms, for tests. */
+  now?: () => number;
+}
+
+/** The minimum of a request sign-in reads: its headers and the client's address. */
+export interface RequestLike {
+  headers: IncomingHttpHeaders;
+  ip?: string | undefined;
+}
+
+/**
+ * Sign-in and sessions.
+ *
+ * Learners' Moodle tokens: core_completion_update_activity_completion_status_manually acts for
+ * the token's user, so marking a module done in Moodle needs the learner's own token. It is kept
+ * in memory only (a Map keyed by the session hash, dropped at logout, expiry or restart), never in
+ * the store, logs or answers. After a gateway restart the session still reads progress, and
+ * markModuleDone answers MOODLE_SESSION_EXPIRED: sign in again. Passwords are never kept.
+ */
+export class AuthService {
+  readonly sessions: SessionStore;
+  readonly sessionTtlMs: number;
+  readonly #learners: LearnerStore;
+  readonly #facilitators: ApiTokenSet;
+  readonly #admins: ApiTokenSet;
+  readonly #limiter: LoginRateLimiter;
+  readonly #moodle: AuthServiceOptions['moodle'];
+  readonly #logger: Logger | undefined;
+  readonly #now: () => number;
+  readonly #moodleTokens = new Map<string, { token: string; expiresAt: number }>();
+
+  constructor(options: AuthServiceOptions) {
+    this.#now = options.now ?? Date.now;
+    this.sessionTtlMs = (options.sessionTtlMinutes ?? 120) * 60_000;
+    this.sessions = new SessionStore(options.store, this.sessionTtlMs, this.#now);
+    this.#learners = options.learners;
+    this.#facilitators = new ApiTokenSet(options.facilitatorTokens ?? []);
+    this.#admins = new ApiTokenSet(options.adminTokens ?? []);
+    this.#limiter = new LoginRateLimiter({
+      maxFailures: options.loginMaxFailures ?? 5,
+      windowMs: (options.loginWindowMinutes ?? 15) * 60_000,
+      now: this.#now,
+    });
+    this.#moodle = options.moodle;
+    this.#logger = options.logger;
+  }
+
+  /** `embedded` when learners have local accounts, `moodle` when they sign in with Moodle. */
+  get learnerSignIn(): 'moodle' | 'embedded' {
+    return this.#moodle ? 'moodle' : 'embedded';
+  }
+
+  /** The credential a request carries: `Authorization: Bearer …`, else the pollen_session cookie. */
+  credentialOf(req: RequestLike): string | undefined {
+    const header = req.headers.authorization;
+    if (typeof header === 'string') {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (m) return m[1];
+    }
+    return readCookie(req.headers.cookie, SESSION_COOKIE) || undefined;
+  }
+
+  /**
+   * Who sent this request: an API token from the configuration (facilitator, admin), a live
+   * session (bearer or cookie), else anonymous. A wrong or expired credential is anonymous, so
+   * public fields still answer and protected ones say UNAUTHENTICATED.
+   */
+  viewerFromRequest(req: RequestLike): Viewer {
+    return this.#resolve(this.credentialOf(req))?.viewer ?? ANONYMOUS;
+  }
+
+  /** The viewer and, for sessions, the session's hash (to reach its in-memory Moodle token). */
+  authenticate(req: RequestLike): { viewer: Viewer; sessionHash: string | null } {
+    const found = this.#resolve(this.credentialOf(req));
+    return found ?? { viewer: ANONYMOUS, sessionHash: null };
+  }
+
+  #resolve(credential: string | undefined): { viewer: Viewer; sessionHash: string | null } | undefined {
+    if (!credential) return undefined;
+    const apiViewer = this.#apiTokenViewer(credential);
+    if (apiViewer) return { viewer: apiViewer, sessionHash: null };
+    const session = this.sessions.find(credential);
+    return session && { viewer: session.viewer, sessionHash: session.tokenHash };
+  }
+
+  #apiTokenViewer(token: string): Viewer | undefined {
+    // Both sets are always checked: the time taken does not depend on which one matches.
+    const admin = this.#admins.has(token);
+    const facilitator = this.#facilitators.has(token);
+    if (admin) return { role: 'admin', learnerId: null, displayName: 'Admin' };
+    if (facilitator) return { role: 'facilitator', learnerId: null, displayName: 'Animateur·rice' };
+    return undefined;
+  }
+
+  /**
+   * Exchanges a facilitator or admin API token (typed into a sign-in form) for a short-lived
+   * session, whose token goes into the pollen_session cookie; the API token itself never does.
+   * @throws AuthError LOGIN_FAILED (unknown token), LOGIN_RATE_LIMITED.
+   */
+  loginWithApiToken(token: string, options: { ip?: string | undefined } = {}): IssuedSession {
+    const keys = options.ip ? [`ip:${options.ip}`] : [];
+    this.#checkRate(keys);
+    const viewer = this.#apiTokenViewer(token);
+    if (!viewer) {
+      this.#limiter.recordFailure(keys);
+      this.#logger?.warn({ event: 'login_failed', kind: 'api-token', ip: options.ip }, 'Sign-in refused');
+      throw loginFailed();
+    }
+    this.#logger?.info({ event: 'login', role: viewer.role, ip: options.ip }, 'Signed in with an API token');
+    return this.sessions.create(viewer);
+  }
+
+  /**
+   * Signs a learner in: with Moodle (/login/token.php, then the token's user from
+   * core_webservice_get_site_info) or, in embedded mode, against the local scrypt hash.
+   * Unknown username and wrong password give the same LOGIN_FAILED.
+   * @throws AuthError LOGIN_FAILED, LOGIN_RATE_LIMITED, LOGIN_UNAVAILABLE (Moodle down).
+   */
+  async loginLearner(username: string, password: string, options: { ip?: string | undefined } = {}): Promise<IssuedSession> {
+    const name = username.trim();
+    const keys = [`user:${name.toLowerCase()}`, ...(options.ip ? [`ip:${options.ip}`] : [])];
+    this.#checkRate(keys);
+    if (name.length === 0 || name.length > 100 || password.length === 0 || password.length > 1024) {
+      this.#limiter.recordFailure(keys);
+      throw loginFailed();
+    }
+    const outcome = this.#moodle ? await this.#checkWithMoodle(this.#moodle, name, password) : await this.#checkLocally(name, password);
+    if (!outcome) {
+      this.#limiter.recordFailure(keys);
+      this.#logger?.warn({ event: 'login_failed', kind: 'learner', ip: options.ip }, 'Sign-in refused');
+      throw loginFailed();
+    }
+    this.#limiter.clear(keys[0] as string);
+    const session = this.sessions.create(outcome.viewer);
+    if (outcome.moodleToken) {
+      this.#moodleTokens.set(session.tokenHash, { token: outcome.moodleToken, expiresAt: session.expiresAt.getTime() });
+    }
+    this.#logger?.info({ event: 'login', role: 'learner', learnerId: outcome.viewer.learnerId, ip: options.ip }, 'Learner signed in');
+    return session;
+  }
+
+  /** The learner's Moodle token for a live session, from memory; undefined after a restart. */
+  moodleTokenOf(sessionHash: string | null): string | undefined {
+    if (!sessionHash) return undefined;
+    const entry = this.#moodleTokens.get(sessionHash);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#moodleTokens.delete(sessionHash);
+      return undefined;
+    }
+    return entry.token;
+  }
+
+  /** Ends the session a token opened (and forgets its Moodle token). API tokens are not sessions. */
+  logout(token: string | undefined): boolean {
+    if (!token) return false;
+    const session = this.sessions.find(token);
+    if (session) this.#moodleTokens.delete(session.tokenHash);
+    return this.sessions.delete(token);
+  }
+
+  #checkRate(keys: readonly string[]): void {
+    const wait = this.#limiter.retryAfterSeconds(keys);
+    if (wait > 0) {
+      throw new AuthError('LOGIN_RATE_LIMITED', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
+        retryAfterSeconds: wait,
+      });
+    }
+  }
+
+  async #checkLocally(username: string, password: string): Promise<{ viewer: Viewer; moodleToken?: string } | undefined> {
+    const account = this.#learners.localAccount(username);
+    // Hash something even for an unknown user, so timing does not tell whether it exists.
+    const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyPasswordHash()));
+    if (!ok || !account || !account.learner.active) return undefined;
+    return { viewer: { role: 'learner', learnerId: account.learner.id, displayName: account.learner.displayName } };
+  }
+
+  async #checkWithMoodle(
+    moodle: NonNullable<AuthServiceOptions['moodle']>,
+    username: string,
+    password: string,
+  ): Promise<{ viewer: Viewer; moodleToken: string } | undefined> {
+    const httpOptions = { fetch: moodle.fetch, timeoutMs: moodle.timeoutMs };
+    try {
+      const { token } = await requestLoginToken(moodle.url, username, password, moodle.service ?? 'moodle_mobile_app', httpOptions);
+      const client = new MoodleClient({ url: moodle.url, token, ...(moodle.fetch ? { fetch: moodle.fetch } : {}), retryDelayMs: 100 });
+      const site = await client.getSiteInfo();
+      const learner = this.#learners.upsertMoodleLearner({ id: site.userid, username: site.username, fullname: site.fullname });
+      return { viewer: { role: 'learner', learnerId: learner.id, displayName: learner.displayName }, moodleToken: token };
+    } catch (error) {
+      if (error instanceof MoodleLoginError) return undefined;
+      const code = error instanceof MoodleUnavailableError ? error.code : (error as { code?: unknown }).code;
+      this.#logger?.error({ event: 'login_error', upstreamCode: code }, 'Moodle sign-in failed');
+      throw new AuthError('LOGIN_UNAVAILABLE', 'Sign-in through Moodle is not possible right now. Try again in a few minutes.');
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import DataLoader from 'dataloader';
+import type { LearnerProgress } from '../../progress/model.js';
+import type { CohortSummary, ProgressService } from '../../progress/service.js';
+
+/**
+ * Progress seen from one request: learners' progress goes through one DataLoader (one store read
+ * for every learner asked in the same tick), the cohort summary is computed once.
+ */
+export class ProgressDataSource {
+  readonly progressOf: DataLoader<string, LearnerProgress>;
+  #cohort: CohortSummary | undefined;
+
+  constructor(readonly service: ProgressService) {
+    this.progressOf = new DataLoader(async (ids) => {
+      const latest = await service.learnersProgress(ids);
+      return Promise.all(ids.map((id) => latest.get(id) ?? service.learnerProgress(id)));
+    });
+  }
+
+  cohort(): CohortSummary {
+    if (!this.#cohort) {
+      this.#cohort = this.service.cohortSummary();
+      for (const row of this.#cohort.learners) this.progressOf.prime(row.learner.id, row.progress);
+    }
+    return this.#cohort;
+  }
+}

@@ -1,0 +1,45 @@
+/** A learner's state on one curriculum module. */
+export type ModuleState = 'done' | 'failed' | 'not_started';
+
+/** What made a module done: Moodle completion, a wiki edit of its contribute page, or the learner (embedded mode). */
+export type CompletionVia = 'moodle' | 'wiki' | 'self';
+
+export interface ModuleProgress {
+  slug: string;
+  state: ModuleState;
+  /** ISO time; for a wiki contribution, when the tracker first saw it. */
+  completedAt: string | null;
+  via: CompletionVia | null;
+}
+
+/** One learner's progress as of a dated snapshot. */
+export interface LearnerProgress {
+  learnerId: string;
+  /** Done modules over curriculum modules, 0-100, rounded down. */
+  percent: number;
+  doneCount: number;
+  moduleCount: number;
+  /** In curriculum order. */
+  modules: ModuleProgress[];
+  /** Latest completion time, or null when nothing is done. */
+  lastActivityAt: string | null;
+  /** No progress for the configured number of days, and not finished. */
+  stalled: boolean;
+  /** When this snapshot was taken (ISO). */
+  snapshotAt: string;
+}
+
+/** What a sync did, for the CLI, the syncProgress mutation and the benchmark. */
+export interface SyncReport {
+  snapshotAt: string;
+  source: 'moodle' | 'embedded';
+  learners: number;
+  stalled: number;
+  /** HTTP requests made to Moodle during the sync. */
+  moodleRequests: number;
+  durationMs: number;
+  /** Problems that did not stop the sync (a learner whose completion could not be read, wiki down…). */
+  warnings: string[];
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,141 @@
+import { MoodleAuthError, MoodleClient, MoodleError } from '../moodle/index.js';
+import { MANUAL_COMPLETION } from './activity-catalog.js';
+import { daysSince } from './compute.js';
+import { ProgressError } from './errors.js';
+import type { Learner } from './learners.js';
+import type { LearnerProgress, SyncReport } from './model.js';
+import type { ProgressTracker } from './tracker.js';
+
+/** One learner as a facilitator sees them. */
+export interface CohortLearner {
+  learner: Learner;
+  progress: LearnerProgress;
+  stalled: boolean;
+  /** Whole days since the last progress (or since first seen when nothing is done). */
+  daysSinceActivity: number;
+}
+
+/** Completion of one curriculum module across the cohort. */
+export interface ModuleCompletion {
+  slug: string;
+  completedCount: number;
+  learnerCount: number;
+}
+
+/** The cohort as of the latest snapshots: what `cohort` and the dashboard show. */
+export interface CohortSummary {
+  /** Latest snapshot time among the learners; null before the first sync. */
+  snapshotAt: string | null;
+  stalledAfterDays: number;
+  /** Active learners, by display name. */
+  learners: CohortLearner[];
+  stalled: CohortLearner[];
+  /** In curriculum order. */
+  modules: ModuleCompletion[];
+}
+
+/** Writes a learner's own completion with their own Moodle token. */
+export type LearnerMoodleFactory = (learnerToken: string) => Pick<MoodleClient, 'updateActivityCompletionManually'>;
+
+/**
+ * The progress API the gateway and the dashboard read: latest snapshots, the cohort summary,
+ * and the learner's own markModuleDone.
+ */
+export class ProgressService {
+  constructor(
+    readonly tracker: ProgressTracker,
+    private readonly learnerMoodle?: LearnerMoodleFactory,
+  ) {}
+
+  /** Runs a full sync (admin). */
+  sync(): Promise<SyncReport> {
+    return this.tracker.sync();
+  }
+
+  /** Latest progress of one learner; computed (and snapshotted) now if they have none yet. */
+  async learnerProgress(learnerId: string): Promise<LearnerProgress> {
+    return (await this.learnersProgress([learnerId])).get(learnerId) ?? this.tracker.refreshLearner(learnerId);
+  }
+
+  /** Latest snapshots of many learners in one store read (the DataLoader's batch function). */
+  async learnersProgress(ids: readonly string[]): Promise<Map<string, LearnerProgress>> {
+    return this.tracker.snapshots.latest(ids);
+  }
+
+  /** The cohort from the latest snapshots: two store queries whatever the cohort's size. */
+  cohortSummary(): CohortSummary {
+    const now = this.tracker.now();
+    const learners = this.tracker.learners.list();
+    const latest = this.tracker.snapshots.latest(learners.map((l) => l.id));
+    const rows: CohortLearner[] = [];
+    for (const learner of learners) {
+      const progress = latest.get(learner.id);
+      if (!progress) continue;
+      rows.push({
+        learner,
+        progress,
+        stalled: progress.stalled,
+        daysSinceActivity: daysSince(progress.lastActivityAt ?? learner.firstSeenAt, now),
+      });
+    }
+    const modules = this.tracker.curriculum.map((m) => ({
+      slug: m.slug,
+      completedCount: rows.filter((r) => r.progress.modules.some((p) => p.slug === m.slug && p.state === 'done')).length,
+      learnerCount: rows.length,
+    }));
+    const snapshotAt = rows.map((r) => r.progress.snapshotAt).sort().at(-1) ?? null;
+    return {
+      snapshotAt,
+      stalledAfterDays: this.tracker.stalledAfterDays,
+      learners: rows,
+      stalled: rows.filter((r) => r.stalled).sort((a, b) => b.daysSinceActivity - a.daysSinceActivity),
+      modules,
+    };
+  }
+
+  /**
+   * Marks one of the learner's own modules done (or not). Moodle mode: written to Moodle as the
+   * learner (their own token), only where the activity is manually completed. Embedded mode:
+   * written to the store. Returns the learner's fresh progress.
+   * @throws ProgressError UNKNOWN_MODULE, MODULE_NOT_IN_MOODLE, COMPLETION_NOT_MANUAL,
+   *   MOODLE_SESSION_EXPIRED; MoodleError for other Moodle failures.
+   */
+  async markModuleDone(learnerId: string, slug: string, done: boolean, learnerMoodleToken?: string): Promise<LearnerProgress> {
+    const module = this.tracker.curriculum.find((m) => m.slug === slug);
+    if (!module) throw new ProgressError('UNKNOWN_MODULE', `No curriculum module has the slug "${slug}".`);
+    if (!this.tracker.learners.byId(learnerId)) throw new ProgressError('UNKNOWN_LEARNER', 'This learner is not in the store.');
+    if (this.tracker.mode === 'embedded') {
+      this.tracker.selfCompletions.set(learnerId, slug, done, this.tracker.now());
+      return this.tracker.refreshLearner(learnerId);
+    }
+    const cmid = (await this.tracker.cmidMap()).get(slug);
+    if (cmid === undefined) {
+      throw new ProgressError('MODULE_NOT_IN_MOODLE', `Module "${slug}" has no activity in the Moodle course; ask a facilitator.`);
+    }
+    const activity = (await this.tracker.catalog?.activities())?.find((a) => a.cmid === cmid);
+    if (activity && activity.completion !== MANUAL_COMPLETION) throw notManual(slug);
+    if (!learnerMoodleToken || !this.learnerMoodle) {
+      throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Your Moodle session is no longer known to Pollen: sign in again, then retry.');
+    }
+    try {
+      await this.learnerMoodle(learnerMoodleToken).updateActivityCompletionManually(cmid, done);
+    } catch (error) {
+      if (error instanceof MoodleError && error.code === 'cannotmanualctrack') {
+        this.tracker.catalog?.invalidate();
+        throw notManual(slug);
+      }
+      if (error instanceof MoodleAuthError) {
+        throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Moodle no longer accepts your session: sign in again, then retry.');
+      }
+      throw error;
+    }
+    return this.tracker.refreshLearner(learnerId);
+  }
+}
+
+function notManual(slug: string): ProgressError {
+  return new ProgressError(
+    'COMPLETION_NOT_MANUAL',
+    `Module "${slug}" is completed automatically in Moodle (by viewing, a grade…), not by hand: do the activity in Moodle.`,
+  );
+}

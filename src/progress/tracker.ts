@@ -1,0 +1,199 @@
+import type { CurriculumModule } from '../curriculum/schema.js';
+import type { Logger } from '../log.js';
+import type { MoodleClient } from '../moodle/index.js';
+import type { Store } from '../store/db.js';
+import { ActivityCatalog, mapModulesToCmids } from './activity-catalog.js';
+import { computeProgress, type ActivityCompletion } from './compute.js';
+import { LearnerStore, moodleLearnerId, type Learner } from './learners.js';
+import type { LearnerProgress, SyncReport } from './model.js';
+import { SelfCompletionStore } from './self-completions.js';
+import { SnapshotStore } from './snapshots.js';
+import { contributionPages, modulesContributedBy, wikiUserOf, type WikiContributionsSource } from './wiki-contributions.js';
+
+/** The Moodle calls the tracker makes with the site (admin/bot) token. */
+export type TrackerMoodle = Pick<
+  MoodleClient,
+  'getEnrolledUsers' | 'getActivitiesCompletion' | 'getActivitiesCompletionOfUsers' | 'getCourseContents' | 'callEach' | 'stats'
+>;
+
+export interface ProgressTrackerOptions {
+  store: Store;
+  curriculum: readonly CurriculumModule[];
+  /** Unset: embedded mode (learners and completions in the store). */
+  moodle?: { client: TrackerMoodle; courseId: number } | undefined;
+  /** MOODLE_ACTIVITY_MAP: slug -> cmid, winning over the content files. */
+  activityMap?: ReadonlyMap<string, number>;
+  /** Unset: wiki contributions are not counted. */
+  wiki?: WikiContributionsSource | undefined;
+  /** POLLEN_WIKI_USER_MAP: username -> wiki user. */
+  wikiUserMap?: ReadonlyMap<string, string>;
+  /** Default 14. */
+  stalledAfterDays?: number;
+  /** cmid <-> idnumber cache lifetime. Default 24 h. */
+  activityCacheTtlMs?: number;
+  now?: () => Date;
+  logger?: Logger | undefined;
+}
+
+/** Moodle's role shortname for learners. */
+const STUDENT_ROLE = 'student';
+
+/**
+ * Reads progress (Moodle completion or the store's own), adds wiki contributions, and writes
+ * dated snapshots. The sync reads the whole cohort in as few requests as Moodle allows:
+ * enrolled users (1), activity catalog (cached), completion of every learner (batched with
+ * tool_mobile_call_external_functions, else bounded concurrency, see MoodleClient.callEach).
+ */
+export class ProgressTracker {
+  readonly learners: LearnerStore;
+  readonly snapshots: SnapshotStore;
+  readonly selfCompletions: SelfCompletionStore;
+  readonly catalog: ActivityCatalog | undefined;
+  readonly curriculum: readonly CurriculumModule[];
+  readonly stalledAfterDays: number;
+  readonly now: () => Date;
+  readonly #options: ProgressTrackerOptions;
+
+  constructor(options: ProgressTrackerOptions) {
+    this.#options = options;
+    this.now = options.now ?? (() => new Date());
+    this.curriculum = options.curriculum;
+    this.stalledAfterDays = options.stalledAfterDays ?? 14;
+    this.learners = new LearnerStore(options.store, this.now);
+    this.snapshots = new SnapshotStore(options.store);
+    this.selfCompletions = new SelfCompletionStore(options.store);
+    this.catalog =
+      options.moodle &&
+      new ActivityCatalog(options.store, options.moodle.client, options.moodle.courseId, options.activityCacheTtlMs ?? 86_400_000, () =>
+        this.now().getTime(),
+      );
+  }
+
+  get mode(): 'moodle' | 'embedded' {
+    return this.#options.moodle ? 'moodle' : 'embedded';
+  }
+
+  /** slug -> cmid (empty in embedded mode). */
+  async cmidMap(): Promise<Map<string, number>> {
+    if (!this.catalog) return new Map();
+    return mapModulesToCmids(this.curriculum, await this.catalog.activities(), this.#options.activityMap ?? new Map());
+  }
+
+  /** Syncs the whole cohort and writes one snapshot per learner. */
+  async sync(): Promise<SyncReport> {
+    const started = performance.now();
+    const moodle = this.#options.moodle;
+    const requestsBefore = moodle?.client.stats.httpRequests ?? 0;
+    const warnings: string[] = [];
+    let learners: Learner[];
+    const completion = new Map<string, ActivityCompletion[]>();
+    const cmidOf = await this.cmidMap();
+
+    if (moodle) {
+      const enrolled = await moodle.client.getEnrolledUsers(moodle.courseId);
+      const students = enrolled.filter((u) => (u.roles ?? []).some((r) => r.shortname === STUDENT_ROLE));
+      learners = students.map((u) => this.learners.upsertMoodleLearner(u));
+      this.learners.deactivateMoodleLearnersExcept(learners.map((l) => l.id));
+      const results = await moodle.client.getActivitiesCompletionOfUsers(moodle.courseId, students.map((u) => u.id));
+      results.forEach((result, i) => {
+        const user = students[i];
+        if (!user) return;
+        if (result.ok) completion.set(moodleLearnerId(user.id), result.data.statuses);
+        else warnings.push(`Completion of learner ${user.username} unreadable (${result.error.code}); previous state kept.`);
+      });
+    } else {
+      learners = this.learners.list({ source: 'local' });
+    }
+
+    const wikiDone = await this.#wikiContributions(learners, warnings);
+    const previous = this.snapshots.latest(learners.map((l) => l.id));
+    const self = this.selfCompletions.forLearners(learners.map((l) => l.id));
+    const now = this.now();
+    const progress: LearnerProgress[] = [];
+    for (const learner of learners) {
+      const before = previous.get(learner.id);
+      const statuses = completion.get(learner.id);
+      if (moodle && !statuses && before) {
+        progress.push({ ...before, snapshotAt: now.toISOString() });
+        continue;
+      }
+      progress.push(
+        computeProgress({
+          learnerId: learner.id,
+          modules: this.curriculum,
+          cmidOf,
+          moodle: statuses,
+          self: self.get(learner.id),
+          wikiDone: wikiDone?.get(learner.id) ?? carriedWikiDone(before),
+          previous: before,
+          firstSeenAt: learner.firstSeenAt,
+          now,
+          stalledAfterDays: this.stalledAfterDays,
+        }),
+      );
+    }
+    this.snapshots.write(progress, 'sync');
+    const report: SyncReport = {
+      snapshotAt: now.toISOString(),
+      source: this.mode,
+      learners: progress.length,
+      stalled: progress.filter((p) => p.stalled).length,
+      moodleRequests: (moodle?.client.stats.httpRequests ?? 0) - requestsBefore,
+      durationMs: Math.round(performance.now() - started),
+      warnings,
+    };
+    this.#options.logger?.info({ event: 'progress_sync', ...report, warnings: warnings.length }, 'Progress synced');
+    return report;
+  }
+
+  /**
+   * Recomputes one learner now (after they marked a module, or when they have no snapshot yet):
+   * one completion call in Moodle mode; wiki contributions are carried from the last snapshot.
+   */
+  async refreshLearner(learnerId: string): Promise<LearnerProgress> {
+    const learner = this.learners.byId(learnerId);
+    if (!learner) throw new Error(`Unknown learner ${learnerId}`);
+    const moodle = this.#options.moodle;
+    const before = this.snapshots.latest([learnerId]).get(learnerId);
+    const statuses =
+      moodle && learner.moodleUserId !== null
+        ? (await moodle.client.getActivitiesCompletion(moodle.courseId, learner.moodleUserId)).statuses
+        : undefined;
+    const progress = computeProgress({
+      learnerId,
+      modules: this.curriculum,
+      cmidOf: await this.cmidMap(),
+      moodle: statuses,
+      self: this.selfCompletions.forLearners([learnerId]).get(learnerId),
+      wikiDone: carriedWikiDone(before),
+      previous: before,
+      firstSeenAt: learner.firstSeenAt,
+      now: this.now(),
+      stalledAfterDays: this.stalledAfterDays,
+    });
+    this.snapshots.write([progress], 'learner');
+    return progress;
+  }
+
+  async #wikiContributions(learners: readonly Learner[], warnings: string[]): Promise<Map<string, Set<string>> | undefined> {
+    const wiki = this.#options.wiki;
+    if (!wiki || learners.length === 0) return undefined;
+    const pagesBySlug = contributionPages(this.curriculum);
+    const titles = [...new Set([...pagesBySlug.values()].flat())];
+    if (titles.length === 0) return undefined;
+    try {
+      const contributors = await wiki.contributorsOf(titles);
+      const overrides = this.#options.wikiUserMap ?? new Map();
+      return new Map(learners.map((l) => [l.id, modulesContributedBy(wikiUserOf(l, overrides), pagesBySlug, contributors)]));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      warnings.push(`Wiki contributions not read (${typeof code === 'string' ? code : 'wiki error'}); previous ones kept.`);
+      return undefined;
+    }
+  }
+}
+
+/** Modules a previous snapshot counted as done through the wiki: a contribution stays made. */
+function carriedWikiDone(previous: LearnerProgress | undefined): Set<string> {
+  return new Set((previous?.modules ?? []).filter((m) => m.via === 'wiki').map((m) => m.slug));
+}
