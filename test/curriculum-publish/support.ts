@@ -50,10 +50,14 @@ export function recordApiCalls(client: WikiClient): ApiCallLog {
   };
 }
 
-/** Rendered HTML of a page (action=parse). */
+/**
+ * Rendered HTML of a page (action=parse), with the entities MediaWiki adds decoded: apostrophes
+ * (`&#39;`) and the French non-breaking spaces before « : ; ? ! » (`&#160;`), so specs can look
+ * for the content's own sentences.
+ */
 export async function parsedHtml(client: WikiClient, title: string): Promise<string> {
   const raw = (await client.request({ action: 'parse', page: title, prop: 'text' })) as { parse: { text: string } };
-  return raw.parse.text;
+  return raw.parse.text.replace(/&#0?39;/g, "'").replace(/&#160;|\u00a0/g, ' ');
 }
 
 /** Current wikitext of a page, undefined when it does not exist. */

@@ -157,10 +157,30 @@ export async function publishCurriculum(
     record(report);
     if (report.status === 'stopped' || report.draft?.status === 'stopped') {
       haltAll(index + 1, 'stopped', report.reason ?? 'Publication arrêtée par la page d’arrêt d’urgence.');
+      await refreshLinks(client, reports, log);
       return finish(true);
     }
   }
+  await refreshLinks(client, reports, log);
   return finish(false);
+}
+
+/**
+ * Pages link to pages created later in the same run (the index to every module, each module to
+ * the next): their cached rendering shows those links red until MediaWiki's job queue catches up.
+ * One purge call for the whole parcours makes them right at once. Not an edit: no revision.
+ */
+async function refreshLinks(client: WikiClient, reports: readonly PageReport[], log: (line: string) => void): Promise<void> {
+  if (!reports.some((r) => r.status === 'created')) return;
+  const titles = reports.filter((r) => r.status !== 'stopped' && r.status !== 'error').map((r) => r.title);
+  try {
+    for (let start = 0; start < titles.length; start += client.batchSize) {
+      await client.request({ action: 'purge', titles: titles.slice(start, start + client.batchSize), forcelinkupdate: true });
+    }
+  } catch (err) {
+    // Cosmetic only: the wiki's job queue refreshes the links later anyway.
+    log(`purge failed (links may show red for a while): ${describeError(err)}`);
+  }
 }
 
 function fromOutcome(outcome: PublishOutcome): Pick<PageReport, 'status' | 'revid' | 'reason' | 'lastEditor'> {
