@@ -3,7 +3,7 @@
  * `publishPage` in src/wiki/publish.ts (which re-checks them right before any edit), so that
  * pages with nothing to do cost no further API call and a dry run costs one read in all.
  */
-import { createTwoFilesPatch } from 'diff';
+import { OMIT_HEADERS, createTwoFilesPatch } from 'diff';
 import { botsAllowed } from '../../wiki/bot-policy.js';
 import type { WikiPage } from '../../wiki/pages.js';
 
@@ -51,5 +51,8 @@ export function wikitextDiff(title: string, currentText: string, botText: string
   const before = `${storedForm(currentText)}\n`;
   const after = `${storedForm(botText)}\n`;
   if (before === after) return undefined;
-  return createTwoFilesPatch(title, title, before, after, 'page actuelle', 'version du robot', { context: 3 });
+  // The diff package quotes non-ASCII file names git-style ("R\303\251aliser"): write the
+  // header ourselves so French titles stay readable.
+  const hunks = createTwoFilesPatch(title, title, before, after, undefined, undefined, { context: 3, headerOptions: OMIT_HEADERS });
+  return `--- ${title}\tpage actuelle\n+++ ${title}\tversion du robot\n${hunks}`;
 }

@@ -114,7 +114,7 @@ export async function publishCurriculum(
       if (r.status === 'created' || r.status === 'updated') edits += 1;
       if (r.draft?.status === 'created' || r.draft?.status === 'updated') edits += 1;
     }
-    return { dryRun, pages: reports, counts, edits, stopped, apiCalls: client.stats.apiCalls - callsBefore };
+    return { dryRun, pages: reports, counts, edits: dryRun ? 0 : edits, stopped, apiCalls: client.stats.apiCalls - callsBefore };
   };
   const base = (page: CurriculumPage): Pick<PageReport, 'title' | 'kind' | 'slug' | 'order'> => ({
     title: page.title, kind: page.kind, slug: page.module?.slug, order: page.module?.order,
@@ -161,7 +161,7 @@ export async function publishCurriculum(
       return finish(true);
     }
   }
-  await refreshLinks(client, reports, log);
+  if (!dryRun) await refreshLinks(client, reports, log);
   return finish(false);
 }
 
