@@ -1,0 +1,114 @@
+import { Command } from 'commander';
+import { pathToFileURL } from 'node:url';
+import { hashPassword } from '../src/auth/passwords.js';
+import { ConfigError, loadConfig } from '../src/config/index.js';
+import { loadCurriculum } from '../src/curriculum/loader.js';
+import { createLogger } from '../src/log.js';
+import { MoodleClient } from '../src/moodle/index.js';
+import { LearnerStore } from '../src/progress/learners.js';
+import type { SyncReport } from '../src/progress/model.js';
+import { createProgressRuntime } from '../src/progress/runtime.js';
+import { openStore, type Store } from '../src/store/db.js';
+import { WikiClient } from '../src/wiki/index.js';
+
+/** The sync's outcome in one French paragraph, for the operator. */
+export function formatSyncReport(report: SyncReport): string {
+  const lines = [
+    `Synchronisation (${report.source === 'moodle' ? 'Moodle' : 'magasin local'}) du ${report.snapshotAt} :`,
+    `  ${report.learners} apprenant·es, ${report.stalled} à l'arrêt, ${report.moodleRequests} requêtes HTTP vers Moodle, ${report.durationMs} ms.`,
+  ];
+  for (const w of report.warnings) lines.push(`  attention : ${w}`);
+  return lines.join('\n');
+}
+
+/** Creates a local learner account (embedded mode). The password is stored as a scrypt hash only. */
+export async function addLearner(
+  store: Store,
+  input: { username: string; displayName: string; password: string; wikiUser?: string | undefined },
+): Promise<string> {
+  if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username)) throw new Error('Nom d’utilisateur invalide : lettres, chiffres, . _ @ - (100 au plus).');
+  if (input.password.length < 10) throw new Error('Mot de passe trop court : 10 caractères au moins.');
+  const learners = new LearnerStore(store);
+  return learners.addLocalLearner({ ...input, passwordHash: await hashPassword(input.password) }).id;
+}
+
+async function readPassword(): Promise<string> {
+  // From stdin, never from the command line (it would land in the shell history and `ps`).
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function main(argv: string[]): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  const program = new Command().name('progress:sync').description('Suivi de progression des apprenant·es.');
+  program
+    .command('sync', { isDefault: true })
+    .description('Lit la progression de chaque apprenant·e (Moodle ou magasin local) et enregistre un instantané daté.')
+    .option('--no-wiki', 'ne pas compter les contributions au wiki')
+    .action(async (options: { wiki: boolean }) => {
+      const logger = createLogger(config.logLevel);
+      const store = openStore(config.storePath);
+      try {
+        const curriculum = await loadCurriculum(config.curriculumDir);
+        const moodle = config.moodle && new MoodleClient({ url: config.moodle.url, token: config.moodle.token });
+        const wiki =
+          options.wiki && config.wiki
+            ? await WikiClient.connect({ apiUrl: config.wiki.apiUrl, username: config.wiki.botUser, password: config.wiki.botPassword, contact: config.wiki.contact })
+            : undefined;
+        const { tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+        console.log(formatSyncReport(await tracker.sync()));
+      } finally {
+        store.close();
+      }
+    });
+  program
+    .command('add-learner')
+    .description('Crée un compte apprenant·e local (sans Moodle). Le mot de passe est lu sur l’entrée standard.')
+    .argument('<username>')
+    .argument('<displayName>')
+    .option('--wiki-user <name>', 'compte wiki de la personne (par défaut : son identifiant, initiale en majuscule)')
+    .action(async (username: string, displayName: string, options: { wikiUser?: string }) => {
+      const store = openStore(config.storePath);
+      try {
+        const id = await addLearner(store, { username, displayName, password: await readPassword(), wikiUser: options.wikiUser });
+        console.log(`Compte créé : ${id}`);
+      } finally {
+        store.close();
+      }
+    });
+  program
+    .command('set-wiki-user')
+    .description('Associe un·e apprenant·e à son compte wiki (vide : revenir à la règle par défaut).')
+    .argument('<username>')
+    .argument('[wikiUser]')
+    .action((username: string, wikiUser: string | undefined) => {
+      const store = openStore(config.storePath);
+      try {
+        const ok = new LearnerStore(store).setWikiUser(username, wikiUser || null);
+        console.log(ok ? 'Association enregistrée.' : `Aucun·e apprenant·e « ${username} » dans le magasin.`);
+        if (!ok) process.exitCode = 1;
+      } finally {
+        store.close();
+      }
+    });
+  await program.parseAsync(argv);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv).catch((err: unknown) => {
+    const e = err as { name?: string; code?: string; message?: string };
+    console.error(`progress:sync a échoué : ${e.name ?? 'Error'}${e.code ? ` (${e.code})` : ''} : ${e.message ?? String(err)}`);
+    process.exitCode = 1;
+  });
+}
