@@ -1,0 +1,137 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addLearner } from '../../bots/progress-sync.js';
+import { replayMoodle } from '../support/moodle.js';
+import {
+  ADMIN_TOKEN, FACILITATOR_TOKEN, LEARNER1_MOODLE_TOKEN, LOGIN, MOODLE_URL, SITE_TOKEN, capturingLogger, codeOf, startGateway,
+  type TestGateway,
+} from '../progress/support.js';
+
+afterEach(() => nock.cleanAll());
+
+describe('learner sign-in, embedded mode (local accounts)', () => {
+  let gw: TestGateway;
+  const captured = capturingLogger();
+
+  beforeAll(async () => {
+    gw = await startGateway({ logger: captured.logger });
+    await addLearner(gw.store, { username: 'alice', displayName: 'Alice Martin', password: 'correct horse battery' });
+    await addLearner(gw.store, { username: 'carla', displayName: 'Carla Diaz', password: 'carla-password-9' });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('signs in with the right password and returns a session token to its owner', async () => {
+    const answer = await gw.gql(LOGIN, { u: 'alice', p: 'correct horse battery' });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data?.login.me).toEqual({ role: 'LEARNER', displayName: 'Alice Martin' });
+    expect(answer.body.data?.login.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('gives the same error for an unknown user and a wrong password', async () => {
+    const unknown = await gw.gql(LOGIN, { u: 'nobody', p: 'whatever-password' });
+    const wrong = await gw.gql(LOGIN, { u: 'carla', p: 'not-her-password' });
+    expect(codeOf(unknown)).toBe('LOGIN_FAILED');
+    expect(unknown.body.errors?.[0]?.message).toBe(wrong.body.errors?.[0]?.message);
+    expect(unknown.body.errors?.[0]?.extensions).toEqual(wrong.body.errors?.[0]?.extensions);
+  });
+
+  it('stores passwords as scrypt hashes only', () => {
+    const rows = JSON.stringify(gw.store.prepare('SELECT * FROM progress_learners').all());
+    expect(rows).not.toContain('correct horse battery');
+    expect(rows).toContain('scrypt$');
+  });
+
+  it('refuses a username after 5 failures in 15 minutes, even with the right password, whatever the IP', async () => {
+    await addLearner(gw.store, { username: 'dora', displayName: 'Dora', password: 'dora-password-1' });
+    const auth = gw.runtime.auth;
+    for (let i = 0; i < 5; i++) {
+      await expect(auth.loginLearner('dora', `guess-${i}`, { ip: `198.51.100.${i}` })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+    }
+    await expect(auth.loginLearner('dora', 'dora-password-1', { ip: '198.51.100.99' })).rejects.toMatchObject({
+      code: 'LOGIN_RATE_LIMITED',
+      extensions: expect.objectContaining({ retryAfterSeconds: expect.any(Number) }),
+    });
+  });
+
+  it('over HTTP, answers LOGIN_RATE_LIMITED to the client address that kept failing', async () => {
+    // Every request here comes from 127.0.0.1: the earlier failures count against it too.
+    let answer;
+    for (let i = 0; i < 6; i++) answer = await gw.gql(LOGIN, { u: 'erin', p: `guess-${i}` });
+    expect(codeOf(answer!)).toBe('LOGIN_RATE_LIMITED');
+    expect(answer!.body.errors?.[0]?.message).toMatch(/Too many failed sign-ins/);
+  });
+
+  it('refuses an IP address after 5 failures, whatever the usernames tried', () => {
+    const auth = gw.runtime.auth;
+    const ip = '203.0.113.7';
+    return (async () => {
+      for (let i = 0; i < 5; i++) {
+        await expect(auth.loginLearner(`user${i}`, 'x-password', { ip })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+      }
+      await expect(auth.loginLearner('alice', 'correct horse battery', { ip })).rejects.toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
+      await expect(auth.loginLearner('alice', 'correct horse battery', { ip: '203.0.113.8' })).resolves.toBeDefined();
+    })();
+  });
+
+  it('never writes a password or token in the logs', async () => {
+    await gw.gql(LOGIN, { u: 'carla', p: 'carla-password-9' });
+    const logs = captured.lines.join('\n');
+    expect(logs).toContain('login');
+    for (const secret of ['correct horse battery', 'carla-password-9', 'not-her-password', FACILITATOR_TOKEN, ADMIN_TOKEN]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
+
+describe('learner sign-in with Moodle', () => {
+  let gw: TestGateway;
+  const captured = capturingLogger();
+
+  beforeAll(async () => {
+    gw = await startGateway({ moodle: true, logger: captured.logger });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('exchanges username and password for a Moodle token, then issues its own session', async () => {
+    const moodle = replayMoodle(MOODLE_URL, ['login_token', 'core_webservice_get_site_info.learner1'], {
+      tokens: { learner1: LEARNER1_MOODLE_TOKEN },
+    });
+    const answer = await gw.gql(LOGIN, { u: 'learner1', p: 'Learner1-Pass!' });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data?.login.me).toEqual({ role: 'LEARNER', displayName: 'Alice Martin' });
+    expect(moodle.unmatched).toEqual([]);
+    expect(moodle.requests[0]?.form.get('service')).toBe('moodle_mobile_app');
+    // The gateway's session is not the Moodle token, and the Moodle token never comes back.
+    expect(answer.text).not.toContain(LEARNER1_MOODLE_TOKEN);
+    const viewer = gw.runtime.auth.viewerFromRequest({ headers: { authorization: `Bearer ${answer.body.data?.login.token}` } });
+    expect(viewer).toEqual({ role: 'learner', learnerId: 'moodle-3', displayName: 'Alice Martin' });
+  });
+
+  it('answers LOGIN_FAILED when Moodle says invalidlogin, as for an unknown user', async () => {
+    replayMoodle(MOODLE_URL, [{ path: '/login/token.php', body: JSON.stringify((await import('../support/moodle.js')).loadFixture('error_login_token_invalidlogin').response) }]);
+    const answer = await gw.gql(LOGIN, { u: 'learner1', p: 'Wrong-Pass-123' });
+    expect(codeOf(answer)).toBe('LOGIN_FAILED');
+    expect(answer.body.errors?.[0]?.message).toBe('Unknown username or wrong password.');
+  });
+
+  it('answers LOGIN_UNAVAILABLE when Moodle is down, without counting a failure', async () => {
+    replayMoodle(MOODLE_URL, [{ path: '/login/token.php', status: 503, body: 'down' }]);
+    expect(codeOf(await gw.gql(LOGIN, { u: 'learner2', p: 'Some-Pass-123' }))).toBe('LOGIN_UNAVAILABLE');
+  });
+
+  it('keeps the password, the Moodle token and the site token out of logs, errors and the store', async () => {
+    const logs = captured.lines.join('\n');
+    const stored = JSON.stringify([
+      gw.store.prepare('SELECT * FROM auth_sessions').all(),
+      gw.store.prepare('SELECT * FROM progress_learners').all(),
+    ]);
+    for (const secret of ['Learner1-Pass!', 'Wrong-Pass-123', 'Some-Pass-123', LEARNER1_MOODLE_TOKEN, SITE_TOKEN]) {
+      expect(logs).not.toContain(secret);
+      expect(stored).not.toContain(secret);
+    }
+  });
+});
