@@ -1,0 +1,110 @@
+/**
+ * What the notes bot writes besides the note itself: French edit summaries, the draft subpage
+ * holding its version of a page a person changed, page URLs, the plan for one page and the
+ * dry-run diff.
+ */
+import { createTwoFilesPatch } from 'diff';
+import { botsAllowed } from '../wiki/bot-policy.js';
+import type { WikiPage } from '../wiki/pages.js';
+
+/** Subpage where the bot writes its version of a note page a person has changed. */
+export const DRAFT_SUFFIX = 'Brouillon du robot';
+const SIGNATURE = '(robot Pollen)';
+/** Names the {{bots}} templates may use for this bot, besides the account name. */
+export const BOT_ALIASES = ['Pollen'];
+
+/** `<page>/Brouillon du robot`. */
+export function draftTitle(pageTitle: string): string {
+  return `${pageTitle}/${DRAFT_SUFFIX}`;
+}
+
+/** MediaWiki drops trailing whitespace on save; compare the way it stores. */
+export function storedForm(text: string): string {
+  return text.replace(/\s+$/u, '');
+}
+
+/** « Camille », « Camille et Yanis », « Camille, Yanis et Aïcha »; link and template markup removed. */
+function names(list: readonly string[]): string {
+  const clean = list.map((n) => n.replace(/\[\[|\]\]|\{\{|\}\}|[\n|]/g, ' ').replace(/\s+/g, ' ').trim()).filter(Boolean);
+  if (clean.length === 0) return '';
+  if (clean.length === 1) return clean[0] ?? '';
+  return `${clean.slice(0, -1).join(', ')} et ${clean[clean.length - 1]}`;
+}
+
+function clip(summary: string): string {
+  // MediaWiki truncates summaries at 500 bytes; keep the signature visible.
+  if (Buffer.byteLength(summary) <= 480) return summary;
+  let head = summary.slice(0, 400);
+  while (Buffer.byteLength(`${head}… ${SIGNATURE}`) > 480) head = head.slice(0, -10);
+  return `${head}… ${SIGNATURE}`;
+}
+
+/** « Compte-rendu publié depuis les notes de Camille et Yanis (robot Pollen) ». */
+export function noteEditSummary(facilitators: readonly string[], update: boolean): string {
+  const who = names(facilitators);
+  const verb = update ? 'mis à jour' : 'publié';
+  return clip(`Compte-rendu ${verb} depuis ${who ? `les notes de ${who}` : 'les notes de l’atelier'} ${SIGNATURE}`);
+}
+
+/** Summary of a draft subpage edit. */
+export function draftEditSummary(pageTitle: string): string {
+  return clip(`Nouvelle version du compte-rendu « ${pageTitle} », la page ayant été modifiée à la main ${SIGNATURE}`);
+}
+
+export const TEMPLATE_EDIT_SUMMARY = `Modèle des comptes-rendus publié ${SIGNATURE}`;
+
+/**
+ * The bot's new version of a page someone changed, for them to compare: a notice, then the
+ * note's wikitext with its categories made plain links, so the draft joins no category.
+ */
+export function draftText(pageTitle: string, wikitext: string): string {
+  const notice =
+    `'''Brouillon du robot Pollen.''' La page [[${pageTitle}]] a été modifiée à la main depuis la dernière ` +
+    'publication du robot, qui ne l’a donc pas écrasée. Voici la nouvelle version de la note : comparez-la avec la ' +
+    'page et reportez-y ce qui doit l’être. Ce brouillon est mis à jour à chaque nouvelle version de la note.';
+  return `${notice}\n----\n${wikitext.replace(/\[\[\s*(Catégorie|Category)\s*:/giu, '[[:$1:')}`;
+}
+
+/** Reader URL of a page from the wiki's `server` and `articlePath` (`/index.php/$1`). */
+export function pageUrl(site: { server: string; articlePath: string }, title: string): string {
+  const encoded = encodeURIComponent(title.replace(/ /g, '_')).replace(/%2F/g, '/').replace(/%3A/g, ':');
+  const server = site.server.startsWith('//') ? `https:${site.server}` : site.server;
+  return `${server}${site.articlePath.replace('$1', encoded)}`;
+}
+
+export type NotePageAction = 'create' | 'update' | 'unchanged' | 'conflict' | 'skipped-nobots';
+
+export interface NotePagePlan {
+  action: NotePageAction;
+  lastEditor?: string;
+  reason?: string;
+}
+
+/**
+ * What publishing would do to the page, from a read of it: the same rules as `publishPage`
+ * (which re-checks them right before the edit), so that notes with nothing to do cost no call.
+ */
+export function planNotePage(current: WikiPage | undefined, text: string, botUser: string): NotePagePlan {
+  if (!current?.exists) return { action: 'create' };
+  const currentText = current.content ?? '';
+  if (!botsAllowed(currentText, [botUser, ...BOT_ALIASES])) {
+    return { action: 'skipped-nobots', reason: `La page « ${current.title} » refuse les robots ({{nobots}} ou {{bots}}) : elle est laissée telle quelle.` };
+  }
+  if (storedForm(currentText) === storedForm(text)) return { action: 'unchanged' };
+  const lastEditor = current.lastRevision?.user;
+  if (lastEditor !== botUser) {
+    return {
+      action: 'conflict', lastEditor,
+      reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
+    };
+  }
+  return { action: 'update' };
+}
+
+/** Unified diff, current page against the note's version, or undefined when they are the same. */
+export function noteDiff(title: string, currentText: string, newText: string): string | undefined {
+  const before = `${storedForm(currentText)}\n`;
+  const after = `${storedForm(newText)}\n`;
+  if (before === after) return undefined;
+  return createTwoFilesPatch(title, title, before, after, 'page actuelle', 'nouvelle version', { context: 3 });
+}

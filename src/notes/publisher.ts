@@ -1,0 +1,291 @@
+/**
+ * Publishing the notes queue to the wiki. One run: ONE lookup of the wiki's titles (for links),
+ * ONE batched read of the stop page, the summary template and every note page; then, note by
+ * note, the queue records `publishing` (with the frozen wikitext) before the edit and the
+ * outcome after it. Every edit goes through `publishPage` (stop page, {{nobots}}, no-op on the
+ * same text, never over a human's revision, baserevid/createonly, change tag).
+ *
+ * Crash safety: a note left `publishing` is taken again on the next run with the same frozen
+ * text; if the bot's edit had been saved, the page now holds exactly that text and the note is
+ * marked published without a second revision.
+ */
+import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
+import type { WikiClient, WikiSiteInfo } from '../wiki/client.js';
+import { WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from '../wiki/errors.js';
+import type { WikiPage } from '../wiki/pages.js';
+import { publishPage, type PublishOutcome } from '../wiki/publish.js';
+import { convertNote, type ConvertedNote } from './convert.js';
+import { NoteError } from './errors.js';
+import {
+  draftEditSummary, draftText, draftTitle, noteEditSummary, pageUrl, planNotePage, storedForm, TEMPLATE_EDIT_SUMMARY,
+} from './page-texts.js';
+import type { NoteQueue, NoteState, PendingOptions, QueueRecord } from './queue.js';
+import { SUMMARY_TEMPLATE_PAGE, SUMMARY_TEMPLATE_WIKITEXT } from './template.js';
+
+export interface PublishNotesOptions extends PendingOptions {
+  /** Emergency stop page. Default: `Utilisateur:<bot user>/Arrêt`. */
+  stopPage?: string;
+  /** Change tags wanted (sent only when the wiki defines them). Default: `['pollen']`. */
+  tags?: string[];
+  /** One French line per note, for people. Default: silent. */
+  log?: (line: string) => void;
+  /** Stops the run between two notes (SIGTERM in watch mode); the rest stays queued. */
+  signal?: AbortSignal;
+  /** Test hook: runs after each successful save, before the queue records it. */
+  afterSave?: (title: string) => void;
+}
+
+export interface NoteRunResult {
+  id: number;
+  fileName: string | null;
+  pageTitle: string | null;
+  state: NoteState;
+  reason?: string;
+  revid?: number;
+  linkTitle?: string;
+  /** Saves made for this note (page or draft). */
+  edits: number;
+}
+
+export interface NotesRunReport {
+  results: NoteRunResult[];
+  /** Saves made during the run (template and drafts included). */
+  edits: number;
+  /** HTTP requests sent to api.php during the run. */
+  apiCalls: number;
+  /** The emergency stop page halted the run (notes stay queued). */
+  stopped: boolean;
+  /** Why the run ended early (wiki down, stop page), in French. */
+  halted?: string;
+}
+
+interface Planned {
+  record: QueueRecord;
+  note: ConvertedNote;
+  wikitext: string;
+}
+
+class RunHalt extends Error {}
+
+function frenchReason(err: unknown): string {
+  if (err instanceof WikiUnavailableError) {
+    return `Le wiki est indisponible (${err.code}) malgré plusieurs essais : la note sera republiée automatiquement au prochain passage.`;
+  }
+  if (err instanceof WikiLoginError) return 'Connexion du robot au wiki refusée : vérifiez WIKI_BOT_USER et WIKI_BOT_PASSWORD. La note sera republiée au prochain passage.';
+  if (err instanceof WikiPermissionError) return `Le wiki refuse la modification (${err.code}) : vérifiez les droits du compte robot. La note sera republiée au prochain passage.`;
+  if (err instanceof WikiError) return `Le wiki a refusé la publication (${err.code} : ${err.info}). La note sera republiée au prochain passage.`;
+  return `Erreur inattendue pendant la publication (${err instanceof Error ? err.message : String(err)}). La note sera republiée au prochain passage.`;
+}
+
+/** After these, trying the next notes is pointless: the wiki is down or refuses the session. */
+function haltsRun(err: unknown): boolean {
+  return err instanceof WikiUnavailableError || err instanceof WikiPermissionError || err instanceof WikiLoginError;
+}
+
+/** Publishes every pending note of the queue (or `ids`), oldest first. Needs the bot's client. */
+export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, opts: PublishNotesOptions = {}): Promise<NotesRunReport> {
+  const botUser = client.userName;
+  if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing notes needs a logged-in bot account (WIKI_BOT_USER)');
+  const callsBefore = client.stats.apiCalls;
+  const clock = (): Date => opts.now ?? new Date();
+  const log = opts.log ?? (() => {});
+  const stopTitle = opts.stopPage ?? defaultStopPage(botUser);
+  const results: NoteRunResult[] = [];
+  let edits = 0;
+  const report = (halted?: string, stopped = false): NotesRunReport => ({
+    results, edits, apiCalls: client.stats.apiCalls - callsBefore, stopped, ...(halted ? { halted } : {}),
+  });
+  const record = (r: QueueRecord, state: NoteState, extra: Partial<NoteRunResult> = {}): void => {
+    const result: NoteRunResult = { id: r.id, fileName: r.fileName, pageTitle: r.pageTitle, state, edits: 0, ...extra };
+    results.push(result);
+    log(`${stateLabel(state).padEnd(10)} ${result.pageTitle ?? r.fileName ?? `note ${r.id}`}${result.reason ? ` : ${result.reason}` : ''}`);
+  };
+
+  const pending = queue.pending(opts);
+  if (pending.length === 0) return report();
+
+  // Conversion needs the wiki's titles (links); the page and template need one batched read.
+  let planned: Planned[];
+  let snapshot: Map<string, WikiPage>;
+  let site: WikiSiteInfo;
+  try {
+    const knownTitles = pending.some((r) => r.wikitext === null) ? await client.allPageTitles() : [];
+    planned = [];
+    for (const r of pending) {
+      const p = plan(queue, r, knownTitles, clock());
+      if ('error' in p) record(r, 'failed', { reason: p.error });
+      else planned.push(p);
+    }
+    if (planned.length === 0) return report();
+    site = await client.siteInfo();
+    snapshot = await client.getPages([stopTitle, SUMMARY_TEMPLATE_PAGE, ...planned.map((p) => p.note.title)], { content: true });
+  } catch (err) {
+    const reason = frenchReason(err);
+    for (const r of pending) {
+      if (results.some((res) => res.id === r.id)) continue;
+      queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      record(r, 'failed', { reason });
+    }
+    return report(reason);
+  }
+
+  const stopPage = snapshot.get(stopTitle);
+  if (stopPage && isStopRequested(stopPage)) {
+    const reason = `Publication arrêtée : la page d’arrêt d’urgence « ${stopPage.title} » le demande. Les notes restent en attente.`;
+    for (const p of planned) if (p.record.state === 'publishing') queue.requeue(p.record.id, p.record.sourceHash);
+    log(reason);
+    return report(reason, true);
+  }
+
+  const common = { stopPage: stopTitle, tags: opts.tags };
+  try {
+    edits += await ensureTemplate(client, snapshot.get(SUMMARY_TEMPLATE_PAGE), botUser, common, opts.afterSave);
+  } catch (err) {
+    if (err instanceof RunHalt) return report(err.message, true);
+    const reason = frenchReason(err);
+    for (const p of planned) {
+      queue.markFailed(p.record.id, p.record.sourceHash, { reason, retryable: true, now: clock() });
+      record(p.record, 'failed', { reason });
+    }
+    return report(reason);
+  }
+
+  for (const [index, p] of planned.entries()) {
+    if (opts.signal?.aborted) return report('Arrêt demandé : les notes restantes seront publiées au prochain lancement.');
+    const { record: r, note, wikitext } = p;
+    const url = pageUrl(site, note.title);
+    if (!queue.markPublishing(r.id, r.sourceHash, { wikitext, pageTitle: note.title, pageUrl: url })) continue; // changed meanwhile
+    const entry = { ...r, pageTitle: note.title };
+    try {
+      const outcome = await publishNote(client, p, snapshot.get(note.title), botUser, { ...common, afterSave: opts.afterSave });
+      edits += outcome.edits;
+      if (outcome.state === 'published') {
+        queue.markPublished(r.id, r.sourceHash, { revid: outcome.revid, pageTitle: outcome.title, pageUrl: pageUrl(site, outcome.title) });
+      } else if (outcome.state === 'conflict') {
+        queue.markConflict(r.id, r.sourceHash, { reason: outcome.reason ?? '', linkTitle: outcome.linkTitle ?? note.title, linkUrl: pageUrl(site, outcome.linkTitle ?? note.title) });
+      } else {
+        // Stopped: this note and the rest wait in the queue.
+        queue.requeue(r.id, r.sourceHash);
+        record(entry, 'queued', { reason: outcome.reason, edits: outcome.edits });
+        return report(outcome.reason, true);
+      }
+      record(entry, outcome.state, { reason: outcome.reason, revid: outcome.revid, linkTitle: outcome.linkTitle, edits: outcome.edits });
+    } catch (err) {
+      const reason = frenchReason(err);
+      queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      record(entry, 'failed', { reason });
+      if (haltsRun(err)) {
+        const rest = planned.slice(index + 1);
+        for (const other of rest) if (other.record.state === 'publishing') queue.requeue(other.record.id, other.record.sourceHash);
+        return report(reason);
+      }
+    }
+  }
+  return report();
+}
+
+/** Converts a pending note (or reuses its frozen text); a French refusal marks it failed for good. */
+function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], now: Date): Planned | { error: string } {
+  let note: ConvertedNote;
+  try {
+    note = convertNote(r.source, { fileName: r.fileName ?? undefined, knownTitles, now: new Date(r.receivedAt) });
+  } catch (err) {
+    const reason = err instanceof NoteError ? err.message : `La note n’a pas pu être convertie (erreur interne : ${err instanceof Error ? err.message : String(err)}).`;
+    queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
+    return { error: reason };
+  }
+  const owner = queue.pageOwner(note.title, r.id);
+  if (owner && owner.key !== r.key) {
+    const reason = `La page « ${note.title} » reçoit déjà une autre note (${owner.fileName ?? `note n° ${owner.id}`}) : changez le titre ou la date de l’une des deux.`;
+    queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
+    return { error: reason };
+  }
+  // The text frozen when this version first went out wins: links may have changed since.
+  return { record: r, note, wikitext: r.wikitext ?? note.wikitext };
+}
+
+interface NoteOutcome {
+  state: 'published' | 'conflict' | 'stopped';
+  title: string;
+  revid?: number;
+  reason?: string;
+  linkTitle?: string;
+  edits: number;
+}
+
+interface CommonRequest {
+  stopPage: string;
+  tags?: string[];
+  afterSave?: (title: string) => void;
+}
+
+function saved(outcome: PublishOutcome, afterSave?: (title: string) => void): number {
+  if (outcome.status !== 'created' && outcome.status !== 'updated') return 0;
+  afterSave?.(outcome.title);
+  return 1;
+}
+
+async function publishNote(
+  client: WikiClient, p: Planned, current: WikiPage | undefined, botUser: string, common: CommonRequest,
+): Promise<NoteOutcome> {
+  const { note, wikitext } = p;
+  const decided = planNotePage(current, wikitext, botUser);
+  if (decided.action === 'unchanged') return { state: 'published', title: current?.title ?? note.title, revid: current?.lastRevision?.revid, edits: 0 };
+  if (decided.action === 'skipped-nobots') return { state: 'conflict', title: note.title, reason: decided.reason, linkTitle: current?.title ?? note.title, edits: 0 };
+  if (decided.action === 'conflict') return toDraft(client, note.title, wikitext, decided.reason ?? '', common);
+
+  const outcome = await publishPage(client, {
+    title: note.title, text: wikitext, summary: noteEditSummary(note.meta.facilitators, decided.action === 'update'),
+    stopPage: common.stopPage, ...(common.tags ? { tags: common.tags } : {}),
+  });
+  const edits = saved(outcome, common.afterSave);
+  switch (outcome.status) {
+    case 'created':
+    case 'updated':
+    case 'unchanged':
+      return { state: 'published', title: outcome.title, revid: outcome.revid ?? current?.lastRevision?.revid, edits };
+    case 'stopped':
+      return { state: 'stopped', title: outcome.title, reason: `${outcome.reason ?? 'Publication arrêtée.'} Les notes restent en attente.`, edits };
+    case 'skipped-nobots':
+      return { state: 'conflict', title: outcome.title, reason: outcome.reason, linkTitle: outcome.title, edits };
+    case 'conflict':
+      return toDraft(client, outcome.title, wikitext, outcome.reason ?? '', common);
+  }
+}
+
+/** The page is a person's now: the new version goes to `<page>/Brouillon du robot`. */
+async function toDraft(client: WikiClient, pageTitle: string, wikitext: string, reason: string, common: CommonRequest): Promise<NoteOutcome> {
+  const title = draftTitle(pageTitle);
+  const outcome = await publishPage(client, {
+    title, text: draftText(pageTitle, wikitext), summary: draftEditSummary(pageTitle), stopPage: common.stopPage, ...(common.tags ? { tags: common.tags } : {}),
+  });
+  const edits = saved(outcome, common.afterSave);
+  if (outcome.status === 'stopped') return { state: 'stopped', title: pageTitle, reason: outcome.reason, edits };
+  if (outcome.status === 'conflict' || outcome.status === 'skipped-nobots') {
+    return {
+      state: 'conflict', title: pageTitle, linkTitle: pageTitle, edits,
+      reason: `${reason} Le brouillon « ${outcome.title} » a lui aussi été modifié à la main : la nouvelle version n’a pas pu y être déposée.`,
+    };
+  }
+  return { state: 'conflict', title: pageTitle, linkTitle: outcome.title, edits, reason: `${reason} La nouvelle version de la note est dans « ${outcome.title} ».` };
+}
+
+/** Creates `Modèle:Compte-rendu` when missing (or updates it while it is still the bot's own). */
+async function ensureTemplate(
+  client: WikiClient, current: WikiPage | undefined, botUser: string, common: { stopPage: string; tags?: string[] },
+  afterSave?: (title: string) => void,
+): Promise<number> {
+  const stale = current?.exists && current.lastRevision?.user === botUser && storedForm(current.content ?? '') !== storedForm(SUMMARY_TEMPLATE_WIKITEXT);
+  if (current?.exists && !stale) return 0;
+  const outcome = await publishPage(client, {
+    title: SUMMARY_TEMPLATE_PAGE, text: SUMMARY_TEMPLATE_WIKITEXT, summary: TEMPLATE_EDIT_SUMMARY, stopPage: common.stopPage,
+    ...(common.tags ? { tags: common.tags } : {}),
+  });
+  if (outcome.status === 'stopped') throw new RunHalt(`${outcome.reason ?? 'Publication arrêtée.'} Les notes restent en attente.`);
+  return saved(outcome, afterSave);
+}
+
+/** State names as the CLI and the dashboard show them. */
+export function stateLabel(state: NoteState): string {
+  return { queued: 'en attente', publishing: 'en cours', published: 'publiée', failed: 'échec', conflict: 'conflit' }[state];
+}

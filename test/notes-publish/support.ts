@@ -1,0 +1,102 @@
+/** Helpers for the notes publishing tests: the corpus, and reading back what the wiki shows. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { removePersonalData } from '../../src/notes/pii.js';
+import type { NoteInput } from '../../src/notes/queue.js';
+import type { WikiClient } from '../../src/wiki/client.js';
+
+export const CORPUS_DIR = path.resolve(import.meta.dirname, '../fixtures/notes');
+export const corpusFiles = (): string[] => readdirSync(CORPUS_DIR).sort();
+export const readCorpus = (file: string): string => readFileSync(path.join(CORPUS_DIR, file), 'utf8');
+/** A corpus note as the CLI records it. */
+export const corpusInput = (file: string): NoteInput => ({
+  source: readCorpus(file), fileName: file, key: `file:${path.join(CORPUS_DIR, file)}`, origin: 'cli',
+});
+
+const parseSchema = z.object({
+  parse: z.object({
+    title: z.string(),
+    text: z.string(),
+    categories: z.array(z.object({ category: z.string() })),
+    templates: z.array(z.object({ title: z.string(), exists: z.boolean().optional() })),
+  }),
+});
+
+/** Plain text of rendered HTML: tags dropped, entities decoded, spaces collapsed. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    // Block boundaries separate words; inline tags (links, bold) do not.
+    .replace(/<\/?(?:p|div|li|ul|ol|dl|dd|dt|tr|td|th|table|tbody|caption|h[1-6]|br|hr|pre|blockquote)\b[^>]*>/gi, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .replace(/\[\s*modifier(?: le code)?\s*\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The page as the wiki renders it (action=parse): visible text, categories, templates used. */
+export async function parsedPage(client: WikiClient, title: string): Promise<{ text: string; html: string; categories: string[]; templates: string[] }> {
+  const raw = await client.request({ action: 'parse', page: title, prop: ['text', 'categories', 'templates'], disablelimitreport: true }, { method: 'GET' });
+  const { parse } = parseSchema.parse(raw);
+  return {
+    html: parse.text,
+    text: htmlToText(parse.text),
+    categories: parse.categories.map((c) => c.category.replace(/_/g, ' ')),
+    templates: parse.templates.map((t) => t.title),
+  };
+}
+
+const revisionsSchema = z.object({
+  query: z.object({ pages: z.array(z.object({ title: z.string(), missing: z.boolean().optional(), revisions: z.array(z.object({ revid: z.number(), user: z.string() })).optional() })) }),
+});
+
+/** Every revision of a page, oldest first. */
+export async function revisionsOf(client: WikiClient, title: string): Promise<Array<{ revid: number; user: string }>> {
+  const raw = await client.request({ action: 'query', prop: 'revisions', titles: title, rvprop: ['ids', 'user'], rvlimit: 'max', rvdir: 'newer' });
+  return revisionsSchema.parse(raw).query.pages[0]?.revisions ?? [];
+}
+
+/** Titles of the note pages (`Comptes-rendus/…`) on the wiki. */
+export async function notePageTitles(client: WikiClient): Promise<string[]> {
+  return (await client.allPageTitles()).filter((t) => t.startsWith('Comptes-rendus/'));
+}
+
+/** Saves made by anyone (list=recentchanges), for counting edits. */
+export async function editCount(client: WikiClient): Promise<number> {
+  const raw = await client.request({ action: 'query', list: 'recentchanges', rctype: ['edit', 'new'], rclimit: 'max', rcprop: ['ids'] });
+  return z.object({ query: z.object({ recentchanges: z.array(z.unknown()) }) }).parse(raw).query.recentchanges.length;
+}
+
+/**
+ * The sentences a reader must find on the page, from the note's source: the Markdown and list
+ * markers dropped, split at sentence ends and table cells (same rules as test/notes/corpus.test.ts).
+ */
+export function sentences(source: string, keepPersonalData: boolean): string[] {
+  let text = source.replace(/\r\n?/g, '\n').replace(/[\u00a0\u202f]/g, ' ').replace(/^---\n[\s\S]*?\n---\n/, '');
+  if (!keepPersonalData) text = removePersonalData(text).text;
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    let line = raw.trim();
+    if (/^(\*\*)?(date|lieu|animé par|animation|présents)\b/i.test(line)) continue; // shown in the template
+    if (/^([-=_*~#.|: ])\1*$/.test(line.replace(/\s/g, '')) || /^\|?[\s:|-]+\|?$/.test(line)) continue; // separators
+    line = line
+      .replace(/^#+\s+/, '')
+      .replace(/^>\s?/, '')
+      .replace(/^([-*+•–]|\d+[.)]|[a-z]\))\s+(\[[ x]\]\s+)?/, '')
+      .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
+      .replace(/\*\*|`/g, '')
+      .replace(/(^|\s)\*([^*]+)\*/g, '$1$2');
+    for (const cell of line.split(/\s*\|\s*/)) {
+      for (const s of cell.split(/(?<=[.!?])\s+/)) {
+        const fragment = s.replace(/\s*:$/, '').replace(/\s+/g, ' ').trim();
+        if (fragment.length >= 3) out.push(fragment);
+      }
+    }
+  }
+  return out;
+}
