@@ -25,10 +25,11 @@ export function formatSyncReport(report: SyncReport): string {
 export async function addLearner(
   store: Store,
   input: { username: string; displayName: string; password: string; wikiUser?: string | undefined },
+  now: () => Date = () => new Date(),
 ): Promise<string> {
   if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username)) throw new Error('Nom d’utilisateur invalide : lettres, chiffres, . _ @ - (100 au plus).');
   if (input.password.length < 10) throw new Error('Mot de passe trop court : 10 caractères au moins.');
-  const learners = new LearnerStore(store);
+  const learners = new LearnerStore(store, now);
   return learners.addLocalLearner({ ...input, passwordHash: await hashPassword(input.password) }).id;
 }
 
