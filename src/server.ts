@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { printSchema } from 'graphql';
@@ -43,7 +43,8 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits)],
+    // No HTTP cache hints are computed: the answers are per user and change with the wiki.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits)],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),

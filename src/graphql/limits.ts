@@ -2,20 +2,19 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
-  isListType,
   getNullableType,
-  type ASTVisitor,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLOutputType,
+  type GraphQLSchema,
   type SelectionSetNode,
-  type ValidationContext,
-  type GraphQLCompositeType,
-  isCompositeType,
-  isObjectType,
-  isInterfaceType,
-  validate,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 
@@ -54,88 +53,93 @@ function fieldsOf(type: GraphQLCompositeType): Record<string, GraphQLField<unkno
 }
 
 /**
- * Walks the operation once, following fragments, and rejects it when it is too deep or too
- * costly. Errors carry `extensions.code` so clients can branch on them.
+ * Depth and estimated cost of the operation(s) in `document`, walking the AST once and
+ * following fragments. A plain walk, not a validation rule: it runs on every request (list
+ * sizes may come from variables), so it must not re-run graphql's visitor machinery.
  */
-export function queryLimitsRule(limits: QueryLimits, variables: Record<string, unknown> = {}) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) {
-      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    }
-    const schema = context.getSchema();
+export function measureQuery(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+  operationName?: string | null,
+): { depth: number; cost: number } {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  }
 
-    const walk = (
-      set: SelectionSetNode,
-      type: GraphQLCompositeType,
-      depth: number,
-      multiplier: number,
-      seen: Set<string>,
-    ): { depth: number; cost: number } => {
-      let deepest = depth;
-      let cost = 0;
-      for (const sel of set.selections) {
-        if (sel.kind === Kind.FIELD) {
-          if (sel.name.value.startsWith('__')) continue;
-          const fieldDef = fieldsOf(type)?.[sel.name.value];
-          const fieldDepth = depth + 1;
-          deepest = Math.max(deepest, fieldDepth);
-          cost += multiplier;
-          if (!fieldDef || !sel.selectionSet) continue;
-          const outType: GraphQLOutputType = getNullableType(fieldDef.type);
-          const childMultiplier = isListType(outType) ? multiplier * listSize(sel, variables, limits.defaultListSize) : multiplier;
-          const named = getNamedType(fieldDef.type);
-          if (!isCompositeType(named)) continue;
-          const sub = walk(sel.selectionSet, named, fieldDepth, childMultiplier, seen);
-          deepest = Math.max(deepest, sub.depth);
-          cost += sub.cost;
-        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-          const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-          const target = cond && isCompositeType(cond) ? cond : type;
-          const sub = walk(sel.selectionSet, target, depth, multiplier, seen);
-          deepest = Math.max(deepest, sub.depth);
-          cost += sub.cost;
-        } else {
-          const name = sel.name.value;
-          const frag = fragments.get(name);
-          if (!frag || seen.has(name)) continue; // cycles are reported by NoFragmentCycles
-          const cond = schema.getType(frag.typeCondition.name.value);
-          const target = cond && isCompositeType(cond) ? cond : type;
-          const sub = walk(frag.selectionSet, target, depth, multiplier, new Set([...seen, name]));
-          deepest = Math.max(deepest, sub.depth);
-          cost += sub.cost;
-        }
+  const walk = (
+    set: SelectionSetNode,
+    type: GraphQLCompositeType,
+    depth: number,
+    multiplier: number,
+    seen: ReadonlySet<string>,
+  ): { depth: number; cost: number } => {
+    let deepest = depth;
+    let cost = 0;
+    for (const sel of set.selections) {
+      let sub: { depth: number; cost: number } | undefined;
+      if (sel.kind === Kind.FIELD) {
+        if (sel.name.value.startsWith('__')) continue;
+        const fieldDef = fieldsOf(type)?.[sel.name.value];
+        deepest = Math.max(deepest, depth + 1);
+        cost += multiplier;
+        if (!fieldDef || !sel.selectionSet) continue;
+        const named = getNamedType(fieldDef.type);
+        if (!isCompositeType(named)) continue;
+        const outType: GraphQLOutputType = getNullableType(fieldDef.type);
+        const childMultiplier = isListType(outType) ? multiplier * listSize(sel, variables, limits.defaultListSize) : multiplier;
+        sub = walk(sel.selectionSet, named, depth + 1, childMultiplier, seen);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
+        sub = walk(sel.selectionSet, cond && isCompositeType(cond) ? cond : type, depth, multiplier, seen);
+      } else {
+        const frag = fragments.get(sel.name.value);
+        if (!frag || seen.has(sel.name.value)) continue; // cycles are reported by validation
+        const cond = schema.getType(frag.typeCondition.name.value);
+        sub = walk(frag.selectionSet, cond && isCompositeType(cond) ? cond : type, depth, multiplier, new Set([...seen, sel.name.value]));
       }
-      return { depth: deepest, cost };
-    };
-
-    return {
-      OperationDefinition(node) {
-        const root =
-          node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-        if (!root) return;
-        const { depth, cost } = walk(node.selectionSet, root, 0, 1, new Set());
-        if (depth > limits.maxDepth) {
-          context.reportError(
-            new GraphQLError(`Query is ${depth} levels deep; the limit is ${limits.maxDepth}. Ask for fewer nested fields.`, {
-              nodes: [node],
-              extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: limits.maxDepth },
-            }),
-          );
-        }
-        if (cost > limits.maxCost) {
-          context.reportError(
-            new GraphQLError(`Query cost ${cost} exceeds the limit of ${limits.maxCost}. Ask for fewer items or fewer fields.`, {
-              nodes: [node],
-              extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: limits.maxCost },
-            }),
-          );
-        }
-      },
-    };
+      deepest = Math.max(deepest, sub.depth);
+      cost += sub.cost;
+    }
+    return { depth: deepest, cost };
   };
+
+  let depth = 0;
+  let cost = 0;
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && def.name?.value !== operationName) continue;
+    const root =
+      def.operation === 'query' ? schema.getQueryType() : def.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    if (!root) continue;
+    const m = walk(def.selectionSet, root, 0, 1, new Set());
+    depth = Math.max(depth, m.depth);
+    cost = Math.max(cost, m.cost);
+  }
+  return { depth, cost };
 }
 
+/** The errors a measured query earns, if any; each carries `extensions.code`. */
+export function limitErrors(measured: { depth: number; cost: number }, limits: QueryLimits): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  if (measured.depth > limits.maxDepth) {
+    errors.push(
+      new GraphQLError(`Query is ${measured.depth} levels deep; the limit is ${limits.maxDepth}. Ask for fewer nested fields.`, {
+        extensions: { code: 'QUERY_TOO_DEEP', depth: measured.depth, maxDepth: limits.maxDepth, http: { status: 400 } },
+      }),
+    );
+  }
+  if (measured.cost > limits.maxCost) {
+    errors.push(
+      new GraphQLError(`Query cost ${measured.cost} exceeds the limit of ${limits.maxCost}. Ask for fewer items or fewer fields.`, {
+        extensions: { code: 'QUERY_TOO_COSTLY', cost: measured.cost, maxCost: limits.maxCost, http: { status: 400 } },
+      }),
+    );
+  }
+  return errors;
+}
 
 /**
  * Apollo plugin applying the limits once the operation is known, so list sizes given as
@@ -145,11 +149,9 @@ export function queryLimitsPlugin(limits: QueryLimits = defaultQueryLimits): Apo
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, schema }) {
-          const [first] = validate(schema, document, [queryLimitsRule(limits, request.variables ?? {})]);
-          if (first) {
-            throw new GraphQLError(first.message, { extensions: { ...first.extensions, http: { status: 400 } } });
-          }
+        async didResolveOperation({ document, request, schema, operationName }) {
+          const [first] = limitErrors(measureQuery(schema, document, request.variables ?? {}, limits, operationName), limits);
+          if (first) throw first;
         },
       };
     },

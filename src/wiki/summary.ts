@@ -3,8 +3,11 @@
  * without templates, tables, files, categories or markup. Good enough for a summary line;
  * the parser is the wiki's job.
  */
+const SCAN_LIMIT = 8000;
+
 export function summarizeWikitext(wikitext: string, maxLength = 300): string | null {
-  let text = wikitext.replace(/<!--[\s\S]*?-->/g, '');
+  // The first paragraph lives near the top; scanning a whole long page for it is wasted work.
+  let text = wikitext.slice(0, SCAN_LIMIT).replace(/<!--[\s\S]*?-->/g, '');
   // Nested templates and tables: strip innermost first until none is left.
   for (let guard = 0; guard < 20 && /\{\{[^{}]*\}\}/.test(text); guard++) text = text.replace(/\{\{[^{}]*\}\}/g, '');
   text = text.replace(/\{\|[\s\S]*?\|\}/g, '');
@@ -26,5 +29,8 @@ export function summarizeWikitext(wikitext: string, maxLength = 300): string | n
     .replace(/\s+/g, ' ')
     .trim();
   if (!plain) return null;
-  return plain.length > maxLength ? `${plain.slice(0, maxLength - 1).replace(/\s+\S*$/, '')}…` : plain;
+  if (plain.length <= maxLength) return plain;
+  const cut = plain.slice(0, maxLength - 1);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut}…`;
 }

@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { fromUpstream } from '../errors.js';
-import { summarizeWikitext } from '../../wiki/summary.js';
 
 /** What the gateway reads of a wiki page (the wiki layer's WikiPage satisfies it). */
 export interface WikiPageData {
@@ -32,7 +31,6 @@ export interface WikiApi {
 
 export interface WikiPageView extends WikiPageData {
   url: string;
-  summary: string | null;
 }
 
 /**
@@ -85,11 +83,7 @@ export class WikiDataSource {
   }
 
   private view(page: WikiPageData): WikiPageView {
-    return {
-      ...page,
-      url: this.pageUrl(page.title),
-      summary: page.content === undefined ? null : summarizeWikitext(page.content),
-    };
+    return { ...page, url: this.pageUrl(page.title) };
   }
 }
 

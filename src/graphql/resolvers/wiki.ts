@@ -1,5 +1,6 @@
 import type { GatewayContext } from '../context.js';
 import type { WikiPageView } from '../datasources/wiki.js';
+import { summarizeWikitext } from '../../wiki/summary.js';
 import { badInput } from './args.js';
 
 const MAX_TITLES = 500;
@@ -22,6 +23,8 @@ export const wikiResolvers = {
     members: (cat: { name: string; limit: number }, _: unknown, ctx: GatewayContext) => ctx.wiki.categoryMembers(cat.name, cat.limit),
   },
   WikiPage: {
+    // Computed only when asked for: it is the one costly field of a page.
+    summary: (page: WikiPageView) => (page.content === undefined ? null : summarizeWikitext(page.content)),
     contributors: (page: WikiPageView) => page.contributors ?? [],
     categories: (page: WikiPageView) => page.categories ?? [],
     lastRevision: (page: WikiPageView) =>
