@@ -10,6 +10,8 @@ let client: WikiClient;
 let calls: ApiCallLog;
 let modules: CurriculumModule[];
 let first: PublishReport;
+let firstRunReads: number;
+let firstRunPageReads: string[][];
 
 beforeAll(async () => {
   wiki = await startWiki();
@@ -17,6 +19,8 @@ beforeAll(async () => {
   calls = recordApiCalls(client);
   modules = await realModules();
   first = await publishCurriculum(client, modules);
+  firstRunReads = calls.reads;
+  firstRunPageReads = calls.pageReads;
 });
 
 afterAll(async () => {
@@ -36,10 +40,17 @@ describe('publishing the parcours to an empty wiki', () => {
   });
 
   it('reads every page, the stop page included, in one batched call before any edit', () => {
-    const [batch] = calls.pageReads;
+    const [batch] = firstRunPageReads;
     expect(batch).toHaveLength(20);
     expect(batch).toEqual(expect.arrayContaining([NAVIGATION_TEMPLATE_TITLE, INDEX_TITLE, 'Utilisateur:Robot/Arrêt', ...modules.map((m) => m.wikiPage)]));
     expect(calls.all.findIndex((p) => p.action === 'edit')).toBeGreaterThan(calls.all.findIndex((p) => p.titles !== undefined));
+  });
+
+  it('costs one read for deciding, plus publishPage’s own check before each save and one tag lookup', () => {
+    // publishPage re-reads the stop page and the page right before saving (2 titles, one call):
+    // that safety check is the only per-page read, and only pages that change pay it.
+    expect(firstRunReads).toBeLessThanOrEqual(1 + first.edits + 1);
+    expect(firstRunPageReads.slice(1).every((titles) => titles.length === 2)).toBe(true);
   });
 
   it('writes French edit summaries naming what changed', async () => {
