@@ -24,14 +24,15 @@ const tokenList = z
  * Every setting Pollen reads, with its environment variable and default.
  * One schema: behaviour is configured in one place.
  */
-export const envSchema = z
-  .object({
+export const envSchema = z.object({
     /** Port of the GraphQL gateway. */
-    PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+    PORT: z.coerce.number({ error: 'must be a port number (1-65535)' }).int().min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)').default(4000),
     /** Interface the gateway listens on. */
     HOST: z.string().default('127.0.0.1'),
     /** pino log level. */
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+      .default('info'),
     /** MediaWiki API endpoint, e.g. https://wiki.example.org/api.php. Unset: start the local wiki. */
     WIKI_API_URL: optionalUrl,
     /** BotPassword user name, `User@appid`. */
@@ -45,7 +46,7 @@ export const envSchema = z
     /** Moodle web-service token (secret). */
     MOODLE_TOKEN: optionalText,
     /** Moodle course id of the MOOC module. */
-    MOODLE_COURSE_ID: z.coerce.number().int().positive().optional(),
+    MOODLE_COURSE_ID: z.coerce.number({ error: 'must be a Moodle course id (a positive integer)' }).int().positive('must be a Moodle course id (a positive integer)').optional(),
     /** Curriculum module -> Moodle cmid overrides: "logiciel-libre=12,donnees-ouvertes=13". */
     MOODLE_ACTIVITY_MAP: z
       .string()
@@ -104,20 +105,25 @@ export const envSchema = z
         return map;
       }),
   })
-  .superRefine((env, ctx) => {
-    if (env.WIKI_API_URL && (!env.WIKI_BOT_USER || !env.WIKI_BOT_PASSWORD)) {
-      for (const key of ['WIKI_BOT_USER', 'WIKI_BOT_PASSWORD'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when WIKI_API_URL is set' });
-      }
-    }
-    if (env.WIKI_BOT_USER && !env.WIKI_BOT_USER.includes('@')) {
-      ctx.addIssue({ code: 'custom', path: ['WIKI_BOT_USER'], message: 'must be a BotPassword name such as "Robot@sync"' });
-    }
-    if (env.MOODLE_URL) {
-      for (const key of ['MOODLE_TOKEN', 'MOODLE_COURSE_ID'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MOODLE_URL is set' });
-      }
-    }
-  });
+  ;
+
+/**
+ * Settings that only make sense together. Checked on the raw environment, so they are reported
+ * alongside type errors in one message rather than after them.
+ */
+export function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const has = (key: string) => (env[key] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (has('WIKI_API_URL')) {
+    for (const key of ['WIKI_BOT_USER', 'WIKI_BOT_PASSWORD']) if (!has(key)) problems.push(`${key} is required when WIKI_API_URL is set`);
+  }
+  if (has('WIKI_BOT_USER') && !env.WIKI_BOT_USER!.includes('@')) {
+    problems.push('WIKI_BOT_USER must be a BotPassword name such as "Robot@sync"');
+  }
+  if (has('MOODLE_URL')) {
+    for (const key of ['MOODLE_TOKEN', 'MOODLE_COURSE_ID']) if (!has(key)) problems.push(`${key} is required when MOODLE_URL is set`);
+  }
+  return problems;
+}
 
 export type Env = z.infer<typeof envSchema>;

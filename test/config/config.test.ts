@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from '../../src/config/index.js';
+
+const wiki = { WIKI_API_URL: 'https://wiki.example.org/w/api.php', WIKI_BOT_USER: 'Robot@sync', WIKI_BOT_PASSWORD: 'ab0123456789abcdef0123456789abcd' };
+const moodle = { MOODLE_URL: 'https://moodle.example.org/', MOODLE_TOKEN: 'moodle-secret-token', MOODLE_COURSE_ID: '2' };
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('runs with nothing set: local wiki, embedded store, port 4000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, wiki: undefined, moodle: undefined, storePath: 'var/pollen.sqlite', curriculumDir: 'course-modules' });
+  });
+
+  it('reads a full wiki and Moodle setup', () => {
+    const config = loadConfig({ ...wiki, ...moodle, PORT: '8000', MOODLE_ACTIVITY_MAP: 'logiciel-libre=12, donnees-ouvertes=13' });
+    expect(config.wiki).toEqual({ apiUrl: wiki.WIKI_API_URL, botUser: 'Robot@sync', botPassword: wiki.WIKI_BOT_PASSWORD, contact: expect.any(String) });
+    expect(config.moodle).toEqual({ url: 'https://moodle.example.org', token: 'moodle-secret-token', courseId: 2 });
+    expect(config.port).toBe(8000);
+    expect([...config.moodleActivityMap]).toEqual([['logiciel-libre', 12], ['donnees-ouvertes', 13]]);
+  });
+
+  it('names every bad setting in one message', () => {
+    const problems = problemsOf({ PORT: 'quatre mille', WIKI_API_URL: 'ftp://wiki', MOODLE_URL: 'https://moodle.example.org', LOG_LEVEL: 'loud' });
+    const named = problems.map((p) => p.split(' ')[0]);
+    expect(named).toEqual(expect.arrayContaining(['PORT', 'WIKI_API_URL', 'LOG_LEVEL', 'MOODLE_TOKEN', 'MOODLE_COURSE_ID']));
+  });
+
+  it('asks for the bot credentials when a wiki URL is given', () => {
+    expect(problemsOf({ WIKI_API_URL: wiki.WIKI_API_URL })).toEqual([
+      'WIKI_BOT_USER is required when WIKI_API_URL is set',
+      'WIKI_BOT_PASSWORD is required when WIKI_API_URL is set',
+    ]);
+  });
+
+  it('wants a BotPassword user name and says what one looks like', () => {
+    expect(problemsOf({ ...wiki, WIKI_BOT_USER: 'Robot' })).toEqual(['WIKI_BOT_USER must be a BotPassword name such as "Robot@sync"']);
+  });
+
+  it('rejects a malformed activity map entry', () => {
+    expect(problemsOf({ MOODLE_ACTIVITY_MAP: 'logiciel-libre:12' })[0]).toContain('slug=cmid');
+  });
+
+  it('never puts a secret in its error message', () => {
+    try {
+      loadConfig({ ...wiki, ...moodle, MOODLE_COURSE_ID: 'two', PORT: '-1' });
+      expect.unreachable();
+    } catch (err) {
+      const text = `${(err as Error).message} ${JSON.stringify(err)}`;
+      expect(text).not.toContain(wiki.WIKI_BOT_PASSWORD);
+      expect(text).not.toContain(moodle.MOODLE_TOKEN);
+    }
+  });
+
+  it('describes itself with every secret redacted', () => {
+    const shown = JSON.stringify(describeConfig(loadConfig({ ...wiki, ...moodle, POLLEN_FACILITATOR_TOKENS: 'fac-token-1,fac-token-2' })));
+    expect(shown).not.toContain(wiki.WIKI_BOT_PASSWORD);
+    expect(shown).not.toContain(moodle.MOODLE_TOKEN);
+    expect(shown).not.toContain('fac-token-1');
+    expect(shown).toContain('[redacted]');
+  });
+});
