@@ -1,0 +1,190 @@
+/**
+ * npm run notes -- publish FILE|DIR… [--dry-run] | watch DIR [--interval MS] | status [--limit N] | retry
+ * Facilitators' notes to wiki pages, through the durable queue in the local store.
+ */
+import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from '../src/config/index.js';
+import { previewNotes, type NotePreview } from '../src/notes/preview.js';
+import { publishPendingNotes, stateLabel, type NotesRunReport } from '../src/notes/publisher.js';
+import { NOTE_STATES, NoteQueue, type QueueEntry } from '../src/notes/queue.js';
+import { readNoteInputs } from '../src/notes/sources.js';
+import { watchFolder } from '../src/notes/watch.js';
+import { openStore, type Store } from '../src/store/db.js';
+import { WikiClient } from '../src/wiki/client.js';
+import { WikiError } from '../src/wiki/errors.js';
+import { ensureLocalWiki } from '../src/wiki/local.js';
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const note = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** The configured wiki (WIKI_API_URL…), or the local one, started when none is configured. */
+async function connectWiki(config: Config): Promise<WikiClient> {
+  let wiki = config.wiki;
+  if (!wiki) {
+    note('Aucun wiki configuré (WIKI_API_URL) : démarrage du wiki local…');
+    const local = await ensureLocalWiki();
+    wiki = { apiUrl: local.apiUrl, botUser: local.botUser, botPassword: local.botPassword, contact: config.wikiContact };
+  }
+  return WikiClient.connect({ apiUrl: wiki.apiUrl, username: wiki.botUser, password: wiki.botPassword, contact: wiki.contact });
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n > 1 ? many : one}`;
+}
+
+function printRun(run: NotesRunReport): void {
+  const count = (state: string): number => run.results.filter((r) => r.state === state).length;
+  say(
+    `${plural(run.results.length, 'note traitée', 'notes traitées')} : ${count('published')} publiée(s), ` +
+    `${count('conflict')} en conflit, ${count('failed')} en échec, ${count('queued')} en attente ; ` +
+    `${plural(run.edits, 'modification', 'modifications')} sur le wiki, ${plural(run.apiCalls, 'appel', 'appels')} à l’API.`,
+  );
+  if (run.halted) say(run.halted);
+}
+
+function exitCodeOf(run: NotesRunReport): number {
+  if (run.results.some((r) => r.state === 'failed')) return 1;
+  return run.stopped || run.results.some((r) => r.state === 'conflict') ? 2 : 0;
+}
+
+function printPreview(p: NotePreview): void {
+  const what = { create: 'nouvelle page', update: 'mise à jour', unchanged: 'aucun changement', conflict: 'conflit (page modifiée à la main)', 'skipped-nobots': 'page interdite aux robots', invalid: 'note invalide', stopped: 'arrêt d’urgence' }[p.action];
+  say(`=== ${p.title ?? p.fileName ?? 'note'} : ${what}${p.fileName ? ` (${p.fileName})` : ''}`);
+  if (p.reason) say(p.reason);
+  if (p.draftTitle) say(`La nouvelle version irait dans « ${p.draftTitle} ».`);
+  if (p.wikitext !== undefined) say(`--- wikitexte ---\n${p.wikitext}`);
+  if (p.diff) say(`--- différences avec la page actuelle ---\n${p.diff}`);
+  say('');
+}
+
+function formatEntry(e: QueueEntry): string {
+  const where = e.pageTitle ?? e.fileName ?? `note ${e.id}`;
+  const link = e.state === 'conflict' && e.linkTitle ? ` → voir « ${e.linkTitle} »${e.linkUrl ? ` ${e.linkUrl}` : ''}` : '';
+  const retry = e.state === 'failed' && e.retryable && e.nextAttemptAt ? ` (nouvel essai après ${e.nextAttemptAt})` : '';
+  const reason = e.reason && e.state !== 'published' ? `\n      ${e.reason}` : '';
+  return `${String(e.id).padStart(4)}  ${stateLabel(e.state).padEnd(10)} ${where}${e.fileName && e.pageTitle ? ` (${e.fileName})` : ''}${link}${retry}${reason}`;
+}
+
+function explain(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof WikiError) return `Le wiki a refusé ou n’a pas répondu : ${err.message}`;
+  const e = err as { code?: unknown; path?: unknown };
+  if (e?.code === 'ENOENT') return `Fichier ou dossier introuvable : ${String(e.path)}`;
+  return `Échec : ${err instanceof Error ? err.message : String(err)}`;
+}
+
+async function withStore<T>(config: Config, run: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(config.storePath);
+  try {
+    return await run(store);
+  } finally {
+    store.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  // Commander passes the arguments, then the options; each action returns its exit code.
+  const guard = <A extends unknown[]>(action: (...args: A) => Promise<number>) => async (...args: A): Promise<void> => {
+    try {
+      code = await action(...args);
+    } catch (err) {
+      note(explain(err));
+      code = 1;
+    }
+  };
+  const program = new Command().name('notes').description('Publie les comptes-rendus des animateur·rices sur le wiki, via la file d’attente locale.');
+
+  program.command('publish')
+    .description('met en file et publie des notes (fichiers .md/.txt ou dossiers)')
+    .argument('<chemins...>', 'fichiers ou dossiers de notes')
+    .option('--dry-run', 'n’écrit rien : affiche le wikitexte et les différences avec la page actuelle')
+    .action(guard(async (paths: string[], opts: { dryRun?: boolean }) => {
+      const config = loadConfig();
+      const inputs = await readNoteInputs(paths, 'cli');
+      if (inputs.length === 0) throw new Error(`aucune note (.md, .markdown, .txt) dans ${paths.join(', ')}`);
+      const client = await connectWiki(config);
+      if (opts.dryRun) {
+        // Read only: the store is opened only if it exists, to reuse the notes' reception times.
+        const store = existsSync(config.storePath) ? openStore(config.storePath) : undefined;
+        try {
+          const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store) });
+          for (const p of previews) printPreview(p);
+          say(`Simulation : aucune modification du wiki ni de la file (${plural(previews.length, 'note', 'notes')}).`);
+        } finally {
+          store?.close();
+        }
+        return 0;
+      }
+      return withStore(config, async (store) => {
+        const queue = new NoteQueue(store);
+        const ids = inputs.map((input) => {
+          const { entry, change } = queue.enqueue(input);
+          if (change !== 'unchanged') note(`${change === 'new' ? 'mise en file' : 'nouvelle version'} : ${input.fileName}`);
+          return entry.id;
+        });
+        const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, log: say });
+        printRun(run);
+        return exitCodeOf(run);
+      });
+    }));
+
+  program.command('watch')
+    .description('surveille un dossier : met en file les notes nouvelles ou modifiées et les publie (arrêt : SIGTERM ou Ctrl-C)')
+    .argument('<dossier>', 'dossier de notes')
+    .option('--interval <ms>', 'pause entre deux passages, en millisecondes', '5000')
+    .action(guard(async (dir: string, opts: { interval: string }) => {
+      const config = loadConfig();
+      const intervalMs = Number(opts.interval);
+      if (!Number.isInteger(intervalMs) || intervalMs < 100) throw new Error('--interval doit être un nombre entier de millisecondes (100 au moins)');
+      if (!existsSync(dir)) throw Object.assign(new Error('missing'), { code: 'ENOENT', path: dir });
+      const client = await connectWiki(config);
+      const controller = new AbortController();
+      const stop = (): void => {
+        if (!controller.signal.aborted) note('Arrêt demandé : fin de la note en cours, puis arrêt.');
+        controller.abort();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      note(`Surveillance de ${dir} (toutes les ${intervalMs} ms).`);
+      await withStore(config, (store) => watchFolder(client, new NoteQueue(store), { dir, intervalMs, signal: controller.signal, log: say }));
+      note('Surveillance arrêtée.');
+      return 0;
+    }));
+
+  program.command('retry')
+    .description('republie tout de suite les notes en attente ou en échec, sans attendre le délai entre deux essais')
+    .action(guard(async () => {
+      const config = loadConfig();
+      const client = await connectWiki(config);
+      return withStore(config, async (store) => {
+        const run = await publishPendingNotes(client, new NoteQueue(store), { ignoreBackoff: true, log: say });
+        printRun(run);
+        return exitCodeOf(run);
+      });
+    }));
+
+  program.command('status')
+    .description('affiche la file des notes')
+    .option('--limit <n>', 'nombre de notes affichées', '50')
+    .action(guard(async (opts: { limit: string }) => {
+      const config = loadConfig();
+      return withStore(config, async (store) => {
+        const { entries, counts, total } = new NoteQueue(store).list({ limit: Number(opts.limit) || 50 });
+        if (total === 0) {
+          say('La file des notes est vide.');
+          return 0;
+        }
+        say(`File des notes : ${plural(total, 'note', 'notes')} — ${NOTE_STATES.map((s) => `${counts[s]} ${stateLabel(s)}`).join(', ')}.`);
+        for (const entry of entries) say(formatEntry(entry));
+        return 0;
+      });
+    }));
+
+  await program.parseAsync(argv);
+  return code;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await main(process.argv);

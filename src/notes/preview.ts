@@ -1,0 +1,63 @@
+/**
+ * Dry run: what publishing notes would do, with the wikitext and the unified diff against the
+ * current page. Reads only (one title lookup, one batched read); no edit, no queue change.
+ */
+import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
+import type { WikiClient } from '../wiki/client.js';
+import { convertNote } from './convert.js';
+import { NoteError } from './errors.js';
+import { draftTitle, noteDiff, planNotePage, type NotePageAction } from './page-texts.js';
+import type { NoteInput, NoteQueue } from './queue.js';
+
+export interface NotePreview {
+  fileName: string | null;
+  /** Page the note would go to (absent when the note is invalid). */
+  title?: string;
+  /** `invalid`: the converter refuses the note (see reason); `stopped`: the stop page is set. */
+  action: NotePageAction | 'invalid' | 'stopped';
+  reason?: string;
+  wikitext?: string;
+  /** Unified diff against the current page; undefined for a new page or the same text. */
+  diff?: string;
+  /** Conflict: where the new version would go. */
+  draftTitle?: string;
+}
+
+export interface PreviewOptions {
+  /** To reuse the reception time already recorded for a known note (same page). Read only. */
+  queue?: NoteQueue;
+  /** Emergency stop page. Default: `Utilisateur:<bot user>/Arrêt`. */
+  stopPage?: string;
+  /** Reception time of notes not yet in the queue. Default: now. */
+  now?: Date;
+}
+
+export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
+  const botUser = client.userName ?? '';
+  const knownTitles = await client.allPageTitles();
+  const converted = inputs.map((input) => {
+    const known = input.key !== undefined ? opts.queue?.byKey(input.key) : undefined;
+    const now = known ? new Date(known.receivedAt) : (input.receivedAt ?? opts.now ?? new Date());
+    try {
+      return { input, note: convertNote(input.source, { fileName: input.fileName, knownTitles, now }) };
+    } catch (err) {
+      if (err instanceof NoteError) return { input, error: err.message };
+      throw err;
+    }
+  });
+  const stopTitle = opts.stopPage ?? defaultStopPage(botUser);
+  const titles = converted.flatMap((c) => (c.note ? [c.note.title] : []));
+  const pages = await client.getPages([stopTitle, ...titles], { content: true });
+  const stopPage = pages.get(stopTitle);
+  const stopped = stopPage !== undefined && isStopRequested(stopPage);
+  return converted.map(({ input, note, error }): NotePreview => {
+    const fileName = input.fileName ?? null;
+    if (!note) return { fileName, action: 'invalid', reason: error };
+    const current = pages.get(note.title);
+    const plan = planNotePage(current, note.wikitext, botUser);
+    const diff = current?.exists ? noteDiff(note.title, current.content ?? '', note.wikitext) : undefined;
+    const base = { fileName, title: note.title, wikitext: note.wikitext, ...(diff ? { diff } : {}) };
+    if (stopped) return { ...base, action: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopTitle} » le demande.` };
+    return { ...base, action: plan.action, ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.action === 'conflict' ? { draftTitle: draftTitle(note.title) } : {}) };
+  });
+}
