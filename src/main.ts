@@ -1,5 +1,6 @@
 import { buildRuntime } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { publishCurriculum } from './curriculum/publish/index.js';
 import { createLogger } from './log.js';
 import { createGateway } from './server.js';
 
@@ -17,6 +18,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.debug({ config: describeConfig(config) }, 'Configuration');
   const runtime = await buildRuntime(config, logger);
+  if (runtime.localWiki) {
+    // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
+    const report = await publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) });
+    logger.info({ ...report.counts, apiCalls: report.apiCalls }, `Curriculum published to the local wiki (${report.edits} edits)`);
+  }
   const { app, apollo } = await createGateway(runtime.deps, { logger });
   const server = app.listen(config.port, config.host, () => {
     logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
