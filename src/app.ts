@@ -3,6 +3,8 @@ import type { Config } from './config/index.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
 import { MoodleClient } from './moodle/index.js';
+import { createProgressRuntime } from './progress/runtime.js';
+import type { ProgressTracker } from './progress/tracker.js';
 import { openStore, storeVersion, type Store } from './store/db.js';
 import { ensureLocalWiki } from './wiki/local.js';
 import { WikiClient } from './wiki/index.js';
@@ -12,6 +14,7 @@ export interface Runtime {
   wiki: WikiClient;
   moodle: MoodleClient | undefined;
   store: Store;
+  tracker: ProgressTracker;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
   close(): void;
@@ -44,6 +47,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
+  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+
   const deps: GatewayDeps = {
     wiki,
     wikiMode: localWiki ? 'local wiki' : new URL(wiki.apiUrl).host,
@@ -51,6 +56,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     curriculum,
     moodleActivityMap: config.moodleActivityMap,
     probes: [{ name: 'store', mode: config.storePath, check: async () => storeVersion(store) }],
+    auth,
+    progress,
   };
-  return { deps, wiki, moodle, store, localWiki, close: () => store.close() };
+  return { deps, wiki, moodle, store, tracker, localWiki, close: () => store.close() };
 }

@@ -59,14 +59,59 @@ export async function publishPage(client: WikiClient, request: PublishRequest): 
   return publishOnce(client, request, true);
 }
 
-async function publishOnce(client: WikiClient, request: PublishRequest, mayRetryCreation: boolean): Promise<PublishOutcome> {
+/** How often `publishPages` looks at the stop page again while it saves (edits between reads). */
+export const STOP_PAGE_RECHECK_EDITS = 10;
+
+/**
+ * Publishes many pages with the same rules as `publishPage`, reading every page and the stop
+ * page in one batched call first (`ceil(n/500)` reads for a bot with apihighlimits) instead of
+ * one read per page. The stop page is read again every STOP_PAGE_RECHECK_EDITS saves, so an
+ * emergency stop still halts a long run within a few edits. Outcomes are in request order.
+ */
+export async function publishPages(client: WikiClient, requests: readonly PublishRequest[]): Promise<PublishOutcome[]> {
+  const botUser = requireBot(client);
+  const stopTitle = requests[0]?.stopPage ?? defaultStopPage(botUser);
+  const pages = await client.getPages([stopTitle, ...requests.map((r) => r.title)], { content: true });
+  let stopPage = pages.get(stopTitle);
+  const outcomes: PublishOutcome[] = [];
+  let editsSinceCheck = 0;
+  for (const request of requests) {
+    if (editsSinceCheck >= STOP_PAGE_RECHECK_EDITS) {
+      stopPage = (await client.getPages([stopTitle], { content: true })).get(stopTitle);
+      editsSinceCheck = 0;
+    }
+    const current = pages.get(request.title) ?? { title: request.title, exists: false };
+    const outcome = await decideAndSave(client, request, current, stopPage, true);
+    if (outcome.revid !== undefined) editsSinceCheck++;
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+function requireBot(client: WikiClient): string {
   const botUser = client.userName;
   if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing needs a logged-in bot account (WIKI_BOT_USER)');
-  const dryRun = request.dryRun === true;
+  return botUser;
+}
+
+async function publishOnce(client: WikiClient, request: PublishRequest, mayRetryCreation: boolean): Promise<PublishOutcome> {
+  const botUser = requireBot(client);
   const stopTitle = request.stopPage ?? defaultStopPage(botUser);
   const pages = await client.getPages([stopTitle, request.title], { content: true });
-  const stopPage = pages.get(stopTitle);
   const current: WikiPage = pages.get(request.title) ?? { title: request.title, exists: false };
+  return decideAndSave(client, request, current, pages.get(stopTitle), mayRetryCreation);
+}
+
+/** The rules of publishPage, applied to a page (and stop page) already read. */
+async function decideAndSave(
+  client: WikiClient,
+  request: PublishRequest,
+  current: WikiPage,
+  stopPage: WikiPage | undefined,
+  mayRetryCreation: boolean,
+): Promise<PublishOutcome> {
+  const botUser = requireBot(client);
+  const dryRun = request.dryRun === true;
   const base = { title: current.title, tags: [] as string[], dryRun, previousText: current.exists ? current.content : undefined };
 
   if (stopPage && isStopRequested(stopPage)) {
