@@ -39,8 +39,39 @@ export interface PublishOutcome {
 }
 
 /** MediaWiki drops trailing whitespace on save; compare the way it stores. */
-function storedForm(text: string): string {
+export function storedForm(text: string): string {
   return text.replace(/\s+$/u, '');
+}
+
+/** What publishing `text` over `current` would do, before the stop page and any save. */
+export interface PublicationPlan {
+  action: 'create' | 'update' | 'unchanged' | 'conflict' | 'skipped-nobots';
+  /** Why nothing will be published (conflict, skipped-nobots), in French. */
+  reason?: string;
+  /** Who made the current revision (conflict). */
+  lastEditor?: string | undefined;
+}
+
+/**
+ * The rules that protect people's work, in one place (publishPage applies them right before
+ * saving; bots that read many pages at once use them to skip pages with nothing to do).
+ */
+export function planPublication(current: WikiPage | undefined, text: string, botUser: string, botAliases: readonly string[] = ['Pollen']): PublicationPlan {
+  if (!current?.exists) return { action: 'create' };
+  const currentText = current.content ?? '';
+  if (!botsAllowed(currentText, [botUser, ...botAliases])) {
+    return { action: 'skipped-nobots', reason: `La page « ${current.title} » refuse les robots ({{nobots}} ou {{bots}}).` };
+  }
+  if (storedForm(currentText) === storedForm(text)) return { action: 'unchanged' };
+  const lastEditor = current.lastRevision?.user;
+  if (lastEditor !== botUser) {
+    return {
+      action: 'conflict',
+      lastEditor,
+      reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
+    };
+  }
+  return { action: 'update' };
 }
 
 /**
@@ -118,20 +149,10 @@ async function decideAndSave(
     return { ...base, status: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopPage.title} » le demande.` };
   }
   const text = storedForm(request.text);
-  if (current.exists) {
-    const currentText = current.content ?? '';
-    if (!botsAllowed(currentText, [botUser, ...(request.botAliases ?? ['Pollen'])])) {
-      return { ...base, status: 'skipped-nobots', reason: `La page « ${current.title} » refuse les robots ({{nobots}} ou {{bots}}).` };
-    }
-    if (storedForm(currentText) === text) return { ...base, status: 'unchanged' };
-    const lastEditor = current.lastRevision?.user;
-    if (lastEditor !== botUser) {
-      return {
-        ...base, status: 'conflict', lastEditor,
-        reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
-      };
-    }
-  }
+  const plan = planPublication(current, text, botUser, request.botAliases);
+  if (plan.action === 'skipped-nobots') return { ...base, status: 'skipped-nobots', reason: plan.reason };
+  if (plan.action === 'unchanged') return { ...base, status: 'unchanged' };
+  if (plan.action === 'conflict') return { ...base, status: 'conflict', lastEditor: plan.lastEditor, reason: plan.reason };
 
   const tags = await usableTags(client, request.tags ?? ['pollen']);
   if (dryRun) return { ...base, tags, status: current.exists ? 'updated' : 'created' };

@@ -1,46 +1,22 @@
 /**
- * Deciding, from one batched read, what publishing a page would do. The same rules as
- * `publishPage` in src/wiki/publish.ts (which re-checks them right before any edit), so that
- * pages with nothing to do cost no further API call and a dry run costs one read in all.
+ * Deciding, from one batched read, what publishing a page would do: the rules of
+ * `planPublication` in src/wiki/publish.ts (which publishPage re-checks right before any edit),
+ * so that pages with nothing to do cost no further API call and a dry run costs one read in all.
  */
 import { OMIT_HEADERS, createTwoFilesPatch } from 'diff';
-import { botsAllowed } from '../../wiki/bot-policy.js';
+import { planPublication, storedForm, type PublicationPlan } from '../../wiki/publish.js';
 import type { WikiPage } from '../../wiki/pages.js';
 
-export type PlannedAction = 'create' | 'update' | 'unchanged' | 'conflict' | 'skipped-nobots';
+export type PlannedAction = PublicationPlan['action'];
+export type PagePlan = PublicationPlan;
 
-export interface PagePlan {
-  action: PlannedAction;
-  /** Last editor of the current revision (conflict). */
-  lastEditor?: string;
-  /** Why nothing will be published, in French. */
-  reason?: string;
-}
-
-/** MediaWiki drops trailing whitespace on save; compare the way it stores. */
-export function storedForm(text: string): string {
-  return text.replace(/\s+$/u, '');
-}
+export { storedForm };
 
 /** Names the {{bots}} templates may use for this bot, besides the account name. */
 export const BOT_ALIASES = ['Pollen'];
 
 export function planPage(current: WikiPage | undefined, text: string, botUser: string): PagePlan {
-  if (!current?.exists) return { action: 'create' };
-  const currentText = current.content ?? '';
-  if (!botsAllowed(currentText, [botUser, ...BOT_ALIASES])) {
-    return { action: 'skipped-nobots', reason: `La page « ${current.title} » refuse les robots ({{nobots}} ou {{bots}}).` };
-  }
-  if (storedForm(currentText) === storedForm(text)) return { action: 'unchanged' };
-  const lastEditor = current.lastRevision?.user;
-  if (lastEditor !== botUser) {
-    return {
-      action: 'conflict',
-      lastEditor,
-      reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
-    };
-  }
-  return { action: 'update' };
+  return planPublication(current, text, botUser, BOT_ALIASES);
 }
 
 /**
