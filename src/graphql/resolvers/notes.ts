@@ -1,0 +1,57 @@
+import { GraphQLError } from 'graphql';
+import { requireRole } from '../../auth/viewer.js';
+import type { NoteState, QueueEntry } from '../../notes/queue.js';
+import type { NoteSubmission, NotesService } from '../../notes/service.js';
+import type { GatewayContext } from '../context.js';
+import { upstreamError } from '../errors.js';
+import { badInput } from './args.js';
+import { clamp } from './wiki.js';
+
+declare module '../context.js' {
+  interface GatewayDeps {
+    /** The notes bot (src/notes/service.ts). Undefined: note fields answer NOTES_UNAVAILABLE. */
+    notes?: NotesService | undefined;
+  }
+}
+
+/** Largest note accepted over the API (a long workshop's minutes are ~50 kB). */
+const MAX_SOURCE_BYTES = 512 * 1024;
+
+function notesOf(ctx: GatewayContext): NotesService {
+  if (!ctx.deps.notes) throw new GraphQLError('Note publishing is not configured on this gateway.', { extensions: { code: 'NOTES_UNAVAILABLE' } });
+  return ctx.deps.notes;
+}
+
+const enumOf = (state: NoteState | 'dry-run' | 'invalid'): string => state.toUpperCase().replace('-', '_');
+
+export const notesResolvers = {
+  Query: {
+    notesQueue: (_: unknown, { limit }: { limit: number }, ctx: GatewayContext) => {
+      requireRole(ctx, 'facilitator', 'admin');
+      const { entries, counts, total } = notesOf(ctx).list(clamp(limit, 500));
+      return { entries, counts, total };
+    },
+  },
+  Mutation: {
+    submitNote: async (_: unknown, args: { source: string; fileName?: string | null; dryRun: boolean }, ctx: GatewayContext) => {
+      requireRole(ctx, 'facilitator', 'admin');
+      if (Buffer.byteLength(args.source) > MAX_SOURCE_BYTES) throw badInput(`The note is too long (at most ${MAX_SOURCE_BYTES / 1024} kB).`);
+      const fileName = args.fileName?.trim() || undefined;
+      if (fileName !== undefined && (fileName.length > 255 || /[\\/\0]/.test(fileName))) throw badInput('fileName must be a bare file name such as 2025-03-12-atelier.md.');
+      try {
+        return await notesOf(ctx).submit({ source: args.source, fileName, dryRun: args.dryRun });
+      } catch (err) {
+        if (err instanceof GraphQLError) throw err;
+        throw upstreamError('wiki', err);
+      }
+    },
+  },
+  NoteSubmission: {
+    state: (s: NoteSubmission) => enumOf(s.state),
+    wikitextPreview: (s: NoteSubmission) => s.wikitext,
+  },
+  NoteQueueEntry: {
+    state: (e: QueueEntry) => enumOf(e.state),
+    url: (e: QueueEntry) => e.pageUrl,
+  },
+};

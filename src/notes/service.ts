@@ -1,0 +1,75 @@
+/**
+ * The notes bot as a service for the gateway: submit a note (dry run or queue-and-publish) and
+ * read the queue. Built from the long-lived store and bot client: `new NotesService(store, wiki)`.
+ */
+import type { Store } from '../store/db.js';
+import type { WikiClient } from '../wiki/client.js';
+import { pageUrl } from './page-texts.js';
+import { previewNotes } from './preview.js';
+import { publishPendingNotes } from './publisher.js';
+import { NoteQueue, type NoteOrigin, type NoteState, type QueueEntry } from './queue.js';
+
+export interface NoteSubmission {
+  /** `dry-run` for a preview; `invalid` when the converter refused the note (not queued). */
+  state: NoteState | 'dry-run' | 'invalid';
+  /** Queue entry (absent for dry runs and invalid notes). */
+  id: number | null;
+  pageTitle: string | null;
+  url: string | null;
+  /** Dry run: the wikitext that would be published. */
+  wikitext: string | null;
+  /** Dry run: unified diff against the current page. */
+  diff: string | null;
+  /** What would happen or what happened, in French, when it is not plain publishing. */
+  reason: string | null;
+  /** Conflict: the draft subpage (or the page). */
+  linkTitle: string | null;
+  linkUrl: string | null;
+}
+
+export interface SubmitNoteInput {
+  source: string;
+  fileName?: string;
+  dryRun?: boolean;
+  origin?: NoteOrigin;
+}
+
+export class NotesService {
+  readonly queue: NoteQueue;
+
+  constructor(store: Store, private readonly wiki: WikiClient) {
+    this.queue = new NoteQueue(store);
+  }
+
+  /** Dry run: preview only. Otherwise the note is recorded first, then published at once. */
+  async submit(input: SubmitNoteInput): Promise<NoteSubmission> {
+    const note = { source: input.source, fileName: input.fileName, origin: input.origin ?? 'graphql' };
+    if (input.dryRun) {
+      const [preview] = await previewNotes(this.wiki, [note]);
+      const site = await this.wiki.siteInfo();
+      return {
+        state: preview?.action === 'invalid' ? 'invalid' : 'dry-run', id: null,
+        pageTitle: preview?.title ?? null, url: preview?.title ? pageUrl(site, preview.title) : null,
+        wikitext: preview?.wikitext ?? null, diff: preview?.diff ?? null, reason: preview?.reason ?? null,
+        linkTitle: preview?.draftTitle ?? null, linkUrl: preview?.draftTitle ? pageUrl(site, preview.draftTitle) : null,
+      };
+    }
+    const { entry } = this.queue.enqueue(note);
+    if (entry.state !== 'failed' || entry.retryable) {
+      await publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true });
+    }
+    const saved = this.queue.get(entry.id) ?? { ...entry, wikitext: null };
+    return submissionOf(saved);
+  }
+
+  list(limit = 50): { entries: QueueEntry[]; counts: Record<NoteState, number>; total: number } {
+    return this.queue.list({ limit });
+  }
+}
+
+function submissionOf(entry: QueueEntry): NoteSubmission {
+  return {
+    state: entry.state, id: entry.id, pageTitle: entry.pageTitle, url: entry.pageUrl, wikitext: null, diff: null,
+    reason: entry.reason, linkTitle: entry.linkTitle, linkUrl: entry.linkUrl,
+  };
+}
