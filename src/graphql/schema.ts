@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { authResolvers } from './resolvers/auth.js';
 import { courseResolvers } from './resolvers/course.js';
 import { curriculumResolvers } from './resolvers/curriculum.js';
+import { notesResolvers } from './resolvers/notes.js';
 import { progressResolvers } from './resolvers/progress.js';
 import { searchResolvers } from './resolvers/search.js';
 import { wikiResolvers } from './resolvers/wiki.js';
@@ -43,4 +44,5 @@ export const resolvers = mergeResolvers(
   curriculumResolvers,
   authResolvers,
   progressResolvers,
+  notesResolvers,
 );
