@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '../src/config/index.js';
 import { previewNotes, type NotePreview } from '../src/notes/preview.js';
-import { publishPendingNotes, stateLabel, type NotesRunReport } from '../src/notes/publisher.js';
+import { publishPendingNotes, stateLabel, type NoteRunResult, type NotesRunReport } from '../src/notes/publisher.js';
 import { NOTE_STATES, NoteQueue, type QueueEntry } from '../src/notes/queue.js';
 import { readNoteInputs } from '../src/notes/sources.js';
 import { watchFolder } from '../src/notes/watch.js';
@@ -120,14 +120,22 @@ export async function main(argv: string[]): Promise<number> {
       }
       return withStore(config, async (store) => {
         const queue = new NoteQueue(store);
-        const ids = inputs.map((input) => {
+        const ids: number[] = [];
+        const refused: NoteRunResult[] = [];
+        for (const input of inputs) {
           const { entry, change } = queue.enqueue(input);
           if (change !== 'unchanged') note(`${change === 'new' ? 'mise en file' : 'nouvelle version'} : ${input.fileName}`);
-          return entry.id;
-        });
+          ids.push(entry.id);
+          if (entry.state === 'failed' && !entry.retryable) {
+            // Refused by the converter: kept in the queue, reported here since it will not be published.
+            refused.push({ id: entry.id, fileName: entry.fileName, pageTitle: entry.pageTitle, state: 'failed', reason: entry.reason ?? undefined, edits: 0 });
+            say(`${stateLabel('failed').padEnd(10)} ${entry.fileName ?? `note ${entry.id}`} : ${entry.reason ?? ''}`);
+          }
+        }
         const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, log: say });
-        printRun(run);
-        return exitCodeOf(run);
+        const all = { ...run, results: [...refused, ...run.results] };
+        printRun(all);
+        return exitCodeOf(all);
       });
     }));
 

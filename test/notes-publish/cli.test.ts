@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WikiClient } from '../../src/wiki/client.js';
+import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { CORPUS_DIR, editCount, notePageTitles, revisionsOf } from './support.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CLI = path.join(ROOT, 'bots/notes.ts');
+
+let wiki: LocalWiki;
+let client: WikiClient;
+let work: string;
+let storePath: string;
+
+beforeAll(async () => {
+  wiki = await startWiki();
+  client = await wiki.botClient();
+  work = mkdtempSync(path.join(tmpdir(), 'pollen-notes-cli-'));
+  storePath = path.join(work, 'var/pollen.sqlite');
+});
+afterAll(async () => {
+  await wiki?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function start(args: string[]): ChildProcess & { output: () => string; done: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword, POLLEN_STORE_PATH: storePath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stderr?.on('data', (c: Buffer) => { output += c.toString(); });
+  const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return Object.assign(child, { output: () => output, done });
+}
+
+async function cli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = start(args);
+  const code = await child.done;
+  return { code, output: child.output() };
+}
+
+const file = (name: string): string => path.join(CORPUS_DIR, name);
+
+describe('npm run notes', () => {
+  it('publish --dry-run prints the wikitext and the diff, and changes neither the wiki nor the queue', async () => {
+    const note = file('11-permanence-mars.txt');
+    const title = 'Comptes-rendus/2025-03-05 Permanence numérique';
+    await wiki.createPages([{ title, text: 'Ancien texte de la permanence.' }]); // the bot's own older version
+    const edits = await editCount(client);
+    const { code, output } = await cli(['publish', note, '--dry-run']);
+    expect(code).toBe(0);
+    expect(output).toContain(`=== ${title} : mise à jour (11-permanence-mars.txt)`);
+    expect(output).toContain('--- wikitexte ---\n{{Compte-rendu\n| date = 2025-03-05');
+    expect(output).toMatch(/--- différences avec la page actuelle ---\n[\s\S]*-Ancien texte de la permanence\.\n\+\{\{Compte-rendu/);
+    expect(output).toContain('Simulation : aucune modification du wiki ni de la file');
+    expect(await editCount(client)).toBe(edits);
+    expect(existsSync(storePath)).toBe(false);
+  });
+
+  it('publish DIR queues and publishes every note, then status shows the queue in French', async () => {
+    const dir = path.join(work, 'lot');
+    mkdirSync(dir);
+    for (const name of ['01-atelier-nextcloud-front-matter.md', '12-permanence-avril.txt']) copyFileSync(file(name), path.join(dir, name));
+    writeFileSync(path.join(dir, 'vide.txt'), '\n');
+    const first = await cli(['publish', dir]);
+    expect(first.code).toBe(1); // one note failed (the empty one)
+    expect(first.output).toMatch(/publiée\s+Comptes-rendus\/2025-03-12 Atelier Nextcloud/);
+    expect(first.output).toMatch(/échec\s+vide\.txt : La note est vide/);
+    expect(first.output).toMatch(/3 notes traitées : 2 publiée\(s\), 0 en conflit, 1 en échec/);
+
+    const again = await cli(['publish', dir]);
+    expect(again.output).toContain('0 modification sur le wiki');
+
+    const status = await cli(['status']);
+    expect(status.code).toBe(0);
+    expect(status.output).toContain('File des notes : 3 notes — 0 en attente, 0 en cours, 2 publiée, 1 échec, 0 conflit.');
+    expect(status.output).toMatch(/échec\s+vide\.txt\n\s+La note est vide/);
+  });
+
+  it('watch DIR publishes new and changed files unattended and stops cleanly on SIGTERM', async () => {
+    const dir = path.join(work, 'surveille');
+    mkdirSync(dir);
+    const watcher = start(['watch', dir, '--interval', '200']);
+    const waitFor = async (check: () => Promise<boolean>): Promise<void> => {
+      while (!(await check())) await new Promise((r) => setTimeout(r, 100));
+    };
+    const title = 'Comptes-rendus/2025-08-20 Atelier surveillé';
+    writeFileSync(path.join(dir, 'atelier.md'), '---\ntitle: Atelier surveillé\ndate: 2025-08-20\n---\nPremière version.\n');
+    await waitFor(async () => (await notePageTitles(client)).includes(title));
+    writeFileSync(path.join(dir, 'atelier.md'), '---\ntitle: Atelier surveillé\ndate: 2025-08-20\n---\nDeuxième version, complétée.\n');
+    await waitFor(async () => ((await client.getPages([title], { content: true })).get(title)?.content ?? '').includes('Deuxième version'));
+    watcher.kill('SIGTERM');
+    expect(await watcher.done).toBe(0);
+    expect(watcher.output()).toContain('Surveillance arrêtée.');
+    expect((await revisionsOf(client, title)).map((r) => r.user)).toEqual(['Robot', 'Robot']);
+  }, 60_000);
+});
