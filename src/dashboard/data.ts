@@ -1,0 +1,202 @@
+/**
+ * What the dashboard shows, gathered from the progress store, the wiki and the notes queue, and
+ * shaped for the views. Read-only: nothing here writes to a store or an upstream.
+ */
+import type { CurriculumModule } from '../curriculum/schema.js';
+import { pageUrl } from '../graphql/datasources/wiki.js';
+import type { NoteState, QueueEntry } from '../notes/queue.js';
+import type { ModuleState } from '../progress/model.js';
+import type { CohortSummary } from '../progress/service.js';
+import { percentOf } from './format.js';
+
+/** The notes queue's read API (NoteQueue.list / listQueue satisfy it). */
+export interface NotesQueueReader {
+  list(opts?: { limit?: number; states?: readonly NoteState[] }): { entries: QueueEntry[]; counts: Record<NoteState, number>; total: number };
+}
+
+/** A recent wiki change as the wiki layer reports it. */
+export interface RecentChangeInput {
+  title: string;
+  type: string;
+  user: string;
+  timestamp: string;
+  comment: string;
+  bot: boolean;
+  revid?: number | undefined;
+}
+
+/** The wiki's read API the dashboard needs (WikiClient satisfies it). */
+export interface RecentChangesReader {
+  readonly apiUrl: string;
+  recentChanges(limit?: number): Promise<RecentChangeInput[]>;
+}
+
+export interface DashboardSources {
+  cohort: () => CohortSummary;
+  curriculum: readonly CurriculumModule[];
+  wiki?: RecentChangesReader | undefined;
+  notes?: NotesQueueReader | undefined;
+  /** How many wiki changes and queue entries to show. Default 15 and 10. */
+  wikiLimit?: number;
+  notesLimit?: number;
+  /** A wiki slower than this is reported as unreachable. Default 5 s. */
+  wikiTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export interface ModuleColumn {
+  slug: string;
+  order: number;
+  title: string;
+  completedCount: number;
+  learnerCount: number;
+  /** Whole percent of the cohort that completed the module. */
+  percent: number;
+}
+
+export interface LearnerRow {
+  id: string;
+  name: string;
+  percent: number;
+  doneCount: number;
+  /** One state per module column, in the same order. */
+  states: ModuleState[];
+  stalled: boolean;
+}
+
+export interface StalledLearner {
+  name: string;
+  percent: number;
+  daysSinceActivity: number;
+  lastActivityAt: string | null;
+  /** Title of the last module done (latest completion), null when none. */
+  lastModuleTitle: string | null;
+}
+
+export interface WikiChangeRow {
+  title: string;
+  url: string;
+  user: string;
+  timestamp: string;
+  comment: string;
+  bot: boolean;
+  isNew: boolean;
+}
+
+export type Section<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface NotesView {
+  counts: Record<NoteState, number>;
+  total: number;
+  latest: QueueEntry[];
+  conflicts: QueueEntry[];
+}
+
+export interface DashboardData {
+  generatedAt: string;
+  snapshotAt: string | null;
+  stalledAfterDays: number;
+  modules: ModuleColumn[];
+  learners: LearnerRow[];
+  stalled: StalledLearner[];
+  /** Mean of the learners' percents, 0 for an empty cohort. */
+  averagePercent: number;
+  wiki: Section<WikiChangeRow[]>;
+  notes: Section<NotesView>;
+}
+
+/** Shapes the cohort summary for the heatmap, the bar chart and the stalled table. */
+export function assembleCohort(cohort: CohortSummary, curriculum: readonly CurriculumModule[]): Pick<
+  DashboardData, 'snapshotAt' | 'stalledAfterDays' | 'modules' | 'learners' | 'stalled' | 'averagePercent'
+> {
+  const bySlug = new Map(curriculum.map((m) => [m.slug, m]));
+  const modules: ModuleColumn[] = cohort.modules.map((m, i) => {
+    const module = bySlug.get(m.slug);
+    return {
+      slug: m.slug,
+      order: module?.order ?? i + 1,
+      title: module?.title ?? m.slug,
+      completedCount: m.completedCount,
+      learnerCount: m.learnerCount,
+      percent: percentOf(m.completedCount, m.learnerCount),
+    };
+  });
+  const learners: LearnerRow[] = cohort.learners.map((row) => {
+    const stateOf = new Map(row.progress.modules.map((p) => [p.slug, p.state]));
+    return {
+      id: row.learner.id,
+      name: row.learner.displayName,
+      percent: row.progress.percent,
+      doneCount: row.progress.doneCount,
+      states: modules.map((m) => stateOf.get(m.slug) ?? 'not_started'),
+      stalled: row.stalled,
+    };
+  });
+  const stalled: StalledLearner[] = cohort.stalled.map((row) => {
+    const last = row.progress.modules
+      .filter((p) => p.state === 'done' && p.completedAt)
+      .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''))
+      .at(-1);
+    return {
+      name: row.learner.displayName,
+      percent: row.progress.percent,
+      daysSinceActivity: row.daysSinceActivity,
+      lastActivityAt: row.progress.lastActivityAt,
+      lastModuleTitle: last ? (bySlug.get(last.slug)?.title ?? last.slug) : null,
+    };
+  });
+  const averagePercent = learners.length ? Math.round(learners.reduce((sum, l) => sum + l.percent, 0) / learners.length) : 0;
+  return { snapshotAt: cohort.snapshotAt, stalledAfterDays: cohort.stalledAfterDays, modules, learners, stalled, averagePercent };
+}
+
+/** Recent changes with their page links. */
+export function assembleWikiChanges(apiUrl: string, changes: readonly RecentChangeInput[]): WikiChangeRow[] {
+  return changes.map((c) => ({
+    title: c.title,
+    url: pageUrl(apiUrl, c.title),
+    user: c.user,
+    timestamp: c.timestamp,
+    comment: c.comment,
+    bot: c.bot,
+    isNew: c.type === 'new',
+  }));
+}
+
+async function readWiki(sources: DashboardSources): Promise<Section<WikiChangeRow[]>> {
+  const wiki = sources.wiki;
+  if (!wiki) return { ok: false, message: 'Aucun wiki n’est relié à ce tableau de bord.' };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), sources.wikiTimeoutMs ?? 5000);
+  });
+  try {
+    const changes = await Promise.race([wiki.recentChanges(sources.wikiLimit ?? 15), timeout]);
+    return { ok: true, value: assembleWikiChanges(wiki.apiUrl, changes) };
+  } catch {
+    return {
+      ok: false,
+      message: 'Le wiki ne répond pas pour le moment : les modifications récentes ne peuvent pas être affichées. Le reste du tableau de bord est à jour ; rechargez la page dans quelques minutes.',
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function readNotes(sources: DashboardSources): Section<NotesView> {
+  if (!sources.notes) return { ok: false, message: 'La file des notes n’est pas reliée à ce tableau de bord.' };
+  try {
+    const { entries, counts, total } = sources.notes.list({ limit: sources.notesLimit ?? 10 });
+    const conflicts = counts.conflict > 0 ? sources.notes.list({ limit: 20, states: ['conflict'] }).entries : [];
+    return { ok: true, value: { counts, total, latest: entries, conflicts } };
+  } catch {
+    return { ok: false, message: 'La file des notes n’a pas pu être lue dans la base locale.' };
+  }
+}
+
+/** Everything the page shows; the wiki is read with a timeout, and its failure only blanks its section. */
+export async function loadDashboard(sources: DashboardSources): Promise<DashboardData> {
+  const now = (sources.now ?? (() => new Date()))();
+  const wiki = readWiki(sources);
+  const cohort = assembleCohort(sources.cohort(), sources.curriculum);
+  return { generatedAt: now.toISOString(), ...cohort, wiki: await wiki, notes: readNotes(sources) };
+}

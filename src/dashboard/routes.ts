@@ -1,0 +1,159 @@
+/**
+ * The facilitators' dashboard, mounted at /dashboard:
+ *   GET  /                the dashboard (facilitator, admin); anonymous → sign-in, learner → 403
+ *   GET  /connexion       sign-in form (an API token from the configuration)
+ *   POST /connexion       token → short-lived session in the pollen_session cookie → dashboard
+ *   POST /deconnexion     ends the session (form token + same origin)
+ * Pages are server-rendered French HTML with inline CSS and SVG, and no script at all.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookie.js';
+import { AuthError } from '../auth/errors.js';
+import type { AuthService } from '../auth/service.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { CurriculumModule } from '../curriculum/schema.js';
+import type { ProgressService } from '../progress/service.js';
+import { CsrfTokens, isSameOrigin } from './csrf.js';
+import { loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { forbiddenPage, messagePage, pageShell, signInPage, type SignOutForm } from './pages.js';
+import { dashboardBody } from './sections.js';
+import { DASHBOARD_CSS_HASH } from './styles.js';
+
+/** What the dashboard reads; GatewayDeps provides all but the notes queue. */
+export interface DashboardDeps {
+  auth?: AuthService | undefined;
+  progress?: ProgressService | undefined;
+  wiki?: RecentChangesReader | undefined;
+  curriculum: readonly CurriculumModule[];
+}
+
+export interface DashboardOptions {
+  /** The notes queue (`new NoteQueue(store)`); unset: its section says it is not connected. */
+  notes?: NotesQueueReader | undefined;
+  /** A wiki slower than this is shown as unreachable. Default 5000 ms. */
+  wikiTimeoutMs?: number;
+  /** Wiki changes and queue entries shown. Defaults 15 and 10. */
+  wikiLimit?: number;
+  notesLimit?: number;
+  /** Clock for "generated at", for tests. */
+  now?: () => Date;
+}
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src ${DASHBOARD_CSS_HASH}`,
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const signInBody = z.object({ token: z.string().trim().min(1).max(512) });
+
+const DASHBOARD_ROLES: ReadonlySet<Viewer['role']> = new Set(['facilitator', 'admin']);
+
+/** The dashboard's Express router, to mount at /dashboard. */
+export function createDashboardRouter(deps: DashboardDeps, options: DashboardOptions = {}): Router {
+  const router = express.Router();
+  const csrf = new CsrfTokens();
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
+
+  router.use((_req, res, next) => {
+    res.set({
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'same-origin',
+    });
+    next();
+  });
+
+  const paths = (req: Request) => ({ home: req.baseUrl || '/', signIn: `${req.baseUrl}/connexion`, signOut: `${req.baseUrl}/deconnexion` });
+
+  /** The viewer, and the sign-out form when the request carries a live session cookie. */
+  function whoIs(req: Request): { viewer: Viewer; signOut: SignOutForm | undefined } {
+    if (!deps.auth) return { viewer: { role: 'anonymous', learnerId: null, displayName: null }, signOut: undefined };
+    const { viewer, sessionHash } = deps.auth.authenticate(req);
+    const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const signOut = sessionHash && cookie && deps.auth.sessions.find(cookie)
+      ? { action: paths(req).signOut, csrfToken: csrf.tokenFor(cookie) }
+      : undefined;
+    return { viewer, signOut };
+  }
+
+  const html = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
+
+  router.get('/', async (req, res) => {
+    if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
+    const { viewer, signOut } = whoIs(req);
+    if (viewer.role === 'anonymous') return res.redirect(303, paths(req).signIn);
+    if (!DASHBOARD_ROLES.has(viewer.role)) return html(res, 403, forbiddenPage(viewer, signOut));
+    const progress = deps.progress;
+    if (!progress) {
+      return html(res, 503, messagePage('Suivi indisponible', 'Le suivi de progression n’est pas configuré sur ce serveur : le tableau de bord ne peut pas afficher la cohorte.'));
+    }
+    try {
+      const data = await loadDashboard({
+        cohort: () => progress.cohortSummary(),
+        curriculum: deps.curriculum,
+        wiki: deps.wiki,
+        notes: options.notes,
+        wikiTimeoutMs: options.wikiTimeoutMs,
+        wikiLimit: options.wikiLimit,
+        notesLimit: options.notesLimit,
+        now: options.now,
+      });
+      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body: dashboardBody(data) }));
+    } catch {
+      return html(res, 500, messagePage('Erreur', 'Le tableau de bord n’a pas pu lire la base locale. Réessayez dans un instant ; si cela continue, prévenez l’administrateur·rice.'));
+    }
+  });
+
+  router.get('/connexion', (req, res) => {
+    if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
+    if (DASHBOARD_ROLES.has(whoIs(req).viewer.role)) return res.redirect(303, paths(req).home);
+    return html(res, 200, signInPage({ action: paths(req).signIn }));
+  });
+
+  router.post('/connexion', form, (req, res) => {
+    const auth = deps.auth;
+    const action = paths(req).signIn;
+    if (!auth) return html(res, 503, signInPage({ action, unavailable: true }));
+    if (!isSameOrigin(req.headers, req.protocol)) {
+      return html(res, 403, signInPage({ action, error: 'Ce formulaire doit être envoyé depuis la page de connexion de Pollen. Rechargez-la et réessayez.' }));
+    }
+    const parsed = signInBody.safeParse(req.body ?? {});
+    if (!parsed.success) return html(res, 400, signInPage({ action, error: 'Collez votre jeton d’accès dans le champ, puis validez.' }));
+    try {
+      const session = auth.loginWithApiToken(parsed.data.token, { ip: req.ip });
+      res.setHeader('Set-Cookie', sessionCookie(session.token, auth.sessionTtlMs / 1000, { secure: req.secure }));
+      return res.redirect(303, paths(req).home);
+    } catch (error) {
+      if (error instanceof AuthError && error.code === 'LOGIN_RATE_LIMITED') {
+        const seconds = Number(error.extensions.retryAfterSeconds) || 60;
+        res.setHeader('Retry-After', String(Math.ceil(seconds)));
+        const minutes = Math.max(1, Math.ceil(seconds / 60));
+        return html(res, 429, signInPage({ action, error: `Trop de tentatives de connexion échouées. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.` }));
+      }
+      if (error instanceof AuthError && error.code === 'LOGIN_FAILED') {
+        return html(res, 401, signInPage({ action, error: 'Ce jeton n’est pas reconnu. Vérifiez que vous l’avez collé en entier, ou demandez-en un à l’administrateur·rice de Pollen.' }));
+      }
+      return html(res, 500, signInPage({ action, error: 'La connexion a échoué à cause d’une erreur du serveur. Réessayez dans un instant.' }));
+    }
+  });
+
+  router.post('/deconnexion', form, (req, res) => {
+    const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const token: unknown = (req.body as Record<string, unknown> | undefined)?.csrf;
+    if (!cookie || !isSameOrigin(req.headers, req.protocol) || !csrf.verify(cookie, token)) {
+      return html(res, 403, messagePage('Déconnexion refusée', 'Ce formulaire a expiré ou ne vient pas de Pollen. Rechargez le tableau de bord et utilisez son bouton « Se déconnecter ».', { href: paths(req).home, text: 'Retour au tableau de bord' }));
+    }
+    deps.auth?.logout(cookie);
+    res.setHeader('Set-Cookie', clearedSessionCookie({ secure: req.secure }));
+    return res.redirect(303, paths(req).signIn);
+  });
+
+  return router;
+}

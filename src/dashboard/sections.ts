@@ -1,0 +1,211 @@
+/** The dashboard's sections: each chart followed by the table it is drawn from. */
+import { NOTE_STATES, type NoteState, type QueueEntry } from '../notes/queue.js';
+import type { ModuleState } from '../progress/model.js';
+import { completionBarsSvg, heatmapSvg, STATE_GLYPHS, STATE_LABELS, stateSwatchSvg } from './charts.js';
+import type { DashboardData, NotesView, Section, WikiChangeRow } from './data.js';
+import { escapeHtml, frenchDays, frenchPercent, frenchShortDateTime, timeElement } from './format.js';
+
+export const NOTE_STATE_LABELS: Record<NoteState, string> = {
+  queued: 'En attente',
+  publishing: 'Publication en cours',
+  published: 'Publiée',
+  failed: 'Échec',
+  conflict: 'Conflit',
+};
+
+const SECTIONS = [
+  ['progression', 'Progression de la cohorte'],
+  ['achevement', 'Achèvement par module'],
+  ['bloques', 'Apprenant·es bloqué·es'],
+  ['wiki', 'Modifications récentes du wiki'],
+  ['notes', 'File des notes'],
+] as const;
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n > 1 ? many : one}`;
+}
+
+function cellText(state: ModuleState): string {
+  const glyph = STATE_GLYPHS[state] || '–';
+  return `<span aria-hidden="true">${glyph}</span><span class="sr">${STATE_LABELS[state]}</span>`;
+}
+
+function summary(data: DashboardData): string {
+  const notes = data.notes.ok ? String(data.notes.value.counts.conflict + data.notes.value.counts.failed) : '—';
+  return `<dl class="summary" aria-label="Chiffres clés">
+<div><dt>Apprenant·es suivi·es</dt><dd id="chiffre-apprenants">${data.learners.length}</dd></div>
+<div><dt>Progression moyenne</dt><dd id="chiffre-moyenne">${frenchPercent(data.averagePercent)}</dd></div>
+<div><dt>Apprenant·es bloqué·es</dt><dd id="chiffre-bloques">${data.stalled.length}</dd></div>
+<div><dt>Notes en échec ou en conflit</dt><dd id="chiffre-notes">${notes}</dd></div>
+</dl>`;
+}
+
+function progressSection(data: DashboardData): string {
+  const legend = (['done', 'failed', 'not_started'] as const)
+    .map((s) => `<li>${stateSwatchSvg(s)}<span>${STATE_LABELS[s]}</span></li>`)
+    .join('');
+  const head = data.modules
+    .map((m) => `<th scope="col" class="num"><abbr title="${escapeHtml(m.title)}">${m.order}</abbr><span class="sr"> ${escapeHtml(m.title)}</span></th>`)
+    .join('');
+  const rows = data.learners
+    .map((l) =>
+      `<tr data-learner="${escapeHtml(l.id)}"><th scope="row">${escapeHtml(l.name)}</th>` +
+      l.states.map((s) => `<td data-state="${s}">${cellText(s)}</td>`).join('') +
+      `<td class="num">${frenchPercent(l.percent)}</td></tr>`,
+    )
+    .join('\n');
+  const table = data.learners.length
+    ? `<div class="scroll"><table class="grid" id="table-progression">
+<caption>Progression par apprenant·e et par module (✓ terminé, ✗ échoué, – non commencé)</caption>
+<thead><tr><th scope="col">Apprenant·e</th>${head}<th scope="col" class="num">Total</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></div>`
+    : '<p class="empty">Aucune donnée à détailler.</p>';
+  return `<section class="card" id="progression" aria-labelledby="titre-progression">
+<h2 id="titre-progression">Progression de la cohorte</h2>
+<p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : 'Aucun relevé de progression pour l’instant : lancez une synchronisation.'} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »).</p>
+<ul class="legend" aria-label="Légende">${legend}</ul>
+<div class="scroll">${heatmapSvg(data.modules, data.learners)}</div>
+<details><summary>Tableau des données de la carte</summary>
+${table}
+</details>
+</section>`;
+}
+
+function completionSection(data: DashboardData): string {
+  const rows = data.modules
+    .map((m) =>
+      `<tr data-slug="${escapeHtml(m.slug)}"><td class="num">${m.order}</td><th scope="row">${escapeHtml(m.title)}</th>` +
+      `<td class="num" data-col="termine">${m.completedCount}</td><td class="num" data-col="apprenants">${m.learnerCount}</td>` +
+      `<td class="num" data-col="pourcentage">${frenchPercent(m.percent)}</td></tr>`,
+    )
+    .join('\n');
+  return `<section class="card" id="achevement" aria-labelledby="titre-achevement">
+<h2 id="titre-achevement">Achèvement par module</h2>
+<p class="meta">Part des ${plural(data.learners.length, 'apprenant·e', 'apprenant·es')} de la cohorte ayant terminé chaque module.</p>
+<div class="scroll">${completionBarsSvg(data.modules)}</div>
+<details open><summary>Tableau des données du graphique</summary>
+<div class="scroll"><table id="table-achevement">
+<caption>Achèvement par module</caption>
+<thead><tr><th scope="col" class="num">N°</th><th scope="col">Module</th><th scope="col" class="num">Terminé par</th><th scope="col" class="num">Apprenant·es</th><th scope="col" class="num">Pourcentage</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></div>
+</details>
+</section>`;
+}
+
+function stalledSection(data: DashboardData): string {
+  const rows = data.stalled
+    .map((s) =>
+      `<tr><th scope="row">${escapeHtml(s.name)}</th><td class="num">${frenchPercent(s.percent)}</td>` +
+      `<td class="num" data-days="${s.daysSinceActivity}">${frenchDays(s.daysSinceActivity)}</td>` +
+      `<td>${s.lastModuleTitle ? escapeHtml(s.lastModuleTitle) : '<span class="empty">aucun</span>'}</td>` +
+      `<td>${s.lastActivityAt ? timeElement(s.lastActivityAt) : '<span class="empty">aucune</span>'}</td></tr>`,
+    )
+    .join('\n');
+  const body = data.stalled.length
+    ? `<div class="scroll"><table id="table-bloques">
+<caption>Apprenant·es sans progression depuis ${frenchDays(data.stalledAfterDays)} ou plus, les plus anciens d’abord</caption>
+<thead><tr><th scope="col">Apprenant·e</th><th scope="col" class="num">Progression</th><th scope="col" class="num">Sans progression depuis</th><th scope="col">Dernier module terminé</th><th scope="col">Dernière activité</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></div>`
+    : `<p class="empty" id="aucun-bloque">Aucun·e apprenant·e sans progression depuis ${frenchDays(data.stalledAfterDays)} ou plus.</p>`;
+  return `<section class="card" id="bloques" aria-labelledby="titre-bloques">
+<h2 id="titre-bloques">Apprenant·es bloqué·es</h2>
+<p class="meta">Est signalé·e toute personne qui n’a terminé aucun module depuis ${frenchDays(data.stalledAfterDays)} (parcours non terminé).</p>
+${body}
+</section>`;
+}
+
+function wikiRows(changes: WikiChangeRow[]): string {
+  return changes
+    .map((c) =>
+      `<tr><th scope="row"><a href="${escapeHtml(c.url)}">${escapeHtml(c.title)}</a>${c.isNew ? ' <span class="badge">nouvelle page</span>' : ''}</th>` +
+      `<td>${escapeHtml(c.user || 'inconnu·e')}</td>` +
+      `<td>${c.bot ? '<span class="badge bot">Robot</span>' : '<span class="badge human">Humain·e</span>'}</td>` +
+      `<td>${timeElement(c.timestamp, frenchShortDateTime)}</td>` +
+      `<td>${c.comment ? escapeHtml(c.comment) : '<span class="empty">sans résumé</span>'}</td></tr>`,
+    )
+    .join('\n');
+}
+
+function wikiSection(wiki: Section<WikiChangeRow[]>): string {
+  let body: string;
+  if (!wiki.ok) body = `<p class="notice" role="status" id="wiki-indisponible">${escapeHtml(wiki.message)}</p>`;
+  else if (wiki.value.length === 0) body = '<p class="empty">Aucune modification récente sur le wiki.</p>';
+  else {
+    body = `<div class="scroll"><table id="table-wiki">
+<caption>Dernières modifications du wiki, les plus récentes d’abord</caption>
+<thead><tr><th scope="col">Page</th><th scope="col">Auteur·rice</th><th scope="col">Robot ou humain·e</th><th scope="col">Date</th><th scope="col">Résumé</th></tr></thead>
+<tbody>
+${wikiRows(wiki.value)}
+</tbody></table></div>`;
+  }
+  return `<section class="card" id="wiki" aria-labelledby="titre-wiki">
+<h2 id="titre-wiki">Modifications récentes du wiki</h2>
+${body}
+</section>`;
+}
+
+function pageCell(e: QueueEntry): string {
+  if (!e.pageTitle) return `<span class="empty">${escapeHtml(e.fileName ?? 'note sans titre')}</span>`;
+  return e.pageUrl ? `<a href="${escapeHtml(e.pageUrl)}">${escapeHtml(e.pageTitle)}</a>` : escapeHtml(e.pageTitle);
+}
+
+function notesBody(notes: NotesView): string {
+  const counts = NOTE_STATES.map(
+    (s) => `<tr data-state="${s}"><th scope="row">${NOTE_STATE_LABELS[s]}</th><td class="num">${notes.counts[s]}</td></tr>`,
+  ).join('\n');
+  const latest = notes.latest
+    .map((e) =>
+      `<tr><th scope="row">${pageCell(e)}</th><td><span class="badge state-${e.state}">${NOTE_STATE_LABELS[e.state]}</span></td>` +
+      `<td>${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td>${timeElement(e.updatedAt, frenchShortDateTime)}</td></tr>`,
+    )
+    .join('\n');
+  const conflicts = notes.conflicts
+    .map((e) =>
+      `<li><strong>${escapeHtml(e.pageTitle ?? e.fileName ?? 'note')}</strong> : ${escapeHtml(e.reason ?? 'conflit avec une modification humaine')} ` +
+      (e.linkUrl ? `<a href="${escapeHtml(e.linkUrl)}">voir ${escapeHtml(e.linkTitle ?? 'le brouillon')}</a>` : escapeHtml(e.linkTitle ?? '')) +
+      '</li>',
+    )
+    .join('\n');
+  return `<div class="scroll"><table id="table-notes-etats">
+<caption>Notes par état (${plural(notes.total, 'note', 'notes')} au total)</caption>
+<thead><tr><th scope="col">État</th><th scope="col" class="num">Nombre</th></tr></thead>
+<tbody>
+${counts}
+</tbody></table></div>
+${notes.conflicts.length ? `<h3>Conflits à résoudre</h3>\n<ul id="liste-conflits">\n${conflicts}\n</ul>` : ''}
+<h3>Dernières notes</h3>
+${notes.latest.length ? `<div class="scroll"><table id="table-notes">
+<caption>Dernières notes de la file, les plus récemment modifiées d’abord</caption>
+<thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th></tr></thead>
+<tbody>
+${latest}
+</tbody></table></div>` : '<p class="empty">La file des notes est vide.</p>'}`;
+}
+
+function notesSection(notes: Section<NotesView>): string {
+  return `<section class="card" id="notes" aria-labelledby="titre-notes">
+<h2 id="titre-notes">File des notes</h2>
+${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeHtml(notes.message)}</p>`}
+</section>`;
+}
+
+/** Navigation and main content of the dashboard page. */
+export function dashboardBody(data: DashboardData): string {
+  const nav = SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('');
+  return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}</ul></nav>
+<main id="contenu">
+<p class="meta">Page générée le ${timeElement(data.generatedAt)} (heure de Paris).</p>
+${summary(data)}
+${progressSection(data)}
+${completionSection(data)}
+${stalledSection(data)}
+${wikiSection(data.wiki)}
+${notesSection(data.notes)}
+</main>`;
+}
