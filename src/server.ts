@@ -4,6 +4,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
+import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
@@ -14,6 +15,8 @@ import type { Logger } from './log.js';
 export interface GatewayOptions {
   logger?: Logger;
   limits?: QueryLimits;
+  /** What the facilitators' dashboard reads besides GatewayDeps (the notes queue). */
+  dashboard?: DashboardOptions;
 }
 
 const EXAMPLE_QUERY = `query Parcours {
@@ -35,7 +38,7 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
 }
 
-/** The Express app: /graphql (API and explorer), /schema.graphql, /health. */
+/** The Express app: /graphql (API and explorer), /schema.graphql, /health, /dashboard. */
 export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
   const schema = makeExecutableSchema();
   const apollo = new ApolloServer<GatewayContext>({
@@ -72,6 +75,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
   });
+  app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
