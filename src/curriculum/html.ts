@@ -1,5 +1,5 @@
 import { Marked } from 'marked';
-import type { Activity, CurriculumModule } from './schema.js';
+import { CONTRIBUTIONS_SUBPAGE, contributionPage, type Activity, type CurriculumModule } from './schema.js';
 
 /** Markdown -> HTML for lesson bodies. GFM on; the content files are written by the team, so raw HTML is kept. */
 const markdown = new Marked({ gfm: true, async: false });
@@ -58,9 +58,11 @@ function renderActivity(activity: Activity, module: CurriculumModule, wikiUrl: s
   if (activity.estimatedMinutes) parts.push(` <em>(${formatMinutes(activity.estimatedMinutes)})</em>`);
   parts.push(`<br />${escapeHtml(activity.instructions)}`);
   if (activity.type === 'contribute') {
-    const page = activity.wikiPage ?? module.wikiPage;
+    const page = contributionPage(module, activity);
     const pageText = escapeHtml(page);
-    const link = wikiUrl && page === module.wikiPage ? `<a href="${escapeHtml(wikiUrl)}">${pageText}</a>` : pageText;
+    // The default contributions page is the module page's subpage: its URL follows from the module's.
+    const url = wikiUrl && activity.wikiPage === undefined ? `${wikiUrl}/${CONTRIBUTIONS_SUBPAGE}` : undefined;
+    const link = url ? `<a href="${escapeHtml(url)}">${pageText}</a>` : pageText;
     parts.push(`<br />Page du wiki à modifier : ${link}`);
   }
   return parts.join('');

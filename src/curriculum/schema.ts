@@ -75,3 +75,15 @@ export const groupTitles: Record<Group, string> = {
   accompagnement: 'Accompagner les associations',
   communication: 'Communication externe',
 };
+
+/** Subpage learners edit for a module's contribute activities, transcluded on the module page. */
+export const CONTRIBUTIONS_SUBPAGE = 'Contributions';
+
+/**
+ * The wiki page a contribute activity asks learners to edit: its own `wikiPage`, else the
+ * module's contributions subpage. Learners never edit the module page itself, so the
+ * curriculum publisher can keep updating it without ever meeting a human edit.
+ */
+export function contributionPage(module: Pick<CurriculumModule, 'wikiPage'>, activity: Pick<Activity, 'wikiPage'>): string {
+  return activity.wikiPage ?? `${module.wikiPage}/${CONTRIBUTIONS_SUBPAGE}`;
+}

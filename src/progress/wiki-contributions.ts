@@ -1,4 +1,4 @@
-import type { CurriculumModule } from '../curriculum/schema.js';
+import { contributionPage, type CurriculumModule } from '../curriculum/schema.js';
 import type { Learner } from './learners.js';
 
 /** Which registered users edited each page. */
@@ -50,11 +50,11 @@ export function wikiUserOf(learner: Pick<Learner, 'username' | 'wikiUser'>, over
   return normaliseWikiUser(learner.wikiUser ?? overrides.get(learner.username) ?? learner.username);
 }
 
-/** The page of each module's contribute activities: `activity.wikiPage ?? module.wikiPage`. */
+/** The page of each module's contribute activities (`contributionPage`: its contributions subpage by default). */
 export function contributionPages(modules: readonly CurriculumModule[]): Map<string, string[]> {
   const pages = new Map<string, string[]>();
   for (const module of modules) {
-    const titles = module.activities.filter((a) => a.type === 'contribute').map((a) => a.wikiPage ?? module.wikiPage);
+    const titles = module.activities.filter((a) => a.type === 'contribute').map((a) => contributionPage(module, a));
     if (titles.length > 0) pages.set(module.slug, [...new Set(titles)]);
   }
   return pages;

@@ -84,9 +84,10 @@ describe('a module page', () => {
     expect(text).not.toContain('{{Supprimer');
   });
 
-  it('links the contribute activity to the page it asks to edit', () => {
+  it('links the contribute activity to the page it asks to edit, the contributions subpage by default', () => {
     const own = renderModulePage(fakeModule(), { total: 1, bySlug: new Map() });
-    expect(own).toContain('Page à modifier : [[Parcours de formation/Essai|cette page]].');
+    expect(own).toContain('Page à modifier : [[Parcours de formation/Essai/Contributions]].');
+    expect(own).toContain('{{:Parcours de formation/Essai/Contributions}}');
     const other = renderModulePage(
       fakeModule({ activities: [{ type: 'contribute', title: 'C', instructions: 'I.', wikiPage: 'Annuaire : hébergeurs' }] }),
       { total: 1, bySlug: new Map() },

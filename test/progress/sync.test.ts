@@ -128,9 +128,9 @@ describe('progress sync against the recorded Moodle', () => {
         return new Map(
           titles.map((t) => [
             t,
-            t === 'Parcours/quiz-final'
+            t === 'Parcours/quiz-final/Contributions'
               ? { exists: true, contributors: ['Learner2', 'Admin'], lastRevision: { user: 'Admin' } }
-              : t === 'Parcours/guide-pratique'
+              : t === 'Parcours/guide-pratique/Contributions'
                 ? { exists: true, contributors: ['Bruno Dupont'] }
                 : { exists: false },
           ]),

@@ -1,7 +1,7 @@
 /** One module as a French wiki page: navigation, header, summary, objectives, activities, lesson, quiz. */
 import { markdownToWikitext } from '../../wikitext/markdown.js';
 import { activityTypeLabels } from '../html.js';
-import { groupTitles, type Activity, type CurriculumModule } from '../schema.js';
+import { contributionPage, groupTitles, type Activity, type CurriculumModule } from '../schema.js';
 import { INDEX_TITLE, MAIN_CATEGORY, NAVIGATION_TEMPLATE, groupCategory } from './names.js';
 import { categoryLink, formatMinutes, templateCall, text, wikiLink } from './wikitext.js';
 
@@ -41,10 +41,7 @@ function activity(module: CurriculumModule, a: Activity): string {
     .filter((d) => d !== undefined)
     .join(', ');
   let line = `# '''${text(a.title)}''' (${text(details)}) : ${text(a.instructions)}`;
-  if (a.type === 'contribute') {
-    const page = a.wikiPage ?? module.wikiPage;
-    line += ` Page à modifier : ${page === module.wikiPage ? wikiLink(page, 'cette page') : wikiLink(page)}.`;
-  }
+  if (a.type === 'contribute') line += ` Page à modifier : ${wikiLink(contributionPage(module, a))}.`;
   return line;
 }
 
@@ -74,6 +71,19 @@ function quiz(module: CurriculumModule): string {
   ].join('\n');
 }
 
+/**
+ * Learners' contributions live on a subpage shown here by transclusion: they edit the subpage,
+ * never the module page, so republishing the module never meets their edits.
+ */
+function contributions(module: CurriculumModule): string {
+  const page = contributionPage(module, {});
+  return [
+    '== Contributions des apprenants ==',
+    `{{#ifexist: ${page} | {{:${page}}} | ''Pas encore de contribution : ${wikiLink(page, 'ajoutez la vôtre')}.'' }}`,
+    `<small>${wikiLink(page, 'Modifier les contributions')}</small>`,
+  ].join('\n');
+}
+
 /** The wikitext of a module's page. Pure and deterministic: the same module gives the same text. */
 export function renderModulePage(module: CurriculumModule, ctx: ModulePageContext): string {
   const navigation = navigationCall(ctx.previous, ctx.next);
@@ -88,6 +98,7 @@ export function renderModulePage(module: CurriculumModule, ctx: ModulePageContex
     ['== Activités ==', ...module.activities.map((a) => activity(module, a))].join('\n'),
     `== Leçon ==\n${lesson}`,
     quiz(module),
+    contributions(module),
     navigation,
     [categoryLink(MAIN_CATEGORY), categoryLink(groupCategory(module.group))].join('\n'),
   ];

@@ -1,4 +1,4 @@
-import type { CurriculumModule, Group } from '../../curriculum/schema.js';
+import { contributionPage, type CurriculumModule, type Group } from '../../curriculum/schema.js';
 import type { GatewayContext } from '../context.js';
 
 export const curriculumResolvers = {
@@ -20,7 +20,7 @@ export const curriculumResolvers = {
       m.activities.map((a) => ({
         ...a,
         type: a.type.toUpperCase(),
-        wikiPageTitle: a.type === 'contribute' ? (a.wikiPage ?? m.wikiPage) : null,
+        wikiPageTitle: a.type === 'contribute' ? contributionPage(m, a) : null,
       })),
     wikiPageTitle: (m: CurriculumModule) => m.wikiPage,
     wikiPage: (m: CurriculumModule, _: unknown, ctx: GatewayContext) => ctx.wiki.page(m.wikiPage),
