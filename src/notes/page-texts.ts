@@ -4,8 +4,8 @@
  * dry-run diff.
  */
 import { createTwoFilesPatch } from 'diff';
-import { botsAllowed } from '../wiki/bot-policy.js';
 import type { WikiPage } from '../wiki/pages.js';
+import { planPublication } from '../wiki/publish.js';
 
 /** Subpage where the bot writes its version of a note page a person has changed. */
 export const DRAFT_SUFFIX = 'Brouillon du robot';
@@ -81,24 +81,13 @@ export interface NotePagePlan {
 }
 
 /**
- * What publishing would do to the page, from a read of it: the same rules as `publishPage`
- * (which re-checks them right before the edit), so that notes with nothing to do cost no call.
+ * What publishing would do to the page, from a read of it: `planPublication`, the rules
+ * `publishPage` re-checks right before the edit, so that notes with nothing to do cost no call.
  */
 export function planNotePage(current: WikiPage | undefined, text: string, botUser: string): NotePagePlan {
-  if (!current?.exists) return { action: 'create' };
-  const currentText = current.content ?? '';
-  if (!botsAllowed(currentText, [botUser, ...BOT_ALIASES])) {
-    return { action: 'skipped-nobots', reason: `La page « ${current.title} » refuse les robots ({{nobots}} ou {{bots}}) : elle est laissée telle quelle.` };
-  }
-  if (storedForm(currentText) === storedForm(text)) return { action: 'unchanged' };
-  const lastEditor = current.lastRevision?.user;
-  if (lastEditor !== botUser) {
-    return {
-      action: 'conflict', lastEditor,
-      reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
-    };
-  }
-  return { action: 'update' };
+  const plan = planPublication(current, text, botUser, BOT_ALIASES);
+  if (plan.action === 'skipped-nobots') return { ...plan, reason: `${plan.reason ?? ''} Elle est laissée telle quelle.`.trim() };
+  return { action: plan.action, ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.lastEditor ? { lastEditor: plan.lastEditor } : {}) };
 }
 
 /** Unified diff, current page against the note's version, or undefined when they are the same. */
