@@ -26,12 +26,20 @@ const ROLE_NAMES: Record<Viewer['role'], string> = {
   admin: 'administrateur·rice',
 };
 
+/** Display names AuthService gives API-token sessions. */
+const GENERIC_NAMES = new Set(['admin', 'animateur·rice']);
+
 /** A French page with the inline stylesheet and no script. */
 export function pageShell(options: ShellOptions): string {
   const viewer = options.viewer;
-  const who = viewer && viewer.role !== 'anonymous'
-    ? `<p>Connecté·e : ${escapeHtml(viewer.displayName ?? ROLE_NAMES[viewer.role])} (${ROLE_NAMES[viewer.role]})</p>`
-    : '';
+  let who = '';
+  if (viewer && viewer.role !== 'anonymous') {
+    const role = ROLE_NAMES[viewer.role];
+    // API-token sessions carry a generic name ("Animateur·rice"): say the role once, not twice.
+    const generic = !viewer.displayName || GENERIC_NAMES.has(viewer.displayName.toLowerCase());
+    const name = generic ? role : `${escapeHtml(viewer.displayName ?? '')} (${role})`;
+    who = `<p>Connecté·e en tant que ${name}</p>`;
+  }
   const signOut = options.signOut
     ? `<form method="post" action="${escapeHtml(options.signOut.action)}">` +
       `<input type="hidden" name="csrf" value="${escapeHtml(options.signOut.csrfToken)}">` +

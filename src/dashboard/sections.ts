@@ -25,6 +25,11 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n > 1 ? many : one}`;
 }
 
+/** A horizontally scrollable, keyboard-focusable region for content wider than a phone. */
+function scrollRegion(label: string, content: string): string {
+  return `<p class="scroll-hint">Faites glisser horizontalement pour voir toute la figure.</p>\n<div class="scroll" role="region" tabindex="0" aria-label="${escapeHtml(label)}">${content}</div>`;
+}
+
 function cellText(state: ModuleState): string {
   const glyph = STATE_GLYPHS[state] || '–';
   return `<span aria-hidden="true">${glyph}</span><span class="sr">${STATE_LABELS[state]}</span>`;
@@ -55,7 +60,7 @@ function progressSection(data: DashboardData): string {
     )
     .join('\n');
   const table = data.learners.length
-    ? `<div class="scroll"><table class="grid" id="table-progression">
+    ? `<div class="scroll" role="region" tabindex="0" aria-label="Tableau de progression"><table class="grid" id="table-progression">
 <caption>Progression par apprenant·e et par module (✓ terminé, ✗ échoué, – non commencé)</caption>
 <thead><tr><th scope="col">Apprenant·e</th>${head}<th scope="col" class="num">Total</th></tr></thead>
 <tbody>
@@ -66,7 +71,7 @@ ${rows}
 <h2 id="titre-progression">Progression de la cohorte</h2>
 <p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : 'Aucun relevé de progression pour l’instant : lancez une synchronisation.'} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »).</p>
 <ul class="legend" aria-label="Légende">${legend}</ul>
-<div class="scroll">${heatmapSvg(data.modules, data.learners)}</div>
+${scrollRegion('Carte de progression', heatmapSvg(data.modules, data.learners))}
 <details><summary>Tableau des données de la carte</summary>
 ${table}
 </details>
@@ -84,7 +89,7 @@ function completionSection(data: DashboardData): string {
   return `<section class="card" id="achevement" aria-labelledby="titre-achevement">
 <h2 id="titre-achevement">Achèvement par module</h2>
 <p class="meta">Part des ${plural(data.learners.length, 'apprenant·e', 'apprenant·es')} de la cohorte ayant terminé chaque module.</p>
-<div class="scroll">${completionBarsSvg(data.modules)}</div>
+${scrollRegion('Graphique d’achèvement par module', completionBarsSvg(data.modules))}
 <details open><summary>Tableau des données du graphique</summary>
 <div class="scroll"><table id="table-achevement">
 <caption>Achèvement par module</caption>

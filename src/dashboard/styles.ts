@@ -33,6 +33,7 @@ section.card h2 { font-size: 1.2rem; margin: 0 0 .5rem; }
 .summary dt { color: var(--muted); font-size: .9rem; }
 .summary dd { margin: 0; font-size: 1.6rem; font-weight: 700; }
 .scroll { overflow-x: auto; max-width: 100%; }
+.scroll-hint { display: none; color: var(--muted); font-size: .9rem; margin: .25rem 0; }
 svg.chart { display: block; max-width: none; height: auto; }
 .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: .5rem 0; }
 .legend li { display: flex; align-items: center; gap: .4rem; }
@@ -61,6 +62,7 @@ form.signin { background: var(--card); border: 1px solid var(--line); border-rad
 form.signin label { display: block; font-weight: 600; margin: 0 0 .35rem; }
 form.signin input { font: inherit; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; margin: 0 0 .35rem; }
 .hint { color: var(--muted); font-size: .92rem; margin: 0 0 1rem; }
+@media (max-width: 900px) { .scroll-hint { display: block; } }
 @media (max-width: 640px) {
   main { padding: .5rem; }
   section.card { padding: .75rem; }
