@@ -3,6 +3,7 @@ import type { Config } from './config/index.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
 import { MoodleClient } from './moodle/index.js';
+import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { openStore, storeVersion, type Store } from './store/db.js';
@@ -58,6 +59,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     probes: [{ name: 'store', mode: config.storePath, check: async () => storeVersion(store) }],
     auth,
     progress,
+    notes: new NotesService(store, wiki),
   };
   return { deps, wiki, moodle, store, tracker, localWiki, close: () => store.close() };
 }

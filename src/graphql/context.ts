@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { AuthService } from '../auth/service.js';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
+import type { NotesService } from '../notes/service.js';
 import type { ProgressService } from '../progress/service.js';
 import { CurriculumDataSource } from './datasources/curriculum.js';
 import { MoodleDataSource, type MoodleApi } from './datasources/moodle.js';
@@ -25,6 +26,8 @@ export interface GatewayDeps {
   auth?: AuthService | undefined;
   /** Learner progress (src/progress). Undefined: progress fields answer PROGRESS_UNAVAILABLE. */
   progress?: ProgressService | undefined;
+  /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
+  notes?: NotesService | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */

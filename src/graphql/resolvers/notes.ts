@@ -7,13 +7,6 @@ import { upstreamError } from '../errors.js';
 import { badInput } from './args.js';
 import { clamp } from './wiki.js';
 
-declare module '../context.js' {
-  interface GatewayDeps {
-    /** The notes bot (src/notes/service.ts). Undefined: note fields answer NOTES_UNAVAILABLE. */
-    notes?: NotesService | undefined;
-  }
-}
-
 /** Largest note accepted over the API (a long workshop's minutes are ~50 kB). */
 const MAX_SOURCE_BYTES = 512 * 1024;
 
