@@ -81,9 +81,9 @@ ${table}
 function completionSection(data: DashboardData): string {
   const rows = data.modules
     .map((m) =>
-      `<tr data-slug="${escapeHtml(m.slug)}"><td class="num">${m.order}</td><th scope="row">${escapeHtml(m.title)}</th>` +
-      `<td class="num" data-col="termine">${m.completedCount}</td><td class="num" data-col="apprenants">${m.learnerCount}</td>` +
-      `<td class="num" data-col="pourcentage">${frenchPercent(m.percent)}</td></tr>`,
+      `<tr data-slug="${escapeHtml(m.slug)}"><td class="num" data-label="N°">${m.order}</td><th scope="row">${escapeHtml(m.title)}</th>` +
+      `<td class="num" data-label="Terminé par" data-col="termine">${m.completedCount}</td><td class="num" data-label="Apprenant·es" data-col="apprenants">${m.learnerCount}</td>` +
+      `<td class="num" data-label="Pourcentage" data-col="pourcentage">${frenchPercent(m.percent)}</td></tr>`,
     )
     .join('\n');
   return `<section class="card" id="achevement" aria-labelledby="titre-achevement">
@@ -91,7 +91,7 @@ function completionSection(data: DashboardData): string {
 <p class="meta">Part des ${plural(data.learners.length, 'apprenant·e', 'apprenant·es')} de la cohorte ayant terminé chaque module.</p>
 ${scrollRegion('Graphique d’achèvement par module', completionBarsSvg(data.modules))}
 <details open><summary>Tableau des données du graphique</summary>
-<div class="scroll"><table id="table-achevement">
+<div class="scroll"><table class="stack" id="table-achevement">
 <caption>Achèvement par module</caption>
 <thead><tr><th scope="col" class="num">N°</th><th scope="col">Module</th><th scope="col" class="num">Terminé par</th><th scope="col" class="num">Apprenant·es</th><th scope="col" class="num">Pourcentage</th></tr></thead>
 <tbody>
@@ -104,14 +104,14 @@ ${rows}
 function stalledSection(data: DashboardData): string {
   const rows = data.stalled
     .map((s) =>
-      `<tr><th scope="row">${escapeHtml(s.name)}</th><td class="num">${frenchPercent(s.percent)}</td>` +
-      `<td class="num" data-days="${s.daysSinceActivity}">${frenchDays(s.daysSinceActivity)}</td>` +
-      `<td>${s.lastModuleTitle ? escapeHtml(s.lastModuleTitle) : '<span class="empty">aucun</span>'}</td>` +
-      `<td>${s.lastActivityAt ? timeElement(s.lastActivityAt) : '<span class="empty">aucune</span>'}</td></tr>`,
+      `<tr><th scope="row">${escapeHtml(s.name)}</th><td class="num" data-label="Progression">${frenchPercent(s.percent)}</td>` +
+      `<td class="num" data-label="Sans progression depuis" data-days="${s.daysSinceActivity}">${frenchDays(s.daysSinceActivity)}</td>` +
+      `<td data-label="Dernier module terminé">${s.lastModuleTitle ? escapeHtml(s.lastModuleTitle) : '<span class="empty">aucun</span>'}</td>` +
+      `<td data-label="Dernière activité">${s.lastActivityAt ? timeElement(s.lastActivityAt) : '<span class="empty">aucune</span>'}</td></tr>`,
     )
     .join('\n');
   const body = data.stalled.length
-    ? `<div class="scroll"><table id="table-bloques">
+    ? `<div class="scroll"><table class="stack" id="table-bloques">
 <caption>Apprenant·es sans progression depuis ${frenchDays(data.stalledAfterDays)} ou plus, les plus anciens d’abord</caption>
 <thead><tr><th scope="col">Apprenant·e</th><th scope="col" class="num">Progression</th><th scope="col" class="num">Sans progression depuis</th><th scope="col">Dernier module terminé</th><th scope="col">Dernière activité</th></tr></thead>
 <tbody>
@@ -129,10 +129,10 @@ function wikiRows(changes: WikiChangeRow[]): string {
   return changes
     .map((c) =>
       `<tr><th scope="row"><a href="${escapeHtml(c.url)}">${escapeHtml(c.title)}</a>${c.isNew ? ' <span class="badge">nouvelle page</span>' : ''}</th>` +
-      `<td>${escapeHtml(c.user || 'inconnu·e')}</td>` +
-      `<td>${c.bot ? '<span class="badge bot">Robot</span>' : '<span class="badge human">Humain·e</span>'}</td>` +
-      `<td>${timeElement(c.timestamp, frenchShortDateTime)}</td>` +
-      `<td>${c.comment ? escapeHtml(c.comment) : '<span class="empty">sans résumé</span>'}</td></tr>`,
+      `<td data-label="Auteur·rice">${escapeHtml(c.user || 'inconnu·e')}</td>` +
+      `<td data-label="Robot ou humain·e">${c.bot ? '<span class="badge bot">Robot</span>' : '<span class="badge human">Humain·e</span>'}</td>` +
+      `<td data-label="Date">${timeElement(c.timestamp, frenchShortDateTime)}</td>` +
+      `<td data-label="Résumé">${c.comment ? escapeHtml(c.comment) : '<span class="empty">sans résumé</span>'}</td></tr>`,
     )
     .join('\n');
 }
@@ -142,7 +142,7 @@ function wikiSection(wiki: Section<WikiChangeRow[]>): string {
   if (!wiki.ok) body = `<p class="notice" role="status" id="wiki-indisponible">${escapeHtml(wiki.message)}</p>`;
   else if (wiki.value.length === 0) body = '<p class="empty">Aucune modification récente sur le wiki.</p>';
   else {
-    body = `<div class="scroll"><table id="table-wiki">
+    body = `<div class="scroll"><table class="stack" id="table-wiki">
 <caption>Dernières modifications du wiki, les plus récentes d’abord</caption>
 <thead><tr><th scope="col">Page</th><th scope="col">Auteur·rice</th><th scope="col">Robot ou humain·e</th><th scope="col">Date</th><th scope="col">Résumé</th></tr></thead>
 <tbody>
@@ -166,8 +166,8 @@ function notesBody(notes: NotesView): string {
   ).join('\n');
   const latest = notes.latest
     .map((e) =>
-      `<tr><th scope="row">${pageCell(e)}</th><td><span class="badge state-${e.state}">${NOTE_STATE_LABELS[e.state]}</span></td>` +
-      `<td>${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td>${timeElement(e.updatedAt, frenchShortDateTime)}</td></tr>`,
+      `<tr><th scope="row">${pageCell(e)}</th><td data-label="État"><span class="badge state-${e.state}">${NOTE_STATE_LABELS[e.state]}</span></td>` +
+      `<td data-label="Motif">${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td data-label="Mise à jour">${timeElement(e.updatedAt, frenchShortDateTime)}</td></tr>`,
     )
     .join('\n');
   const conflicts = notes.conflicts
@@ -185,7 +185,7 @@ ${counts}
 </tbody></table></div>
 ${notes.conflicts.length ? `<h3>Conflits à résoudre</h3>\n<ul id="liste-conflits">\n${conflicts}\n</ul>` : ''}
 <h3>Dernières notes</h3>
-${notes.latest.length ? `<div class="scroll"><table id="table-notes">
+${notes.latest.length ? `<div class="scroll"><table class="stack" id="table-notes">
 <caption>Dernières notes de la file, les plus récemment modifiées d’abord</caption>
 <thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th></tr></thead>
 <tbody>

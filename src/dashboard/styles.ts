@@ -46,7 +46,7 @@ thead th { background: #eef1f5; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.grid td { text-align: center; white-space: nowrap; }
 table.grid th[scope=row] { white-space: nowrap; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .85rem; font-weight: 600; border: 1px solid currentColor; }
+.badge { display: inline-block; white-space: nowrap; padding: 0 .45rem; border-radius: 999px; font-size: .85rem; font-weight: 600; border: 1px solid currentColor; }
 .badge.bot { color: #4a4a4a; }
 .badge.human { color: #1b5e20; }
 .badge.state-conflict, .badge.state-failed { color: var(--error-line); }
@@ -69,6 +69,12 @@ form.signin input { font: inherit; width: 100%; padding: .5rem; border: 2px soli
   header.top h1 { font-size: 1.15rem; }
   th, td { padding: .3rem .35rem; }
   .summary dd { font-size: 1.3rem; }
+  /* Wide tables become one block per row, each value labelled (data-label), instead of scrolling. */
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack, table.stack caption, table.stack tbody, table.stack tr, table.stack th[scope=row], table.stack td { display: block; width: 100%; }
+  table.stack tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .5rem; padding: .35rem .5rem; }
+  table.stack th[scope=row], table.stack td { border: none; padding: .15rem 0; text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) " : "; font-weight: 600; color: var(--muted); }
 }
 `;
 
