@@ -20,16 +20,18 @@ import { forbiddenPage, messagePage, pageShell, signInPage, type SignOutForm } f
 import { dashboardBody } from './sections.js';
 import { DASHBOARD_CSS_HASH } from './styles.js';
 
-/** What the dashboard reads; GatewayDeps provides all but the notes queue. */
+/** What the dashboard reads; GatewayDeps provides it all. */
 export interface DashboardDeps {
   auth?: AuthService | undefined;
   progress?: ProgressService | undefined;
   wiki?: RecentChangesReader | undefined;
   curriculum: readonly CurriculumModule[];
+  /** The notes service (GatewayDeps.notes): the dashboard reads its queue. */
+  notes?: { readonly queue: NotesQueueReader } | undefined;
 }
 
 export interface DashboardOptions {
-  /** The notes queue (`new NoteQueue(store)`); unset: its section says it is not connected. */
+  /** The notes queue; default: `deps.notes.queue`. Neither: its section says it is not connected. */
   notes?: NotesQueueReader | undefined;
   /** A wiki slower than this is shown as unreachable. Default 5000 ms. */
   wikiTimeoutMs?: number;
@@ -99,7 +101,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         cohort: () => progress.cohortSummary(),
         curriculum: deps.curriculum,
         wiki: deps.wiki,
-        notes: options.notes,
+        notes: options.notes ?? deps.notes?.queue,
         wikiTimeoutMs: options.wikiTimeoutMs,
         wikiLimit: options.wikiLimit,
         notesLimit: options.notesLimit,

@@ -12,6 +12,7 @@ import { loadCurriculum } from '../../src/curriculum/loader.js';
 import type { CurriculumModule } from '../../src/curriculum/schema.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 import { NoteQueue } from '../../src/notes/queue.js';
+import { NotesService } from '../../src/notes/service.js';
 import { createProgressRuntime, type ProgressRuntime } from '../../src/progress/runtime.js';
 import { createGateway } from '../../src/server.js';
 import { openStore, type Store } from '../../src/store/db.js';
@@ -67,7 +68,9 @@ export async function startDashboardGateway(wiki: WikiClient): Promise<Dashboard
   clock = new Date(realNow);
   await runtime.progress.sync();
 
-  const queue = new NoteQueue(store);
+  // The gateway's own notes service, as src/app.ts wires it: the dashboard reads its queue.
+  const notes = new NotesService(store, wiki);
+  const queue: NoteQueue = notes.queue;
   const published = queue.enqueue(note('atelier-nextcloud', 'Atelier Nextcloud', 'Installation et premiers partages.')).entry;
   queue.markPublished(published.id, published.sourceHash, { revid: 12, pageTitle: published.pageTitle ?? 'Atelier Nextcloud', pageUrl: 'http://wiki.example/index.php?title=Atelier_Nextcloud' });
   const conflict = queue.enqueue(note('reunion-bureau', 'Réunion du bureau', 'Ordre du jour et décisions.')).entry;
@@ -89,8 +92,9 @@ export async function startDashboardGateway(wiki: WikiClient): Promise<Dashboard
     probes: [],
     auth: runtime.auth,
     progress: runtime.progress,
+    notes,
   };
-  const { app, apollo } = await createGateway(deps, { dashboard: { notes: queue } });
+  const { app, apollo } = await createGateway(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
