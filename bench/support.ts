@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ensureLocalWiki, type LocalWikiSettings } from '../src/wiki/local.js';
+import { freePort } from '../test/support/net.js';
+
+export { freePort };
 
 const execFileAsync = promisify(execFile);
 const DOWN = fileURLToPath(new URL('../scripts/wiki/down.sh', import.meta.url));
@@ -14,17 +16,6 @@ export interface BenchWiki extends LocalWikiSettings {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fresh local wiki in a temp dir, on a free port, made by the project's own scripts. */
 export async function startBenchWiki(): Promise<BenchWiki> {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertNote } from '../../src/notes/convert.js';
-import { removePersonalData } from '../../src/notes/pii.js';
 import { sanitizeTitle } from '../../src/notes/title.js';
+import { sentences } from '../support/note-sentences.js';
 import { containsLive, visibleText } from '../wikitext/visible-text.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/notes');
@@ -12,31 +12,6 @@ const read = (f: string): string => readFileSync(path.join(dir, f), 'utf8');
 const knownTitles = ['Nextcloud', 'Logiciel libre', 'CHATONS', 'Diagnostic numérique'];
 const convert = (f: string) => convertNote(read(f), { fileName: f, knownTitles });
 
-/** The sentences a reader must find on the page, from the note's source (approximate Markdown strip). */
-function sentences(source: string, keepPersonalData: boolean): string[] {
-  let text = source.replace(/\r\n?/g, '\n').replace(/[\u00a0\u202f]/g, ' ').replace(/^---\n[\s\S]*?\n---\n/, '');
-  if (!keepPersonalData) text = removePersonalData(text).text;
-  const out: string[] = [];
-  for (const raw of text.split('\n')) {
-    let line = raw.trim();
-    if (/^(\*\*)?(date|lieu|animé par|animation|présents)\b/i.test(line)) continue; // shown in the template
-    if (/^([-=_*~#.|: ])\1*$/.test(line.replace(/\s/g, '')) || /^\|?[\s:|-]+\|?$/.test(line)) continue; // separators
-    line = line
-      .replace(/^#+\s+/, '')
-      .replace(/^>\s?/, '')
-      .replace(/^([-*+•–]|\d+[.)]|[a-z]\))\s+(\[[ x]\]\s+)?/, '')
-      .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
-      .replace(/\*\*|`/g, '')
-      .replace(/(^|\s)\*([^*]+)\*/g, '$1$2');
-    for (const cell of line.split(/\s*\|\s*/)) {
-      for (const s of cell.split(/(?<=[.!?])\s+/)) {
-        const fragment = s.replace(/\s*:$/, '').replace(/\s+/g, ' ').trim();
-        if (fragment.length >= 3) out.push(fragment);
-      }
-    }
-  }
-  return out;
-}
 
 describe('the note corpus', () => {
   it('has at least 12 notes', () => {

@@ -19,13 +19,13 @@
  */
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, open, rm, writeFile, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { WikiClient } from '../../src/wiki/client.js';
+import { freePort } from './net.js';
 
 const execFileAsync = promisify(execFile);
 const ROUTER = fileURLToPath(new URL('../../scripts/wiki/router.php', import.meta.url));
@@ -71,17 +71,6 @@ process.once('exit', () => {
   }
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForApi(apiUrl: string, isAlive: () => boolean): Promise<void> {
   const deadline = Date.now() + 20_000;
