@@ -2,8 +2,9 @@
  * Publishing the notes queue to the wiki. One run: ONE lookup of the wiki's titles (for links),
  * ONE batched read of the stop page, the summary template and every note page; then, note by
  * note, the queue records `publishing` (with the frozen wikitext) before the edit and the
- * outcome after it. Every edit goes through `publishPage` (stop page, {{nobots}}, no-op on the
- * same text, never over a human's revision, baserevid/createonly, change tag).
+ * outcome after it. Every edit follows `publishPage`'s rules through `publishReadPage` on the
+ * snapshot (stop page re-read every few saves, {{nobots}}, no-op on the same text, never over a
+ * human's revision, baserevid/createonly, change tag): about one API call per new note.
  *
  * Crash safety: a note left `publishing` is taken again on the next run with the same frozen
  * text; if the bot's edit had been saved, the page now holds exactly that text and the note is
@@ -13,7 +14,7 @@ import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
 import type { WikiClient, WikiSiteInfo } from '../wiki/client.js';
 import { WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from '../wiki/errors.js';
 import type { WikiPage } from '../wiki/pages.js';
-import { publishPage, type PublishOutcome } from '../wiki/publish.js';
+import { STOP_PAGE_RECHECK_EDITS, publishPage, publishReadPage, type PublishOutcome } from '../wiki/publish.js';
 import { convertNote, type ConvertedNote } from './convert.js';
 import { NoteError } from './errors.js';
 import {
@@ -150,15 +151,27 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     return report(reason);
   }
 
+  // Pages come from the batched snapshot; only the stop page is read again, every few saves.
+  let stopState = stopPage;
+  let editsSinceStopCheck = 0;
   for (const [index, p] of planned.entries()) {
     if (opts.signal?.aborted) return report('Arrêt demandé : les notes restantes seront publiées au prochain lancement.');
+    if (editsSinceStopCheck >= STOP_PAGE_RECHECK_EDITS) {
+      try {
+        stopState = (await client.getPages([stopTitle], { content: true })).get(stopTitle);
+      } catch (err) {
+        return report(frenchReason(err));
+      }
+      editsSinceStopCheck = 0;
+    }
     const { record: r, note, wikitext } = p;
     const url = pageUrl(site, note.title);
     if (!queue.markPublishing(r.id, r.sourceHash, { wikitext, pageTitle: note.title, pageUrl: url })) continue; // changed meanwhile
     const entry = { ...r, pageTitle: note.title };
     try {
-      const outcome = await publishNote(client, p, snapshot.get(note.title), botUser, { ...common, afterSave: opts.afterSave });
+      const outcome = await publishNote(client, p, snapshot.get(note.title), botUser, { ...common, stopState, afterSave: opts.afterSave });
       edits += outcome.edits;
+      editsSinceStopCheck += outcome.edits;
       if (outcome.state === 'published') {
         queue.markPublished(r.id, r.sourceHash, { revid: outcome.revid, pageTitle: outcome.title, pageUrl: pageUrl(site, outcome.title) });
       } else if (outcome.state === 'conflict') {
@@ -215,6 +228,8 @@ interface NoteOutcome {
 
 interface CommonRequest {
   stopPage: string;
+  /** The stop page as last read (from the run's snapshot, re-read every few saves). */
+  stopState?: WikiPage | undefined;
   tags?: string[];
   afterSave?: (title: string) => void;
 }
@@ -234,10 +249,16 @@ async function publishNote(
   if (decided.action === 'skipped-nobots') return { state: 'conflict', title: note.title, reason: decided.reason, linkTitle: current?.title ?? note.title, edits: 0 };
   if (decided.action === 'conflict') return toDraft(client, note.title, wikitext, decided.reason ?? '', common);
 
-  const outcome = await publishPage(client, {
-    title: note.title, text: wikitext, summary: noteEditSummary(note.meta.facilitators, decided.action === 'update'),
-    stopPage: common.stopPage, ...(common.tags ? { tags: common.tags } : {}),
-  });
+  // Saved against the snapshot's revision: a human edit since then comes back as a conflict.
+  const outcome = await publishReadPage(
+    client,
+    {
+      title: note.title, text: wikitext, summary: noteEditSummary(note.meta.facilitators, decided.action === 'update'),
+      stopPage: common.stopPage, ...(common.tags ? { tags: common.tags } : {}),
+    },
+    current,
+    common.stopState,
+  );
   const edits = saved(outcome, common.afterSave);
   switch (outcome.status) {
     case 'created':

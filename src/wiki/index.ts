@@ -8,6 +8,6 @@ export {
 } from './errors.js';
 export type { WikiPage, WikiRevisionInfo, GetPagesOptions, WikiSearchHit, WikiCategoryMember, WikiRecentChange } from './pages.js';
 export type { EditParams, EditResult } from './edit.js';
-export { publishPage, publishPages, STOP_PAGE_RECHECK_EDITS, type PublishRequest, type PublishOutcome, type PublishStatus } from './publish.js';
+export { publishPage, publishPages, publishReadPage, STOP_PAGE_RECHECK_EDITS, type PublishRequest, type PublishOutcome, type PublishStatus } from './publish.js';
 export { botsAllowed, isStopRequested, defaultStopPage, STOP_PAGE_RUNNING_TEXT } from './bot-policy.js';
 export { ensureLocalWiki, type LocalWikiSettings, type EnsureLocalWikiOptions } from './local.js';

@@ -119,6 +119,21 @@ export async function publishPages(client: WikiClient, requests: readonly Publis
   return outcomes;
 }
 
+/**
+ * `publishPage` for a page the caller has just read (in one batched `getPages` with others):
+ * the same rules, no further read. Safe with a stale read: the save is made against the read
+ * revision (`baserevid`), so an edit made since then comes back as `conflict`. The caller reads
+ * the stop page itself, and again every STOP_PAGE_RECHECK_EDITS saves in a long run.
+ */
+export function publishReadPage(
+  client: WikiClient,
+  request: PublishRequest,
+  current: WikiPage | undefined,
+  stopPage: WikiPage | undefined,
+): Promise<PublishOutcome> {
+  return decideAndSave(client, request, current ?? { title: request.title, exists: false }, stopPage, true);
+}
+
 function requireBot(client: WikiClient): string {
   const botUser = client.userName;
   if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing needs a logged-in bot account (WIKI_BOT_USER)');
