@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WikiClient } from '../../src/wiki/client.js';
-import { publishPages, STOP_PAGE_RECHECK_EDITS } from '../../src/wiki/publish.js';
+import { publishPages, publishReadPage, STOP_PAGE_RECHECK_EDITS } from '../../src/wiki/publish.js';
 import { defaultStopPage } from '../../src/wiki/bot-policy.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
@@ -53,5 +53,17 @@ describe('publishPages', () => {
     const pages = await bot.getPages(['Lot B 1', 'Lot B 2', 'Lot B 3']);
     expect([...pages.values()].some((p) => p.exists)).toBe(false);
     await wiki.humanEdit(defaultStopPage('Robot'), 'actif');
+  });
+
+  it('publishReadPage never overwrites a human edit made after the snapshot was read', async () => {
+    await publishPages(bot, requests('Lot C', 1));
+    const snapshot = await bot.getPages(['Lot C 1', defaultStopPage('Robot')], { content: true });
+    await wiki.humanEdit('Lot C 1', 'Modifié pendant la publication.');
+    const calls = bot.stats.apiCalls;
+    const outcome = await publishReadPage(bot, requests('Lot C', 1, 2)[0]!, snapshot.get('Lot C 1'), snapshot.get(defaultStopPage('Robot')));
+    expect(outcome.status).toBe('conflict');
+    expect(bot.stats.apiCalls - calls).toBe(1); // the refused save, no read
+    const page = (await bot.getPages(['Lot C 1'], { content: true })).get('Lot C 1');
+    expect(page?.content).toBe('Modifié pendant la publication.');
   });
 });
