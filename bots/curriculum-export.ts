@@ -1,16 +1,7 @@
 import { Command } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildCartridge, DEFAULT_WIKI_BASE_URL } from '../src/curriculum/imscc/index.js';
-import { zipDeterministic } from '../src/curriculum/imscc/zip.js';
+import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from '../src/curriculum/imscc/write.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
-
-/** Wiki page URL prefix from the wiki API URL (`.../api.php` -> `.../index.php/`), else the local wiki. */
-export function defaultWikiBaseUrl(apiUrl: string | undefined): string {
-  if (apiUrl && /\/api\.php$/.test(apiUrl)) return apiUrl.replace(/api\.php$/, 'index.php/');
-  return DEFAULT_WIKI_BASE_URL;
-}
 
 interface ExportOptions {
   dir: string;
@@ -24,19 +15,16 @@ async function main(argv: string[]): Promise<void> {
     .name('curriculum:export')
     .description('Write the curriculum as an IMS Common Cartridge 1.1 package for Moodle course import.')
     .option('--dir <dir>', 'directory of the module files', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
-    .option('--out <file>', 'package to write', 'dist/pollen-parcours.imscc')
-    .option('--wiki-base-url <url>', 'prefix of wiki page URLs', defaultWikiBaseUrl(process.env.WIKI_API_URL))
+    .option('--out <file>', 'package to write', DEFAULT_IMSCC_PATH)
+    .option('--wiki-base-url <url>', 'prefix of wiki page URLs', wikiBaseUrlFromApi(process.env.WIKI_API_URL))
     .option('--title <title>', 'course title in the package')
     .action(async (opts: ExportOptions) => {
       try {
         const modules = await loadCurriculum(opts.dir);
         if (modules.length === 0) throw new Error(`${opts.dir}: no module file found`);
-        const cartridge = buildCartridge(modules, { wikiBaseUrl: opts.wikiBaseUrl, courseTitle: opts.title });
-        const zip = zipDeterministic(cartridge.files);
-        await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
-        await writeFile(opts.out, zip);
+        const { bytes, cartridge } = await writeCartridge(modules, opts.out, { wikiBaseUrl: opts.wikiBaseUrl, courseTitle: opts.title });
         const c = cartridge.counts;
-        console.log(`${opts.out} (${zip.byteLength} bytes, ${cartridge.files.length} files)`);
+        console.log(`${opts.out} (${bytes} bytes, ${cartridge.files.length} files)`);
         console.log(
           `${c.modules} modules in ${c.sections} sections: ${c.pages} pages, ${c.webLinks} wiki links, ` +
             `${c.quizzes} quizzes (${c.questions} questions)`,

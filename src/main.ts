@@ -1,5 +1,6 @@
 import { buildRuntime } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { createLogger } from './log.js';
 import { createGateway } from './server.js';
@@ -23,6 +24,10 @@ async function main(): Promise<void> {
     const report = await publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) });
     logger.info({ ...report.counts, apiCalls: report.apiCalls }, `Curriculum published to the local wiki (${report.edits} edits)`);
   }
+  // The Moodle export follows the content it is built from; deterministic, so unchanged content
+  // rewrites the same bytes.
+  const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
+  logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
   const { app, apollo } = await createGateway(runtime.deps, { logger });
   const server = app.listen(config.port, config.host, () => {
     logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);

@@ -10,3 +10,4 @@ export {
 export { CC_NAMESPACE, LOM_MANIFEST_NAMESPACE, LOM_RESOURCE_NAMESPACE, resourceTypes } from './manifest.js';
 export { wikiPageUrl } from './weblink.js';
 export { escapeXml, xmlId } from './xml.js';
+export { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './write.js';
