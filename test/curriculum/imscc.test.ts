@@ -3,10 +3,13 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCartridge, CC_NAMESPACE, exportImscc, LOM_MANIFEST_NAMESPACE, LOM_RESOURCE_NAMESPACE } from '../../src/curriculum/imscc/index.js';
+import { assertSectionTitle } from '../../src/curriculum/imscc/manifest.js';
+import { asciiHtml } from '../../src/curriculum/imscc/qti.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import type { CurriculumModule } from '../../src/curriculum/schema.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/curriculum/valid');
+const REAL_DIR = path.resolve(import.meta.dirname, '../../course-modules');
 const WIKI = 'http://127.0.0.1:8080/index.php/';
 
 type Node = Record<string, unknown>;
@@ -23,6 +26,16 @@ function asNode(value: unknown): Node {
 /** Every organization item, depth first, with its depth (1 = the root item). */
 function items(node: Node, depth = 1): Array<{ item: Node; depth: number }> {
   return ((node.item as Node[] | undefined) ?? []).flatMap((item) => [{ item, depth }, ...items(item, depth + 1)]);
+}
+
+/** Undoes {@link asciiHtml} (numeric references and the five escapes), to compare mattext with the source text. */
+function decodeHtml(html: string): string {
+  return html
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 let modules: CurriculumModule[];
@@ -159,7 +172,7 @@ describe('IMS Common Cartridge export', () => {
       const lid = asNode(asNode(item.presentation).response_lid);
       expect(lid['@_rcardinality']).toBe('Single');
       const labels = asNode(lid.render_choice).response_label as Node[];
-      expect(labels.map((l) => asNode(asNode(l.material).mattext)['#text'])).toEqual(quiz.choices);
+      expect(labels.map((l) => decodeHtml(String(asNode(asNode(l.material).mattext)['#text'])))).toEqual(quiz.choices);
       const conditions = asNode(item.resprocessing).respcondition as Node[];
       const scoring = conditions.find((c) => c.setvar !== undefined)!;
       expect(asNode(scoring.setvar)['#text']).toBe(100);
@@ -167,11 +180,263 @@ describe('IMS Common Cartridge export', () => {
       const general = conditions.find((c) => c['@_continue'] === 'Yes')!;
       expect(asNode(general.displayfeedback)['@_linkrefid']).toBe('general_fb');
       // mattext is declared text/html, so the explanation is stored HTML-escaped.
-      expect(JSON.stringify(item.itemfeedback).replaceAll('&#39;', "'")).toContain(JSON.stringify(quiz.explanation).slice(1, -1));
+      expect(decodeHtml(JSON.stringify(item.itemfeedback))).toContain(JSON.stringify(quiz.explanation).slice(1, -1));
     });
   });
 
   it('counts what it packs', () => {
     expect(buildCartridge(modules).counts).toEqual({ modules: 3, sections: 2, pages: 3, webLinks: 3, quizzes: 3, questions: 9 });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules of the CC 1.1 XSDs (imscp profile, imswl, QTI profile and its schematron) and of Moodle's importer
+// (backup/cc: cc112moodle, entity11.*), checked on the package itself so that no schema file is needed here.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Element tree keeping document order (fast-xml-parser preserveOrder form). */
+type ONode = Record<string, unknown>;
+const orderedParser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_' });
+
+function tagOf(node: ONode): string {
+  return Object.keys(node).find((k) => k !== ':@')!;
+}
+function attrs(node: ONode): Record<string, string> {
+  return (node[':@'] as Record<string, string> | undefined) ?? {};
+}
+/** Child elements in document order (text nodes left out). */
+function children(node: ONode): ONode[] {
+  const content = node[tagOf(node)];
+  return Array.isArray(content) ? (content as ONode[]).filter((c) => tagOf(c) !== '#text') : [];
+}
+function names(node: ONode): string[] {
+  return children(node).map(tagOf);
+}
+function child(node: ONode, name: string): ONode {
+  const found = children(node).find((c) => tagOf(c) === name);
+  if (!found) throw new Error(`no <${name}> in <${tagOf(node)}>`);
+  return found;
+}
+function textOf(node: ONode): string {
+  const content = node[tagOf(node)] as ONode[];
+  return content.map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('');
+}
+function rootOf(xml: string): ONode {
+  return (orderedParser.parse(xml) as ONode[]).find((n) => tagOf(n) !== '?xml')!;
+}
+function descendants(node: ONode, name: string): ONode[] {
+  return children(node).flatMap((c) => [...(tagOf(c) === name ? [c] : []), ...descendants(c, name)]);
+}
+/** Matches a whole sequence of element names against a pattern such as `title(item)*`. */
+function sequence(list: string[]): string {
+  return list.map((n) => `<${n}>`).join('');
+}
+
+describe('CC 1.1 schema rules (imscp_v1p2 profile)', () => {
+  it('keeps the manifest content model in schema order', () => {
+    const root = rootOf(manifestXml);
+    expect(tagOf(root)).toBe('manifest');
+    expect(attrs(root)['@_identifier']).toBeTruthy();
+    expect(names(root)).toEqual(['metadata', 'organizations', 'resources']);
+    expect(names(child(root, 'metadata'))).toEqual(['schema', 'schemaversion', 'lomimscc:lom']);
+    const organizations = child(root, 'organizations');
+    expect(names(organizations)).toEqual(['organization']);
+    const organization = child(organizations, 'organization');
+    // structure is required and fixed to rooted-hierarchy; exactly one top item, and that one has no title.
+    expect(attrs(organization)['@_structure']).toBe('rooted-hierarchy');
+    expect(names(organization)).toEqual(['item']);
+    const top = child(organization, 'item');
+    expect(names(top).every((n) => n === 'item')).toBe(true);
+    expect(attrs(top)['@_identifierref']).toBeUndefined();
+    // Every other item: exactly one title, first, then only child items.
+    for (const item of descendants(top, 'item')) {
+      expect(sequence(names(item)), attrs(item)['@_identifier']).toMatch(/^<title>(<item>)*$/);
+    }
+  });
+
+  it('declares resources the CC 1.1 way: known type, file elements only, href only on web content', () => {
+    const resources = children(child(rootOf(manifestXml), 'resources'));
+    const allowed = [
+      'webcontent',
+      'imsqti_xmlv1p2/imscc_xmlv1p1/assessment',
+      'imsqti_xmlv1p2/imscc_xmlv1p1/question-bank',
+      'associatedcontent/imscc_xmlv1p1/learning-application-resource',
+      'imsdt_xmlv1p1',
+      'imswl_xmlv1p1',
+      'imsbasiclti_xmlv1p0',
+    ];
+    for (const resource of resources) {
+      const a = attrs(resource);
+      expect(allowed, a['@_identifier']).toContain(a['@_type']);
+      // Resource.Type is (metadata?, file*, dependency*); we only ship files.
+      expect(names(resource).every((n) => n === 'file'), a['@_identifier']).toBe(true);
+      if (a['@_type'] !== 'webcontent') {
+        // Schematron rules 2a-2c / 3a-3c: links and assessments have exactly one file and no href.
+        expect(a['@_href'], a['@_identifier']).toBeUndefined();
+        expect(children(resource), a['@_identifier']).toHaveLength(1);
+      }
+    }
+  });
+
+  it('uses each identifier once (xs:ID) and points every identifierref at a resource (xs:IDREF)', () => {
+    const ids = [...manifestXml.matchAll(/ identifier="([^"]*)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const ref of manifestXml.matchAll(/ identifierref="([^"]*)"/g)) expect(ids).toContain(ref[1]);
+  });
+
+  it('writes web links as <webLink> with title then url, url carrying href', () => {
+    for (const [name, bytes] of Object.entries(entries)) {
+      if (!name.endsWith('lien-wiki.xml')) continue;
+      const link = rootOf(strFromU8(bytes));
+      expect(tagOf(link), name).toBe('webLink');
+      expect(names(link), name).toEqual(['title', 'url']);
+      expect(attrs(child(link, 'url'))['@_href'], name).toBeTruthy();
+    }
+  });
+});
+
+describe("Moodle's CC 1.1 importer (backup/cc)", () => {
+  it('is recognised as CC 1.1: default namespace in the first 500 bytes, once spaces and quotes are removed', () => {
+    // imscc11_converter::detect_format reads 500 bytes, lower-cases, drops whitespace and quotes, then searches.
+    const snippet = manifestXml.slice(0, 500).toLowerCase().replace(/\s*/g, '').replace(/['"]/g, '');
+    expect(snippet).toContain('xmlns=http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1');
+  });
+
+  it('puts sections at depth 2, module labels at depth 3 and activities at depth 4 (ROOT_DEEP = 2)', () => {
+    const top = child(child(child(rootOf(manifestXml), 'organizations'), 'organization'), 'item');
+    for (const section of children(top)) {
+      expect(attrs(section)['@_identifierref']).toBeUndefined();
+      for (const moduleItem of children(section).filter((c) => tagOf(c) === 'item')) {
+        expect(attrs(moduleItem)['@_identifierref']).toBeUndefined();
+        const leaves = children(moduleItem).filter((c) => tagOf(c) === 'item');
+        expect(leaves.length).toBeGreaterThan(0);
+        for (const leaf of leaves) {
+          expect(attrs(leaf)['@_identifierref']).toBeDefined();
+          expect(names(leaf)).toEqual(['title']);
+        }
+      }
+    }
+  });
+
+  it('refuses section titles the importer would copy unescaped into its moodle.xml', () => {
+    expect(assertSectionTitle('Communication externe')).toBe('Communication externe');
+    expect(() => assertSectionTitle('Outils & usages')).toThrow(/must not contain/);
+    expect(() => assertSectionTitle('a <b>')).toThrow(/must not contain/);
+  });
+
+  it('gives web link URLs the syntax validateUrlSyntax accepts, else Moodle stores http://invalidurldetected/', () => {
+    const segment = "(?:[A-Za-z0-9_.!~*'()\\-:@&=+$,;]|%[0-9A-Fa-f]{2})*";
+    const url = new RegExp(`^https?://[A-Za-z0-9.-]+(?::\\d{1,5})?(?:/${segment})*$`);
+    for (const [name, bytes] of Object.entries(entries)) {
+      if (!name.endsWith('lien-wiki.xml')) continue;
+      const href = String(asNode(asNode(parser.parse(strFromU8(bytes)).webLink).url)['@_href']);
+      expect(href, name).toMatch(url);
+    }
+  });
+});
+
+describe('CC 1.1 QTI profile (XSD and schematron rule sets 1, 2, 4, 12, 13)', () => {
+  const assessmentLabels: Record<string, RegExp> = {
+    cc_profile: /^cc\.exam\.v0p1$/,
+    qmd_assessmenttype: /^Examination$/,
+    qmd_scoretype: /^Percentage$/,
+    qmd_feedbackpermitted: /^(Yes|No)$/,
+    qmd_hintspermitted: /^(Yes|No)$/,
+    qmd_solutionspermitted: /^(Yes|No)$/,
+    qmd_timelimit: /^\d+$/,
+    cc_allow_late_submission: /^(Yes|No)$/,
+    cc_maxattempts: /^(Examination|[1-5]|unlimited)$/,
+  };
+
+  function metadata(qtimetadata: ONode): Array<[string, string]> {
+    return children(qtimetadata).map((f) => {
+      expect(names(f)).toEqual(['fieldlabel', 'fieldentry']);
+      return [textOf(child(f, 'fieldlabel')), textOf(child(f, 'fieldentry'))];
+    });
+  }
+
+  /**
+   * `minChoices`: schematron rule 4d wants at least three labels on a cc.multiple_choice item. The curriculum schema
+   * allows two (the fixtures have an Oui/Non question), which Moodle imports fine as a multichoice question; the
+   * real curriculum is held to the profile's three.
+   */
+  function checkAssessment(name: string, xml: string, minChoices: number): void {
+    const root = rootOf(xml);
+    expect(tagOf(root), name).toBe('questestinterop');
+    expect(names(root), name).toEqual(['assessment']);
+    const assessment = child(root, 'assessment');
+    expect(attrs(assessment)['@_ident'], name).toBeTruthy();
+    expect(attrs(assessment)['@_title'], name).toBeTruthy();
+    expect(names(assessment), name).toEqual(['qtimetadata', 'section']);
+    const fields = metadata(child(assessment, 'qtimetadata'));
+    for (const [label, entry] of fields) expect(entry, `${name} ${label}`).toMatch(assessmentLabels[label] ?? /^(?!)/);
+    expect(new Set(fields.map(([l]) => l)).size, name).toBe(fields.length);
+
+    const section = child(assessment, 'section');
+    expect(names(section).length, name).toBeGreaterThan(0);
+    expect(names(section).every((n) => n === 'item'), name).toBe(true);
+    const idents = children(section).map((i) => attrs(i)['@_ident']);
+    expect(new Set(idents).size, name).toBe(idents.length);
+
+    for (const item of children(section)) {
+      const where = `${name} ${attrs(item)['@_ident']}`;
+      expect(sequence(names(item)), where).toMatch(/^<itemmetadata><presentation><resprocessing>(<itemfeedback>)*$/);
+      const itemFields = new Map(metadata(child(child(item, 'itemmetadata'), 'qtimetadata')));
+      expect(itemFields.get('cc_profile'), where).toBe('cc.multiple_choice.v0p1');
+      expect(itemFields.get('cc_weighting'), where).toMatch(/^[1-9]\d?$/);
+
+      const lid = child(child(item, 'presentation'), 'response_lid');
+      expect(attrs(lid)['@_rcardinality'], where).toBe('Single');
+      const labels = children(child(lid, 'render_choice'));
+      expect(labels.every((l) => tagOf(l) === 'response_label'), where).toBe(true);
+      expect(labels.length, where).toBeGreaterThanOrEqual(minChoices);
+      const labelIds = labels.map((l) => attrs(l)['@_ident']);
+
+      const resprocessing = child(item, 'resprocessing');
+      expect(names(resprocessing)[0], where).toBe('outcomes');
+      expect(names(resprocessing).slice(1).every((n) => n === 'respcondition'), where).toBe(true);
+      const decvars = children(child(resprocessing, 'outcomes'));
+      expect(decvars.map((d) => [tagOf(d), attrs(d)['@_varname']]), where).toEqual([['decvar', 'SCORE']]);
+      const triggered = new Set<string>();
+      for (const condition of children(resprocessing).slice(1)) {
+        expect(sequence(names(condition)), where).toMatch(/^<conditionvar>(<setvar>)*(<displayfeedback>)*$/);
+        for (const varequal of descendants(condition, 'varequal')) {
+          // Rule 4e: varequal tests the response_lid, on one of its labels.
+          expect(attrs(varequal)['@_respident'], where).toBe(attrs(lid)['@_ident']);
+          expect(labelIds, where).toContain(textOf(varequal));
+        }
+        for (const setvar of descendants(condition, 'setvar')) expect(attrs(setvar)['@_action'] ?? 'Set', where).toBe('Set');
+        for (const feedback of descendants(condition, 'displayfeedback')) {
+          expect(attrs(feedback)['@_feedbacktype'], where).toBe('Response');
+          triggered.add(attrs(feedback)['@_linkrefid']!);
+        }
+      }
+      // Rules 12c and 12d: each Response trigger has its itemfeedback, each itemfeedback has a trigger.
+      const feedbackIds = children(item).filter((c) => tagOf(c) === 'itemfeedback').map((f) => attrs(f)['@_ident']);
+      expect(new Set(feedbackIds), where).toEqual(triggered);
+    }
+  }
+
+  it('follows the profile in every exported assessment', () => {
+    const quizzes = Object.entries(entries).filter(([n]) => n.endsWith('assessment.xml'));
+    expect(quizzes).toHaveLength(modules.length);
+    for (const [name, bytes] of quizzes) checkAssessment(name, strFromU8(bytes), 2);
+  });
+
+  it('follows the profile for the real curriculum too', async () => {
+    const real = await loadCurriculum(REAL_DIR);
+    const cartridge = buildCartridge(real);
+    for (const file of cartridge.files) if (file.path.endsWith('assessment.xml')) checkAssessment(file.path, file.content, 3);
+  });
+
+  it('writes question, choice and feedback HTML as ASCII, accents as numeric references', () => {
+    expect(asciiHtml("L'été <b>")).toBe('L&#39;&#233;t&#233; &lt;b&gt;');
+    expect(asciiHtml('« 😀 »')).toBe('&#171; &#128512; &#187;');
+    for (const [name, bytes] of Object.entries(entries)) {
+      if (!name.endsWith('assessment.xml')) continue;
+      for (const mattext of descendants(rootOf(strFromU8(bytes)), 'mattext')) {
+        expect(textOf(mattext), name).toMatch(/^[\x20-\x7E\t\n\r]*$/);
+      }
+    }
   });
 });

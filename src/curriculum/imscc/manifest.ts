@@ -65,10 +65,19 @@ ${leaves}
 ${indent}</item>`;
 }
 
+/**
+ * Moodle's importer (cc2moodle) copies a section item's title into its moodle.xml without escaping it,
+ * so `&`, `<` or `>` there would make the converted backup malformed and the restore fail.
+ */
+export function assertSectionTitle(title: string): string {
+  if (/[&<>]/.test(title)) throw new Error(`section title "${title}" must not contain &, < or > (Moodle's importer does not escape it)`);
+  return title;
+}
+
 function renderSection(group: Group, entries: ModuleEntry[]): string {
   const items = entries.map((e) => renderModuleItem(e, '          ')).join('\n');
   return `        <item${attributes({ identifier: xmlId('I_section', group) })}>
-          ${textElement('title', groupTitles[group])}
+          ${textElement('title', assertSectionTitle(groupTitles[group]))}
 ${items}
         </item>`;
 }

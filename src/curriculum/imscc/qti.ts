@@ -18,9 +18,18 @@ function metadataFields(fields: ReadonlyArray<readonly [string, string]>): strin
     .join('');
 }
 
-/** mattext declared as HTML: the text is HTML-escaped, then XML-escaped, so learners see it verbatim. */
+/**
+ * Text as ASCII-only HTML: HTML-escaped, and every non-ASCII character as a numeric character reference.
+ * Moodle's CC importer runs question text through PHP's DOMDocument::loadHTML, which reads a fragment
+ * without a charset as ISO-8859-1: raw UTF-8 accents would come out garbled, references come out right.
+ */
+export function asciiHtml(text: string): string {
+  return escapeHtml(text).replace(/[^\x00-\x7F]/gu, (c) => `&#${c.codePointAt(0)};`);
+}
+
+/** mattext declared as HTML: the text is made ASCII-only HTML, then XML-escaped, so learners see it verbatim. */
 function htmlMaterial(text: string): string {
-  return `<material>${textElement('mattext', escapeHtml(text), { texttype: 'text/html' })}</material>`;
+  return `<material>${textElement('mattext', asciiHtml(text), { texttype: 'text/html' })}</material>`;
 }
 
 export function choiceId(module: CurriculumModule, questionIndex: number, choiceIndex: number): string {
