@@ -18,7 +18,8 @@ export const activitySchema = z.strictObject({
 export const quizQuestionSchema = z
   .strictObject({
     question: text,
-    choices: z.array(text).min(2, 'at least 2 choices'),
+    // IMS CC 1.1's multiple-choice profile (the Moodle export) wants at least three choices.
+    choices: z.array(text).min(3, 'at least 3 choices'),
     /** Index (from 0) of the right choice. */
     answer: z.number().int().min(0),
     explanation: text,
