@@ -113,10 +113,11 @@ export async function main(argv: string[]): Promise<number> {
           const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store) });
           for (const p of previews) printPreview(p);
           say(`Simulation : aucune modification du wiki ni de la file (${plural(previews.length, 'note', 'notes')}).`);
+          // Same exit code as a real run would give for a note the converter refuses.
+          return previews.some((p) => p.action === 'invalid') ? 1 : 0;
         } finally {
           store?.close();
         }
-        return 0;
       }
       return withStore(config, async (store) => {
         const queue = new NoteQueue(store);

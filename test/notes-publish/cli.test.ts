@@ -63,6 +63,15 @@ describe('npm run notes', () => {
     expect(existsSync(storePath)).toBe(false);
   });
 
+  it('publish --dry-run of a note the converter refuses says why and exits 1, like a real run', async () => {
+    const broken = path.join(work, 'en-tete-casse.md');
+    writeFileSync(broken, '---\ntitle: "sans fin\n---\nTexte.\n');
+    const { code, output } = await cli(['publish', broken, '--dry-run']);
+    expect(code).toBe(1);
+    expect(output).toContain('note invalide (en-tete-casse.md)');
+    expect(existsSync(storePath)).toBe(false);
+  });
+
   it('publish DIR queues and publishes every note, then status shows the queue in French', async () => {
     const dir = path.join(work, 'lot');
     mkdirSync(dir);
