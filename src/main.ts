@@ -29,7 +29,14 @@ async function main(): Promise<void> {
   const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
   const { app, apollo } = await createGateway(runtime.deps, { logger });
-  const server = app.listen(config.port, config.host, () => {
+  const server = app.listen(config.port, config.host, (err?: Error) => {
+    // Express 5 hands listen errors (port taken, address not available) to this callback.
+    if (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'listen';
+      process.stderr.write(`Pollen could not start: ${code}: cannot listen on ${config.host}:${config.port} (${err.message}). Set PORT or HOST to a free address.\n`);
+      runtime.close();
+      process.exit(1);
+    }
     logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   });
   const shutdown = async (signal: string) => {

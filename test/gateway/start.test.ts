@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWiki, type LocalWiki } from '../support/wiki.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let wiki: LocalWiki;
+let taken: Server;
+let work: string;
+
+beforeAll(async () => {
+  wiki = await startWiki();
+  work = mkdtempSync(path.join(tmpdir(), 'pollen-start-'));
+  taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+  await new Promise((resolve) => taken?.close(resolve));
+  await wiki?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('stops with a clear message and exit code 1 when its port is taken, instead of saying it is ready', async () => {
+    const port = (taken.address() as { port: number }).port;
+    // cwd is a scratch folder so the Moodle export written at start-up lands there.
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts')], {
+      cwd: work,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        WIKI_API_URL: wiki.apiUrl,
+        WIKI_BOT_USER: wiki.botUser,
+        WIKI_BOT_PASSWORD: wiki.botPassword,
+        POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'),
+        POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toContain(`Pollen could not start: EADDRINUSE: cannot listen on 127.0.0.1:${port}`);
+    expect(output).not.toContain('gateway ready');
+  }, 60_000);
+});
