@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
@@ -81,6 +81,13 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res) }),
   );
+  // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
+  // not Express's HTML error page.
+  app.use('/graphql', (err: { type?: unknown; status?: unknown }, _req: Request, res: Response, next: NextFunction) => {
+    if (err?.type === 'entity.parse.failed') return void res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    if (err?.type === 'entity.too.large') return void res.status(413).json({ errors: [{ message: 'The request body is over 1 MB. Send a shorter query.', extensions: { code: 'BAD_REQUEST' } }] });
+    next(err);
+  });
   return { app, apollo };
 }
 

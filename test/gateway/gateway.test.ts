@@ -210,6 +210,14 @@ describe('abusive and malformed requests', () => {
     expect(JSON.stringify(errors)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
   });
 
+  it('answers a body that is not JSON with a JSON error and a code, not an HTML page', async () => {
+    const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors[0]?.message).toBe('The request body is not valid JSON.');
+  });
+
   it('refuses an invalid page title with BAD_USER_INPUT', async () => {
     const { errors } = await gateway.query('{ wikiPage(title: "a|b") { exists } }');
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
