@@ -3,6 +3,11 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from '../src/curriculum/imscc/write.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
 
+/** The local wiki's API when no wiki is configured, on POLLEN_WIKI_PORT as scripts/wiki/up.sh starts it. */
+function localWikiApiUrl(): string {
+  return `http://127.0.0.1:${process.env.POLLEN_WIKI_PORT || '8080'}/api.php`;
+}
+
 interface ExportOptions {
   dir: string;
   out: string;
@@ -16,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
     .description('Write the curriculum as an IMS Common Cartridge 1.1 package for Moodle course import.')
     .option('--dir <dir>', 'directory of the module files', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
     .option('--out <file>', 'package to write', DEFAULT_IMSCC_PATH)
-    .option('--wiki-base-url <url>', 'prefix of wiki page URLs', wikiBaseUrlFromApi(process.env.WIKI_API_URL))
+    .option('--wiki-base-url <url>', 'prefix of wiki page URLs', wikiBaseUrlFromApi(process.env.WIKI_API_URL || localWikiApiUrl()))
     .option('--title <title>', 'course title in the package')
     .action(async (opts: ExportOptions) => {
       try {
