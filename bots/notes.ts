@@ -105,8 +105,8 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig();
       const inputs = await readNoteInputs(paths, 'cli');
       if (inputs.length === 0) throw new Error(`aucune note (.md, .markdown, .txt) dans ${paths.join(', ')}`);
-      const client = await connectWiki(config);
       if (opts.dryRun) {
+        const client = await connectWiki(config);
         // Read only: the store is opened only if it exists, to reuse the notes' reception times.
         const store = existsSync(config.storePath) ? openStore(config.storePath) : undefined;
         try {
@@ -132,6 +132,15 @@ export async function main(argv: string[]): Promise<number> {
             refused.push({ id: entry.id, fileName: entry.fileName, pageTitle: entry.pageTitle, state: 'failed', reason: entry.reason ?? undefined, edits: 0 });
             say(`${stateLabel('failed').padEnd(10)} ${entry.fileName ?? `note ${entry.id}`} : ${entry.reason ?? ''}`);
           }
+        }
+        // Connect only once the notes are queued: a wiki that is down or refuses the bot loses nothing.
+        let client: WikiClient;
+        try {
+          client = await connectWiki(config);
+        } catch (err) {
+          note(explain(err));
+          note('Les notes restent dans la file : « npm run notes -- retry » les publiera quand le wiki répondra.');
+          return 1;
         }
         const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, log: say });
         const all = { ...run, results: [...refused, ...run.results] };

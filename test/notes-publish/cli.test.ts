@@ -26,10 +26,10 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function start(args: string[]): ChildProcess & { output: () => string; done: Promise<number | null> } {
+function start(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string; done: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword, POLLEN_STORE_PATH: storePath },
+    env: { ...process.env, WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword, POLLEN_STORE_PATH: storePath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -39,8 +39,8 @@ function start(args: string[]): ChildProcess & { output: () => string; done: Pro
   return Object.assign(child, { output: () => output, done });
 }
 
-async function cli(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = start(args);
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = start(args, env);
   const code = await child.done;
   return { code, output: child.output() };
 }
@@ -90,6 +90,20 @@ describe('npm run notes', () => {
     expect(status.code).toBe(0);
     expect(status.output).toContain('File des notes : 3 notes — 0 en attente, 0 en cours, 2 publiée, 1 échec, 0 conflit.');
     expect(status.output).toMatch(/échec\s+vide\.txt\n\s+La note est vide/);
+  });
+
+  it('publish queues the note before signing in to the wiki, so a refused sign-in loses nothing and retry publishes it', async () => {
+    const note = file('13-separateurs-longs-crlf.txt');
+    const refused = await cli(['publish', note], { WIKI_BOT_PASSWORD: 'not-the-bot-password' });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('mise en file : 13-separateurs-longs-crlf.txt');
+    expect(refused.output).toContain('Les notes restent dans la file');
+    expect(refused.output).not.toContain('not-the-bot-password');
+    const retried = await cli(['retry']);
+    expect(retried.code).toBe(0);
+    expect(retried.output).toMatch(/publiée\s+Comptes-rendus\//);
+    const status = await cli(['status']);
+    expect(status.output).toMatch(/publiée\s+Comptes-rendus\/.* \(13-separateurs-longs-crlf\.txt\)/);
   });
 
   it('watch DIR publishes new and changed files unattended and stops cleanly on SIGTERM', async () => {
