@@ -8,10 +8,11 @@ import { createProgressRuntime } from './progress/runtime.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { openStore, storeVersion, type Store } from './store/db.js';
 import { ensureLocalWiki } from './wiki/local.js';
-import { WikiClient } from './wiki/index.js';
+import { WikiClient, WikiUnavailableError } from './wiki/index.js';
 
 export interface Runtime {
   deps: GatewayDeps;
+  /** The bots' client (long backoff); the gateway's own client is `deps.wiki`. */
   wiki: WikiClient;
   moodle: MoodleClient | undefined;
   store: Store;
@@ -34,14 +35,25 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     const local = await ensureLocalWiki();
     wikiSettings = { ...local, contact: config.wikiContact };
   }
-  const wiki = await WikiClient.connect({
+  const wikiOptions = {
     apiUrl: wikiSettings.apiUrl,
     username: wikiSettings.botUser,
     password: wikiSettings.botPassword,
     contact: wikiSettings.contact,
     logger: logger.child({ upstream: 'wiki' }),
-  });
-  logger.info({ apiUrl: wiki.apiUrl, user: wiki.userName, batchSize: wiki.batchSize }, 'Wiki connected');
+  };
+  // Someone is waiting on a gateway read: a few quick retries (about a second in all), then a
+  // WIKI_UNAVAILABLE error. The bots keep the default long backoff (maxlag, outages).
+  const gatewayWiki = WikiClient.lazy({ ...wikiOptions, maxRetries: 2, retryBaseMs: 250, maxRetryDelayMs: 1000 });
+  const wiki = WikiClient.lazy(wikiOptions);
+  try {
+    await gatewayWiki.ensureLoggedIn();
+    logger.info({ apiUrl: gatewayWiki.apiUrl, user: gatewayWiki.userName, batchSize: gatewayWiki.batchSize }, 'Wiki connected');
+  } catch (err) {
+    // A wrong password is a configuration error; an unreachable wiki must not keep the rest down.
+    if (!(err instanceof WikiUnavailableError)) throw err;
+    logger.warn({ apiUrl: wiki.apiUrl, code: err.code }, 'Wiki unreachable at start: serving the rest; wiki fields answer WIKI_UNAVAILABLE until it is back');
+  }
 
   const curriculum = await loadCurriculum(config.curriculumDir);
   const store = openStore(config.storePath);
@@ -51,8 +63,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
 
   const deps: GatewayDeps = {
-    wiki,
-    wikiMode: localWiki ? 'local wiki' : new URL(wiki.apiUrl).host,
+    wiki: gatewayWiki,
+    wikiMode: localWiki ? 'local wiki' : new URL(gatewayWiki.apiUrl).host,
     moodle: moodle && config.moodle ? { api: moodle, courseId: config.moodle.courseId, siteUrl: config.moodle.url } : undefined,
     curriculum,
     moodleActivityMap: config.moodleActivityMap,

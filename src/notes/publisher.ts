@@ -85,8 +85,14 @@ function haltsRun(err: unknown): boolean {
 
 /** Publishes every pending note of the queue (or `ids`), oldest first. Needs the bot's client. */
 export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, opts: PublishNotesOptions = {}): Promise<NotesRunReport> {
-  const botUser = client.userName;
-  if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing notes needs a logged-in bot account (WIKI_BOT_USER)');
+  let signInFailure: unknown;
+  await client.ensureLoggedIn().catch((err: unknown) => {
+    signInFailure = err;
+  });
+  if (!client.userName && signInFailure === undefined) {
+    throw new WikiPermissionError('notloggedin', 'publishing notes needs a logged-in bot account (WIKI_BOT_USER)');
+  }
+  const botUser = client.userName ?? '';
   const callsBefore = client.stats.apiCalls;
   const clock = (): Date => opts.now ?? new Date();
   const log = opts.log ?? (() => {});
@@ -104,6 +110,15 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
 
   const pending = queue.pending(opts);
   if (pending.length === 0) return report();
+  if (signInFailure !== undefined) {
+    // The wiki is down or refuses the bot: every note stays in the queue, failed with the reason.
+    const reason = frenchReason(signInFailure);
+    for (const r of pending) {
+      queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      record(r, 'failed', { reason });
+    }
+    return report(reason);
+  }
 
   // Conversion needs the wiki's titles (links); the page and template need one batched read.
   let planned: Planned[];

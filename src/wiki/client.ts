@@ -80,6 +80,7 @@ export class WikiClient {
   private csrf: string | undefined;
   private tagsCache: Promise<Set<string>> | undefined;
   private siteInfoCache: Promise<WikiSiteInfo> | undefined;
+  private loginInFlight: Promise<void> | undefined;
 
   private constructor(options: ResolvedWikiClientOptions) {
     this.options = options;
@@ -89,10 +90,29 @@ export class WikiClient {
 
   /** A client for the wiki at `opts.apiUrl`, logged in when `username` and `password` are given. */
   static async connect(opts: WikiClientOptions): Promise<WikiClient> {
-    const client = new WikiClient(resolveOptions(opts));
-    if (opts.username && opts.password) await client.login();
-    else if (opts.username || opts.password) throw new WikiLoginError(opts.username ?? '(none)', 'a user name and a password are both needed');
+    const client = WikiClient.lazy(opts);
+    await client.ensureLoggedIn();
     return client;
+  }
+
+  /**
+   * A client that logs in on its first request instead of now: for a gateway that must start
+   * while the wiki is down, and come back to it by itself once the wiki answers.
+   */
+  static lazy(opts: WikiClientOptions): WikiClient {
+    if (Boolean(opts.username) !== Boolean(opts.password)) {
+      throw new WikiLoginError(opts.username ?? '(none)', 'a user name and a password are both needed');
+    }
+    return new WikiClient(resolveOptions(opts));
+  }
+
+  /** Logs in if the client has credentials and no session yet (one login at a time). */
+  async ensureLoggedIn(): Promise<void> {
+    if (this.user || !this.canLogin()) return;
+    this.loginInFlight ??= this.login().finally(() => {
+      this.loginInFlight = undefined;
+    });
+    await this.loginInFlight;
   }
 
   /** Name of the logged-in user (`Robot` for `Robot@sync`), undefined when anonymous. */
@@ -127,6 +147,8 @@ export class WikiClient {
    */
   async request(params: ApiParams, opts: WikiRequestOptions = {}): Promise<unknown> {
     const { maxRetries, retryBaseMs, maxRetryDelayMs, sleep, logger } = this.options;
+    // A lazy client logs in first (the login's own requests pass noAssert and skip this).
+    if (!opts.noAssert) await this.ensureLoggedIn();
     let retries = 0;
     let tokenRefreshed = false;
     let reloggedIn = false;

@@ -100,7 +100,7 @@ export const STOP_PAGE_RECHECK_EDITS = 10;
  * emergency stop still halts a long run within a few edits. Outcomes are in request order.
  */
 export async function publishPages(client: WikiClient, requests: readonly PublishRequest[]): Promise<PublishOutcome[]> {
-  const botUser = requireBot(client);
+  const botUser = await requireBot(client);
   const stopTitle = requests[0]?.stopPage ?? defaultStopPage(botUser);
   const pages = await client.getPages([stopTitle, ...requests.map((r) => r.title)], { content: true });
   let stopPage = pages.get(stopTitle);
@@ -134,14 +134,15 @@ export function publishReadPage(
   return decideAndSave(client, request, current ?? { title: request.title, exists: false }, stopPage, true);
 }
 
-function requireBot(client: WikiClient): string {
+async function requireBot(client: WikiClient): Promise<string> {
+  await client.ensureLoggedIn();
   const botUser = client.userName;
   if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing needs a logged-in bot account (WIKI_BOT_USER)');
   return botUser;
 }
 
 async function publishOnce(client: WikiClient, request: PublishRequest, mayRetryCreation: boolean): Promise<PublishOutcome> {
-  const botUser = requireBot(client);
+  const botUser = await requireBot(client);
   const stopTitle = request.stopPage ?? defaultStopPage(botUser);
   const pages = await client.getPages([stopTitle, request.title], { content: true });
   const current: WikiPage = pages.get(request.title) ?? { title: request.title, exists: false };
@@ -156,7 +157,7 @@ async function decideAndSave(
   stopPage: WikiPage | undefined,
   mayRetryCreation: boolean,
 ): Promise<PublishOutcome> {
-  const botUser = requireBot(client);
+  const botUser = await requireBot(client);
   const dryRun = request.dryRun === true;
   const base = { title: current.title, tags: [] as string[], dryRun, previousText: current.exists ? current.content : undefined };
 
