@@ -17,6 +17,8 @@ export interface GatewayOptions {
   limits?: QueryLimits;
   /** What the facilitators' dashboard reads besides GatewayDeps (the notes queue). */
   dashboard?: DashboardOptions;
+  /** Express `trust proxy` (POLLEN_TRUST_PROXY): whose address `req.ip` is, behind a reverse proxy. */
+  trustProxy?: boolean | number | string;
 }
 
 const EXAMPLE_QUERY = `query Parcours {
@@ -61,6 +63,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
   const sdl = printSchema(schema);
 
   app.get('/health', async (_req, res) => {

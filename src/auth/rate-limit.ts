@@ -13,6 +13,9 @@ export interface LoginRateLimitOptions {
  * against the username and the IP; a success clears the username's failures (not the IP's, so
  * one valid account cannot be used to reset a spray of guesses from the same address).
  */
+/** Above this many remembered keys, expired ones are swept on the next failure. */
+export const SWEEP_ABOVE_KEYS = 1000;
+
 export class LoginRateLimiter {
   readonly #maxFailures: number;
   readonly #windowMs: number;
@@ -40,6 +43,17 @@ export class LoginRateLimiter {
 
   recordFailure(keys: readonly string[]): void {
     for (const key of keys) this.#failures.set(key, [...this.#recent(key), this.#now()]);
+    if (this.#failures.size > SWEEP_ABOVE_KEYS) this.#sweep();
+  }
+
+  /** Keys currently remembered (for tests and metrics). */
+  get size(): number {
+    return this.#failures.size;
+  }
+
+  /** Forgets keys whose failures are all out of the window: memory stays bounded by the window's traffic. */
+  #sweep(): void {
+    for (const key of [...this.#failures.keys()]) this.#recent(key);
   }
 
   clear(key: string): void {

@@ -127,7 +127,8 @@ export class AuthService {
    * @throws AuthError LOGIN_FAILED (unknown token), LOGIN_RATE_LIMITED.
    */
   loginWithApiToken(token: string, options: { ip?: string | undefined } = {}): IssuedSession {
-    const keys = options.ip ? [`ip:${options.ip}`] : [];
+    // Its own counter per address: learners mistyping passwords never lock facilitators out.
+    const keys = options.ip ? [`token-ip:${options.ip}`] : [];
     this.#checkRate(keys);
     const viewer = this.#apiTokenViewer(token);
     if (!viewer) {

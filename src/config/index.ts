@@ -16,6 +16,8 @@ export interface MoodleConfig {
 export interface Config {
   port: number;
   host: string;
+  /** Express `trust proxy` (false: the socket address is the client's). */
+  trustProxy: boolean | number | string;
   logLevel: Env['LOG_LEVEL'];
   /** Undefined: no wiki configured, `npm start` brings up the local one. */
   wiki: WikiConfig | undefined;
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.POLLEN_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     wiki:
       e.WIKI_API_URL && e.WIKI_BOT_USER && e.WIKI_BOT_PASSWORD

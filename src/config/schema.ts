@@ -29,6 +29,20 @@ export const envSchema = z.object({
     PORT: z.coerce.number({ error: 'must be a port number (1-65535)' }).int().min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)').default(4000),
     /** Interface the gateway listens on. */
     HOST: z.string().default('127.0.0.1'),
+    /**
+     * Express `trust proxy`: set it when a reverse proxy (nginx...) stands in front, so login rate
+     * limits count the visitor's address, not the proxy's. `loopback` for a proxy on the same
+     * host, a number of hops, or addresses. Default: off (the socket's address counts).
+     */
+    POLLEN_TRUST_PROXY: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v): boolean | number | string => {
+        if (v === undefined || v === '' || v === 'false') return false;
+        if (v === 'true') return true;
+        return /^\d+$/.test(v) ? Number(v) : v;
+      }),
     /** pino log level. */
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })

@@ -75,6 +75,14 @@ describe('learner sign-in, embedded mode (local accounts)', () => {
     })();
   });
 
+  it('keeps learners\' failures from locking facilitators out of the same address', async () => {
+    const auth = gw.runtime.auth;
+    const ip = '192.0.2.44';
+    for (let i = 0; i < 5; i++) await expect(auth.loginLearner(`x${i}`, 'wrong-password', { ip })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+    await expect(auth.loginLearner('alice', 'correct horse battery', { ip })).rejects.toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
+    expect(auth.loginWithApiToken(FACILITATOR_TOKEN, { ip }).viewer.role).toBe('facilitator');
+  });
+
   it('never writes a password or token in the logs', async () => {
     await gw.gql(LOGIN, { u: 'carla', p: 'carla-password-9' });
     const logs = captured.lines.join('\n');
@@ -133,5 +141,24 @@ describe('learner sign-in with Moodle', () => {
       expect(logs).not.toContain(secret);
       expect(stored).not.toContain(secret);
     }
+  });
+});
+
+describe('behind a reverse proxy (POLLEN_TRUST_PROXY=loopback)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ env: { POLLEN_TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('counts failures per visitor address from X-Forwarded-For, not per proxy', async () => {
+    const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+    let answer;
+    for (let i = 0; i < 6; i++) answer = await gw.gql(LOGIN, { u: `nobody${i}`, p: 'wrong-password' }, from('198.51.100.20'));
+    expect(codeOf(answer!)).toBe('LOGIN_RATE_LIMITED');
+    // Another visitor through the same proxy is not locked out.
+    expect(codeOf(await gw.gql(LOGIN, { u: 'nobody-else', p: 'wrong-password' }, from('198.51.100.21')))).toBe('LOGIN_FAILED');
   });
 });

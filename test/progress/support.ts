@@ -134,8 +134,8 @@ export interface TestGateway {
   url: string;
   store: Store;
   runtime: ProgressRuntime;
-  /** POSTs a GraphQL operation; `token` goes as a bearer, `cookie` as the Cookie header. */
-  gql(query: string, variables?: Record<string, unknown>, auth?: { token?: string; cookie?: string }): Promise<GqlAnswer>;
+  /** POSTs a GraphQL operation; `token` goes as a bearer, `cookie` as the Cookie header, plus any `headers`. */
+  gql(query: string, variables?: Record<string, unknown>, auth?: { token?: string; cookie?: string; headers?: Record<string, string> }): Promise<GqlAnswer>;
   close(): Promise<void>;
 }
 
@@ -179,7 +179,7 @@ export async function startGateway(options: {
     auth: runtime.auth,
     progress: runtime.progress,
   };
-  const { app, apollo } = await createGateway(deps, options.logger ? { logger: options.logger } : {});
+  const { app, apollo } = await createGateway(deps, { ...(options.logger ? { logger: options.logger } : {}), trustProxy: config.trustProxy });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -188,7 +188,7 @@ export async function startGateway(options: {
     store,
     runtime,
     async gql(query, variables = {}, auth = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...auth.headers };
       if (auth.token) headers.authorization = `Bearer ${auth.token}`;
       if (auth.cookie) headers.cookie = auth.cookie;
       const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
