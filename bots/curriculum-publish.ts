@@ -7,7 +7,7 @@ import {
 } from '../src/curriculum/publish/index.js';
 import { WikiClient } from '../src/wiki/client.js';
 import { WikiError } from '../src/wiki/errors.js';
-import { ensureLocalWiki } from '../src/wiki/local.js';
+import { resolveWiki } from '../src/wiki/local.js';
 
 export interface CurriculumPublishRun {
   /** Directory of the module files. */
@@ -30,12 +30,7 @@ export async function runCurriculumPublish(run: CurriculumPublishRun): Promise<P
   const config = loadConfig(run.env ?? process.env);
   const modules = await loadCurriculum(run.dir);
   if (modules.length === 0) throw new Error(`${run.dir}: no module file found (expected files such as 01-some-slug.md)`);
-  let wiki = config.wiki;
-  if (!wiki) {
-    run.log?.('No wiki configured (WIKI_API_URL): starting the local wiki…');
-    const local = await ensureLocalWiki();
-    wiki = { apiUrl: local.apiUrl, botUser: local.botUser, botPassword: local.botPassword, contact: config.wikiContact };
-  }
+  const wiki = await resolveWiki(config, () => run.log?.('No wiki configured (WIKI_API_URL): starting the local wiki…'));
   const client = await WikiClient.connect({ apiUrl: wiki.apiUrl, username: wiki.botUser, password: wiki.botPassword, contact: wiki.contact });
   return publishCurriculum(client, modules, {
     dryRun: run.dryRun, draftOnConflict: run.draftOnConflict, summary: run.summary, log: run.log,

@@ -14,19 +14,14 @@ import { watchFolder } from '../src/notes/watch.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { WikiClient } from '../src/wiki/client.js';
 import { WikiError } from '../src/wiki/errors.js';
-import { ensureLocalWiki } from '../src/wiki/local.js';
+import { resolveWiki } from '../src/wiki/local.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** The configured wiki (WIKI_API_URL…), or the local one, started when none is configured. */
 async function connectWiki(config: Config): Promise<WikiClient> {
-  let wiki = config.wiki;
-  if (!wiki) {
-    note('Aucun wiki configuré (WIKI_API_URL) : démarrage du wiki local…');
-    const local = await ensureLocalWiki();
-    wiki = { apiUrl: local.apiUrl, botUser: local.botUser, botPassword: local.botPassword, contact: config.wikiContact };
-  }
+  const wiki = await resolveWiki(config, () => note('Aucun wiki configuré (WIKI_API_URL) : démarrage du wiki local…'));
   return WikiClient.connect({ apiUrl: wiki.apiUrl, username: wiki.botUser, password: wiki.botPassword, contact: wiki.contact });
 }
 

@@ -9,7 +9,7 @@ import { LearnerStore } from '../src/progress/learners.js';
 import type { SyncReport } from '../src/progress/model.js';
 import { createProgressRuntime } from '../src/progress/runtime.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { WikiClient } from '../src/wiki/index.js';
+import { WikiClient, resolveWiki } from '../src/wiki/index.js';
 
 /** The sync's outcome in one French paragraph, for the operator. */
 export function formatSyncReport(report: SyncReport): string {
@@ -30,6 +30,9 @@ export async function addLearner(
   if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username)) throw new Error('Nom d’utilisateur invalide : lettres, chiffres, . _ @ - (100 au plus).');
   if (input.password.length < 10) throw new Error('Mot de passe trop court : 10 caractères au moins.');
   const learners = new LearnerStore(store, now);
+  if (learners.list({ includeInactive: true }).some((l) => l.username === input.username)) {
+    throw new Error(`Un compte « ${input.username} » existe déjà : choisissez un autre identifiant.`);
+  }
   return learners.addLocalLearner({ ...input, passwordHash: await hashPassword(input.password) }).id;
 }
 
@@ -63,10 +66,12 @@ async function main(argv: string[]): Promise<void> {
       try {
         const curriculum = await loadCurriculum(config.curriculumDir);
         const moodle = config.moodle && new MoodleClient({ url: config.moodle.url, token: config.moodle.token });
-        const wiki =
-          options.wiki && config.wiki
-            ? await WikiClient.connect({ apiUrl: config.wiki.apiUrl, username: config.wiki.botUser, password: config.wiki.botPassword, contact: config.wiki.contact })
-            : undefined;
+        // Contributions are read from the configured wiki, else the local one (started if needed).
+        let wiki: WikiClient | undefined;
+        if (options.wiki) {
+          const settings = await resolveWiki(config, () => console.error('Aucun wiki configuré (WIKI_API_URL) : démarrage du wiki local…'));
+          wiki = await WikiClient.connect({ apiUrl: settings.apiUrl, username: settings.botUser, password: settings.botPassword, contact: settings.contact });
+        }
         const { tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
         console.log(formatSyncReport(await tracker.sync()));
       } finally {
@@ -82,8 +87,8 @@ async function main(argv: string[]): Promise<void> {
     .action(async (username: string, displayName: string, options: { wikiUser?: string }) => {
       const store = openStore(config.storePath);
       try {
-        const id = await addLearner(store, { username, displayName, password: await readPassword(), wikiUser: options.wikiUser });
-        console.log(`Compte créé : ${id}`);
+        await addLearner(store, { username, displayName, password: await readPassword(), wikiUser: options.wikiUser });
+        console.log(`Compte créé pour ${displayName} : connexion avec l’identifiant « ${username} ».`);
       } finally {
         store.close();
       }

@@ -7,7 +7,7 @@ import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { openStore, storeVersion, type Store } from './store/db.js';
-import { ensureLocalWiki } from './wiki/local.js';
+import { resolveWiki } from './wiki/local.js';
 import { WikiClient, WikiUnavailableError } from './wiki/index.js';
 
 export interface Runtime {
@@ -28,13 +28,8 @@ export interface Runtime {
  * with no Moodle configured, progress lives in the embedded store.
  */
 export async function buildRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  let wikiSettings = config.wiki;
-  const localWiki = !wikiSettings;
-  if (!wikiSettings) {
-    logger.info('No WIKI_API_URL set: bringing up the local wiki (scripts/wiki/up.sh)');
-    const local = await ensureLocalWiki();
-    wikiSettings = { ...local, contact: config.wikiContact };
-  }
+  const wikiSettings = await resolveWiki(config, () => logger.info('No WIKI_API_URL set: bringing up the local wiki (scripts/wiki/up.sh)'));
+  const localWiki = wikiSettings.local;
   const wikiOptions = {
     apiUrl: wikiSettings.apiUrl,
     username: wikiSettings.botUser,

@@ -10,4 +10,4 @@ export type { WikiPage, WikiRevisionInfo, GetPagesOptions, WikiSearchHit, WikiCa
 export type { EditParams, EditResult } from './edit.js';
 export { publishPage, publishPages, publishReadPage, STOP_PAGE_RECHECK_EDITS, type PublishRequest, type PublishOutcome, type PublishStatus } from './publish.js';
 export { botsAllowed, isStopRequested, defaultStopPage, STOP_PAGE_RUNNING_TEXT } from './bot-policy.js';
-export { ensureLocalWiki, type LocalWikiSettings, type EnsureLocalWikiOptions } from './local.js';
+export { ensureLocalWiki, resolveWiki, type LocalWikiSettings, type EnsureLocalWikiOptions, type ResolvedWiki } from './local.js';

@@ -51,3 +51,24 @@ export async function ensureLocalWiki(opts: EnsureLocalWikiOptions = {}): Promis
   }
   return { apiUrl, botUser, botPassword };
 }
+
+/** The wiki to use: the configured one, else the local one (brought up on demand). */
+export interface ResolvedWiki extends LocalWikiSettings {
+  contact: string;
+  /** True when it is the local development wiki started by scripts/wiki/up.sh. */
+  local: boolean;
+}
+
+/**
+ * WIKI_API_URL and its bot credentials when configured; otherwise the local wiki, started if it
+ * is not running. Every program (gateway and bots) finds its wiki the same way.
+ */
+export async function resolveWiki(
+  config: { wiki: { apiUrl: string; botUser: string; botPassword: string; contact: string } | undefined; wikiContact: string },
+  onLocal?: () => void,
+): Promise<ResolvedWiki> {
+  if (config.wiki) return { ...config.wiki, local: false };
+  onLocal?.();
+  const local = await ensureLocalWiki();
+  return { ...local, contact: config.wikiContact, local: true };
+}
