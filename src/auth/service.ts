@@ -99,9 +99,12 @@ export class AuthService {
   }
 
   /** The viewer and, for sessions, the session's hash (to reach its in-memory Moodle token). */
-  authenticate(req: RequestLike): { viewer: Viewer; sessionHash: string | null } {
-    const found = this.#resolve(this.credentialOf(req));
-    return found ?? { viewer: ANONYMOUS, sessionHash: null };
+  authenticate(req: RequestLike): { viewer: Viewer; sessionHash: string | null; credentialRejected: boolean } {
+    const credential = this.credentialOf(req);
+    const found = this.#resolve(credential);
+    if (found) return { ...found, credentialRejected: false };
+    // A credential came but matched nothing: an expired session or a mistyped token.
+    return { viewer: ANONYMOUS, sessionHash: null, credentialRejected: credential !== undefined };
   }
 
   #resolve(credential: string | undefined): { viewer: Viewer; sessionHash: string | null } | undefined {

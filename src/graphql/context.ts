@@ -41,16 +41,20 @@ export interface GatewayContext {
   res: Response | undefined;
   /** Who is asking (from a bearer token or the pollen_session cookie); see requireRole. */
   viewer: Viewer;
+  /** A token or session came with the request but matched nothing (expired, mistyped). */
+  credentialRejected: boolean;
   /** Hash of the request's session, when it came with one (not with an API token). */
   sessionHash: string | null;
   progress: ProgressDataSource | undefined;
 }
 
 export function createContext(deps: GatewayDeps, req?: Request, res?: Response): GatewayContext {
-  const { viewer, sessionHash } = req && deps.auth ? deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null };
+  const { viewer, sessionHash, credentialRejected } =
+    req && deps.auth ? deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
   return {
     res,
     viewer,
+    credentialRejected,
     sessionHash,
     progress: deps.progress && new ProgressDataSource(deps.progress),
     wiki: new WikiDataSource(deps.wiki),

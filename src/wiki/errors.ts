@@ -27,7 +27,7 @@ export class WikiLoginError extends WikiError {
     super(
       'login-failed',
       reason,
-      `Could not log in to the wiki as "${user}": ${reason}. Check WIKI_BOT_USER (User@appid) and WIKI_BOT_PASSWORD ` +
+      `Could not log in to the wiki as "${user}": ${reason.replace(/[.\s]+$/, '')}. Check WIKI_BOT_USER (User@appid) and WIKI_BOT_PASSWORD ` +
         '(the BotPassword secret from Special:BotPasswords).',
     );
   }

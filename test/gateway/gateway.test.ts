@@ -221,6 +221,9 @@ describe('abusive and malformed requests', () => {
   it('refuses an invalid page title with BAD_USER_INPUT', async () => {
     const { errors } = await gateway.query('{ wikiPage(title: "a|b") { exists } }');
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const long = await gateway.query('query($t: String!) { wikiPage(title: $t) { exists } }', { t: 'é'.repeat(128) });
+    expect(long.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(long.errors?.[0]?.message).toContain('255 bytes');
   });
 });
 

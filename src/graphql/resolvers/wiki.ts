@@ -4,6 +4,8 @@ import { summarizeWikitext } from '../../wiki/summary.js';
 import { badInput } from './args.js';
 
 const MAX_TITLES = 500;
+/** MediaWiki's limit on a title's length. */
+const MAX_TITLE_BYTES = 255;
 
 export const wikiResolvers = {
   Query: {
@@ -39,6 +41,7 @@ function requireTitle(title: string): string {
   const trimmed = title.trim();
   if (!trimmed) throw badInput('A wiki page title cannot be empty.');
   if (/[#<>[\]|{}]/.test(trimmed)) throw badInput(`"${trimmed}" is not a valid page title: it contains one of # < > [ ] | { }.`);
+  if (Buffer.byteLength(trimmed, 'utf8') > MAX_TITLE_BYTES) throw badInput(`A page title holds at most ${MAX_TITLE_BYTES} bytes (UTF-8); this one has ${Buffer.byteLength(trimmed, 'utf8')}.`);
   return trimmed;
 }
 
