@@ -66,7 +66,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     probes: [{ name: 'store', mode: config.storePath, check: async () => storeVersion(store) }],
     auth,
     progress,
-    notes: new NotesService(store, wiki),
+    notes: new NotesService(store, gatewayWiki, wiki),
   };
   return { deps, wiki, moodle, store, tracker, localWiki, close: () => store.close() };
 }

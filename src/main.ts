@@ -1,8 +1,8 @@
-import { buildRuntime } from './app.js';
+import { buildRuntime, type Runtime } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { createGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -44,8 +44,11 @@ async function main(): Promise<void> {
     }
     logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   });
+  // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
+  const notesTimer = startNotesRetries(runtime, logger);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
+    clearInterval(notesTimer);
     server.close();
     await apollo.stop();
     runtime.close();
@@ -61,3 +64,25 @@ main().catch((err: unknown) => {
   process.stderr.write(`Pollen could not start: ${e.name ?? 'Error'}${e.code ? ` (${e.code})` : ''}: ${e.message ?? String(err)}\n`);
   process.exit(1);
 });
+
+const NOTES_RETRY_INTERVAL_MS = 60_000;
+
+function startNotesRetries(runtime: Runtime, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    const notes = runtime.deps.notes;
+    if (running || !notes) return;
+    running = true;
+    notes
+      .publishPending()
+      .then((run) => {
+        if (run.results.length > 0) logger.info({ notes: run.results.length, edits: run.edits, halted: run.halted }, 'Pending notes published');
+      })
+      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Pending notes not published'))
+      .finally(() => {
+        running = false;
+      });
+  }, NOTES_RETRY_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}

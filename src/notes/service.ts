@@ -1,12 +1,14 @@
 /**
- * The notes bot as a service for the gateway: submit a note (dry run or queue-and-publish) and
- * read the queue. Built from the long-lived store and bot client: `new NotesService(store, wiki)`.
+ * The notes bot as a service for the gateway: submit a note (dry run or queue-and-publish), read
+ * the queue, and publish what is still pending (the gateway does it every minute). Built from the
+ * long-lived store and two bot clients: `wiki` answers a person who waits (short retries), and
+ * `background` publishes the pending notes with the bots' long backoff.
  */
 import type { Store } from '../store/db.js';
 import type { WikiClient } from '../wiki/client.js';
 import { pageUrl } from './page-texts.js';
 import { previewNotes } from './preview.js';
-import { publishPendingNotes } from './publisher.js';
+import { publishPendingNotes, type NotesRunReport } from './publisher.js';
 import { NoteQueue, type NoteOrigin, type NoteState, type QueueEntry } from './queue.js';
 
 export interface NoteSubmission {
@@ -37,8 +39,20 @@ export interface SubmitNoteInput {
 export class NotesService {
   readonly queue: NoteQueue;
 
-  constructor(store: Store, private readonly wiki: WikiClient) {
+  constructor(
+    store: Store,
+    private readonly wiki: WikiClient,
+    private readonly background: WikiClient = wiki,
+  ) {
     this.queue = new NoteQueue(store);
+  }
+
+  /**
+   * Publishes the notes still pending (queued, failed for a wiki reason once their backoff is
+   * over, left `publishing` by a crash). Nothing to do costs no wiki call.
+   */
+  async publishPending(opts: { now?: Date } = {}): Promise<NotesRunReport> {
+    return publishPendingNotes(this.background, this.queue, opts);
   }
 
   /** Dry run: preview only. Otherwise the note is recorded first, then published at once. */
