@@ -6,6 +6,7 @@ import { MoodleClient } from '../../src/moodle/index.js';
 import { WikiClient } from '../../src/wiki/index.js';
 import { courseModuleRoutes, replayMoodle, type MoodleReplay } from '../support/moodle.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { fixtureCurriculum } from '../progress/support.js';
 import { startGateway, type RunningGateway } from './http.js';
 
 const MOODLE = 'http://moodle.test';
@@ -151,6 +152,24 @@ describe('the Moodle course', () => {
     expect(activities.find((a: { id: number }) => a.id === 6)).toMatchObject({ idnumber: 'role-du-bureau', manualCompletion: false, tracksCompletion: true });
     expect(activities.find((a: { id: number }) => a.id === 2)).toMatchObject({ idnumber: 'bienvenue', manualCompletion: true });
     expect(moodleReplay.unmatched).toEqual([]);
+  });
+
+  it('stitches modules to Moodle activities by idnumber (core_course_get_course_module), in one batch', async () => {
+    // A curriculum whose idnumbers are the recorded course's.
+    const byIdnumber = await startGateway({ ...deps, curriculum: fixtureCurriculum(), moodleActivityMap: new Map() });
+    try {
+      const before = moodleReplay.count('tool_mobile_call_external_functions');
+      const { data, errors } = await byIdnumber.query('{ curriculum { modules { slug moodleActivity { id type manualCompletion } } } }');
+      expect(errors).toBeUndefined();
+      const bySlug = Object.fromEntries(data!.curriculum.modules.map((m: { slug: string; moodleActivity: unknown }) => [m.slug, m.moodleActivity]));
+      expect(bySlug.gouvernance).toEqual({ id: 5, type: 'page', manualCompletion: true });
+      expect(bySlug['role-du-bureau']).toEqual({ id: 6, type: 'page', manualCompletion: false });
+      expect(bySlug['quiz-final']).toEqual({ id: 8, type: 'quiz', manualCompletion: true });
+      // Seven modules, one batched idnumber lookup for the whole request.
+      expect(moodleReplay.count('tool_mobile_call_external_functions') - before).toBe(1);
+    } finally {
+      await byIdnumber.close();
+    }
   });
 
   it('stitches a curriculum module to its Moodle activity by configured cmid', async () => {
