@@ -6,6 +6,9 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '../src/config/index.js';
+import { loadCurriculum } from '../src/curriculum/loader.js';
+import { curriculumPages } from '../src/curriculum/schema.js';
+import type { CurriculumPages } from '../src/notes/convert.js';
 import { previewNotes, type NotePreview } from '../src/notes/preview.js';
 import { publishPendingNotes, stateLabel, type NoteRunResult, type NotesRunReport } from '../src/notes/publisher.js';
 import { NOTE_STATES, NoteQueue, type QueueEntry } from '../src/notes/queue.js';
@@ -18,6 +21,16 @@ import { resolveWiki } from '../src/wiki/local.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** The curriculum's module pages, so a note's `module:` links to its page; none if it does not load. */
+async function moduleLinks(config: Config): Promise<{ modules?: CurriculumPages }> {
+  try {
+    return { modules: curriculumPages(await loadCurriculum(config.curriculumDir)) };
+  } catch {
+    note(`Parcours illisible dans ${config.curriculumDir} : les notes sont publiées sans lien vers leur module.`);
+    return {};
+  }
+}
 
 /** The configured wiki (WIKI_API_URL…), or the local one, started when none is configured. */
 async function connectWiki(config: Config): Promise<WikiClient> {
@@ -105,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
         // Read only: the store is opened only if it exists, to reuse the notes' reception times.
         const store = existsSync(config.storePath) ? openStore(config.storePath) : undefined;
         try {
-          const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store) });
+          const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store), ...(await moduleLinks(config)) });
           for (const p of previews) printPreview(p);
           say(`Simulation : aucune modification du wiki ni de la file (${plural(previews.length, 'note', 'notes')}).`);
           // Same exit code as a real run would give for a note the converter refuses.
@@ -137,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
           note('Les notes restent dans la file : « npm run notes -- retry » les publiera quand le wiki répondra.');
           return 1;
         }
-        const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, log: say });
+        const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, log: say, ...(await moduleLinks(config)) });
         const all = { ...run, results: [...refused, ...run.results] };
         printRun(all);
         return exitCodeOf(all);
@@ -162,7 +175,8 @@ export async function main(argv: string[]): Promise<number> {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
       note(`Surveillance de ${dir} (toutes les ${intervalMs} ms).`);
-      await withStore(config, (store) => watchFolder(client, new NoteQueue(store), { dir, intervalMs, signal: controller.signal, log: say }));
+      const links = await moduleLinks(config);
+      await withStore(config, (store) => watchFolder(client, new NoteQueue(store), { dir, intervalMs, signal: controller.signal, log: say, ...links }));
       note('Surveillance arrêtée.');
       return 0;
     }));
@@ -173,7 +187,7 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig();
       const client = await connectWiki(config);
       return withStore(config, async (store) => {
-        const run = await publishPendingNotes(client, new NoteQueue(store), { ignoreBackoff: true, log: say });
+        const run = await publishPendingNotes(client, new NoteQueue(store), { ignoreBackoff: true, log: say, ...(await moduleLinks(config)) });
         printRun(run);
         return exitCodeOf(run);
       });

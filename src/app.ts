@@ -1,4 +1,5 @@
 import { loadCurriculum } from './curriculum/loader.js';
+import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
@@ -66,7 +67,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     probes: [{ name: 'store', mode: config.storePath, check: async () => storeVersion(store) }],
     auth,
     progress,
-    notes: new NotesService(store, gatewayWiki, wiki),
+    notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
   };
   return { deps, wiki, moodle, store, tracker, localWiki, close: () => store.close() };
 }

@@ -88,3 +88,8 @@ export const CONTRIBUTIONS_SUBPAGE = 'Contributions';
 export function contributionPage(module: Pick<CurriculumModule, 'wikiPage'>, activity: Pick<Activity, 'wikiPage'>): string {
   return activity.wikiPage ?? `${module.wikiPage}/${CONTRIBUTIONS_SUBPAGE}`;
 }
+
+/** Each module's title and wiki page by slug, for other content (notes) that refers to modules. */
+export function curriculumPages(modules: readonly CurriculumModule[]): Map<string, { title: string; wikiPage: string }> {
+  return new Map(modules.map((m) => [m.slug, { title: m.title, wikiPage: m.wikiPage }]));
+}

@@ -56,7 +56,15 @@ export interface ConvertNoteOptions {
    * note was received, recorded once, to stay deterministic. Without it, such a note is refused.
    */
   now?: Date;
+  /**
+   * The curriculum's modules by slug: a note's `module` that names one becomes a link to its wiki
+   * page in the summary template (an unknown slug stays as written).
+   */
+  modules?: CurriculumPages;
 }
+
+/** Curriculum modules by slug, for links from notes to the module they relate to. */
+export type CurriculumPages = ReadonlyMap<string, { title: string; wikiPage: string }>;
 
 /** Category every note page gets. */
 export const NOTES_CATEGORY = 'Compte-rendu';
@@ -114,6 +122,7 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
     ...(meta.facilitators.length > 0 ? { animateurs: meta.facilitators } : {}),
     ...(meta.participants.length > 0 ? { participants: meta.participants } : {}),
     ...(meta.module !== undefined ? { module: meta.module } : {}),
+    ...(meta.module !== undefined && options.modules?.has(meta.module) ? { moduleLink: options.modules.get(meta.module) } : {}),
     ...(meta.source !== undefined ? { source: meta.source } : {}),
   });
   const wikitext = [template, content, categoryLines(meta.tags)].filter((s) => s !== '').join('\n\n').normalize('NFC');

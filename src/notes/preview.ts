@@ -4,7 +4,7 @@
  */
 import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
 import type { WikiClient } from '../wiki/client.js';
-import { convertNote } from './convert.js';
+import { convertNote, type CurriculumPages } from './convert.js';
 import { NoteError } from './errors.js';
 import { draftTitle, noteDiff, planNotePage, type NotePageAction } from './page-texts.js';
 import type { NoteInput, NoteQueue } from './queue.js';
@@ -30,6 +30,8 @@ export interface PreviewOptions {
   stopPage?: string;
   /** Reception time of notes not yet in the queue. Default: now. */
   now?: Date;
+  /** Curriculum modules by slug: a note's `module` links to its page. */
+  modules?: CurriculumPages;
 }
 
 export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
@@ -39,7 +41,7 @@ export async function previewNotes(client: WikiClient, inputs: readonly NoteInpu
     const known = input.key !== undefined ? opts.queue?.byKey(input.key) : undefined;
     const now = known ? new Date(known.receivedAt) : (input.receivedAt ?? opts.now ?? new Date());
     try {
-      return { input, note: convertNote(input.source, { fileName: input.fileName, knownTitles, now }) };
+      return { input, note: convertNote(input.source, { fileName: input.fileName, knownTitles, now, ...(opts.modules ? { modules: opts.modules } : {}) }) };
     } catch (err) {
       if (err instanceof NoteError) return { input, error: err.message };
       throw err;

@@ -15,7 +15,7 @@ import type { WikiClient, WikiSiteInfo } from '../wiki/client.js';
 import { WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from '../wiki/errors.js';
 import type { WikiPage } from '../wiki/pages.js';
 import { STOP_PAGE_RECHECK_EDITS, publishPage, publishReadPage, type PublishOutcome } from '../wiki/publish.js';
-import { convertNote, type ConvertedNote } from './convert.js';
+import { convertNote, type ConvertedNote, type CurriculumPages } from './convert.js';
 import { NoteError } from './errors.js';
 import {
   draftEditSummary, draftText, draftTitle, noteEditSummary, pageUrl, planNotePage, storedForm, TEMPLATE_EDIT_SUMMARY,
@@ -34,6 +34,8 @@ export interface PublishNotesOptions extends PendingOptions {
   signal?: AbortSignal;
   /** Test hook: runs after each successful save, before the queue records it. */
   afterSave?: (title: string) => void;
+  /** Curriculum modules by slug: a note's `module` links to its page. */
+  modules?: CurriculumPages;
 }
 
 export interface NoteRunResult {
@@ -128,7 +130,7 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     const knownTitles = pending.some((r) => r.wikitext === null) ? await client.allPageTitles() : [];
     planned = [];
     for (const r of pending) {
-      const p = plan(queue, r, knownTitles, clock());
+      const p = plan(queue, r, knownTitles, clock(), opts.modules);
       if ('error' in p) record(r, 'failed', { reason: p.error });
       else planned.push(p);
     }
@@ -213,10 +215,10 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
 }
 
 /** Converts a pending note (or reuses its frozen text); a French refusal marks it failed for good. */
-function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], now: Date): Planned | { error: string } {
+function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], now: Date, modules?: CurriculumPages): Planned | { error: string } {
   let note: ConvertedNote;
   try {
-    note = convertNote(r.source, { fileName: r.fileName ?? undefined, knownTitles, now: new Date(r.receivedAt) });
+    note = convertNote(r.source, { fileName: r.fileName ?? undefined, knownTitles, now: new Date(r.receivedAt), ...(modules ? { modules } : {}) });
   } catch (err) {
     const reason = err instanceof NoteError ? err.message : `La note n’a pas pu être convertie (erreur interne : ${err instanceof Error ? err.message : String(err)}).`;
     queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });

@@ -6,6 +6,7 @@
  */
 import type { Store } from '../store/db.js';
 import type { WikiClient } from '../wiki/client.js';
+import type { CurriculumPages } from './convert.js';
 import { pageUrl } from './page-texts.js';
 import { previewNotes } from './preview.js';
 import { publishPendingNotes, type NotesRunReport } from './publisher.js';
@@ -39,12 +40,17 @@ export interface SubmitNoteInput {
 export class NotesService {
   readonly queue: NoteQueue;
 
+  private readonly background: WikiClient;
+  private readonly modules: CurriculumPages | undefined;
+
   constructor(
     store: Store,
     private readonly wiki: WikiClient,
-    private readonly background: WikiClient = wiki,
+    options: { background?: WikiClient; modules?: CurriculumPages } = {},
   ) {
     this.queue = new NoteQueue(store);
+    this.background = options.background ?? wiki;
+    this.modules = options.modules;
   }
 
   /**
@@ -52,14 +58,14 @@ export class NotesService {
    * over, left `publishing` by a crash). Nothing to do costs no wiki call.
    */
   async publishPending(opts: { now?: Date } = {}): Promise<NotesRunReport> {
-    return publishPendingNotes(this.background, this.queue, opts);
+    return publishPendingNotes(this.background, this.queue, { ...opts, ...this.moduleLinks() });
   }
 
   /** Dry run: preview only. Otherwise the note is recorded first, then published at once. */
   async submit(input: SubmitNoteInput): Promise<NoteSubmission> {
     const note = { source: input.source, fileName: input.fileName, origin: input.origin ?? 'graphql' };
     if (input.dryRun) {
-      const [preview] = await previewNotes(this.wiki, [note]);
+      const [preview] = await previewNotes(this.wiki, [note], this.moduleLinks());
       const site = await this.wiki.siteInfo();
       return {
         state: preview?.action === 'invalid' ? 'invalid' : 'dry-run', id: null,
@@ -70,10 +76,14 @@ export class NotesService {
     }
     const { entry } = this.queue.enqueue(note);
     if (entry.state !== 'failed' || entry.retryable) {
-      await publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true });
+      await publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() });
     }
     const saved = this.queue.get(entry.id) ?? { ...entry, wikitext: null };
     return submissionOf(saved);
+  }
+
+  private moduleLinks(): { modules?: CurriculumPages } {
+    return this.modules ? { modules: this.modules } : {};
   }
 
   list(limit = 50): { entries: QueueEntry[]; counts: Record<NoteState, number>; total: number } {

@@ -15,6 +15,8 @@ export interface SummaryFields {
   animateurs?: string[];
   participants?: string[];
   module?: string;
+  /** The module's wiki page, when the slug is a curriculum module: shown as a link. */
+  moduleLink?: { title: string; wikiPage: string } | undefined;
   source?: string;
 }
 
@@ -33,7 +35,12 @@ export function summaryTemplateCall(fields: SummaryFields): string {
   ];
   const lines = params
     .filter((p): p is [string, string] => p[1] !== undefined && p[1].trim() !== '')
-    .map(([name, value]) => `| ${name} = ${escapeTemplateValue(value)}`);
+    .map(([name, value]) =>
+      name === 'module' && fields.moduleLink
+        ? // A curriculum page title (validated when the curriculum loads): a link, its text escaped.
+          `| module = [[${fields.moduleLink.wikiPage}|${escapeTemplateValue(fields.moduleLink.title)}]]`
+        : `| ${name} = ${escapeTemplateValue(value)}`,
+    );
   return [`{{${SUMMARY_TEMPLATE_NAME}`, ...lines, '}}'].join('\n');
 }
 

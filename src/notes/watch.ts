@@ -9,7 +9,7 @@ import { publishPendingNotes, type NotesRunReport, type PublishNotesOptions } fr
 import type { NoteQueue } from './queue.js';
 import { listNoteFiles, readNoteFile } from './sources.js';
 
-export interface WatchOptions extends Pick<PublishNotesOptions, 'stopPage' | 'tags' | 'afterSave'> {
+export interface WatchOptions extends Pick<PublishNotesOptions, 'stopPage' | 'tags' | 'afterSave' | 'modules'> {
   /** Folder of note files. */
   dir: string;
   /** Pause between two scans, in ms. Default: 5000. */
@@ -61,7 +61,7 @@ export async function watchFolder(client: WikiClient, queue: NoteQueue, opts: Wa
           log(`${change === 'new' ? 'nouvelle note' : 'note modifiée'} : ${file}`);
         }
       }
-      run = await publishPendingNotes(client, queue, { stopPage: opts.stopPage, tags: opts.tags, afterSave: opts.afterSave, signal: opts.signal, log });
+      run = await publishPendingNotes(client, queue, { stopPage: opts.stopPage, tags: opts.tags, afterSave: opts.afterSave, signal: opts.signal, log, modules: opts.modules });
       if (run.halted) log(run.halted);
     } catch (err) {
       log(`Passage interrompu : ${err instanceof Error ? err.message : String(err)}. Nouvel essai au prochain passage.`);

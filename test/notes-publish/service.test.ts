@@ -24,7 +24,7 @@ describe('the notes service of the gateway', () => {
     const proxy = await relay(wiki.port);
     const interactive = WikiClient.lazy({ apiUrl: `http://127.0.0.1:${proxy.port}/api.php`, username: wiki.botUser, password: wiki.botPassword, maxRetries: 0 });
     const background = await wiki.botClient();
-    const service = new NotesService(store, interactive, background);
+    const service = new NotesService(store, interactive, { background });
     await proxy.cut();
 
     const submitted = await service.submit({ source: NOTE, fileName: 'permanence.md' });

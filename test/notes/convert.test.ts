@@ -102,3 +102,19 @@ describe('the Compte-rendu template', () => {
     expect(SUMMARY_TEMPLATE_WIKITEXT).toMatch(/<noinclude>[\s\S]*== Utilisation ==[\s\S]*<\/noinclude>$/);
   });
 });
+
+describe('a note related to a curriculum module', () => {
+  const modules = new Map([['diagnostic-numerique', { title: "Réaliser le diagnostic des outils et usages numériques", wikiPage: 'Parcours de formation/Réaliser le diagnostic des outils et usages numériques' }]]);
+  const note = (slug: string) => `---\ntitle: Atelier diagnostic\ndate: 2026-11-18\nmodule: ${slug}\n---\nNous avons fait le diagnostic des outils.\n`;
+
+  it("links the module's wiki page in the summary template", () => {
+    const { wikitext } = convertNote(note('diagnostic-numerique'), { modules });
+    expect(wikitext).toContain('| module = [[Parcours de formation/Réaliser le diagnostic des outils et usages numériques|Réaliser le diagnostic des outils et usages numériques]]');
+  });
+
+  it('keeps an unknown module as plain, escaped text', () => {
+    const { wikitext } = convertNote(note('atelier-inconnu'), { modules });
+    expect(wikitext).toContain('| module = atelier-inconnu');
+    expect(wikitext).not.toContain('[[');
+  });
+});
