@@ -114,7 +114,7 @@ describe('a note related to a curriculum module', () => {
 
   it('keeps an unknown module as plain, escaped text', () => {
     const { wikitext } = convertNote(note('atelier-inconnu'), { modules });
-    expect(wikitext).toContain('| module = atelier-inconnu');
-    expect(wikitext).not.toContain('[[');
+    expect(wikitext).toContain('| module = atelier-inconnu\n');
+    expect(wikitext).not.toContain('[[Parcours de formation');
   });
 });
