@@ -31,7 +31,8 @@ async function directFetch(bot: WikiClient, titles: string[], counter: { calls: 
   for (;;) {
     counter.calls++;
     const body = (await bot.request({
-      action: 'query', titles: titles.join('|'),
+      // The same request as the gateway's: redirects followed, as a reader expects.
+      action: 'query', titles: titles.join('|'), redirects: true,
       prop: 'revisions|info|contributors|categories', rvprop: 'ids|timestamp|user|comment|content', rvslots: 'main',
       pclimit: 'max', cllimit: 'max', ...cont,
     })) as { query: { pages: unknown[] }; continue?: Record<string, string> };

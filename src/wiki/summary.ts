@@ -34,3 +34,24 @@ export function summarizeWikitext(wikitext: string, maxLength = 300): string | n
   const lastSpace = cut.lastIndexOf(' ');
   return `${lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut}…`;
 }
+
+const SUMMARY_CACHE_SIZE = 10_000;
+const summaryCache = new Map<string, string | null>();
+
+/**
+ * summarizeWikitext, remembered per revision: a revision's text never changes, and the same
+ * pages are read again and again, so each revision is summarised once (least recently used
+ * entries are dropped past 10,000).
+ */
+export function summaryOfRevision(key: string, wikitext: string): string | null {
+  const cached = summaryCache.get(key);
+  if (cached !== undefined || summaryCache.has(key)) {
+    summaryCache.delete(key);
+    summaryCache.set(key, cached ?? null);
+    return cached ?? null;
+  }
+  const summary = summarizeWikitext(wikitext);
+  summaryCache.set(key, summary);
+  if (summaryCache.size > SUMMARY_CACHE_SIZE) summaryCache.delete(summaryCache.keys().next().value as string);
+  return summary;
+}

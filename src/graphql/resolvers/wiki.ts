@@ -1,6 +1,6 @@
 import type { GatewayContext } from '../context.js';
 import type { WikiPageView } from '../datasources/wiki.js';
-import { summarizeWikitext } from '../../wiki/summary.js';
+import { summarizeWikitext, summaryOfRevision } from '../../wiki/summary.js';
 import { badInput } from './args.js';
 
 const MAX_TITLES = 500;
@@ -26,7 +26,11 @@ export const wikiResolvers = {
   },
   WikiPage: {
     // Computed only when asked for: it is the one costly field of a page.
-    summary: (page: WikiPageView) => (page.content === undefined ? null : summarizeWikitext(page.content)),
+    summary: (page: WikiPageView) => {
+      if (page.content === undefined) return null;
+      const revid = page.lastRevision?.revid;
+      return revid === undefined ? summarizeWikitext(page.content) : summaryOfRevision(`${page.url}#${revid}`, page.content);
+    },
     contributors: (page: WikiPageView) => page.contributors ?? [],
     categories: (page: WikiPageView) => page.categories ?? [],
     lastRevision: (page: WikiPageView) =>
