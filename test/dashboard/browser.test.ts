@@ -5,14 +5,14 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTE_STATES } from '../../src/notes/queue.js';
 import type { WikiClient } from '../../src/wiki/client.js';
+import { launchChromium } from '../support/browser.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { FACILITATOR_TOKEN, startDashboardGateway, type DashboardGateway } from './support.js';
 
-const CHROMIUM = process.env.POLLEN_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
 describe('the dashboard in a browser', () => {
@@ -23,9 +23,6 @@ describe('the dashboard in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set POLLEN_CHROMIUM to its path. This spec never skips.`);
-    }
     wiki = await startWiki();
     client = await wiki.botClient();
     await wiki.createPages([
@@ -34,10 +31,7 @@ describe('the dashboard in a browser', () => {
     ]);
     await wiki.humanEdit('Parcours/Logiciel libre', 'Les quatre libertés du logiciel libre, avec un exemple.', 'Ajout d’un exemple');
     gw = await startDashboardGateway(client);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
   });
 
