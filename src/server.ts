@@ -5,7 +5,10 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
+import type { UpstreamObserver } from './graphql/errors.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { formatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
 import { checkHealth } from './graphql/health.js';
@@ -38,18 +41,38 @@ const EXAMPLE_QUERY = `query Parcours {
 export interface Gateway {
   app: Express;
   apollo: ApolloServer<GatewayContext>;
+  metrics: GatewayMetrics;
+}
+
+/** Counts GraphQL requests by operation type and outcome. */
+function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'invalid', outcome: errors?.length ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
 }
 
 /** The Express app: /graphql (API and explorer), /schema.graphql, /health, /dashboard. */
 export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
   const schema = makeExecutableSchema();
+  const metrics = createMetrics();
+  const observeUpstream: UpstreamObserver = (upstream, outcome, seconds) => {
+    metrics.upstreamCalls.inc({ upstream, outcome });
+    metrics.upstreamSeconds.observe({ upstream }, seconds);
+  };
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), metricsPlugin(metrics)],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),
@@ -70,6 +93,10 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     const health = await checkHealth(deps);
     res.status(health.ok ? 200 : 503).json(health);
   });
+  // Prometheus format, for operators' scrapers (the gateway listens on loopback by default).
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);
   });
@@ -82,7 +109,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res) }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) }),
   );
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
   // not Express's HTML error page.
@@ -91,6 +118,6 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     if (err?.type === 'entity.too.large') return void res.status(413).json({ errors: [{ message: 'The request body is over 1 MB. Send a shorter query.', extensions: { code: 'BAD_REQUEST' } }] });
     next(err);
   });
-  return { app, apollo };
+  return { app, apollo, metrics };
 }
 

@@ -8,6 +8,7 @@ import { CurriculumDataSource } from './datasources/curriculum.js';
 import { MoodleDataSource, type MoodleApi } from './datasources/moodle.js';
 import { ProgressDataSource } from './datasources/progress.js';
 import { WikiDataSource, type WikiApi } from './datasources/wiki.js';
+import type { UpstreamObserver } from './errors.js';
 import type { HealthProbe } from './health.js';
 
 /** Long-lived pieces the gateway is built from; data sources are made from them per request. */
@@ -48,7 +49,7 @@ export interface GatewayContext {
   progress: ProgressDataSource | undefined;
 }
 
-export function createContext(deps: GatewayDeps, req?: Request, res?: Response): GatewayContext {
+export function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): GatewayContext {
   const { viewer, sessionHash, credentialRejected } =
     req && deps.auth ? deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
   return {
@@ -57,8 +58,8 @@ export function createContext(deps: GatewayDeps, req?: Request, res?: Response):
     credentialRejected,
     sessionHash,
     progress: deps.progress && new ProgressDataSource(deps.progress),
-    wiki: new WikiDataSource(deps.wiki),
-    moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl),
+    wiki: new WikiDataSource(deps.wiki, observe),
+    moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
     curriculum: new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap),
     deps,
     req,

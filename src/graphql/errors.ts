@@ -28,12 +28,20 @@ export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
   return new GraphQLError(message, { extensions: { code, upstream, upstreamCode } });
 }
 
+/** Told of every upstream call a data source makes: for metrics. */
+export type UpstreamObserver = (upstream: Upstream, outcome: 'ok' | 'error' | 'unavailable', seconds: number) => void;
+
 /** Runs an upstream call and reports its failure as a coded GraphQL error. */
-export async function fromUpstream<T>(upstream: Upstream, run: () => Promise<T>): Promise<T> {
+export async function fromUpstream<T>(upstream: Upstream, run: () => Promise<T>, observe?: UpstreamObserver): Promise<T> {
+  const started = performance.now();
   try {
-    return await run();
+    const value = await run();
+    observe?.(upstream, 'ok', (performance.now() - started) / 1000);
+    return value;
   } catch (err) {
-    throw upstreamError(upstream, err);
+    const error = upstreamError(upstream, err);
+    observe?.(upstream, String(error.extensions.code).endsWith('_UNAVAILABLE') ? 'unavailable' : 'error', (performance.now() - started) / 1000);
+    throw error;
   }
 }
 

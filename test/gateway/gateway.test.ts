@@ -246,6 +246,21 @@ describe('abusive and malformed requests', () => {
   });
 });
 
+describe('metrics for operators', () => {
+  it('counts upstream calls, their outcome and GraphQL requests in Prometheus format', async () => {
+    await gateway.query('{ wikiPage(title: "Nextcloud") { exists } course { id } }');
+    const res = await fetch(`${gateway.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    const value = (line: RegExp) => Number(text.match(line)?.[1] ?? Number.NaN);
+    expect(value(/^pollen_upstream_calls_total\{upstream="wiki",outcome="ok"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^pollen_upstream_calls_total\{upstream="moodle",outcome="ok"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^pollen_graphql_requests_total\{operation="query",outcome="ok"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^pollen_graphql_requests_total\{operation="invalid",outcome="error"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('pollen_upstream_call_duration_seconds_bucket{le="0.1",upstream="wiki"}');
+  });
+});
+
 describe('the query explorer', () => {
   it('is served to browsers from the gateway itself, with no external script', async () => {
     const res = await fetch(`${gateway.url}/graphql`, { headers: { accept: 'text/html' } });

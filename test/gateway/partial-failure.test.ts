@@ -69,4 +69,9 @@ describe('when the wiki is down and Moodle answers', () => {
     expect(health.upstreams.find((u) => u.name === 'wiki')).toMatchObject({ ok: false, error: 'unreachable' });
     expect(health.upstreams.find((u) => u.name === 'moodle')).toMatchObject({ ok: true });
   });
+
+  it('counts the failed wiki calls as unavailable in /metrics', async () => {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(Number(text.match(/^pollen_upstream_calls_total\{upstream="wiki",outcome="unavailable"\} (\d+)$/m)?.[1])).toBeGreaterThanOrEqual(3);
+  });
 });

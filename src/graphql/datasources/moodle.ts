@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { fromUpstream } from '../errors.js';
+import { fromUpstream, type UpstreamObserver } from '../errors.js';
 
 /** A course as the gateway shows it, whether it comes from Moodle or the embedded store. */
 export interface CourseView {
@@ -61,6 +61,7 @@ export class MoodleDataSource {
     private readonly api: MoodleApi,
     readonly courseId: number,
     private readonly siteUrl: string,
+    private readonly observe?: UpstreamObserver,
   ) {
     this.activityByCmid = new DataLoader(async (cmids) => {
       const course = await this.course();
@@ -100,12 +101,12 @@ export class MoodleDataSource {
           })),
         })),
       };
-    });
+    }, this.observe);
     return this.coursePromise;
   }
 
   idnumbers(): Promise<Map<string, number>> {
-    this.idnumbersPromise ??= fromUpstream('moodle', () => this.api.getActivityIdnumbers(this.courseId));
+    this.idnumbersPromise ??= fromUpstream('moodle', () => this.api.getActivityIdnumbers(this.courseId), this.observe);
     return this.idnumbersPromise;
   }
 

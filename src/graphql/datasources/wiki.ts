@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { fromUpstream } from '../errors.js';
+import { fromUpstream, type UpstreamObserver } from '../errors.js';
 
 /** What the gateway reads of a wiki page (the wiki layer's WikiPage satisfies it). */
 export interface WikiPageData {
@@ -41,13 +41,16 @@ export interface WikiPageView extends WikiPageData {
 export class WikiDataSource {
   private readonly pages: DataLoader<string, WikiPageView>;
 
-  constructor(private readonly api: WikiApi) {
+  constructor(
+    private readonly api: WikiApi,
+    private readonly observe?: UpstreamObserver,
+  ) {
     this.pages = new DataLoader(
       (titles) =>
         fromUpstream('wiki', async () => {
           const found = await api.getPages([...titles], { content: true, contributors: true, categories: true });
           return titles.map((title) => this.view(found.get(title) ?? { title, exists: false }));
-        }),
+        }, observe),
       // The wiki layer splits into batches of the size the account allows.
       { maxBatchSize: 5000 },
     );
@@ -66,16 +69,16 @@ export class WikiDataSource {
   }
 
   search(text: string, limit: number) {
-    return fromUpstream('wiki', () => this.api.searchPages(text, limit));
+    return fromUpstream('wiki', () => this.api.searchPages(text, limit), this.observe);
   }
 
   async categoryMembers(name: string, limit: number): Promise<WikiPageView[]> {
-    const members = await fromUpstream('wiki', () => this.api.categoryMembers(name, limit));
+    const members = await fromUpstream('wiki', () => this.api.categoryMembers(name, limit), this.observe);
     return this.pagesByTitle(members.map((m) => m.title));
   }
 
   recentChanges(limit: number) {
-    return fromUpstream('wiki', () => this.api.recentChanges(limit));
+    return fromUpstream('wiki', () => this.api.recentChanges(limit), this.observe);
   }
 
   pageUrl(title: string): string {

@@ -1,0 +1,40 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics for operators (`GET /metrics`): how often each upstream is called from the
+ * gateway, how long it takes, how often it fails, and the GraphQL requests served. One registry
+ * per gateway, so tests and several gateways in one process do not mix their figures.
+ */
+export interface GatewayMetrics {
+  registry: Registry;
+  upstreamCalls: Counter<'upstream' | 'outcome'>;
+  upstreamSeconds: Histogram<'upstream'>;
+  graphqlRequests: Counter<'operation' | 'outcome'>;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pollen_' });
+  return {
+    registry,
+    upstreamCalls: new Counter({
+      name: 'pollen_upstream_calls_total',
+      help: 'Calls from the gateway to an upstream (wiki, moodle), by outcome (ok, error, unavailable).',
+      labelNames: ['upstream', 'outcome'],
+      registers: [registry],
+    }),
+    upstreamSeconds: new Histogram({
+      name: 'pollen_upstream_call_duration_seconds',
+      help: 'Duration of gateway calls to an upstream, retries included.',
+      labelNames: ['upstream'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    graphqlRequests: new Counter({
+      name: 'pollen_graphql_requests_total',
+      help: 'GraphQL requests served, by operation type and outcome (ok, error: the answer carries errors).',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}
