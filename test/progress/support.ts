@@ -15,7 +15,8 @@ import { createProgressRuntime, type ProgressRuntime } from '../../src/progress/
 import type { WikiPagesReader } from '../../src/progress/wiki-contributions.js';
 import { createGateway } from '../../src/server.js';
 import { openStore, type Store } from '../../src/store/db.js';
-import { loadFixture, type MoodleRoute } from '../support/moodle.js';
+import { courseModuleBody, loadFixture, type MoodleRoute } from '../support/moodle.js';
+
 
 export const MOODLE_URL = 'http://moodle.test';
 export const SITE_TOKEN = 'site-token-0123456789abcdef';
@@ -48,16 +49,6 @@ export function fixtureCurriculum(): CurriculumModule[] {
     body: 'Leçon.',
     file: `${String(i + 1).padStart(2, '0')}-${slug}.md`,
   }));
-}
-
-/** cmid -> completion mode, as core_course_get_contents recorded it. */
-const COMPLETION_MODE: Record<number, number> = { 1: 0, 2: 1, 3: 1, 4: 1, 5: 1, 6: 2, 7: 1, 8: 1 };
-
-/** core_course_get_course_module's recorded answer (cmid 3), for another cmid and its idnumber. */
-export function courseModuleBody(cmid: number): string {
-  const fixture = loadFixture('core_course_get_course_module').response as { cm: Record<string, unknown>; warnings: unknown[] };
-  const idnumber = cmid >= 2 && cmid <= 8 ? (FIXTURE_SLUGS[cmid - 2] ?? '') : '';
-  return JSON.stringify({ ...fixture, cm: { ...fixture.cm, id: cmid, idnumber, completion: COMPLETION_MODE[cmid] ?? 0 } });
 }
 
 /** A tool_mobile_call_external_functions answer for exactly these requests, built from direct answers. */

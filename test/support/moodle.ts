@@ -231,28 +231,38 @@ export function countMoodleRequests(replay: MoodleReplay): Record<string, number
 }
 
 /**
- * Answers for core_course_get_course_module for every cm of the recorded course (cmids 1-8).
- * Only cmid 3 was recorded; the others take its recorded shape with their own id and the
- * idnumber `_meta.json` lists for them. `batch` answers the same lookups as one
- * tool_mobile_call_external_functions request; `expected` is the idnumber -> cmid map.
+ * core_course_get_course_module's answer for any cm of the recorded course. Only cmid 3 was
+ * recorded; the others take its shape with their own id, the idnumber `_meta.json` lists for
+ * them, and the completion mode core_course_get_contents recorded for them.
+ */
+export function courseModuleBody(cmid: number): string {
+  const idnumbers = (loadMoodleMeta().ids as { cm_idnumbers_added_later: Record<string, string> }).cm_idnumbers_added_later;
+  const recorded = loadFixture('core_course_get_course_module').response as { cm: Record<string, unknown>; warnings: [] };
+  const sections = loadFixture('core_course_get_contents').response as Array<{ modules: Array<{ id: number; completion?: number }> }>;
+  const completion = sections.flatMap((s) => s.modules).find((m) => m.id === cmid)?.completion ?? 0;
+  return JSON.stringify({ ...recorded, cm: { ...recorded.cm, id: cmid, idnumber: idnumbers[cmid] ?? '', completion } });
+}
+
+/**
+ * Routes answering core_course_get_course_module for every cm of the recorded course (cmids
+ * 1-8): one per cm, or all of them as one tool_mobile_call_external_functions batch; `expected`
+ * is the idnumber -> cmid map they give.
  */
 export function courseModuleRoutes(): { perCm: MoodleRoute[]; batch: MoodleRoute; expected: Map<string, number> } {
   const idnumbers = (loadMoodleMeta().ids as { cm_idnumbers_added_later: Record<string, string> }).cm_idnumbers_added_later;
-  const recordedCm = loadFixture('core_course_get_course_module').response as { cm: Record<string, unknown>; warnings: [] };
-  const cmAnswer = (cmid: number): string => JSON.stringify({ ...recordedCm, cm: { ...recordedCm.cm, id: cmid, idnumber: idnumbers[cmid] ?? '' } });
   const cmids = [1, 2, 3, 4, 5, 6, 7, 8];
   return {
     perCm: cmids.map((cmid) => ({
       name: `core_course_get_course_module cmid ${cmid}`,
       wsfunction: 'core_course_get_course_module',
       params: [['cmid', String(cmid)]],
-      body: cmAnswer(cmid),
+      body: courseModuleBody(cmid),
     })),
     batch: {
       name: 'tool_mobile_call_external_functions course modules',
       wsfunction: 'tool_mobile_call_external_functions',
       match: (form) => form.get('requests[0][function]') === 'core_course_get_course_module',
-      body: JSON.stringify({ responses: cmids.map((cmid) => ({ error: false, data: cmAnswer(cmid) })) }),
+      body: JSON.stringify({ responses: cmids.map((cmid) => ({ error: false, data: courseModuleBody(cmid) })) }),
     },
     expected: new Map(Object.entries(idnumbers).map(([cmid, idnumber]) => [idnumber, Number(cmid)])),
   };
