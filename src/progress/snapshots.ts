@@ -48,6 +48,15 @@ interface ModuleRow {
   via: CompletionVia | null;
 }
 
+export interface SnapshotRetention {
+  /** Every snapshot is kept this many days. */
+  fullDays: number;
+  /** Then one a day per learner, up to this many days. */
+  dailyDays: number;
+}
+
+export const DEFAULT_RETENTION: SnapshotRetention = { fullDays: 30, dailyDays: 365 };
+
 /** Dated progress snapshots, one row per learner per sync (history kept), modules beside. */
 export class SnapshotStore {
   constructor(private readonly db: Store) {
@@ -70,6 +79,29 @@ export class SnapshotStore {
         );
         p.modules.forEach((m, i) => insertModule.run(lastInsertRowid, i, m.slug, m.state, m.completedAt, m.via));
       }
+    })();
+  }
+
+  /**
+   * Keeps history useful and the store small on a modest server: every snapshot of the last
+   * `fullDays`, then the last one of each day per learner up to `dailyDays`, and each learner's
+   * latest one whatever its age. Returns how many snapshots were removed (modules cascade).
+   */
+  prune(now: Date, retention: SnapshotRetention = DEFAULT_RETENTION): number {
+    const cut = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+    return this.db.transaction(() => {
+      const latestPerLearner = 'SELECT MAX(id) FROM progress_snapshots GROUP BY learner_id';
+      const thinned = this.db
+        .prepare(
+          `DELETE FROM progress_snapshots WHERE taken_at < ?
+             AND id NOT IN (SELECT MAX(id) FROM progress_snapshots GROUP BY learner_id, substr(taken_at, 1, 10))
+             AND id NOT IN (${latestPerLearner})`,
+        )
+        .run(cut(retention.fullDays)).changes;
+      const expired = this.db
+        .prepare(`DELETE FROM progress_snapshots WHERE taken_at < ? AND id NOT IN (${latestPerLearner})`)
+        .run(cut(retention.dailyDays)).changes;
+      return thinned + expired;
     })();
   }
 

@@ -133,6 +133,7 @@ export class ProgressTracker {
       );
     }
     this.snapshots.write(progress, 'sync');
+    this.snapshots.prune(now);
     const report: SyncReport = {
       snapshotAt: now.toISOString(),
       source: this.mode,
