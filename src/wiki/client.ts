@@ -81,6 +81,8 @@ export class WikiClient {
   private tagsCache: Promise<Set<string>> | undefined;
   private siteInfoCache: Promise<WikiSiteInfo> | undefined;
   private loginInFlight: Promise<void> | undefined;
+  /** Counts successful logins: a request refused for a lost session logs in again only if none happened since it was sent. */
+  private sessionGeneration = 0;
 
   private constructor(options: ResolvedWikiClientOptions) {
     this.options = options;
@@ -109,10 +111,15 @@ export class WikiClient {
   /** Logs in if the client has credentials and no session yet (one login at a time). */
   async ensureLoggedIn(): Promise<void> {
     if (this.user || !this.canLogin()) return;
+    await this.loginOnce();
+  }
+
+  /** One login at a time: concurrent callers share it (each login clears the others' cookies). */
+  private loginOnce(): Promise<void> {
     this.loginInFlight ??= this.login().finally(() => {
       this.loginInFlight = undefined;
     });
-    await this.loginInFlight;
+    return this.loginInFlight;
   }
 
   /** Name of the logged-in user (`Robot` for `Robot@sync`), undefined when anonymous. */
@@ -153,6 +160,7 @@ export class WikiClient {
     let tokenRefreshed = false;
     let reloggedIn = false;
     for (;;) {
+      const generation = this.sessionGeneration;
       const form = encodeParams({ ...this.defaultParams(opts), ...params });
       if (opts.csrf) form.token = await this.csrfToken();
       try {
@@ -170,10 +178,12 @@ export class WikiClient {
           continue;
         }
         if ((code === 'assertbotfailed' || code === 'assertuserfailed') && !reloggedIn && this.canLogin()) {
-          // The session expired: log in again once, then retry.
+          // The session expired: log in again once (unless a concurrent request already did), then retry.
           reloggedIn = true;
-          logger?.warn({ action: params.action, code }, 'wiki session lost, logging in again');
-          await this.login();
+          if (generation === this.sessionGeneration) {
+            logger?.warn({ action: params.action, code }, 'wiki session lost, logging in again');
+            await this.loginOnce();
+          }
           continue;
         }
         if (RETRYABLE_CODES.has(code)) {
@@ -298,5 +308,6 @@ export class WikiClient {
     if (info.anon) throw new WikiLoginError(username, 'the wiki did not keep the session (cookies refused?)');
     this.user = info.name;
     this.rights = new Set(info.rights);
+    this.sessionGeneration += 1;
   }
 }
