@@ -116,6 +116,10 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.use('/graphql', (err: { type?: unknown; status?: unknown }, _req: Request, res: Response, next: NextFunction) => {
     if (err?.type === 'entity.parse.failed') return void res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     if (err?.type === 'entity.too.large') return void res.status(413).json({ errors: [{ message: 'The request body is over 1 MB. Send a shorter query.', extensions: { code: 'BAD_REQUEST' } }] });
+    // Any other refusal of the body parser (charset or Content-Encoding it cannot read, aborted upload).
+    if (typeof err?.type === 'string' && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      return void res.status(err.status).json({ errors: [{ message: 'The request body could not be read: send UTF-8 JSON, uncompressed or gzip.', extensions: { code: 'BAD_REQUEST' } }] });
+    }
     next(err);
   });
   return { app, apollo, metrics };

@@ -237,6 +237,20 @@ describe('abusive and malformed requests', () => {
     expect(body.errors[0]?.message).toBe('The request body is not valid JSON.');
   });
 
+  it('answers a body in an unsupported charset or encoding with a JSON error, never an HTML page with a stack trace', async () => {
+    for (const headers of [
+      { 'content-type': 'application/json; charset=iso-8859-1' } as Record<string, string>,
+      { 'content-type': 'application/json', 'content-encoding': 'x-unknown' },
+    ]) {
+      const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers, body: '{"query":"{ course { id } }"}' });
+      expect(res.status).toBe(415);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      const text = await res.text();
+      expect(text).not.toMatch(/at .*\.(ts|js):\d+/);
+      expect((JSON.parse(text) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    }
+  });
+
   it('refuses an invalid page title with BAD_USER_INPUT', async () => {
     const { errors } = await gateway.query('{ wikiPage(title: "a|b") { exists } }');
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
