@@ -39,8 +39,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     logger: logger.child({ upstream: 'wiki' }),
   };
   // Someone is waiting on a gateway read: a few quick retries (about a second in all), then a
-  // WIKI_UNAVAILABLE error. The bots keep the default long backoff (maxlag, outages).
-  const gatewayWiki = WikiClient.lazy({ ...wikiOptions, maxRetries: 2, retryBaseMs: 250, maxRetryDelayMs: 1000 });
+  // WIKI_UNAVAILABLE error; a longer Retry-After (maxlag asks 5 s) is not waited for. The bots keep the default long backoff (maxlag, outages).
+  const gatewayWiki = WikiClient.lazy({ ...wikiOptions, maxRetries: 2, retryBaseMs: 250, maxRetryDelayMs: 1000, maxRetryAfterMs: 1000 });
   const wiki = WikiClient.lazy(wikiOptions);
   try {
     await gatewayWiki.ensureLoggedIn();

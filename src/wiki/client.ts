@@ -153,7 +153,7 @@ export class WikiClient {
    * the JSON answer; rejects with a WikiError subclass.
    */
   async request(params: ApiParams, opts: WikiRequestOptions = {}): Promise<unknown> {
-    const { maxRetries, retryBaseMs, maxRetryDelayMs, sleep, logger } = this.options;
+    const { maxRetries, retryBaseMs, maxRetryDelayMs, maxRetryAfterMs, sleep, logger } = this.options;
     // A lazy client logs in first (the login's own requests pass noAssert and skip this).
     if (!opts.noAssert) await this.ensureLoggedIn();
     let retries = 0;
@@ -189,7 +189,9 @@ export class WikiClient {
         if (RETRYABLE_CODES.has(code)) {
           if (retries >= maxRetries) throw new WikiUnavailableError(code, info, retries + 1);
           const backoff = Math.min(retryBaseMs * 2 ** retries, maxRetryDelayMs);
-          const delayMs = Math.max(backoff, this.transport.retryAfterOf(err) ?? 0);
+          const retryAfter = this.transport.retryAfterOf(err) ?? 0;
+          if (retryAfter > maxRetryAfterMs) throw new WikiUnavailableError(code, info, retries + 1);
+          const delayMs = Math.max(backoff, retryAfter);
           retries += 1;
           logger?.warn({ action: params.action, code, retry: retries, delayMs }, 'wiki unavailable, retrying');
           await sleep(delayMs);

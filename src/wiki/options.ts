@@ -22,6 +22,11 @@ export interface WikiClientOptions {
   retryBaseMs?: number;
   /** Ceiling of the exponential backoff in ms (Retry-After is honoured even above it). Default: 60000. */
   maxRetryDelayMs?: number;
+  /**
+   * Longest Retry-After (ms) worth waiting for; a longer one (MediaWiki asks 5 s on maxlag) gives
+   * up at once with WikiUnavailableError. For callers a person waits on. Default: no limit.
+   */
+  maxRetryAfterMs?: number;
   /** `maxlag` sent with every request, in seconds; `false` to not send it. Default: 5. */
   maxlag?: number | false;
   /**
@@ -53,6 +58,7 @@ export function resolveOptions(opts: WikiClientOptions): ResolvedWikiClientOptio
     maxRetries: opts.maxRetries ?? 5,
     retryBaseMs: opts.retryBaseMs ?? 1000,
     maxRetryDelayMs: opts.maxRetryDelayMs ?? 60_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? Number.POSITIVE_INFINITY,
     maxlag: opts.maxlag ?? 5,
     assert: opts.assert ?? 'auto',
     timeout: opts.timeout ?? 30_000,
