@@ -20,6 +20,8 @@ export interface GatewayOptions {
   limits?: QueryLimits;
   /** What the facilitators' dashboard reads besides GatewayDeps (the notes queue). */
   dashboard?: DashboardOptions;
+  /** Process metrics (memory, event loop, GC) on /metrics; on in `npm start`. Default: off. */
+  processMetrics?: boolean;
   /** Express `trust proxy` (POLLEN_TRUST_PROXY): whose address `req.ip` is, behind a reverse proxy. */
   trustProxy?: boolean | number | string;
 }
@@ -61,7 +63,7 @@ function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayConte
 /** The Express app: /graphql (API and explorer), /schema.graphql, /health, /dashboard. */
 export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
   const schema = makeExecutableSchema();
-  const metrics = createMetrics();
+  const metrics = createMetrics({ processMetrics: options.processMetrics === true });
   const observeUpstream: UpstreamObserver = (upstream, outcome, seconds) => {
     metrics.upstreamCalls.inc({ upstream, outcome });
     metrics.upstreamSeconds.observe({ upstream }, seconds);

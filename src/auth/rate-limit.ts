@@ -21,6 +21,7 @@ export class LoginRateLimiter {
   readonly #windowMs: number;
   readonly #now: () => number;
   readonly #failures = new Map<string, number[]>();
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: LoginRateLimitOptions = {}) {
     this.#maxFailures = options.maxFailures ?? 5;
@@ -43,7 +44,9 @@ export class LoginRateLimiter {
 
   recordFailure(keys: readonly string[]): void {
     for (const key of keys) this.#failures.set(key, [...this.#recent(key), this.#now()]);
-    if (this.#failures.size > SWEEP_ABOVE_KEYS) this.#sweep();
+    // Sweeping is O(keys): at most once a second, so a spray from many addresses cannot turn
+    // every failed login into a full scan.
+    if (this.#failures.size > SWEEP_ABOVE_KEYS && this.#now() - this.#lastSweep >= 1000) this.#sweep();
   }
 
   /** Keys currently remembered (for tests and metrics). */
@@ -53,6 +56,7 @@ export class LoginRateLimiter {
 
   /** Forgets keys whose failures are all out of the window: memory stays bounded by the window's traffic. */
   #sweep(): void {
+    this.#lastSweep = this.#now();
     for (const key of [...this.#failures.keys()]) this.#recent(key);
   }
 

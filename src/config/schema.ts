@@ -24,6 +24,9 @@ const tokenList = z
  * Every setting Pollen reads, with its environment variable and default.
  * One schema: behaviour is configured in one place.
  */
+/** One entry of Express's `trust proxy` list: a named range, or an IPv4/IPv6 address with an optional prefix. */
+const TRUST_PROXY_ITEM = /^(loopback|linklocal|uniquelocal|[0-9.]+(\/\d{1,2})?|[0-9a-fA-F:]+(\/\d{1,3})?)$/;
+
 export const envSchema = z.object({
     /** Port of the GraphQL gateway. */
     PORT: z.coerce.number({ error: 'must be a port number (1-65535)' }).int().min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)').default(4000),
@@ -38,6 +41,10 @@ export const envSchema = z.object({
       .string()
       .trim()
       .optional()
+      .refine(
+        (v) => v === undefined || v === '' || /^(true|false|\d+)$/.test(v) || v.split(',').every((part) => TRUST_PROXY_ITEM.test(part.trim())),
+        'must be true, false, a number of hops, or loopback / linklocal / uniquelocal / IP addresses or CIDR ranges separated by commas',
+      )
       .transform((v): boolean | number | string => {
         if (v === undefined || v === '' || v === 'false') return false;
         if (v === 'true') return true;

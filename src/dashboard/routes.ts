@@ -157,5 +157,16 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     return res.redirect(303, paths(req).signIn);
   });
 
+  // A form the parser refuses (too many fields, too long, another charset): a French page with
+  // the parser's status, never Express's default page with a stack trace.
+  router.use((err: { status?: unknown; statusCode?: unknown; type?: unknown }, _req: Request, res: Response, next: express.NextFunction) => {
+    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : undefined;
+    if (status === undefined || status < 400 || status >= 500) return next(err);
+    res
+      .status(status)
+      .type('html')
+      .send(messagePage('Formulaire refusé', 'Le formulaire envoyé n’a pas pu être lu (trop long, trop de champs ou encodage inconnu). Rechargez la page et réessayez.', { href: 'connexion', text: 'Retour à la connexion' }));
+  });
+
   return router;
 }

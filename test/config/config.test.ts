@@ -45,6 +45,14 @@ describe('configuration', () => {
     expect(problemsOf({ ...wiki, WIKI_BOT_USER: 'Robot' })).toEqual(['WIKI_BOT_USER must be a BotPassword name such as "Robot@sync"']);
   });
 
+  it('checks POLLEN_TRUST_PROXY as Express will read it', () => {
+    expect(loadConfig({ POLLEN_TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+    expect(loadConfig({ POLLEN_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ POLLEN_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(problemsOf({ POLLEN_TRUST_PROXY: 'loopbak' })[0]).toMatch(/^POLLEN_TRUST_PROXY must be true, false/);
+  });
+
   it('rejects a malformed activity map entry', () => {
     expect(problemsOf({ MOODLE_ACTIVITY_MAP: 'logiciel-libre:12' })[0]).toContain('slug=cmid');
   });

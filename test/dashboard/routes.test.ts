@@ -30,6 +30,16 @@ describe('the dashboard over HTTP', () => {
     return { response, cookie: setCookie.split(';')[0] ?? '' };
   }
 
+  it('answers a form it cannot read with a French page and its status, never a stack trace', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`champ${i}`, 'x']));
+    const response = await post('/connexion', fields);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = await response.text();
+    expect(html).toContain('Formulaire refusé');
+    expect(html).not.toMatch(/at .+\.(ts|js):\d+|Error:/);
+  });
+
   it('sends anonymous visitors to the sign-in form', async () => {
     const response = await get();
     expect(response.status).toBe(303);
