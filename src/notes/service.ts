@@ -42,6 +42,8 @@ export class NotesService {
 
   private readonly background: WikiClient;
   private readonly modules: CurriculumPages | undefined;
+  /** Runs of this service one at a time: a run also takes notes left `publishing`, which must not be another live run's. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     store: Store,
@@ -58,7 +60,13 @@ export class NotesService {
    * over, left `publishing` by a crash). Nothing to do costs no wiki call.
    */
   async publishPending(opts: { now?: Date } = {}): Promise<NotesRunReport> {
-    return publishPendingNotes(this.background, this.queue, { ...opts, ...this.moduleLinks() });
+    return this.exclusive(() => publishPendingNotes(this.background, this.queue, { ...opts, ...this.moduleLinks() }));
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 
   /** Dry run: preview only. Otherwise the note is recorded first, then published at once. */
@@ -76,7 +84,7 @@ export class NotesService {
     }
     const { entry } = this.queue.enqueue(note);
     if (entry.state !== 'failed' || entry.retryable) {
-      await publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() });
+      await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() }));
     }
     const saved = this.queue.get(entry.id) ?? { ...entry, wikitext: null };
     return submissionOf(saved);

@@ -43,3 +43,25 @@ describe('the notes service of the gateway', () => {
     expect(background.stats.apiCalls).toBe(calls);
   });
 });
+
+describe('the gateway\'s two ways of publishing notes', () => {
+  it('never run at once: a failing submission does not mark the background run\'s notes failed', async () => {
+    const proxy = await relay(wiki.port);
+    const interactive = WikiClient.lazy({ apiUrl: `http://127.0.0.1:${proxy.port}/api.php`, username: wiki.botUser, password: wiki.botPassword, maxRetries: 0 });
+    const service = new NotesService(store, interactive, { background: await wiki.botClient() });
+    await proxy.cut();
+    for (let i = 1; i <= 6; i++) {
+      service.queue.enqueue({ source: `---\ntitle: Atelier ${i}\ndate: 2026-11-2${i % 2}\n---\nCompte rendu numéro ${i}.\n`, fileName: `atelier-${i}.md`, origin: 'cli' });
+    }
+    const [background, submitted] = await Promise.all([
+      service.publishPending(),
+      service.submit({ source: '---\ntitle: Soumise pendant la panne\ndate: 2026-11-22\n---\nUne note de plus.\n', fileName: 'soumise.md' }),
+    ]);
+    // The background run may take the submitted note too (it was queued before that run read the
+    // queue); whichever run publishes it, the answer agrees with the queue.
+    expect(background.results.filter((r) => r.state === 'published').length).toBeGreaterThanOrEqual(6);
+    expect(service.queue.get(submitted.id!)?.state).toBe(submitted.state.toString());
+    const states = service.queue.list({ limit: 50 }).entries.filter((e) => e.fileName?.startsWith('atelier-')).map((e) => e.state);
+    expect(states).toEqual(Array(6).fill('published'));
+  });
+});
