@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { buildRuntime, type Runtime } from '../../src/app.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createGateway, type GatewayOptions } from '../../src/server.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 
@@ -36,6 +39,27 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions = 
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await apollo.stop();
+    },
+  };
+}
+
+/**
+ * The gateway as `npm start` builds it (buildRuntime: lazy wiki clients, store, auth, notes),
+ * over the wiki at `apiUrl` with the harness's bot, an in-memory store and silent logs.
+ */
+export async function startRuntimeGateway(
+  apiUrl: string,
+  bot: { botUser: string; botPassword: string },
+): Promise<{ runtime: Runtime; gateway: RunningGateway; close(): Promise<void> }> {
+  const config = loadConfig({ WIKI_API_URL: apiUrl, WIKI_BOT_USER: bot.botUser, WIKI_BOT_PASSWORD: bot.botPassword, POLLEN_STORE_PATH: ':memory:' });
+  const runtime = await buildRuntime(config, pino({ level: 'silent' }));
+  const gateway = await startGateway(runtime.deps);
+  return {
+    runtime,
+    gateway,
+    async close() {
+      await gateway.close();
+      runtime.close();
     },
   };
 }

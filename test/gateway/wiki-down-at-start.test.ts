@@ -1,34 +1,25 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntime, type Runtime } from '../../src/app.js';
-import { loadConfig } from '../../src/config/index.js';
+import type { Runtime } from '../../src/app.js';
 import type { WikiClient } from '../../src/wiki/index.js';
 import { relay } from '../support/relay.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
-import { startGateway, type RunningGateway } from './http.js';
+import { startRuntimeGateway, type RunningGateway } from './http.js';
 
 let wiki: LocalWiki;
 let proxy: Awaited<ReturnType<typeof relay>>;
 let runtime: Runtime;
 let gateway: RunningGateway;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
   wiki = await startWiki();
   proxy = await relay(wiki.port);
   await proxy.cut(); // the wiki is unreachable when Pollen starts
-  const config = loadConfig({
-    WIKI_API_URL: `http://127.0.0.1:${proxy.port}/api.php`,
-    WIKI_BOT_USER: wiki.botUser,
-    WIKI_BOT_PASSWORD: wiki.botPassword,
-    POLLEN_STORE_PATH: ':memory:',
-  });
-  runtime = await buildRuntime(config, pino({ level: 'silent' }));
-  gateway = await startGateway(runtime.deps);
+  ({ runtime, gateway, close } = await startRuntimeGateway(`http://127.0.0.1:${proxy.port}/api.php`, wiki));
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  runtime?.close();
+  await close?.();
   await proxy?.cut();
   await wiki?.stop();
 });
