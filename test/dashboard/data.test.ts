@@ -130,10 +130,9 @@ describe('loadDashboard', () => {
   });
 
   it('gives up on a wiki slower than the timeout', async () => {
-    const started = Date.now();
+    // The wiki never answers: without the timeout this load would never resolve.
     const data = await loadDashboard({ ...base, wikiTimeoutMs: 50, wiki: { apiUrl: 'http://x/api.php', recentChanges: () => new Promise(() => {}) } });
-    expect(data.wiki.ok).toBe(false);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(data.wiki).toMatchObject({ ok: false, message: expect.stringContaining('Le wiki ne répond pas') });
   });
 
   it('reads the notes queue: counts per state, latest entries, conflicts with their link', async () => {
