@@ -7,7 +7,8 @@ import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
 import type { ProgressTracker } from './progress/tracker.js';
-import { openStore, storeVersion, type Store } from './store/db.js';
+import { openDatabase, storeServerVersion, type StoreDb } from './store/database.js';
+import { adoptSqliteHandle, type Store } from './store/db.js';
 import { resolveWiki } from './wiki/local.js';
 import { WikiClient, WikiUnavailableError } from './wiki/index.js';
 
@@ -16,6 +17,9 @@ export interface Runtime {
   /** The bots' client (long backoff); the gateway's own client is `deps.wiki`. */
   wiki: WikiClient;
   moodle: MoodleClient | undefined;
+  /** The store's async query layer (every concept moves onto it; see src/store/). */
+  database: StoreDb;
+  /** The same SQLite store's synchronous handle, for concepts not moved yet. */
   store: Store;
   tracker: ProgressTracker;
   /** True when the wiki is the local one started for this machine. */
@@ -52,7 +56,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   }
 
   const curriculum = await loadCurriculum(config.curriculumDir);
-  const store = openStore(config.storePath);
+  const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
+  const store = adoptSqliteHandle(database.sqlite!);
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
@@ -64,10 +69,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     moodle: moodle && config.moodle ? { api: moodle, courseId: config.moodle.courseId, siteUrl: config.moodle.url } : undefined,
     curriculum,
     moodleActivityMap: config.moodleActivityMap,
-    probes: [{ name: 'store', mode: config.storePath, check: async () => storeVersion(store) }],
+    probes: [{ name: 'store', mode: config.storePath, check: () => storeServerVersion(database) }],
     auth,
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
   };
-  return { deps, wiki, moodle, store, tracker, localWiki, close: () => store.close() };
+  return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
 }

@@ -17,6 +17,14 @@ export function openStore(file: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  return adoptSqliteHandle(db);
+}
+
+/**
+ * The synchronous handle for concepts not yet moved to the async layer (`StoreDb.sqlite`), with
+ * their migrations table. Both layers share one `schema_migrations` table.
+ */
+export function adoptSqliteHandle(db: Store): Store {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id TEXT PRIMARY KEY,
     applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '../../scripts/postgres/cluster.js';
 
 const execFileAsync = promisify(execFile);
 const SCRIPTS = fileURLToPath(new URL('../../scripts/wiki/', import.meta.url));
@@ -13,6 +14,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A stopped, relocatable template wiki (scripts/wiki/create.sh); copy it, never serve it. */
     wikiTemplateDir: string;
+    /** Superuser URL of the run's throwaway PostgreSQL cluster; '' when PostgreSQL is missing. */
+    postgresAdminUrl: string;
   }
 }
 
@@ -32,7 +35,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(`Could not build the template wiki for tests: ${stderr.trim() || String(err)}`);
   }
   project.provide('wikiTemplateDir', dir);
+
+  // One throwaway PostgreSQL cluster per run (~2.5 s); each test file creates its own databases.
+  let postgres: PostgresCluster | undefined;
+  if (postgresAvailable()) {
+    postgres = await startPostgresCluster({ fast: true });
+  } else if (process.env.CI === 'true') {
+    throw new Error('CI: PostgreSQL 15 is missing (postgresql-15): the store specs must run on both backends');
+  } else {
+    process.stderr.write('\n*** PostgreSQL 15 is not installed: the PostgreSQL store specs are NOT RUN (apt-get install postgresql-15) ***\n\n');
+  }
+  project.provide('postgresAdminUrl', postgres?.adminUrl ?? '');
   return async () => {
+    await postgres?.stop();
     await rm(root, { recursive: true, force: true });
   };
 }

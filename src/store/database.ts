@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { describeLocation, redactUrl, type StoreLocation } from './url.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The store: one typed, async query layer (Kysely) over either backend. Concepts write their
+ * queries once with Kysely's builder; `dialect` is there for the rare statement that differs
+ * (e.g. `FOR UPDATE SKIP LOCKED`, advisory locks).
+ *
+ * `db` is typed `Kysely<any>` here; each concept narrows it to its own tables with
+ * `tables<MyTables>(store)`, so no concept sees another's columns.
+ */
+export interface StoreDb {
+  readonly dialect: Dialect;
+  readonly db: Kysely<any>;
+  /** Where it lives, without any password: for /health and logs. */
+  readonly description: string;
+  /**
+   * The embedded backend's raw handle, for code not yet moved to the async layer. Undefined on
+   * PostgreSQL.
+   */
+  readonly sqlite: Database.Database | undefined;
+  close(): Promise<void>;
+}
+
+/** `store.db` narrowed to one concept's tables. */
+export function tables<T>(store: StoreDb): Kysely<T> {
+  return store.db as Kysely<T>;
+}
+
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+}
+
+/**
+ * Opens the store. SQLite: WAL so readers never wait on the writer, `synchronous = NORMAL`
+ * (durable across process crashes, which the notes queue needs), a 5 s busy timeout for the
+ * rare second process (a CLI bot beside the gateway). PostgreSQL: a small pool, checked with one
+ * query so an unreachable server is reported at start, not at the first request.
+ */
+export async function openDatabase(location: StoreLocation, options: { poolSize?: number } = {}): Promise<StoreDb> {
+  if (location.kind === 'sqlite') {
+    const file = location.path;
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const handle = new Database(file);
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 5000');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
+    return {
+      dialect: 'sqlite',
+      db,
+      description: describeLocation(location),
+      sqlite: handle,
+      // Kysely's SQLite driver closes the handle it was given.
+      close: () => db.destroy(),
+    };
+  }
+
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its server must not crash the process: the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StoreUnavailableError(
+      `La base PostgreSQL ${redactUrl(location.url)} est injoignable (${reason.replace(location.url, redactUrl(location.url))}). ` +
+        'Vérifiez que le serveur tourne et que POLLEN_DATABASE_URL est juste.',
+    );
+  }
+  return { dialect: 'postgres', db, description: describeLocation(location), sqlite: undefined, close: () => db.destroy() };
+}
+
+/** Health probe: the backend and its version. */
+export async function storeServerVersion(store: StoreDb): Promise<string> {
+  if (store.dialect === 'sqlite') {
+    const { rows } = await sql<{ v: string }>`select sqlite_version() as v`.execute(store.db);
+    return `SQLite ${rows[0]?.v ?? '?'}`;
+  }
+  const { rows } = await sql<{ v: string }>`show server_version`.execute(store.db);
+  const first = rows[0] as Record<string, string> | undefined;
+  return `PostgreSQL ${first ? Object.values(first)[0] : '?'}`;
+}
