@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CurriculumModule } from '../src/curriculum/schema.js';
 import { MoodleClient } from '../src/moodle/index.js';
 import { ProgressTracker } from '../src/progress/tracker.js';
-import { openStore } from '../src/store/db.js';
+import { openPollenStore } from '../src/store-schema.js';
 
 const LEARNERS = Number(process.env.BENCH_PROGRESS_LEARNERS ?? 500);
 const LATENCY_MS = Number(process.env.BENCH_MOODLE_LATENCY_MS ?? 50);
@@ -139,12 +139,12 @@ async function measure(label: string, run: (url: string) => Promise<void>): Prom
 
 /** The tracker's full sync (cold cache: the idnumber mapping is fetched too) into an in-memory store. */
 async function trackerSync(url: string, batch: 'auto' | 'never'): Promise<void> {
-  const store = openStore(':memory:');
+  const store = await openPollenStore({ kind: 'sqlite', path: ':memory:' });
   const client = new MoodleClient({ url, token: 'bench-token', batch });
   const tracker = new ProgressTracker({ store, curriculum: benchCurriculum(), moodle: { client, courseId: COURSE_ID } });
   const report = await tracker.sync();
   if (report.learners !== LEARNERS) throw new Error(`synced ${report.learners} learners, expected ${LEARNERS}`);
-  store.close();
+  await store.close();
 }
 
 /** Naive baseline: the enrolled users, then one completion call per learner, one after the other. */

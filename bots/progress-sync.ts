@@ -8,7 +8,8 @@ import { MoodleClient } from '../src/moodle/index.js';
 import { LearnerStore } from '../src/progress/learners.js';
 import type { SyncReport } from '../src/progress/model.js';
 import { createProgressRuntime } from '../src/progress/runtime.js';
-import { openStore, type Store } from '../src/store/db.js';
+import type { StoreDb } from '../src/store/database.js';
+import { openPollenStore } from '../src/store-schema.js';
 import { WikiClient, resolveWiki } from '../src/wiki/index.js';
 
 /** The sync's outcome in one French paragraph, for the operator. */
@@ -23,17 +24,17 @@ export function formatSyncReport(report: SyncReport): string {
 
 /** Creates a local learner account (embedded mode). The password is stored as a scrypt hash only. */
 export async function addLearner(
-  store: Store,
+  store: StoreDb,
   input: { username: string; displayName: string; password: string; wikiUser?: string | undefined },
   now: () => Date = () => new Date(),
 ): Promise<string> {
   if (!/^[\p{L}\p{N}._@-]{1,100}$/u.test(input.username)) throw new Error('Nom d’utilisateur invalide : lettres, chiffres, . _ @ - (100 au plus).');
   if (input.password.length < 10) throw new Error('Mot de passe trop court : 10 caractères au moins.');
   const learners = new LearnerStore(store, now);
-  if (learners.list({ includeInactive: true }).some((l) => l.username === input.username)) {
+  if ((await learners.list({ includeInactive: true })).some((l) => l.username === input.username)) {
     throw new Error(`Un compte « ${input.username} » existe déjà : choisissez un autre identifiant.`);
   }
-  return learners.addLocalLearner({ ...input, passwordHash: await hashPassword(input.password) }).id;
+  return (await learners.addLocalLearner({ ...input, passwordHash: await hashPassword(input.password) })).id;
 }
 
 async function readPassword(): Promise<string> {
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--no-wiki', 'ne pas compter les contributions au wiki')
     .action(async (options: { wiki: boolean }) => {
       const logger = createLogger(config.logLevel);
-      const store = openStore(config.storePath);
+      const store = await openPollenStore(config.store);
       try {
         const curriculum = await loadCurriculum(config.curriculumDir);
         const moodle = config.moodle && new MoodleClient({ url: config.moodle.url, token: config.moodle.token });
@@ -75,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
         const { tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
         console.log(formatSyncReport(await tracker.sync()));
       } finally {
-        store.close();
+        await store.close();
       }
     });
   program
@@ -85,12 +86,12 @@ async function main(argv: string[]): Promise<void> {
     .argument('<displayName>')
     .option('--wiki-user <name>', 'compte wiki de la personne (par défaut : son identifiant, initiale en majuscule)')
     .action(async (username: string, displayName: string, options: { wikiUser?: string }) => {
-      const store = openStore(config.storePath);
+      const store = await openPollenStore(config.store);
       try {
         await addLearner(store, { username, displayName, password: await readPassword(), wikiUser: options.wikiUser });
         console.log(`Compte créé pour ${displayName} : connexion avec l’identifiant « ${username} ».`);
       } finally {
-        store.close();
+        await store.close();
       }
     });
   program
@@ -98,14 +99,14 @@ async function main(argv: string[]): Promise<void> {
     .description('Associe un·e apprenant·e à son compte wiki (vide : revenir à la règle par défaut).')
     .argument('<username>')
     .argument('[wikiUser]')
-    .action((username: string, wikiUser: string | undefined) => {
-      const store = openStore(config.storePath);
+    .action(async (username: string, wikiUser: string | undefined) => {
+      const store = await openPollenStore(config.store);
       try {
-        const ok = new LearnerStore(store).setWikiUser(username, wikiUser || null);
+        const ok = await new LearnerStore(store).setWikiUser(username, wikiUser || null);
         console.log(ok ? 'Association enregistrée.' : `Aucun·e apprenant·e « ${username} » dans le magasin.`);
         if (!ok) process.exitCode = 1;
       } finally {
-        store.close();
+        await store.close();
       }
     });
   await program.parseAsync(argv);

@@ -7,7 +7,8 @@ import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
 import type { ProgressTracker } from './progress/tracker.js';
-import { openDatabase, storeServerVersion, type StoreDb } from './store/database.js';
+import { storeServerVersion, type StoreDb } from './store/database.js';
+import { openPollenStore } from './store-schema.js';
 import { adoptSqliteHandle, type Store } from './store/db.js';
 import { resolveWiki } from './wiki/local.js';
 import { WikiClient, WikiUnavailableError } from './wiki/index.js';
@@ -20,7 +21,7 @@ export interface Runtime {
   /** The store's async query layer (every concept moves onto it; see src/store/). */
   database: StoreDb;
   /** The same SQLite store's synchronous handle, for concepts not moved yet. */
-  store: Store;
+  store: Store | undefined;
   tracker: ProgressTracker;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
@@ -56,12 +57,13 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   }
 
   const curriculum = await loadCurriculum(config.curriculumDir);
-  const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
-  const store = adoptSqliteHandle(database.sqlite!);
+  // Unreachable PostgreSQL: StoreUnavailableError, in French, naming the URL without its password.
+  const database = await openPollenStore(config.store);
+  const store = database.sqlite && adoptSqliteHandle(database.sqlite);
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
-  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+  const { auth, progress, tracker } = createProgressRuntime({ config, store: database, curriculum, moodle, wiki, logger });
 
   const deps: GatewayDeps = {
     wiki: gatewayWiki,
@@ -69,10 +71,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     moodle: moodle && config.moodle ? { api: moodle, courseId: config.moodle.courseId, siteUrl: config.moodle.url } : undefined,
     curriculum,
     moodleActivityMap: config.moodleActivityMap,
-    probes: [{ name: 'store', mode: config.storePath, check: () => storeServerVersion(database) }],
+    probes: [{ name: 'store', mode: database.description, check: () => storeServerVersion(database) }],
     auth,
     progress,
-    notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    notes: store && new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
   };
   return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
 }

@@ -2,18 +2,31 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../log.js';
 import { MoodleClient, MoodleLoginError, MoodleUnavailableError, requestLoginToken } from '../moodle/index.js';
 import type { LearnerStore } from '../progress/learners.js';
-import type { Store } from '../store/db.js';
+import type { StoreDb } from '../store/database.js';
 import { readCookie, SESSION_COOKIE } from './cookie.js';
 import { AuthError, loginFailed } from './errors.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
-import { LoginRateLimiter } from './rate-limit.js';
+import { LoginLimits, type LimitRule } from './login-limits.js';
 import { SessionStore, type IssuedSession } from './sessions.js';
 import { ApiTokenSet } from './tokens.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
+/** API tokens at least this long (e.g. `openssl rand -hex 24`) are out of reach of guessing. */
+export const HIGH_ENTROPY_TOKEN_LENGTH = 24;
+
+/** The refusal after too many failures, in French, with the wait. */
+function rateLimited(waitSeconds: number): AuthError {
+  const minutes = Math.max(1, Math.ceil(waitSeconds / 60));
+  return new AuthError(
+    'LOGIN_RATE_LIMITED',
+    `Trop de tentatives de connexion échouées. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`,
+    { retryAfterSeconds: waitSeconds },
+  );
+}
+
 /** Everything sign-in needs, with defaults. */
 export interface AuthServiceOptions {
-  store: Store;
+  store: StoreDb;
   learners: LearnerStore;
   /** POLLEN_FACILITATOR_TOKENS; hashed at once, the clear values are not kept. */
   facilitatorTokens?: readonly string[];
@@ -21,8 +34,10 @@ export interface AuthServiceOptions {
   adminTokens?: readonly string[];
   /** Session lifetime. Default 120 minutes. */
   sessionTtlMinutes?: number;
-  /** Failed logins per username and per IP in the window. Default 5 in 15 minutes. */
+  /** Failed logins per account (username) in the window. Default 5 in 15 minutes. */
   loginMaxFailures?: number;
+  /** Failed logins per client address in the window. Default 50. */
+  loginMaxFailuresPerAddress?: number;
   loginWindowMinutes?: number;
   /** Set: learners sign in with their Moodle account. Unset: local accounts (embedded mode). */
   moodle?: { url: string; service?: string; fetch?: typeof fetch; timeoutMs?: number } | undefined;
@@ -52,7 +67,9 @@ export class AuthService {
   readonly #learners: LearnerStore;
   readonly #facilitators: ApiTokenSet;
   readonly #admins: ApiTokenSet;
-  readonly #limiter: LoginRateLimiter;
+  readonly #limits: LoginLimits;
+  readonly #maxPerAccount: number;
+  readonly #maxPerAddress: number;
   readonly #moodle: AuthServiceOptions['moodle'];
   readonly #logger: Logger | undefined;
   readonly #now: () => number;
@@ -65,11 +82,9 @@ export class AuthService {
     this.#learners = options.learners;
     this.#facilitators = new ApiTokenSet(options.facilitatorTokens ?? []);
     this.#admins = new ApiTokenSet(options.adminTokens ?? []);
-    this.#limiter = new LoginRateLimiter({
-      maxFailures: options.loginMaxFailures ?? 5,
-      windowMs: (options.loginWindowMinutes ?? 15) * 60_000,
-      now: this.#now,
-    });
+    this.#limits = new LoginLimits(options.store, { windowMs: (options.loginWindowMinutes ?? 15) * 60_000, now: this.#now });
+    this.#maxPerAccount = options.loginMaxFailures ?? 5;
+    this.#maxPerAddress = options.loginMaxFailuresPerAddress ?? 50;
     this.#moodle = options.moodle;
     this.#logger = options.logger;
   }
@@ -94,24 +109,24 @@ export class AuthService {
    * session (bearer or cookie), else anonymous. A wrong or expired credential is anonymous, so
    * public fields still answer and protected ones say UNAUTHENTICATED.
    */
-  viewerFromRequest(req: RequestLike): Viewer {
-    return this.#resolve(this.credentialOf(req))?.viewer ?? ANONYMOUS;
+  async viewerFromRequest(req: RequestLike): Promise<Viewer> {
+    return (await this.#resolve(this.credentialOf(req)))?.viewer ?? ANONYMOUS;
   }
 
   /** The viewer and, for sessions, the session's hash (to reach its in-memory Moodle token). */
-  authenticate(req: RequestLike): { viewer: Viewer; sessionHash: string | null; credentialRejected: boolean } {
+  async authenticate(req: RequestLike): Promise<{ viewer: Viewer; sessionHash: string | null; credentialRejected: boolean }> {
     const credential = this.credentialOf(req);
-    const found = this.#resolve(credential);
+    const found = await this.#resolve(credential);
     if (found) return { ...found, credentialRejected: false };
     // A credential came but matched nothing: an expired session or a mistyped token.
     return { viewer: ANONYMOUS, sessionHash: null, credentialRejected: credential !== undefined };
   }
 
-  #resolve(credential: string | undefined): { viewer: Viewer; sessionHash: string | null } | undefined {
+  async #resolve(credential: string | undefined): Promise<{ viewer: Viewer; sessionHash: string | null } | undefined> {
     if (!credential) return undefined;
     const apiViewer = this.#apiTokenViewer(credential);
     if (apiViewer) return { viewer: apiViewer, sessionHash: null };
-    const session = this.sessions.find(credential);
+    const session = await this.sessions.find(credential);
     return session && { viewer: session.viewer, sessionHash: session.tokenHash };
   }
 
@@ -127,15 +142,19 @@ export class AuthService {
   /**
    * Exchanges a facilitator or admin API token (typed into a sign-in form) for a short-lived
    * session, whose token goes into the pollen_session cookie; the API token itself never does.
+   *
+   * A right high-entropy token (HIGH_ENTROPY_TOKEN_LENGTH characters or more) is never refused
+   * because others mistyped from the same address (a workshop room behind one NAT): nobody
+   * guesses such a token, so the limit only slows down wrong ones. Wrong tokens are counted per
+   * address, apart from learners' passwords.
    * @throws AuthError LOGIN_FAILED (unknown token), LOGIN_RATE_LIMITED.
    */
-  loginWithApiToken(token: string, options: { ip?: string | undefined } = {}): IssuedSession {
-    // Its own counter per address: learners mistyping passwords never lock facilitators out.
-    const keys = options.ip ? [`token-ip:${options.ip}`] : [];
-    this.#checkRate(keys);
+  async loginWithApiToken(token: string, options: { ip?: string | undefined } = {}): Promise<IssuedSession> {
+    const rules: LimitRule[] = options.ip ? [{ key: `token-ip:${options.ip}`, maxFailures: this.#maxPerAddress }] : [];
     const viewer = this.#apiTokenViewer(token);
+    if (!viewer || token.length < HIGH_ENTROPY_TOKEN_LENGTH) await this.#checkRate(rules);
     if (!viewer) {
-      this.#limiter.recordFailure(keys);
+      await this.#limits.recordFailure(rules.map((r) => r.key));
       this.#logger?.warn({ event: 'login_failed', kind: 'api-token', ip: options.ip }, 'Sign-in refused');
       throw loginFailed();
     }
@@ -151,20 +170,26 @@ export class AuthService {
    */
   async loginLearner(username: string, password: string, options: { ip?: string | undefined } = {}): Promise<IssuedSession> {
     const name = username.trim();
-    const keys = [`user:${name.toLowerCase()}`, ...(options.ip ? [`ip:${options.ip}`] : [])];
-    this.#checkRate(keys);
+    // Per account and per address, with different thresholds: a few mistypes on one account
+    // block that account, not the room it is typed from.
+    const rules: LimitRule[] = [
+      { key: `user:${name.toLowerCase()}`, maxFailures: this.#maxPerAccount },
+      ...(options.ip ? [{ key: `ip:${options.ip}`, maxFailures: this.#maxPerAddress }] : []),
+    ];
+    const keys = rules.map((r) => r.key);
+    await this.#checkRate(rules);
     if (name.length === 0 || name.length > 100 || password.length === 0 || password.length > 1024) {
-      this.#limiter.recordFailure(keys);
+      await this.#limits.recordFailure(keys);
       throw loginFailed();
     }
     const outcome = this.#moodle ? await this.#checkWithMoodle(this.#moodle, name, password) : await this.#checkLocally(name, password);
     if (!outcome) {
-      this.#limiter.recordFailure(keys);
+      await this.#limits.recordFailure(keys);
       this.#logger?.warn({ event: 'login_failed', kind: 'learner', ip: options.ip }, 'Sign-in refused');
       throw loginFailed();
     }
-    this.#limiter.clear(keys[0] as string);
-    const session = this.sessions.create(outcome.viewer);
+    await this.#limits.clear(keys[0] as string);
+    const session = await this.sessions.create(outcome.viewer);
     if (outcome.moodleToken) {
       this.#moodleTokens.set(session.tokenHash, { token: outcome.moodleToken, expiresAt: session.expiresAt.getTime() });
     }
@@ -185,24 +210,20 @@ export class AuthService {
   }
 
   /** Ends the session a token opened (and forgets its Moodle token). API tokens are not sessions. */
-  logout(token: string | undefined): boolean {
+  async logout(token: string | undefined): Promise<boolean> {
     if (!token) return false;
-    const session = this.sessions.find(token);
+    const session = await this.sessions.find(token);
     if (session) this.#moodleTokens.delete(session.tokenHash);
     return this.sessions.delete(token);
   }
 
-  #checkRate(keys: readonly string[]): void {
-    const wait = this.#limiter.retryAfterSeconds(keys);
-    if (wait > 0) {
-      throw new AuthError('LOGIN_RATE_LIMITED', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
-        retryAfterSeconds: wait,
-      });
-    }
+  async #checkRate(rules: readonly LimitRule[]): Promise<void> {
+    const wait = await this.#limits.retryAfterSeconds(rules);
+    if (wait > 0) throw rateLimited(wait);
   }
 
   async #checkLocally(username: string, password: string): Promise<{ viewer: Viewer; moodleToken?: string } | undefined> {
-    const account = this.#learners.localAccount(username);
+    const account = await this.#learners.localAccount(username);
     // Hash something even for an unknown user, so timing does not tell whether it exists.
     const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyPasswordHash()));
     if (!ok || !account || !account.learner.active) return undefined;
@@ -219,7 +240,7 @@ export class AuthService {
       const { token } = await requestLoginToken(moodle.url, username, password, moodle.service ?? 'moodle_mobile_app', httpOptions);
       const client = new MoodleClient({ url: moodle.url, token, ...(moodle.fetch ? { fetch: moodle.fetch } : {}), retryDelayMs: 100 });
       const site = await client.getSiteInfo();
-      const learner = this.#learners.upsertMoodleLearner({ id: site.userid, username: site.username, fullname: site.fullname });
+      const learner = await this.#learners.upsertMoodleLearner({ id: site.userid, username: site.username, fullname: site.fullname });
       return { viewer: { role: 'learner', learnerId: learner.id, displayName: learner.displayName }, moodleToken: token };
     } catch (error) {
       if (error instanceof MoodleLoginError) return undefined;

@@ -1,19 +1,39 @@
-import { migrate, type Store } from '../store/db.js';
+import { sql, type Kysely } from 'kysely';
+import { tables, type StoreDb } from '../store/database.js';
+import type { Migration } from '../store/migrations.js';
 import type { Viewer } from './viewer.js';
 import { hashToken, newSessionToken } from './tokens.js';
 
-const MIGRATIONS = [
+interface SessionTables {
+  auth_sessions: {
+    token_hash: string;
+    role: 'learner' | 'facilitator' | 'admin';
+    learner_id: string | null;
+    display_name: string | null;
+    /** ms since the epoch */
+    created_at: number;
+    expires_at: number;
+  };
+}
+
+const sqlRoleCheck = sql`role IN ('learner', 'facilitator', 'admin')`;
+
+/** The sessions table (the id predates the async layer: existing SQLite files keep theirs). */
+export const sessionMigrations: Migration[] = [
   {
     id: 'auth/001-sessions',
-    sql: `CREATE TABLE auth_sessions (
-      token_hash TEXT PRIMARY KEY,
-      role TEXT NOT NULL CHECK (role IN ('learner', 'facilitator', 'admin')),
-      learner_id TEXT,
-      display_name TEXT,
-      created_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL
-    );
-    CREATE INDEX auth_sessions_expiry ON auth_sessions (expires_at);`,
+    async up(db) {
+      await db.schema
+        .createTable('auth_sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('role', 'text', (c) => c.notNull().check(sqlRoleCheck))
+        .addColumn('learner_id', 'text')
+        .addColumn('display_name', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('auth_sessions_expiry').on('auth_sessions').column('expires_at').execute();
+    },
   },
 ];
 
@@ -26,59 +46,67 @@ export interface IssuedSession {
   viewer: Viewer;
 }
 
-interface SessionRow {
-  role: 'learner' | 'facilitator' | 'admin';
-  learner_id: string | null;
-  display_name: string | null;
-  expires_at: number;
-}
-
 /**
- * Gateway sessions in the local store, keyed by the SHA-256 of their token: a copy of the store
- * gives no usable token. Expired rows are ignored on read and purged on each new login.
+ * Gateway sessions in the store, keyed by the SHA-256 of their token: a copy of the store gives
+ * no usable token. In the store (not in memory) so a session opened on one gateway replica is
+ * accepted by the others. Expired rows are ignored on read and purged on each new login.
  */
 export class SessionStore {
+  readonly #db: Kysely<SessionTables>;
+
   constructor(
-    private readonly db: Store,
+    store: StoreDb,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    migrate(db, MIGRATIONS);
+    this.#db = tables<SessionTables>(store);
   }
 
-  create(viewer: Viewer): IssuedSession {
+  async create(viewer: Viewer): Promise<IssuedSession> {
     if (viewer.role === 'anonymous') throw new Error('An anonymous viewer has no session');
     const token = newSessionToken();
     const tokenHash = hashToken(token);
     const createdAt = this.now();
     const expiresAt = createdAt + this.ttlMs;
-    this.purgeExpired();
-    this.db
-      .prepare('INSERT INTO auth_sessions (token_hash, role, learner_id, display_name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(tokenHash, viewer.role, viewer.learnerId, viewer.displayName, createdAt, expiresAt);
+    await this.purgeExpired();
+    await this.#db
+      .insertInto('auth_sessions')
+      .values({
+        token_hash: tokenHash,
+        role: viewer.role,
+        learner_id: viewer.learnerId,
+        display_name: viewer.displayName,
+        created_at: createdAt,
+        expires_at: expiresAt,
+      })
+      .execute();
     return { token, tokenHash, expiresAt: new Date(expiresAt), viewer };
   }
 
   /** The viewer of a live session, or undefined for an unknown or expired token. */
-  find(token: string): { viewer: Viewer; tokenHash: string; expiresAt: Date } | undefined {
+  async find(token: string): Promise<{ viewer: Viewer; tokenHash: string; expiresAt: Date } | undefined> {
     const tokenHash = hashToken(token);
-    const row = this.db
-      .prepare('SELECT role, learner_id, display_name, expires_at FROM auth_sessions WHERE token_hash = ?')
-      .get(tokenHash) as SessionRow | undefined;
-    if (!row || row.expires_at <= this.now()) return undefined;
+    const row = await this.#db
+      .selectFrom('auth_sessions')
+      .select(['role', 'learner_id', 'display_name', 'expires_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row || Number(row.expires_at) <= this.now()) return undefined;
     return {
       tokenHash,
-      expiresAt: new Date(row.expires_at),
+      expiresAt: new Date(Number(row.expires_at)),
       viewer: { role: row.role, learnerId: row.learner_id, displayName: row.display_name },
     };
   }
 
   /** Ends a session; true when there was one. */
-  delete(token: string): boolean {
-    return this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(hashToken(token)).changes > 0;
+  async delete(token: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('auth_sessions').where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
-  purgeExpired(): number {
-    return this.db.prepare('DELETE FROM auth_sessions WHERE expires_at <= ?').run(this.now()).changes;
+  async purgeExpired(): Promise<number> {
+    const result = await this.#db.deleteFrom('auth_sessions').where('expires_at', '<=', this.now()).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

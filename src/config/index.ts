@@ -1,3 +1,4 @@
+import { parseStoreUrl, redactUrl, type StoreLocation } from './store-url.js';
 import { crossFieldProblems, envSchema, type Env } from './schema.js';
 
 export interface WikiConfig {
@@ -27,6 +28,8 @@ export interface Config {
   /** slug -> cmid, overriding the curriculum files' Moodle mapping. */
   moodleActivityMap: ReadonlyMap<string, number>;
   storePath: string;
+  /** Where the store lives: the SQLite file (default storePath) or a PostgreSQL server. */
+  store: StoreLocation;
   curriculumDir: string;
   facilitatorTokens: string[];
   adminTokens: string[];
@@ -38,6 +41,7 @@ export interface Config {
 export interface AuthConfig {
   sessionTtlMinutes: number;
   loginMaxFailures: number;
+  loginMaxFailuresPerAddress: number;
   loginWindowMinutes: number;
   /** Moodle service learners' tokens are requested for. */
   moodleLoginService: string;
@@ -85,12 +89,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     moodleActivityMap: e.MOODLE_ACTIVITY_MAP,
     storePath: e.POLLEN_STORE_PATH,
+    store: parseStoreUrl(e.POLLEN_DATABASE_URL, e.POLLEN_STORE_PATH),
     curriculumDir: e.POLLEN_CURRICULUM_DIR,
     facilitatorTokens: e.POLLEN_FACILITATOR_TOKENS,
     adminTokens: e.POLLEN_ADMIN_TOKENS,
     auth: {
       sessionTtlMinutes: e.POLLEN_SESSION_TTL_MINUTES,
       loginMaxFailures: e.POLLEN_LOGIN_MAX_FAILURES,
+      loginMaxFailuresPerAddress: e.POLLEN_LOGIN_MAX_FAILURES_PER_ADDRESS,
       loginWindowMinutes: e.POLLEN_LOGIN_WINDOW_MINUTES,
       moodleLoginService: e.MOODLE_LOGIN_SERVICE,
     },
@@ -110,5 +116,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     moodle: config.moodle && { ...config.moodle, token: '[redacted]' },
     facilitatorTokens: `[${config.facilitatorTokens.length} redacted]`,
     adminTokens: `[${config.adminTokens.length} redacted]`,
+    store: config.store.kind === 'sqlite' ? config.store : { kind: 'postgres', url: redactUrl(config.store.url) },
   };
 }

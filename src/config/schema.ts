@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { parseStoreUrl } from './store-url.js';
 
 /** Settings that are secrets: never logged, never returned, never put in an error message. */
-export const SECRET_ENV_KEYS = ['WIKI_BOT_PASSWORD', 'MOODLE_TOKEN', 'POLLEN_FACILITATOR_TOKENS', 'POLLEN_ADMIN_TOKENS'] as const;
+export const SECRET_ENV_KEYS = ['WIKI_BOT_PASSWORD', 'MOODLE_TOKEN', 'POLLEN_FACILITATOR_TOKENS', 'POLLEN_ADMIN_TOKENS', 'POLLEN_DATABASE_URL'] as const;
 
 const optionalUrl = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
@@ -84,8 +85,24 @@ export const envSchema = z.object({
         }
         return map;
       }),
-    /** SQLite file of the local store. */
+    /** SQLite file of the local store (when POLLEN_DATABASE_URL is unset). */
     POLLEN_STORE_PATH: z.string().default('var/pollen.sqlite'),
+    /**
+     * Where the store lives (secret: may hold a password). Unset or `sqlite:<path>`: the embedded
+     * SQLite file; `postgres://user:password@host:port/db`: a PostgreSQL 15+ server shared by
+     * gateway replicas and bot workers. Any other scheme is refused here, in French, without the
+     * password.
+     */
+    POLLEN_DATABASE_URL: z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        try {
+          parseStoreUrl(v, 'unused');
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
     /** Directory of the curriculum content. */
     POLLEN_CURRICULUM_DIR: z.string().default('course-modules'),
     /** Comma-separated API tokens for facilitators (secret). */
@@ -94,8 +111,13 @@ export const envSchema = z.object({
     POLLEN_ADMIN_TOKENS: tokenList,
     /** Lifetime of a gateway session (learner login, or facilitator/admin sign-in from a form), in minutes. */
     POLLEN_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
-    /** Failed logins allowed per username and per IP address within the window below. */
+    /** Failed logins allowed per account (a username) within the window below. */
     POLLEN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    /**
+     * Failed logins allowed per client address within the window: higher than per account, so a
+     * workshop room behind one address is not locked out by a few mistypes.
+     */
+    POLLEN_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
     /** Window of the login rate limit, in minutes. */
     POLLEN_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     /** Moodle service learners' tokens are requested for at /login/token.php. */

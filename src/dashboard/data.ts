@@ -32,7 +32,7 @@ export interface RecentChangesReader {
 }
 
 export interface DashboardSources {
-  cohort: () => CohortSummary;
+  cohort: () => Promise<CohortSummary> | CohortSummary;
   curriculum: readonly CurriculumModule[];
   wiki?: RecentChangesReader | undefined;
   notes?: NotesQueueReader | undefined;
@@ -197,6 +197,6 @@ function readNotes(sources: DashboardSources): Section<NotesView> {
 export async function loadDashboard(sources: DashboardSources): Promise<DashboardData> {
   const now = (sources.now ?? (() => new Date()))();
   const wiki = readWiki(sources);
-  const cohort = assembleCohort(sources.cohort(), sources.curriculum);
+  const cohort = assembleCohort(await sources.cohort(), sources.curriculum);
   return { generatedAt: now.toISOString(), ...cohort, wiki: await wiki, notes: readNotes(sources) };
 }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookie.js';
 import { AuthError } from '../auth/errors.js';
 import type { AuthService } from '../auth/service.js';
+import { hashToken } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
@@ -75,11 +76,12 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
   const paths = (req: Request) => ({ home: req.baseUrl || '/', signIn: `${req.baseUrl}/connexion`, signOut: `${req.baseUrl}/deconnexion` });
 
   /** The viewer, and the sign-out form when the request carries a live session cookie. */
-  function whoIs(req: Request): { viewer: Viewer; signOut: SignOutForm | undefined } {
+  async function whoIs(req: Request): Promise<{ viewer: Viewer; signOut: SignOutForm | undefined }> {
     if (!deps.auth) return { viewer: { role: 'anonymous', learnerId: null, displayName: null }, signOut: undefined };
-    const { viewer, sessionHash } = deps.auth.authenticate(req);
+    const { viewer, sessionHash } = await deps.auth.authenticate(req);
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const signOut = sessionHash && cookie && deps.auth.sessions.find(cookie)
+    // The cookie's session is the one authenticate() found (a bearer token would not be signed out by a form).
+    const signOut = sessionHash && cookie && hashToken(cookie) === sessionHash
       ? { action: paths(req).signOut, csrfToken: csrf.tokenFor(cookie) }
       : undefined;
     return { viewer, signOut };
@@ -89,7 +91,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
 
   router.get('/', async (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
-    const { viewer, signOut } = whoIs(req);
+    const { viewer, signOut } = await whoIs(req);
     if (viewer.role === 'anonymous') return res.redirect(303, paths(req).signIn);
     if (!DASHBOARD_ROLES.has(viewer.role)) return html(res, 403, forbiddenPage(viewer, signOut));
     const progress = deps.progress;
@@ -113,13 +115,13 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     }
   });
 
-  router.get('/connexion', (req, res) => {
+  router.get('/connexion', async (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
-    if (DASHBOARD_ROLES.has(whoIs(req).viewer.role)) return res.redirect(303, paths(req).home);
+    if (DASHBOARD_ROLES.has((await whoIs(req)).viewer.role)) return res.redirect(303, paths(req).home);
     return html(res, 200, signInPage({ action: paths(req).signIn }));
   });
 
-  router.post('/connexion', form, (req, res) => {
+  router.post('/connexion', form, async (req, res) => {
     const auth = deps.auth;
     const action = paths(req).signIn;
     if (!auth) return html(res, 503, signInPage({ action, unavailable: true }));
@@ -129,7 +131,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     const parsed = signInBody.safeParse(req.body ?? {});
     if (!parsed.success) return html(res, 400, signInPage({ action, error: 'Collez votre jeton d’accès dans le champ, puis validez.' }));
     try {
-      const session = auth.loginWithApiToken(parsed.data.token, { ip: req.ip });
+      const session = await auth.loginWithApiToken(parsed.data.token, { ip: req.ip });
       res.setHeader('Set-Cookie', sessionCookie(session.token, auth.sessionTtlMs / 1000, { secure: req.secure }));
       return res.redirect(303, paths(req).home);
     } catch (error) {
@@ -146,13 +148,13 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     }
   });
 
-  router.post('/deconnexion', form, (req, res) => {
+  router.post('/deconnexion', form, async (req, res) => {
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
     const token: unknown = (req.body as Record<string, unknown> | undefined)?.csrf;
     if (!cookie || !isSameOrigin(req.headers, req.protocol) || !csrf.verify(cookie, token)) {
       return html(res, 403, messagePage('Déconnexion refusée', 'Ce formulaire a expiré ou ne vient pas de Pollen. Rechargez le tableau de bord et utilisez son bouton « Se déconnecter ».', { href: paths(req).home, text: 'Retour au tableau de bord' }));
     }
-    deps.auth?.logout(cookie);
+    await deps.auth?.logout(cookie);
     res.setHeader('Set-Cookie', clearedSessionCookie({ secure: req.secure }));
     return res.redirect(303, paths(req).signIn);
   });

@@ -49,9 +49,9 @@ export interface GatewayContext {
   progress: ProgressDataSource | undefined;
 }
 
-export function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): GatewayContext {
+export async function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): Promise<GatewayContext> {
   const { viewer, sessionHash, credentialRejected } =
-    req && deps.auth ? deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
+    req && deps.auth ? await deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
   return {
     res,
     viewer,

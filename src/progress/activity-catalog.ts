@@ -1,21 +1,39 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { MoodleBatchResult, MoodleClient } from '../moodle/index.js';
 import { courseModuleResponseSchema } from '../moodle/index.js';
-import { migrate, type Store } from '../store/db.js';
+import type { Kysely } from 'kysely';
+import { chunks } from '../store/chunks.js';
+import { tables, type StoreDb } from '../store/database.js';
+import type { Migration } from '../store/migrations.js';
 
-const MIGRATIONS = [
+interface CatalogTables {
+  progress_activity_cache: {
+    course_id: number;
+    cmid: number;
+    idnumber: string | null;
+    /** 0 none, 1 manual, 2 automatic (core_course_get_contents' modules[].completion) */
+    completion: number;
+    name: string;
+    /** ms since the epoch */
+    fetched_at: number;
+  };
+}
+
+export const activityCatalogMigrations: Migration[] = [
   {
     id: 'progress/004-activity-cache',
-    sql: `CREATE TABLE progress_activity_cache (
-      course_id INTEGER NOT NULL,
-      cmid INTEGER NOT NULL,
-      idnumber TEXT,
-      -- 0 none, 1 manual, 2 automatic (core_course_get_contents' modules[].completion)
-      completion INTEGER NOT NULL,
-      name TEXT NOT NULL,
-      fetched_at INTEGER NOT NULL,
-      PRIMARY KEY (course_id, cmid)
-    );`,
+    async up(db) {
+      await db.schema
+        .createTable('progress_activity_cache')
+        .addColumn('course_id', 'bigint', (c) => c.notNull())
+        .addColumn('cmid', 'bigint', (c) => c.notNull())
+        .addColumn('idnumber', 'text')
+        .addColumn('completion', 'integer', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('fetched_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('progress_activity_cache_pk', ['course_id', 'cmid'])
+        .execute();
+    },
   },
 ];
 
@@ -40,23 +58,28 @@ export type CatalogMoodle = Pick<MoodleClient, 'getCourseContents' | 'callEach'>
  * is one contents call plus one batched core_course_get_course_module lookup.
  */
 export class ActivityCatalog {
+  readonly #db: Kysely<CatalogTables>;
+
   constructor(
-    private readonly db: Store,
+    store: StoreDb,
     private readonly moodle: CatalogMoodle,
     private readonly courseId: number,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    migrate(db, MIGRATIONS);
+    this.#db = tables<CatalogTables>(store);
   }
 
   /** The cached activities while fresh, else refetched from Moodle. */
   async activities(): Promise<CourseActivity[]> {
-    const rows = this.db
-      .prepare('SELECT cmid, idnumber, completion, name, fetched_at FROM progress_activity_cache WHERE course_id = ? ORDER BY cmid')
-      .all(this.courseId) as Array<CourseActivity & { fetched_at: number }>;
-    const fresh = rows.length > 0 && rows.every((r) => this.now() - r.fetched_at < this.ttlMs);
-    if (fresh) return rows.map(({ fetched_at: _, ...a }) => a);
+    const rows = await this.#db
+      .selectFrom('progress_activity_cache')
+      .select(['cmid', 'idnumber', 'completion', 'name', 'fetched_at'])
+      .where('course_id', '=', this.courseId)
+      .orderBy('cmid')
+      .execute();
+    const fresh = rows.length > 0 && rows.every((r) => this.now() - Number(r.fetched_at) < this.ttlMs);
+    if (fresh) return rows.map((r) => ({ cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name }));
     return this.refresh();
   }
 
@@ -77,19 +100,21 @@ export class ActivityCatalog {
       return { cmid, idnumber: lookup.data.cm.idnumber || null, completion: module?.completion ?? 0, name: module?.name ?? '' };
     });
     const at = this.now();
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM progress_activity_cache WHERE course_id = ?').run(this.courseId);
-      const insert = this.db.prepare(
-        'INSERT INTO progress_activity_cache (course_id, cmid, idnumber, completion, name, fetched_at) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const a of activities) insert.run(this.courseId, a.cmid, a.idnumber, a.completion, a.name, at);
-    })();
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('progress_activity_cache').where('course_id', '=', this.courseId).execute();
+      for (const chunk of chunks(activities, 200)) {
+        await trx
+          .insertInto('progress_activity_cache')
+          .values(chunk.map((a) => ({ course_id: this.courseId, cmid: a.cmid, idnumber: a.idnumber, completion: a.completion, name: a.name, fetched_at: at })))
+          .execute();
+      }
+    });
     return activities;
   }
 
   /** Forgets the cache (e.g. after the course was reorganised). */
-  invalidate(): void {
-    this.db.prepare('DELETE FROM progress_activity_cache WHERE course_id = ?').run(this.courseId);
+  async invalidate(): Promise<void> {
+    await this.#db.deleteFrom('progress_activity_cache').where('course_id', '=', this.courseId).execute();
   }
 }
 

@@ -13,3 +13,4 @@ export { ProgressTracker, type ProgressTrackerOptions, type TrackerMoodle } from
 export { ProgressService, type CohortLearner, type CohortSummary, type ModuleCompletion, type LearnerMoodleFactory } from './service.js';
 export { ProgressError, type ProgressErrorCode } from './errors.js';
 export { createProgressRuntime, type ProgressRuntime } from './runtime.js';
+export { progressMigrations } from './migrations.js';

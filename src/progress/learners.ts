@@ -1,22 +1,42 @@
-import { migrate, type Store } from '../store/db.js';
+import { sql, type Kysely } from 'kysely';
+import { chunks } from '../store/chunks.js';
+import { tables, type StoreDb } from '../store/database.js';
+import type { Migration } from '../store/migrations.js';
 
-const MIGRATIONS = [
+interface LearnerTables {
+  progress_learners: {
+    id: string;
+    source: 'moodle' | 'local';
+    moodle_user_id: number | null;
+    username: string;
+    display_name: string;
+    /** scrypt hash, local (embedded-mode) accounts only */
+    password_hash: string | null;
+    /** overrides the default learner -> wiki user mapping */
+    wiki_user: string | null;
+    /** 0 once the learner no longer appears among the course's students */
+    active: number;
+    first_seen_at: string;
+  };
+}
+
+export const learnerMigrations: Migration[] = [
   {
     id: 'progress/001-learners',
-    sql: `CREATE TABLE progress_learners (
-      id TEXT PRIMARY KEY,
-      source TEXT NOT NULL CHECK (source IN ('moodle', 'local')),
-      moodle_user_id INTEGER UNIQUE,
-      username TEXT NOT NULL UNIQUE,
-      display_name TEXT NOT NULL,
-      -- scrypt hash, local (embedded-mode) accounts only
-      password_hash TEXT,
-      -- overrides the default learner -> wiki user mapping
-      wiki_user TEXT,
-      -- 0 once the learner no longer appears among the course's students
-      active INTEGER NOT NULL DEFAULT 1,
-      first_seen_at TEXT NOT NULL
-    );`,
+    async up(db) {
+      await db.schema
+        .createTable('progress_learners')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source', 'text', (c) => c.notNull().check(sql`source IN ('moodle', 'local')`))
+        .addColumn('moodle_user_id', 'bigint', (c) => c.unique())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('wiki_user', 'text')
+        .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('first_seen_at', 'text', (c) => c.notNull())
+        .execute();
+    },
   },
 ];
 
@@ -34,28 +54,19 @@ export interface Learner {
   firstSeenAt: string;
 }
 
-interface LearnerRow {
-  id: string;
-  source: 'moodle' | 'local';
-  moodle_user_id: number | null;
-  username: string;
-  display_name: string;
-  wiki_user: string | null;
-  active: number;
-  first_seen_at: string;
-}
+const COLUMNS = ['id', 'source', 'moodle_user_id', 'username', 'display_name', 'wiki_user', 'active', 'first_seen_at'] as const;
 
-const COLUMNS = 'id, source, moodle_user_id, username, display_name, wiki_user, active, first_seen_at';
+type LearnerRow = Pick<LearnerTables['progress_learners'], (typeof COLUMNS)[number]>;
 
 function toLearner(row: LearnerRow): Learner {
   return {
     id: row.id,
     source: row.source,
-    moodleUserId: row.moodle_user_id,
+    moodleUserId: row.moodle_user_id === null ? null : Number(row.moodle_user_id),
     username: row.username,
     displayName: row.display_name,
     wikiUser: row.wiki_user,
-    active: row.active === 1,
+    active: Number(row.active) === 1,
     firstSeenAt: row.first_seen_at,
   };
 }
@@ -65,76 +76,132 @@ export function moodleLearnerId(userId: number): string {
   return `moodle-${userId}`;
 }
 
-/** Learners in the local store. Passwords are only ever stored as scrypt hashes. */
+/** Learners in the store. Passwords are only ever stored as scrypt hashes. */
 export class LearnerStore {
+  readonly #db: Kysely<LearnerTables>;
+
   constructor(
-    private readonly db: Store,
+    store: StoreDb,
     private readonly now: () => Date = () => new Date(),
   ) {
-    migrate(db, MIGRATIONS);
+    this.#db = tables<LearnerTables>(store);
   }
 
   /** Creates or refreshes a Moodle learner (name changes follow Moodle); keeps first_seen_at. */
-  upsertMoodleLearner(user: { id: number; username: string; fullname: string }): Learner {
-    const id = moodleLearnerId(user.id);
-    this.db
-      .prepare(
-        `INSERT INTO progress_learners (id, source, moodle_user_id, username, display_name, active, first_seen_at)
-         VALUES (?, 'moodle', ?, ?, ?, 1, ?)
-         ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name, active = 1`,
-      )
-      .run(id, user.id, user.username, user.fullname, this.now().toISOString());
-    return this.byId(id) as Learner;
+  async upsertMoodleLearner(user: { id: number; username: string; fullname: string }): Promise<Learner> {
+    const [learner] = await this.upsertMoodleLearners([user]);
+    return learner!;
+  }
+
+  /** The same for a whole cohort, in one transaction; learners in the order given. */
+  async upsertMoodleLearners(users: ReadonlyArray<{ id: number; username: string; fullname: string }>): Promise<Learner[]> {
+    if (users.length === 0) return [];
+    const firstSeen = this.now().toISOString();
+    await this.#db.transaction().execute(async (trx) => {
+      for (const chunk of chunks(users, 200)) {
+        await trx
+          .insertInto('progress_learners')
+          .values(
+            chunk.map((user) => ({
+              id: moodleLearnerId(user.id),
+              source: 'moodle' as const,
+              moodle_user_id: user.id,
+              username: user.username,
+              display_name: user.fullname,
+              active: 1,
+              first_seen_at: firstSeen,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              username: eb.ref('excluded.username'),
+              display_name: eb.ref('excluded.display_name'),
+              active: 1,
+            })),
+          )
+          .execute();
+      }
+    });
+    const byId = new Map((await this.byIds(users.map((u) => moodleLearnerId(u.id)))).map((l) => [l.id, l]));
+    return users.map((u) => byId.get(moodleLearnerId(u.id))!);
   }
 
   /** Marks Moodle learners absent from `keepIds` as inactive (unenrolled, or no longer students). */
-  deactivateMoodleLearnersExcept(keepIds: readonly string[]): void {
+  async deactivateMoodleLearnersExcept(keepIds: readonly string[]): Promise<void> {
     const keep = new Set(keepIds);
-    const update = this.db.prepare('UPDATE progress_learners SET active = 0 WHERE id = ?');
-    for (const learner of this.list({ source: 'moodle' })) if (!keep.has(learner.id)) update.run(learner.id);
+    const gone = (await this.list({ source: 'moodle' })).filter((l) => !keep.has(l.id)).map((l) => l.id);
+    for (const chunk of chunks(gone, 500)) {
+      await this.#db.updateTable('progress_learners').set({ active: 0 }).where('id', 'in', chunk).execute();
+    }
   }
 
   /** Adds a local account (embedded mode). @throws when the username is taken. */
-  addLocalLearner(input: { username: string; displayName: string; passwordHash: string; wikiUser?: string | undefined }): Learner {
+  async addLocalLearner(input: { username: string; displayName: string; passwordHash: string; wikiUser?: string | undefined }): Promise<Learner> {
     const id = `local-${input.username}`;
-    this.db
-      .prepare(
-        `INSERT INTO progress_learners (id, source, username, display_name, password_hash, wiki_user, first_seen_at)
-         VALUES (?, 'local', ?, ?, ?, ?, ?)`,
-      )
-      .run(id, input.username, input.displayName, input.passwordHash, input.wikiUser ?? null, this.now().toISOString());
-    return this.byId(id) as Learner;
+    await this.#db
+      .insertInto('progress_learners')
+      .values({
+        id,
+        source: 'local',
+        username: input.username,
+        display_name: input.displayName,
+        password_hash: input.passwordHash,
+        wiki_user: input.wikiUser ?? null,
+        active: 1,
+        first_seen_at: this.now().toISOString(),
+      })
+      .execute();
+    return (await this.byId(id)) as Learner;
   }
 
-  setPasswordHash(username: string, passwordHash: string): boolean {
-    return this.db.prepare(`UPDATE progress_learners SET password_hash = ? WHERE username = ? AND source = 'local'`).run(passwordHash, username).changes > 0;
+  async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('progress_learners')
+      .set({ password_hash: passwordHash })
+      .where('username', '=', username)
+      .where('source', '=', 'local')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Sets (or clears with null) the wiki user of a learner. */
-  setWikiUser(username: string, wikiUser: string | null): boolean {
-    return this.db.prepare('UPDATE progress_learners SET wiki_user = ? WHERE username = ?').run(wikiUser, username).changes > 0;
+  async setWikiUser(username: string, wikiUser: string | null): Promise<boolean> {
+    const result = await this.#db.updateTable('progress_learners').set({ wiki_user: wikiUser }).where('username', '=', username).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  byId(id: string): Learner | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM progress_learners WHERE id = ?`).get(id) as LearnerRow | undefined;
+  async byId(id: string): Promise<Learner | undefined> {
+    const row = await this.#db.selectFrom('progress_learners').select(COLUMNS).where('id', '=', id).executeTakeFirst();
     return row && toLearner(row);
   }
 
-  /** A local account and its password hash, for sign-in only. */
-  localAccount(username: string): { learner: Learner; passwordHash: string } | undefined {
-    const row = this.db
-      .prepare(`SELECT ${COLUMNS}, password_hash FROM progress_learners WHERE username = ? AND source = 'local' AND password_hash IS NOT NULL`)
-      .get(username) as (LearnerRow & { password_hash: string }) | undefined;
-    return row && { learner: toLearner(row), passwordHash: row.password_hash };
+  async byIds(ids: readonly string[]): Promise<Learner[]> {
+    const result: Learner[] = [];
+    for (const chunk of chunks(ids, 500)) {
+      const rows = await this.#db.selectFrom('progress_learners').select(COLUMNS).where('id', 'in', chunk).execute();
+      result.push(...rows.map(toLearner));
+    }
+    return result;
   }
 
-  /** Learners in display order; active ones only unless told otherwise. */
-  list(filter: { source?: 'moodle' | 'local'; includeInactive?: boolean } = {}): Learner[] {
-    const rows = this.db
-      .prepare(`SELECT ${COLUMNS} FROM progress_learners ORDER BY display_name COLLATE NOCASE, id`)
-      .all() as LearnerRow[];
-    return rows
-      .map(toLearner)
-      .filter((l) => (filter.source === undefined || l.source === filter.source) && (filter.includeInactive || l.active));
+  /** A local account and its password hash, for sign-in only. */
+  async localAccount(username: string): Promise<{ learner: Learner; passwordHash: string } | undefined> {
+    const row = await this.#db
+      .selectFrom('progress_learners')
+      .select([...COLUMNS, 'password_hash'])
+      .where('username', '=', username)
+      .where('source', '=', 'local')
+      .where('password_hash', 'is not', null)
+      .executeTakeFirst();
+    return row && { learner: toLearner(row), passwordHash: row.password_hash as string };
+  }
+
+  /** Learners in display order (case-insensitive); active ones only unless told otherwise. */
+  async list(filter: { source?: 'moodle' | 'local'; includeInactive?: boolean } = {}): Promise<Learner[]> {
+    let query = this.#db.selectFrom('progress_learners').select(COLUMNS);
+    if (filter.source) query = query.where('source', '=', filter.source);
+    if (!filter.includeInactive) query = query.where('active', '=', 1);
+    const rows = await query.orderBy(sql`lower(display_name)`).orderBy('id').execute();
+    return rows.map(toLearner);
   }
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { Logger } from '../log.js';
 import { MoodleClient } from '../moodle/index.js';
-import type { Store } from '../store/db.js';
+import type { StoreDb } from '../store/database.js';
 import { ProgressService } from './service.js';
 import { ProgressTracker, type TrackerMoodle } from './tracker.js';
 import { wikiContributions, type WikiPagesReader } from './wiki-contributions.js';
@@ -20,7 +20,7 @@ export interface ProgressRuntime {
  */
 export function createProgressRuntime(input: {
   config: Pick<Config, 'moodle' | 'moodleActivityMap' | 'facilitatorTokens' | 'adminTokens' | 'auth' | 'progress'>;
-  store: Store;
+  store: StoreDb;
   curriculum: readonly CurriculumModule[];
   /** The site-token client; undefined in embedded mode. */
   moodle?: TrackerMoodle | undefined;
@@ -58,6 +58,7 @@ export function createProgressRuntime(input: {
     adminTokens: config.adminTokens,
     sessionTtlMinutes: config.auth.sessionTtlMinutes,
     loginMaxFailures: config.auth.loginMaxFailures,
+    loginMaxFailuresPerAddress: config.auth.loginMaxFailuresPerAddress,
     loginWindowMinutes: config.auth.loginWindowMinutes,
     moodle: moodleConfig && { url: moodleConfig.url, service: config.auth.moodleLoginService, ...(input.fetch ? { fetch: input.fetch } : {}) },
     logger: logger?.child({ component: 'auth' }),

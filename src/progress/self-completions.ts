@@ -1,44 +1,62 @@
-import { migrate, type Store } from '../store/db.js';
+import type { Kysely } from 'kysely';
+import { chunks } from '../store/chunks.js';
+import { tables, type StoreDb } from '../store/database.js';
+import type { Migration } from '../store/migrations.js';
 
-const MIGRATIONS = [
+interface SelfCompletionTables {
+  progress_self_completions: { learner_id: string; slug: string; completed_at: string };
+}
+
+export const selfCompletionMigrations: Migration[] = [
   {
     id: 'progress/003-self-completions',
-    sql: `CREATE TABLE progress_self_completions (
-      learner_id TEXT NOT NULL,
-      slug TEXT NOT NULL,
-      completed_at TEXT NOT NULL,
-      PRIMARY KEY (learner_id, slug)
-    );`,
+    async up(db) {
+      await db.schema
+        .createTable('progress_self_completions')
+        .addColumn('learner_id', 'text', (c) => c.notNull())
+        .addColumn('slug', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('progress_self_completions_pk', ['learner_id', 'slug'])
+        .execute();
+    },
   },
 ];
 
 /** Embedded mode: modules learners marked done themselves (no Moodle to hold completion). */
 export class SelfCompletionStore {
-  constructor(private readonly db: Store) {
-    migrate(db, MIGRATIONS);
+  readonly #db: Kysely<SelfCompletionTables>;
+
+  constructor(store: StoreDb) {
+    this.#db = tables<SelfCompletionTables>(store);
   }
 
   /** Marks done (keeping the first time) or not done. */
-  set(learnerId: string, slug: string, done: boolean, at: Date): void {
+  async set(learnerId: string, slug: string, done: boolean, at: Date): Promise<void> {
     if (done) {
-      this.db
-        .prepare('INSERT INTO progress_self_completions (learner_id, slug, completed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(learnerId, slug, at.toISOString());
+      await this.#db
+        .insertInto('progress_self_completions')
+        .values({ learner_id: learnerId, slug, completed_at: at.toISOString() })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     } else {
-      this.db.prepare('DELETE FROM progress_self_completions WHERE learner_id = ? AND slug = ?').run(learnerId, slug);
+      await this.#db.deleteFrom('progress_self_completions').where('learner_id', '=', learnerId).where('slug', '=', slug).execute();
     }
   }
 
   /** learnerId -> slug -> ISO time, for the given learners. */
-  forLearners(ids: readonly string[]): Map<string, Map<string, string>> {
-    const rows = this.db
-      .prepare('SELECT learner_id, slug, completed_at FROM progress_self_completions WHERE learner_id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(ids)) as Array<{ learner_id: string; slug: string; completed_at: string }>;
+  async forLearners(ids: readonly string[]): Promise<Map<string, Map<string, string>>> {
     const result = new Map<string, Map<string, string>>();
-    for (const r of rows) {
-      const map = result.get(r.learner_id) ?? new Map<string, string>();
-      map.set(r.slug, r.completed_at);
-      result.set(r.learner_id, map);
+    for (const chunk of chunks(ids)) {
+      const rows = await this.#db
+        .selectFrom('progress_self_completions')
+        .select(['learner_id', 'slug', 'completed_at'])
+        .where('learner_id', 'in', chunk)
+        .execute();
+      for (const r of rows) {
+        const map = result.get(r.learner_id) ?? new Map<string, string>();
+        map.set(r.slug, r.completed_at);
+        result.set(r.learner_id, map);
+      }
     }
     return result;
   }

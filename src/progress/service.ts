@@ -63,10 +63,10 @@ export class ProgressService {
   }
 
   /** The cohort from the latest snapshots: two store queries whatever the cohort's size. */
-  cohortSummary(): CohortSummary {
+  async cohortSummary(): Promise<CohortSummary> {
     const now = this.tracker.now();
-    const learners = this.tracker.learners.list();
-    const latest = this.tracker.snapshots.latest(learners.map((l) => l.id));
+    const learners = await this.tracker.learners.list();
+    const latest = await this.tracker.snapshots.latest(learners.map((l) => l.id));
     const rows: CohortLearner[] = [];
     for (const learner of learners) {
       const progress = latest.get(learner.id);
@@ -103,9 +103,9 @@ export class ProgressService {
   async markModuleDone(learnerId: string, slug: string, done: boolean, learnerMoodleToken?: string): Promise<LearnerProgress> {
     const module = this.tracker.curriculum.find((m) => m.slug === slug);
     if (!module) throw new ProgressError('UNKNOWN_MODULE', `No curriculum module has the slug "${slug}".`);
-    if (!this.tracker.learners.byId(learnerId)) throw new ProgressError('UNKNOWN_LEARNER', 'This learner is not in the store.');
+    if (!(await this.tracker.learners.byId(learnerId))) throw new ProgressError('UNKNOWN_LEARNER', 'This learner is not in the store.');
     if (this.tracker.mode === 'embedded') {
-      this.tracker.selfCompletions.set(learnerId, slug, done, this.tracker.now());
+      await this.tracker.selfCompletions.set(learnerId, slug, done, this.tracker.now());
       return this.tracker.refreshLearner(learnerId);
     }
     const cmid = (await this.tracker.cmidMap()).get(slug);
@@ -121,7 +121,7 @@ export class ProgressService {
       await this.learnerMoodle(learnerMoodleToken).updateActivityCompletionManually(cmid, done);
     } catch (error) {
       if (error instanceof MoodleError && error.code === 'cannotmanualctrack') {
-        this.tracker.catalog?.invalidate();
+        await this.tracker.catalog?.invalidate();
         throw notManual(slug);
       }
       if (error instanceof MoodleAuthError) {

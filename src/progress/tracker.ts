@@ -1,7 +1,7 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { Logger } from '../log.js';
 import type { MoodleClient } from '../moodle/index.js';
-import type { Store } from '../store/db.js';
+import type { StoreDb } from '../store/database.js';
 import { ActivityCatalog, mapModulesToCmids } from './activity-catalog.js';
 import { computeProgress, type ActivityCompletion } from './compute.js';
 import { LearnerStore, moodleLearnerId, type Learner } from './learners.js';
@@ -17,7 +17,7 @@ export type TrackerMoodle = Pick<
 >;
 
 export interface ProgressTrackerOptions {
-  store: Store;
+  store: StoreDb;
   curriculum: readonly CurriculumModule[];
   /** Unset: embedded mode (learners and completions in the store). */
   moodle?: { client: TrackerMoodle; courseId: number } | undefined;
@@ -92,8 +92,8 @@ export class ProgressTracker {
     if (moodle) {
       const enrolled = await moodle.client.getEnrolledUsers(moodle.courseId);
       const students = enrolled.filter((u) => (u.roles ?? []).some((r) => r.shortname === STUDENT_ROLE));
-      learners = students.map((u) => this.learners.upsertMoodleLearner(u));
-      this.learners.deactivateMoodleLearnersExcept(learners.map((l) => l.id));
+      learners = await this.learners.upsertMoodleLearners(students);
+      await this.learners.deactivateMoodleLearnersExcept(learners.map((l) => l.id));
       const results = await moodle.client.getActivitiesCompletionOfUsers(moodle.courseId, students.map((u) => u.id));
       results.forEach((result, i) => {
         const user = students[i];
@@ -102,12 +102,12 @@ export class ProgressTracker {
         else warnings.push(`Completion of learner ${user.username} unreadable (${result.error.code}); previous state kept.`);
       });
     } else {
-      learners = this.learners.list({ source: 'local' });
+      learners = await this.learners.list({ source: 'local' });
     }
 
     const wikiDone = await this.#wikiContributions(learners, warnings);
-    const previous = this.snapshots.latest(learners.map((l) => l.id));
-    const self = this.selfCompletions.forLearners(learners.map((l) => l.id));
+    const previous = await this.snapshots.latest(learners.map((l) => l.id));
+    const self = await this.selfCompletions.forLearners(learners.map((l) => l.id));
     const now = this.now();
     const progress: LearnerProgress[] = [];
     for (const learner of learners) {
@@ -132,8 +132,8 @@ export class ProgressTracker {
         }),
       );
     }
-    this.snapshots.write(progress, 'sync');
-    this.snapshots.prune(now);
+    await this.snapshots.write(progress, 'sync');
+    await this.snapshots.prune(now);
     const report: SyncReport = {
       snapshotAt: now.toISOString(),
       source: this.mode,
@@ -152,10 +152,10 @@ export class ProgressTracker {
    * one completion call in Moodle mode; wiki contributions are carried from the last snapshot.
    */
   async refreshLearner(learnerId: string): Promise<LearnerProgress> {
-    const learner = this.learners.byId(learnerId);
+    const learner = await this.learners.byId(learnerId);
     if (!learner) throw new Error(`Unknown learner ${learnerId}`);
     const moodle = this.#options.moodle;
-    const before = this.snapshots.latest([learnerId]).get(learnerId);
+    const before = (await this.snapshots.latest([learnerId])).get(learnerId);
     const statuses =
       moodle && learner.moodleUserId !== null
         ? (await moodle.client.getActivitiesCompletion(moodle.courseId, learner.moodleUserId)).statuses
@@ -165,14 +165,14 @@ export class ProgressTracker {
       modules: this.curriculum,
       cmidOf: await this.cmidMap(),
       moodle: statuses,
-      self: this.selfCompletions.forLearners([learnerId]).get(learnerId),
+      self: (await this.selfCompletions.forLearners([learnerId])).get(learnerId),
       wikiDone: carriedWikiDone(before),
       previous: before,
       firstSeenAt: learner.firstSeenAt,
       now: this.now(),
       stalledAfterDays: this.stalledAfterDays,
     });
-    this.snapshots.write([progress], 'learner');
+    await this.snapshots.write([progress], 'learner');
     return progress;
   }
 

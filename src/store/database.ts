@@ -33,6 +33,17 @@ export function tables<T>(store: StoreDb): Kysely<T> {
   return store.db as Kysely<T>;
 }
 
+/**
+ * PostgreSQL returns 64-bit integers (`bigint` columns, `count(*)`) as strings; the store keeps
+ * millisecond timestamps and counts there, all far below 2^53, so they come back as numbers, as
+ * they do from SQLite.
+ */
+const INT8_OID = 20;
+const storeTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 export class StoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
 }
@@ -65,6 +76,7 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
 
   const pool = new pg.Pool({
     connectionString: location.url,
+    types: storeTypes,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addLearner } from '../../bots/progress-sync.js';
 import { replayMoodle } from '../support/moodle.js';
+import { describeEachStore } from '../support/postgres.js';
 import {
   ADMIN_TOKEN, FACILITATOR_TOKEN, LEARNER1_MOODLE_TOKEN, LOGIN, MOODLE_URL, SITE_TOKEN, capturingLogger, codeOf, startGateway,
   type TestGateway,
@@ -9,12 +10,12 @@ import {
 
 afterEach(() => nock.cleanAll());
 
-describe('learner sign-in, embedded mode (local accounts)', () => {
+describeEachStore('learner sign-in, embedded mode (local accounts)', (backend) => {
   let gw: TestGateway;
   const captured = capturingLogger();
 
   beforeAll(async () => {
-    gw = await startGateway({ logger: captured.logger });
+    gw = await startGateway({ logger: captured.logger, backend });
     await addLearner(gw.store, { username: 'alice', displayName: 'Alice Martin', password: 'correct horse battery' });
     await addLearner(gw.store, { username: 'carla', displayName: 'Carla Diaz', password: 'carla-password-9' });
   });
@@ -37,8 +38,8 @@ describe('learner sign-in, embedded mode (local accounts)', () => {
     expect(unknown.body.errors?.[0]?.extensions).toEqual(wrong.body.errors?.[0]?.extensions);
   });
 
-  it('stores passwords as scrypt hashes only', () => {
-    const rows = JSON.stringify(gw.store.prepare('SELECT * FROM progress_learners').all());
+  it('stores passwords as scrypt hashes only', async () => {
+    const rows = JSON.stringify(await gw.store.db.selectFrom('progress_learners').selectAll().execute());
     expect(rows).not.toContain('correct horse battery');
     expect(rows).toContain('scrypt$');
   });
@@ -60,27 +61,41 @@ describe('learner sign-in, embedded mode (local accounts)', () => {
     let answer;
     for (let i = 0; i < 6; i++) answer = await gw.gql(LOGIN, { u: 'erin', p: `guess-${i}` });
     expect(codeOf(answer!)).toBe('LOGIN_RATE_LIMITED');
-    expect(answer!.body.errors?.[0]?.message).toMatch(/Too many failed sign-ins/);
+    expect(answer!.body.errors?.[0]?.message).toMatch(/^Trop de tentatives de connexion échouées\. Réessayez dans 15 minutes\.$/);
   });
 
-  it('refuses an IP address after 5 failures, whatever the usernames tried', () => {
+  it('lets a room share an address: 5 mistyped accounts do not block another learner there', async () => {
+    const auth = gw.runtime.auth;
+    const ip = '203.0.113.9';
+    for (let i = 0; i < 5; i++) {
+      await expect(auth.loginLearner(`room${i}`, 'x-password', { ip })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+    }
+    await expect(auth.loginLearner('alice', 'correct horse battery', { ip })).resolves.toMatchObject({ viewer: { role: 'learner' } });
+  });
+
+  it('refuses an address after 50 failures (POLLEN_LOGIN_MAX_FAILURES_PER_ADDRESS), whatever the usernames tried', async () => {
     const auth = gw.runtime.auth;
     const ip = '203.0.113.7';
-    return (async () => {
-      for (let i = 0; i < 5; i++) {
-        await expect(auth.loginLearner(`user${i}`, 'x-password', { ip })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
-      }
-      await expect(auth.loginLearner('alice', 'correct horse battery', { ip })).rejects.toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
-      await expect(auth.loginLearner('alice', 'correct horse battery', { ip: '203.0.113.8' })).resolves.toBeDefined();
-    })();
+    for (let i = 0; i < 50; i++) {
+      await expect(auth.loginLearner(`user${i}`, '', { ip })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+    }
+    await expect(auth.loginLearner('alice', 'correct horse battery', { ip })).rejects.toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
+    await expect(auth.loginLearner('alice', 'correct horse battery', { ip: '203.0.113.8' })).resolves.toBeDefined();
   });
 
-  it('keeps learners\' failures from locking facilitators out of the same address', async () => {
+  it('one address mistypes a token 5 times: another facilitator, and the same address with the right token, still sign in', async () => {
     const auth = gw.runtime.auth;
-    const ip = '192.0.2.44';
-    for (let i = 0; i < 5; i++) await expect(auth.loginLearner(`x${i}`, 'wrong-password', { ip })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
-    await expect(auth.loginLearner('alice', 'correct horse battery', { ip })).rejects.toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
-    expect(auth.loginWithApiToken(FACILITATOR_TOKEN, { ip }).viewer.role).toBe('facilitator');
+    const room = '192.0.2.44';
+    for (let i = 0; i < 5; i++) await expect(auth.loginWithApiToken(`mistyped-token-${i}`, { ip: room })).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+    expect((await auth.loginWithApiToken(FACILITATOR_TOKEN, { ip: '192.0.2.45' })).viewer.role).toBe('facilitator');
+    expect((await auth.loginWithApiToken(FACILITATOR_TOKEN, { ip: room })).viewer.role).toBe('facilitator');
+    // Past the address threshold, wrong tokens are refused outright; the right one still is not.
+    for (let i = 5; i < 50; i++) await auth.loginWithApiToken(`mistyped-token-${i}`, { ip: room }).catch(() => {});
+    await expect(auth.loginWithApiToken('another-wrong-token', { ip: room })).rejects.toMatchObject({
+      code: 'LOGIN_RATE_LIMITED',
+      message: expect.stringMatching(/^Trop de tentatives de connexion échouées\. Réessayez dans 15 minutes\.$/),
+    });
+    expect((await auth.loginWithApiToken(FACILITATOR_TOKEN, { ip: room })).viewer.role).toBe('facilitator');
   });
 
   it('never writes a password or token in the logs', async () => {
@@ -115,7 +130,7 @@ describe('learner sign-in with Moodle', () => {
     expect(moodle.requests[0]?.form.get('service')).toBe('moodle_mobile_app');
     // The gateway's session is not the Moodle token, and the Moodle token never comes back.
     expect(answer.text).not.toContain(LEARNER1_MOODLE_TOKEN);
-    const viewer = gw.runtime.auth.viewerFromRequest({ headers: { authorization: `Bearer ${answer.body.data?.login.token}` } });
+    const viewer = await gw.runtime.auth.viewerFromRequest({ headers: { authorization: `Bearer ${answer.body.data?.login.token}` } });
     expect(viewer).toEqual({ role: 'learner', learnerId: 'moodle-3', displayName: 'Alice Martin' });
   });
 
@@ -134,8 +149,8 @@ describe('learner sign-in with Moodle', () => {
   it('keeps the password, the Moodle token and the site token out of logs, errors and the store', async () => {
     const logs = captured.lines.join('\n');
     const stored = JSON.stringify([
-      gw.store.prepare('SELECT * FROM auth_sessions').all(),
-      gw.store.prepare('SELECT * FROM progress_learners').all(),
+      await gw.store.db.selectFrom('auth_sessions').selectAll().execute(),
+      await gw.store.db.selectFrom('progress_learners').selectAll().execute(),
     ]);
     for (const secret of ['Learner1-Pass!', 'Wrong-Pass-123', 'Some-Pass-123', LEARNER1_MOODLE_TOKEN, SITE_TOKEN]) {
       expect(logs).not.toContain(secret);
@@ -147,7 +162,7 @@ describe('learner sign-in with Moodle', () => {
 describe('behind a reverse proxy (POLLEN_TRUST_PROXY=loopback)', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({ env: { POLLEN_TRUST_PROXY: 'loopback' } });
+    gw = await startGateway({ env: { POLLEN_TRUST_PROXY: 'loopback', POLLEN_LOGIN_MAX_FAILURES_PER_ADDRESS: '5' } });
   });
   afterAll(async () => {
     await gw.close();

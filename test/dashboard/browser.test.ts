@@ -56,7 +56,7 @@ describe('the dashboard in a browser', () => {
   });
 
   it('shows each module\'s completed count exactly as the store has it', async () => {
-    const cohort = gw.runtime.progress.cohortSummary();
+    const cohort = await gw.runtime.progress.cohortSummary();
     expect(cohort.modules).toHaveLength(17);
     for (const m of cohort.modules) {
       const row = page.locator(`#table-achevement tr[data-slug="${m.slug}"]`);
@@ -67,7 +67,7 @@ describe('the dashboard in a browser', () => {
   });
 
   it('draws one heatmap row per learner, with as many done cells as the store counts', async () => {
-    const cohort = gw.runtime.progress.cohortSummary();
+    const cohort = await gw.runtime.progress.cohortSummary();
     const rows = page.locator('#table-progression tbody tr');
     expect(await rows.count()).toBe(cohort.learners.length);
     for (const l of cohort.learners) {
@@ -81,7 +81,7 @@ describe('the dashboard in a browser', () => {
   });
 
   it('lists the stalled learners the store flags, with their days without progress', async () => {
-    const { stalled } = gw.runtime.progress.cohortSummary();
+    const { stalled } = await gw.runtime.progress.cohortSummary();
     expect(stalled.map((s) => s.learner.username).sort()).toEqual(['bruno', 'camille', 'yanis']);
     const rows = page.locator('#table-bloques tbody tr');
     expect(await rows.count()).toBe(stalled.length);

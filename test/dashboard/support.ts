@@ -15,7 +15,9 @@ import { NoteQueue } from '../../src/notes/queue.js';
 import { NotesService } from '../../src/notes/service.js';
 import { createProgressRuntime, type ProgressRuntime } from '../../src/progress/runtime.js';
 import { createGateway } from '../../src/server.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { StoreDb } from '../../src/store/database.js';
+import { adoptSqliteHandle } from '../../src/store/db.js';
+import { openTestStore } from '../support/store.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 
 export const FACILITATOR_TOKEN = 'dashboard-facilitator-token-0123456789';
@@ -33,7 +35,7 @@ export const SEEDED_LEARNERS = [
 
 export interface DashboardGateway {
   url: string;
-  store: Store;
+  store: StoreDb;
   runtime: ProgressRuntime;
   queue: NoteQueue;
   curriculum: CurriculumModule[];
@@ -50,7 +52,7 @@ function note(key: string, title: string, body: string) {
 /** Seeds the store (learners first seen 40 days ago), syncs once, and serves the gateway. */
 export async function startDashboardGateway(wiki: WikiClient): Promise<DashboardGateway> {
   const config = loadConfig({ POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN, POLLEN_STALLED_AFTER_DAYS: '14' });
-  const store = openStore(':memory:');
+  const store = await openTestStore();
   const curriculum = await loadCurriculum(CURRICULUM_DIR);
   const realNow = Date.now();
   let clock = new Date(realNow - 40 * DAY);
@@ -69,7 +71,7 @@ export async function startDashboardGateway(wiki: WikiClient): Promise<Dashboard
   await runtime.progress.sync();
 
   // The gateway's own notes service, as src/app.ts wires it: the dashboard reads its queue.
-  const notes = new NotesService(store, wiki);
+  const notes = new NotesService(adoptSqliteHandle(store.sqlite!), wiki);
   const queue: NoteQueue = notes.queue;
   const published = queue.enqueue(note('atelier-nextcloud', 'Atelier Nextcloud', 'Installation et premiers partages.')).entry;
   queue.markPublished(published.id, published.sourceHash, { revid: 12, pageTitle: published.pageTitle ?? 'Atelier Nextcloud', pageUrl: 'http://wiki.example/index.php?title=Atelier_Nextcloud' });
@@ -104,7 +106,7 @@ export async function startDashboardGateway(wiki: WikiClient): Promise<Dashboard
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await apollo.stop();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addLearner } from '../../bots/progress-sync.js';
 import { replayMoodle } from '../support/moodle.js';
+import { describeEachStore } from '../support/postgres.js';
 import {
   ADMIN_TOKEN, COHORT, FACILITATOR_TOKEN, LEARNER1_MOODLE_TOKEN, LOGIN, MARK, ME, MOODLE_URL, SYNC, codeOf, startGateway, syncRoutes,
   type TestGateway,
@@ -63,7 +64,7 @@ describe('markModuleDone with Moodle', () => {
 
   it('answers MOODLE_SESSION_EXPIRED when the learner token is gone (gateway restarted)', async () => {
     replayMoodle(MOODLE_URL, syncRoutes());
-    const session = gw.runtime.auth.sessions.create({ role: 'learner', learnerId: 'moodle-3', displayName: 'Alice Martin' });
+    const session = await gw.runtime.auth.sessions.create({ role: 'learner', learnerId: 'moodle-3', displayName: 'Alice Martin' });
     expect(codeOf(await gw.gql(MARK, { slug: 'bienvenue' }, { token: session.token }))).toBe('MOODLE_SESSION_EXPIRED');
   });
 
@@ -72,12 +73,12 @@ describe('markModuleDone with Moodle', () => {
   });
 });
 
-describe('embedded mode end to end (no Moodle)', () => {
+describeEachStore('embedded mode end to end (no Moodle)', (backend) => {
   let gw: TestGateway;
   let clock = new Date('2026-03-01T09:00:00Z');
 
   beforeAll(async () => {
-    gw = await startGateway({ now: () => clock });
+    gw = await startGateway({ now: () => clock, backend });
     await addLearner(gw.store, { username: 'alice', displayName: 'Alice Martin', password: 'alice-secret-1' }, () => clock);
     await addLearner(gw.store, { username: 'bob', displayName: 'Bruno Dupont', password: 'bob-secret-22' }, () => clock);
   });

@@ -14,7 +14,9 @@ import { MoodleClient } from '../../src/moodle/index.js';
 import { createProgressRuntime, type ProgressRuntime } from '../../src/progress/runtime.js';
 import type { WikiPagesReader } from '../../src/progress/wiki-contributions.js';
 import { createGateway } from '../../src/server.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { StoreDb } from '../../src/store/database.js';
+import type { StoreBackend } from '../support/postgres.js';
+import { openTestStore } from '../support/store.js';
 import { courseModuleBody, loadFixture, type MoodleRoute } from '../support/moodle.js';
 
 
@@ -123,7 +125,7 @@ const emptyWiki: WikiApi = {
 
 export interface TestGateway {
   url: string;
-  store: Store;
+  store: StoreDb;
   runtime: ProgressRuntime;
   /** POSTs a GraphQL operation; `token` goes as a bearer, `cookie` as the Cookie header, plus any `headers`. */
   gql(query: string, variables?: Record<string, unknown>, auth?: { token?: string; cookie?: string; headers?: Record<string, string> }): Promise<GqlAnswer>;
@@ -149,6 +151,8 @@ export async function startGateway(options: {
   logger?: Logger;
   wiki?: WikiPagesReader;
   env?: Record<string, string>;
+  /** Default: SQLite in memory. */
+  backend?: StoreBackend;
 } = {}): Promise<TestGateway> {
   const config = loadConfig({
     POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN,
@@ -156,7 +160,7 @@ export async function startGateway(options: {
     ...(options.moodle ? { MOODLE_URL, MOODLE_TOKEN: SITE_TOKEN, MOODLE_COURSE_ID: '2' } : {}),
     ...options.env,
   });
-  const store = openStore(':memory:');
+  const store = await openTestStore(options.backend);
   const curriculum = fixtureCurriculum();
   const moodle = options.moodle ? new MoodleClient({ url: MOODLE_URL, token: SITE_TOKEN, retryDelayMs: 0 }) : undefined;
   const runtime = createProgressRuntime({ config, store, curriculum, moodle, wiki: options.wiki, logger: options.logger, now: options.now });
@@ -189,7 +193,7 @@ export async function startGateway(options: {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -1,10 +1,12 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { MoodleClient } from '../../src/moodle/index.js';
 import { createProgressRuntime, type ProgressRuntime } from '../../src/progress/runtime.js';
 import type { WikiPagesReader } from '../../src/progress/wiki-contributions.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { StoreDb } from '../../src/store/database.js';
+import { describeEachStore } from '../support/postgres.js';
+import { openTestStore } from '../support/store.js';
 import { replayMoodle } from '../support/moodle.js';
 import { MOODLE_URL, SITE_TOKEN, fixtureCurriculum, syncRoutes } from './support.js';
 
@@ -12,7 +14,7 @@ import { MOODLE_URL, SITE_TOKEN, fixtureCurriculum, syncRoutes } from './support
 const LEARNER1_LAST = new Date(1795417552 * 1000);
 const DAY = 86_400_000;
 
-let store: Store;
+let store: StoreDb;
 let clock: Date;
 
 function runtime(options: { env?: Record<string, string>; wiki?: WikiPagesReader } = {}): ProgressRuntime {
@@ -21,16 +23,16 @@ function runtime(options: { env?: Record<string, string>; wiki?: WikiPagesReader
   return createProgressRuntime({ config, store, curriculum: fixtureCurriculum(), moodle, wiki: options.wiki, now: () => clock });
 }
 
-beforeEach(() => {
-  store = openStore(':memory:');
-  clock = new Date(LEARNER1_LAST.getTime() + 2 * DAY);
-});
-afterEach(() => {
-  nock.cleanAll();
-  store.close();
-});
+describeEachStore('progress sync against the recorded Moodle', (backend) => {
+  beforeEach(async () => {
+    store = await openTestStore(backend);
+    clock = new Date(LEARNER1_LAST.getTime() + 2 * DAY);
+  });
+  afterEach(async () => {
+    nock.cleanAll();
+    await store.close();
+  });
 
-describe('progress sync against the recorded Moodle', () => {
   it("maps learner1's completion (cmids 2, 3, 5, 6) onto the modules of those idnumbers", async () => {
     const moodle = replayMoodle(MOODLE_URL, syncRoutes());
     const { tracker, progress } = runtime();
@@ -86,7 +88,7 @@ describe('progress sync against the recorded Moodle', () => {
     await tracker.sync();
     clock = new Date(clock.getTime() + DAY);
     await tracker.sync();
-    const history = tracker.snapshots.history('moodle-3');
+    const history = await tracker.snapshots.history('moodle-3');
     expect(history.map((h) => h.snapshotAt)).toEqual([clock.toISOString(), firstAt]);
     expect(history.every((h) => h.percent === 57)).toBe(true);
   });
@@ -96,18 +98,18 @@ describe('progress sync against the recorded Moodle', () => {
     const { tracker, progress } = runtime();
     clock = new Date(LEARNER1_LAST.getTime() + 13 * DAY);
     await tracker.sync();
-    expect(progress.cohortSummary().stalled).toEqual([]);
+    expect((await progress.cohortSummary()).stalled).toEqual([]);
 
     clock = new Date(LEARNER1_LAST.getTime() + 15 * DAY);
     await tracker.sync();
-    const cohort = progress.cohortSummary();
+    const cohort = await progress.cohortSummary();
     // learner2 was first seen 2 days ago (previous sync): not stalled yet; learner1 is.
     expect(cohort.stalled.map((s) => s.learner.username)).toEqual(['learner1']);
     expect(cohort.stalled[0]?.daysSinceActivity).toBe(15);
 
     clock = new Date(LEARNER1_LAST.getTime() + 28 * DAY);
     await tracker.sync();
-    expect(progress.cohortSummary().stalled.map((s) => s.learner.username)).toEqual(['learner1', 'learner2']);
+    expect((await progress.cohortSummary()).stalled.map((s) => s.learner.username)).toEqual(['learner1', 'learner2']);
   });
 
   it('honours POLLEN_STALLED_AFTER_DAYS', async () => {
@@ -115,7 +117,7 @@ describe('progress sync against the recorded Moodle', () => {
     const { tracker, progress } = runtime({ env: { POLLEN_STALLED_AFTER_DAYS: '3' } });
     clock = new Date(LEARNER1_LAST.getTime() + 4 * DAY);
     await tracker.sync();
-    expect(progress.cohortSummary().stalled.map((s) => s.learner.username)).toEqual(['learner1']);
+    expect((await progress.cohortSummary()).stalled.map((s) => s.learner.username)).toEqual(['learner1']);
   });
 
   it("counts a module done when the learner's wiki account edited its contribute page", async () => {
@@ -176,6 +178,6 @@ describe('progress sync against the recorded Moodle', () => {
     clock = new Date(clock.getTime() + DAY);
     const report = await tracker.sync();
     expect(report.warnings).toEqual([expect.stringContaining('learner1')]);
-    expect(tracker.snapshots.latest(['moodle-3']).get('moodle-3')?.percent).toBe(57);
+    expect((await tracker.snapshots.latest(['moodle-3'])).get('moodle-3')?.percent).toBe(57);
   });
 });

@@ -4,20 +4,21 @@ import { loadConfig } from '../../src/config/index.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { contributionPage, type CurriculumModule } from '../../src/curriculum/schema.js';
 import { createProgressRuntime } from '../../src/progress/runtime.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { StoreDb } from '../../src/store/database.js';
+import { openTestStore } from '../support/store.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
 let wiki: LocalWiki;
-let store: Store;
+let store: StoreDb;
 let curriculum: CurriculumModule[];
 
 beforeAll(async () => {
   wiki = await startWiki();
-  store = openStore(':memory:');
+  store = await openTestStore();
   curriculum = await loadCurriculum('course-modules');
 });
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await wiki?.stop();
 });
 

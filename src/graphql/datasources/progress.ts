@@ -8,7 +8,7 @@ import type { CohortSummary, ProgressService } from '../../progress/service.js';
  */
 export class ProgressDataSource {
   readonly progressOf: DataLoader<string, LearnerProgress>;
-  #cohort: CohortSummary | undefined;
+  #cohort: Promise<CohortSummary> | undefined;
 
   constructor(readonly service: ProgressService) {
     this.progressOf = new DataLoader(async (ids) => {
@@ -17,11 +17,11 @@ export class ProgressDataSource {
     });
   }
 
-  cohort(): CohortSummary {
-    if (!this.#cohort) {
-      this.#cohort = this.service.cohortSummary();
-      for (const row of this.#cohort.learners) this.progressOf.prime(row.learner.id, row.progress);
-    }
+  cohort(): Promise<CohortSummary> {
+    this.#cohort ??= this.service.cohortSummary().then((cohort) => {
+      for (const row of cohort.learners) this.progressOf.prime(row.learner.id, row.progress);
+      return cohort;
+    });
     return this.#cohort;
   }
 }

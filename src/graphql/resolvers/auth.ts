@@ -26,9 +26,9 @@ export const authResolvers = {
       ctx.sessionHash = session.tokenHash;
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), me: session.viewer };
     },
-    logout: (_: unknown, __: unknown, ctx: GatewayContext): boolean => {
+    logout: async (_: unknown, __: unknown, ctx: GatewayContext): Promise<boolean> => {
       const auth = authOf(ctx);
-      const ended = ctx.req ? auth.logout(auth.credentialOf(ctx.req)) : false;
+      const ended = ctx.req ? await auth.logout(auth.credentialOf(ctx.req)) : false;
       ctx.res?.append('Set-Cookie', clearedSessionCookie({ secure: ctx.req?.secure ?? false }));
       return ended;
     },

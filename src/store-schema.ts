@@ -1,0 +1,23 @@
+import { authMigrations } from './auth/migrations.js';
+import { progressMigrations } from './progress/migrations.js';
+import { openDatabase, type StoreDb } from './store/database.js';
+import { runMigrations, type Migration } from './store/migrations.js';
+import type { StoreLocation } from './store/url.js';
+
+/**
+ * Every concept's tables, in one ordered list: the gateway, the bots and `store:migrate` apply
+ * the same schema. A new concept appends its migrations here.
+ */
+export const ALL_MIGRATIONS: readonly Migration[] = [...authMigrations, ...progressMigrations];
+
+/** Opens the store and brings its schema up to date (once, under the migration lock). */
+export async function openPollenStore(location: StoreLocation, options: { poolSize?: number } = {}): Promise<StoreDb> {
+  const store = await openDatabase(location, options);
+  try {
+    await runMigrations(store, ALL_MIGRATIONS);
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+  return store;
+}
