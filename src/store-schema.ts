@@ -1,4 +1,5 @@
 import { authMigrations } from './auth/migrations.js';
+import { leaseMigrations } from './jobs/lease.js';
 import { progressMigrations } from './progress/migrations.js';
 import { openDatabase, type StoreDb } from './store/database.js';
 import { runMigrations, type Migration } from './store/migrations.js';
@@ -8,7 +9,7 @@ import type { StoreLocation } from './store/url.js';
  * Every concept's tables, in one ordered list: the gateway, the bots and `store:migrate` apply
  * the same schema. A new concept appends its migrations here.
  */
-export const ALL_MIGRATIONS: readonly Migration[] = [...authMigrations, ...progressMigrations];
+export const ALL_MIGRATIONS: readonly Migration[] = [...authMigrations, ...progressMigrations, ...leaseMigrations];
 
 /** Opens the store and brings its schema up to date (once, under the migration lock). */
 export async function openPollenStore(location: StoreLocation, options: { poolSize?: number } = {}): Promise<StoreDb> {
