@@ -42,7 +42,7 @@ export function migrate(db: Store, migrations: ReadonlyArray<{ id: string; sql: 
     if (applied.has(m.id)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (id) VALUES (?)').run(m.id);
+      db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, new Date().toISOString());
     })();
   }
 }
