@@ -35,7 +35,7 @@ export interface PreviewOptions {
 }
 
 export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
-  const botUser = client.userName ?? '';
+  const botUser = await client.requireUser();
   const knownTitles = await client.allPageTitles();
   const converted = inputs.map((input) => {
     const known = input.key !== undefined ? opts.queue?.byKey(input.key) : undefined;
