@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeThrown, errorForCode, RETRYABLE_CODES, WikiError, WikiLoginError, WikiUnavailableError } from './errors.js';
+import { describeThrown, errorForCode, RETRYABLE_CODES, WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from './errors.js';
 import { resolveOptions, type ResolvedWikiClientOptions, type WikiClientOptions } from './options.js';
 import { WikiTransport, encodeParams, type ApiParams } from './transport.js';
 import {
@@ -112,6 +112,17 @@ export class WikiClient {
   async ensureLoggedIn(): Promise<void> {
     if (this.user || !this.canLogin()) return;
     await this.loginOnce();
+  }
+
+  /**
+   * The account this client writes as, signed in first if it is not yet (a lazy client signs
+   * in by itself before its first write). Rejects with WikiPermissionError `notloggedin` when
+   * the client has no credentials: writing needs a bot account.
+   */
+  async requireUser(): Promise<string> {
+    await this.ensureLoggedIn();
+    if (!this.user) throw new WikiPermissionError('notloggedin', 'writing to the wiki needs a logged-in bot account (WIKI_BOT_USER)');
+    return this.user;
   }
 
   /** One login at a time: concurrent callers share it (each login clears the others' cookies). */
