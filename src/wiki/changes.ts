@@ -46,10 +46,10 @@ export async function latestChange(client: WikiClient): Promise<ChangeMark> {
 }
 
 /**
- * Titles changed since `mark`, oldest first, in one API call (`rclimit=max`), following
- * continuation when more changed than one answer holds. Moves name both titles.
+ * Titles changed since `mark`, oldest first, in one API call (`rclimit=max`, or `pageSize`),
+ * following continuation when more changed than one answer holds. Moves name both titles.
  */
-export async function changedTitlesSince(client: WikiClient, mark: ChangeMark): Promise<ChangedTitles> {
+export async function changedTitlesSince(client: WikiClient, mark: ChangeMark, options: { pageSize?: number } = {}): Promise<ChangedTitles> {
   const start = new Date(Math.max(0, Date.parse(mark.timestamp) - LATE_ROW_MARGIN_MS)).toISOString();
   const titles = new Set<string>();
   let next = { ...mark };
@@ -58,7 +58,7 @@ export async function changedTitlesSince(client: WikiClient, mark: ChangeMark): 
   for (;;) {
     calls += 1;
     const raw = await client.request({
-      action: 'query', list: 'recentchanges', rcdir: 'newer', rcstart: start, rclimit: 'max',
+      action: 'query', list: 'recentchanges', rcdir: 'newer', rcstart: start, rclimit: options.pageSize ?? 'max',
       rcprop: ['title', 'ids', 'timestamp', 'loginfo'], rctype: ['edit', 'new', 'log', 'categorize'], ...cont,
     });
     const answer = parseResponse(changesSchema, raw, 'list=recentchanges');
