@@ -10,7 +10,7 @@ import { WikiReadCache, type WikiClient } from '../../src/wiki/index.js';
 import { changedTitlesSince, latestChange } from '../../src/wiki/changes.js';
 import { relay } from '../support/relay.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
-import { startGateway, type RunningGateway } from './http.js';
+import { startGateway, type GraphQLAnswer, type RunningGateway } from './http.js';
 
 const STALENESS_MS = 1000;
 const PAGE_QUERY = 'query Page($t: String!) { wikiPage(title: $t) { title exists summary lastRevision { id user } } }';
@@ -27,7 +27,7 @@ function depsOver(reads: WikiReadCache): GatewayDeps {
 }
 
 /** Asks until `done` holds of the answer (at most `attempts` times, 100 ms apart); returns the answers asked. */
-async function askUntil(title: string, done: (answer: Awaited<ReturnType<RunningGateway['query']>>) => boolean, attempts = 100) {
+async function askUntil(title: string, done: (answer: GraphQLAnswer<Record<string, any>>) => boolean, attempts = 100) {
   for (let asked = 1; asked <= attempts; asked++) {
     const answer = await gateway.query(PAGE_QUERY, { t: title });
     if (done(answer)) return { answer, asked };
