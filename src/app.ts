@@ -12,12 +12,15 @@ import type { ProgressTracker } from './progress/tracker.js';
 import { openDatabase, storeServerVersion, type StoreDb } from './store/database.js';
 import { adoptSqliteHandle, type Store } from './store/db.js';
 import { resolveWiki } from './wiki/local.js';
-import { WikiClient, WikiUnavailableError } from './wiki/index.js';
+import { WikiClient, WikiReadCache, WikiUnavailableError } from './wiki/index.js';
 
 export interface Runtime {
   deps: GatewayDeps;
-  /** The bots' client (long backoff); the gateway's own client is `deps.wiki`. */
+  /** The bots' client (long backoff). */
   wiki: WikiClient;
+  /** The gateway's own client (quick retries), read through `wikiCache` (which is `deps.wiki`). */
+  gatewayWiki: WikiClient;
+  wikiCache: WikiReadCache;
   moodle: MoodleClient | undefined;
   /** The store's async query layer (every concept moves onto it; see src/store/). */
   database: StoreDb;
@@ -68,8 +71,22 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const { progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
   const auth = createAuthService({ config, store, learners: tracker.learners, logger });
 
+  // Gateway reads go through one shared cache kept fresh by the wiki's change feed; both
+  // clients' edits drop their page from it at once.
+  const wikiCache = new WikiReadCache(gatewayWiki, {
+    maxStalenessMs: config.wikiCache.stalenessSeconds * 1000,
+    maxStaleServeMs: config.wikiCache.maxStaleSeconds * 1000,
+    maxEntries: config.wikiCache.maxEntries,
+    maxBytes: config.wikiCache.maxBytes,
+    logger: logger.child({ upstream: 'wiki', part: 'read cache' }),
+  });
+  wikiCache.watchEdits(gatewayWiki);
+  wikiCache.watchEdits(wiki);
+  wikiCache.start();
+
   const deps: GatewayDeps = {
-    wiki: gatewayWiki,
+    wiki: wikiCache,
+    wikiCache,
     wikiMode: localWiki ? 'local wiki' : new URL(gatewayWiki.apiUrl).host,
     moodle: moodle && config.moodle ? { api: moodle, courseId: config.moodle.courseId, siteUrl: config.moodle.url } : undefined,
     curriculum,
@@ -79,7 +96,13 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
   };
-  return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
+  return {
+    deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, localWiki,
+    close: () => {
+      wikiCache.stop();
+      void database.close();
+    },
+  };
 }
 
 /**

@@ -81,6 +81,7 @@ export class WikiClient {
   private tagsCache: Promise<Set<string>> | undefined;
   private siteInfoCache: Promise<WikiSiteInfo> | undefined;
   private loginInFlight: Promise<void> | undefined;
+  private readonly saveListeners = new Set<(title: string) => void>();
   /** Counts successful logins: a request refused for a lost session logs in again only if none happened since it was sent. */
   private sessionGeneration = 0;
 
@@ -239,8 +240,16 @@ export class WikiClient {
   }
 
   /** Saves a page. Conflicts (with `baseRevId`) reject with WikiEditConflictError. */
-  edit(params: EditParams): Promise<EditResult> {
-    return editPage(this, params);
+  async edit(params: EditParams): Promise<EditResult> {
+    const result = await editPage(this, params);
+    if (result.result !== 'nochange') for (const listener of this.saveListeners) listener(result.title);
+    return result;
+  }
+
+  /** Calls `listener` with the title of every page this client saves (read caches drop it). Returns an unsubscribe. */
+  onPageSaved(listener: (title: string) => void): () => void {
+    this.saveListeners.add(listener);
+    return () => this.saveListeners.delete(listener);
   }
 
   /** General site information, cached. */
