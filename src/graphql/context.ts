@@ -10,6 +10,7 @@ import { ProgressDataSource } from './datasources/progress.js';
 import { WikiDataSource, type WikiApi } from './datasources/wiki.js';
 import type { UpstreamObserver } from './errors.js';
 import type { HealthProbe } from './health.js';
+import type { WikiCacheStats } from '../wiki/index.js';
 
 /** Long-lived pieces the gateway is built from; data sources are made from them per request. */
 export interface GatewayDeps {
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   progress?: ProgressService | undefined;
   /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
   notes?: NotesService | undefined;
+  /** The shared wiki read cache when `wiki` is one: its figures go to /metrics. */
+  wikiCache?: { readonly stats: WikiCacheStats } | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */
@@ -49,6 +52,15 @@ export interface GatewayContext {
   progress: ProgressDataSource | undefined;
 }
 
+/** The curriculum is read-only after start-up: one data source per gateway, not per request. */
+const curriculumSources = new WeakMap<GatewayDeps, CurriculumDataSource>();
+
+function curriculumSource(deps: GatewayDeps): CurriculumDataSource {
+  let source = curriculumSources.get(deps);
+  if (!source) curriculumSources.set(deps, (source = new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap)));
+  return source;
+}
+
 export async function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): Promise<GatewayContext> {
   const { viewer, sessionHash, credentialRejected } =
     req && deps.auth ? await deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
@@ -60,7 +72,7 @@ export async function createContext(deps: GatewayDeps, req?: Request, res?: Resp
     progress: deps.progress && new ProgressDataSource(deps.progress),
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
-    curriculum: new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap),
+    curriculum: curriculumSource(deps),
     deps,
     req,
   };
