@@ -10,7 +10,7 @@ import path from 'node:path';
 import { convertNote } from '../src/notes/convert.js';
 import { publishPendingNotes } from '../src/notes/publisher.js';
 import { NoteQueue, type NoteInput } from '../src/notes/queue.js';
-import { openStore } from '../src/store/db.js';
+import { openPollenStore } from '../src/store-schema.js';
 import { WikiClient } from '../src/wiki/client.js';
 import { printTable, startBenchWiki } from './support.js';
 
@@ -66,7 +66,7 @@ export default async function run(): Promise<void> {
   try {
     const client = await WikiClient.connect({ apiUrl: wiki.apiUrl, username: wiki.botUser, password: wiki.botPassword });
     const edit = await rawMwbot(wiki.apiUrl, wiki.botUser, wiki.botPassword);
-    const store = openStore(path.join(work, 'pollen.sqlite'));
+    const store = await openPollenStore({ kind: 'sqlite', path: path.join(work, 'pollen.sqlite') });
     const queue = new NoteQueue(store);
     const rows: Array<[string, string]> = [];
     const ratios: number[] = [];
@@ -82,7 +82,7 @@ export default async function run(): Promise<void> {
 
       started = performance.now();
       const callsBefore = client.stats.apiCalls;
-      for (const input of inputs) queue.enqueue(input);
+      for (const input of inputs) await queue.enqueue(input);
       const report = await publishPendingNotes(client, queue);
       const pollenMs = performance.now() - started;
       const published = report.results.filter((r) => r.state === 'published').length;
@@ -98,18 +98,18 @@ export default async function run(): Promise<void> {
     // Re-publishing unchanged: the same files again (the queue sees the same content)...
     const inputs = lastRound?.inputs ?? [];
     let started = performance.now();
-    for (const input of inputs) queue.enqueue(input);
+    for (const input of inputs) await queue.enqueue(input);
     const again = await publishPendingNotes(client, queue);
     const againMs = performance.now() - started;
     // ...and from an empty queue (a new machine): the wiki's pages are read and found identical.
-    const freshStore = openStore(':memory:');
+    const freshStore = await openPollenStore({ kind: 'sqlite', path: ':memory:' });
     const fresh = new NoteQueue(freshStore);
     started = performance.now();
-    for (const input of inputs) fresh.enqueue(input);
+    for (const input of inputs) await fresh.enqueue(input);
     const rerun = await publishPendingNotes(client, fresh);
     const rerunMs = performance.now() - started;
-    freshStore.close();
-    store.close();
+    await freshStore.close();
+    await store.close();
 
     rows.push(
       ['re-publish 100 unchanged (same queue)', `${againMs.toFixed(0)} ms, ${again.edits} edits, ${again.apiCalls} wiki calls`],

@@ -3,6 +3,7 @@
  * Facilitators' notes to wiki pages, through the durable queue in the local store.
  */
 import { Command } from 'commander';
+import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '../src/config/index.js';
@@ -14,7 +15,8 @@ import { publishPendingNotes, stateLabel, type NoteRunResult, type NotesRunRepor
 import { NOTE_STATES, NoteQueue, type QueueEntry } from '../src/notes/queue.js';
 import { readNoteInputs } from '../src/notes/sources.js';
 import { watchFolder } from '../src/notes/watch.js';
-import { openStore, type Store } from '../src/store/db.js';
+import type { StoreDb } from '../src/store/database.js';
+import { openPollenStore } from '../src/store-schema.js';
 import { WikiClient } from '../src/wiki/client.js';
 import { WikiError } from '../src/wiki/errors.js';
 import { resolveWiki } from '../src/wiki/local.js';
@@ -84,12 +86,19 @@ function explain(err: unknown): string {
   return `Échec : ${err instanceof Error ? err.message : String(err)}`;
 }
 
-async function withStore<T>(config: Config, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(config.storePath);
+/**
+ * The command line's name in the queue's claims: the same on every run on this machine, so a
+ * `publish` or `retry` killed mid-run is resumed at once by the next one (other machines' workers
+ * wait for its claims to expire).
+ */
+const CLI_WORKER = `notes-cli@${hostname()}`;
+
+async function withStore<T>(config: Config, run: (store: StoreDb) => Promise<T>): Promise<T> {
+  const store = await openPollenStore(config.store);
   try {
     return await run(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -117,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
       if (opts.dryRun) {
         const client = await connectWiki(config);
         // Read only: the store is opened only if it exists, to reuse the notes' reception times.
-        const store = existsSync(config.storePath) ? openStore(config.storePath) : undefined;
+        const store = config.store.kind === 'postgres' || existsSync(config.store.path) ? await openPollenStore(config.store) : undefined;
         try {
           const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store), ...(await moduleLinks(config)) });
           for (const p of previews) printPreview(p);
@@ -125,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
           // Same exit code as a real run would give for a note the converter refuses.
           return previews.some((p) => p.action === 'invalid') ? 1 : 0;
         } finally {
-          store?.close();
+          await store?.close();
         }
       }
       return withStore(config, async (store) => {
@@ -133,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
         const ids: number[] = [];
         const refused: NoteRunResult[] = [];
         for (const input of inputs) {
-          const { entry, change, warnings } = queue.enqueue(input);
+          const { entry, change, warnings } = await queue.enqueue(input);
           if (change !== 'unchanged') note(`${change === 'new' ? 'mise en file' : 'nouvelle version'} : ${input.fileName}`);
           for (const warning of warnings) say(`avertissement : ${input.fileName} : ${warning}`);
           ids.push(entry.id);
@@ -152,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
           note('Les notes restent dans la file : « npm run notes -- retry » les publiera quand le wiki répondra.');
           return 1;
         }
-        const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, log: say, ...(await moduleLinks(config)) });
+        const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, worker: CLI_WORKER, log: say, ...(await moduleLinks(config)) });
         const all = { ...run, results: [...refused, ...run.results] };
         printRun(all);
         return exitCodeOf(all);
@@ -189,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig();
       const client = await connectWiki(config);
       return withStore(config, async (store) => {
-        const run = await publishPendingNotes(client, new NoteQueue(store), { ignoreBackoff: true, log: say, ...(await moduleLinks(config)) });
+        const run = await publishPendingNotes(client, new NoteQueue(store), { ignoreBackoff: true, worker: CLI_WORKER, log: say, ...(await moduleLinks(config)) });
         printRun(run);
         return exitCodeOf(run);
       });
@@ -201,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(guard(async (opts: { limit: string }) => {
       const config = loadConfig();
       return withStore(config, async (store) => {
-        const { entries, counts, total } = new NoteQueue(store).list({ limit: Number(opts.limit) || 50 });
+        const { entries, counts, total } = await new NoteQueue(store).list({ limit: Number(opts.limit) || 50 });
         if (total === 0) {
           say('La file des notes est vide.');
           return 0;

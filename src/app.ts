@@ -11,7 +11,6 @@ import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { storeServerVersion, type StoreDb } from './store/database.js';
 import { openPollenStore } from './store-schema.js';
-import { adoptSqliteHandle, type Store } from './store/db.js';
 import { resolveWiki } from './wiki/local.js';
 import { WikiClient, WikiReadCache, WikiUnavailableError } from './wiki/index.js';
 
@@ -25,8 +24,6 @@ export interface Runtime {
   moodle: MoodleClient | undefined;
   /** The store's async query layer (every concept moves onto it; see src/store/). */
   database: StoreDb;
-  /** The same SQLite store's synchronous handle, for concepts not moved yet. */
-  store: Store | undefined;
   tracker: ProgressTracker;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
@@ -66,7 +63,6 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   // Unreachable PostgreSQL: StoreUnavailableError, in French, naming the URL without its password.
   const database = await openPollenStore(config.store);
-  const store = database.sqlite && adoptSqliteHandle(database.sqlite);
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
@@ -96,10 +92,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     probes: [{ name: 'store', mode: database.description, check: () => storeServerVersion(database) }],
     auth,
     progress,
-    notes: store && new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    notes: new NotesService(database, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
   };
   return {
-    deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, localWiki,
+    deps, wiki, gatewayWiki, wikiCache, moodle, database, tracker, localWiki,
     close: () => {
       wikiCache.stop();
       void database.close();

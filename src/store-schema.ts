@@ -1,5 +1,6 @@
 import { authMigrations } from './auth/migrations.js';
 import { leaseMigrations } from './jobs/lease.js';
+import { notesMigrations } from './notes/queue-schema.js';
 import { progressMigrations } from './progress/migrations.js';
 import { openDatabase, type StoreDb } from './store/database.js';
 import { runMigrations, type Migration } from './store/migrations.js';
@@ -9,7 +10,7 @@ import type { StoreLocation } from './store/url.js';
  * Every concept's tables, in one ordered list: the gateway, the bots and `store:migrate` apply
  * the same schema. A new concept appends its migrations here.
  */
-export const ALL_MIGRATIONS: readonly Migration[] = [...authMigrations, ...progressMigrations, ...leaseMigrations];
+export const ALL_MIGRATIONS: readonly Migration[] = [...authMigrations, ...progressMigrations, ...notesMigrations, ...leaseMigrations];
 
 /** Opens the store and brings its schema up to date (once, under the migration lock). */
 export async function openPollenStore(location: StoreLocation, options: { poolSize?: number } = {}): Promise<StoreDb> {

@@ -11,7 +11,7 @@ import { percentOf } from './format.js';
 
 /** The notes queue's read API (NoteQueue.list / listQueue satisfy it). */
 export interface NotesQueueReader {
-  list(opts?: { limit?: number; states?: readonly NoteState[] }): { entries: QueueEntry[]; counts: Record<NoteState, number>; total: number };
+  list(opts?: { limit?: number; states?: readonly NoteState[] }): Promise<{ entries: QueueEntry[]; counts: Record<NoteState, number>; total: number }>;
 }
 
 /** A recent wiki change as the wiki layer reports it. */
@@ -182,11 +182,11 @@ async function readWiki(sources: DashboardSources): Promise<Section<WikiChangeRo
   }
 }
 
-function readNotes(sources: DashboardSources): Section<NotesView> {
+async function readNotes(sources: DashboardSources): Promise<Section<NotesView>> {
   if (!sources.notes) return { ok: false, message: 'La file des notes n’est pas reliée à ce tableau de bord.' };
   try {
-    const { entries, counts, total } = sources.notes.list({ limit: sources.notesLimit ?? 10 });
-    const conflicts = counts.conflict > 0 ? sources.notes.list({ limit: 20, states: ['conflict'] }).entries : [];
+    const { entries, counts, total } = await sources.notes.list({ limit: sources.notesLimit ?? 10 });
+    const conflicts = counts.conflict > 0 ? (await sources.notes.list({ limit: 20, states: ['conflict'] })).entries : [];
     return { ok: true, value: { counts, total, latest: entries, conflicts } };
   } catch {
     return { ok: false, message: 'La file des notes n’a pas pu être lue dans la base locale.' };
@@ -198,5 +198,5 @@ export async function loadDashboard(sources: DashboardSources): Promise<Dashboar
   const now = (sources.now ?? (() => new Date()))();
   const wiki = readWiki(sources);
   const cohort = assembleCohort(await sources.cohort(), sources.curriculum);
-  return { generatedAt: now.toISOString(), ...cohort, wiki: await wiki, notes: readNotes(sources) };
+  return { generatedAt: now.toISOString(), ...cohort, wiki: await wiki, notes: await readNotes(sources) };
 }

@@ -39,8 +39,9 @@ export interface PreviewOptions {
 export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
   const botUser = await client.requireUser();
   const knownTitles = await client.allPageTitles();
-  const converted = inputs.map((input) => {
-    const known = input.key !== undefined ? opts.queue?.byKey(input.key) : undefined;
+  const received = await Promise.all(inputs.map((input) => (input.key !== undefined ? opts.queue?.byKey(input.key) : undefined)));
+  const converted = inputs.map((input, i) => {
+    const known = received[i];
     const now = known ? new Date(known.receivedAt) : (input.receivedAt ?? opts.now ?? new Date());
     try {
       return { input, note: convertNote(input.source, { fileName: input.fileName, knownTitles, now, ...(opts.modules ? { modules: opts.modules } : {}) }) };

@@ -17,6 +17,7 @@ import type { WikiPage } from '../wiki/pages.js';
 import { STOP_PAGE_RECHECK_EDITS, publishPage, publishReadPage, type PublishOutcome } from '../wiki/publish.js';
 import { convertNote, type ConvertedNote, type CurriculumPages } from './convert.js';
 import { NoteError } from './errors.js';
+import { processHolderId } from '../jobs/lease.js';
 import { pageTakenReason } from './identity.js';
 import {
   draftEditSummary, draftText, draftTitle, noteEditSummary, pageUrl, planNotePage, storedForm, TEMPLATE_EDIT_SUMMARY,
@@ -37,6 +38,12 @@ export interface PublishNotesOptions extends PendingOptions {
   afterSave?: (title: string) => void;
   /** Curriculum modules by slug: a note's `module` links to its page. */
   modules?: CurriculumPages;
+  /** This worker's name in the queue's claims. Default: this process (src/jobs processHolderId). */
+  worker?: string;
+  /** How long a claim lasts: a killed worker's notes go to another after it. Default 5 minutes. */
+  claimMs?: number;
+  /** Claim and publish this many notes at a time, so several workers share a long queue. Default: all at once. */
+  batchSize?: number;
 }
 
 export interface NoteRunResult {
@@ -86,8 +93,37 @@ function haltsRun(err: unknown): boolean {
   return err instanceof WikiUnavailableError || err instanceof WikiPermissionError || err instanceof WikiLoginError;
 }
 
-/** Publishes every pending note of the queue (or `ids`), oldest first. Needs the bot's client. */
+/**
+ * Publishes every pending note of the queue (or `ids`), oldest first. Needs the bot's client.
+ * Several workers may run this on one store: each claims its notes first (NoteQueue.claim), so
+ * every note is published by one of them; a worker killed mid-batch leaves its notes to the
+ * others once its claims expire.
+ */
 export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, opts: PublishNotesOptions = {}): Promise<NotesRunReport> {
+  const worker = opts.worker ?? processHolderId;
+  const total: NotesRunReport = { results: [], edits: 0, apiCalls: 0, stopped: false };
+  const seen = new Set<number>();
+  try {
+    for (;;) {
+      const claimed = await queue.claim({ ...opts, worker, claimMs: opts.claimMs, limit: opts.batchSize });
+      // A note retried at once (no backoff asked) comes back: one try per run.
+      if (claimed.length > 0 && claimed.every((r) => seen.has(r.id))) return total;
+      for (const r of claimed) seen.add(r.id);
+      const run = await publishClaimed(client, queue, claimed, opts);
+      total.results.push(...run.results);
+      total.edits += run.edits;
+      total.apiCalls += run.apiCalls;
+      total.stopped = run.stopped;
+      if (run.halted) total.halted = run.halted;
+      if (opts.batchSize === undefined || claimed.length < opts.batchSize || run.halted || run.stopped) return total;
+    }
+  } finally {
+    // Notes claimed but not reached (a halt, an abort) go back at once, not after the claim's expiry.
+    await queue.release(worker).catch(() => {});
+  }
+}
+
+async function publishClaimed(client: WikiClient, queue: NoteQueue, pending: QueueRecord[], opts: PublishNotesOptions): Promise<NotesRunReport> {
   let signInFailure: unknown;
   await client.ensureLoggedIn().catch((err: unknown) => {
     signInFailure = err;
@@ -111,13 +147,12 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     log(`${stateLabel(state).padEnd(10)} ${result.pageTitle ?? r.fileName ?? `note ${r.id}`}${result.reason ? ` : ${result.reason}` : ''}`);
   };
 
-  const pending = queue.pending(opts);
   if (pending.length === 0) return report();
   if (signInFailure !== undefined) {
     // The wiki is down or refuses the bot: every note stays in the queue, failed with the reason.
     const reason = frenchReason(signInFailure);
     for (const r of pending) {
-      queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      await queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
       record(r, 'failed', { reason });
     }
     return report(reason);
@@ -131,7 +166,7 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     const knownTitles = pending.some((r) => r.wikitext === null) ? await client.allPageTitles() : [];
     planned = [];
     for (const r of pending) {
-      const p = plan(queue, r, knownTitles, clock(), opts.modules);
+      const p = await plan(queue, r, knownTitles, clock(), opts.modules);
       if ('error' in p) record(r, 'failed', { reason: p.error });
       else planned.push(p);
     }
@@ -142,7 +177,7 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     const reason = frenchReason(err);
     for (const r of pending) {
       if (results.some((res) => res.id === r.id)) continue;
-      queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      await queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
       record(r, 'failed', { reason });
     }
     return report(reason);
@@ -151,7 +186,7 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
   const stopPage = snapshot.get(stopTitle);
   if (stopPage && isStopRequested(stopPage)) {
     const reason = `Publication arrêtée : la page d’arrêt d’urgence « ${stopPage.title} » le demande. Les notes restent en attente.`;
-    for (const p of planned) if (p.record.state === 'publishing') queue.requeue(p.record.id, p.record.sourceHash);
+    for (const p of planned) if (p.record.state === 'publishing') await queue.requeue(p.record.id, p.record.sourceHash);
     log(reason);
     return report(reason, true);
   }
@@ -163,7 +198,7 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     if (err instanceof RunHalt) return report(err.message, true);
     const reason = frenchReason(err);
     for (const p of planned) {
-      queue.markFailed(p.record.id, p.record.sourceHash, { reason, retryable: true, now: clock() });
+      await queue.markFailed(p.record.id, p.record.sourceHash, { reason, retryable: true, now: clock() });
       record(p.record, 'failed', { reason });
     }
     return report(reason);
@@ -184,30 +219,30 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     }
     const { record: r, note, wikitext } = p;
     const url = pageUrl(site, note.title);
-    if (!queue.markPublishing(r.id, r.sourceHash, { wikitext, pageTitle: note.title, pageUrl: url })) continue; // changed meanwhile
+    if (!(await queue.markPublishing(r.id, r.sourceHash, { wikitext, pageTitle: note.title, pageUrl: url }))) continue; // changed meanwhile
     const entry = { ...r, pageTitle: note.title };
     try {
       const outcome = await publishNote(client, p, snapshot.get(note.title), botUser, { ...common, stopState, afterSave: opts.afterSave });
       edits += outcome.edits;
       editsSinceStopCheck += outcome.edits;
       if (outcome.state === 'published') {
-        queue.markPublished(r.id, r.sourceHash, { revid: outcome.revid, pageTitle: outcome.title, pageUrl: pageUrl(site, outcome.title) });
+        await queue.markPublished(r.id, r.sourceHash, { revid: outcome.revid, pageTitle: outcome.title, pageUrl: pageUrl(site, outcome.title) });
       } else if (outcome.state === 'conflict') {
-        queue.markConflict(r.id, r.sourceHash, { reason: outcome.reason ?? '', linkTitle: outcome.linkTitle ?? note.title, linkUrl: pageUrl(site, outcome.linkTitle ?? note.title) });
+        await queue.markConflict(r.id, r.sourceHash, { reason: outcome.reason ?? '', linkTitle: outcome.linkTitle ?? note.title, linkUrl: pageUrl(site, outcome.linkTitle ?? note.title) });
       } else {
         // Stopped: this note and the rest wait in the queue.
-        queue.requeue(r.id, r.sourceHash);
+        await queue.requeue(r.id, r.sourceHash);
         record(entry, 'queued', { reason: outcome.reason, edits: outcome.edits });
         return report(outcome.reason, true);
       }
       record(entry, outcome.state, { reason: outcome.reason, revid: outcome.revid, linkTitle: outcome.linkTitle, edits: outcome.edits });
     } catch (err) {
       const reason = frenchReason(err);
-      queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      await queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
       record(entry, 'failed', { reason });
       if (haltsRun(err)) {
         const rest = planned.slice(index + 1);
-        for (const other of rest) if (other.record.state === 'publishing') queue.requeue(other.record.id, other.record.sourceHash);
+        for (const other of rest) if (other.record.state === 'publishing') await queue.requeue(other.record.id, other.record.sourceHash);
         return report(reason);
       }
     }
@@ -216,20 +251,20 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
 }
 
 /** Converts a pending note (or reuses its frozen text); a French refusal marks it failed for good. */
-function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], now: Date, modules?: CurriculumPages): Planned | { error: string } {
+async function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], now: Date, modules?: CurriculumPages): Promise<Planned | { error: string }> {
   let note: ConvertedNote;
   try {
     note = convertNote(r.source, { fileName: r.fileName ?? undefined, knownTitles, now: new Date(r.receivedAt), ...(modules ? { modules } : {}) });
   } catch (err) {
     const reason = err instanceof NoteError ? err.message : `La note n’a pas pu être convertie (erreur interne : ${err instanceof Error ? err.message : String(err)}).`;
-    queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
+    await queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
     return { error: reason };
   }
   // The same rule as at intake (identity.ts): checked again, since the queue may have changed since.
-  const owner = queue.otherNoteOnPage(note.title, r);
+  const owner = await queue.otherNoteOnPage(note.title, r);
   if (owner && owner.id < r.id) {
     const reason = pageTakenReason(note.title, owner);
-    queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
+    await queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
     return { error: reason };
   }
   // The text frozen when this version first went out wins: links may have changed since.

@@ -1,11 +1,13 @@
 /**
- * The durable notes queue, in the local store. A note is recorded here BEFORE any wiki call and
+ * The durable notes queue, in the store (SQLite or PostgreSQL). A note is recorded here BEFORE any wiki call and
  * moves through `queued → publishing → published | failed | conflict`. The wikitext is frozen
  * when a version first goes to `publishing`, so a restart after a crash re-publishes exactly the
  * same text (the wiki then sees it unchanged: no second revision).
  */
 import { createHash } from 'node:crypto';
-import { migrate, type Store } from '../store/db.js';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { tables, type StoreDb } from '../store/database.js';
+import { toRecord, type NotesTables, type Row } from './queue-schema.js';
 import { convertNote } from './convert.js';
 import { NoteError, type NoteErrorCode } from './errors.js';
 import { contentKey, isSameNote, pageTakenReason, type NoteIdentity } from './identity.js';
@@ -90,53 +92,6 @@ export interface IntakeCheck {
   warnings: string[];
 }
 
-export const NOTES_MIGRATIONS = [
-  {
-    id: 'notes/001-queue',
-    sql: `CREATE TABLE notes_queue (
-      id INTEGER PRIMARY KEY,
-      note_key TEXT NOT NULL UNIQUE,
-      origin TEXT NOT NULL,
-      file_name TEXT,
-      source TEXT NOT NULL,
-      source_hash TEXT NOT NULL,
-      received_at TEXT NOT NULL,
-      state TEXT NOT NULL CHECK (state IN ('queued', 'publishing', 'published', 'failed', 'conflict')),
-      page_title TEXT,
-      page_url TEXT,
-      wikitext TEXT,
-      revid INTEGER,
-      reason TEXT,
-      link_title TEXT,
-      link_url TEXT,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      retryable INTEGER NOT NULL DEFAULT 0,
-      next_attempt_at TEXT,
-      updated_at TEXT NOT NULL,
-      published_at TEXT
-    );
-    CREATE INDEX notes_queue_state ON notes_queue (state, id);
-    CREATE INDEX notes_queue_page ON notes_queue (page_title);`,
-  },
-] as const;
-
-interface Row {
-  id: number; note_key: string; origin: string; file_name: string | null; source: string; source_hash: string;
-  received_at: string; state: string; page_title: string | null; page_url: string | null; wikitext: string | null;
-  revid: number | null; reason: string | null; link_title: string | null; link_url: string | null; attempts: number;
-  retryable: number; next_attempt_at: string | null; updated_at: string; published_at: string | null;
-}
-
-function toRecord(row: Row): QueueRecord {
-  return {
-    id: row.id, key: row.note_key, origin: row.origin as NoteOrigin, fileName: row.file_name, sourceHash: row.source_hash,
-    receivedAt: row.received_at, state: row.state as NoteState, pageTitle: row.page_title, pageUrl: row.page_url,
-    revid: row.revid, reason: row.reason, linkTitle: row.link_title, linkUrl: row.link_url, attempts: row.attempts,
-    retryable: row.retryable === 1, nextAttemptAt: row.next_attempt_at, updatedAt: row.updated_at,
-    publishedAt: row.published_at, source: row.source, wikitext: row.wikitext,
-  };
-}
-
 function toEntry(record: QueueRecord): QueueEntry {
   const { source: _source, wikitext: _wikitext, ...entry } = record;
   return entry;
@@ -161,10 +116,30 @@ export interface PendingOptions {
   ids?: readonly number[];
 }
 
-/** The queue over one store. Every method is one short transaction: safe to kill at any point. */
+/** How long a worker's claim on a note lasts before another worker may take the note. Default 5 minutes. */
+export const DEFAULT_CLAIM_MS = 5 * 60_000;
+
+export interface ClaimOptions extends PendingOptions {
+  /** The worker claiming (a process id; see src/jobs processHolderId). */
+  worker: string;
+  /** Claim length; a killed worker's notes go to another once it has passed. Default DEFAULT_CLAIM_MS. */
+  claimMs?: number;
+  /** At most this many notes (oldest first). Default: all. */
+  limit?: number;
+}
+
+type Db = Kysely<NotesTables> | Transaction<NotesTables>;
+
+/**
+ * The queue over one store (SQLite or PostgreSQL). Every method is one short statement or
+ * transaction: safe to kill at any point. Several workers (processes, machines) share it: each
+ * claims the notes it publishes (`claim`), so every note goes out once.
+ */
 export class NoteQueue {
-  constructor(readonly store: Store) {
-    migrate(store, NOTES_MIGRATIONS);
+  readonly #db: Kysely<NotesTables>;
+
+  constructor(readonly store: StoreDb) {
+    this.#db = tables<NotesTables>(store);
   }
 
   /**
@@ -172,18 +147,23 @@ export class NoteQueue {
    * data), find the entry it is a version of, and refuse a different note aimed at a page
    * another note holds (`isSameNote`). Reads only.
    */
-  check(input: NoteInput): IntakeCheck {
+  check(input: NoteInput): Promise<IntakeCheck> {
+    return this.#check(this.#db, input);
+  }
+
+  async #check(db: Db, input: NoteInput): Promise<IntakeCheck> {
     const sourceHash = noteSourceHash(input.source);
-    const existing = input.key !== undefined ? this.byKey(input.key) : input.replaces !== undefined ? this.get(input.replaces) : undefined;
+    const existing =
+      input.key !== undefined ? await byKey(db, input.key) : input.replaces !== undefined ? await byId(db, input.replaces) : undefined;
     const key = input.key ?? existing?.key ?? contentKey(sourceHash);
     const receivedAt = existing ? new Date(existing.receivedAt) : (input.receivedAt ?? new Date());
     const storedSource = storedNoteSource(input.source);
     const converted = checkNote(storedSource, input.fileName, receivedAt);
     const warnings = [...(input.warnings ?? []), ...converted.warnings];
-    const base = { key, sourceHash, storedSource, existing: existing ?? this.byKey(key), receivedAt, warnings };
+    const base = { key, sourceHash, storedSource, existing: existing ?? (await byKey(db, key)), receivedAt, warnings };
     if (converted.error) return { ...base, error: converted.error };
     const title = converted.title ?? '';
-    const owner = this.otherNoteOnPage(title, { key, sourceHash });
+    const owner = await otherNoteOnPage(db, title, { key, sourceHash });
     if (owner) return { ...base, title, error: { code: 'NOTE_PAGE_TAKEN', message: pageTakenReason(title, owner) } };
     return { ...base, title };
   }
@@ -192,125 +172,208 @@ export class NoteQueue {
    * Records a note (idempotent): the same note with the same content changes nothing; new
    * content for a known note re-queues it, keeping its first reception time (so a note without
    * a date keeps its page). A note that cannot be published (the converter refuses it, or its
-   * page is another note's) is recorded as `failed` with the French reason, unless
-   * `recordRefused` is false (the gateway answers INVALID and records nothing).
+   * page is another note's) is recorded as `failed` with the French reason. Two processes
+   * recording the same new note together: one inserts, the other finds it (unique key).
    */
-  enqueue(input: NoteInput, opts: { recordRefused?: boolean } = {}): { entry: QueueEntry; change: IntakeChange; warnings: string[] } {
-    return this.store.transaction(() => {
-      const check = this.check(input);
-      const { key, sourceHash: hash, existing: known, warnings } = check;
-      const now = new Date().toISOString();
-      const state: NoteState = check.error ? 'failed' : 'queued';
-      const reason = check.error?.message ?? null;
-      if (!known) {
-        const id = this.store.prepare(
-          `INSERT INTO notes_queue (note_key, origin, file_name, source, source_hash, received_at, state, page_title, reason, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(key, input.origin, input.fileName ?? null, check.storedSource, hash, check.receivedAt.toISOString(), state, check.title ?? null, reason, now).lastInsertRowid;
-        return { entry: toEntry(this.mustGet(Number(id))), change: 'new' as const, warnings };
-      }
-      if (known.sourceHash === hash) return { entry: toEntry(known), change: 'unchanged' as const, warnings };
-      this.store.prepare(
-        `UPDATE notes_queue SET origin = ?, file_name = ?, source = ?, source_hash = ?, state = ?, page_title = ?, reason = ?,
-           wikitext = NULL, link_title = NULL, link_url = NULL, attempts = 0, retryable = 0, next_attempt_at = NULL, updated_at = ?
-         WHERE id = ?`,
-      ).run(input.origin, input.fileName ?? null, check.storedSource, hash, state, check.error?.code === 'NOTE_PAGE_TAKEN' ? known.pageTitle : (check.title ?? known.pageTitle), reason, now, known.id);
-      return { entry: toEntry(this.mustGet(known.id)), change: 'updated' as const, warnings };
-    })();
+  async enqueue(input: NoteInput): Promise<{ entry: QueueEntry; change: IntakeChange; warnings: string[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.#db.transaction().execute(async (trx) => {
+        const check = await this.#check(trx, input);
+        const { key, sourceHash: hash, existing: known, warnings } = check;
+        const now = new Date().toISOString();
+        const state: NoteState = check.error ? 'failed' : 'queued';
+        const reason = check.error?.message ?? null;
+        if (!known) {
+          const inserted = await trx
+            .insertInto('notes_queue')
+            .values({
+              note_key: key, origin: input.origin, file_name: input.fileName ?? null, source: check.storedSource, source_hash: hash,
+              received_at: check.receivedAt.toISOString(), state, page_title: check.title ?? null, reason, updated_at: now,
+            })
+            .onConflict((oc) => oc.column('note_key').doNothing())
+            .returning('id')
+            .executeTakeFirst();
+          if (!inserted) return undefined; // recorded by another process meanwhile: read it again
+          return { entry: toEntry(await mustGet(trx, Number(inserted.id))), change: 'new' as const, warnings };
+        }
+        if (known.sourceHash === hash) return { entry: toEntry(known), change: 'unchanged' as const, warnings };
+        await trx
+          .updateTable('notes_queue')
+          .set({
+            origin: input.origin, file_name: input.fileName ?? null, source: check.storedSource, source_hash: hash, state,
+            page_title: check.error?.code === 'NOTE_PAGE_TAKEN' ? known.pageTitle : (check.title ?? known.pageTitle), reason,
+            wikitext: null, link_title: null, link_url: null, attempts: 0, retryable: 0, next_attempt_at: null, updated_at: now,
+            claimed_by: null, claim_expires_at: null,
+          })
+          .where('id', '=', known.id)
+          .execute();
+        return { entry: toEntry(await mustGet(trx, known.id)), change: 'updated' as const, warnings };
+      });
+      if (outcome) return outcome;
+      if (attempt >= 2) throw new Error(`notes queue: could not record note ${input.key ?? ''}`);
+    }
   }
 
   /** The first other note going to `pageTitle` that is not the same note, if any (two notes never share a page). */
-  otherNoteOnPage(pageTitle: string, note: NoteIdentity & { id?: number }): QueueEntry | undefined {
-    const rows = this.store.prepare(
-      `SELECT * FROM notes_queue WHERE page_title = ? AND NOT (state = 'failed' AND retryable = 0 AND revid IS NULL) ORDER BY id`,
-    ).all(pageTitle) as Row[];
-    const owner = rows.map(toRecord).find((r) => r.id !== note.id && !isSameNote(r, note));
-    return owner && toEntry(owner);
+  otherNoteOnPage(pageTitle: string, note: NoteIdentity & { id?: number }): Promise<QueueEntry | undefined> {
+    return otherNoteOnPage(this.#db, pageTitle, note);
   }
 
-  get(id: number): QueueRecord | undefined {
-    const row = this.store.prepare('SELECT * FROM notes_queue WHERE id = ?').get(id) as Row | undefined;
-    return row && toRecord(row);
+  get(id: number): Promise<QueueRecord | undefined> {
+    return byId(this.#db, id);
   }
 
-  byKey(key: string): QueueRecord | undefined {
-    const row = this.store.prepare('SELECT * FROM notes_queue WHERE note_key = ?').get(key) as Row | undefined;
-    return row && toRecord(row);
+  byKey(key: string): Promise<QueueRecord | undefined> {
+    return byKey(this.#db, key);
   }
 
-  /** Entries with work to do, oldest first: left `publishing` by a crash, queued, failed and due. */
-  pending(opts: PendingOptions = {}): QueueRecord[] {
-    const now = (opts.now ?? new Date()).toISOString();
-    const rows = this.store.prepare(
-      `SELECT * FROM notes_queue WHERE state IN ('queued', 'publishing')
-         OR (state = 'failed' AND retryable = 1 AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?))
-       ORDER BY id`,
-    ).all(opts.ignoreBackoff ? 1 : 0, now) as Row[];
-    const ids = opts.ids && new Set(opts.ids);
-    return rows.map(toRecord).filter((r) => !ids || ids.has(r.id) || r.state === 'publishing');
+  /** Entries with work to do, oldest first: left `publishing` by a crash, queued, failed and due. Reads only. */
+  async pending(opts: PendingOptions = {}): Promise<QueueRecord[]> {
+    const rows = (await this.#db.selectFrom('notes_queue').selectAll().where((eb) => pendingFilter(eb, opts)).orderBy('id').execute()) as Row[];
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Claims pending notes for `worker`, oldest first: notes no one holds, or whose claim has
+   * expired (a killed worker's), or already this worker's. PostgreSQL: `FOR UPDATE SKIP LOCKED`,
+   * so workers claiming together never wait on each other nor take the same note. SQLite: one
+   * UPDATE, serialised by the database's single writer. The claim is released when the note's
+   * outcome is written (or by `release`).
+   */
+  async claim(opts: ClaimOptions): Promise<QueueRecord[]> {
+    const nowMs = (opts.now ?? new Date()).getTime();
+    const until = nowMs + (opts.claimMs ?? DEFAULT_CLAIM_MS);
+    let candidates = this.#db
+      .selectFrom('notes_queue')
+      .select('id')
+      .where((eb) => pendingFilter(eb, opts))
+      .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claim_expires_at', '<=', nowMs), eb('claimed_by', '=', opts.worker)]))
+      .orderBy('id');
+    if (opts.limit !== undefined) candidates = candidates.limit(opts.limit);
+    if (this.store.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
+    const rows = (await this.#db
+      .updateTable('notes_queue')
+      .set({ claimed_by: opts.worker, claim_expires_at: until })
+      .where('id', 'in', candidates)
+      .returningAll()
+      .execute()) as Row[];
+    return rows.map(toRecord).sort((x, y) => x.id - y.id);
+  }
+
+  /** Gives back the claims `worker` still holds (notes it did not get to). */
+  async release(worker: string): Promise<void> {
+    await this.#db.updateTable('notes_queue').set({ claimed_by: null, claim_expires_at: null }).where('claimed_by', '=', worker).execute();
   }
 
   /**
    * Freezes the text of this version and marks it `publishing`, before the edit. Returns false
    * when the note changed meanwhile (the newer version will be published instead).
    */
-  markPublishing(id: number, hash: string, fields: { wikitext: string; pageTitle: string; pageUrl?: string }): boolean {
-    return this.update(id, hash, `state = 'publishing', wikitext = ?, page_title = ?, page_url = COALESCE(?, page_url)`,
-      [fields.wikitext, fields.pageTitle, fields.pageUrl ?? null]);
+  markPublishing(id: number, hash: string, fields: { wikitext: string; pageTitle: string; pageUrl?: string }): Promise<boolean> {
+    return this.#update(id, hash, {
+      state: 'publishing', wikitext: fields.wikitext, page_title: fields.pageTitle, ...(fields.pageUrl ? { page_url: fields.pageUrl } : {}),
+    }, false);
   }
 
-  markPublished(id: number, hash: string, fields: { revid?: number; pageTitle: string; pageUrl?: string }): boolean {
-    return this.update(id, hash,
-      `state = 'published', revid = COALESCE(?, revid), page_title = ?, page_url = COALESCE(?, page_url), reason = NULL,
-       link_title = NULL, link_url = NULL, retryable = 0, next_attempt_at = NULL, published_at = ?`,
-      [fields.revid ?? null, fields.pageTitle, fields.pageUrl ?? null, new Date().toISOString()]);
+  markPublished(id: number, hash: string, fields: { revid?: number; pageTitle: string; pageUrl?: string }): Promise<boolean> {
+    return this.#update(id, hash, {
+      state: 'published', ...(fields.revid !== undefined ? { revid: fields.revid } : {}), page_title: fields.pageTitle,
+      ...(fields.pageUrl ? { page_url: fields.pageUrl } : {}), reason: null, link_title: null, link_url: null, retryable: 0,
+      next_attempt_at: null, published_at: new Date().toISOString(),
+    });
   }
 
-  markConflict(id: number, hash: string, fields: { reason: string; linkTitle: string; linkUrl?: string }): boolean {
-    return this.update(id, hash, `state = 'conflict', reason = ?, link_title = ?, link_url = ?, retryable = 0, next_attempt_at = NULL`,
-      [fields.reason, fields.linkTitle, fields.linkUrl ?? null]);
+  markConflict(id: number, hash: string, fields: { reason: string; linkTitle: string; linkUrl?: string }): Promise<boolean> {
+    return this.#update(id, hash, {
+      state: 'conflict', reason: fields.reason, link_title: fields.linkTitle, link_url: fields.linkUrl ?? null, retryable: 0, next_attempt_at: null,
+    });
   }
 
   /** `retryable`: the wiki was the problem; the next run tries again after the backoff. */
-  markFailed(id: number, hash: string, fields: { reason: string; retryable: boolean; now?: Date }): boolean {
-    const attempts = (this.get(id)?.attempts ?? 0) + 1;
+  async markFailed(id: number, hash: string, fields: { reason: string; retryable: boolean; now?: Date }): Promise<boolean> {
+    const attempts = ((await this.get(id))?.attempts ?? 0) + 1;
     const next = fields.retryable ? new Date((fields.now ?? new Date()).getTime() + retryDelayMs(attempts)).toISOString() : null;
-    return this.update(id, hash, `state = 'failed', reason = ?, retryable = ?, next_attempt_at = ?, attempts = ?`,
-      [fields.reason, fields.retryable ? 1 : 0, next, attempts]);
+    return this.#update(id, hash, { state: 'failed', reason: fields.reason, retryable: fields.retryable ? 1 : 0, next_attempt_at: next, attempts });
   }
 
   /** Back to `queued` (the stop page halted the run before this note's edit). */
-  requeue(id: number, hash: string, reason?: string): boolean {
-    return this.update(id, hash, `state = 'queued', reason = ?`, [reason ?? null]);
+  requeue(id: number, hash: string, reason?: string): Promise<boolean> {
+    return this.#update(id, hash, { state: 'queued', reason: reason ?? null });
   }
 
   /** Entries, newest first, and how many are in each state. */
-  list(opts: { limit?: number; states?: readonly NoteState[] } = {}): { entries: QueueEntry[]; counts: Record<NoteState, number>; total: number } {
+  async list(opts: { limit?: number; states?: readonly NoteState[] } = {}): Promise<{ entries: QueueEntry[]; counts: Record<NoteState, number>; total: number }> {
     const limit = Math.max(1, Math.min(opts.limit ?? 50, 1000));
     const states = opts.states?.length ? opts.states : NOTE_STATES;
-    const rows = this.store.prepare(
-      `SELECT * FROM notes_queue WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY updated_at DESC, id DESC LIMIT ?`,
-    ).all(...states, limit) as Row[];
+    const rows = (await this.#db
+      .selectFrom('notes_queue')
+      .selectAll()
+      .where('state', 'in', states)
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()) as Row[];
     const counts = Object.fromEntries(NOTE_STATES.map((s) => [s, 0])) as Record<NoteState, number>;
-    for (const c of this.store.prepare('SELECT state, COUNT(*) AS n FROM notes_queue GROUP BY state').all() as Array<{ state: NoteState; n: number }>) {
-      counts[c.state] = c.n;
-    }
+    const grouped = await this.#db.selectFrom('notes_queue').select((eb) => ['state', eb.fn.countAll().as('n')]).groupBy('state').execute();
+    for (const c of grouped) counts[c.state as NoteState] = Number(c.n);
     const total = NOTE_STATES.reduce((sum, s) => sum + counts[s], 0);
     return { entries: rows.map((r) => toEntry(toRecord(r))), counts, total };
   }
 
-  private mustGet(id: number): QueueRecord {
-    const record = this.get(id);
-    if (!record) throw new Error(`notes queue entry ${id} vanished`);
-    return record;
+  /**
+   * Compare-and-set on the source hash: a result never lands on a newer version of the note. An
+   * outcome (not `publishing`) also ends the claim.
+   */
+  async #update(id: number, hash: string, set: Updateable<NotesTables['notes_queue']>, endsClaim = true): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('notes_queue')
+      .set({ ...set, updated_at: new Date().toISOString(), ...(endsClaim ? { claimed_by: null, claim_expires_at: null } : {}) })
+      .where('id', '=', id)
+      .where('source_hash', '=', hash)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
+}
 
-  /** Compare-and-set on the source hash: a result never lands on a newer version of the note. */
-  private update(id: number, hash: string, set: string, values: unknown[]): boolean {
-    const info = this.store.prepare(`UPDATE notes_queue SET ${set}, updated_at = ? WHERE id = ? AND source_hash = ?`)
-      .run(...values, new Date().toISOString(), id, hash);
-    return info.changes === 1;
-  }
+function pendingFilter(eb: any, opts: PendingOptions) {
+  const now = (opts.now ?? new Date()).toISOString();
+  const due = eb.and([
+    eb('state', '=', 'failed'),
+    eb('retryable', '=', 1),
+    opts.ignoreBackoff ? sql<boolean>`1 = 1` : eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+  ]);
+  const work = eb.or([eb('state', 'in', ['queued', 'publishing']), due]);
+  if (!opts.ids) return work;
+  // Entries left `publishing` by a crash are always included.
+  return eb.and([work, eb.or([eb('state', '=', 'publishing'), ...(opts.ids.length ? [eb('id', 'in', opts.ids)] : [])])]);
+}
+
+async function byId(db: Db, id: number): Promise<QueueRecord | undefined> {
+  const row = (await db.selectFrom('notes_queue').selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
+  return row && toRecord(row);
+}
+
+async function byKey(db: Db, key: string): Promise<QueueRecord | undefined> {
+  const row = (await db.selectFrom('notes_queue').selectAll().where('note_key', '=', key).executeTakeFirst()) as Row | undefined;
+  return row && toRecord(row);
+}
+
+async function mustGet(db: Db, id: number): Promise<QueueRecord> {
+  const record = await byId(db, id);
+  if (!record) throw new Error(`notes queue entry ${id} vanished`);
+  return record;
+}
+
+async function otherNoteOnPage(db: Db, pageTitle: string, note: NoteIdentity & { id?: number }): Promise<QueueEntry | undefined> {
+  const rows = (await db
+    .selectFrom('notes_queue')
+    .selectAll()
+    .where('page_title', '=', pageTitle)
+    .where((eb) => eb.not(eb.and([eb('state', '=', 'failed'), eb('retryable', '=', 0), eb('revid', 'is', null)])))
+    .orderBy('id')
+    .execute()) as Row[];
+  const owner = rows.map(toRecord).find((r) => r.id !== note.id && !isSameNote(r, note));
+  return owner && toEntry(owner);
 }
 
 /** Converts once without wiki data: the page title, or the converter's French refusal. */
@@ -325,12 +388,9 @@ function checkNote(source: string, fileName: string | undefined, now: Date): { t
   }
 }
 
-/**
- * Read API for the dashboard and the gateway: the latest entries (default 50) and the count of
- * notes in each state. Creates the queue's table on a fresh store.
- */
-export function listQueue(store: Store, opts: { limit?: number; states?: readonly NoteState[] } = {}): {
+/** Read API for the dashboard and the gateway: the latest entries (default 50) and the count of notes in each state. */
+export function listQueue(store: StoreDb, opts: { limit?: number; states?: readonly NoteState[] } = {}): Promise<{
   entries: QueueEntry[]; counts: Record<NoteState, number>; total: number;
-} {
+}> {
   return new NoteQueue(store).list(opts);
 }

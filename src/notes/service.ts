@@ -4,7 +4,7 @@
  * long-lived store and two bot clients: `wiki` answers a person who waits (short retries), and
  * `background` publishes the pending notes with the bots' long backoff.
  */
-import type { Store } from '../store/db.js';
+import type { StoreDb } from '../store/database.js';
 import type { WikiClient } from '../wiki/client.js';
 import type { CurriculumPages } from './convert.js';
 import { pageUrl } from './page-texts.js';
@@ -52,7 +52,7 @@ export class NotesService {
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
-    store: Store,
+    store: StoreDb,
     private readonly wiki: WikiClient,
     options: { background?: WikiClient; modules?: CurriculumPages } = {},
   ) {
@@ -66,7 +66,8 @@ export class NotesService {
    * over, left `publishing` by a crash). Nothing to do costs no wiki call.
    */
   async publishPending(opts: { now?: Date } = {}): Promise<NotesRunReport> {
-    return this.exclusive(() => publishPendingNotes(this.background, this.queue, { ...opts, ...this.moduleLinks() }));
+    // In batches, so the gateway replicas' and the workers' runs share a long queue.
+    return this.exclusive(() => publishPendingNotes(this.background, this.queue, { batchSize: 25, ...opts, ...this.moduleLinks() }));
   }
 
   private exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -96,16 +97,16 @@ export class NotesService {
         code: null, warnings: preview?.warnings ?? [],
       };
     }
-    if (input.replaces !== undefined && !this.queue.get(input.replaces)) {
+    if (input.replaces !== undefined && !(await this.queue.get(input.replaces))) {
       return refusal({ code: 'NOTE_NOT_FOUND', message: `Aucune note n° ${input.replaces} dans la file : rien à remplacer.` }, null, []);
     }
-    const check = this.queue.check(note);
+    const check = await this.queue.check(note);
     if (check.error) return refusal(check.error, check.title ?? null, check.warnings);
-    const { entry, warnings } = this.queue.enqueue(note);
+    const { entry, warnings } = await this.queue.enqueue(note);
     if (entry.state !== 'failed' || entry.retryable) {
       await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() }));
     }
-    const saved = this.queue.get(entry.id) ?? { ...entry, wikitext: null };
+    const saved = (await this.queue.get(entry.id)) ?? { ...entry, wikitext: null };
     return { ...submissionOf(saved), warnings };
   }
 
@@ -113,7 +114,7 @@ export class NotesService {
     return this.modules ? { modules: this.modules } : {};
   }
 
-  list(limit = 50): { entries: QueueEntry[]; counts: Record<NoteState, number>; total: number } {
+  list(limit = 50): Promise<{ entries: QueueEntry[]; counts: Record<NoteState, number>; total: number }> {
     return this.queue.list({ limit });
   }
 }

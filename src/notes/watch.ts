@@ -54,7 +54,7 @@ export async function watchFolder(client: WikiClient, queue: NoteQueue, opts: Wa
         if (!info) continue; // removed meanwhile
         const version = `${info.mtimeMs}:${info.size}`;
         if (seen.get(file) === version) continue;
-        const { change, warnings } = queue.enqueue(await readNoteFile(file, 'watch'));
+        const { change, warnings } = await queue.enqueue(await readNoteFile(file, 'watch'));
         seen.set(file, version);
         if (change !== 'unchanged') {
           queued += 1;

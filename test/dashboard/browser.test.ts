@@ -101,7 +101,7 @@ describe('the dashboard in a browser', () => {
   });
 
   it('shows the notes queue counts from the store, and the conflict with its link', async () => {
-    const { counts } = gw.queue.list();
+    const { counts } = await gw.queue.list();
     for (const state of NOTE_STATES) {
       expect(await page.locator(`#table-notes-etats tr[data-state=${state}] td`).textContent()).toBe(String(counts[state]));
     }

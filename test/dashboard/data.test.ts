@@ -52,7 +52,7 @@ function entry(id: number, state: QueueEntry['state'], extra: Partial<QueueEntry
 }
 
 const notes: NotesQueueReader = {
-  list: (opts = {}) => {
+  list: async (opts = {}) => {
     const all = [
       entry(2, 'conflict', { reason: 'Modifiée par une personne <après> le robot', linkTitle: 'Compte rendu 2/Brouillon', linkUrl: 'http://wiki/x?a=1&b=2' }),
       entry(1, 'published'),

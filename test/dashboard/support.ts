@@ -17,7 +17,6 @@ import { NotesService } from '../../src/notes/service.js';
 import { createProgressRuntime, type ProgressRuntime } from '../../src/progress/runtime.js';
 import { createGateway } from '../../src/server.js';
 import type { StoreDb } from '../../src/store/database.js';
-import { adoptSqliteHandle } from '../../src/store/db.js';
 import { openTestStore } from '../support/store.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 
@@ -72,19 +71,19 @@ export async function startDashboardGateway(wiki: WikiClient): Promise<Dashboard
   await runtime.progress.sync();
 
   // The gateway's own notes service, as src/app.ts wires it: the dashboard reads its queue.
-  const notes = new NotesService(adoptSqliteHandle(store.sqlite!), wiki);
+  const notes = new NotesService(store, wiki);
   const queue: NoteQueue = notes.queue;
-  const published = queue.enqueue(note('atelier-nextcloud', 'Atelier Nextcloud', 'Installation et premiers partages.')).entry;
-  queue.markPublished(published.id, published.sourceHash, { revid: 12, pageTitle: published.pageTitle ?? 'Atelier Nextcloud', pageUrl: 'http://wiki.example/index.php?title=Atelier_Nextcloud' });
-  const conflict = queue.enqueue(note('reunion-bureau', 'Réunion du bureau', 'Ordre du jour et décisions.')).entry;
-  queue.markConflict(conflict.id, conflict.sourceHash, {
+  const published = (await queue.enqueue(note('atelier-nextcloud', 'Atelier Nextcloud', 'Installation et premiers partages.'))).entry;
+  await queue.markPublished(published.id, published.sourceHash, { revid: 12, pageTitle: published.pageTitle ?? 'Atelier Nextcloud', pageUrl: 'http://wiki.example/index.php?title=Atelier_Nextcloud' });
+  const conflict = (await queue.enqueue(note('reunion-bureau', 'Réunion du bureau', 'Ordre du jour et décisions.'))).entry;
+  (await queue.markConflict(conflict.id, conflict.sourceHash, {
     reason: 'La page a été modifiée par une personne après la dernière publication du robot : le texte est déposé en brouillon.',
     linkTitle: 'Réunion du bureau/Brouillon',
     linkUrl: 'http://wiki.example/index.php?title=R%C3%A9union_du_bureau/Brouillon',
-  });
-  const failed = queue.enqueue(note('visite-chatons', 'Visite CHATONS', 'Compte rendu de la visite.')).entry;
-  queue.markFailed(failed.id, failed.sourceHash, { reason: 'Le wiki ne répondait pas (délai dépassé) : nouvel essai prévu.', retryable: true });
-  queue.enqueue(note('lancement-cohorte', 'Lancement de la cohorte', 'Présentations et calendrier.'));
+  }));
+  const failed = (await queue.enqueue(note('visite-chatons', 'Visite CHATONS', 'Compte rendu de la visite.'))).entry;
+  await queue.markFailed(failed.id, failed.sourceHash, { reason: 'Le wiki ne répondait pas (délai dépassé) : nouvel essai prévu.', retryable: true });
+  await queue.enqueue(note('lancement-cohorte', 'Lancement de la cohorte', 'Présentations et calendrier.'));
 
   const deps: GatewayDeps = {
     wiki,

@@ -3,14 +3,16 @@ import { convertNote } from '../../src/notes/convert.js';
 import { publishPendingNotes, type NotesRunReport } from '../../src/notes/publisher.js';
 import { NoteQueue } from '../../src/notes/queue.js';
 import { sanitizeTitle } from '../../src/notes/title.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { StoreDb } from '../../src/store/database.js';
+import { sqliteBackend } from '../support/postgres.js';
+import { openTestStore } from '../support/store.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { corpusFiles, corpusInput, editCount, parsedPage, readCorpus, revisionsOf, sentences } from './support.js';
 
 let wiki: LocalWiki;
 let client: WikiClient;
-let store: Store;
+let store: StoreDb;
 let queue: NoteQueue;
 let first: NotesRunReport;
 const files = corpusFiles();
@@ -20,20 +22,20 @@ beforeAll(async () => {
   client = await wiki.botClient();
   // Pages whose titles the notes mention: the one batched title lookup must turn them into links.
   await wiki.createPages([{ title: 'Nextcloud', text: 'Nextcloud est une suite de logiciels libres.' }, { title: 'CHATONS', text: 'Le collectif.' }]);
-  store = openStore(':memory:');
+  store = await openTestStore();
   queue = new NoteQueue(store);
-  for (const file of files) queue.enqueue(corpusInput(file));
+  for (const file of files) (await queue.enqueue(corpusInput(file)));
   first = await publishPendingNotes(client, queue);
 }, 120_000);
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await wiki?.stop();
 });
 
 describe('publishing the whole corpus to a real wiki', () => {
   it('publishes every note, each on its own page, and creates the summary template', async () => {
     expect(first.results.map((r) => r.state)).toEqual(files.map(() => 'published'));
-    const { counts } = queue.list();
+    const { counts } = await queue.list();
     expect(counts.published).toBe(files.length);
     const titles = new Set(first.results.map((r) => r.pageTitle));
     expect(titles.size).toBe(files.length);
@@ -103,15 +105,15 @@ describe('publishing the whole corpus to a real wiki', () => {
 
   it('makes zero edits when the same notes are published again, even from a fresh queue', async () => {
     const before = await editCount(client);
-    for (const file of files) expect(queue.enqueue(corpusInput(file)).change).toBe('unchanged');
+    for (const file of files) expect((await queue.enqueue(corpusInput(file))).change).toBe('unchanged');
     const again = await publishPendingNotes(client, queue);
     expect(again).toMatchObject({ edits: 0, apiCalls: 0, results: [] });
 
-    const freshStore = openStore(':memory:');
+    const freshStore = await openTestStore();
     const fresh = new NoteQueue(freshStore);
-    for (const file of files) fresh.enqueue(corpusInput(file));
+    for (const file of files) (await fresh.enqueue(corpusInput(file)));
     const rerun = await publishPendingNotes(client, fresh);
-    freshStore.close();
+    await freshStore.close();
     expect(rerun.edits).toBe(0);
     expect(rerun.results.every((r) => r.state === 'published')).toBe(true);
     // One title lookup, one batched read (site info is cached by the client).

@@ -4,26 +4,28 @@ import type { Role } from '../../src/auth/viewer.js';
 import { createContext, type GatewayDeps } from '../../src/graphql/context.js';
 import { makeExecutableSchema } from '../../src/graphql/executable-schema.js';
 import { NotesService } from '../../src/notes/service.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { StoreDb } from '../../src/store/database.js';
+import { sqliteBackend } from '../support/postgres.js';
+import { openTestStore } from '../support/store.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { revisionsOf } from './support.js';
 
 let wiki: LocalWiki;
 let client: WikiClient;
-let store: Store;
+let store: StoreDb;
 let schema: GraphQLSchema;
 let deps: GatewayDeps;
 
 beforeAll(async () => {
   wiki = await startWiki();
   client = await wiki.botClient();
-  store = openStore(':memory:');
+  store = await openTestStore();
   schema = makeExecutableSchema();
   deps = { wiki: client, moodle: undefined, curriculum: [], moodleActivityMap: new Map(), probes: [], wikiMode: 'test', notes: new NotesService(store, client) };
 });
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await wiki?.stop();
 });
 
@@ -97,7 +99,7 @@ describe('a different note never replaces another', () => {
     const page = (await client.getPages([title], { content: true })).get(title);
     expect(page?.content).toContain('Camille a montré la sauvegarde automatique.');
     expect(page?.content).not.toContain('chiffrement');
-    expect(deps.notes?.queue.get(first?.id ?? -1)?.source).toContain('Camille a montré');
+    expect((await deps.notes?.queue.get(first?.id ?? -1))?.source).toContain('Camille a montré');
 
     // The same note sent again is the same note; its corrected version names the note it replaces.
     expect((await run('facilitator', SUBMIT_CODE, { source: camille })).data?.submitNote).toMatchObject({ state: 'PUBLISHED', id: first?.id });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoteQueue } from '../../src/notes/queue.js';
-import { openStore } from '../../src/store/db.js';
+import { sqliteBackend } from '../support/postgres.js';
+import { openTestStore } from '../support/store.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { CORPUS_DIR, corpusFiles, editCount, notePageTitles, revisionsOf } from './support.js';
@@ -102,9 +103,9 @@ describe('a publishing process killed at any point', () => {
     for (const point of points) {
       const run = await runChild(point);
       runs.push(run);
-      const store = openStore(storePath);
-      leftPublishing.push(new NoteQueue(store).list().counts.publishing);
-      store.close();
+      const store = await openTestStore(sqliteBackend, storePath);
+      leftPublishing.push((await new NoteQueue(store).list()).counts.publishing);
+      await store.close();
       expect(run.output).not.toMatch(/Error|failed/i);
       if (run.done) break; // the work ran out before this kill point
     }
@@ -123,9 +124,9 @@ describe('a publishing process killed at any point', () => {
     expect((await revisionsOf(client, 'Modèle:Compte-rendu')).map((r) => r.user)).toEqual(['Robot']);
     expect((await client.allPageTitles()).filter((t) => t.includes('Brouillon'))).toEqual([]);
 
-    const store = openStore(storePath);
-    const { counts, total, entries } = new NoteQueue(store).list({ limit: 100 });
-    store.close();
+    const store = await openTestStore(sqliteBackend, storePath);
+    const { counts, total, entries } = await new NoteQueue(store).list({ limit: 100 });
+    await store.close();
     expect(total).toBe(10);
     expect(counts.published).toBe(10);
     expect(new Set(entries.map((e) => e.pageTitle))).toEqual(new Set(titles));

@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotesService } from '../../src/notes/service.js';
-import { openStore, type Store } from '../../src/store/db.js';
+import type { StoreDb } from '../../src/store/database.js';
+import { sqliteBackend } from '../support/postgres.js';
+import { openTestStore } from '../support/store.js';
 import { WikiClient } from '../../src/wiki/client.js';
 import { relay } from '../support/relay.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
 let wiki: LocalWiki;
-let store: Store;
+let store: StoreDb;
 
 beforeAll(async () => {
   wiki = await startWiki();
-  store = openStore(':memory:');
+  store = await openTestStore();
 });
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await wiki?.stop();
 });
 
@@ -36,7 +38,7 @@ describe('the notes service of the gateway', () => {
     expect((await service.publishPending({ now: new Date() })).results).toEqual([]);
     const later = await service.publishPending({ now: new Date(Date.now() + 10 * 60_000) });
     expect(later.results).toMatchObject([{ state: 'published', pageTitle: 'Comptes-rendus/2026-11-19 Permanence du jeudi' }]);
-    expect(service.list().counts.published).toBe(1);
+    expect((await service.list()).counts.published).toBe(1);
     // Nothing pending: the next run costs no wiki call.
     const calls = background.stats.apiCalls;
     await service.publishPending({ now: new Date(Date.now() + 20 * 60_000) });
@@ -51,7 +53,7 @@ describe('the gateway\'s two ways of publishing notes', () => {
     const service = new NotesService(store, interactive, { background: await wiki.botClient() });
     await proxy.cut();
     for (let i = 1; i <= 6; i++) {
-      service.queue.enqueue({ source: `---\ntitle: Atelier ${i}\ndate: 2026-11-2${i % 2}\n---\nCompte rendu numéro ${i}.\n`, fileName: `atelier-${i}.md`, origin: 'cli' });
+      await service.queue.enqueue({ source: `---\ntitle: Atelier ${i}\ndate: 2026-11-2${i % 2}\n---\nCompte rendu numéro ${i}.\n`, fileName: `atelier-${i}.md`, origin: 'cli' });
     }
     const [background, submitted] = await Promise.all([
       service.publishPending(),
@@ -60,8 +62,8 @@ describe('the gateway\'s two ways of publishing notes', () => {
     // The background run may take the submitted note too (it was queued before that run read the
     // queue); whichever run publishes it, the answer agrees with the queue.
     expect(background.results.filter((r) => r.state === 'published').length).toBeGreaterThanOrEqual(6);
-    expect(service.queue.get(submitted.id!)?.state).toBe(submitted.state.toString());
-    const states = service.queue.list({ limit: 50 }).entries.filter((e) => e.fileName?.startsWith('atelier-')).map((e) => e.state);
+    expect((await service.queue.get(submitted.id!))?.state).toBe(submitted.state.toString());
+    const states = (await service.queue.list({ limit: 50 })).entries.filter((e) => e.fileName?.startsWith('atelier-')).map((e) => e.state);
     expect(states).toEqual(Array(6).fill('published'));
   });
 });

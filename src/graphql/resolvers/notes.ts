@@ -19,9 +19,9 @@ const enumOf = (state: NoteState | 'dry-run' | 'invalid'): string => state.toUpp
 
 export const notesResolvers = {
   Query: {
-    notesQueue: (_: unknown, { limit }: { limit: number }, ctx: GatewayContext) => {
+    notesQueue: async (_: unknown, { limit }: { limit: number }, ctx: GatewayContext) => {
       requireRole(ctx, 'facilitator', 'admin');
-      const { entries, counts, total } = notesOf(ctx).list(clamp(limit, 500));
+      const { entries, counts, total } = await notesOf(ctx).list(clamp(limit, 500));
       return { entries, counts, total };
     },
   },
