@@ -3,23 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { acquireLease, leaseHolder, runExclusive, scheduleJob } from '../../src/jobs/index.js';
-import { openDatabase, type StoreDb } from '../../src/store/database.js';
-import { createTestDatabase, describeEachStore, type StoreBackend } from '../support/postgres.js';
-import { openTestStore } from '../support/store.js';
-
-/** Two processes' views of one store: two separate connections (pools) to the same database. */
-async function twoConnections(backend: StoreBackend, dir: string): Promise<[StoreDb, StoreDb]> {
-  if (backend.name === 'sqlite') {
-    const file = path.join(dir, 'pollen.sqlite');
-    return [await openTestStore(backend, file), await openDatabase({ kind: 'sqlite', path: file })];
-  }
-  const url = await createTestDatabase();
-  const first = await openDatabase({ kind: 'postgres', url });
-  const { runMigrations } = await import('../../src/store/migrations.js');
-  const { ALL_MIGRATIONS } = await import('../../src/store-schema.js');
-  await runMigrations(first, ALL_MIGRATIONS);
-  return [first, await openDatabase({ kind: 'postgres', url })];
-}
+import type { StoreDb } from '../../src/store/database.js';
+import { describeEachStore } from '../support/postgres.js';
+import { openSharedStores } from '../support/store.js';
 
 describeEachStore('jobs once per cluster (lease rows)', (backend) => {
   let dir: string;
@@ -30,7 +16,7 @@ describeEachStore('jobs once per cluster (lease rows)', (backend) => {
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pollen-jobs-'));
-    [a, b] = await twoConnections(backend, dir);
+    [a, b] = await openSharedStores(backend, dir);
     clock = 1_000_000;
   });
   afterEach(async () => {
