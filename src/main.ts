@@ -3,6 +3,7 @@ import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { createLogger, type Logger } from './log.js';
+import { runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
 import { createGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -21,9 +22,15 @@ async function main(): Promise<void> {
   const runtime = await buildRuntime(config, logger);
   if (runtime.localWiki) {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
+    // Once across replicas starting together: the first takes the job, the others skip it.
     try {
-      const report = await publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) });
-      logger.info({ ...report.counts, apiCalls: report.apiCalls }, `Curriculum published to the local wiki (${report.edits} edits)`);
+      const outcome = await runExclusive(
+        runtime.database, 'curriculum-publish', 10 * 60_000,
+        () => publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) }),
+        { holdForMs: 5 * 60_000 },
+      );
+      if (outcome.ran) logger.info({ ...outcome.value.counts, apiCalls: outcome.value.apiCalls }, `Curriculum published to the local wiki (${outcome.value.edits} edits)`);
+      else logger.info('Curriculum publish skipped: another Pollen process sharing the store is doing it');
     } catch (err) {
       const e = err as { name?: string; code?: string };
       logger.warn({ error: e.name, code: e.code }, 'Curriculum not published to the local wiki; run `npm run curriculum:publish` later');
@@ -45,10 +52,10 @@ async function main(): Promise<void> {
     logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   });
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
-  const notesTimer = startNotesRetries(runtime, logger);
+  const notesJob = startNotesRetries(runtime, logger, config.notesIntervalSeconds * 1000);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
-    clearInterval(notesTimer);
+    notesJob?.stop();
     server.close();
     await apollo.stop();
     runtime.close();
@@ -65,24 +72,20 @@ main().catch((err: unknown) => {
   process.exit(1);
 });
 
-const NOTES_RETRY_INTERVAL_MS = 60_000;
-
-function startNotesRetries(runtime: Runtime, logger: Logger): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(() => {
-    const notes = runtime.deps.notes;
-    if (running || !notes) return;
-    running = true;
-    notes
-      .publishPending()
-      .then((run) => {
-        if (run.results.length > 0) logger.info({ notes: run.results.length, edits: run.edits, halted: run.halted }, 'Pending notes published');
-      })
-      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Pending notes not published'))
-      .finally(() => {
-        running = false;
-      });
-  }, NOTES_RETRY_INTERVAL_MS);
-  timer.unref();
-  return timer;
+/**
+ * Notes that could not be published go out by themselves: once per interval across every gateway
+ * replica sharing the store (src/jobs), each note once (the queue's claims).
+ */
+function startNotesRetries(runtime: Runtime, logger: Logger, everyMs: number): JobSchedule | undefined {
+  const notes = runtime.deps.notes;
+  if (!notes) return undefined;
+  return scheduleJob(runtime.database, {
+    name: 'notes-publish',
+    everyMs,
+    run: async () => {
+      const run = await notes.publishPending();
+      if (run.results.length > 0) logger.info({ notes: run.results.length, edits: run.edits, halted: run.halted }, 'Pending notes published');
+    },
+    onError: (err) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Pending notes not published'),
+  });
 }

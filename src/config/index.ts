@@ -30,6 +30,8 @@ export interface Config {
   storePath: string;
   /** Where the store lives: the SQLite file (default storePath) or a PostgreSQL server. */
   store: StoreLocation;
+  /** Background notes publishing interval. */
+  notesIntervalSeconds: number;
   curriculumDir: string;
   facilitatorTokens: string[];
   adminTokens: string[];
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     moodleActivityMap: e.MOODLE_ACTIVITY_MAP,
     storePath: e.POLLEN_STORE_PATH,
     store: parseStoreUrl(e.POLLEN_DATABASE_URL, e.POLLEN_STORE_PATH),
+    notesIntervalSeconds: e.POLLEN_NOTES_INTERVAL_SECONDS,
     curriculumDir: e.POLLEN_CURRICULUM_DIR,
     facilitatorTokens: e.POLLEN_FACILITATOR_TOKENS,
     adminTokens: e.POLLEN_ADMIN_TOKENS,

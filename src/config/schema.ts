@@ -103,6 +103,8 @@ export const envSchema = z.object({
           ctx.addIssue({ code: 'custom', message: (err as Error).message });
         }
       }),
+    /** How often pending notes are published in the background (once across replicas), in seconds. */
+    POLLEN_NOTES_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Directory of the curriculum content. */
     POLLEN_CURRICULUM_DIR: z.string().default('course-modules'),
     /** Comma-separated API tokens for facilitators (secret). */

@@ -10,6 +10,8 @@ import { ProgressDataSource } from './datasources/progress.js';
 import { WikiDataSource, type WikiApi } from './datasources/wiki.js';
 import type { UpstreamObserver } from './errors.js';
 import type { HealthProbe } from './health.js';
+import { isStoreUnavailable } from '../store/database.js';
+import { storeUnavailable } from './errors.js';
 import type { WikiCacheStats } from '../wiki/index.js';
 
 /** Long-lived pieces the gateway is built from; data sources are made from them per request. */
@@ -61,9 +63,14 @@ function curriculumSource(deps: GatewayDeps): CurriculumDataSource {
   return source;
 }
 
+/** Sessions live in the store: when it is out of reach, the request fails with STORE_UNAVAILABLE. */
+function storeDown(error: unknown): never {
+  throw isStoreUnavailable(error) ? storeUnavailable() : error;
+}
+
 export async function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): Promise<GatewayContext> {
   const { viewer, sessionHash, credentialRejected } =
-    req && deps.auth ? await deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
+    req && deps.auth ? await deps.auth.authenticate(req).catch(storeDown) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
   return {
     res,
     viewer,

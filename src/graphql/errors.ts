@@ -1,3 +1,4 @@
+import { isStoreUnavailable } from '../store/database.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 
@@ -45,10 +46,21 @@ export async function fromUpstream<T>(upstream: Upstream, run: () => Promise<T>,
   }
 }
 
+/** The store (SQLite or PostgreSQL) is out of reach: the request can be retried, nothing was lost. */
+export function storeUnavailable(): GraphQLError {
+  return new GraphQLError('La base de données de Pollen est injoignable pour le moment : réessayez dans un instant.', {
+    extensions: { code: 'STORE_UNAVAILABLE' },
+  });
+}
+
 /** Last line of defence: unexpected errors never leak their message or stack to clients. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
+  if (isStoreUnavailable(original)) {
+    const { message, extensions } = storeUnavailable();
+    return { message, locations: formatted.locations, path: formatted.path, extensions };
+  }
   if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof GraphQLError)) {
     return { message: 'Internal error. It has been logged; try again or contact the operators.', locations: formatted.locations, path: formatted.path, extensions: { code } };
   }

@@ -46,6 +46,26 @@ const storeTypes = {
 
 export class StoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
+  override readonly name = 'StoreUnavailableError';
+}
+
+/** PostgreSQL codes of a server gone or refusing work for now (class 08 connection, 57P shutdown, 53 resources). */
+const TRANSIENT_PG = /^(08|57P|53)/;
+
+/**
+ * True when an error means the store cannot be reached right now (server down, connection lost,
+ * SQLite file locked): the request may be retried later; the data is intact.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return (
+    error instanceof StoreUnavailableError ||
+    TRANSIENT_PG.test(code) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)
+  );
 }
 
 /**

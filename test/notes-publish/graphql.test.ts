@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function run(role: Role, query: string, variables: Record<string, unknown> = {}) {
-  const contextValue = { ...createContext(deps), viewer: { role, learnerId: role === 'learner' ? 'local-alice' : null, displayName: role } };
+  const contextValue = { ...(await createContext(deps)), viewer: { role, learnerId: role === 'learner' ? 'local-alice' : null, displayName: role } };
   return graphql({ schema, source: query, variableValues: variables, contextValue });
 }
 
