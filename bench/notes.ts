@@ -18,7 +18,7 @@ const NOTES = 100;
 const ROUNDS = 2;
 
 /** A realistic workshop note: front matter, sections, lists, a table, a link. */
-function benchNote(round: number, i: number): NoteInput {
+export function benchNote(round: number | string, i: number): NoteInput {
   const day = String((i % 28) + 1).padStart(2, '0');
   const month = String((i % 12) + 1).padStart(2, '0');
   const source = `---

@@ -17,9 +17,9 @@ import { MoodleClient } from '../src/moodle/index.js';
 import { ProgressTracker } from '../src/progress/tracker.js';
 import { openPollenStore } from '../src/store-schema.js';
 
-const LEARNERS = Number(process.env.BENCH_PROGRESS_LEARNERS ?? 500);
+export const LEARNERS = Number(process.env.BENCH_PROGRESS_LEARNERS ?? 500);
 const LATENCY_MS = Number(process.env.BENCH_MOODLE_LATENCY_MS ?? 50);
-const COURSE_ID = 2;
+export const COURSE_ID = 2;
 const SLUGS = ['bienvenue', 'types-associations', 'guide-pratique', 'gouvernance', 'role-du-bureau', 'diagnostic-devoir', 'quiz-final'];
 
 const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/moodle');
@@ -64,7 +64,7 @@ interface FakeMoodle {
   close(): Promise<void>;
 }
 
-async function startFakeMoodle(learners: number): Promise<FakeMoodle> {
+export async function startFakeMoodle(learners: number): Promise<FakeMoodle> {
   const answers = fakeAnswers(learners);
   const direct = (wsfunction: string | null, args: Json): string => {
     switch (wsfunction) {
@@ -112,7 +112,7 @@ async function startFakeMoodle(learners: number): Promise<FakeMoodle> {
   };
 }
 
-function benchCurriculum(): CurriculumModule[] {
+export function benchCurriculum(): CurriculumModule[] {
   return SLUGS.map((slug, i) => ({
     slug, order: i + 1, title: slug, group: 'accompagnement', summary: slug, objectives: ['a', 'b'], estimatedMinutes: 30,
     prerequisites: [], activities: [{ type: 'contribute', title: 'Contribuer', instructions: '…' }], quiz: [],
