@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NoteQueue } from '../../src/notes/queue.js';
+import { openDatabase } from '../../src/store/database.js';
+import type { WikiClient } from '../../src/wiki/client.js';
+import { createTestDatabase, postgresAdminUrl } from '../support/postgres.js';
+import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { CORPUS_DIR, corpusFiles, notePageTitles, revisionsOf } from './support.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CHILD = path.join(import.meta.dirname, 'fixtures/publish-child.ts');
+const CLAIM_MS = 3000;
+
+let wiki: LocalWiki;
+let client: WikiClient;
+let work: string;
+let notesDir: string;
+let databaseUrl: string;
+
+beforeAll(async () => {
+  if (!postgresAdminUrl()) return;
+  wiki = await startWiki();
+  client = await wiki.botClient();
+  databaseUrl = await createTestDatabase();
+  work = mkdtempSync(path.join(tmpdir(), 'pollen-workers-kill-'));
+  notesDir = path.join(work, 'notes');
+  mkdirSync(notesDir);
+  for (const file of corpusFiles().slice(0, 12)) copyFileSync(path.join(CORPUS_DIR, file), path.join(notesDir, file));
+});
+afterAll(async () => {
+  await wiki?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** One notes worker process on the shared PostgreSQL queue; `killAfterSave`: it SIGKILLs itself right after that save. */
+function worker(name: string, killAfterSave = 0): Promise<{ killed: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      cwd: ROOT,
+      env: {
+        ...process.env, WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword,
+        POLLEN_DATABASE_URL: databaseUrl, POLLEN_STORE_PATH: 'unused', NOTES_DIR: notesDir,
+        NOTES_WORKER: name, NOTES_CLAIM_MS: String(CLAIM_MS), NOTES_BATCH: '3', KILL_AFTER_SAVE: String(killAfterSave),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.once('error', reject);
+    child.once('exit', (_code, signal) => resolve({ killed: signal === 'SIGKILL', output }));
+  });
+}
+
+describe('two notes workers on one PostgreSQL, one of them SIGKILLed mid-batch', () => {
+  it('the other publishes everything once its claims expire: every note on the wiki once, no second revision', async () => {
+    if (!postgresAdminUrl()) throw new Error('PostgreSQL 15 is not installed: this spec did not run');
+    const [killed, survivor] = await Promise.all([worker('worker-A', 2), worker('worker-B')]);
+    expect(killed.killed).toBe(true);
+    expect(survivor.output).toContain('DONE');
+    // The survivor's next round (its timer, in the gateway) after the dead worker's claims expired.
+    await new Promise((resolve) => setTimeout(resolve, CLAIM_MS + 500));
+    const next = await worker('worker-B');
+    expect(next.output).toContain('DONE');
+
+    const titles = await notePageTitles(client);
+    expect(titles).toHaveLength(12);
+    for (const title of titles) expect((await revisionsOf(client, title)).map((r) => r.user), title).toEqual(['Robot']);
+    const store = await openDatabase({ kind: 'postgres', url: databaseUrl });
+    try {
+      const { counts } = await new NoteQueue(store).list();
+      expect(counts).toMatchObject({ published: 12, publishing: 0, queued: 0, failed: 0 });
+    } finally {
+      await store.close();
+    }
+  }, 240_000);
+});
