@@ -1,7 +1,8 @@
-/** The notes queue's table, its migrations, and rows to records. */
-import { sql, type Generated } from 'kysely';
+/** The notes queue's table, its migrations, rows to records, and the reads the queue shares. */
+import { sql, type ExpressionBuilder, type Generated, type Kysely, type Transaction } from 'kysely';
 import { withIdColumn, type Migration } from '../store/migrations.js';
-import type { NoteOrigin, NoteState, QueueRecord } from './queue.js';
+import { isSameNote, type NoteIdentity } from './identity.js';
+import type { NoteOrigin, NoteState, PendingOptions, QueueEntry, QueueRecord } from './queue.js';
 
 export interface NotesTables {
   notes_queue: {
@@ -81,3 +82,52 @@ export function toRecord(row: Row): QueueRecord {
     publishedAt: row.published_at, source: row.source, wikitext: row.wikitext,
   };
 }
+
+export function toEntry(record: QueueRecord): QueueEntry {
+  const { source: _source, wikitext: _wikitext, ...entry } = record;
+  return entry;
+}
+
+export type Db = Kysely<NotesTables> | Transaction<NotesTables>;
+
+export function pendingFilter(eb: ExpressionBuilder<NotesTables, 'notes_queue'>, opts: PendingOptions) {
+  const now = (opts.now ?? new Date()).toISOString();
+  const due = eb.and([
+    eb('state', '=', 'failed'),
+    eb('retryable', '=', 1),
+    opts.ignoreBackoff ? sql<boolean>`1 = 1` : eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+  ]);
+  const work = eb.or([eb('state', 'in', ['queued', 'publishing']), due]);
+  if (!opts.ids) return work;
+  // Entries left `publishing` by a crash are always included.
+  return eb.and([work, eb.or([eb('state', '=', 'publishing'), ...(opts.ids.length ? [eb('id', 'in', opts.ids)] : [])])]);
+}
+
+export async function byId(db: Db, id: number): Promise<QueueRecord | undefined> {
+  const row = (await db.selectFrom('notes_queue').selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
+  return row && toRecord(row);
+}
+
+export async function byKey(db: Db, key: string): Promise<QueueRecord | undefined> {
+  const row = (await db.selectFrom('notes_queue').selectAll().where('note_key', '=', key).executeTakeFirst()) as Row | undefined;
+  return row && toRecord(row);
+}
+
+export async function mustGet(db: Db, id: number): Promise<QueueRecord> {
+  const record = await byId(db, id);
+  if (!record) throw new Error(`notes queue entry ${id} vanished`);
+  return record;
+}
+
+export async function otherNoteOnPage(db: Db, pageTitle: string, note: NoteIdentity & { id?: number }): Promise<QueueEntry | undefined> {
+  const rows = (await db
+    .selectFrom('notes_queue')
+    .selectAll()
+    .where('page_title', '=', pageTitle)
+    .where((eb) => eb.not(eb.and([eb('state', '=', 'failed'), eb('retryable', '=', 0), eb('revid', 'is', null)])))
+    .orderBy('id')
+    .execute()) as Row[];
+  const owner = rows.map(toRecord).find((r) => r.id !== note.id && !isSameNote(r, note));
+  return owner && toEntry(owner);
+}
+

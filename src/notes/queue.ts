@@ -5,12 +5,12 @@
  * same text (the wiki then sees it unchanged: no second revision).
  */
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { tables, type StoreDb } from '../store/database.js';
-import { toRecord, type NotesTables, type Row } from './queue-schema.js';
+import { byId, byKey, mustGet, otherNoteOnPage, pendingFilter, toEntry, toRecord, type Db, type NotesTables, type Row } from './queue-schema.js';
 import { convertNote } from './convert.js';
 import { NoteError, type NoteErrorCode } from './errors.js';
-import { contentKey, isSameNote, pageTakenReason, type NoteIdentity } from './identity.js';
+import { contentKey, pageTakenReason, type NoteIdentity } from './identity.js';
 import { normalizeSource } from './normalize.js';
 import { storedNoteSource } from './pii.js';
 
@@ -92,10 +92,6 @@ export interface IntakeCheck {
   warnings: string[];
 }
 
-function toEntry(record: QueueRecord): QueueEntry {
-  const { source: _source, wikitext: _wikitext, ...entry } = record;
-  return entry;
-}
 
 /** Same hash the converter computes: line endings and spaces at line ends do not make a new version. */
 export function noteSourceHash(source: string): string {
@@ -127,8 +123,6 @@ export interface ClaimOptions extends PendingOptions {
   /** At most this many notes (oldest first). Default: all. */
   limit?: number;
 }
-
-type Db = Kysely<NotesTables> | Transaction<NotesTables>;
 
 /**
  * The queue over one store (SQLite or PostgreSQL). Every method is one short statement or
@@ -333,47 +327,6 @@ export class NoteQueue {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
-}
-
-function pendingFilter(eb: any, opts: PendingOptions) {
-  const now = (opts.now ?? new Date()).toISOString();
-  const due = eb.and([
-    eb('state', '=', 'failed'),
-    eb('retryable', '=', 1),
-    opts.ignoreBackoff ? sql<boolean>`1 = 1` : eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
-  ]);
-  const work = eb.or([eb('state', 'in', ['queued', 'publishing']), due]);
-  if (!opts.ids) return work;
-  // Entries left `publishing` by a crash are always included.
-  return eb.and([work, eb.or([eb('state', '=', 'publishing'), ...(opts.ids.length ? [eb('id', 'in', opts.ids)] : [])])]);
-}
-
-async function byId(db: Db, id: number): Promise<QueueRecord | undefined> {
-  const row = (await db.selectFrom('notes_queue').selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
-  return row && toRecord(row);
-}
-
-async function byKey(db: Db, key: string): Promise<QueueRecord | undefined> {
-  const row = (await db.selectFrom('notes_queue').selectAll().where('note_key', '=', key).executeTakeFirst()) as Row | undefined;
-  return row && toRecord(row);
-}
-
-async function mustGet(db: Db, id: number): Promise<QueueRecord> {
-  const record = await byId(db, id);
-  if (!record) throw new Error(`notes queue entry ${id} vanished`);
-  return record;
-}
-
-async function otherNoteOnPage(db: Db, pageTitle: string, note: NoteIdentity & { id?: number }): Promise<QueueEntry | undefined> {
-  const rows = (await db
-    .selectFrom('notes_queue')
-    .selectAll()
-    .where('page_title', '=', pageTitle)
-    .where((eb) => eb.not(eb.and([eb('state', '=', 'failed'), eb('retryable', '=', 0), eb('revid', 'is', null)])))
-    .orderBy('id')
-    .execute()) as Row[];
-  const owner = rows.map(toRecord).find((r) => r.id !== note.id && !isSameNote(r, note));
-  return owner && toEntry(owner);
 }
 
 /** Converts once without wiki data: the page title, or the converter's French refusal. */
