@@ -1,6 +1,5 @@
 /**
- * Publishing the notes queue to the wiki. One run: ONE lookup of the wiki's titles (for links),
- * ONE batched read of the stop page, the summary template and every note page; then, note by
+ * Publishing the notes queue to the wiki. One run: ONE batched read of the stop page, the summary template and every note page; then, note by
  * note, the queue records `publishing` (with the frozen wikitext) before the edit and the
  * outcome after it. Every edit follows `publishPage`'s rules through `publishReadPage` on the
  * snapshot (stop page re-read every few saves, {{nobots}}, no-op on the same text, never over a
@@ -123,15 +122,14 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
     return report(reason);
   }
 
-  // Conversion needs the wiki's titles (links); the page and template need one batched read.
+  // Links come from the curriculum (no title lookup); the pages and the template need one batched read.
   let planned: Planned[];
   let snapshot: Map<string, WikiPage>;
   let site: WikiSiteInfo;
   try {
-    const knownTitles = pending.some((r) => r.wikitext === null) ? await client.allPageTitles() : [];
     planned = [];
     for (const r of pending) {
-      const p = plan(queue, r, knownTitles, clock(), opts.modules);
+      const p = plan(queue, r, clock(), opts.modules);
       if ('error' in p) record(r, 'failed', { reason: p.error });
       else planned.push(p);
     }
@@ -216,10 +214,10 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
 }
 
 /** Converts a pending note (or reuses its frozen text); a French refusal marks it failed for good. */
-function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], now: Date, modules?: CurriculumPages): Planned | { error: string } {
+function plan(queue: NoteQueue, r: QueueRecord, now: Date, modules?: CurriculumPages): Planned | { error: string } {
   let note: ConvertedNote;
   try {
-    note = convertNote(r.source, { fileName: r.fileName ?? undefined, knownTitles, now: new Date(r.receivedAt), ...(modules ? { modules } : {}) });
+    note = convertNote(r.source, { fileName: r.fileName ?? undefined, now: new Date(r.receivedAt), ...(modules ? { modules } : {}) });
   } catch (err) {
     const reason = err instanceof NoteError ? err.message : `La note n’a pas pu être convertie (erreur interne : ${err instanceof Error ? err.message : String(err)}).`;
     queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
