@@ -11,7 +11,7 @@
  */
 import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
 import type { WikiClient, WikiSiteInfo } from '../wiki/client.js';
-import { WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from '../wiki/errors.js';
+import { isPermanentPageRefusal, WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from '../wiki/errors.js';
 import type { WikiPage } from '../wiki/pages.js';
 import { STOP_PAGE_RECHECK_EDITS, publishPage, publishReadPage, type PublishOutcome } from '../wiki/publish.js';
 import { convertNote, type ConvertedNote, type CurriculumPages } from './convert.js';
@@ -78,6 +78,21 @@ function frenchReason(err: unknown): string {
   if (err instanceof WikiPermissionError) return `Le wiki refuse la modification (${err.code}) : vérifiez les droits du compte robot. La note sera republiée au prochain passage.`;
   if (err instanceof WikiError) return `Le wiki a refusé la publication (${err.code} : ${err.info}). La note sera republiée au prochain passage.`;
   return `Erreur inattendue pendant la publication (${err instanceof Error ? err.message : String(err)}). La note sera republiée au prochain passage.`;
+}
+
+/** What to do about a refusal no retry will change, in French (see PERMANENT_PAGE_CODES). */
+function permanentReason(err: WikiError): string {
+  const what: Record<string, string> = {
+    contenttoobig: 'la note est trop longue pour une seule page du wiki : découpez-la en plusieurs notes (par exemple une par séance ou par partie), puis renvoyez-les',
+    invalidtitle: 'le titre de la page n’est pas accepté : changez le titre de la note',
+    'titleblacklist-forbidden': 'ce titre de page est interdit sur le wiki : changez le titre de la note',
+    spamblacklist: 'un lien de la note est sur la liste anti-spam du wiki : retirez-le ou demandez aux administrateurs du wiki de l’autoriser',
+    spamdetected: 'le filtre anti-spam du wiki refuse le texte : retirez le passage en cause ou demandez aux administrateurs du wiki',
+    'abusefilter-disallowed': 'un filtre du wiki refuse cette modification : voyez avec les administrateurs du wiki',
+    'abusefilter-warning': 'un filtre du wiki met en garde contre cette modification : voyez avec les administrateurs du wiki',
+  };
+  const advice = what[err.code] ?? 'la page est protégée : demandez à un administrateur du wiki de la publier ou de lever la protection';
+  return `Le wiki refuse définitivement cette note (${err.code}) : ${advice}. Elle ne sera pas republiée automatiquement.`;
 }
 
 /** After these, trying the next notes is pointless: the wiki is down or refuses the session. */
@@ -200,10 +215,12 @@ export async function publishPendingNotes(client: WikiClient, queue: NoteQueue, 
       }
       record(entry, outcome.state, { reason: outcome.reason, revid: outcome.revid, linkTitle: outcome.linkTitle, edits: outcome.edits });
     } catch (err) {
-      const reason = frenchReason(err);
-      queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      // A refusal of this page that no retry will change is a failure to act on, not a retry.
+      const permanent = isPermanentPageRefusal(err);
+      const reason = permanent ? permanentReason(err) : frenchReason(err);
+      queue.markFailed(r.id, r.sourceHash, { reason, retryable: !permanent, now: clock() });
       record(entry, 'failed', { reason });
-      if (haltsRun(err)) {
+      if (!permanent && haltsRun(err)) {
         const rest = planned.slice(index + 1);
         for (const other of rest) if (other.record.state === 'publishing') queue.requeue(other.record.id, other.record.sourceHash);
         return report(reason);
