@@ -344,3 +344,9 @@ async function ensureTemplate(
 export function stateLabel(state: NoteState): string {
   return { queued: 'en attente', publishing: 'en cours', published: 'publiée', failed: 'échec', conflict: 'conflit' }[state];
 }
+
+/** « 0 publiée », « 1 échec », « 16 publiées », « 2 conflits » (French: plural from 2). */
+export function stateCount(n: number, state: NoteState): string {
+  const plural = { queued: 'en attente', publishing: 'en cours', published: 'publiées', failed: 'échecs', conflict: 'conflits' }[state];
+  return `${n} ${n > 1 ? plural : stateLabel(state)}`;
+}
