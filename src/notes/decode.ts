@@ -21,11 +21,24 @@ export function decodeNoteBytes(bytes: Uint8Array, fileName = 'la note'): Decode
     // `fatal`: an invalid sequence throws instead of becoming U+FFFD. The BOM is dropped.
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', warnings: [] };
   } catch {
-    const text = new TextDecoder('windows-1252').decode(bytes);
+    const text = decodeWindows1252(bytes);
     return {
       text,
       encoding: 'windows-1252',
       warnings: [`« ${fileName} » n’est pas en UTF-8 : lu comme du Windows-1252 (Latin-1), encodage des anciens traitements de texte. Vérifiez les accents sur la page ; enregistrez le fichier en UTF-8 pour ne plus voir cet avertissement.`],
     };
   }
+}
+
+/**
+ * Windows-1252 bytes 0x80–0x9F (€, ‘ ’ “ ” •, – —, œ, Œ…); 0x81, 0x8D, 0x8F, 0x90, 0x9D are
+ * unassigned and kept as their Latin-1 control characters. Written out because Node's
+ * TextDecoder('windows-1252') decodes as plain Latin-1 and turns `•` and `€` into controls.
+ */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80] : String.fromCharCode(byte);
+  return out;
 }

@@ -86,6 +86,9 @@ export class NotesService {
       ...(input.replaces !== undefined ? { replaces: input.replaces } : {}),
     } satisfies NoteInput;
     if (input.dryRun) {
+      // The same intake rule as a real submission: a preview never shows another note's page as this one's.
+      const check = this.queue.check(note);
+      if (check.error?.code === 'NOTE_PAGE_TAKEN') return refusal(check.error, check.title ?? null, check.warnings);
       const [preview] = await previewNotes(this.wiki, [note], this.moduleLinks());
       const site = await this.wiki.siteInfo();
       return {

@@ -68,7 +68,8 @@ export function planPublication(current: WikiPage | undefined, text: string, bot
     return {
       action: 'conflict',
       lastEditor,
-      reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
+      // True whether or not the robot ever published the page: its last revision is someone else's.
+      reason: `La page « ${current.title} » a été modifiée en dernier par ${lastEditor ?? 'une autre personne'}, pas par le robot : elle n’est pas écrasée.`,
     };
   }
   return { action: 'update' };

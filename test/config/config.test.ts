@@ -58,14 +58,19 @@ describe('configuration', () => {
   });
 
   it('never puts a secret in its error message', () => {
+    // The assertions sit outside any try: a configuration that does not throw fails the spec.
+    let thrown: unknown;
     try {
       loadConfig({ ...wiki, ...moodle, MOODLE_COURSE_ID: 'two', PORT: '-1' });
-      expect.unreachable();
     } catch (err) {
-      const text = `${(err as Error).message} ${JSON.stringify(err)}`;
-      expect(text).not.toContain(wiki.WIKI_BOT_PASSWORD);
-      expect(text).not.toContain(moodle.MOODLE_TOKEN);
+      thrown = err;
     }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const text = `${(thrown as Error).message} ${JSON.stringify(thrown)}`;
+    expect(text).toMatch(/MOODLE_COURSE_ID/);
+    expect(text).toMatch(/PORT/);
+    expect(text).not.toContain(wiki.WIKI_BOT_PASSWORD);
+    expect(text).not.toContain(moodle.MOODLE_TOKEN);
   });
 
   it('describes itself with every secret redacted', () => {
