@@ -108,6 +108,13 @@ export class WikiReadCache {
     }
   }
 
+  /** Drops every cached page (e.g. after the wiki was restored from a backup); reads in flight are not kept. */
+  clear(): void {
+    this.keepFromEpoch = ++this.epoch;
+    this.inFlight.clear();
+    this.store.clear();
+  }
+
   /** Invalidates every page `client` saves, as soon as the save succeeds. */
   watchEdits(client: WikiClient): () => void {
     return client.onPageSaved((title) => this.invalidate([title]));

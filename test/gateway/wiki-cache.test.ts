@@ -112,6 +112,21 @@ describe('bounded staleness', () => {
   });
 });
 
+describe('without the change feed', () => {
+  it('reads a page again once the feed has not confirmed it for twice the interval', async () => {
+    let clock = 1_000_000;
+    // Never started: nothing confirms the pages, so their age alone decides.
+    const unfed = new WikiReadCache(client, { maxStalenessMs: 1000, now: () => clock });
+    await unfed.readPages(['Fiche Peertube']);
+    clock += 1900;
+    await unfed.readPages(['Fiche Peertube']);
+    expect(unfed.stats).toMatchObject({ misses: 1, hits: 1 });
+    clock += 200;
+    await unfed.readPages(['Fiche Peertube']);
+    expect(unfed.stats).toMatchObject({ misses: 2, hits: 1 });
+  });
+});
+
 describe('reads under load', () => {
   it('answers a burst of 100 concurrent requests for a cold title with one wiki read', async () => {
     const before = { ...cache.stats };
@@ -128,7 +143,7 @@ describe('reads under load', () => {
 
   it('stays within its byte bound, evicting the least recently used pages, however many titles are read', async () => {
     const titles = await wiki.createPages(
-      Array.from({ length: 30 }, (_, i) => ({ title: `Fiche volumineuse ${i + 1}`, text: `${'Un paragraphe sur les communs numériques. '.repeat(40)}${i}` })),
+      Array.from({ length: 24 }, (_, i) => ({ title: `Fiche volumineuse ${i + 1}`, text: `${'Un paragraphe sur les communs numériques. '.repeat(40)}${i}` })),
     );
     const maxBytes = 20_000;
     const small = new WikiReadCache(client, { maxStalenessMs: 60_000, maxBytes });
@@ -150,7 +165,7 @@ describe('reads under load', () => {
     } finally {
       await smallGateway.close();
     }
-  });
+  }, 120_000);
 
   it('says how many pages it holds, hits and misses on /metrics', async () => {
     const text = await (await fetch(`${gateway.url}/metrics`)).text();
