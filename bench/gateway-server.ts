@@ -20,8 +20,8 @@ const logger = pino({ level: 'warn' });
 const runtime = await buildRuntime(config, logger);
 const { app } = await createGateway(runtime.deps, { logger, processMetrics: true });
 app.get('/bench/wiki-calls', (_req, res) => {
-  const { polls, misses, hits, entries } = runtime.wikiCache.stats;
-  res.json({ apiCalls: runtime.gatewayWiki.stats.apiCalls, polls, misses, hits, entries });
+  const { polls, pollFailures, misses, hits, entries } = runtime.wikiCache.stats;
+  res.json({ apiCalls: runtime.gatewayWiki.stats.apiCalls, polls, pollFailures, misses, hits, entries });
 });
 app.post('/bench/cache/clear', (_req, res) => {
   runtime.wikiCache.clear();

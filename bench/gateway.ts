@@ -15,7 +15,7 @@ import { loadCurriculum } from '../src/curriculum/loader.js';
 import { publishCurriculum } from '../src/curriculum/publish/index.js';
 import { WikiClient } from '../src/wiki/index.js';
 import { measure, median, printTable, startBenchWiki } from './support.js';
-import { fixedLoad, startServerProcess, throughput, type ServerProcess } from './throughput.js';
+import { fixedLoad, productionNodeFlags, startServerProcess, throughput, type ServerProcess } from './throughput.js';
 
 const PAGES = 100;
 const RUNS = 50;
@@ -58,6 +58,7 @@ async function directFetch(bot: WikiClient, titles: string[], counter: { calls: 
 interface GatewayFigures {
   apiCalls: number;
   polls: number;
+  pollFailures: number;
   misses: number;
   hits: number;
   entries: number;
@@ -165,7 +166,7 @@ async function memoryRun(gateway: ServerProcess, titles: string[], slugs: string
     ['rss at start', `${startRss.toFixed(0)} MB`],
     ['rss after 50000 requests', `${midRss.toFixed(0)} MB`],
     ['growth 50000 -> 100000', `${(endRss - midRss).toFixed(1)} MB`],
-    ['wiki cache', `${state.entries} pages, ${state.hits} hits, ${state.misses} misses`],
+    ['wiki cache', `${state.entries} pages, ${state.hits} hits, ${state.misses} misses, ${state.polls} feed polls (${state.pollFailures} failed)`],
   ]);
   console.log(`rss after ${done} requests ${endRss.toFixed(0)} MB`);
 }
@@ -184,7 +185,7 @@ export default async function run(): Promise<void> {
 
     gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, {
       BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
-    });
+    }, productionNodeFlags());
     await coldReads(gateway, bot, titles);
     await throughputRuns(gateway, bot);
     await memoryRun(gateway, titles, curriculum.map((m) => m.slug));

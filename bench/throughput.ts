@@ -17,10 +17,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node <script>` with BENCH_PORT set; resolves once it prints `ready`. */
-export async function startServerProcess(script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** The V8 flags `npm start` runs the gateway with (package.json), so the bench measures the same process. */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/** Starts `node [flags] <script>` with BENCH_PORT set; resolves once it prints `ready`. */
+export async function startServerProcess(script: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     env: { ...process.env, NODE_ENV: 'production', ...env, BENCH_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
