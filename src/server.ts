@@ -46,35 +46,25 @@ export interface Gateway {
   metrics: GatewayMetrics;
 }
 
-/** Counts GraphQL requests by operation type and outcome. */
-function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operation, response }) {
-          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'invalid', outcome: errors?.length ? 'error' : 'ok' });
-        },
-      };
-    },
-  };
-}
-
 /**
- * Answers that used wiki pages served from the cache while the wiki was unreachable say so:
+ * What every answer gets on its way out, in one hook (one per request, not one per concern):
+ * the GraphQL request is counted by operation type and outcome, and an answer that used wiki
+ * pages served from the cache while the wiki was unreachable says so,
  * `extensions.wikiCache = { stale: true, ageSeconds }`.
  */
-function staleWikiPlugin(): ApolloServerPlugin<GatewayContext> {
+function responsePlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  const hooks: Awaited<ReturnType<NonNullable<ApolloServerPlugin<GatewayContext>['requestDidStart']>>> = {
+    async willSendResponse({ operation, response, contextValue }) {
+      const single = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'invalid', outcome: single?.errors?.length ? 'error' : 'ok' });
+      const ageSeconds = contextValue.wiki.staleAgeSeconds;
+      if (ageSeconds !== undefined && single) single.extensions = { ...single.extensions, wikiCache: { stale: true, ageSeconds } };
+    },
+  };
   return {
+    // The hooks keep no per-request state: the same object serves every request.
     async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          const ageSeconds = contextValue.wiki.staleAgeSeconds;
-          if (ageSeconds === undefined || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, wikiCache: { stale: true, ageSeconds } };
-        },
-      };
+      return hooks;
     },
   };
 }
@@ -94,7 +84,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), metricsPlugin(metrics), staleWikiPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), responsePlugin(metrics)],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),
@@ -111,6 +101,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.set('trust proxy', options.trustProxy ?? false);
   const sdl = printSchema(schema);
 
+  const graphql = expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) });
+  // The hot path first: a POST to /graphql does not walk the other routes.
+  app.post('/graphql', express.json({ limit: '1mb' }), graphql);
   app.get('/health', async (_req, res) => {
     const health = await checkHealth(deps);
     res.status(health.ok ? 200 : 503).json(health);
@@ -128,11 +121,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
   });
   app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) }),
-  );
+  app.use('/graphql', express.json({ limit: '1mb' }), graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
   // not Express's HTML error page.
   app.use('/graphql', (err: { type?: unknown; status?: unknown }, _req: Request, res: Response, next: NextFunction) => {

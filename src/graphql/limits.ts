@@ -168,14 +168,16 @@ export function queryLimitsPlugin(limits: QueryLimits = defaultQueryLimits): Apo
     byOperation.set(operationName ?? '', measure);
     return measure;
   };
+  // Stateless hooks: one object for every request.
+  const hooks = {
+    async didResolveOperation({ document, request, schema, operationName }: { document: DocumentNode; request: { variables?: Record<string, unknown> }; schema: GraphQLSchema; operationName: string | null }) {
+      const [first] = limitErrors(measureOnce(schema, document, request.variables ?? {}, operationName), limits);
+      if (first) throw first;
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request, schema, operationName }) {
-          const [first] = limitErrors(measureOnce(schema, document, request.variables ?? {}, operationName), limits);
-          if (first) throw first;
-        },
-      };
+      return hooks;
     },
   };
 }
