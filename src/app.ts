@@ -1,6 +1,10 @@
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
+import { loadDemo } from './demo/index.js';
+import { directoryMigrations } from './directory/migrations.js';
+import { DirectoryService } from './directory/service.js';
+import { trainingFromProgress } from './directory/training.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
 import { MoodleClient } from './moodle/index.js';
@@ -9,6 +13,7 @@ import { createProgressRuntime } from './progress/runtime.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { openDatabase, storeServerVersion, type StoreDb } from './store/database.js';
 import { adoptSqliteHandle, type Store } from './store/db.js';
+import { runMigrations } from './store/migrations.js';
 import { resolveWiki } from './wiki/local.js';
 import { WikiClient, WikiUnavailableError } from './wiki/index.js';
 
@@ -62,6 +67,14 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
   const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+  await runMigrations(database, directoryMigrations);
+  const directory = new DirectoryService(database, {
+    minRecommendations: config.directory.minRecommendations,
+    requireTraining: config.directory.requireTraining,
+    rateLimit: { max: config.directory.rateLimitPerHour, windowMinutes: 60 },
+    training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
+  });
+  if (config.demo) await loadDemo({ database, directory, logger });
 
   const deps: GatewayDeps = {
     wiki: gatewayWiki,
@@ -73,6 +86,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     auth,
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    directory,
   };
   return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
 }

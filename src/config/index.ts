@@ -32,6 +32,17 @@ export interface Config {
   adminTokens: string[];
   auth: AuthConfig;
   progress: ProgressConfig;
+  directory: DirectoryConfig;
+  /** POLLEN_DEMO: load the fictional demo data into an empty store. */
+  demo: boolean;
+}
+
+/** Directory of recommended providers settings (src/directory). */
+export interface DirectoryConfig {
+  minRecommendations: number;
+  requireTraining: boolean;
+  /** Anonymous submissions per client address per hour. */
+  rateLimitPerHour: number;
 }
 
 /** Sign-in settings (src/auth). */
@@ -99,6 +110,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       activityCacheTtlMinutes: e.MOODLE_ACTIVITY_CACHE_TTL_MINUTES,
       wikiUserMap: e.POLLEN_WIKI_USER_MAP,
     },
+    directory: {
+      minRecommendations: e.POLLEN_DIRECTORY_MIN_RECOMMENDATIONS,
+      requireTraining: e.POLLEN_DIRECTORY_REQUIRE_TRAINING,
+      rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
+    },
+    demo: e.POLLEN_DEMO,
   };
 }
 

@@ -93,7 +93,7 @@ export const providerFilterSchema = z.object({
     .object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), radiusKm: z.number().positive().max(2000, 'rayon : 2000 km au plus') })
     .nullish(),
 });
-export type ProviderFilter = z.infer<typeof providerFilterSchema>;
+export type ProviderFilter = z.input<typeof providerFilterSchema>;
 
 /** Parses or throws a DirectoryError BAD_USER_INPUT naming every problem, in French. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

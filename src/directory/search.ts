@@ -1,6 +1,7 @@
 /** The public listing: filters, a keyset cursor and a total count, in two indexed queries. */
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { ProviderFilter } from './inputs.js';
+import type { z } from 'zod';
+import type { providerFilterSchema } from './inputs.js';
 import { DirectoryError, foldText, type Provider } from './model.js';
 import { toProvider, type DirectoryDb, type DirectoryTables } from './store.js';
 
@@ -31,7 +32,7 @@ function decodeCursor(cursor: string): [string, number] {
 type ProviderQuery = SelectQueryBuilder<DirectoryTables, 'directory_providers', object>;
 
 /** The WHERE clauses of a filter, on listed providers only. */
-export function applyFilter(query: ProviderQuery, filter: ProviderFilter): ProviderQuery {
+export function applyFilter(query: ProviderQuery, filter: z.infer<typeof providerFilterSchema>): ProviderQuery {
   let q = query.where('directory_providers.listed', '=', 1);
   if (filter.kind) q = q.where('directory_providers.kind', '=', filter.kind);
   if (filter.service) {
@@ -70,7 +71,7 @@ export function applyFilter(query: ProviderQuery, filter: ProviderFilter): Provi
 }
 
 /** Listed providers matching `filter`, by name, `first` after the cursor `after`. */
-export async function searchProviders(db: DirectoryDb, filter: ProviderFilter, first: number, after: string | null | undefined): Promise<ProviderPage> {
+export async function searchProviders(db: DirectoryDb, filter: z.infer<typeof providerFilterSchema>, first: number, after: string | null | undefined): Promise<ProviderPage> {
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new DirectoryError('BAD_USER_INPUT', `first : entre 0 et ${MAX_PAGE_SIZE}.`);
   }

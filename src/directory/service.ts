@@ -117,10 +117,11 @@ export class DirectoryService {
     const data = parseInput(declarationSchema, input);
     await this.#limit('declare', clientAddress);
     const now = isoNow(this.#now());
+    const training = (await this.#badgeFor(viewer.learnerId)) ?? null;
     return this.db.transaction().execute(async (trx) => {
       await this.#refuseDuplicate(trx, data, null);
       const slug = await this.#freeSlug(trx, slugify(data.name));
-      const row = { ...this.#columns(data), slug, learner_id: viewer.learnerId, status: 'pending', listed: 0, verified_count: 0, training: null, created_at: now, updated_at: now };
+      const row = { ...this.#columns(data), slug, learner_id: viewer.learnerId, status: 'pending', listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
       const { id } = await trx.insertInto('directory_providers').values(row).returning('id').executeTakeFirstOrThrow();
       await writeFacets(trx, Number(id), data.services, matchKeys(data.territories));
       await recordEvent(trx, { subject: 'provider', subjectId: Number(id), action: 'declared', reason: null, actor: actorLabel(viewer), at: now });
@@ -283,8 +284,9 @@ export class DirectoryService {
 
   async #setStatus(viewer: Viewer, current: Provider, status: Provider['status'], action: ModerationEvent['action'], reason: string | null): Promise<Provider> {
     const now = isoNow(this.#now());
+    const training = current.learnerId ? await this.#badgeFor(current.learnerId) : undefined;
     return this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('directory_providers').set({ status, updated_at: now }).where('id', '=', current.id).execute();
+      await trx.updateTable('directory_providers').set({ status, updated_at: now, ...(training !== undefined ? { training } : {}) }).where('id', '=', current.id).execute();
       await recordEvent(trx, { subject: 'provider', subjectId: current.id, action, reason, actor: actorLabel(viewer), at: now });
       await this.#relist(trx, current.id);
       return (await providerBy(trx, { id: current.id }))!;
@@ -317,6 +319,14 @@ export class DirectoryService {
     const trained = !this.requireTraining || p.training?.complete === true;
     const listed = p.status === 'approved' && verified >= this.minRecommendations && trained;
     await trx.updateTable('directory_providers').set({ verified_count: verified, listed: listed ? 1 : 0 }).where('id', '=', providerId).execute();
+  }
+
+  /** The learner's badge as stored (JSON), null without one; undefined when progress is not wired. */
+  async #badgeFor(learnerId: string | null): Promise<string | null | undefined> {
+    if (!this.#training) return undefined;
+    if (!learnerId) return null;
+    const badge = (await this.#training([learnerId])).get(learnerId);
+    return badge ? JSON.stringify(badge) : null;
   }
 
   async #limit(action: 'declare' | 'recommend', clientAddress: string | undefined): Promise<void> {
