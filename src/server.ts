@@ -5,6 +5,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
+import { createModerationRouter } from './directory/moderation-routes.js';
 import { createDirectoryRouter } from './directory/routes.js';
 import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -109,7 +110,10 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
   });
-  if (deps.directory) app.use(createDirectoryRouter(deps.directory, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+  if (deps.directory) {
+    app.use(createDirectoryRouter(deps.directory, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+    app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
+  }
   app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
   app.use(
     '/graphql',

@@ -105,6 +105,24 @@ export class DirectoryService {
     return historyOf(this.db, subject, ids);
   }
 
+  /** The latest moderation events, newest first, each with what it is about in French. */
+  async recentHistory(limit = 20): Promise<Array<ModerationEvent & { label: string }>> {
+    const rows = await this.db.selectFrom('directory_moderation').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    const out: Array<ModerationEvent & { label: string }> = [];
+    for (const r of rows) {
+      const event = { subject: r.subject as ModerationEvent['subject'], subjectId: Number(r.subject_id), action: r.action as ModerationEvent['action'], reason: r.reason, actor: r.actor, at: r.at };
+      let label = `n° ${event.subjectId}`;
+      if (event.subject === 'provider') label = (await providerBy(this.db, { id: event.subjectId }))?.name ?? label;
+      else {
+        const rec = await this.db.selectFrom('directory_recommendations').select(['association_name', 'provider_id']).where('id', '=', event.subjectId).executeTakeFirst();
+        const p = rec && (await providerBy(this.db, { id: Number(rec.provider_id) }));
+        if (rec) label = `Recommandation de ${rec.association_name}${p ? ` pour ${p.name}` : ''}`;
+      }
+      out.push({ ...event, label });
+    }
+    return out;
+  }
+
   /** A viewer may see a provider's private side: facilitators, admins, and its own learner. */
   canSeePrivate(viewer: Viewer, provider: Provider): boolean {
     return viewer.role === 'facilitator' || viewer.role === 'admin' || (viewer.role === 'learner' && viewer.learnerId !== null && viewer.learnerId === provider.learnerId);
