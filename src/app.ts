@@ -74,6 +74,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     rateLimit: { max: config.directory.rateLimitPerHour, windowMinutes: 60 },
     training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
   });
+  await directory.relistAll();
   if (config.demo) await loadDemo({ database, directory, logger });
 
   const deps: GatewayDeps = {

@@ -19,7 +19,7 @@ import {
 } from './model.js';
 import { searchProviders, type ProviderPage } from './search.js';
 import {
-  directoryDb, historyOf, providerBy, recommendationsOf, recordEvent, takeRateSlot, toProvider, toRecommendation, writeFacets,
+  directoryDb, historyOf, providerBy, recentEvents, recommendationsOf, recordEvent, takeRateSlot, toProvider, toRecommendation, writeFacets,
   type DirectoryDb, type DirectoryTx,
 } from './store.js';
 import { matchKeys, territoryLabel } from './territories.js';
@@ -106,21 +106,8 @@ export class DirectoryService {
   }
 
   /** The latest moderation events, newest first, each with what it is about in French. */
-  async recentHistory(limit = 20): Promise<Array<ModerationEvent & { label: string }>> {
-    const rows = await this.db.selectFrom('directory_moderation').selectAll().orderBy('id', 'desc').limit(limit).execute();
-    const out: Array<ModerationEvent & { label: string }> = [];
-    for (const r of rows) {
-      const event = { subject: r.subject as ModerationEvent['subject'], subjectId: Number(r.subject_id), action: r.action as ModerationEvent['action'], reason: r.reason, actor: r.actor, at: r.at };
-      let label = `n° ${event.subjectId}`;
-      if (event.subject === 'provider') label = (await providerBy(this.db, { id: event.subjectId }))?.name ?? label;
-      else {
-        const rec = await this.db.selectFrom('directory_recommendations').select(['association_name', 'provider_id']).where('id', '=', event.subjectId).executeTakeFirst();
-        const p = rec && (await providerBy(this.db, { id: Number(rec.provider_id) }));
-        if (rec) label = `Recommandation de ${rec.association_name}${p ? ` pour ${p.name}` : ''}`;
-      }
-      out.push({ ...event, label });
-    }
-    return out;
+  recentHistory(limit = 20): Promise<Array<ModerationEvent & { label: string }>> {
+    return recentEvents(this.db, limit);
   }
 
   /** A viewer may see a provider's private side: facilitators, admins, and its own learner. */
@@ -232,6 +219,14 @@ export class DirectoryService {
 
   async rejectRecommendation(viewer: Viewer, id: number, reason: string): Promise<Recommendation> {
     return this.#decide(viewer, id, 'rejected', parseInput(reasonSchema, reason));
+  }
+
+  /** Recomputes every provider's listing (at start: the listing settings may have changed). */
+  async relistAll(): Promise<void> {
+    const ids = (await this.db.selectFrom('directory_providers').select('id').execute()).map((r) => Number(r.id));
+    await this.db.transaction().execute(async (trx) => {
+      for (const id of ids) await this.#relist(trx, id);
+    });
   }
 
   /** Re-reads every linked learner's training badge and re-lists accordingly. */

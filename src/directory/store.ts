@@ -180,3 +180,21 @@ export async function takeRateSlot(db: DirectoryDb, action: string, clientKey: s
     return { allowed: true, retryAfterSeconds: 0 };
   });
 }
+
+/** The latest moderation events, newest first, each labelled with what it is about (French). */
+export async function recentEvents(db: DirectoryDb, limit: number): Promise<Array<ModerationEvent & { label: string }>> {
+  const rows = await db.selectFrom('directory_moderation').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  const out: Array<ModerationEvent & { label: string }> = [];
+  for (const r of rows) {
+    const event = { subject: r.subject as ModerationEvent['subject'], subjectId: Number(r.subject_id), action: r.action as ModerationEvent['action'], reason: r.reason, actor: r.actor, at: r.at };
+    let label = `n° ${event.subjectId}`;
+    if (event.subject === 'provider') label = (await providerBy(db, { id: event.subjectId }))?.name ?? label;
+    else {
+      const rec = await db.selectFrom('directory_recommendations').select(['association_name', 'provider_id']).where('id', '=', event.subjectId).executeTakeFirst();
+      const p = rec && (await providerBy(db, { id: Number(rec.provider_id) }));
+      if (rec) label = `Recommandation de ${rec.association_name}${p ? ` pour ${p.name}` : ''}`;
+    }
+    out.push({ ...event, label });
+  }
+  return out;
+}

@@ -57,6 +57,16 @@ describeEachStore('directory store and lifecycle', (backend) => {
     expect(await directory.provider(p.slug)).toMatchObject({ listed: true, training: { complete: true } });
   });
 
+  it('re-lists every provider at start when the listing settings changed', async () => {
+    const store = await open();
+    const directory = await directoryOn(store);
+    const p = await listedProvider(directory, 'Octets Solidaires');
+    expect(p.listed).toBe(true);
+    const stricter = await directoryOn(store, { minRecommendations: 2 });
+    await stricter.relistAll();
+    expect(await stricter.provider(p.slug)).toMatchObject({ listed: false, verifiedCount: 1 });
+  });
+
   it('filters by service, territory (département within its région), kind, text and distance, with a keyset cursor', async () => {
     const directory = await directoryOn(await open());
     await listedProvider(directory, 'Alpha Numérique', { territories: ['auvergne-rhone-alpes'], services: ['diagnostic'] });
