@@ -50,7 +50,7 @@ Prochaine étape : diagnostic détaillé, voir https://exemple.org/diagnostic.
   return { source, fileName: `note-${round}-${i}.md`, key: `bench:${round}:${i}`, origin: 'cli' };
 }
 
-async function rawMwbot(apiUrl: string, user: string, password: string): Promise<(title: string, text: string, summary: string) => Promise<void>> {
+export async function rawMwbot(apiUrl: string, user: string, password: string): Promise<(title: string, text: string, summary: string) => Promise<void>> {
   const bot = new MWBot({ apiUrl });
   const { query: { tokens: { logintoken } } } = (await bot.request({ action: 'query', meta: 'tokens', type: 'login' })) as { query: { tokens: { logintoken: string } } };
   await bot.request({ action: 'login', lgname: user, lgpassword: password, lgtoken: logintoken });

@@ -2,6 +2,10 @@ import { AuthService } from './auth/service.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
+import { loadDemo } from './demo/index.js';
+import { directoryMigrations } from './directory/migrations.js';
+import { DirectoryService } from './directory/service.js';
+import { trainingFromProgress } from './directory/training.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
 import { MoodleClient } from './moodle/index.js';
@@ -11,6 +15,7 @@ import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { openDatabase, storeServerVersion, type StoreDb } from './store/database.js';
 import { adoptSqliteHandle, type Store } from './store/db.js';
+import { runMigrations } from './store/migrations.js';
 import { resolveWiki } from './wiki/local.js';
 import { WikiClient, WikiReadCache, WikiUnavailableError } from './wiki/index.js';
 
@@ -83,6 +88,15 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   wikiCache.watchEdits(gatewayWiki);
   wikiCache.watchEdits(wiki);
   wikiCache.start();
+  await runMigrations(database, directoryMigrations);
+  const directory = new DirectoryService(database, {
+    minRecommendations: config.directory.minRecommendations,
+    requireTraining: config.directory.requireTraining,
+    rateLimit: { max: config.directory.rateLimitPerHour, windowMinutes: 60 },
+    training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
+  });
+  await directory.relistAll();
+  if (config.demo) await loadDemo({ database, directory, logger });
 
   const deps: GatewayDeps = {
     wiki: wikiCache,
@@ -95,6 +109,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     auth,
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    directory,
   };
   return {
     deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, localWiki,

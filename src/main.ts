@@ -2,6 +2,7 @@ import { buildRuntime, type Runtime } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
+import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
 import { createGateway } from './server.js';
 
@@ -46,9 +47,11 @@ async function main(): Promise<void> {
   });
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesTimer = startNotesRetries(runtime, logger);
+  const directoryTimer = startDirectoryPublishing(runtime, logger);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
     clearInterval(notesTimer);
+    clearInterval(directoryTimer);
     server.close();
     await apollo.stop();
     runtime.close();
@@ -83,6 +86,32 @@ function startNotesRetries(runtime: Runtime, logger: Logger): NodeJS.Timeout {
         running = false;
       });
   }, NOTES_RETRY_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
+const DIRECTORY_PUBLISH_INTERVAL_MS = 5 * 60_000;
+
+/** The directory follows moderation on the wiki: training badges re-read, changed pages published. */
+function startDirectoryPublishing(runtime: Runtime, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const publish = () => {
+    const directory = runtime.deps.directory;
+    if (running || !directory) return;
+    running = true;
+    directory
+      .refreshTraining()
+      .then(() => publishDirectory(runtime.wiki, directory))
+      .then((report) => {
+        if (report.edits > 0 || report.halted) logger.info({ edits: report.edits, drafts: report.drafts.length, halted: report.halted }, 'Directory published to the wiki');
+      })
+      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Directory not published to the wiki'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  publish();
+  const timer = setInterval(publish, DIRECTORY_PUBLISH_INTERVAL_MS);
   timer.unref();
   return timer;
 }

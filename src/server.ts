@@ -5,6 +5,9 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
+import { createModerationRouter } from './directory/moderation-routes.js';
+import { createDirectoryRouter } from './directory/routes.js';
+import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
@@ -120,6 +123,10 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
   });
+  if (deps.directory) {
+    app.use(createDirectoryRouter(deps.directory, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+    app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
+  }
   app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,

@@ -203,7 +203,9 @@ ${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeH
 /** Navigation and main content of the dashboard page. */
 export function dashboardBody(data: DashboardData): string {
   const nav = SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('');
-  return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}</ul></nav>
+  // Other pages of the dashboard (the directory's moderation, src/directory/dashboard.ts).
+  const pages = '<li><a href="/dashboard/annuaire">Annuaire : modération</a></li>';
+  return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}${pages}</ul></nav>
 <main id="contenu">
 <p class="meta">Page générée le ${timeElement(data.generatedAt)} (heure de Paris).</p>
 ${summary(data)}

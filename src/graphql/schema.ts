@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { authResolvers } from './resolvers/auth.js';
 import { courseResolvers } from './resolvers/course.js';
 import { curriculumResolvers } from './resolvers/curriculum.js';
+import { directoryResolvers } from './resolvers/directory.js';
 import { notesResolvers } from './resolvers/notes.js';
 import { progressResolvers } from './resolvers/progress.js';
 import { searchResolvers } from './resolvers/search.js';
@@ -45,4 +46,5 @@ export const resolvers = mergeResolvers(
   authResolvers,
   progressResolvers,
   notesResolvers,
+  directoryResolvers,
 );
