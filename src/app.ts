@@ -1,3 +1,4 @@
+import { createAgenda } from './agenda/index.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
@@ -58,6 +59,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
+  const agenda = await createAgenda(database, { modules: curriculum });
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
@@ -73,6 +75,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     auth,
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    agenda,
   };
   return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
 }

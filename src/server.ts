@@ -4,6 +4,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
+import { createAgendaRouter } from './agenda/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   processMetrics?: boolean;
   /** Express `trust proxy` (POLLEN_TRUST_PROXY): whose address `req.ip` is, behind a reverse proxy. */
   trustProxy?: boolean | number | string;
+  /** The wiki's Agenda page, linked from the iCal feeds' sessions. */
+  agendaPageUrl?: string | undefined;
 }
 
 const EXAMPLE_QUERY = `query Parcours {
@@ -107,6 +110,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
   });
+  if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));
   app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
   app.use(
     '/graphql',

@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
+import type { AgendaService } from '../agenda/service.js';
 import type { AuthService } from '../auth/service.js';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { NotesService } from '../notes/service.js';
 import type { ProgressService } from '../progress/service.js';
+import { AgendaDataSource } from './datasources/agenda.js';
 import { CurriculumDataSource } from './datasources/curriculum.js';
 import { MoodleDataSource, type MoodleApi } from './datasources/moodle.js';
 import { ProgressDataSource } from './datasources/progress.js';
@@ -29,6 +31,8 @@ export interface GatewayDeps {
   progress?: ProgressService | undefined;
   /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
   notes?: NotesService | undefined;
+  /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */
+  agenda?: AgendaService | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */
@@ -47,6 +51,7 @@ export interface GatewayContext {
   /** Hash of the request's session, when it came with one (not with an API token). */
   sessionHash: string | null;
   progress: ProgressDataSource | undefined;
+  agenda: AgendaDataSource | undefined;
 }
 
 export function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): GatewayContext {
@@ -58,6 +63,7 @@ export function createContext(deps: GatewayDeps, req?: Request, res?: Response, 
     credentialRejected,
     sessionHash,
     progress: deps.progress && new ProgressDataSource(deps.progress),
+    agenda: deps.agenda && new AgendaDataSource(deps.agenda),
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
     curriculum: new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap),
