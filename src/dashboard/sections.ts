@@ -202,7 +202,7 @@ ${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeH
 
 /** Navigation and main content of the dashboard page. */
 export function dashboardBody(data: DashboardData): string {
-  const nav = SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('');
+  const nav = SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('') + '<li><a href="/dashboard/agenda">Agenda des sessions</a></li>';
   return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}</ul></nav>
 <main id="contenu">
 <p class="meta">Page générée le ${timeElement(data.generatedAt)} (heure de Paris).</p>
