@@ -61,6 +61,7 @@ function printPreview(p: NotePreview): void {
   const what = { create: 'nouvelle page', update: 'mise à jour', unchanged: 'aucun changement', conflict: 'conflit (page modifiée à la main)', 'skipped-nobots': 'page interdite aux robots', invalid: 'note invalide', stopped: 'arrêt d’urgence' }[p.action];
   say(`=== ${p.title ?? p.fileName ?? 'note'} : ${what}${p.fileName ? ` (${p.fileName})` : ''}`);
   if (p.reason) say(p.reason);
+  for (const warning of p.warnings) say(`avertissement : ${warning}`);
   if (p.draftTitle) say(`La nouvelle version irait dans « ${p.draftTitle} ».`);
   if (p.wikitext !== undefined) say(`--- wikitexte ---\n${p.wikitext}`);
   if (p.diff) say(`--- différences avec la page actuelle ---\n${p.diff}`);
@@ -132,8 +133,9 @@ export async function main(argv: string[]): Promise<number> {
         const ids: number[] = [];
         const refused: NoteRunResult[] = [];
         for (const input of inputs) {
-          const { entry, change } = queue.enqueue(input);
+          const { entry, change, warnings } = queue.enqueue(input);
           if (change !== 'unchanged') note(`${change === 'new' ? 'mise en file' : 'nouvelle version'} : ${input.fileName}`);
+          for (const warning of warnings) say(`avertissement : ${input.fileName} : ${warning}`);
           ids.push(entry.id);
           if (entry.state === 'failed' && !entry.retryable) {
             // Refused by the converter: kept in the queue, reported here since it will not be published.

@@ -1,4 +1,5 @@
 import { createAgenda } from './agenda/index.js';
+import { AuthService } from './auth/service.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
@@ -7,16 +8,20 @@ import type { Logger } from './log.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
+import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { openDatabase, storeServerVersion, type StoreDb } from './store/database.js';
 import { adoptSqliteHandle, type Store } from './store/db.js';
 import { resolveWiki } from './wiki/local.js';
-import { WikiClient, WikiUnavailableError } from './wiki/index.js';
+import { WikiClient, WikiReadCache, WikiUnavailableError } from './wiki/index.js';
 
 export interface Runtime {
   deps: GatewayDeps;
-  /** The bots' client (long backoff); the gateway's own client is `deps.wiki`. */
+  /** The bots' client (long backoff). */
   wiki: WikiClient;
+  /** The gateway's own client (quick retries), read through `wikiCache` (which is `deps.wiki`). */
+  gatewayWiki: WikiClient;
+  wikiCache: WikiReadCache;
   moodle: MoodleClient | undefined;
   /** The store's async query layer (every concept moves onto it; see src/store/). */
   database: StoreDb;
@@ -47,8 +52,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   // WIKI_UNAVAILABLE error; a longer Retry-After (maxlag asks 5 s) is not waited for. The bots keep the default long backoff (maxlag, outages).
   const gatewayWiki = WikiClient.lazy({ ...wikiOptions, maxRetries: 2, retryBaseMs: 250, maxRetryDelayMs: 1000, maxRetryAfterMs: 1000 });
   const wiki = WikiClient.lazy(wikiOptions);
+  // Both clients are signed in here, before anything writes with them (each would also sign in
+  // by itself on its first request or write, e.g. once an unreachable wiki is back).
   try {
-    await gatewayWiki.ensureLoggedIn();
+    await Promise.all([gatewayWiki.ensureLoggedIn(), wiki.ensureLoggedIn()]);
     logger.info({ apiUrl: gatewayWiki.apiUrl, user: gatewayWiki.userName, batchSize: gatewayWiki.batchSize }, 'Wiki connected');
   } catch (err) {
     // A wrong password is a configuration error; an unreachable wiki must not keep the rest down.
@@ -63,10 +70,25 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
-  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+  const { progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+  const auth = createAuthService({ config, store, learners: tracker.learners, logger });
+
+  // Gateway reads go through one shared cache kept fresh by the wiki's change feed; both
+  // clients' edits drop their page from it at once.
+  const wikiCache = new WikiReadCache(gatewayWiki, {
+    maxStalenessMs: config.wikiCache.stalenessSeconds * 1000,
+    maxStaleServeMs: config.wikiCache.maxStaleSeconds * 1000,
+    maxEntries: config.wikiCache.maxEntries,
+    maxBytes: config.wikiCache.maxBytes,
+    logger: logger.child({ upstream: 'wiki', part: 'read cache' }),
+  });
+  wikiCache.watchEdits(gatewayWiki);
+  wikiCache.watchEdits(wiki);
+  wikiCache.start();
 
   const deps: GatewayDeps = {
-    wiki: gatewayWiki,
+    wiki: wikiCache,
+    wikiCache,
     wikiMode: localWiki ? 'local wiki' : new URL(gatewayWiki.apiUrl).host,
     moodle: moodle && config.moodle ? { api: moodle, courseId: config.moodle.courseId, siteUrl: config.moodle.url } : undefined,
     curriculum,
@@ -77,5 +99,40 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
     agenda,
   };
-  return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
+  return {
+    deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, localWiki,
+    close: () => {
+      wikiCache.stop();
+      void database.close();
+    },
+  };
+}
+
+/**
+ * Sign-in (sessions, API tokens, learners' Moodle or local passwords, login limits) from the
+ * configuration. Built here, in the composition root, over the progress tracker's learners.
+ */
+export function createAuthService(input: {
+  config: Pick<Config, 'moodle' | 'facilitatorTokens' | 'adminTokens' | 'auth'>;
+  store: Store;
+  learners: LearnerStore;
+  logger?: Logger | undefined;
+  /** For tests: the fetch Moodle's /login/token.php is called with, the clock. */
+  fetch?: typeof fetch;
+  now?: () => Date;
+}): AuthService {
+  const { config, logger } = input;
+  const now = input.now ?? (() => new Date());
+  return new AuthService({
+    store: input.store,
+    learners: input.learners,
+    facilitatorTokens: config.facilitatorTokens,
+    adminTokens: config.adminTokens,
+    sessionTtlMinutes: config.auth.sessionTtlMinutes,
+    loginMaxFailures: config.auth.loginMaxFailures,
+    loginWindowMinutes: config.auth.loginWindowMinutes,
+    moodle: config.moodle && { url: config.moodle.url, service: config.auth.moodleLoginService, ...(input.fetch ? { fetch: input.fetch } : {}) },
+    logger: logger?.child({ component: 'auth' }),
+    now: () => now().getTime(),
+  });
 }

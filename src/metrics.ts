@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WikiCacheStats } from './wiki/index.js';
 
 /**
  * Prometheus metrics for operators (`GET /metrics`): how often each upstream is called from the
@@ -39,4 +40,52 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
       registers: [registry],
     }),
   };
+}
+
+type CacheCounter = 'hits' | 'misses' | 'invalidations' | 'evictions' | 'polls' | 'pollFailures' | 'staleServed';
+
+const CACHE_COUNTERS: Array<[CacheCounter, string, string]> = [
+  ['hits', 'pollen_wiki_cache_hits_total', 'Wiki pages served from the shared read cache (or joined to a read already in flight).'],
+  ['misses', 'pollen_wiki_cache_misses_total', 'Wiki pages the shared read cache had to read from the wiki.'],
+  ['invalidations', 'pollen_wiki_cache_invalidations_total', 'Cached wiki pages dropped because they changed (change feed or Pollen\'s own edit).'],
+  ['evictions', 'pollen_wiki_cache_evictions_total', 'Cached wiki pages dropped to stay within the entry and byte bounds.'],
+  ['polls', 'pollen_wiki_cache_polls_total', 'Reads of the wiki\'s change feed (list=recentchanges).'],
+  ['pollFailures', 'pollen_wiki_cache_poll_failures_total', 'Reads of the change feed that failed (wiki unreachable or refusing).'],
+  ['staleServed', 'pollen_wiki_cache_stale_served_total', 'Wiki pages served past their freshness because the wiki was unreachable.'],
+];
+
+/**
+ * The shared wiki read cache's figures (src/wiki/read-cache.ts) on `registry`, read from its
+ * live stats at each scrape: counters advance by what changed since the last scrape.
+ */
+export function registerWikiCacheMetrics(registry: Registry, cache: { readonly stats: WikiCacheStats }): void {
+  for (const [key, name, help] of CACHE_COUNTERS) {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const now = cache.stats[key];
+        if (now > reported) this.inc(now - reported);
+        reported = now;
+      },
+    });
+  }
+  new Gauge({
+    name: 'pollen_wiki_cache_entries',
+    help: 'Wiki pages held by the shared read cache.',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.entries);
+    },
+  });
+  new Gauge({
+    name: 'pollen_wiki_cache_bytes',
+    help: 'Estimated heap bytes of the wiki pages held by the shared read cache.',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.bytes);
+    },
+  });
 }

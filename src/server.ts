@@ -9,7 +9,7 @@ import { createDashboardRouter, type DashboardOptions } from './dashboard/routes
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
-import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { formatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
 import { checkHealth } from './graphql/health.js';
@@ -63,10 +63,30 @@ function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayConte
   };
 }
 
+/**
+ * Answers that used wiki pages served from the cache while the wiki was unreachable say so:
+ * `extensions.wikiCache = { stale: true, ageSeconds }`.
+ */
+function staleWikiPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const ageSeconds = contextValue.wiki.staleAgeSeconds;
+          if (ageSeconds === undefined || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, wikiCache: { stale: true, ageSeconds } };
+        },
+      };
+    },
+  };
+}
+
 /** The Express app: /graphql (API and explorer), /schema.graphql, /health, /dashboard. */
 export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
   const schema = makeExecutableSchema();
   const metrics = createMetrics({ processMetrics: options.processMetrics === true });
+  if (deps.wikiCache) registerWikiCacheMetrics(metrics.registry, deps.wikiCache);
   const observeUpstream: UpstreamObserver = (upstream, outcome, seconds) => {
     metrics.upstreamCalls.inc({ upstream, outcome });
     metrics.upstreamSeconds.observe({ upstream }, seconds);
@@ -77,7 +97,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), metricsPlugin(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), metricsPlugin(metrics), staleWikiPlugin()],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),

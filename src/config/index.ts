@@ -32,6 +32,15 @@ export interface Config {
   adminTokens: string[];
   auth: AuthConfig;
   progress: ProgressConfig;
+  wikiCache: WikiCacheConfig;
+}
+
+/** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
+export interface WikiCacheConfig {
+  stalenessSeconds: number;
+  maxStaleSeconds: number;
+  maxEntries: number;
+  maxBytes: number;
 }
 
 /** Sign-in settings (src/auth). */
@@ -93,6 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginMaxFailures: e.POLLEN_LOGIN_MAX_FAILURES,
       loginWindowMinutes: e.POLLEN_LOGIN_WINDOW_MINUTES,
       moodleLoginService: e.MOODLE_LOGIN_SERVICE,
+    },
+    wikiCache: {
+      stalenessSeconds: e.POLLEN_WIKI_CACHE_STALENESS_SECONDS,
+      maxStaleSeconds: e.POLLEN_WIKI_CACHE_MAX_STALE_SECONDS,
+      maxEntries: e.POLLEN_WIKI_CACHE_MAX_ENTRIES,
+      maxBytes: e.POLLEN_WIKI_CACHE_MAX_MB * 1024 * 1024,
     },
     progress: {
       stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,

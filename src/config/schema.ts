@@ -125,6 +125,17 @@ export const envSchema = z.object({
         }
         return map;
       }),
+    /**
+     * Longest time, in seconds, a change on the wiki takes to show through the gateway's shared
+     * wiki read cache: the wiki's recent changes are read this often (one API call).
+     */
+    POLLEN_WIKI_CACHE_STALENESS_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1, 'must be at least 1 second').max(3600).default(10),
+    /** While the wiki is unreachable, cached pages are still served (marked stale) up to this age, in seconds; 0: never. */
+    POLLEN_WIKI_CACHE_MAX_STALE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(7 * 24 * 3600).default(300),
+    /** Most wiki pages the read cache keeps. */
+    POLLEN_WIKI_CACHE_MAX_ENTRIES: z.coerce.number({ error: 'must be a number of pages' }).int().min(1).default(10_000),
+    /** Most memory the read cache's pages may take, in MB (estimated). */
+    POLLEN_WIKI_CACHE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1).max(4096).default(32),
   })
   ;
 

@@ -12,6 +12,7 @@ import { ProgressDataSource } from './datasources/progress.js';
 import { WikiDataSource, type WikiApi } from './datasources/wiki.js';
 import type { UpstreamObserver } from './errors.js';
 import type { HealthProbe } from './health.js';
+import type { WikiCacheStats } from '../wiki/index.js';
 
 /** Long-lived pieces the gateway is built from; data sources are made from them per request. */
 export interface GatewayDeps {
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   progress?: ProgressService | undefined;
   /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
   notes?: NotesService | undefined;
+  /** The shared wiki read cache when `wiki` is one: its figures go to /metrics. */
+  wikiCache?: { readonly stats: WikiCacheStats } | undefined;
   /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */
   agenda?: AgendaService | undefined;
 }
@@ -54,6 +57,15 @@ export interface GatewayContext {
   agenda: AgendaDataSource | undefined;
 }
 
+/** The curriculum is read-only after start-up: one data source per gateway, not per request. */
+const curriculumSources = new WeakMap<GatewayDeps, CurriculumDataSource>();
+
+function curriculumSource(deps: GatewayDeps): CurriculumDataSource {
+  let source = curriculumSources.get(deps);
+  if (!source) curriculumSources.set(deps, (source = new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap)));
+  return source;
+}
+
 export function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): GatewayContext {
   const { viewer, sessionHash, credentialRejected } =
     req && deps.auth ? deps.auth.authenticate(req) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
@@ -66,7 +78,7 @@ export function createContext(deps: GatewayDeps, req?: Request, res?: Response, 
     agenda: deps.agenda && new AgendaDataSource(deps.agenda),
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
-    curriculum: new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap),
+    curriculum: curriculumSource(deps),
     deps,
     req,
   };

@@ -9,7 +9,7 @@ import { parseFrenchDate } from './dates.js';
 import { NoteError } from './errors.js';
 import { splitFrontMatter, type FrontMatter } from './front-matter.js';
 import { extractHeaderLines, type HeaderMeta } from './header-lines.js';
-import { normalizeSource } from './normalize.js';
+import { countControlCharacters, normalizeSource } from './normalize.js';
 import { removePersonalData } from './pii.js';
 import { escapeMarkdown, plainTextToMarkdown } from './plain-text.js';
 import { summaryTemplateCall } from './template.js';
@@ -44,6 +44,8 @@ export interface ConvertedNote {
   personalDataRemoved: number;
   /** sha256 (hex) of the normalised source: same note, same hash, whatever the line endings. */
   sourceHash: string;
+  /** What the converter changed or guessed, in French, for the person who sent the note. */
+  warnings: string[];
 }
 
 export interface ConvertNoteOptions {
@@ -76,6 +78,15 @@ export const NOTES_CATEGORY = 'Compte-rendu';
  * //   wikitext: "{{Compte-rendu\n| date = 2025-03-12\n}}\n\nOn a installé '''Nextcloud'''.\n\n[[Catégorie:Compte-rendu]]\n[[Catégorie:Nextcloud]]", ... }
  */
 export function convertNote(source: string, options: ConvertNoteOptions = {}): ConvertedNote {
+  const warnings: string[] = [];
+  if (source.includes('\ufffd')) {
+    throw new NoteError(
+      'NOTE_UNREADABLE',
+      `${options.fileName ? `« ${options.fileName} » : ` : ''}le texte contient des caractères illisibles (« \ufffd ») : l’outil qui l’a enregistré a perdu des lettres (souvent les accents). Rouvrez le document d’origine et enregistrez-le en UTF-8, puis renvoyez-le.`,
+    );
+  }
+  const controls = countControlCharacters(source);
+  if (controls > 0) warnings.push(`${controls > 1 ? `${controls} caractères de contrôle invisibles (NUL…) ont été retirés` : 'Un caractère de contrôle invisible (NUL…) a été retiré'} du texte.`);
   const normalized = normalizeSource(source);
   const sourceHash = createHash('sha256').update(normalized, 'utf8').digest('hex');
   const { frontMatter, body: rawBody } = splitFrontMatter(normalized);
@@ -126,7 +137,7 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
     ...(meta.source !== undefined ? { source: meta.source } : {}),
   });
   const wikitext = [template, content, categoryLines(meta.tags)].filter((s) => s !== '').join('\n\n').normalize('NFC');
-  return { title: noteTitle(meta.date, meta.title), meta, wikitext, personalDataRemoved: removed, sourceHash };
+  return { title: noteTitle(meta.date, meta.title), meta, wikitext, personalDataRemoved: removed, sourceHash, warnings };
 }
 
 /**

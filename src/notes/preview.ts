@@ -21,6 +21,8 @@ export interface NotePreview {
   diff?: string;
   /** Conflict: where the new version would go. */
   draftTitle?: string;
+  /** What reading and converting the note had to say (encoding, date used...), in French. */
+  warnings: string[];
 }
 
 export interface PreviewOptions {
@@ -35,7 +37,7 @@ export interface PreviewOptions {
 }
 
 export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
-  const botUser = client.userName ?? '';
+  const botUser = await client.requireUser();
   const knownTitles = await client.allPageTitles();
   const converted = inputs.map((input) => {
     const known = input.key !== undefined ? opts.queue?.byKey(input.key) : undefined;
@@ -54,11 +56,12 @@ export async function previewNotes(client: WikiClient, inputs: readonly NoteInpu
   const stopped = stopPage !== undefined && isStopRequested(stopPage);
   return converted.map(({ input, note, error }): NotePreview => {
     const fileName = input.fileName ?? null;
-    if (!note) return { fileName, action: 'invalid', reason: error };
+    const warnings = [...(input.warnings ?? []), ...(note?.warnings ?? [])];
+    if (!note) return { fileName, action: 'invalid', reason: error, warnings };
     const current = pages.get(note.title);
     const plan = planNotePage(current, note.wikitext, botUser);
     const diff = current?.exists ? noteDiff(note.title, current.content ?? '', note.wikitext) : undefined;
-    const base = { fileName, title: note.title, wikitext: note.wikitext, ...(diff ? { diff } : {}) };
+    const base = { fileName, title: note.title, wikitext: note.wikitext, warnings, ...(diff ? { diff } : {}) };
     if (stopped) return { ...base, action: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopTitle} » le demande.` };
     return { ...base, action: plan.action, ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.action === 'conflict' ? { draftTitle: draftTitle(note.title) } : {}) };
   });

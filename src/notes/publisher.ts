@@ -17,6 +17,7 @@ import type { WikiPage } from '../wiki/pages.js';
 import { STOP_PAGE_RECHECK_EDITS, publishPage, publishReadPage, type PublishOutcome } from '../wiki/publish.js';
 import { convertNote, type ConvertedNote, type CurriculumPages } from './convert.js';
 import { NoteError } from './errors.js';
+import { pageTakenReason } from './identity.js';
 import {
   draftEditSummary, draftText, draftTitle, noteEditSummary, pageUrl, planNotePage, storedForm, TEMPLATE_EDIT_SUMMARY,
 } from './page-texts.js';
@@ -224,9 +225,10 @@ function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], 
     queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
     return { error: reason };
   }
-  const owner = queue.pageOwner(note.title, r.id);
-  if (owner && owner.key !== r.key) {
-    const reason = `La page « ${note.title} » reçoit déjà une autre note (${owner.fileName ?? `note n° ${owner.id}`}) : changez le titre ou la date de l’une des deux.`;
+  // The same rule as at intake (identity.ts): checked again, since the queue may have changed since.
+  const owner = queue.otherNoteOnPage(note.title, r);
+  if (owner && owner.id < r.id) {
+    const reason = pageTakenReason(note.title, owner);
     queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
     return { error: reason };
   }

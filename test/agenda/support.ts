@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { addLearner } from '../../bots/progress-sync.js';
 import { createAgenda, type AgendaService } from '../../src/agenda/index.js';
+import { createAuthService } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 import { createProgressRuntime } from '../../src/progress/runtime.js';
@@ -37,10 +38,11 @@ export async function startAgendaGateway(database: StoreDb, now: () => Date): Pr
   const store = openStore(':memory:');
   const curriculum = fixtureCurriculum();
   const runtime = createProgressRuntime({ config, store, curriculum, moodle: undefined, logger: pino({ level: 'silent' }), now });
+  const auth = createAuthService({ config, store, learners: runtime.tracker.learners, now });
   const agenda = await createAgenda(database, { modules: curriculum, now });
   const deps: GatewayDeps = {
     wiki: emptyWiki, wikiMode: 'fake', moodle: undefined, curriculum, moodleActivityMap: new Map(), probes: [],
-    auth: runtime.auth, progress: runtime.progress, agenda,
+    auth, progress: runtime.progress, agenda,
   };
   const { app, apollo } = await createGateway(deps, { agendaPageUrl: 'http://wiki.test/index.php/Agenda' });
   const server = app.listen(0, '127.0.0.1');

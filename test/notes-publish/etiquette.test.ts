@@ -88,8 +88,10 @@ describe('updates and human edits', () => {
   it('refuses a second note aimed at the same page (same title, same date) instead of overwriting the first', async () => {
     queue.enqueue(noteInput('doublon-a', 'Atelier en double', 'Note de Camille.'));
     const { entry } = queue.enqueue(noteInput('doublon-b', 'Atelier en double', 'Note de Yanis.'));
+    // Refused at intake, by the same rule as the gateway's (identity.ts): never published.
+    expect(entry).toMatchObject({ state: 'failed', retryable: false });
     const run = await publishPendingNotes(client, queue);
-    expect(run.results.find((r) => r.id === entry.id)).toMatchObject({ state: 'failed' });
+    expect(run.results.find((r) => r.id === entry.id)).toBeUndefined();
     expect(queue.get(entry.id)?.reason).toMatch(/reçoit déjà une autre note \(doublon-a\.md\)/);
     expect(await pageText('Comptes-rendus/2025-06-01 Atelier en double')).toContain('Note de Camille.');
   });
