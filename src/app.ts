@@ -1,3 +1,4 @@
+import { createAgenda } from './agenda/index.js';
 import { AuthService } from './auth/service.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
@@ -70,6 +71,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
+  const agenda = await createAgenda(database, { modules: curriculum });
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
@@ -110,6 +112,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
     directory,
+    agenda,
   };
   return {
     deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, localWiki,

@@ -4,6 +4,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
+import { createAgendaRouter } from './agenda/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import { createModerationRouter } from './directory/moderation-routes.js';
 import { createDirectoryRouter } from './directory/routes.js';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   processMetrics?: boolean;
   /** Express `trust proxy` (POLLEN_TRUST_PROXY): whose address `req.ip` is, behind a reverse proxy. */
   trustProxy?: boolean | number | string;
+  /** The wiki's Agenda page, linked from the iCal feeds' sessions. */
+  agendaPageUrl?: string | undefined;
 }
 
 const EXAMPLE_QUERY = `query Parcours {
@@ -127,6 +130,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     app.use(createDirectoryRouter(deps.directory, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
     app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
   }
+  if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));
   app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,

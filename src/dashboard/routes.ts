@@ -9,6 +9,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookie.js';
+import { createAgendaDashboardRouter } from '../agenda/dashboard-routes.js';
+import type { AgendaService } from '../agenda/service.js';
 import { AuthError } from '../auth/errors.js';
 import type { AuthService } from '../auth/service.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -28,6 +30,8 @@ export interface DashboardDeps {
   curriculum: readonly CurriculumModule[];
   /** The notes service (GatewayDeps.notes): the dashboard reads its queue. */
   notes?: { readonly queue: NotesQueueReader } | undefined;
+  /** The agenda (GatewayDeps.agenda): its pages at /dashboard/agenda. */
+  agenda?: AgendaService | undefined;
 }
 
 export interface DashboardOptions {
@@ -112,6 +116,25 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
       return html(res, 500, messagePage('Erreur', 'Le tableau de bord n’a pas pu lire la base locale. Réessayez dans un instant ; si cela continue, prévenez l’administrateur·rice.'));
     }
   });
+
+  if (deps.agenda) {
+    // The agenda's pages (src/agenda) under the same sign-in, roles and form protections.
+    router.use('/agenda', createAgendaDashboardRouter(deps.agenda, {
+      staff(req, res) {
+        const signIn = `${req.baseUrl.replace(/\/agenda$/, '')}/connexion`;
+        if (!deps.auth) return void html(res, 503, signInPage({ action: signIn, unavailable: true }));
+        const { viewer, signOut } = whoIs(req);
+        if (viewer.role === 'anonymous') return void res.redirect(303, signIn);
+        if (!DASHBOARD_ROLES.has(viewer.role)) return void html(res, 403, forbiddenPage(viewer, signOut));
+        const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+        return { viewer, signOut, csrfToken: cookie ? csrf.tokenFor(cookie) : '' };
+      },
+      verifyForm(req) {
+        const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+        return !!cookie && isSameOrigin(req.headers, req.protocol) && csrf.verify(cookie, (req.body as Record<string, unknown> | undefined)?.csrf);
+      },
+    }));
+  }
 
   router.get('/connexion', (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));

@@ -204,7 +204,7 @@ ${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeH
 export function dashboardBody(data: DashboardData): string {
   const nav = SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('');
   // Other pages of the dashboard (the directory's moderation, src/directory/dashboard.ts).
-  const pages = '<li><a href="/dashboard/annuaire">Annuaire : modération</a></li>';
+  const pages = '<li><a href="/dashboard/annuaire">Annuaire : modération</a></li><li><a href="/dashboard/agenda">Agenda des sessions</a></li>';
   return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}${pages}</ul></nav>
 <main id="contenu">
 <p class="meta">Page générée le ${timeElement(data.generatedAt)} (heure de Paris).</p>
