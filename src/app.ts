@@ -58,7 +58,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
-  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
+  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }) }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
   const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
