@@ -23,7 +23,8 @@ export function describeLive(title: string, body: (site: () => MoodleSite) => vo
     });
     return;
   }
-  describe(`${title} [live Moodle]`, () => body(() => live.site));
+  // A live Moodle on a busy 2-core machine: restores and page views take seconds, not milliseconds.
+  describe(`${title} [live Moodle]`, { timeout: 180_000 }, () => body(() => live.site));
 }
 
 export interface GeneratedModule {
