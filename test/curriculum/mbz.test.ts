@@ -46,3 +46,12 @@ describe('the Moodle backup of the curriculum (.mbz)', () => {
     expect(isLoopbackUrl('https://wiki.example.org/index.php/')).toBe(false);
   });
 });
+
+describe('the cartridge (.imscc) kept for other LMSs', () => {
+  it('writes its duration with a French decimal comma', async () => {
+    const { buildCartridge } = await import('../../src/curriculum/imscc/export.js');
+    const manifest = buildCartridge(modules).files[0]!.content;
+    expect(manifest).toMatch(/environ \d+,\d heures/);
+    expect(manifest).not.toMatch(/environ \d+\.\d heures/);
+  });
+});
