@@ -1,5 +1,6 @@
 import { buildRuntime, type Runtime } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
+      for (const unknown of unknownSettings()) process.stderr.write(`${unknownSettingMessage(unknown)}\n`);
       process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
       process.exit(2);
     }
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   logger.debug({ config: describeConfig(config) }, 'Configuration');
+  // A mistyped name (POLLEN_MOODLE_URL for MOODLE_URL) would otherwise be ignored without a word.
+  for (const unknown of unknownSettings()) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   const runtime = await buildRuntime(config, logger);
   if (runtime.localWiki) {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
