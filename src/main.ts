@@ -4,6 +4,7 @@ import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { createLogger, type Logger } from './log.js';
+import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -50,9 +51,14 @@ async function main(): Promise<void> {
   });
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesTimer = startNotesRetries(runtime, logger);
+  // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself.
+  const progressSync = runtime.moodle
+    ? scheduleProgressSync({ sync: () => runtime.tracker.sync(), intervalMinutes: config.progress.syncIntervalMinutes, logger })
+    : undefined;
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
     clearInterval(notesTimer);
+    progressSync?.stop();
     server.close();
     await apollo.stop();
     runtime.close();

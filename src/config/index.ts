@@ -47,6 +47,8 @@ export interface AuthConfig {
 export interface ProgressConfig {
   stalledAfterDays: number;
   activityCacheTtlMinutes: number;
+  /** The gateway's own sync interval, minutes; 0 = off. */
+  syncIntervalMinutes: number;
   /** Moodle/local username -> wiki user name overrides. */
   wikiUserMap: ReadonlyMap<string, string>;
 }
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     progress: {
       stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,
       activityCacheTtlMinutes: e.MOODLE_ACTIVITY_CACHE_TTL_MINUTES,
+      syncIntervalMinutes: e.POLLEN_PROGRESS_SYNC_MINUTES,
       wikiUserMap: e.POLLEN_WIKI_USER_MAP,
     },
   };
