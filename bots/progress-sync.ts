@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<void> {
       const store = openStore(config.storePath);
       try {
         const curriculum = await loadCurriculum(config.curriculumDir);
-        const moodle = config.moodle && new MoodleClient({ url: config.moodle.url, token: config.moodle.token });
+        const moodle = config.moodle && new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }) });
         // Contributions are read from the configured wiki, else the local one (started if needed).
         let wiki: WikiClient | undefined;
         if (options.wiki) {

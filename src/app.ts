@@ -9,6 +9,7 @@ import { DirectoryService } from './directory/service.js';
 import { trainingFromProgress } from './directory/training.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
+import { checkMoodleSettings } from './moodle/check.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
@@ -72,8 +73,14 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
   const agenda = await createAgenda(database, { modules: curriculum });
-  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
+  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }) }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
+  if (moodle && config.moodle) {
+    // Wrong settings name themselves; the gateway still starts, with Moodle down in /health.
+    const check = await checkMoodleSettings(moodle, config.moodle.courseId).catch((err: unknown) => ({ problems: [`Moodle : ${String((err as Error).message)}`], unreachable: false }));
+    for (const problem of check.problems) logger.error({ upstream: 'moodle' }, problem);
+    if (check.unreachable) logger.warn({ url: config.moodle.url }, 'Moodle unreachable at start: serving the rest; Moodle fields answer MOODLE_UNAVAILABLE until it is back');
+  }
 
   const { progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
   const auth = createAuthService({ config, store, learners: tracker.learners, logger });

@@ -1,9 +1,11 @@
 import { buildRuntime, type Runtime } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
+import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
+      for (const unknown of unknownSettings()) process.stderr.write(`${unknownSettingMessage(unknown)}\n`);
       process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
       process.exit(2);
     }
@@ -19,6 +22,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   logger.debug({ config: describeConfig(config) }, 'Configuration');
+  // A mistyped name (POLLEN_MOODLE_URL for MOODLE_URL) would otherwise be ignored without a word.
+  for (const unknown of unknownSettings()) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   const runtime = await buildRuntime(config, logger);
   if (runtime.localWiki) {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
@@ -48,10 +53,15 @@ async function main(): Promise<void> {
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesTimer = startNotesRetries(runtime, logger);
   const directoryTimer = startDirectoryPublishing(runtime, logger);
+  // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself.
+  const progressSync = runtime.moodle
+    ? scheduleProgressSync({ sync: () => runtime.tracker.sync(), intervalMinutes: config.progress.syncIntervalMinutes, logger })
+    : undefined;
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
     clearInterval(notesTimer);
     clearInterval(directoryTimer);
+    progressSync?.stop();
     server.close();
     await apollo.stop();
     runtime.close();

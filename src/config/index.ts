@@ -67,6 +67,8 @@ export interface AuthConfig {
 export interface ProgressConfig {
   stalledAfterDays: number;
   activityCacheTtlMinutes: number;
+  /** The gateway's own sync interval, minutes; 0 = off. */
+  syncIntervalMinutes: number;
   /** Moodle/local username -> wiki user name overrides. */
   wikiUserMap: ReadonlyMap<string, string>;
 }
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     progress: {
       stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,
       activityCacheTtlMinutes: e.MOODLE_ACTIVITY_CACHE_TTL_MINUTES,
+      syncIntervalMinutes: e.POLLEN_PROGRESS_SYNC_MINUTES,
       wikiUserMap: e.POLLEN_WIKI_USER_MAP,
     },
     directory: {

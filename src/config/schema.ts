@@ -102,6 +102,8 @@ export const envSchema = z.object({
     MOODLE_LOGIN_SERVICE: z.string().trim().min(1).default('moodle_mobile_app'),
     /** A learner with no progress for this many days is flagged as stalled. */
     POLLEN_STALLED_AFTER_DAYS: z.coerce.number().int().min(1).default(14),
+    /** The gateway syncs progress from Moodle every N minutes (0: never; npm run progress:sync still works). */
+    POLLEN_PROGRESS_SYNC_MINUTES: z.coerce.number().int().min(0).default(15),
     /** How long the course's cmid <-> idnumber mapping is kept in the store, in minutes. */
     MOODLE_ACTIVITY_CACHE_TTL_MINUTES: z.coerce.number().int().min(0).default(24 * 60),
     /** Verified recommendations a provider needs to be listed in the directory. */

@@ -46,7 +46,7 @@ function summary(data: DashboardData): string {
 }
 
 function progressSection(data: DashboardData): string {
-  const legend = (['done', 'failed', 'not_started'] as const)
+  const legend = (['done', 'failed', 'not_started', 'outside_moodle'] as const)
     .map((s) => `<li>${stateSwatchSvg(s)}<span>${STATE_LABELS[s]}</span></li>`)
     .join('');
   const head = data.modules
@@ -61,7 +61,7 @@ function progressSection(data: DashboardData): string {
     .join('\n');
   const table = data.learners.length
     ? `<div class="scroll" role="region" tabindex="0" aria-label="Tableau de progression"><table class="grid" id="table-progression">
-<caption>Progression par apprenant·e et par module (✓ terminé, ✗ échoué, – non commencé)</caption>
+<caption>Progression par apprenant·e et par module (✓ terminé, ✗ échoué, – non commencé, ∅ hors Moodle)</caption>
 <thead><tr><th scope="col">Apprenant·e</th>${head}<th scope="col" class="num">Total</th></tr></thead>
 <tbody>
 ${rows}
@@ -69,7 +69,7 @@ ${rows}
     : '<p class="empty">Aucune donnée à détailler.</p>';
   return `<section class="card" id="progression" aria-labelledby="titre-progression">
 <h2 id="titre-progression">Progression de la cohorte</h2>
-<p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : 'Aucun relevé de progression pour l’instant : lancez une synchronisation.'} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »).</p>
+<p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : 'Aucun relevé de progression pour l’instant : lancez une synchronisation.'} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »). Les pourcentages portent sur les modules que chaque apprenant·e peut terminer : un module « hors Moodle » (aucune activité Moodle ne lui correspond) n’y compte pas.</p>
 <ul class="legend" aria-label="Légende">${legend}</ul>
 ${scrollRegion('Carte de progression', heatmapSvg(data.modules, data.learners))}
 <details><summary>Tableau des données de la carte</summary>

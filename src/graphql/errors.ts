@@ -21,6 +21,15 @@ export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
   const unavailable = UNAVAILABLE_NAMES.test(e.name ?? '') || e.code === 'fetch failed' || e.code === 'ECONNREFUSED';
   const code = unavailable ? `${prefix}_UNAVAILABLE` : `${prefix}_ERROR`;
   const upstreamCode = typeof e.code === 'string' ? e.code : undefined;
+  if (upstream === 'moodle' && upstreamCode === 'invalidresponse') {
+    // Moodle refused nothing: it answered, in a shape Pollen cannot read (logged at warn).
+    const wsfunction = (err as { wsfunction?: unknown }).wsfunction;
+    const where = typeof wsfunction === 'string' && wsfunction ? ` à ${wsfunction}` : '';
+    return new GraphQLError(
+      `La réponse de Moodle${where} est inattendue : Pollen ne sait pas la lire (version de Moodle différente ?). Les opérateurs en ont le détail dans les journaux.`,
+      { extensions: { code: 'MOODLE_UNEXPECTED_RESPONSE', upstream, upstreamCode } },
+    );
+  }
   const what = upstream === 'wiki' ? 'The wiki' : upstream === 'moodle' ? 'Moodle' : `The ${upstream}`;
   const message = unavailable
     ? `${what} is unreachable right now; other fields are still served. Try again later.`

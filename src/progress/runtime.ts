@@ -47,7 +47,7 @@ export function createProgressRuntime(input: {
   const progress = new ProgressService(
     tracker,
     moodleConfig
-      ? (token) => new MoodleClient({ url: moodleConfig.url, token, ...(input.fetch ? { fetch: input.fetch } : {}) })
+      ? (token) => new MoodleClient({ url: moodleConfig.url, token, ...(input.fetch ? { fetch: input.fetch } : {}), ...(logger ? { logger: logger.child({ upstream: 'moodle' }) } : {}) })
       : undefined,
   );
   return { progress, tracker };
