@@ -1,3 +1,5 @@
+import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
+import { ensureDashboardAccess, type DashboardAccess } from './auth/first-start.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
@@ -22,6 +24,10 @@ export interface Runtime {
   /** The same SQLite store's synchronous handle, for concepts not moved yet. */
   store: Store;
   tracker: ProgressTracker;
+  /** API tokens kept in the store (`npm run token`), reloaded by `refreshStoredTokens`. */
+  apiTokens: ApiTokenStore;
+  /** The dashboard's way in: a token created at this (first) start, ready, or none (warn). */
+  dashboardAccess: DashboardAccess;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
   close(): void;
@@ -61,7 +67,14 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
-  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+  const apiTokens = await ApiTokenStore.open(database);
+  const storedTokens = new StoredApiTokens(apiTokens);
+  const dashboardAccess = await ensureDashboardAccess({
+    configured: { facilitators: config.facilitatorTokens.length, admins: config.adminTokens.length },
+    tokens: apiTokens,
+    stored: storedTokens,
+  });
+  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger, storedTokens });
 
   const deps: GatewayDeps = {
     wiki: gatewayWiki,
@@ -74,5 +87,5 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
   };
-  return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
+  return { deps, wiki, moodle, database, store, tracker, apiTokens, dashboardAccess, localWiki, close: () => void database.close() };
 }

@@ -119,7 +119,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     return html(res, 200, signInPage({ action: paths(req).signIn }));
   });
 
-  router.post('/connexion', form, (req, res) => {
+  router.post('/connexion', form, async (req, res) => {
     const auth = deps.auth;
     const action = paths(req).signIn;
     if (!auth) return html(res, 503, signInPage({ action, unavailable: true }));
@@ -129,6 +129,8 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     const parsed = signInBody.safeParse(req.body ?? {});
     if (!parsed.success) return html(res, 400, signInPage({ action, error: 'Collez votre jeton d’accès dans le champ, puis validez.' }));
     try {
+      // A token just made by `npm run token -- create` (another process) works at once.
+      await auth.refreshStoredTokens();
       const session = auth.loginWithApiToken(parsed.data.token, { ip: req.ip });
       res.setHeader('Set-Cookie', sessionCookie(session.token, auth.sessionTtlMs / 1000, { secure: req.secure }));
       return res.redirect(303, paths(req).home);

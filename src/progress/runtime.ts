@@ -1,3 +1,4 @@
+import type { StoredApiTokens } from '../auth/api-tokens.js';
 import { AuthService } from '../auth/service.js';
 import type { Config } from '../config/index.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
@@ -26,6 +27,8 @@ export function createProgressRuntime(input: {
   moodle?: TrackerMoodle | undefined;
   wiki?: WikiPagesReader | undefined;
   logger?: Logger | undefined;
+  /** API tokens kept in the store (src/auth/api-tokens.ts). */
+  storedTokens?: StoredApiTokens | undefined;
   /** For tests: the fetch every Moodle call uses, the clock. */
   fetch?: typeof fetch;
   now?: () => Date;
@@ -56,6 +59,7 @@ export function createProgressRuntime(input: {
     learners: tracker.learners,
     facilitatorTokens: config.facilitatorTokens,
     adminTokens: config.adminTokens,
+    storedTokens: input.storedTokens,
     sessionTtlMinutes: config.auth.sessionTtlMinutes,
     loginMaxFailures: config.auth.loginMaxFailures,
     loginWindowMinutes: config.auth.loginWindowMinutes,
