@@ -5,6 +5,7 @@ import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
+import { createMetrics, upstreamRequestRecorder, type GatewayMetrics } from './metrics.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
@@ -28,6 +29,8 @@ export interface Runtime {
   apiTokens: ApiTokenStore;
   /** The dashboard's way in: a token created at this (first) start, ready, or none (warn). */
   dashboardAccess: DashboardAccess;
+  /** Prometheus metrics every client of this runtime feeds (hand them to createGateway). */
+  metrics: GatewayMetrics;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
   close(): void;
@@ -41,12 +44,14 @@ export interface Runtime {
 export async function buildRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const wikiSettings = await resolveWiki(config, () => logger.info('No WIKI_API_URL set: bringing up the local wiki (scripts/wiki/up.sh)'));
   const localWiki = wikiSettings.local;
+  const metrics = createMetrics();
   const wikiOptions = {
     apiUrl: wikiSettings.apiUrl,
     username: wikiSettings.botUser,
     password: wikiSettings.botPassword,
     contact: wikiSettings.contact,
     logger: logger.child({ upstream: 'wiki' }),
+    onRequest: upstreamRequestRecorder(metrics, 'wiki'),
   };
   // Someone is waiting on a gateway read: a few quick retries (about a second in all), then a
   // WIKI_UNAVAILABLE error; a longer Retry-After (maxlag asks 5 s) is not waited for. The bots keep the default long backoff (maxlag, outages).
@@ -64,7 +69,9 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
-  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
+  const recordMoodle = upstreamRequestRecorder(metrics, 'moodle');
+  const moodleRecorder = (r: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => recordMoodle({ ...r, action: r.wsfunction });
+  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, onRequest: moodleRecorder }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 
   const apiTokens = await ApiTokenStore.open(database);
@@ -74,7 +81,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     tokens: apiTokens,
     stored: storedTokens,
   });
-  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger, storedTokens });
+  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger, storedTokens, onMoodleRequest: moodleRecorder });
 
   const deps: GatewayDeps = {
     wiki: gatewayWiki,
@@ -87,5 +94,5 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
   };
-  return { deps, wiki, moodle, database, store, tracker, apiTokens, dashboardAccess, localWiki, close: () => void database.close() };
+  return { deps, wiki, moodle, database, store, tracker, apiTokens, dashboardAccess, metrics, localWiki, close: () => void database.close() };
 }

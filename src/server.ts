@@ -8,7 +8,7 @@ import { createDashboardRouter, type DashboardOptions } from './dashboard/routes
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
-import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createMetrics, enableProcessMetrics, type GatewayMetrics } from './metrics.js';
 import { formatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
 import { checkHealth } from './graphql/health.js';
@@ -22,6 +22,8 @@ export interface GatewayOptions {
   dashboard?: DashboardOptions;
   /** Process metrics (memory, event loop, GC) on /metrics; on in `npm start`. Default: off. */
   processMetrics?: boolean;
+  /** The metrics the runtime's clients already feed (Runtime.metrics); default: a fresh set. */
+  metrics?: GatewayMetrics;
   /** Express `trust proxy` (POLLEN_TRUST_PROXY): whose address `req.ip` is, behind a reverse proxy. */
   trustProxy?: boolean | number | string;
 }
@@ -63,7 +65,8 @@ function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayConte
 /** The Express app: /graphql (API and explorer), /schema.graphql, /health, /dashboard. */
 export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
   const schema = makeExecutableSchema();
-  const metrics = createMetrics({ processMetrics: options.processMetrics === true });
+  const metrics = options.metrics ?? createMetrics({ processMetrics: options.processMetrics === true });
+  if (options.metrics && options.processMetrics) enableProcessMetrics(options.metrics);
   const observeUpstream: UpstreamObserver = (upstream, outcome, seconds) => {
     metrics.upstreamCalls.inc({ upstream, outcome });
     metrics.upstreamSeconds.observe({ upstream }, seconds);

@@ -73,6 +73,8 @@ export interface MoodleClientOptions {
   maxBatchSize?: number;
   /** Concurrent requests when calls cannot be batched. Default: 4 (Moodle is often a small PHP host). */
   concurrency?: number;
+  /** Told of every HTTP request to the web services (for metrics): function, outcome, duration. */
+  onRequest?: (report: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => void;
 }
 
 /** Per-call options. */
@@ -105,6 +107,7 @@ export class MoodleClient {
   readonly #maxBatchSize: number;
   readonly #concurrency: number;
   #batchAvailable: boolean | undefined;
+  readonly #onRequest: MoodleClientOptions['onRequest'];
 
   constructor(options: MoodleClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -116,6 +119,7 @@ export class MoodleClient {
     this.#maxBatchSize = options.maxBatchSize ?? 50;
     this.#concurrency = options.concurrency ?? 4;
     this.#batchAvailable = options.batch === 'never' ? false : undefined;
+    this.#onRequest = options.onRequest;
   }
 
   /**
@@ -138,6 +142,9 @@ export class MoodleClient {
       label: wsfunction,
       onRequest: () => {
         this.stats.httpRequests++;
+      },
+      onDone: (outcome, seconds) => {
+        this.#onRequest?.({ wsfunction, outcome, seconds });
       },
     });
     if (isMoodleExceptionBody(answer)) throw errorFromExceptionBody(answer, wsfunction, [this.#token]);

@@ -3,7 +3,7 @@ import { AuthService } from '../auth/service.js';
 import type { Config } from '../config/index.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { Logger } from '../log.js';
-import { MoodleClient } from '../moodle/index.js';
+import { MoodleClient, type MoodleClientOptions } from '../moodle/index.js';
 import type { Store } from '../store/db.js';
 import { ProgressService } from './service.js';
 import { ProgressTracker, type TrackerMoodle } from './tracker.js';
@@ -27,6 +27,8 @@ export function createProgressRuntime(input: {
   moodle?: TrackerMoodle | undefined;
   wiki?: WikiPagesReader | undefined;
   logger?: Logger | undefined;
+  /** Metrics hook for the learners' own Moodle clients (markModuleDone). */
+  onMoodleRequest?: MoodleClientOptions['onRequest'];
   /** API tokens kept in the store (src/auth/api-tokens.ts). */
   storedTokens?: StoredApiTokens | undefined;
   /** For tests: the fetch every Moodle call uses, the clock. */
@@ -51,7 +53,7 @@ export function createProgressRuntime(input: {
   const progress = new ProgressService(
     tracker,
     moodleConfig
-      ? (token) => new MoodleClient({ url: moodleConfig.url, token, ...(input.fetch ? { fetch: input.fetch } : {}) })
+      ? (token) => new MoodleClient({ url: moodleConfig.url, token, onRequest: input.onMoodleRequest, ...(input.fetch ? { fetch: input.fetch } : {}) })
       : undefined,
   );
   const auth = new AuthService({
