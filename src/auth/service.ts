@@ -9,6 +9,7 @@ import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { LoginRateLimiter } from './rate-limit.js';
 import { SessionStore, type IssuedSession } from './sessions.js';
 import type { StoredApiTokens } from './api-tokens.js';
+import { plural } from '../cli/format.js';
 import { ApiTokenSet } from './tokens.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -206,7 +207,7 @@ export class AuthService {
   #checkRate(keys: readonly string[]): void {
     const wait = this.#limiter.retryAfterSeconds(keys);
     if (wait > 0) {
-      throw new AuthError('LOGIN_RATE_LIMITED', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
+      throw new AuthError('LOGIN_RATE_LIMITED', `Trop de tentatives de connexion échouées. Réessayez dans ${plural(Math.max(1, Math.ceil(wait / 60)), 'minute')}.`, {
         retryAfterSeconds: wait,
       });
     }
@@ -236,7 +237,7 @@ export class AuthService {
       if (error instanceof MoodleLoginError) return undefined;
       const code = error instanceof MoodleUnavailableError ? error.code : (error as { code?: unknown }).code;
       this.#logger?.error({ event: 'login_error', upstreamCode: code }, 'Moodle sign-in failed');
-      throw new AuthError('LOGIN_UNAVAILABLE', 'Sign-in through Moodle is not possible right now. Try again in a few minutes.');
+      throw new AuthError('LOGIN_UNAVAILABLE', 'La connexion par Moodle est impossible pour le moment. Réessayez dans quelques minutes.');
     }
   }
 }

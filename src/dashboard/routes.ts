@@ -51,6 +51,8 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+export const SESSION_EXPIRED = 'Votre session a expiré, reconnectez-vous.';
+
 const signInBody = z.object({ token: z.string().trim().min(1).max(512) });
 
 const DASHBOARD_ROLES: ReadonlySet<Viewer['role']> = new Set(['facilitator', 'admin']);
@@ -75,22 +77,23 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
   const paths = (req: Request) => ({ home: req.baseUrl || '/', signIn: `${req.baseUrl}/connexion`, signOut: `${req.baseUrl}/deconnexion` });
 
   /** The viewer, and the sign-out form when the request carries a live session cookie. */
-  function whoIs(req: Request): { viewer: Viewer; signOut: SignOutForm | undefined } {
-    if (!deps.auth) return { viewer: { role: 'anonymous', learnerId: null, displayName: null }, signOut: undefined };
-    const { viewer, sessionHash } = deps.auth.authenticate(req);
+  function whoIs(req: Request): { viewer: Viewer; signOut: SignOutForm | undefined; expired: boolean } {
+    if (!deps.auth) return { viewer: { role: 'anonymous', learnerId: null, displayName: null }, signOut: undefined, expired: false };
+    const { viewer, sessionHash, credentialRejected } = deps.auth.authenticate(req);
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
     const signOut = sessionHash && cookie && deps.auth.sessions.find(cookie)
       ? { action: paths(req).signOut, csrfToken: csrf.tokenFor(cookie) }
       : undefined;
-    return { viewer, signOut };
+    return { viewer, signOut, expired: credentialRejected };
   }
 
   const html = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
 
   router.get('/', async (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
-    const { viewer, signOut } = whoIs(req);
-    if (viewer.role === 'anonymous') return res.redirect(303, paths(req).signIn);
+    const { viewer, signOut, expired } = whoIs(req);
+    // A session cookie that matches nothing (expired, or replayed after sign-out): say so.
+    if (viewer.role === 'anonymous') return res.redirect(303, expired ? `${paths(req).signIn}?session=expiree` : paths(req).signIn);
     if (!DASHBOARD_ROLES.has(viewer.role)) return html(res, 403, forbiddenPage(viewer, signOut));
     const progress = deps.progress;
     if (!progress) {
@@ -116,7 +119,8 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
   router.get('/connexion', (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
     if (DASHBOARD_ROLES.has(whoIs(req).viewer.role)) return res.redirect(303, paths(req).home);
-    return html(res, 200, signInPage({ action: paths(req).signIn }));
+    const expired = req.query.session === 'expiree';
+    return html(res, 200, signInPage({ action: paths(req).signIn, ...(expired ? { error: SESSION_EXPIRED } : {}) }));
   });
 
   router.post('/connexion', form, async (req, res) => {

@@ -57,7 +57,7 @@ describe('markModuleDone with Moodle', () => {
     });
     const answer = await gw.gql(MARK, { slug: 'role-du-bureau' }, { token });
     expect(codeOf(answer)).toBe('COMPLETION_NOT_MANUAL');
-    expect(answer.body.errors?.[0]?.message).toMatch(/completed automatically in Moodle/);
+    expect(answer.body.errors?.[0]?.message).toMatch(/validé automatiquement dans Moodle/);
     expect(moodle.count('core_completion_update_activity_completion_status_manually')).toBe(1);
   });
 
