@@ -137,7 +137,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
 const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
   ['/', 'GET, HEAD'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'],
   ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
-  ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'],
+  ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
 ]);
 
 /** Last handler: a French page (or JSON for API clients) instead of Express's "Cannot GET". */

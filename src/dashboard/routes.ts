@@ -15,7 +15,11 @@ import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
 import { CsrfTokens, isSameOrigin } from './csrf.js';
-import { loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { cohortPage, parseCohortFilter } from './cohort-view.js';
+import { assembleCohort, loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { cohortCsv } from './export.js';
+import { learnerPageBody } from './learner.js';
+import { wikiUserOf } from '../progress/wiki-contributions.js';
 import { forbiddenPage, messagePage, pageShell, signInPage, type SignOutForm } from './pages.js';
 import { dashboardBody } from './sections.js';
 import { DASHBOARD_CSS_HASH } from './styles.js';
@@ -56,6 +60,16 @@ export const SESSION_EXPIRED = 'Votre session a expiré, reconnectez-vous.';
 const signInBody = z.object({ token: z.string().trim().min(1).max(512) });
 
 const DASHBOARD_ROLES: ReadonlySet<Viewer['role']> = new Set(['facilitator', 'admin']);
+
+/** Every learner matching a filter, across pages (the export is not paginated). */
+function filterAll(learners: Parameters<typeof cohortPage>[0], modules: Parameters<typeof cohortPage>[1], filter: ReturnType<typeof parseCohortFilter>) {
+  const out = [];
+  for (let page = 1; ; page++) {
+    const view = cohortPage(learners, modules, { ...filter, page });
+    out.push(...view.learners);
+    if (page >= view.pages) return out;
+  }
+}
 
 /** The dashboard's Express router, to mount at /dashboard. */
 export function createDashboardRouter(deps: DashboardDeps, options: DashboardOptions = {}): Router {
@@ -110,10 +124,51 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         notesLimit: options.notesLimit,
         now: options.now,
       });
-      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body: dashboardBody(data) }));
+      const view = cohortPage(data.learners, data.modules, parseCohortFilter(req.query));
+      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body: dashboardBody(data, { base: paths(req).home, view }) }));
     } catch {
       return html(res, 500, messagePage('Erreur', 'Le tableau de bord n’a pas pu lire la base locale. Réessayez dans un instant ; si cela continue, prévenez l’administrateur·rice.'));
     }
+  });
+
+  /** Facilitators and admins only; anyone else gets the same answers as the dashboard itself. */
+  function facilitatorOnly(req: Request, res: Response): { viewer: Viewer; signOut: SignOutForm | undefined; progress: ProgressService } | undefined {
+    if (!deps.auth) return void html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
+    const { viewer, signOut, expired } = whoIs(req);
+    if (viewer.role === 'anonymous') return void res.redirect(303, expired ? `${paths(req).signIn}?session=expiree` : paths(req).signIn);
+    if (!DASHBOARD_ROLES.has(viewer.role)) return void html(res, 403, forbiddenPage(viewer, signOut));
+    if (!deps.progress) return void html(res, 503, messagePage('Suivi indisponible', 'Le suivi de progression n’est pas configuré sur ce serveur.'));
+    return { viewer, signOut, progress: deps.progress };
+  }
+
+  // The cohort grid (filtered as on the page, every page) for a spreadsheet.
+  router.get('/export.csv', (req, res) => {
+    const access = facilitatorOnly(req, res);
+    if (!access) return;
+    const cohort = assembleCohort(access.progress.cohortSummary(), deps.curriculum);
+    const rows = filterAll(cohort.learners, cohort.modules, parseCohortFilter(req.query));
+    const day = (options.now?.() ?? new Date()).toISOString().slice(0, 10);
+    res.status(200).type('text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.csv"`);
+    res.send(cohortCsv({ modules: cohort.modules, learners: rows }));
+  });
+
+  router.get('/apprenant/:id', (req, res) => {
+    const access = facilitatorOnly(req, res);
+    if (!access) return;
+    const id = String(req.params.id ?? '');
+    const row = access.progress.cohortSummary().learners.find((l) => l.learner.id === id);
+    if (!row) {
+      return html(res, 404, messagePage('Apprenant·e introuvable', 'Personne n’a cet identifiant dans le dernier relevé de progression. Revenez au tableau de bord et choisissez un nom dans la liste.', { href: paths(req).home, text: 'Retour au tableau de bord' }));
+    }
+    const body = learnerPageBody(
+      {
+        id, name: row.learner.displayName, username: row.learner.username, wikiUser: wikiUserOf(row.learner, access.progress.wikiUserMap),
+        daysSinceActivity: row.daysSinceActivity, progress: row.progress, history: access.progress.learnerHistory(id),
+      },
+      deps.curriculum, deps.wiki?.apiUrl, paths(req).home,
+    );
+    return html(res, 200, pageShell({ title: `${row.learner.displayName} — tableau de bord Pollen`, viewer: access.viewer, signOut: access.signOut, body }));
   });
 
   router.get('/connexion', (req, res) => {

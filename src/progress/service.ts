@@ -62,6 +62,16 @@ export class ProgressService {
     return this.tracker.snapshots.latest(ids);
   }
 
+  /** A learner's dated snapshots, newest first (the dashboard's progress over time). */
+  learnerHistory(learnerId: string, limit = 30): LearnerProgress[] {
+    return this.tracker.snapshots.history(learnerId, limit);
+  }
+
+  /** The configured wiki account overrides (POLLEN_WIKI_USER_MAP), for links to a learner's contributions. */
+  get wikiUserMap(): ReadonlyMap<string, string> {
+    return this.tracker.wikiUserMap;
+  }
+
   /** The cohort from the latest snapshots: two store queries whatever the cohort's size. */
   cohortSummary(): CohortSummary {
     const now = this.tracker.now();
