@@ -2,7 +2,8 @@
  * npm run notes -- publish FILE|DIR… [--dry-run] | watch DIR [--interval MS] | status [--limit N] | retry
  * Facilitators' notes to wiki pages, through the durable queue in the local store.
  */
-import { Command } from 'commander';
+import { parisDateTime } from '../src/cli/format.js';
+import { frenchProgram } from '../src/cli/french-help.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '../src/config/index.js';
@@ -44,7 +45,7 @@ async function connectWiki(config: Config): Promise<WikiClient> {
 }
 
 function plural(n: number, one: string, many: string): string {
-  return `${n} ${n > 1 ? many : one}`;
+  return `${n} ${Math.abs(n) >= 2 ? many : one}`;
 }
 
 function printRun(run: NotesRunReport): void {
@@ -76,7 +77,7 @@ function printPreview(p: NotePreview): void {
 function formatEntry(e: QueueEntry): string {
   const where = e.pageTitle ?? e.fileName ?? `note ${e.id}`;
   const link = e.state === 'conflict' && e.linkTitle ? ` → voir « ${e.linkTitle} »${e.linkUrl ? ` ${e.linkUrl}` : ''}` : '';
-  const retry = e.state === 'failed' && e.retryable && e.nextAttemptAt ? ` (nouvel essai après ${e.nextAttemptAt})` : '';
+  const retry = e.state === 'failed' && e.retryable && e.nextAttemptAt ? ` (nouvel essai après le ${parisDateTime(e.nextAttemptAt)})` : '';
   const reason = e.reason && e.state !== 'published' ? `\n      ${e.reason}` : '';
   return `${String(e.id).padStart(4)}  ${stateLabel(e.state).padEnd(10)} ${where}${e.fileName && e.pageTitle ? ` (${e.fileName})` : ''}${link}${retry}${reason}`;
 }
@@ -109,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       code = 1;
     }
   };
-  const program = new Command().name('notes').description('Publie les comptes-rendus des animateur·rices sur le wiki, via la file d’attente locale.');
+  const program = frenchProgram('notes', 'Publie les comptes-rendus des animateur·rices sur le wiki, via la file d’attente locale.');
 
   program.command('publish')
     .description('met en file et publie des notes (fichiers .md/.txt ou dossiers)')

@@ -1,5 +1,7 @@
 import { createAgenda } from './agenda/index.js';
 import { AuthService } from './auth/service.js';
+import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
+import { ensureDashboardAccess, type DashboardAccess } from './auth/first-start.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
@@ -10,6 +12,7 @@ import { trainingFromProgress } from './directory/training.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
 import { checkMoodleSettings } from './moodle/check.js';
+import { createMetrics, upstreamRequestRecorder, type GatewayMetrics } from './metrics.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
@@ -34,6 +37,12 @@ export interface Runtime {
   /** The same SQLite store's synchronous handle, for concepts not moved yet. */
   store: Store;
   tracker: ProgressTracker;
+  /** API tokens kept in the store (`npm run token`), reloaded by `refreshStoredTokens`. */
+  apiTokens: ApiTokenStore;
+  /** The dashboard's way in: a token created at this (first) start, ready, or none (warn). */
+  dashboardAccess: DashboardAccess;
+  /** Prometheus metrics every client of this runtime feeds (hand them to createGateway). */
+  metrics: GatewayMetrics;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
   close(): void;
@@ -47,12 +56,14 @@ export interface Runtime {
 export async function buildRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const wikiSettings = await resolveWiki(config, () => logger.info('No WIKI_API_URL set: bringing up the local wiki (scripts/wiki/up.sh)'));
   const localWiki = wikiSettings.local;
+  const metrics = createMetrics();
   const wikiOptions = {
     apiUrl: wikiSettings.apiUrl,
     username: wikiSettings.botUser,
     password: wikiSettings.botPassword,
     contact: wikiSettings.contact,
     logger: logger.child({ upstream: 'wiki' }),
+    onRequest: upstreamRequestRecorder(metrics, 'wiki'),
   };
   // Someone is waiting on a gateway read: a few quick retries (about a second in all), then a
   // WIKI_UNAVAILABLE error; a longer Retry-After (maxlag asks 5 s) is not waited for. The bots keep the default long backoff (maxlag, outages).
@@ -73,7 +84,11 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
   const agenda = await createAgenda(database, { modules: curriculum });
-  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }) }) : undefined;
+  const recordMoodle = upstreamRequestRecorder(metrics, 'moodle');
+  const moodleRecorder = (r: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => recordMoodle({ ...r, action: r.wsfunction });
+  const moodle = config.moodle
+    ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }), onRequest: moodleRecorder })
+    : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
   if (moodle && config.moodle) {
     // Wrong settings name themselves; the gateway still starts, with Moodle down in /health.
@@ -82,8 +97,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     if (check.unreachable) logger.warn({ url: config.moodle.url }, 'Moodle unreachable at start: serving the rest; Moodle fields answer MOODLE_UNAVAILABLE until it is back');
   }
 
-  const { progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
-  const auth = createAuthService({ config, store, learners: tracker.learners, logger });
+  const { progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger, onMoodleRequest: moodleRecorder });
 
   // Gateway reads go through one shared cache kept fresh by the wiki's change feed; both
   // clients' edits drop their page from it at once.
@@ -106,6 +120,14 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   });
   await directory.relistAll();
   if (config.demo) await loadDemo({ database, directory, logger });
+  const apiTokens = await ApiTokenStore.open(database);
+  const storedTokens = new StoredApiTokens(apiTokens);
+  const dashboardAccess = await ensureDashboardAccess({
+    configured: { facilitators: config.facilitatorTokens.length, admins: config.adminTokens.length },
+    tokens: apiTokens,
+    stored: storedTokens,
+  });
+  const auth = createAuthService({ config, store, learners: tracker.learners, logger, storedTokens });
 
   const deps: GatewayDeps = {
     wiki: wikiCache,
@@ -122,7 +144,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     agenda,
   };
   return {
-    deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, localWiki,
+    deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, apiTokens, dashboardAccess, metrics, localWiki,
     close: () => {
       wikiCache.stop();
       void database.close();
@@ -139,6 +161,8 @@ export function createAuthService(input: {
   store: Store;
   learners: LearnerStore;
   logger?: Logger | undefined;
+  /** API tokens created with `npm run token` or at first start (hashes in the store). */
+  storedTokens?: StoredApiTokens | undefined;
   /** For tests: the fetch Moodle's /login/token.php is called with, the clock. */
   fetch?: typeof fetch;
   now?: () => Date;
@@ -150,6 +174,7 @@ export function createAuthService(input: {
     learners: input.learners,
     facilitatorTokens: config.facilitatorTokens,
     adminTokens: config.adminTokens,
+    storedTokens: input.storedTokens,
     sessionTtlMinutes: config.auth.sessionTtlMinutes,
     loginMaxFailures: config.auth.loginMaxFailures,
     loginWindowMinutes: config.auth.loginWindowMinutes,

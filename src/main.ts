@@ -1,4 +1,5 @@
 import { buildRuntime, type Runtime } from './app.js';
+import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   // rewrites the same bytes.
   const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
-  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true });
+  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics });
   const server = app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands listen errors (port taken, address not available) to this callback.
     if (err) {
@@ -48,8 +49,17 @@ async function main(): Promise<void> {
       runtime.close();
       process.exit(1);
     }
-    logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+    // The first token is printed once, straight to the terminal, never through the logger.
+    if (runtime.dashboardAccess.kind === 'created') process.stdout.write(firstTokenNotice(runtime.dashboardAccess.token, `${base}/dashboard`));
+    if (runtime.dashboardAccess.kind === 'none') logger.warn(NO_DASHBOARD_ACCESS_WARNING);
+    logger.info(`Pollen gateway ready: ${base}/graphql`);
   });
+  // Tokens created or revoked by `npm run token` in another process count within seconds.
+  const tokensTimer = setInterval(() => {
+    runtime.deps.auth?.refreshStoredTokens().catch((err: unknown) => logger.warn({ error: (err as Error).name }, 'Stored API tokens not reloaded'));
+  }, TOKENS_REFRESH_INTERVAL_MS);
+  tokensTimer.unref();
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesTimer = startNotesRetries(runtime, logger);
   const directoryTimer = startDirectoryPublishing(runtime, logger);
@@ -62,6 +72,7 @@ async function main(): Promise<void> {
     clearInterval(notesTimer);
     clearInterval(directoryTimer);
     progressSync?.stop();
+    clearInterval(tokensTimer);
     server.close();
     await apollo.stop();
     runtime.close();
@@ -79,6 +90,7 @@ main().catch((err: unknown) => {
 });
 
 const NOTES_RETRY_INTERVAL_MS = 60_000;
+const TOKENS_REFRESH_INTERVAL_MS = 10_000;
 
 function startNotesRetries(runtime: Runtime, logger: Logger): NodeJS.Timeout {
   let running = false;
