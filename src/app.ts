@@ -69,10 +69,13 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   // WIKI_UNAVAILABLE error; a longer Retry-After (maxlag asks 5 s) is not waited for. The bots keep the default long backoff (maxlag, outages).
   const gatewayWiki = WikiClient.lazy({ ...wikiOptions, maxRetries: 2, retryBaseMs: 250, maxRetryDelayMs: 1000, maxRetryAfterMs: 1000 });
   const wiki = WikiClient.lazy(wikiOptions);
-  // Both clients are signed in here, before anything writes with them (each would also sign in
-  // by itself on its first request or write, e.g. once an unreachable wiki is back).
+  // Both clients are signed in here, before anything writes with them (each also signs in by
+  // itself before its first request or write, e.g. once an unreachable wiki is back). The
+  // gateway's first, with its short retries: a wiki that is down does not hold start-up for the
+  // bots' long backoff.
   try {
-    await Promise.all([gatewayWiki.ensureLoggedIn(), wiki.ensureLoggedIn()]);
+    await gatewayWiki.ensureLoggedIn();
+    await wiki.ensureLoggedIn();
     logger.info({ apiUrl: gatewayWiki.apiUrl, user: gatewayWiki.userName, batchSize: gatewayWiki.batchSize }, 'Wiki connected');
   } catch (err) {
     // A wrong password is a configuration error; an unreachable wiki must not keep the rest down.

@@ -5,7 +5,7 @@
  * the encoding. Nothing is ever decoded to U+FFFD replacement characters.
  */
 
-export type NoteEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type NoteEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'mixed';
 
 export interface DecodedNote {
   text: string;
@@ -14,6 +14,9 @@ export interface DecodedNote {
   warnings: string[];
 }
 
+/** A UTF-8 encoded letter (2 or 3 bytes), as seen in a Latin-1 reading of the bytes. */
+const UTF8_MULTIBYTE = /[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}/;
+
 export function decodeNoteBytes(bytes: Uint8Array, fileName = 'la note'): DecodedNote {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', warnings: [] };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', warnings: [] };
@@ -21,6 +24,15 @@ export function decodeNoteBytes(bytes: Uint8Array, fileName = 'la note'): Decode
     // `fatal`: an invalid sequence throws instead of becoming U+FFFD. The BOM is dropped.
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', warnings: [] };
   } catch {
+    if (UTF8_MULTIBYTE.test(Buffer.from(bytes).toString('latin1'))) {
+      // Valid UTF-8 letters next to invalid bytes: neither reading is right. The invalid bytes
+      // become U+FFFD, which the converter refuses with a message naming the file.
+      return {
+        text: new TextDecoder('utf-8').decode(bytes),
+        encoding: 'mixed',
+        warnings: [`« ${fileName} » mélange de l’UTF-8 et un autre encodage (Windows-1252 ?) : des lettres sont illisibles.`],
+      };
+    }
     const text = decodeWindows1252(bytes);
     return {
       text,

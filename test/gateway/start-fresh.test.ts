@@ -19,6 +19,8 @@ const execFileAsync = promisify(execFile);
 let work: string;
 let wikiDir: string;
 let wikiPort: number;
+/** Gateways still running (a failed or timed-out spec must not leave one behind). */
+const running = new Set<ChildProcess>();
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'pollen-fresh-start-'));
@@ -26,6 +28,14 @@ beforeAll(async () => {
   wikiPort = await freePort();
 });
 afterAll(async () => {
+  // Its whole process group: scripts/wiki/up.sh too, if it is still bringing the wiki up.
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
   // The local wiki outlives the gateway by design (npm run wiki:down stops it).
   if (wikiDir) await execFileAsync('bash', [path.join(ROOT, 'scripts/wiki/down.sh')], { env: { ...process.env, POLLEN_WIKI_DIR: wikiDir } }).catch(() => undefined);
   if (work) rmSync(work, { recursive: true, force: true });
@@ -41,9 +51,11 @@ async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }
     POLLEN_WIKI_DIR: wikiDir, POLLEN_WIKI_PORT: String(wikiPort),
     POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'),
   });
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts')], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts')], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  void exited.then(() => running.delete(child));
   await new Promise<void>((resolve, reject) => {
     const onData = (c: Buffer): void => {
       output += c.toString();
@@ -86,5 +98,5 @@ describe('npm start on a fresh machine', () => {
     const second = await npmStart();
     await second.stop();
     expect(second.output).toContain('Curriculum published to the local wiki (0 edits)');
-  }, 180_000);
+  }, 300_000); // two starts and a wiki created from nothing: slow on a loaded 2-core machine
 });

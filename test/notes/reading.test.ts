@@ -26,6 +26,14 @@ describe('bytes to text', () => {
     expect(decodeNoteBytes(Buffer.from('\ufeffLe trésorier a présenté', 'utf8'))).toEqual({ text: 'Le trésorier a présenté', encoding: 'utf-8', warnings: [] });
   });
 
+  it('refuses, naming the file, a text that mixes UTF-8 and Windows-1252 instead of guessing', () => {
+    const bytes = Buffer.concat([Buffer.from('Le trésorier ', 'utf8'), Buffer.from([0x61, 0x20, 0x70, 0x72, 0xe9, 0x73, 0x65, 0x6e, 0x74, 0xe9, 0x2e])]);
+    const decoded = decodeNoteBytes(bytes, 'melange.txt');
+    expect(decoded.encoding).toBe('mixed');
+    expect(decoded.warnings[0]).toMatch(/^« melange\.txt » mélange de l’UTF-8 et un autre encodage/);
+    expect(() => convertNote(decoded.text, { fileName: 'melange.txt', now: received })).toThrowError(expect.objectContaining({ code: 'NOTE_UNREADABLE' }));
+  });
+
   it('reads the committed Windows-1252 fixture from disk as the CLI does', async () => {
     const input = await readNoteFile(fixture('14-assemblee-generale-windows-1252.txt'), 'cli');
     expect(input.source).toContain('Le trésorier a présenté le bilan financier');
