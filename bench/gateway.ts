@@ -64,6 +64,9 @@ interface GatewayFigures {
   misses: number;
   hits: number;
   entries: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
 }
 
 async function figures(gateway: ServerProcess): Promise<GatewayFigures> {
@@ -183,6 +186,7 @@ async function memoryRun(gateway: ServerProcess, titles: string[], slugs: string
     ['rss at start', `${startRss.toFixed(0)} MB`],
     ['rss after 50000 requests', `${midRss.toFixed(0)} MB`],
     ['growth 50000 -> 100000', `${(endRss - midRss).toFixed(1)} MB`],
+    ['V8 heap at the end', `${state.heapUsedMb.toFixed(0)} MB used of ${state.heapTotalMb.toFixed(0)} MB, ${state.externalMb.toFixed(0)} MB external`],
     ['wiki cache', `${state.entries} pages, ${state.hits} hits, ${state.misses} misses, ${state.polls} feed polls (${state.pollFailures} failed)`],
   ]);
   console.log(`rss after ${done} requests ${endRss.toFixed(0)} MB`);
