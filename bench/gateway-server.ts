@@ -21,7 +21,8 @@ const runtime = await buildRuntime(config, logger);
 const { app } = await createGateway(runtime.deps, { logger, processMetrics: true });
 app.get('/bench/wiki-calls', (_req, res) => {
   const { polls, pollFailures, misses, hits, entries } = runtime.wikiCache.stats;
-  res.json({ apiCalls: runtime.gatewayWiki.stats.apiCalls, polls, pollFailures, misses, hits, entries });
+  const { heapUsed, heapTotal, external } = process.memoryUsage();
+  res.json({ apiCalls: runtime.gatewayWiki.stats.apiCalls, polls, pollFailures, misses, hits, entries, heapUsedMb: heapUsed / 2 ** 20, heapTotalMb: heapTotal / 2 ** 20, externalMb: external / 2 ** 20 });
 });
 app.post('/bench/cache/clear', (_req, res) => {
   runtime.wikiCache.clear();

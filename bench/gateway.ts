@@ -4,9 +4,10 @@
  * 1. cold reads: the same 100 wiki pages (content, last revision, contributors, categories)
  *    through a GraphQL query with the read cache emptied first, vs direct batched API calls
  *    (the same bot, no gateway), alternating, 50 pairs;
- * 2. throughput, 200 connections, 10 s per run: a bare Apollo Server 5 + Express 5 `{ hello }`
- *    (bench/bare-apollo-server.ts), Pollen's upstream-free curriculum query, and a wiki-backed
- *    module query (a human-like edit of its page lands mid-run), with the wiki API calls made;
+ * 2. throughput, 200 connections, one 10 s run per server (after a 2 s warm-up): a bare Apollo
+ *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts), Pollen's upstream-free
+ *    curriculum query, and a wiki-backed module query (its page is edited early in the run),
+ *    with the wiki API calls made;
  * 3. memory: 100,000 mixed requests, resident memory after 50,000 and 100,000.
  */
 import { execFileSync } from 'node:child_process';
@@ -62,6 +63,9 @@ interface GatewayFigures {
   misses: number;
   hits: number;
   entries: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
 }
 
 async function figures(gateway: ServerProcess): Promise<GatewayFigures> {
@@ -74,8 +78,8 @@ async function post(url: string, body: unknown): Promise<Record<string, any>> {
 }
 
 async function coldReads(gateway: ServerProcess, bot: WikiClient, titles: string[]): Promise<void> {
+  const clearCache = () => post(`${gateway.url}/bench/cache/clear`, {});
   const viaGateway = async () => {
-    await post(`${gateway.url}/bench/cache/clear`, {});
     const body = await post(`${gateway.url}/graphql`, { query: QUERY, variables: { t: titles } });
     if (body.data?.wikiPages?.length !== PAGES) throw new Error('gateway returned the wrong number of pages');
   };
@@ -85,10 +89,11 @@ async function coldReads(gateway: ServerProcess, bot: WikiClient, titles: string
   };
   const gatewayTimes: number[] = [];
   const directTimes: number[] = [];
-  await measure(0, 3, async () => { await viaGateway(); await direct(); });
+  await measure(0, 3, async () => { await clearCache(); await viaGateway(); await direct(); });
   let gatewayCalls = 0;
   counter.calls = 0;
   for (let i = 0; i < RUNS; i++) {
+    await clearCache(); // untimed: every measured gateway read is a cold one
     const before = await figures(gateway);
     gatewayTimes.push(...(await measure(1, 0, viaGateway)));
     const after = await figures(gateway);
@@ -120,7 +125,7 @@ async function throughputRuns(gateway: ServerProcess, bot: WikiClient): Promise<
   await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, 2);
   const free = await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, SECONDS);
   await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, 2);
-  // Mid-run, the module's page changes on the wiki (not through this gateway): the change feed
+  // Early in the run, the module's page changes on the wiki (not through this gateway): the change feed
   // must find it and the page be read once again.
   const modulePage = (await post(`${gateway.url}/graphql`, { query: '{ module(slug: "logiciel-libre") { wikiPageTitle } }' })).data.module.wikiPageTitle as string;
   const before = await figures(gateway);
@@ -128,7 +133,7 @@ async function throughputRuns(gateway: ServerProcess, bot: WikiClient): Promise<
     void bot.getPages([modulePage], { content: true }).then((pages) =>
       bot.edit({ title: modulePage, text: `${pages.get(modulePage)?.content ?? ''}\n<!-- relu pendant le banc d’essai -->`, summary: 'Banc d’essai : relecture' }),
     );
-  }, (SECONDS * 1000) / 2);
+  }, 1000);
   const wiki = await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, SECONDS);
   clearTimeout(edit);
   const after = await figures(gateway);
@@ -166,6 +171,7 @@ async function memoryRun(gateway: ServerProcess, titles: string[], slugs: string
     ['rss at start', `${startRss.toFixed(0)} MB`],
     ['rss after 50000 requests', `${midRss.toFixed(0)} MB`],
     ['growth 50000 -> 100000', `${(endRss - midRss).toFixed(1)} MB`],
+    ['V8 heap at the end', `${state.heapUsedMb.toFixed(0)} MB used of ${state.heapTotalMb.toFixed(0)} MB, ${state.externalMb.toFixed(0)} MB external`],
     ['wiki cache', `${state.entries} pages, ${state.hits} hits, ${state.misses} misses, ${state.polls} feed polls (${state.pollFailures} failed)`],
   ]);
   console.log(`rss after ${done} requests ${endRss.toFixed(0)} MB`);
