@@ -129,9 +129,12 @@ async function wikiPublishing(work: string): Promise<Array<[string, string]>> {
     await seed(directory, 200, 1, 7);
     const client = await WikiClient.connect({ apiUrl: wiki.apiUrl, username: wiki.botUser, password: wiki.botPassword });
     const edit = await rawMwbot(wiki.apiUrl, wiki.botUser, wiki.botPassword);
-    const providerPages = (await directoryPages(directory)).filter((p) => p.title.startsWith('Annuaire/'));
+    // The baseline saves exactly the pages publishDirectory writes (provider pages, index, template,
+    // categories), under other titles, with one raw edit each.
+    const allPages = await directoryPages(directory);
+    const providerPages = allPages.filter((p) => p.title.startsWith('Annuaire/'));
     let started = performance.now();
-    for (const p of providerPages) await edit(p.title.replace('Annuaire/', 'Brut/'), p.text, 'Annuaire (mwbot brut)');
+    for (const p of allPages) await edit(`Brut/${p.title.replace(':', ' ')}`, p.text, 'Annuaire (mwbot brut)');
     const rawMs = performance.now() - started;
     started = performance.now();
     const report = await publishDirectory(client, directory);
@@ -140,9 +143,9 @@ async function wikiPublishing(work: string): Promise<Array<[string, string]>> {
     const again = await publishDirectory(client, directory);
     const againMs = performance.now() - started;
     return [
-      [`${providerPages.length} raw mwbot edits`, `${rawMs.toFixed(0)} ms (${(rawMs / providerPages.length).toFixed(1)} ms/edit)`],
-      [`publishDirectory (${providerPages.length} provider pages + index, template, categories)`, `${pollenMs.toFixed(0)} ms, ${report.edits} edits, ${report.apiCalls} wiki calls`],
-      ['ratio publish / raw', `${(pollenMs / rawMs).toFixed(2)} (aim <= 1.2; publish also writes ${report.edits - providerPages.length} more pages)`],
+      [`${allPages.length} raw mwbot edits (${providerPages.length} provider pages + index, template, categories)`, `${rawMs.toFixed(0)} ms (${(rawMs / allPages.length).toFixed(1)} ms/edit, ${allPages.length} calls)`],
+      ['publishDirectory, same pages', `${pollenMs.toFixed(0)} ms, ${report.edits} edits, ${report.apiCalls} wiki calls`],
+      ['ratio publish / raw', `${(pollenMs / rawMs).toFixed(2)} (aim <= 1.2)`],
       ['re-publish unchanged', `${againMs.toFixed(0)} ms, ${again.edits} edits, ${again.apiCalls} wiki calls`],
     ];
   } finally {
