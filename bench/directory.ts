@@ -85,6 +85,8 @@ async function gatewayVsSql(work: string): Promise<Array<[string, string]>> {
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  // Idle keep-alive sockets stay open between the measured series (Node's default is 5 s).
+  server.keepAliveTimeout = 120_000;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const body = JSON.stringify({
     query: 'query($f: ProviderFilter) { providers(filter: $f, first: 20) { totalCount edges { node { slug name kind services { label } territories { name } verifiedRecommendationCount } } pageInfo { hasNextPage endCursor } } }',
