@@ -110,6 +110,26 @@ describe('directory over HTTP (demo data, npm start wiring)', () => {
     expect((await gw.gateway.query(PROVIDERS, { filter: { territory: '42' }, first: 5 })).data!.providers.totalCount).toBe(0);
   });
 
+  it('shows the training badge from the linked learner\'s progress, and updates the entry', async () => {
+    const yanis = await gw.learner('yanis');
+    const declared = await gw.gateway.query(DECLARE, { input: { name: 'Atelier Libre du Pilat', kind: 'ASSOCIATION', description: 'Formations.', services: ['FORMATION'], territories: ['42'] } }, yanis);
+    const slug = declared.data!.declareProvider.slug;
+    const { runtime } = gw;
+    const curriculum = runtime.deps.curriculum;
+    for (const m of curriculum.filter((c) => c.group === 'communs')) await runtime.deps.progress!.markModuleDone('local-yanis', m.slug, true);
+    await runtime.deps.directory!.refreshTraining();
+    const q = `{ provider(slug: "${slug}") { training { parts partTitles percent complete } } }`;
+    const badge = (await gw.gateway.query(q, undefined, yanis)).data?.provider.training;
+    expect(badge).toMatchObject({ parts: ['communs'], partTitles: ['Les communs'], complete: false });
+    expect(badge.percent).toBe(Math.floor((curriculum.filter((c) => c.group === 'communs').length / curriculum.length) * 100));
+
+    const update = `mutation($input: ProviderUpdateInput!) { updateProvider(slug: "${slug}", input: $input) { services { id } territories { id } } }`;
+    const updated = await gw.gateway.query(update, { input: { services: ['FORMATION', 'SUPPORT'], territories: ['43'] } }, yanis);
+    expect(updated.data?.updateProvider).toEqual({ services: [{ id: 'FORMATION' }, { id: 'SUPPORT' }], territories: [{ id: '43' }] });
+    const other = await gw.learner('oceane');
+    expect((await gw.gateway.query(update, { input: { territories: ['01'] } }, other)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('rate-limits anonymous recommendations per address with a French message', async () => {
     const input = { providerSlug: 'serveurs-paysans', associationName: 'Asso', verificationContact: 'x@asso.example.net', periodStart: '2025-01', work: 'Travail.', questionnaire: QUESTIONNAIRE };
     // The lifecycle spec used one of the 3 allowed from this address.
