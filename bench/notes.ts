@@ -113,7 +113,7 @@ export default async function run(): Promise<void> {
 
     rows.push(
       ['re-publish 100 unchanged (same queue)', `${againMs.toFixed(0)} ms, ${again.edits} edits, ${again.apiCalls} wiki calls`],
-      ['re-publish 100 unchanged (empty queue)', `${rerunMs.toFixed(0)} ms, ${rerun.edits} edits, ${rerun.apiCalls} wiki calls (1 title lookup + 1 batched read)`],
+      ['re-publish 100 unchanged (empty queue)', `${rerunMs.toFixed(0)} ms, ${rerun.edits} edits, ${rerun.apiCalls} wiki calls (1 batched read)`],
     );
     printTable(`Notes to wiki: ${NOTES} notes vs ${NOTES} raw mwbot edits (median ratio ${ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]?.toFixed(2)})`, rows);
   } finally {

@@ -1,9 +1,12 @@
 import { buildRuntime, type Runtime } from './app.js';
+import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
+import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -12,6 +15,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
+      for (const unknown of unknownSettings()) process.stderr.write(`${unknownSettingMessage(unknown)}\n`);
       process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
       process.exit(2);
     }
@@ -19,6 +23,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   logger.debug({ config: describeConfig(config) }, 'Configuration');
+  // A mistyped name (POLLEN_MOODLE_URL for MOODLE_URL) would otherwise be ignored without a word.
+  for (const unknown of unknownSettings()) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   const runtime = await buildRuntime(config, logger);
   if (runtime.localWiki) {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
@@ -34,7 +40,7 @@ async function main(): Promise<void> {
   // rewrites the same bytes.
   const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
-  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true });
+  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics });
   const server = app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands listen errors (port taken, address not available) to this callback.
     if (err) {
@@ -43,15 +49,30 @@ async function main(): Promise<void> {
       runtime.close();
       process.exit(1);
     }
-    logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+    // The first token is printed once, straight to the terminal, never through the logger.
+    if (runtime.dashboardAccess.kind === 'created') process.stdout.write(firstTokenNotice(runtime.dashboardAccess.token, `${base}/dashboard`));
+    if (runtime.dashboardAccess.kind === 'none') logger.warn(NO_DASHBOARD_ACCESS_WARNING);
+    logger.info(`Pollen gateway ready: ${base}/graphql`);
   });
+  // Tokens created or revoked by `npm run token` in another process count within seconds.
+  const tokensTimer = setInterval(() => {
+    runtime.deps.auth?.refreshStoredTokens().catch((err: unknown) => logger.warn({ error: (err as Error).name }, 'Stored API tokens not reloaded'));
+  }, TOKENS_REFRESH_INTERVAL_MS);
+  tokensTimer.unref();
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesTimer = startNotesRetries(runtime, logger);
   const directoryTimer = startDirectoryPublishing(runtime, logger);
+  // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself.
+  const progressSync = runtime.moodle
+    ? scheduleProgressSync({ sync: () => runtime.tracker.sync(), intervalMinutes: config.progress.syncIntervalMinutes, logger })
+    : undefined;
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
     clearInterval(notesTimer);
     clearInterval(directoryTimer);
+    progressSync?.stop();
+    clearInterval(tokensTimer);
     server.close();
     await apollo.stop();
     runtime.close();
@@ -69,6 +90,7 @@ main().catch((err: unknown) => {
 });
 
 const NOTES_RETRY_INTERVAL_MS = 60_000;
+const TOKENS_REFRESH_INTERVAL_MS = 10_000;
 
 function startNotesRetries(runtime: Runtime, logger: Logger): NodeJS.Timeout {
   let running = false;

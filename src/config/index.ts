@@ -32,9 +32,18 @@ export interface Config {
   adminTokens: string[];
   auth: AuthConfig;
   progress: ProgressConfig;
+  wikiCache: WikiCacheConfig;
   directory: DirectoryConfig;
   /** POLLEN_DEMO: load the fictional demo data into an empty store. */
   demo: boolean;
+}
+
+/** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
+export interface WikiCacheConfig {
+  stalenessSeconds: number;
+  maxStaleSeconds: number;
+  maxEntries: number;
+  maxBytes: number;
 }
 
 /** Directory of recommended providers settings (src/directory). */
@@ -58,6 +67,8 @@ export interface AuthConfig {
 export interface ProgressConfig {
   stalledAfterDays: number;
   activityCacheTtlMinutes: number;
+  /** The gateway's own sync interval, minutes; 0 = off. */
+  syncIntervalMinutes: number;
   /** Moodle/local username -> wiki user name overrides. */
   wikiUserMap: ReadonlyMap<string, string>;
 }
@@ -105,9 +116,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginWindowMinutes: e.POLLEN_LOGIN_WINDOW_MINUTES,
       moodleLoginService: e.MOODLE_LOGIN_SERVICE,
     },
+    wikiCache: {
+      stalenessSeconds: e.POLLEN_WIKI_CACHE_STALENESS_SECONDS,
+      maxStaleSeconds: e.POLLEN_WIKI_CACHE_MAX_STALE_SECONDS,
+      maxEntries: e.POLLEN_WIKI_CACHE_MAX_ENTRIES,
+      maxBytes: e.POLLEN_WIKI_CACHE_MAX_MB * 1024 * 1024,
+    },
     progress: {
       stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,
       activityCacheTtlMinutes: e.MOODLE_ACTIVITY_CACHE_TTL_MINUTES,
+      syncIntervalMinutes: e.POLLEN_PROGRESS_SYNC_MINUTES,
       wikiUserMap: e.POLLEN_WIKI_USER_MAP,
     },
     directory: {

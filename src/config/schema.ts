@@ -102,6 +102,8 @@ export const envSchema = z.object({
     MOODLE_LOGIN_SERVICE: z.string().trim().min(1).default('moodle_mobile_app'),
     /** A learner with no progress for this many days is flagged as stalled. */
     POLLEN_STALLED_AFTER_DAYS: z.coerce.number().int().min(1).default(14),
+    /** The gateway syncs progress from Moodle every N minutes (0: never; npm run progress:sync still works). */
+    POLLEN_PROGRESS_SYNC_MINUTES: z.coerce.number().int().min(0).default(15),
     /** How long the course's cmid <-> idnumber mapping is kept in the store, in minutes. */
     MOODLE_ACTIVITY_CACHE_TTL_MINUTES: z.coerce.number().int().min(0).default(24 * 60),
     /** Verified recommendations a provider needs to be listed in the directory. */
@@ -133,6 +135,17 @@ export const envSchema = z.object({
         }
         return map;
       }),
+    /**
+     * Longest time, in seconds, a change on the wiki takes to show through the gateway's shared
+     * wiki read cache: the wiki's recent changes are read this often (one API call).
+     */
+    POLLEN_WIKI_CACHE_STALENESS_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1, 'must be at least 1 second').max(3600).default(10),
+    /** While the wiki is unreachable, cached pages are still served (marked stale) up to this age, in seconds; 0: never. */
+    POLLEN_WIKI_CACHE_MAX_STALE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(7 * 24 * 3600).default(300),
+    /** Most wiki pages the read cache keeps. */
+    POLLEN_WIKI_CACHE_MAX_ENTRIES: z.coerce.number({ error: 'must be a number of pages' }).int().min(1).default(10_000),
+    /** Most memory the read cache's pages may take, in MB (estimated). */
+    POLLEN_WIKI_CACHE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1).max(4096).default(32),
   })
   ;
 

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agendaResolvers } from './resolvers/agenda.js';
 import { authResolvers } from './resolvers/auth.js';
 import { courseResolvers } from './resolvers/course.js';
 import { curriculumResolvers } from './resolvers/curriculum.js';
@@ -47,4 +48,5 @@ export const resolvers = mergeResolvers(
   progressResolvers,
   notesResolvers,
   directoryResolvers,
+  agendaResolvers,
 );
