@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { listedProvider } from './fixtures.js';
 import { facilitator, startDirectoryGateway, type DirectoryGateway } from './support.js';
 
 const yes = { answer: 'YES' };
@@ -150,6 +151,13 @@ describe('directory over HTTP (demo data, npm start wiring)', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('data-slug="hebergeurs-du-finistere"');
     expect(html).toMatch(/1 structure recommandée</);
+    // Markup typed into any field shows as text.
+    await listedProvider(gw.runtime.deps.directory!, 'Les <script>alert(1)</script> Libres', { territories: ['2A'], description: '<img src=x onerror=alert(1)> & {{modèle}}', website: 'https://script-libres.example.org' }, '192.0.2.99');
+    const corse = await (await fetch(`${gw.gateway.url}/annuaire?territoire=corse`)).text();
+    expect(corse).toContain('Les &lt;script&gt;alert(1)&lt;/script&gt; Libres');
+    expect(corse).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; {{modèle}}');
+    expect(corse).not.toContain('<script>');
+    expect(corse).not.toContain('<img');
     const bad = await fetch(`${gw.gateway.url}/annuaire?territoire=%3Cscript%3E`);
     expect(bad.status).toBe(400);
     const text = await bad.text();
