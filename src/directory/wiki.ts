@@ -55,6 +55,10 @@ export async function publishDirectory(client: WikiClient, directory: DirectoryS
   const callsBefore = client.stats.apiCalls;
   const pages = await directoryPages(directory);
   const known = new Map((await directory.db.selectFrom('directory_wiki_pages').select(['title', 'text_hash']).execute()).map((r) => [r.title, r.text_hash]));
+  // An empty directory never published stays off the wiki (no empty index on a fresh install).
+  if (known.size === 0 && !pages.some((p) => p.title.startsWith(`${INDEX_PAGE}/`))) {
+    return { skipped: pages.length, outcomes: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
+  }
   const due = pages.filter((p) => known.get(p.title) !== hashOf(p.text));
   const report: DirectoryPublishReport = { skipped: pages.length - due.length, outcomes: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
   if (due.length === 0) return report;

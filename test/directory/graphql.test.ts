@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { listedProvider } from './fixtures.js';
 import { facilitator, startDirectoryGateway, type DirectoryGateway } from './support.js';
 
 const yes = { answer: 'YES' };
@@ -110,6 +111,27 @@ describe('directory over HTTP (demo data, npm start wiring)', () => {
     expect((await gw.gateway.query(PROVIDERS, { filter: { territory: '42' }, first: 5 })).data!.providers.totalCount).toBe(0);
   });
 
+  it('shows the training badge from the linked learner\'s progress, and updates the entry', async () => {
+    const yanis = await gw.learner('yanis');
+    const declared = await gw.gateway.query(DECLARE, { input: { name: 'Atelier Libre du Pilat', kind: 'ASSOCIATION', description: 'Formations.', services: ['FORMATION'], territories: ['42'] } }, yanis);
+    const slug = declared.data!.declareProvider.slug;
+    const { runtime } = gw;
+    const curriculum = runtime.deps.curriculum;
+    for (const m of curriculum.filter((c) => c.group === 'communs')) await runtime.deps.progress!.markModuleDone('local-yanis', m.slug, true);
+    await runtime.deps.directory!.refreshTraining();
+    const q = `{ provider(slug: "${slug}") { training { parts partTitles percent complete } } }`;
+    const badge = (await gw.gateway.query(q, undefined, yanis)).data?.provider.training;
+    expect(badge).toMatchObject({ parts: ['communs'], partTitles: ['Les communs'], complete: false });
+    // The percentage is progress's own figure for the learner.
+    expect(badge.percent).toBe((await runtime.deps.progress!.learnerProgress('local-yanis')).percent);
+
+    const update = `mutation($input: ProviderUpdateInput!) { updateProvider(slug: "${slug}", input: $input) { services { id } territories { id } } }`;
+    const updated = await gw.gateway.query(update, { input: { services: ['FORMATION', 'SUPPORT'], territories: ['43'] } }, yanis);
+    expect(updated.data?.updateProvider).toEqual({ services: [{ id: 'FORMATION' }, { id: 'SUPPORT' }], territories: [{ id: '43' }] });
+    const other = await gw.learner('oceane');
+    expect((await gw.gateway.query(update, { input: { territories: ['01'] } }, other)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('rate-limits anonymous recommendations per address with a French message', async () => {
     const input = { providerSlug: 'serveurs-paysans', associationName: 'Asso', verificationContact: 'x@asso.example.net', periodStart: '2025-01', work: 'Travail.', questionnaire: QUESTIONNAIRE };
     // The lifecycle spec used one of the 3 allowed from this address.
@@ -129,6 +151,13 @@ describe('directory over HTTP (demo data, npm start wiring)', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('data-slug="hebergeurs-du-finistere"');
     expect(html).toMatch(/1 structure recommandée</);
+    // Markup typed into any field shows as text.
+    await listedProvider(gw.runtime.deps.directory!, 'Les <script>alert(1)</script> Libres', { territories: ['2A'], description: '<img src=x onerror=alert(1)> & {{modèle}}', website: 'https://script-libres.example.org' }, '192.0.2.99');
+    const corse = await (await fetch(`${gw.gateway.url}/annuaire?territoire=corse`)).text();
+    expect(corse).toContain('Les &lt;script&gt;alert(1)&lt;/script&gt; Libres');
+    expect(corse).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; {{modèle}}');
+    expect(corse).not.toContain('<script>');
+    expect(corse).not.toContain('<img');
     const bad = await fetch(`${gw.gateway.url}/annuaire?territoire=%3Cscript%3E`);
     expect(bad.status).toBe(400);
     const text = await bad.text();

@@ -33,6 +33,17 @@ describe('directory published to the wiki', () => {
     await wiki?.stop();
   });
 
+  it('leaves the wiki alone while the directory is empty and was never published', async () => {
+    const empty = await sqliteBackend.open();
+    try {
+      const report = await publishDirectory(client, await directoryOn(empty));
+      expect(report).toMatchObject({ edits: 0, apiCalls: 0, outcomes: [] });
+      expect((await client.getPages(['Annuaire'])).get('Annuaire')?.exists).toBe(false);
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('publishes a page per listed provider, the index, the template and category pages per service and région', async () => {
     const report = await publishDirectory(client, directory);
     expect(report.outcomes.map((o) => o.status).every((s) => s === 'created')).toBe(true);
