@@ -115,7 +115,7 @@ export class ProgressService {
     const activity = (await this.tracker.catalog?.activities())?.find((a) => a.cmid === cmid);
     if (activity && activity.completion !== MANUAL_COMPLETION) throw notManual(slug);
     if (!learnerMoodleToken || !this.learnerMoodle) {
-      throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Your Moodle session is no longer known to Pollen: sign in again, then retry.');
+      throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Pollen ne connaît plus votre session Moodle (le service a redémarré) : reconnectez-vous, puis recommencez.');
     }
     try {
       await this.learnerMoodle(learnerMoodleToken).updateActivityCompletionManually(cmid, done);
@@ -125,7 +125,7 @@ export class ProgressService {
         throw notManual(slug);
       }
       if (error instanceof MoodleAuthError) {
-        throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Moodle no longer accepts your session: sign in again, then retry.');
+        throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Moodle n’accepte plus votre session : reconnectez-vous, puis recommencez.');
       }
       throw error;
     }
