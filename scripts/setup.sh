@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for Pollen: system packages (a real MediaWiki with PHP and
-# SQLite, Chromium for the browser tests, a compiler for better-sqlite3), then npm ci.
+# SQLite, Chromium for the browser tests, a compiler for better-sqlite3), then npm ci and
+# npm run build (dist/, what npm start and the bots run).
 # Idempotent: installed packages are not fetched again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,4 +23,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci (better-sqlite3 builds from source, ~1 min)"
   npm ci --no-audit --no-fund
 fi
+# npm start and the bots run the compiled JavaScript (tsx stays for tests and `npm run dev`).
+echo "setup: npm run build (TypeScript to dist/)"
+npm run build --silent
 echo "setup: done"

@@ -1,28 +1,48 @@
+import { createAgenda } from './agenda/index.js';
+import { AuthService } from './auth/service.js';
+import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
+import { ensureDashboardAccess, type DashboardAccess } from './auth/first-start.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
+import { loadDemo } from './demo/index.js';
+import { directoryMigrations } from './directory/migrations.js';
+import { DirectoryService } from './directory/service.js';
+import { trainingFromProgress } from './directory/training.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
 import { checkMoodleSettings } from './moodle/check.js';
+import { createMetrics, upstreamRequestRecorder, type GatewayMetrics } from './metrics.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
+import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { openDatabase, storeServerVersion, type StoreDb } from './store/database.js';
 import { adoptSqliteHandle, type Store } from './store/db.js';
+import { runMigrations } from './store/migrations.js';
 import { resolveWiki } from './wiki/local.js';
-import { WikiClient, WikiUnavailableError } from './wiki/index.js';
+import { WikiClient, WikiReadCache, WikiUnavailableError } from './wiki/index.js';
 
 export interface Runtime {
   deps: GatewayDeps;
-  /** The bots' client (long backoff); the gateway's own client is `deps.wiki`. */
+  /** The bots' client (long backoff). */
   wiki: WikiClient;
+  /** The gateway's own client (quick retries), read through `wikiCache` (which is `deps.wiki`). */
+  gatewayWiki: WikiClient;
+  wikiCache: WikiReadCache;
   moodle: MoodleClient | undefined;
   /** The store's async query layer (every concept moves onto it; see src/store/). */
   database: StoreDb;
   /** The same SQLite store's synchronous handle, for concepts not moved yet. */
   store: Store;
   tracker: ProgressTracker;
+  /** API tokens kept in the store (`npm run token`), reloaded by `refreshStoredTokens`. */
+  apiTokens: ApiTokenStore;
+  /** The dashboard's way in: a token created at this (first) start, ready, or none (warn). */
+  dashboardAccess: DashboardAccess;
+  /** Prometheus metrics every client of this runtime feeds (hand them to createGateway). */
+  metrics: GatewayMetrics;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
   close(): void;
@@ -36,19 +56,23 @@ export interface Runtime {
 export async function buildRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const wikiSettings = await resolveWiki(config, () => logger.info('No WIKI_API_URL set: bringing up the local wiki (scripts/wiki/up.sh)'));
   const localWiki = wikiSettings.local;
+  const metrics = createMetrics();
   const wikiOptions = {
     apiUrl: wikiSettings.apiUrl,
     username: wikiSettings.botUser,
     password: wikiSettings.botPassword,
     contact: wikiSettings.contact,
     logger: logger.child({ upstream: 'wiki' }),
+    onRequest: upstreamRequestRecorder(metrics, 'wiki'),
   };
   // Someone is waiting on a gateway read: a few quick retries (about a second in all), then a
   // WIKI_UNAVAILABLE error; a longer Retry-After (maxlag asks 5 s) is not waited for. The bots keep the default long backoff (maxlag, outages).
   const gatewayWiki = WikiClient.lazy({ ...wikiOptions, maxRetries: 2, retryBaseMs: 250, maxRetryDelayMs: 1000, maxRetryAfterMs: 1000 });
   const wiki = WikiClient.lazy(wikiOptions);
+  // Both clients are signed in here, before anything writes with them (each would also sign in
+  // by itself on its first request or write, e.g. once an unreachable wiki is back).
   try {
-    await gatewayWiki.ensureLoggedIn();
+    await Promise.all([gatewayWiki.ensureLoggedIn(), wiki.ensureLoggedIn()]);
     logger.info({ apiUrl: gatewayWiki.apiUrl, user: gatewayWiki.userName, batchSize: gatewayWiki.batchSize }, 'Wiki connected');
   } catch (err) {
     // A wrong password is a configuration error; an unreachable wiki must not keep the rest down.
@@ -59,7 +83,12 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
-  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }) }) : undefined;
+  const agenda = await createAgenda(database, { modules: curriculum });
+  const recordMoodle = upstreamRequestRecorder(metrics, 'moodle');
+  const moodleRecorder = (r: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => recordMoodle({ ...r, action: r.wsfunction });
+  const moodle = config.moodle
+    ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }), onRequest: moodleRecorder })
+    : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
   if (moodle && config.moodle) {
     // Wrong settings name themselves; the gateway still starts, with Moodle down in /health.
@@ -68,10 +97,41 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     if (check.unreachable) logger.warn({ url: config.moodle.url }, 'Moodle unreachable at start: serving the rest; Moodle fields answer MOODLE_UNAVAILABLE until it is back');
   }
 
-  const { auth, progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger });
+  const { progress, tracker } = createProgressRuntime({ config, store, curriculum, moodle, wiki, logger, onMoodleRequest: moodleRecorder });
+
+  // Gateway reads go through one shared cache kept fresh by the wiki's change feed; both
+  // clients' edits drop their page from it at once.
+  const wikiCache = new WikiReadCache(gatewayWiki, {
+    maxStalenessMs: config.wikiCache.stalenessSeconds * 1000,
+    maxStaleServeMs: config.wikiCache.maxStaleSeconds * 1000,
+    maxEntries: config.wikiCache.maxEntries,
+    maxBytes: config.wikiCache.maxBytes,
+    logger: logger.child({ upstream: 'wiki', part: 'read cache' }),
+  });
+  wikiCache.watchEdits(gatewayWiki);
+  wikiCache.watchEdits(wiki);
+  wikiCache.start();
+  await runMigrations(database, directoryMigrations);
+  const directory = new DirectoryService(database, {
+    minRecommendations: config.directory.minRecommendations,
+    requireTraining: config.directory.requireTraining,
+    rateLimit: { max: config.directory.rateLimitPerHour, windowMinutes: 60 },
+    training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
+  });
+  await directory.relistAll();
+  if (config.demo) await loadDemo({ database, directory, logger });
+  const apiTokens = await ApiTokenStore.open(database);
+  const storedTokens = new StoredApiTokens(apiTokens);
+  const dashboardAccess = await ensureDashboardAccess({
+    configured: { facilitators: config.facilitatorTokens.length, admins: config.adminTokens.length },
+    tokens: apiTokens,
+    stored: storedTokens,
+  });
+  const auth = createAuthService({ config, store, learners: tracker.learners, logger, storedTokens });
 
   const deps: GatewayDeps = {
-    wiki: gatewayWiki,
+    wiki: wikiCache,
+    wikiCache,
     wikiMode: localWiki ? 'local wiki' : new URL(gatewayWiki.apiUrl).host,
     moodle: moodle && config.moodle ? { api: moodle, courseId: config.moodle.courseId, siteUrl: config.moodle.url } : undefined,
     curriculum,
@@ -80,6 +140,46 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     auth,
     progress,
     notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    directory,
+    agenda,
   };
-  return { deps, wiki, moodle, database, store, tracker, localWiki, close: () => void database.close() };
+  return {
+    deps, wiki, gatewayWiki, wikiCache, moodle, database, store, tracker, apiTokens, dashboardAccess, metrics, localWiki,
+    close: () => {
+      wikiCache.stop();
+      void database.close();
+    },
+  };
+}
+
+/**
+ * Sign-in (sessions, API tokens, learners' Moodle or local passwords, login limits) from the
+ * configuration. Built here, in the composition root, over the progress tracker's learners.
+ */
+export function createAuthService(input: {
+  config: Pick<Config, 'moodle' | 'facilitatorTokens' | 'adminTokens' | 'auth'>;
+  store: Store;
+  learners: LearnerStore;
+  logger?: Logger | undefined;
+  /** API tokens created with `npm run token` or at first start (hashes in the store). */
+  storedTokens?: StoredApiTokens | undefined;
+  /** For tests: the fetch Moodle's /login/token.php is called with, the clock. */
+  fetch?: typeof fetch;
+  now?: () => Date;
+}): AuthService {
+  const { config, logger } = input;
+  const now = input.now ?? (() => new Date());
+  return new AuthService({
+    store: input.store,
+    learners: input.learners,
+    facilitatorTokens: config.facilitatorTokens,
+    adminTokens: config.adminTokens,
+    storedTokens: input.storedTokens,
+    sessionTtlMinutes: config.auth.sessionTtlMinutes,
+    loginMaxFailures: config.auth.loginMaxFailures,
+    loginWindowMinutes: config.auth.loginWindowMinutes,
+    moodle: config.moodle && { url: config.moodle.url, service: config.auth.moodleLoginService, ...(input.fetch ? { fetch: input.fetch } : {}) },
+    logger: logger?.child({ component: 'auth' }),
+    now: () => now().getTime(),
+  });
 }

@@ -1,8 +1,10 @@
 import { buildRuntime, type Runtime } from './app.js';
+import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
+import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
 import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
   // rewrites the same bytes.
   const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
-  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true });
+  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics });
   const server = app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands listen errors (port taken, address not available) to this callback.
     if (err) {
@@ -47,10 +49,20 @@ async function main(): Promise<void> {
       runtime.close();
       process.exit(1);
     }
-    logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+    // The first token is printed once, straight to the terminal, never through the logger.
+    if (runtime.dashboardAccess.kind === 'created') process.stdout.write(firstTokenNotice(runtime.dashboardAccess.token, `${base}/dashboard`));
+    if (runtime.dashboardAccess.kind === 'none') logger.warn(NO_DASHBOARD_ACCESS_WARNING);
+    logger.info(`Pollen gateway ready: ${base}/graphql`);
   });
+  // Tokens created or revoked by `npm run token` in another process count within seconds.
+  const tokensTimer = setInterval(() => {
+    runtime.deps.auth?.refreshStoredTokens().catch((err: unknown) => logger.warn({ error: (err as Error).name }, 'Stored API tokens not reloaded'));
+  }, TOKENS_REFRESH_INTERVAL_MS);
+  tokensTimer.unref();
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesTimer = startNotesRetries(runtime, logger);
+  const directoryTimer = startDirectoryPublishing(runtime, logger);
   // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself.
   const progressSync = runtime.moodle
     ? scheduleProgressSync({ sync: () => runtime.tracker.sync(), intervalMinutes: config.progress.syncIntervalMinutes, logger })
@@ -58,7 +70,9 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
     clearInterval(notesTimer);
+    clearInterval(directoryTimer);
     progressSync?.stop();
+    clearInterval(tokensTimer);
     server.close();
     await apollo.stop();
     runtime.close();
@@ -76,6 +90,7 @@ main().catch((err: unknown) => {
 });
 
 const NOTES_RETRY_INTERVAL_MS = 60_000;
+const TOKENS_REFRESH_INTERVAL_MS = 10_000;
 
 function startNotesRetries(runtime: Runtime, logger: Logger): NodeJS.Timeout {
   let running = false;
@@ -93,6 +108,32 @@ function startNotesRetries(runtime: Runtime, logger: Logger): NodeJS.Timeout {
         running = false;
       });
   }, NOTES_RETRY_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
+const DIRECTORY_PUBLISH_INTERVAL_MS = 5 * 60_000;
+
+/** The directory follows moderation on the wiki: training badges re-read, changed pages published. */
+function startDirectoryPublishing(runtime: Runtime, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const publish = () => {
+    const directory = runtime.deps.directory;
+    if (running || !directory) return;
+    running = true;
+    directory
+      .refreshTraining()
+      .then(() => publishDirectory(runtime.wiki, directory))
+      .then((report) => {
+        if (report.edits > 0 || report.halted) logger.info({ edits: report.edits, drafts: report.drafts.length, halted: report.halted }, 'Directory published to the wiki');
+      })
+      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Directory not published to the wiki'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  publish();
+  const timer = setInterval(publish, DIRECTORY_PUBLISH_INTERVAL_MS);
   timer.unref();
   return timer;
 }

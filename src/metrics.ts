@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WikiCacheStats } from './wiki/index.js';
 
 /**
  * Prometheus metrics for operators (`GET /metrics`): how often each upstream is called from the
@@ -10,6 +11,29 @@ export interface GatewayMetrics {
   upstreamCalls: Counter<'upstream' | 'outcome'>;
   upstreamSeconds: Histogram<'upstream'>;
   graphqlRequests: Counter<'operation' | 'outcome'>;
+  /** Every HTTP request to an upstream, from any part of the process (gateway, dashboard, bots' background runs). */
+  upstreamRequests: Counter<'upstream' | 'action' | 'outcome'>;
+  upstreamRequestSeconds: Histogram<'upstream'>;
+}
+
+/** What a client reports of one HTTP request to its upstream. */
+export interface UpstreamRequestReport {
+  action: string;
+  outcome: 'ok' | 'error' | 'unavailable';
+  seconds: number;
+}
+
+/** The `onRequest` hook of a wiki or Moodle client, feeding `upstreamRequests`. */
+export function upstreamRequestRecorder(metrics: GatewayMetrics, upstream: 'wiki' | 'moodle'): (report: UpstreamRequestReport) => void {
+  return ({ action, outcome, seconds }) => {
+    metrics.upstreamRequests.inc({ upstream, action, outcome });
+    metrics.upstreamRequestSeconds.observe({ upstream }, seconds);
+  };
+}
+
+/** Process metrics (memory, event loop, GC) on an existing registry; once per process. */
+export function enableProcessMetrics(metrics: GatewayMetrics): void {
+  collectDefaultMetrics({ register: metrics.registry, prefix: 'pollen_' });
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): GatewayMetrics {
@@ -38,5 +62,66 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
       labelNames: ['operation', 'outcome'],
       registers: [registry],
     }),
+    upstreamRequests: new Counter({
+      name: 'pollen_upstream_requests_total',
+      help: 'Every HTTP request sent to an upstream (wiki api.php by action, Moodle by web-service function), retries and logins included, by outcome.',
+      labelNames: ['upstream', 'action', 'outcome'],
+      registers: [registry],
+    }),
+    upstreamRequestSeconds: new Histogram({
+      name: 'pollen_upstream_request_duration_seconds',
+      help: 'Duration of one HTTP request to an upstream.',
+      labelNames: ['upstream'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
   };
+}
+
+type CacheCounter = 'hits' | 'misses' | 'invalidations' | 'evictions' | 'polls' | 'pollFailures' | 'staleServed';
+
+const CACHE_COUNTERS: Array<[CacheCounter, string, string]> = [
+  ['hits', 'pollen_wiki_cache_hits_total', 'Wiki pages served from the shared read cache (or joined to a read already in flight).'],
+  ['misses', 'pollen_wiki_cache_misses_total', 'Wiki pages the shared read cache had to read from the wiki.'],
+  ['invalidations', 'pollen_wiki_cache_invalidations_total', 'Cached wiki pages dropped because they changed (change feed or Pollen\'s own edit).'],
+  ['evictions', 'pollen_wiki_cache_evictions_total', 'Cached wiki pages dropped to stay within the entry and byte bounds.'],
+  ['polls', 'pollen_wiki_cache_polls_total', 'Reads of the wiki\'s change feed (list=recentchanges).'],
+  ['pollFailures', 'pollen_wiki_cache_poll_failures_total', 'Reads of the change feed that failed (wiki unreachable or refusing).'],
+  ['staleServed', 'pollen_wiki_cache_stale_served_total', 'Wiki pages served past their freshness because the wiki was unreachable.'],
+];
+
+/**
+ * The shared wiki read cache's figures (src/wiki/read-cache.ts) on `registry`, read from its
+ * live stats at each scrape: counters advance by what changed since the last scrape.
+ */
+export function registerWikiCacheMetrics(registry: Registry, cache: { readonly stats: WikiCacheStats }): void {
+  for (const [key, name, help] of CACHE_COUNTERS) {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const now = cache.stats[key];
+        if (now > reported) this.inc(now - reported);
+        reported = now;
+      },
+    });
+  }
+  new Gauge({
+    name: 'pollen_wiki_cache_entries',
+    help: 'Wiki pages held by the shared read cache.',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.entries);
+    },
+  });
+  new Gauge({
+    name: 'pollen_wiki_cache_bytes',
+    help: 'Estimated heap bytes of the wiki pages held by the shared read cache.',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.bytes);
+    },
+  });
 }

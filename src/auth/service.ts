@@ -8,6 +8,8 @@ import { AuthError, loginFailed } from './errors.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { LoginRateLimiter } from './rate-limit.js';
 import { SessionStore, type IssuedSession } from './sessions.js';
+import type { StoredApiTokens } from './api-tokens.js';
+import { plural } from '../cli/format.js';
 import { ApiTokenSet } from './tokens.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -19,6 +21,8 @@ export interface AuthServiceOptions {
   facilitatorTokens?: readonly string[];
   /** POLLEN_ADMIN_TOKENS; hashed at once. */
   adminTokens?: readonly string[];
+  /** Tokens kept in the store (`npm run token`, first start), beside the configured ones. */
+  storedTokens?: StoredApiTokens | undefined;
   /** Session lifetime. Default 120 minutes. */
   sessionTtlMinutes?: number;
   /** Failed logins per username and per IP in the window. Default 5 in 15 minutes. */
@@ -52,6 +56,7 @@ export class AuthService {
   readonly #learners: LearnerStore;
   readonly #facilitators: ApiTokenSet;
   readonly #admins: ApiTokenSet;
+  readonly #stored: StoredApiTokens | undefined;
   readonly #limiter: LoginRateLimiter;
   readonly #moodle: AuthServiceOptions['moodle'];
   readonly #logger: Logger | undefined;
@@ -65,6 +70,7 @@ export class AuthService {
     this.#learners = options.learners;
     this.#facilitators = new ApiTokenSet(options.facilitatorTokens ?? []);
     this.#admins = new ApiTokenSet(options.adminTokens ?? []);
+    this.#stored = options.storedTokens;
     this.#limiter = new LoginRateLimiter({
       maxFailures: options.loginMaxFailures ?? 5,
       windowMs: (options.loginWindowMinutes ?? 15) * 60_000,
@@ -119,9 +125,15 @@ export class AuthService {
     // Both sets are always checked: the time taken does not depend on which one matches.
     const admin = this.#admins.has(token);
     const facilitator = this.#facilitators.has(token);
+    const stored = this.#stored?.viewerFor(token);
     if (admin) return { role: 'admin', learnerId: null, displayName: 'Admin' };
     if (facilitator) return { role: 'facilitator', learnerId: null, displayName: 'Animateur·rice' };
-    return undefined;
+    return stored;
+  }
+
+  /** Reloads the stored tokens (one created or revoked by `npm run token` in another process). */
+  async refreshStoredTokens(): Promise<void> {
+    await this.#stored?.refresh();
   }
 
   /**
@@ -195,7 +207,7 @@ export class AuthService {
   #checkRate(keys: readonly string[]): void {
     const wait = this.#limiter.retryAfterSeconds(keys);
     if (wait > 0) {
-      throw new AuthError('LOGIN_RATE_LIMITED', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
+      throw new AuthError('LOGIN_RATE_LIMITED', `Trop de tentatives de connexion échouées. Réessayez dans ${plural(Math.max(1, Math.ceil(wait / 60)), 'minute')}.`, {
         retryAfterSeconds: wait,
       });
     }
@@ -225,7 +237,7 @@ export class AuthService {
       if (error instanceof MoodleLoginError) return undefined;
       const code = error instanceof MoodleUnavailableError ? error.code : (error as { code?: unknown }).code;
       this.#logger?.error({ event: 'login_error', upstreamCode: code }, 'Moodle sign-in failed');
-      throw new AuthError('LOGIN_UNAVAILABLE', 'Sign-in through Moodle is not possible right now. Try again in a few minutes.');
+      throw new AuthError('LOGIN_UNAVAILABLE', 'La connexion par Moodle est impossible pour le moment. Réessayez dans quelques minutes.');
     }
   }
 }

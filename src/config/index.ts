@@ -32,6 +32,26 @@ export interface Config {
   adminTokens: string[];
   auth: AuthConfig;
   progress: ProgressConfig;
+  wikiCache: WikiCacheConfig;
+  directory: DirectoryConfig;
+  /** POLLEN_DEMO: load the fictional demo data into an empty store. */
+  demo: boolean;
+}
+
+/** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
+export interface WikiCacheConfig {
+  stalenessSeconds: number;
+  maxStaleSeconds: number;
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** Directory of recommended providers settings (src/directory). */
+export interface DirectoryConfig {
+  minRecommendations: number;
+  requireTraining: boolean;
+  /** Anonymous submissions per client address per hour. */
+  rateLimitPerHour: number;
 }
 
 /** Sign-in settings (src/auth). */
@@ -96,12 +116,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginWindowMinutes: e.POLLEN_LOGIN_WINDOW_MINUTES,
       moodleLoginService: e.MOODLE_LOGIN_SERVICE,
     },
+    wikiCache: {
+      stalenessSeconds: e.POLLEN_WIKI_CACHE_STALENESS_SECONDS,
+      maxStaleSeconds: e.POLLEN_WIKI_CACHE_MAX_STALE_SECONDS,
+      maxEntries: e.POLLEN_WIKI_CACHE_MAX_ENTRIES,
+      maxBytes: e.POLLEN_WIKI_CACHE_MAX_MB * 1024 * 1024,
+    },
     progress: {
       stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,
       activityCacheTtlMinutes: e.MOODLE_ACTIVITY_CACHE_TTL_MINUTES,
       syncIntervalMinutes: e.POLLEN_PROGRESS_SYNC_MINUTES,
       wikiUserMap: e.POLLEN_WIKI_USER_MAP,
     },
+    directory: {
+      minRecommendations: e.POLLEN_DIRECTORY_MIN_RECOMMENDATIONS,
+      requireTraining: e.POLLEN_DIRECTORY_REQUIRE_TRAINING,
+      rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
+    },
+    demo: e.POLLEN_DEMO,
   };
 }
 

@@ -106,6 +106,14 @@ export const envSchema = z.object({
     POLLEN_PROGRESS_SYNC_MINUTES: z.coerce.number().int().min(0).default(15),
     /** How long the course's cmid <-> idnumber mapping is kept in the store, in minutes. */
     MOODLE_ACTIVITY_CACHE_TTL_MINUTES: z.coerce.number().int().min(0).default(24 * 60),
+    /** Verified recommendations a provider needs to be listed in the directory. */
+    POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: z.coerce.number({ error: 'must be a whole number (1 or more)' }).int().min(1, 'must be 1 or more').default(1),
+    /** `true`: the directory lists only providers whose linked learner finished the training path. */
+    POLLEN_DIRECTORY_REQUIRE_TRAINING: z.enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' }).optional().transform((v) => v === 'true' || v === '1'),
+    /** Anonymous recommendations (and declarations) accepted per client address per hour. */
+    POLLEN_DIRECTORY_RATE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(5),
+    /** `1`: load the fictional demo data (directory...) into an empty store at start. */
+    POLLEN_DEMO: z.enum(['1', '0', 'true', 'false', ''], { error: 'must be 1 or 0' }).optional().transform((v) => v === '1' || v === 'true'),
     /**
      * Learner -> wiki user overrides: "learner1=Alice Martin,bob=Bob D". Default mapping: the
      * learner's username with its first letter uppercased (MediaWiki's own normalisation).
@@ -127,6 +135,17 @@ export const envSchema = z.object({
         }
         return map;
       }),
+    /**
+     * Longest time, in seconds, a change on the wiki takes to show through the gateway's shared
+     * wiki read cache: the wiki's recent changes are read this often (one API call).
+     */
+    POLLEN_WIKI_CACHE_STALENESS_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1, 'must be at least 1 second').max(3600).default(10),
+    /** While the wiki is unreachable, cached pages are still served (marked stale) up to this age, in seconds; 0: never. */
+    POLLEN_WIKI_CACHE_MAX_STALE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(7 * 24 * 3600).default(300),
+    /** Most wiki pages the read cache keeps. */
+    POLLEN_WIKI_CACHE_MAX_ENTRIES: z.coerce.number({ error: 'must be a number of pages' }).int().min(1).default(10_000),
+    /** Most memory the read cache's pages may take, in MB (estimated). */
+    POLLEN_WIKI_CACHE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1).max(4096).default(32),
   })
   ;
 

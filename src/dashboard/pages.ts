@@ -38,7 +38,7 @@ export function pageShell(options: ShellOptions): string {
     // API-token sessions carry a generic name ("Animateur·rice"): say the role once, not twice.
     const generic = !viewer.displayName || GENERIC_NAMES.has(viewer.displayName.toLowerCase());
     const name = generic ? role : `${escapeHtml(viewer.displayName ?? '')} (${role})`;
-    who = `<p>Connecté·e en tant que ${name}</p>`;
+    who = `<p>Connecté·e en tant ${/^[aeiouyéèêàâîôû]/i.test(name) ? 'qu’' : 'que '}${name}</p>`;
   }
   const signOut = options.signOut
     ? `<form method="post" action="${escapeHtml(options.signOut.action)}">` +

@@ -2,6 +2,7 @@
 import { NOTE_STATES, type NoteState, type QueueEntry } from '../notes/queue.js';
 import type { ModuleState } from '../progress/model.js';
 import { completionBarsSvg, heatmapSvg, STATE_GLYPHS, STATE_LABELS, stateSwatchSvg } from './charts.js';
+import { cohortPage, filterForm, filterQuery, pagination, parseCohortFilter, type CohortPage } from './cohort-view.js';
 import type { DashboardData, NotesView, Section, WikiChangeRow } from './data.js';
 import { escapeHtml, frenchDays, frenchPercent, frenchShortDateTime, timeElement } from './format.js';
 
@@ -22,8 +23,18 @@ const SECTIONS = [
 ] as const;
 
 function plural(n: number, one: string, many: string): string {
-  return `${n} ${n > 1 ? many : one}`;
+  return `${n} ${Math.abs(n) >= 2 ? many : one}`;
 }
+
+/** What the progress section needs besides the data: the dashboard's base path and the grid page. */
+export interface GridOptions {
+  /** The dashboard's path (req.baseUrl), for links to learner pages and the export. */
+  base: string;
+  view: CohortPage;
+}
+
+/** Said wherever no snapshot exists yet: what to run, and who may run it. */
+export const NO_SNAPSHOT = 'Aucun relevé de progression pour l’instant. Une administratrice ou un administrateur de Pollen le crée avec la commande « npm run progress:sync » (ou la mutation GraphQL syncProgress).';
 
 /** A horizontally scrollable, keyboard-focusable region for content wider than a phone. */
 function scrollRegion(label: string, content: string): string {
@@ -39,42 +50,46 @@ function summary(data: DashboardData): string {
   const notes = data.notes.ok ? String(data.notes.value.counts.conflict + data.notes.value.counts.failed) : '—';
   return `<dl class="summary" aria-label="Chiffres clés">
 <div><dt>Apprenant·es suivi·es</dt><dd id="chiffre-apprenants">${data.learners.length}</dd></div>
-<div><dt>Progression moyenne</dt><dd id="chiffre-moyenne">${frenchPercent(data.averagePercent)}</dd></div>
+<div><dt>Progression moyenne</dt><dd id="chiffre-moyenne">${data.learners.length ? frenchPercent(data.averagePercent) : '<span aria-label="sans objet">—</span>'}</dd></div>
 <div><dt>Apprenant·es bloqué·es</dt><dd id="chiffre-bloques">${data.stalled.length}</dd></div>
 <div><dt>Notes en échec ou en conflit</dt><dd id="chiffre-notes">${notes}</dd></div>
 </dl>`;
 }
 
-function progressSection(data: DashboardData): string {
+function progressSection(data: DashboardData, grid: GridOptions): string {
+  const view = grid.view;
   const legend = (['done', 'failed', 'not_started', 'outside_moodle'] as const)
     .map((s) => `<li>${stateSwatchSvg(s)}<span>${STATE_LABELS[s]}</span></li>`)
     .join('');
   const head = data.modules
     .map((m) => `<th scope="col" class="num"><abbr title="${escapeHtml(m.title)}">${m.order}</abbr><span class="sr"> ${escapeHtml(m.title)}</span></th>`)
     .join('');
-  const rows = data.learners
+  const rows = view.learners
     .map((l) =>
-      `<tr data-learner="${escapeHtml(l.id)}"><th scope="row">${escapeHtml(l.name)}</th>` +
+      `<tr data-learner="${escapeHtml(l.id)}"><th scope="row"><a href="${escapeHtml(`${grid.base}/apprenant/${encodeURIComponent(l.id)}`)}">${escapeHtml(l.name)}</a></th>` +
       l.states.map((s) => `<td data-state="${s}">${cellText(s)}</td>`).join('') +
       `<td class="num">${frenchPercent(l.percent)}</td></tr>`,
     )
     .join('\n');
-  const table = data.learners.length
+  const table = view.learners.length
     ? `<div class="scroll" role="region" tabindex="0" aria-label="Tableau de progression"><table class="grid" id="table-progression">
 <caption>Progression par apprenant·e et par module (✓ terminé, ✗ échoué, – non commencé, ∅ hors Moodle)</caption>
 <thead><tr><th scope="col">Apprenant·e</th>${head}<th scope="col" class="num">Total</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`
-    : '<p class="empty">Aucune donnée à détailler.</p>';
+    : `<p class="empty">${data.learners.length ? 'Aucun·e apprenant·e ne correspond à ces filtres.' : escapeHtml(NO_SNAPSHOT)}</p>`;
   return `<section class="card" id="progression" aria-labelledby="titre-progression">
 <h2 id="titre-progression">Progression de la cohorte</h2>
-<p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : 'Aucun relevé de progression pour l’instant : lancez une synchronisation.'} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »). Les pourcentages portent sur les modules que chaque apprenant·e peut terminer : un module « hors Moodle » (aucune activité Moodle ne lui correspond) n’y compte pas.</p>
+<p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : escapeHtml(NO_SNAPSHOT)} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »). Les pourcentages portent sur les modules que chaque apprenant·e peut terminer : un module « hors Moodle » (aucune activité Moodle ne lui correspond) n’y compte pas.</p>
+${filterForm(view, data.modules)}
+<p class="meta" id="compte-filtre">${plural(view.matching, 'apprenant·e correspond', 'apprenant·es correspondent')} aux filtres sur ${data.learners.length}. <a href="${escapeHtml(`${grid.base}/export.csv${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter ces lignes (CSV pour tableur)</a></p>
 <ul class="legend" aria-label="Légende">${legend}</ul>
-${scrollRegion('Carte de progression', heatmapSvg(data.modules, data.learners))}
-<details><summary>Tableau des données de la carte</summary>
+${view.learners.length ? scrollRegion('Carte de progression', heatmapSvg(data.modules, view.learners)) : ''}
+<details${view.learners.length ? '' : ' open'}><summary>Tableau des données de la carte (noms : page de chaque personne)</summary>
 ${table}
 </details>
+${pagination(view)}
 </section>`;
 }
 
@@ -201,13 +216,15 @@ ${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeH
 }
 
 /** Navigation and main content of the dashboard page. */
-export function dashboardBody(data: DashboardData): string {
+export function dashboardBody(data: DashboardData, grid: GridOptions = { base: '/dashboard', view: cohortPage(data.learners, data.modules, parseCohortFilter({})) }): string {
   const nav = SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('');
-  return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}</ul></nav>
+  // Other pages of the dashboard (the directory's moderation, src/directory/dashboard.ts).
+  const pages = '<li><a href="/dashboard/annuaire">Annuaire : modération</a></li><li><a href="/dashboard/agenda">Agenda des sessions</a></li>';
+  return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}${pages}</ul></nav>
 <main id="contenu">
 <p class="meta">Page générée le ${timeElement(data.generatedAt)} (heure de Paris).</p>
 ${summary(data)}
-${progressSection(data)}
+${progressSection(data, grid)}
 ${completionSection(data)}
 ${stalledSection(data)}
 ${wikiSection(data.wiki)}

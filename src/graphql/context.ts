@@ -1,15 +1,20 @@
 import type { Request, Response } from 'express';
+import type { AgendaService } from '../agenda/service.js';
 import type { AuthService } from '../auth/service.js';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
+import type { DirectoryService } from '../directory/service.js';
 import type { NotesService } from '../notes/service.js';
 import type { ProgressService } from '../progress/service.js';
+import { AgendaDataSource } from './datasources/agenda.js';
 import { CurriculumDataSource } from './datasources/curriculum.js';
+import { DirectoryDataSource } from './datasources/directory.js';
 import { MoodleDataSource, type MoodleApi } from './datasources/moodle.js';
 import { ProgressDataSource } from './datasources/progress.js';
 import { WikiDataSource, type WikiApi } from './datasources/wiki.js';
 import type { UpstreamObserver } from './errors.js';
 import type { HealthProbe } from './health.js';
+import type { WikiCacheStats } from '../wiki/index.js';
 
 /** Long-lived pieces the gateway is built from; data sources are made from them per request. */
 export interface GatewayDeps {
@@ -29,6 +34,12 @@ export interface GatewayDeps {
   progress?: ProgressService | undefined;
   /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
   notes?: NotesService | undefined;
+  /** The shared wiki read cache when `wiki` is one: its figures go to /metrics. */
+  wikiCache?: { readonly stats: WikiCacheStats } | undefined;
+  /** The directory of recommended providers (src/directory). Undefined: its fields answer DIRECTORY_UNAVAILABLE. */
+  directory?: DirectoryService | undefined;
+  /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */
+  agenda?: AgendaService | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */
@@ -47,6 +58,17 @@ export interface GatewayContext {
   /** Hash of the request's session, when it came with one (not with an API token). */
   sessionHash: string | null;
   progress: ProgressDataSource | undefined;
+  directory: DirectoryDataSource | undefined;
+  agenda: AgendaDataSource | undefined;
+}
+
+/** The curriculum is read-only after start-up: one data source per gateway, not per request. */
+const curriculumSources = new WeakMap<GatewayDeps, CurriculumDataSource>();
+
+function curriculumSource(deps: GatewayDeps): CurriculumDataSource {
+  let source = curriculumSources.get(deps);
+  if (!source) curriculumSources.set(deps, (source = new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap)));
+  return source;
 }
 
 export function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): GatewayContext {
@@ -58,9 +80,11 @@ export function createContext(deps: GatewayDeps, req?: Request, res?: Response, 
     credentialRejected,
     sessionHash,
     progress: deps.progress && new ProgressDataSource(deps.progress),
+    directory: deps.directory && new DirectoryDataSource(deps.directory),
+    agenda: deps.agenda && new AgendaDataSource(deps.agenda),
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
-    curriculum: new CurriculumDataSource(deps.curriculum, deps.moodleActivityMap),
+    curriculum: curriculumSource(deps),
     deps,
     req,
   };

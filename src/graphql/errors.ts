@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { frenchRequestError } from './french-messages.js';
 
 export type Upstream = 'wiki' | 'moodle' | 'store' | 'curriculum';
 
@@ -7,6 +8,13 @@ interface CodedError {
   name?: string;
   code?: unknown;
 }
+
+const UPSTREAM_NAMES: Record<Upstream, { subject: string }> = {
+  wiki: { subject: 'Le wiki' },
+  moodle: { subject: 'Moodle' },
+  store: { subject: 'La base locale' },
+  curriculum: { subject: 'Le parcours' },
+};
 
 const UNAVAILABLE_NAMES = /Unavailable|Timeout|Network/;
 
@@ -30,10 +38,10 @@ export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
       { extensions: { code: 'MOODLE_UNEXPECTED_RESPONSE', upstream, upstreamCode } },
     );
   }
-  const what = upstream === 'wiki' ? 'The wiki' : upstream === 'moodle' ? 'Moodle' : `The ${upstream}`;
+  const what = UPSTREAM_NAMES[upstream];
   const message = unavailable
-    ? `${what} is unreachable right now; other fields are still served. Try again later.`
-    : `${what} refused the request${upstreamCode ? ` (${upstreamCode})` : ''}.`;
+    ? `${what.subject} est injoignable pour le moment ; les autres champs sont servis. Réessayez plus tard.`
+    : `${what.subject} a refusé la demande${upstreamCode ? ` (code ${upstreamCode})` : ''}.`;
   return new GraphQLError(message, { extensions: { code, upstream, upstreamCode } });
 }
 
@@ -59,8 +67,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof GraphQLError)) {
-    return { message: 'Internal error. It has been logged; try again or contact the operators.', locations: formatted.locations, path: formatted.path, extensions: { code } };
+    return { message: 'Erreur interne. Elle a été journalisée ; réessayez ou prévenez l’équipe qui gère Pollen.', locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-  return { ...formatted, extensions };
+  const french = frenchRequestError(code, formatted.message);
+  return { ...formatted, ...(french ? { message: french } : {}), extensions };
 }

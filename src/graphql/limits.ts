@@ -32,13 +32,14 @@ export const defaultQueryLimits: QueryLimits = { maxDepth: 10, maxCost: 20_000, 
 /** Arguments whose value bounds the length of the list a field returns. */
 const SIZE_ARGUMENTS = ['limit', 'first', 'titles'];
 
-function listSize(field: FieldNode, variables: Record<string, unknown>, fallback: number): number {
+function listSize(field: FieldNode, variables: Record<string, unknown>, fallback: number, usage: { variableSized: boolean }): number {
   for (const arg of field.arguments ?? []) {
     if (!SIZE_ARGUMENTS.includes(arg.name.value)) continue;
     const v = arg.value;
     if (v.kind === Kind.INT) return Number(v.value);
     if (v.kind === Kind.LIST) return v.values.length;
     if (v.kind === Kind.VARIABLE) {
+      usage.variableSized = true;
       const value = variables[v.name.value];
       if (typeof value === 'number') return value;
       if (Array.isArray(value)) return value.length;
@@ -63,7 +64,8 @@ export function measureQuery(
   variables: Record<string, unknown>,
   limits: QueryLimits,
   operationName?: string | null,
-): { depth: number; cost: number } {
+): QueryMeasure {
+  const usage = { variableSized: false };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) {
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
@@ -89,7 +91,7 @@ export function measureQuery(
         const named = getNamedType(fieldDef.type);
         if (!isCompositeType(named)) continue;
         const outType: GraphQLOutputType = getNullableType(fieldDef.type);
-        const childMultiplier = isListType(outType) ? multiplier * listSize(sel, variables, limits.defaultListSize) : multiplier;
+        const childMultiplier = isListType(outType) ? multiplier * listSize(sel, variables, limits.defaultListSize, usage) : multiplier;
         sub = walk(sel.selectionSet, named, depth + 1, childMultiplier, seen);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
@@ -118,7 +120,14 @@ export function measureQuery(
     depth = Math.max(depth, m.depth);
     cost = Math.max(cost, m.cost);
   }
-  return { depth, cost };
+  return { depth, cost, variableSized: usage.variableSized };
+}
+
+export interface QueryMeasure {
+  depth: number;
+  cost: number;
+  /** A list size came from a variable: the cost holds for these variables only. */
+  variableSized: boolean;
 }
 
 /** The errors a measured query earns, if any; each carries `extensions.code`. */
@@ -126,14 +135,14 @@ export function limitErrors(measured: { depth: number; cost: number }, limits: Q
   const errors: GraphQLError[] = [];
   if (measured.depth > limits.maxDepth) {
     errors.push(
-      new GraphQLError(`Query is ${measured.depth} levels deep; the limit is ${limits.maxDepth}. Ask for fewer nested fields.`, {
+      new GraphQLError(`La requête a ${measured.depth} niveaux d’imbrication ; la limite est ${limits.maxDepth}. Demandez moins de champs imbriqués.`, {
         extensions: { code: 'QUERY_TOO_DEEP', depth: measured.depth, maxDepth: limits.maxDepth, http: { status: 400 } },
       }),
     );
   }
   if (measured.cost > limits.maxCost) {
     errors.push(
-      new GraphQLError(`Query cost ${measured.cost} exceeds the limit of ${limits.maxCost}. Ask for fewer items or fewer fields.`, {
+      new GraphQLError(`La requête coûte ${measured.cost}, au-delà de la limite de ${limits.maxCost}. Demandez moins d’éléments ou moins de champs.`, {
         extensions: { code: 'QUERY_TOO_COSTLY', cost: measured.cost, maxCost: limits.maxCost, http: { status: 400 } },
       }),
     );
@@ -146,14 +155,29 @@ export function limitErrors(measured: { depth: number; cost: number }, limits: Q
  * variables count too. A rejected query answers HTTP 400 with the rule's error code.
  */
 export function queryLimitsPlugin(limits: QueryLimits = defaultQueryLimits): ApolloServerPlugin {
+  // Apollo keeps one parsed and validated DocumentNode per query text (its document store), so
+  // a document's measure is computed once, keyed by that node and the operation chosen, unless
+  // its list sizes come from variables. The WeakMap lets evicted documents go.
+  const measured = new WeakMap<DocumentNode, Map<string, QueryMeasure>>();
+  const measureOnce = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | null): QueryMeasure => {
+    let byOperation = measured.get(document);
+    const known = byOperation?.get(operationName ?? '');
+    if (known && !known.variableSized) return known;
+    const measure = measureQuery(schema, document, variables, limits, operationName);
+    if (!byOperation) measured.set(document, (byOperation = new Map()));
+    byOperation.set(operationName ?? '', measure);
+    return measure;
+  };
+  // Stateless hooks: one object for every request.
+  const hooks = {
+    async didResolveOperation({ document, request, schema, operationName }: { document: DocumentNode; request: { variables?: Record<string, unknown> }; schema: GraphQLSchema; operationName: string | null }) {
+      const [first] = limitErrors(measureOnce(schema, document, request.variables ?? {}, operationName), limits);
+      if (first) throw first;
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request, schema, operationName }) {
-          const [first] = limitErrors(measureQuery(schema, document, request.variables ?? {}, limits, operationName), limits);
-          if (first) throw first;
-        },
-      };
+      return hooks;
     },
   };
 }

@@ -78,6 +78,8 @@ export interface MoodleClientOptions {
    * function and the fields, never the values. A pino logger fits. Default: silent.
    */
   logger?: MoodleShapeLogger;
+  /** Told of every HTTP request to the web services (for metrics): function, outcome, duration. */
+  onRequest?: (report: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => void;
 }
 
 /** Where the client reports answers it cannot read. */
@@ -116,6 +118,7 @@ export class MoodleClient {
   readonly #concurrency: number;
   #batchAvailable: boolean | undefined;
   readonly #logger: MoodleShapeLogger | undefined;
+  readonly #onRequest: MoodleClientOptions['onRequest'];
 
   constructor(options: MoodleClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -128,6 +131,7 @@ export class MoodleClient {
     this.#concurrency = options.concurrency ?? 4;
     this.#batchAvailable = options.batch === 'never' ? false : undefined;
     this.#logger = options.logger;
+    this.#onRequest = options.onRequest;
   }
 
   /**
@@ -150,6 +154,9 @@ export class MoodleClient {
       label: wsfunction,
       onRequest: () => {
         this.stats.httpRequests++;
+      },
+      onDone: (outcome, seconds) => {
+        this.#onRequest?.({ wsfunction, outcome, seconds });
       },
     });
     if (isMoodleExceptionBody(answer)) throw errorFromExceptionBody(answer, wsfunction, [this.#token]);

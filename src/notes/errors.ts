@@ -5,7 +5,13 @@ export type NoteErrorCode =
   /** The front matter is not valid YAML or a field has the wrong shape. */
   | 'NOTE_FRONT_MATTER_INVALID'
   /** No date in the front matter, the text, the file name, and no `now` was given. */
-  | 'NOTE_NO_DATE';
+  | 'NOTE_NO_DATE'
+  /** A "Date :" line at the top of the note that is not a date. */
+  | 'NOTE_DATE_INVALID'
+  /** The text holds U+FFFD replacement characters: a tool already lost the original letters. */
+  | 'NOTE_UNREADABLE'
+  /** Another note already goes to this page (see identity.ts). */
+  | 'NOTE_PAGE_TAKEN';
 
 /** A note that cannot be converted; `message` says in French what to fix. */
 export class NoteError extends Error {

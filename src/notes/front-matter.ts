@@ -58,6 +58,11 @@ export const frontMatterSchema = z.strictObject({
   keepPersonalData: z.boolean({ error: 'true ou false attendu' }).optional(),
   /** Where the note comes from (a pad, a file, a meeting). */
   source: text.optional(),
+  /** How to read the body: `markdown`, or `texte` (plain-text minutes). Default: guessed from the body. */
+  format: z
+    .enum(['markdown', 'texte', 'text', 'plain'], { error: '« markdown » ou « texte » attendu' })
+    .transform((v): 'markdown' | 'plain' => (v === 'markdown' ? 'markdown' : 'plain'))
+    .optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

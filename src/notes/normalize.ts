@@ -9,10 +9,19 @@ const NO_BREAK_SPACES = /[\u00a0\u202f\u2007\u2060]/g;
 /** Zero-width characters word processors leave behind. */
 const INVISIBLES = /[\u200b\u200c\u200d\ufeff\u00ad]/g;
 
+/** Control characters a note has no use for: C0 but tab and line ends, DEL, C1 (NUL included). */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** How many control characters normalisation will remove (the converter warns about them). */
+export function countControlCharacters(source: string): number {
+  return source.match(CONTROL_CHARACTERS)?.length ?? 0;
+}
+
 export function normalizeSource(source: string): string {
   return source
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
+    .replace(CONTROL_CHARACTERS, '')
     .replace(INVISIBLES, '')
     // French typography puts (narrow) no-break spaces before : ; ! ? and inside « »: plain spaces
     // here; MediaWiki inserts the right no-break spaces itself when rendering French text.

@@ -12,6 +12,13 @@
  * A number right after "SIRET", "SIREN", "RNA", "IBAN", "BIC" or "n°" is never touched.
  */
 
+import { splitFrontMatter } from './front-matter.js';
+import { normalizeSource } from './normalize.js';
+
+/**
+ * E-mail addresses, also disguised against robots: `prenom.nom AT domaine.fr`, `(at)`, `[at]`,
+ * `{at}`, `arobase`, `(arobase)`. A domain needs a dot and a 2+ letter ending, so "at home." is no address.
+ */
 export const EMAIL_PLACEHOLDER = '[courriel retiré]';
 export const PHONE_PLACEHOLDER = '[téléphone retiré]';
 
@@ -22,7 +29,7 @@ export interface PersonalDataRemoval {
 }
 
 const EMAIL =
-  /<?(?:mailto:)?(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|\s?[[(](?:at|arobase)[\])]\s?)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}-])>?/giu;
+  /<?(?:mailto:)?(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|\s?[[({<]\s?(?:at|arobase|@)\s?[\])}>]\s?|\s+(?:at|arobase)\s+)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}-])>?/giu;
 
 const FRENCH_PHONE = /(?<![\d+/.,-])(?<![\d][ .])0[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;
 const FRENCH_INTL_PHONE = /(?<![\d+])(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;
@@ -31,11 +38,11 @@ const INTL_PHONE = /(?<![\d+])\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,5})){1,6}(?!
 /** Words after which a number is an identifier, not a phone number. */
 const IDENTIFIER_CONTEXT = /(?:siret|siren|rna|iban|bic|n°|no\.|numéro de dossier|facture)\s*:?\s*$/i;
 
-export function removePersonalData(text: string): PersonalDataRemoval {
+export function removePersonalData(text: string, placeholders: { email: string; phone: string } = { email: EMAIL_PLACEHOLDER, phone: PHONE_PLACEHOLDER }): PersonalDataRemoval {
   let removed = 0;
   let out = text.replace(EMAIL, () => {
     removed++;
-    return EMAIL_PLACEHOLDER;
+    return placeholders.email;
   });
   const replacePhone = (match: string, offset: number, whole: string): string => {
     const before = whole.slice(Math.max(0, offset - 30), offset);
@@ -43,10 +50,30 @@ export function removePersonalData(text: string): PersonalDataRemoval {
     const digits = match.replace(/\D/g, '').length;
     if (digits < 8 || digits > 15) return match;
     removed++;
-    return PHONE_PLACEHOLDER;
+    return placeholders.phone;
   };
   out = out.replace(FRENCH_INTL_PHONE, replacePhone);
   out = out.replace(INTL_PHONE, replacePhone);
   out = out.replace(FRENCH_PHONE, replacePhone);
   return { text: out, removed };
+}
+
+/**
+ * The text the queue keeps of a note: normalised, and without personal data unless the note's
+ * front matter says `keepPersonalData: true`, so the store never holds what the page does not
+ * show. In the front matter the placeholders carry no brackets, which YAML would read as a list.
+ */
+export function storedNoteSource(source: string): string {
+  const normalized = normalizeSource(source);
+  let split: ReturnType<typeof splitFrontMatter> | undefined;
+  try {
+    split = splitFrontMatter(normalized);
+  } catch {
+    split = undefined; // invalid front matter: the note is refused anyway; still redact all of it
+  }
+  if (split?.frontMatter?.keepPersonalData === true) return normalized;
+  const body = split ? split.body : normalized;
+  const head = normalized.slice(0, normalized.length - body.length);
+  const plain = { email: EMAIL_PLACEHOLDER.slice(1, -1), phone: PHONE_PLACEHOLDER.slice(1, -1) };
+  return removePersonalData(head, plain).text + removePersonalData(body).text;
 }

@@ -1,6 +1,6 @@
 /**
  * Dry run: what publishing notes would do, with the wikitext and the unified diff against the
- * current page. Reads only (one title lookup, one batched read); no edit, no queue change.
+ * current page. Reads only (one batched read); no edit, no queue change.
  */
 import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
 import type { WikiClient } from '../wiki/client.js';
@@ -21,6 +21,8 @@ export interface NotePreview {
   diff?: string;
   /** Conflict: where the new version would go. */
   draftTitle?: string;
+  /** What reading and converting the note had to say (encoding, date used...), in French. */
+  warnings: string[];
 }
 
 export interface PreviewOptions {
@@ -35,13 +37,12 @@ export interface PreviewOptions {
 }
 
 export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
-  const botUser = client.userName ?? '';
-  const knownTitles = await client.allPageTitles();
+  const botUser = await client.requireUser();
   const converted = inputs.map((input) => {
     const known = input.key !== undefined ? opts.queue?.byKey(input.key) : undefined;
     const now = known ? new Date(known.receivedAt) : (input.receivedAt ?? opts.now ?? new Date());
     try {
-      return { input, note: convertNote(input.source, { fileName: input.fileName, knownTitles, now, ...(opts.modules ? { modules: opts.modules } : {}) }) };
+      return { input, note: convertNote(input.source, { fileName: input.fileName, now, ...(opts.modules ? { modules: opts.modules } : {}) }) };
     } catch (err) {
       if (err instanceof NoteError) return { input, error: err.message };
       throw err;
@@ -54,11 +55,12 @@ export async function previewNotes(client: WikiClient, inputs: readonly NoteInpu
   const stopped = stopPage !== undefined && isStopRequested(stopPage);
   return converted.map(({ input, note, error }): NotePreview => {
     const fileName = input.fileName ?? null;
-    if (!note) return { fileName, action: 'invalid', reason: error };
+    const warnings = [...(input.warnings ?? []), ...(note?.warnings ?? [])];
+    if (!note) return { fileName, action: 'invalid', reason: error, warnings };
     const current = pages.get(note.title);
     const plan = planNotePage(current, note.wikitext, botUser);
     const diff = current?.exists ? noteDiff(note.title, current.content ?? '', note.wikitext) : undefined;
-    const base = { fileName, title: note.title, wikitext: note.wikitext, ...(diff ? { diff } : {}) };
+    const base = { fileName, title: note.title, wikitext: note.wikitext, warnings, ...(diff ? { diff } : {}) };
     if (stopped) return { ...base, action: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopTitle} » le demande.` };
     return { ...base, action: plan.action, ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.action === 'conflict' ? { draftTitle: draftTitle(note.title) } : {}) };
   });

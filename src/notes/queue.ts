@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { migrate, type Store } from '../store/db.js';
 import { convertNote } from './convert.js';
-import { NoteError } from './errors.js';
+import { NoteError, type NoteErrorCode } from './errors.js';
+import { contentKey, isSameNote, pageTakenReason, type NoteIdentity } from './identity.js';
 import { normalizeSource } from './normalize.js';
+import { storedNoteSource } from './pii.js';
 
 export type NoteState = 'queued' | 'publishing' | 'published' | 'failed' | 'conflict';
 export const NOTE_STATES: readonly NoteState[] = ['queued', 'publishing', 'published', 'failed', 'conflict'];
@@ -22,14 +24,17 @@ export interface NoteInput {
   /** File name the note was read from (gives format, date and title to the converter). */
   fileName?: string;
   /**
-   * Identity of the note: the same key with new content updates the entry. Default: `page:<title>`
-   * (the page the note goes to), or `sha256:<hash>` for a note that cannot be converted.
-   * File sources pass `file:<absolute path>`.
+   * Identity of the note: the same key with new content updates the entry. File sources pass
+   * `file:<absolute path>`. Default: `sha256:<hash>` of the content (see identity.ts).
    */
   key?: string;
   origin: NoteOrigin;
   /** When the note was received; used as `now` for conversion, recorded once. Default: now. */
   receivedAt?: Date;
+  /** Id of the queue entry this note is a new version of (a note sent without a file). */
+  replaces?: number;
+  /** What reading the note already had to say (e.g. the encoding found), in French. */
+  warnings?: string[];
 }
 
 /** One queue entry, as the CLI, the GraphQL API and the dashboard show it. */
@@ -69,6 +74,21 @@ export interface QueueRecord extends QueueEntry {
 }
 
 export type IntakeChange = 'new' | 'updated' | 'unchanged';
+
+/** A note checked for intake (converted once without wiki data), before anything is recorded. */
+export interface IntakeCheck {
+  key: string;
+  sourceHash: string;
+  /** What is stored: the normalised text, personal data removed unless the note keeps it. */
+  storedSource: string;
+  /** The entry this note is a version of, if any. */
+  existing: QueueRecord | undefined;
+  receivedAt: Date;
+  title?: string;
+  /** Why the note cannot be published, in French, with its code. */
+  error?: { code: NoteErrorCode | 'NOTE_INTERNAL'; message: string };
+  warnings: string[];
+}
 
 export const NOTES_MIGRATIONS = [
   {
@@ -148,36 +168,64 @@ export class NoteQueue {
   }
 
   /**
-   * Records a note (idempotent): the same key and content changes nothing; new content for a
-   * known key re-queues it, keeping its first reception time (so a note without a date keeps
-   * its page). A note the converter refuses is recorded as `failed` with its French message.
+   * The intake rule, for every way a note comes in: decode and convert once (without wiki
+   * data), find the entry it is a version of, and refuse a different note aimed at a page
+   * another note holds (`isSameNote`). Reads only.
    */
-  enqueue(input: NoteInput): { entry: QueueEntry; change: IntakeChange } {
-    const hash = noteSourceHash(input.source);
-    const receivedAt = input.receivedAt ?? new Date();
+  check(input: NoteInput): IntakeCheck {
+    const sourceHash = noteSourceHash(input.source);
+    const existing = input.key !== undefined ? this.byKey(input.key) : input.replaces !== undefined ? this.get(input.replaces) : undefined;
+    const key = input.key ?? existing?.key ?? contentKey(sourceHash);
+    const receivedAt = existing ? new Date(existing.receivedAt) : (input.receivedAt ?? new Date());
+    const storedSource = storedNoteSource(input.source);
+    const converted = checkNote(storedSource, input.fileName, receivedAt);
+    const warnings = [...(input.warnings ?? []), ...converted.warnings];
+    const base = { key, sourceHash, storedSource, existing: existing ?? this.byKey(key), receivedAt, warnings };
+    if (converted.error) return { ...base, error: converted.error };
+    const title = converted.title ?? '';
+    const owner = this.otherNoteOnPage(title, { key, sourceHash });
+    if (owner) return { ...base, title, error: { code: 'NOTE_PAGE_TAKEN', message: pageTakenReason(title, owner) } };
+    return { ...base, title };
+  }
+
+  /**
+   * Records a note (idempotent): the same note with the same content changes nothing; new
+   * content for a known note re-queues it, keeping its first reception time (so a note without
+   * a date keeps its page). A note that cannot be published (the converter refuses it, or its
+   * page is another note's) is recorded as `failed` with the French reason, unless
+   * `recordRefused` is false (the gateway answers INVALID and records nothing).
+   */
+  enqueue(input: NoteInput, opts: { recordRefused?: boolean } = {}): { entry: QueueEntry; change: IntakeChange; warnings: string[] } {
     return this.store.transaction(() => {
-      const existing = input.key !== undefined ? this.byKey(input.key) : undefined;
-      const firstReceived = existing ? new Date(existing.receivedAt) : receivedAt;
-      const check = checkNote(input.source, input.fileName, firstReceived);
-      const key = input.key ?? (check.title ? `page:${check.title}` : `sha256:${hash}`);
-      const known = existing ?? this.byKey(key);
+      const check = this.check(input);
+      const { key, sourceHash: hash, existing: known, warnings } = check;
       const now = new Date().toISOString();
       const state: NoteState = check.error ? 'failed' : 'queued';
+      const reason = check.error?.message ?? null;
       if (!known) {
         const id = this.store.prepare(
           `INSERT INTO notes_queue (note_key, origin, file_name, source, source_hash, received_at, state, page_title, reason, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(key, input.origin, input.fileName ?? null, input.source, hash, receivedAt.toISOString(), state, check.title ?? null, check.error ?? null, now).lastInsertRowid;
-        return { entry: toEntry(this.mustGet(Number(id))), change: 'new' as const };
+        ).run(key, input.origin, input.fileName ?? null, check.storedSource, hash, check.receivedAt.toISOString(), state, check.title ?? null, reason, now).lastInsertRowid;
+        return { entry: toEntry(this.mustGet(Number(id))), change: 'new' as const, warnings };
       }
-      if (known.sourceHash === hash) return { entry: toEntry(known), change: 'unchanged' as const };
+      if (known.sourceHash === hash) return { entry: toEntry(known), change: 'unchanged' as const, warnings };
       this.store.prepare(
         `UPDATE notes_queue SET origin = ?, file_name = ?, source = ?, source_hash = ?, state = ?, page_title = ?, reason = ?,
            wikitext = NULL, link_title = NULL, link_url = NULL, attempts = 0, retryable = 0, next_attempt_at = NULL, updated_at = ?
          WHERE id = ?`,
-      ).run(input.origin, input.fileName ?? null, input.source, hash, state, check.title ?? known.pageTitle, check.error ?? null, now, known.id);
-      return { entry: toEntry(this.mustGet(known.id)), change: 'updated' as const };
+      ).run(input.origin, input.fileName ?? null, check.storedSource, hash, state, check.error?.code === 'NOTE_PAGE_TAKEN' ? known.pageTitle : (check.title ?? known.pageTitle), reason, now, known.id);
+      return { entry: toEntry(this.mustGet(known.id)), change: 'updated' as const, warnings };
     })();
+  }
+
+  /** The first other note going to `pageTitle` that is not the same note, if any (two notes never share a page). */
+  otherNoteOnPage(pageTitle: string, note: NoteIdentity & { id?: number }): QueueEntry | undefined {
+    const rows = this.store.prepare(
+      `SELECT * FROM notes_queue WHERE page_title = ? AND NOT (state = 'failed' AND retryable = 0 AND revid IS NULL) ORDER BY id`,
+    ).all(pageTitle) as Row[];
+    const owner = rows.map(toRecord).find((r) => r.id !== note.id && !isSameNote(r, note));
+    return owner && toEntry(owner);
   }
 
   get(id: number): QueueRecord | undefined {
@@ -200,13 +248,6 @@ export class NoteQueue {
     ).all(opts.ignoreBackoff ? 1 : 0, now) as Row[];
     const ids = opts.ids && new Set(opts.ids);
     return rows.map(toRecord).filter((r) => !ids || ids.has(r.id) || r.state === 'publishing');
-  }
-
-  /** The lowest-id other entry going to the same page, if any (two notes must not share a page). */
-  pageOwner(pageTitle: string, exceptId: number): QueueEntry | undefined {
-    const row = this.store.prepare('SELECT * FROM notes_queue WHERE page_title = ? AND id < ? ORDER BY id LIMIT 1')
-      .get(pageTitle, exceptId) as Row | undefined;
-    return row && toEntry(toRecord(row));
   }
 
   /**
@@ -273,13 +314,14 @@ export class NoteQueue {
 }
 
 /** Converts once without wiki data: the page title, or the converter's French refusal. */
-function checkNote(source: string, fileName: string | undefined, now: Date): { title?: string; error?: string } {
+function checkNote(source: string, fileName: string | undefined, now: Date): { title?: string; error?: IntakeCheck['error']; warnings: string[] } {
   try {
-    return { title: convertNote(source, { fileName, now }).title };
+    const note = convertNote(source, { fileName, now });
+    return { title: note.title, warnings: note.warnings };
   } catch (err) {
-    if (err instanceof NoteError) return { error: err.message };
+    if (err instanceof NoteError) return { error: { code: err.code, message: err.message }, warnings: [] };
     // A converter bug must not lose the note: it is kept, failed, with what went wrong.
-    return { error: `La note n’a pas pu être convertie (erreur interne : ${err instanceof Error ? err.message : String(err)}). Signalez-le à l’équipe Pollen.` };
+    return { error: { code: 'NOTE_INTERNAL', message: `La note n’a pas pu être convertie (erreur interne : ${err instanceof Error ? err.message : String(err)}). Signalez-le à l’équipe Pollen.` }, warnings: [] };
   }
 }
 

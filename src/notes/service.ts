@@ -10,7 +10,7 @@ import type { CurriculumPages } from './convert.js';
 import { pageUrl } from './page-texts.js';
 import { previewNotes } from './preview.js';
 import { publishPendingNotes, type NotesRunReport } from './publisher.js';
-import { NoteQueue, type NoteOrigin, type NoteState, type QueueEntry } from './queue.js';
+import { NoteQueue, type NoteInput, type NoteOrigin, type NoteState, type QueueEntry } from './queue.js';
 
 export interface NoteSubmission {
   /** `dry-run` for a preview; `invalid` when the converter refused the note (not queued). */
@@ -28,6 +28,10 @@ export interface NoteSubmission {
   /** Conflict: the draft subpage (or the page). */
   linkTitle: string | null;
   linkUrl: string | null;
+  /** Invalid: why, for programs (`NOTE_EMPTY`, `NOTE_PAGE_TAKEN`, ...; see notes/errors.ts). */
+  code: string | null;
+  /** What reading and converting the note had to say (date used, characters removed...), in French. */
+  warnings: string[];
 }
 
 export interface SubmitNoteInput {
@@ -35,6 +39,8 @@ export interface SubmitNoteInput {
   fileName?: string;
   dryRun?: boolean;
   origin?: NoteOrigin;
+  /** Queue id of the note this one corrects (same note, new version). */
+  replaces?: number;
 }
 
 export class NotesService {
@@ -69,10 +75,20 @@ export class NotesService {
     return result;
   }
 
-  /** Dry run: preview only. Otherwise the note is recorded first, then published at once. */
+  /**
+   * Dry run: preview only. Otherwise the note is checked first (the queue's intake rule, the
+   * same as the CLI's): a note that cannot be published comes back `invalid` and is not
+   * recorded; a publishable one is recorded, then published at once.
+   */
   async submit(input: SubmitNoteInput): Promise<NoteSubmission> {
-    const note = { source: input.source, fileName: input.fileName, origin: input.origin ?? 'graphql' };
+    const note = {
+      source: input.source, fileName: input.fileName, origin: input.origin ?? 'graphql',
+      ...(input.replaces !== undefined ? { replaces: input.replaces } : {}),
+    } satisfies NoteInput;
     if (input.dryRun) {
+      // The same intake rule as a real submission: a preview never shows another note's page as this one's.
+      const check = this.queue.check(note);
+      if (check.error?.code === 'NOTE_PAGE_TAKEN') return refusal(check.error, check.title ?? null, check.warnings);
       const [preview] = await previewNotes(this.wiki, [note], this.moduleLinks());
       const site = await this.wiki.siteInfo();
       return {
@@ -80,14 +96,20 @@ export class NotesService {
         pageTitle: preview?.title ?? null, url: preview?.title ? pageUrl(site, preview.title) : null,
         wikitext: preview?.wikitext ?? null, diff: preview?.diff ?? null, reason: preview?.reason ?? null,
         linkTitle: preview?.draftTitle ?? null, linkUrl: preview?.draftTitle ? pageUrl(site, preview.draftTitle) : null,
+        code: null, warnings: preview?.warnings ?? [],
       };
     }
-    const { entry } = this.queue.enqueue(note);
+    if (input.replaces !== undefined && !this.queue.get(input.replaces)) {
+      return refusal({ code: 'NOTE_NOT_FOUND', message: `Aucune note n° ${input.replaces} dans la file : rien à remplacer.` }, null, []);
+    }
+    const check = this.queue.check(note);
+    if (check.error) return refusal(check.error, check.title ?? null, check.warnings);
+    const { entry, warnings } = this.queue.enqueue(note);
     if (entry.state !== 'failed' || entry.retryable) {
       await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() }));
     }
     const saved = this.queue.get(entry.id) ?? { ...entry, wikitext: null };
-    return submissionOf(saved);
+    return { ...submissionOf(saved), warnings };
   }
 
   private moduleLinks(): { modules?: CurriculumPages } {
@@ -102,6 +124,13 @@ export class NotesService {
 function submissionOf(entry: QueueEntry): NoteSubmission {
   return {
     state: entry.state, id: entry.id, pageTitle: entry.pageTitle, url: entry.pageUrl, wikitext: null, diff: null,
-    reason: entry.reason, linkTitle: entry.linkTitle, linkUrl: entry.linkUrl,
+    reason: entry.reason, linkTitle: entry.linkTitle, linkUrl: entry.linkUrl, code: null, warnings: [],
+  };
+}
+
+function refusal(error: { code: string; message: string }, pageTitle: string | null, warnings: string[]): NoteSubmission {
+  return {
+    state: 'invalid', id: null, pageTitle, url: null, wikitext: null, diff: null, reason: error.message,
+    linkTitle: null, linkUrl: null, code: error.code, warnings,
   };
 }

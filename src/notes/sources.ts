@@ -1,6 +1,7 @@
 /** Notes read from files: one note per `.md`, `.markdown` or `.txt` file, identified by its path. */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeNoteBytes } from './decode.js';
 import type { NoteInput, NoteOrigin } from './queue.js';
 
 export const NOTE_FILE_EXTENSIONS: readonly string[] = ['.md', '.markdown', '.txt'];
@@ -20,9 +21,11 @@ export async function listNoteFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && isNoteFile(e.name)).map((e) => path.join(dir, e.name)).sort();
 }
 
+/** A note file's bytes, decoded (UTF-8, else Windows-1252 with a warning; see decode.ts). */
 export async function readNoteFile(file: string, origin: NoteOrigin): Promise<NoteInput> {
-  const source = await readFile(file, 'utf8');
-  return { source, fileName: path.basename(file), key: fileNoteKey(file), origin };
+  const fileName = path.basename(file);
+  const { text, warnings } = decodeNoteBytes(await readFile(file), fileName);
+  return { source: text, fileName, key: fileNoteKey(file), origin, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** Every note of the given files and directories, in order. A missing path is an error. */

@@ -54,11 +54,12 @@ export async function watchFolder(client: WikiClient, queue: NoteQueue, opts: Wa
         if (!info) continue; // removed meanwhile
         const version = `${info.mtimeMs}:${info.size}`;
         if (seen.get(file) === version) continue;
-        const { change } = queue.enqueue(await readNoteFile(file, 'watch'));
+        const { change, warnings } = queue.enqueue(await readNoteFile(file, 'watch'));
         seen.set(file, version);
         if (change !== 'unchanged') {
           queued += 1;
           log(`${change === 'new' ? 'nouvelle note' : 'note modifiée'} : ${file}`);
+          for (const warning of warnings) log(`avertissement : ${file} : ${warning}`);
         }
       }
       run = await publishPendingNotes(client, queue, { stopPage: opts.stopPage, tags: opts.tags, afterSave: opts.afterSave, signal: opts.signal, log, modules: opts.modules });

@@ -1,5 +1,6 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
 import { DAY_MS, type CompletionVia, type LearnerProgress, type ModuleProgress, type ModuleState } from './model.js';
+import { wholePercent } from './percent.js';
 
 /** One activity's completion for a learner, as Moodle reports it (state 0-3, unix seconds). */
 export interface ActivityCompletion {
@@ -76,7 +77,7 @@ export function computeProgress(inputs: ProgressInputs): LearnerProgress {
   const doneCount = modules.filter((m) => m.state === 'done').length;
   const moduleCount = modules.length;
   const completable = modules.filter((m) => m.state !== 'outside_moodle').length;
-  const percent = completable === 0 ? 0 : Math.floor((doneCount * 100) / completable);
+  const percent = wholePercent(doneCount, completable);
   const times = modules.map((m) => m.completedAt).filter((t): t is string => t !== null).sort();
   const lastActivityAt = times.at(-1) ?? null;
   return {

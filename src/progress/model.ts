@@ -23,7 +23,7 @@ export interface ModuleProgress {
 /** One learner's progress as of a dated snapshot. */
 export interface LearnerProgress {
   learnerId: string;
-  /** Done modules over completable modules (completableCount), 0-100, rounded down. */
+  /** Done modules over completable modules (completableCount), 0-100 (wholePercent: nearest, never 0 once started nor 100 before the end). */
   percent: number;
   doneCount: number;
   moduleCount: number;

@@ -1,31 +1,32 @@
-import { AuthService } from '../auth/service.js';
 import type { Config } from '../config/index.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { Logger } from '../log.js';
-import { MoodleClient } from '../moodle/index.js';
+import { MoodleClient, type MoodleClientOptions } from '../moodle/index.js';
 import type { Store } from '../store/db.js';
 import { ProgressService } from './service.js';
 import { ProgressTracker, type TrackerMoodle } from './tracker.js';
 import { wikiContributions, type WikiPagesReader } from './wiki-contributions.js';
 
 export interface ProgressRuntime {
-  auth: AuthService;
   progress: ProgressService;
   tracker: ProgressTracker;
 }
 
 /**
- * Builds sign-in and progress from the configuration and the shared clients. The composition
- * root (src/app.ts) puts `auth` and `progress` into GatewayDeps; bots/progress-sync.ts uses it too.
+ * Builds progress from the configuration and the shared clients. The composition root
+ * (src/app.ts) puts `progress` into GatewayDeps and builds sign-in over `tracker.learners`;
+ * bots/progress-sync.ts uses it too.
  */
 export function createProgressRuntime(input: {
-  config: Pick<Config, 'moodle' | 'moodleActivityMap' | 'facilitatorTokens' | 'adminTokens' | 'auth' | 'progress'>;
+  config: Pick<Config, 'moodle' | 'moodleActivityMap' | 'progress'>;
   store: Store;
   curriculum: readonly CurriculumModule[];
   /** The site-token client; undefined in embedded mode. */
   moodle?: TrackerMoodle | undefined;
   wiki?: WikiPagesReader | undefined;
   logger?: Logger | undefined;
+  /** Metrics hook for the learners' own Moodle clients (markModuleDone). */
+  onMoodleRequest?: MoodleClientOptions['onRequest'];
   /** For tests: the fetch every Moodle call uses, the clock. */
   fetch?: typeof fetch;
   now?: () => Date;
@@ -48,20 +49,8 @@ export function createProgressRuntime(input: {
   const progress = new ProgressService(
     tracker,
     moodleConfig
-      ? (token) => new MoodleClient({ url: moodleConfig.url, token, ...(input.fetch ? { fetch: input.fetch } : {}), ...(logger ? { logger: logger.child({ upstream: 'moodle' }) } : {}) })
+      ? (token) => new MoodleClient({ url: moodleConfig.url, token, onRequest: input.onMoodleRequest, ...(input.fetch ? { fetch: input.fetch } : {}), ...(logger ? { logger: logger.child({ upstream: 'moodle' }) } : {}) })
       : undefined,
   );
-  const auth = new AuthService({
-    store,
-    learners: tracker.learners,
-    facilitatorTokens: config.facilitatorTokens,
-    adminTokens: config.adminTokens,
-    sessionTtlMinutes: config.auth.sessionTtlMinutes,
-    loginMaxFailures: config.auth.loginMaxFailures,
-    loginWindowMinutes: config.auth.loginWindowMinutes,
-    moodle: moodleConfig && { url: moodleConfig.url, service: config.auth.moodleLoginService, ...(input.fetch ? { fetch: input.fetch } : {}) },
-    logger: logger?.child({ component: 'auth' }),
-    now: () => now().getTime(),
-  });
-  return { auth, progress, tracker };
+  return { progress, tracker };
 }

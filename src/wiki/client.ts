@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeThrown, errorForCode, RETRYABLE_CODES, WikiError, WikiLoginError, WikiUnavailableError } from './errors.js';
+import { describeThrown, errorForCode, RETRYABLE_CODES, WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from './errors.js';
 import { resolveOptions, type ResolvedWikiClientOptions, type WikiClientOptions } from './options.js';
 import { WikiTransport, encodeParams, type ApiParams } from './transport.js';
 import {
@@ -81,13 +81,14 @@ export class WikiClient {
   private tagsCache: Promise<Set<string>> | undefined;
   private siteInfoCache: Promise<WikiSiteInfo> | undefined;
   private loginInFlight: Promise<void> | undefined;
+  private readonly saveListeners = new Set<(title: string) => void>();
   /** Counts successful logins: a request refused for a lost session logs in again only if none happened since it was sent. */
   private sessionGeneration = 0;
 
   private constructor(options: ResolvedWikiClientOptions) {
     this.options = options;
     this.apiUrl = options.apiUrl;
-    this.transport = new WikiTransport(options.apiUrl, options.userAgent, options.timeout, this.stats);
+    this.transport = new WikiTransport(options.apiUrl, options.userAgent, options.timeout, this.stats, options.onRequest);
   }
 
   /** A client for the wiki at `opts.apiUrl`, logged in when `username` and `password` are given. */
@@ -112,6 +113,17 @@ export class WikiClient {
   async ensureLoggedIn(): Promise<void> {
     if (this.user || !this.canLogin()) return;
     await this.loginOnce();
+  }
+
+  /**
+   * The account this client writes as, signed in first if it is not yet (a lazy client signs
+   * in by itself before its first write). Rejects with WikiPermissionError `notloggedin` when
+   * the client has no credentials: writing needs a bot account.
+   */
+  async requireUser(): Promise<string> {
+    await this.ensureLoggedIn();
+    if (!this.user) throw new WikiPermissionError('notloggedin', 'writing to the wiki needs a logged-in bot account (WIKI_BOT_USER)');
+    return this.user;
   }
 
   /** One login at a time: concurrent callers share it (each login clears the others' cookies). */
@@ -228,8 +240,16 @@ export class WikiClient {
   }
 
   /** Saves a page. Conflicts (with `baseRevId`) reject with WikiEditConflictError. */
-  edit(params: EditParams): Promise<EditResult> {
-    return editPage(this, params);
+  async edit(params: EditParams): Promise<EditResult> {
+    const result = await editPage(this, params);
+    if (result.result !== 'nochange') for (const listener of this.saveListeners) listener(result.title);
+    return result;
+  }
+
+  /** Calls `listener` with the title of every page this client saves (read caches drop it). Returns an unsubscribe. */
+  onPageSaved(listener: (title: string) => void): () => void {
+    this.saveListeners.add(listener);
+    return () => this.saveListeners.delete(listener);
   }
 
   /** General site information, cached. */

@@ -11,3 +11,5 @@ export type { EditParams, EditResult } from './edit.js';
 export { publishPage, publishPages, publishReadPage, STOP_PAGE_RECHECK_EDITS, type PublishRequest, type PublishOutcome, type PublishStatus } from './publish.js';
 export { botsAllowed, isStopRequested, defaultStopPage, STOP_PAGE_RUNNING_TEXT } from './bot-policy.js';
 export { ensureLocalWiki, resolveWiki, type LocalWikiSettings, type EnsureLocalWikiOptions, type ResolvedWiki } from './local.js';
+export { WikiReadCache, type WikiReadCacheOptions, type PageReads } from './read-cache.js';
+export type { WikiCacheStats } from './page-cache.js';

@@ -1,11 +1,17 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-/** Path of scripts/wiki/up.sh, found from this file so it works from any working directory. */
-const UP_SCRIPT = fileURLToPath(new URL('../../scripts/wiki/up.sh', import.meta.url));
+/**
+ * Path of scripts/wiki/up.sh, found from this file so it works from any working directory:
+ * two levels up from src/wiki, three from the compiled dist/src/wiki.
+ */
+const UP_SCRIPT = ['../../scripts/wiki/up.sh', '../../../scripts/wiki/up.sh']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((file) => existsSync(file)) ?? fileURLToPath(new URL('../../scripts/wiki/up.sh', import.meta.url));
 
 export interface LocalWikiSettings {
   apiUrl: string;

@@ -1,6 +1,6 @@
 import { botsAllowed, defaultStopPage, isStopRequested } from './bot-policy.js';
 import type { WikiClient } from './client.js';
-import { WikiEditConflictError, WikiPageExistsError, WikiPermissionError } from './errors.js';
+import { WikiEditConflictError, WikiPageExistsError } from './errors.js';
 import type { WikiPage } from './pages.js';
 
 export type PublishStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'skipped-nobots' | 'stopped';
@@ -68,7 +68,8 @@ export function planPublication(current: WikiPage | undefined, text: string, bot
     return {
       action: 'conflict',
       lastEditor,
-      reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
+      // True whether or not the robot ever published the page: its last revision is someone else's.
+      reason: `La page « ${current.title} » a été modifiée en dernier par ${lastEditor ?? 'une autre personne'}, pas par le robot : elle n’est pas écrasée.`,
     };
   }
   return { action: 'update' };
@@ -134,11 +135,8 @@ export function publishReadPage(
   return decideAndSave(client, request, current ?? { title: request.title, exists: false }, stopPage, true);
 }
 
-async function requireBot(client: WikiClient): Promise<string> {
-  await client.ensureLoggedIn();
-  const botUser = client.userName;
-  if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing needs a logged-in bot account (WIKI_BOT_USER)');
-  return botUser;
+function requireBot(client: WikiClient): Promise<string> {
+  return client.requireUser();
 }
 
 async function publishOnce(client: WikiClient, request: PublishRequest, mayRetryCreation: boolean): Promise<PublishOutcome> {

@@ -60,7 +60,7 @@ describe('learner sign-in, embedded mode (local accounts)', () => {
     let answer;
     for (let i = 0; i < 6; i++) answer = await gw.gql(LOGIN, { u: 'erin', p: `guess-${i}` });
     expect(codeOf(answer!)).toBe('LOGIN_RATE_LIMITED');
-    expect(answer!.body.errors?.[0]?.message).toMatch(/Too many failed sign-ins/);
+    expect(answer!.body.errors?.[0]?.message).toMatch(/Trop de tentatives de connexion échouées. Réessayez dans \d+ minutes?\./);
   });
 
   it('refuses an IP address after 5 failures, whatever the usernames tried', () => {
@@ -123,7 +123,7 @@ describe('learner sign-in with Moodle', () => {
     replayMoodle(MOODLE_URL, [{ path: '/login/token.php', body: JSON.stringify((await import('../support/moodle.js')).loadFixture('error_login_token_invalidlogin').response) }]);
     const answer = await gw.gql(LOGIN, { u: 'learner1', p: 'Wrong-Pass-123' });
     expect(codeOf(answer)).toBe('LOGIN_FAILED');
-    expect(answer.body.errors?.[0]?.message).toBe('Unknown username or wrong password.');
+    expect(answer.body.errors?.[0]?.message).toBe('Identifiant inconnu ou mot de passe erroné.');
   });
 
   it('answers LOGIN_UNAVAILABLE when Moodle is down, without counting a failure', async () => {

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { addLearner } from '../../bots/progress-sync.js';
+import { createAuthService } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import type { CurriculumModule } from '../../src/curriculum/schema.js';
@@ -90,7 +91,7 @@ export async function startDashboardGateway(wiki: WikiClient): Promise<Dashboard
     curriculum,
     moodleActivityMap: config.moodleActivityMap,
     probes: [],
-    auth: runtime.auth,
+    auth: createAuthService({ config, store, learners: runtime.tracker.learners, now: () => clock }),
     progress: runtime.progress,
     notes,
   };

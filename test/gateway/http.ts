@@ -10,6 +10,8 @@ export interface GraphQLAnswer<T = Record<string, unknown>> {
   status: number;
   data: T | null | undefined;
   errors: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> | undefined;
+  /** The response's own extensions (e.g. `wikiCache` when stale wiki pages were served). */
+  extensions?: Record<string, unknown> | undefined;
 }
 
 export interface RunningGateway {
@@ -33,8 +35,8 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions = 
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { data?: any; errors?: GraphQLAnswer['errors'] };
-      return { status: res.status, data: body.data, errors: body.errors };
+      const body = (await res.json()) as { data?: any; errors?: GraphQLAnswer['errors']; extensions?: Record<string, unknown> };
+      return { status: res.status, data: body.data, errors: body.errors, extensions: body.extensions };
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
@@ -53,7 +55,7 @@ export async function startRuntimeGateway(
 ): Promise<{ runtime: Runtime; gateway: RunningGateway; close(): Promise<void> }> {
   const config = loadConfig({ WIKI_API_URL: apiUrl, WIKI_BOT_USER: bot.botUser, WIKI_BOT_PASSWORD: bot.botPassword, POLLEN_STORE_PATH: ':memory:' });
   const runtime = await buildRuntime(config, pino({ level: 'silent' }));
-  const gateway = await startGateway(runtime.deps);
+  const gateway = await startGateway(runtime.deps, { metrics: runtime.metrics });
   return {
     runtime,
     gateway,

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -48,4 +49,53 @@ describe('npm start', () => {
     expect(output).toContain(`Pollen could not start: EADDRINUSE: cannot listen on 127.0.0.1:${port}`);
     expect(output).not.toContain('gateway ready');
   }, 60_000);
+});
+
+describe('npm run build', () => {
+  it('compiles the gateway and the bots to dist/, with the schema files they read, and the built gateway serves queries', async () => {
+    const build = spawn('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buildOutput = '';
+    build.stderr.on('data', (c: Buffer) => { buildOutput += c.toString(); });
+    expect(await new Promise<number | null>((resolve) => build.once('exit', resolve)), buildOutput).toBe(0);
+
+    const port = await freePort();
+    // What `npm start` runs: plain node on the compiled main, no tsx.
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
+      cwd: work,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        WIKI_API_URL: wiki.apiUrl,
+        WIKI_BOT_USER: wiki.botUser,
+        WIKI_BOT_PASSWORD: wiki.botPassword,
+        POLLEN_STORE_PATH: path.join(work, 'built.sqlite'),
+        POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        const onData = (c: Buffer) => {
+          output += c.toString();
+          if (output.includes('gateway ready')) resolve();
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`dist/src/main.js exited with ${code}: ${output}`)));
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ module(slug: "logiciel-libre") { title wikiPage { exists } } }' }),
+      });
+      const body = (await res.json()) as { data: { module: { title: string; wikiPage: { exists: boolean } } } };
+      expect(body.data.module.title).toBe('Le logiciel libre et ses quatre libertés');
+      expect(body.data.module.wikiPage).toEqual({ exists: false });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 90_000);
 });

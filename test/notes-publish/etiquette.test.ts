@@ -62,7 +62,7 @@ describe('updates and human edits', () => {
     expect(await pageText(title)).toBe('Texte corrigé par une personne.');
     const saved = queue.get(entry.id);
     expect(saved).toMatchObject({ state: 'conflict', linkTitle: draft });
-    expect(saved?.reason).toMatch(/modifiée par Admin .*n’est pas écrasée\. La nouvelle version de la note est dans « .*Brouillon du robot »/);
+    expect(saved?.reason).toMatch(/modifiée en dernier par Admin, pas par le robot : elle n’est pas écrasée\. La nouvelle version de la note est dans « .*Brouillon du robot »/);
     expect(saved?.linkUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*Brouillon_du_robot$/);
     const page = await parsedPage(client, draft);
     expect(page.text).toContain('Nouvelle version de la note, avec un ajout.');
@@ -88,8 +88,10 @@ describe('updates and human edits', () => {
   it('refuses a second note aimed at the same page (same title, same date) instead of overwriting the first', async () => {
     queue.enqueue(noteInput('doublon-a', 'Atelier en double', 'Note de Camille.'));
     const { entry } = queue.enqueue(noteInput('doublon-b', 'Atelier en double', 'Note de Yanis.'));
+    // Refused at intake, by the same rule as the gateway's (identity.ts): never published.
+    expect(entry).toMatchObject({ state: 'failed', retryable: false });
     const run = await publishPendingNotes(client, queue);
-    expect(run.results.find((r) => r.id === entry.id)).toMatchObject({ state: 'failed' });
+    expect(run.results.find((r) => r.id === entry.id)).toBeUndefined();
     expect(queue.get(entry.id)?.reason).toMatch(/reçoit déjà une autre note \(doublon-a\.md\)/);
     expect(await pageText('Comptes-rendus/2025-06-01 Atelier en double')).toContain('Note de Camille.');
   });

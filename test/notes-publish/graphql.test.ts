@@ -65,14 +65,54 @@ describe('submitNote and notesQueue', () => {
     expect((await revisionsOf(client, 'Comptes-rendus/2025-07-01 Atelier par l’API')).map((r) => r.user)).toEqual(['Robot']);
   });
 
-  it('records an empty note as failed with the French reason', async () => {
-    const result = await run('facilitator', SUBMIT, { source: '   \n' });
-    expect(result.data?.submitNote).toMatchObject({ state: 'FAILED', reason: expect.stringMatching(/La note est vide/) });
+  it('answers INVALID for an empty note, with its code and French reason, and does not queue it', async () => {
+    const result = await run('facilitator', SUBMIT_CODE, { source: '   \n' });
+    expect(result.data?.submitNote).toMatchObject({ state: 'INVALID', id: null, code: 'NOTE_EMPTY', reason: expect.stringMatching(/La note est vide/) });
+    expect((await run('facilitator', '{ notesQueue { total } }')).data?.notesQueue).toEqual({ total: 1 });
   });
 
   it('lists the queue with counts per state', async () => {
     const result = await run('facilitator', '{ notesQueue(limit: 10) { total counts { published failed queued } entries { state pageTitle retryable url } } }');
     expect(result.errors).toBeUndefined();
-    expect(result.data?.notesQueue).toMatchObject({ total: 2, counts: { published: 1, failed: 1, queued: 0 } });
+    expect(result.data?.notesQueue).toMatchObject({ total: 1, counts: { published: 1, failed: 0, queued: 0 } });
+  });
+});
+
+interface Submission { state: string; id: number | null; pageTitle: string | null; reason: string | null; code: string | null; warnings: string[] }
+const SUBMIT_CODE = `mutation($source: String!, $fileName: String, $replaces: Int) {
+  submitNote(source: $source, fileName: $fileName, replaces: $replaces) { state id pageTitle reason code warnings }
+}`;
+
+describe('a different note never replaces another', () => {
+  it('refuses a second note with the same title and date but another author and text (NOTE_PAGE_TAKEN); the first stays, on the page and in the queue', async () => {
+    const title = 'Comptes-rendus/2025-09-10 Atelier sauvegardes';
+    const camille = '---\ntitle: Atelier sauvegardes\ndate: 2025-09-10\nanimateurs: [Camille]\n---\nCamille a montré la sauvegarde automatique.\n';
+    const yanis = '---\ntitle: Atelier sauvegardes\ndate: 2025-09-10\nanimateurs: [Yanis]\n---\nYanis a parlé du chiffrement des disques.\n';
+    const first = (await run('facilitator', SUBMIT_CODE, { source: camille })).data?.submitNote as Submission | undefined;
+    expect(first).toMatchObject({ state: 'PUBLISHED', pageTitle: title });
+    const preview = (await run('facilitator', `mutation($source: String!) { submitNote(source: $source, dryRun: true) { state code } }`, { source: yanis })).data?.submitNote;
+    expect(preview).toEqual({ state: 'INVALID', code: 'NOTE_PAGE_TAKEN' });
+    const second = (await run('facilitator', SUBMIT_CODE, { source: yanis })).data?.submitNote as Submission | undefined;
+    expect(second).toMatchObject({ state: 'INVALID', id: null, code: 'NOTE_PAGE_TAKEN', pageTitle: title });
+    expect(second?.reason).toMatch(/reçoit déjà une autre note/);
+    expect((await revisionsOf(client, title)).map((r) => r.user)).toEqual(['Robot']);
+    const page = (await client.getPages([title], { content: true })).get(title);
+    expect(page?.content).toContain('Camille a montré la sauvegarde automatique.');
+    expect(page?.content).not.toContain('chiffrement');
+    expect(deps.notes?.queue.get(first?.id ?? -1)?.source).toContain('Camille a montré');
+
+    // The same note sent again is the same note; its corrected version names the note it replaces.
+    expect((await run('facilitator', SUBMIT_CODE, { source: camille })).data?.submitNote).toMatchObject({ state: 'PUBLISHED', id: first?.id });
+    const corrected = camille.replace('automatique.', 'automatique et hors site.');
+    expect((await run('facilitator', SUBMIT_CODE, { source: corrected, replaces: first?.id })).data?.submitNote).toMatchObject({ state: 'PUBLISHED', id: first?.id });
+    expect((await client.getPages([title], { content: true })).get(title)?.content).toContain('hors site');
+  });
+
+  it('does not let a second untitled, undated note of the day replace the first', async () => {
+    const a = (await run('facilitator', SUBMIT_CODE, { source: 'On a rangé le local et trié les câbles.\n' })).data?.submitNote as Submission | undefined;
+    const b = (await run('facilitator', SUBMIT_CODE, { source: 'Point budget : il reste 300 euros pour le semestre.\n' })).data?.submitNote as Submission | undefined;
+    expect(a).toMatchObject({ state: 'PUBLISHED', pageTitle: expect.stringMatching(/^Comptes-rendus\/\d{4}-\d{2}-\d{2} Compte-rendu$/) });
+    expect(b).toMatchObject({ state: 'INVALID', code: 'NOTE_PAGE_TAKEN', pageTitle: a?.pageTitle });
+    expect((await client.getPages([a?.pageTitle ?? ''], { content: true })).get(a?.pageTitle ?? '')?.content).toContain('trié les câbles');
   });
 });

@@ -24,10 +24,10 @@ describe('intake into the durable queue', () => {
     expect(changed).toMatchObject({ change: 'updated', entry: { id: first.entry.id, receivedAt: monday.toISOString(), pageTitle: 'Comptes-rendus/2025-09-01 Réunion imprévue', state: 'queued' } });
   });
 
-  it('keys notes without a file by their page, and never loses a note the converter refuses', () => {
+  it('keys notes without a file by their content, and never loses a note the converter refuses', () => {
     const q = queue();
     const a = q.enqueue({ origin: 'graphql', source: '---\ntitle: Atelier\ndate: 2025-01-02\n---\nTexte.' });
-    expect(a.entry.key).toBe('page:Comptes-rendus/2025-01-02 Atelier');
+    expect(a.entry).toMatchObject({ key: `sha256:${a.entry.sourceHash}`, pageTitle: 'Comptes-rendus/2025-01-02 Atelier' });
     const empty = q.enqueue({ origin: 'graphql', source: '  \n' });
     expect(empty.entry).toMatchObject({ state: 'failed', retryable: false, pageTitle: null, key: expect.stringMatching(/^sha256:/) });
     expect(empty.entry.reason).toMatch(/^La note est vide/);

@@ -11,6 +11,8 @@ import type { GatewayDeps } from '../../src/graphql/context.js';
 import type { WikiApi } from '../../src/graphql/datasources/wiki.js';
 import { REDACTED_PATHS, type Logger } from '../../src/log.js';
 import { MoodleClient } from '../../src/moodle/index.js';
+import { createAuthService } from '../../src/app.js';
+import type { AuthService } from '../../src/auth/service.js';
 import { createProgressRuntime, type ProgressRuntime } from '../../src/progress/runtime.js';
 import type { WikiPagesReader } from '../../src/progress/wiki-contributions.js';
 import { createGateway } from '../../src/server.js';
@@ -124,7 +126,7 @@ const emptyWiki: WikiApi = {
 export interface TestGateway {
   url: string;
   store: Store;
-  runtime: ProgressRuntime;
+  runtime: ProgressRuntime & { auth: AuthService };
   /** POSTs a GraphQL operation; `token` goes as a bearer, `cookie` as the Cookie header, plus any `headers`. */
   gql(query: string, variables?: Record<string, unknown>, auth?: { token?: string; cookie?: string; headers?: Record<string, string> }): Promise<GqlAnswer>;
   close(): Promise<void>;
@@ -159,7 +161,9 @@ export async function startGateway(options: {
   const store = openStore(':memory:');
   const curriculum = fixtureCurriculum();
   const moodle = options.moodle ? new MoodleClient({ url: MOODLE_URL, token: SITE_TOKEN, retryDelayMs: 0 }) : undefined;
-  const runtime = createProgressRuntime({ config, store, curriculum, moodle, wiki: options.wiki, logger: options.logger, now: options.now });
+  const progressRuntime = createProgressRuntime({ config, store, curriculum, moodle, wiki: options.wiki, logger: options.logger, now: options.now });
+  const auth = createAuthService({ config, store, learners: progressRuntime.tracker.learners, logger: options.logger, now: options.now });
+  const runtime = { ...progressRuntime, auth };
   const deps: GatewayDeps = {
     wiki: emptyWiki,
     wikiMode: 'fake',

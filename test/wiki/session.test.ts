@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WikiClient } from '../../src/wiki/client.js';
+import { loadCurriculum } from '../../src/curriculum/loader.js';
+import { publishCurriculum } from '../../src/curriculum/publish/index.js';
+import { WikiClient } from '../../src/wiki/client.js';
+import { publishPage } from '../../src/wiki/publish.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
 let wiki: LocalWiki;
@@ -39,5 +42,26 @@ describe('WikiClient session loss under concurrent requests', () => {
     expect(saved.result).toBe('created');
     const page = (await bot.getPages(['Session 3'])).get('Session 3');
     expect(page?.lastRevision?.user).toBe('Robot');
+  });
+});
+
+describe('a lazy client (built without signing in)', () => {
+  const lazy = (): WikiClient => WikiClient.lazy({ apiUrl: wiki.apiUrl, username: wiki.botUser, password: wiki.botPassword });
+
+  it('signs in by itself before its first write: publishPage', async () => {
+    const outcome = await publishPage(lazy(), { title: 'Paresseux 1', text: 'Publié sans connexion préalable.', summary: 'Test' });
+    expect(outcome.status).toBe('created');
+    expect((await (await wiki.botClient()).getPages(['Paresseux 1'])).get('Paresseux 1')?.lastRevision?.user).toBe('Robot');
+  });
+
+  it('signs in by itself before publishing the curriculum', async () => {
+    const modules = await loadCurriculum(new URL('../fixtures/curriculum/valid', import.meta.url).pathname);
+    const report = await publishCurriculum(lazy(), modules);
+    expect(report.counts.created).toBe(modules.length + 2);
+  });
+
+  it('refuses to write anonymously, with the code callers branch on', async () => {
+    const anonymous = WikiClient.lazy({ apiUrl: wiki.apiUrl });
+    await expect(anonymous.requireUser()).rejects.toMatchObject({ code: 'notloggedin' });
   });
 });

@@ -95,8 +95,8 @@ export async function publishCurriculum(
   modules: readonly CurriculumModule[],
   opts: PublishCurriculumOptions = {},
 ): Promise<PublishReport> {
-  const botUser = client.userName;
-  if (!botUser) throw new WikiPermissionError('notloggedin', 'publishing the curriculum needs a logged-in bot account (WIKI_BOT_USER)');
+  // A lazy client signs in here, before anything is read or written.
+  const botUser = await client.requireUser();
   const callsBefore = client.stats.apiCalls;
   const dryRun = opts.dryRun === true;
   const log = opts.log ?? (() => {});

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { fromUpstream, type UpstreamObserver } from '../errors.js';
+import { fromUpstream, upstreamError, type UpstreamObserver } from '../errors.js';
 
 /** What the gateway reads of a wiki page (the wiki layer's WikiPage satisfies it). */
 export interface WikiPageData {
@@ -25,6 +25,12 @@ export interface WikiApi {
     Array<{ title: string; type: string; user: string; timestamp: string; comment: string; revid?: number; bot: boolean }>
   >;
   siteInfo(): Promise<{ generator: string }>;
+  /**
+   * Pages with per-title failures and staleness, when the API is the shared read cache
+   * (src/wiki/read-cache.ts): a page that cannot be read fails alone, and a page served from
+   * the cache while the wiki is down says how old it is.
+   */
+  readPages?(titles: string[]): Promise<{ pages: Map<string, WikiPageData>; failed: Map<string, Error>; staleAgeSeconds: number | undefined }>;
   /** One uncached API request (health probes). */
   request(params: Record<string, string | number | boolean | undefined>): Promise<unknown>;
 }
@@ -39,21 +45,42 @@ export interface WikiPageView extends WikiPageData {
  * hits) is fetched together: N titles cost ceil(N/50) API calls (ceil(N/500) with apihighlimits).
  */
 export class WikiDataSource {
-  private readonly pages: DataLoader<string, WikiPageView>;
+  private loader: DataLoader<string, WikiPageView> | undefined;
+  /**
+   * Age in seconds of the oldest page this request got from the cache while the wiki was
+   * unreachable; undefined when every page was fresh. Reported on the response (`extensions.wikiCache`).
+   */
+  staleAgeSeconds: number | undefined;
 
   constructor(
     private readonly api: WikiApi,
     private readonly observe?: UpstreamObserver,
-  ) {
-    this.pages = new DataLoader(
-      (titles) =>
-        fromUpstream('wiki', async () => {
-          const found = await api.getPages([...titles], { content: true, contributors: true, categories: true });
-          return titles.map((title) => this.view(found.get(title) ?? { title, exists: false }));
-        }, observe),
+  ) {}
+
+  /** Made on the first page read: most requests never read a page. */
+  private get pages(): DataLoader<string, WikiPageView> {
+    this.loader ??= new DataLoader((titles) => this.load(titles), {
       // The wiki layer splits into batches of the size the account allows.
-      { maxBatchSize: 5000 },
-    );
+      maxBatchSize: 5000,
+    });
+    return this.loader;
+  }
+
+  private async load(titles: readonly string[]): Promise<Array<WikiPageView | Error>> {
+    const { api } = this;
+    if (!api.readPages) {
+      return fromUpstream('wiki', async () => {
+        const found = await api.getPages([...titles], { content: true, contributors: true, categories: true });
+        return titles.map((title) => this.view(found.get(title) ?? { title, exists: false }));
+      }, this.observe);
+    }
+    const reads = await api.readPages([...titles]);
+    if (reads.staleAgeSeconds !== undefined) this.staleAgeSeconds = Math.max(this.staleAgeSeconds ?? 0, reads.staleAgeSeconds);
+    return titles.map((title) => {
+      const failure = reads.failed.get(title);
+      if (failure) return upstreamError('wiki', failure);
+      return this.view(reads.pages.get(title) ?? { title, exists: false });
+    });
   }
 
   page(title: string): Promise<WikiPageView> {

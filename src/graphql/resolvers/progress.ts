@@ -9,7 +9,7 @@ import type { ProgressDataSource } from '../datasources/progress.js';
 import { upstreamError } from '../errors.js';
 
 function progressOf(ctx: GatewayContext): ProgressDataSource {
-  if (!ctx.progress) throw new GraphQLError('Progress is not configured on this gateway.', { extensions: { code: 'PROGRESS_UNAVAILABLE' } });
+  if (!ctx.progress) throw new GraphQLError('Le suivi de progression n’est pas configuré sur ce serveur Pollen.', { extensions: { code: 'PROGRESS_UNAVAILABLE' } });
   return ctx.progress;
 }
 

@@ -1,0 +1,101 @@
+/**
+ * Depth and cost limits see through fragments, named and inline, and follow the request's
+ * variables: a gateway that caches parsed documents (and what it knows of them) must still
+ * refuse every abusive request, however often the same text is sent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCurriculum } from '../../src/curriculum/loader.js';
+import { WikiClient } from '../../src/wiki/index.js';
+import { freePort } from '../support/net.js';
+import { startGateway, type RunningGateway } from './http.js';
+
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  // No wiki answers there: these specs are about requests refused before any upstream is read.
+  const wiki = WikiClient.lazy({ apiUrl: `http://127.0.0.1:${await freePort()}/api.php`, maxRetries: 0 });
+  gateway = await startGateway({
+    wiki, wikiMode: 'none', moodle: undefined, curriculum: await loadCurriculum('course-modules'), moodleActivityMap: new Map(), probes: [],
+  });
+});
+
+afterAll(async () => {
+  await gateway?.close();
+});
+
+/** `module { ...F1 }`, F1 = `next { ...F2 }`, ..., F<n> = `next { title }`: depth n + 2. */
+function namedFragmentChain(n: number): string {
+  let query = '{ module(slug: "logiciel-libre") { ...F1 } }\n';
+  for (let i = 1; i <= n; i++) query += `fragment F${i} on CurriculumModule { next { ${i < n ? `...F${i + 1}` : 'title'} } }\n`;
+  return query;
+}
+
+/** The same chain with inline fragments: `next { ... on CurriculumModule { next { ... } } }`. */
+function inlineFragmentChain(n: number): string {
+  let inner = 'title';
+  for (let i = 0; i < n; i++) inner = `... on CurriculumModule { next { ${inner} } }`;
+  return `{ module(slug: "logiciel-libre") { ${inner} } }`;
+}
+
+describe('query depth through fragments', () => {
+  it('refuses a 12-fragment chain at depth 14, every time the same text is sent', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { status, data, errors } = await gateway.query(namedFragmentChain(12));
+      expect(status).toBe(400);
+      expect(data).toBeUndefined();
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', depth: 14, maxDepth: 10 });
+    }
+  });
+
+  it('refuses a chain of inline fragments at its real depth', async () => {
+    const { status, errors } = await gateway.query(inlineFragmentChain(12));
+    expect(status).toBe(400);
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', depth: 14 });
+  });
+
+  it('answers a fragment chain within the limit', async () => {
+    // 8 fragments: depth 10, the limit itself. The 8th module after logiciel-libre is the 9th.
+    const { status, data, errors } = await gateway.query(namedFragmentChain(8));
+    expect(errors).toBeUndefined();
+    expect(status).toBe(200);
+    let module = data!.module;
+    for (let i = 0; i < 8; i++) module = module.next;
+    expect(module.title).toEqual(expect.any(String));
+  });
+
+  it('counts a fragment spread once per place it is spread', async () => {
+    const query = `{ module(slug: "logiciel-libre") { a: next { ...Deep } b: previous { title } } }
+      fragment Deep on CurriculumModule { next { next { next { next { next { next { next { next { next { title } } } } } } } } } }`;
+    const { status, errors } = await gateway.query(query);
+    expect(status).toBe(400);
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', depth: 12 });
+  });
+});
+
+describe('query cost through fragments and variables', () => {
+  it('refuses lists multiplied inside named and inline fragments', async () => {
+    const named = `{ curriculum { ...Modules } }
+      fragment Modules on Curriculum { modules { prerequisites { ...Pre } } }
+      fragment Pre on CurriculumModule { prerequisites { activities { title instructions } quiz { question choices } } }`;
+    const inline = `{ curriculum { ... on Curriculum { modules { ... on CurriculumModule { prerequisites { prerequisites {
+      ... { activities { title instructions } quiz { question choices } } } } } } } } }`;
+    for (const query of [named, inline]) {
+      const { status, errors } = await gateway.query(query);
+      expect(status).toBe(400);
+      expect(errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    }
+  });
+
+  it('costs the same document by the list sizes its variables give, request by request', async () => {
+    const query = 'query Changes($n: Int!) { recentChanges(limit: $n) { ...Change } } fragment Change on RecentChange { title user comment }';
+    const small = await gateway.query(query, { n: 5 });
+    // Not refused by the limits: it reached the (absent) wiki.
+    expect(small.status).toBe(200);
+    expect(small.errors?.[0]?.extensions?.code).toBe('WIKI_UNAVAILABLE');
+    const large = await gateway.query(query, { n: 10_000 });
+    expect(large.status).toBe(400);
+    expect(large.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', cost: 30_001 });
+    const smallAgain = await gateway.query(query, { n: 5 });
+    expect(smallAgain.errors?.[0]?.extensions?.code).toBe('WIKI_UNAVAILABLE');
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The README's first command over a fresh machine: no WIKI_API_URL, an empty wiki folder, an
+ * empty store. `npm start` must bring up the local wiki, publish the parcours to it (19 pages),
+ * say so in its log, serve the gateway, and make no edit at all on a second start.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCurriculum } from '../../src/curriculum/loader.js';
+import { renderCurriculumPages } from '../../src/curriculum/publish/pages.js';
+import { WikiClient } from '../../src/wiki/client.js';
+import { freePort } from '../support/net.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const execFileAsync = promisify(execFile);
+let work: string;
+let wikiDir: string;
+let wikiPort: number;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'pollen-fresh-start-'));
+  wikiDir = path.join(work, 'wiki');
+  wikiPort = await freePort();
+});
+afterAll(async () => {
+  // The local wiki outlives the gateway by design (npm run wiki:down stops it).
+  if (wikiDir) await execFileAsync('bash', [path.join(ROOT, 'scripts/wiki/down.sh')], { env: { ...process.env, POLLEN_WIKI_DIR: wikiDir } }).catch(() => undefined);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Runs what `npm start` runs, in a scratch folder, until the gateway says it is ready. */
+async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+  for (const name of Object.keys(env)) if (name.startsWith('WIKI_') || name.startsWith('MOODLE_') || name.startsWith('POLLEN_')) delete env[name];
+  Object.assign(env, {
+    PORT: String(port), LOG_LEVEL: 'info',
+    POLLEN_WIKI_DIR: wikiDir, POLLEN_WIKI_PORT: String(wikiPort),
+    POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'),
+  });
+  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts')], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (c: Buffer): void => {
+      output += c.toString();
+      if (output.includes('Pollen gateway ready')) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
+  });
+  return {
+    output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+describe('npm start on a fresh machine', () => {
+  it('is what package.json runs', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('NODE_ENV=production tsx src/main.ts');
+  });
+
+  it('brings up the local wiki, publishes the 19 parcours pages and says so; a second start makes no edit', async () => {
+    const first = await npmStart();
+    await first.stop();
+    const pages = renderCurriculumPages(await loadCurriculum(path.join(ROOT, 'course-modules')));
+    expect(pages).toHaveLength(19);
+    expect(first.output).toContain('Curriculum published to the local wiki (19 edits)');
+    expect(first.output).not.toContain('Curriculum not published');
+
+    const credentials = readFileSync(path.join(wikiDir, 'credentials.env'), 'utf8');
+    const setting = (name: string): string => new RegExp(`^${name}=(.*)$`, 'm').exec(credentials)?.[1]?.replace(/^['"]|['"]$/g, '') ?? '';
+    const wiki = await WikiClient.connect({ apiUrl: `http://127.0.0.1:${wikiPort}/api.php`, username: setting('WIKI_BOT_USER'), password: setting('WIKI_BOT_PASSWORD') });
+    const onWiki = await wiki.getPages(pages.map((p) => p.title));
+    expect(pages.filter((p) => !onWiki.get(p.title)?.exists).map((p) => p.title)).toEqual([]);
+    expect(onWiki.get('Parcours de formation')?.lastRevision?.user).toBe(wiki.userName);
+
+    const second = await npmStart();
+    await second.stop();
+    expect(second.output).toContain('Curriculum published to the local wiki (0 edits)');
+  }, 180_000);
+});
