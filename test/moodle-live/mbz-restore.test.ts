@@ -3,10 +3,10 @@
  * with no activity map: a learner completes two activities through Moodle's web services and the
  * progress sync reports exactly those two modules.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runMoodleCli } from '../../scripts/moodle/site.js';
 import { loadConfig } from '../../src/config/index.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
@@ -37,6 +37,9 @@ describeLive('the Moodle course Pollen builds', (live) => {
     await writeFile(file, exportMbz(curriculum, { wikiBaseUrl: 'https://wiki.example.org/index.php/', shortName: `pollen-${unique()}` }));
     courseId = await restore(live(), file);
     admin = new MoodleClient({ url: live().url, token: live().adminToken, retryDelayMs: 0 });
+  });
+  afterAll(async () => {
+    if (file) await rm(path.dirname(file), { recursive: true, force: true });
   });
 
   it('restores with admin/cli/restore_backup.php into named sections, one page, wiki link and quiz per module, completion set', async () => {

@@ -64,7 +64,10 @@ describe('markModuleDone with Moodle', () => {
   it('answers MOODLE_SESSION_EXPIRED when the learner token is gone (gateway restarted)', async () => {
     replayMoodle(MOODLE_URL, syncRoutes());
     const session = gw.runtime.auth.sessions.create({ role: 'learner', learnerId: 'moodle-3', displayName: 'Alice Martin' });
-    expect(codeOf(await gw.gql(MARK, { slug: 'bienvenue' }, { token: session.token }))).toBe('MOODLE_SESSION_EXPIRED');
+    const answer = await gw.gql(MARK, { slug: 'bienvenue' }, { token: session.token });
+    expect(codeOf(answer)).toBe('MOODLE_SESSION_EXPIRED');
+    // Learners' Moodle tokens are not kept across restarts: the learner is told plainly, in French.
+    expect(answer.body.errors?.[0]?.message).toBe('Pollen ne connaît plus votre session Moodle : reconnectez-vous, puis réessayez.');
   });
 
   it('answers BAD_USER_INPUT for an unknown module', async () => {

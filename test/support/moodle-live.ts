@@ -8,7 +8,7 @@
  * titled NOT RUN (and the set-up printed why); under CI=true the set-up refused to start.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, inject, it } from 'vitest';
@@ -63,9 +63,13 @@ export async function generateCourse(
 ): Promise<GeneratedCourse> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pollen-moodle-spec-'));
   const file = path.join(dir, 'spec.json');
-  await writeFile(file, JSON.stringify(spec));
-  const out = await runSitePhp(site, 'generate.php', [file]);
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as GeneratedCourse;
+  try {
+    await writeFile(file, JSON.stringify(spec));
+    const out = await runSitePhp(site, 'generate.php', [file]);
+    return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as GeneratedCourse;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** A short unique suffix, for usernames and shortnames. */
