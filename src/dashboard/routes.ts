@@ -21,7 +21,8 @@ import { cohortCsv } from './export.js';
 import { learnerPageBody } from './learner.js';
 import { wikiUserOf } from '../progress/wiki-contributions.js';
 import { forbiddenPage, messagePage, pageShell, signInPage, type SignOutForm } from './pages.js';
-import { dashboardBody } from './sections.js';
+import { dashboardBody, parseWikiFilter } from './sections.js';
+import { pageUrl } from '../graphql/datasources/wiki.js';
 import { DASHBOARD_CSS_HASH } from './styles.js';
 
 /** What the dashboard reads; GatewayDeps provides it all. */
@@ -120,12 +121,15 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         wiki: deps.wiki,
         notes: options.notes ?? deps.notes?.queue,
         wikiTimeoutMs: options.wikiTimeoutMs,
-        wikiLimit: options.wikiLimit,
+        // More than shown, so the human/robot filter still has rows to show.
+        wikiLimit: options.wikiLimit ?? 50,
         notesLimit: options.notesLimit,
         now: options.now,
       });
       const view = cohortPage(data.learners, data.modules, parseCohortFilter(req.query));
-      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body: dashboardBody(data, { base: paths(req).home, view }) }));
+      const recentChangesUrl = deps.wiki ? pageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;
+      const body = dashboardBody(data, { base: paths(req).home, view, wikiFilter: parseWikiFilter(req.query.wiki), recentChangesUrl });
+      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body }));
     } catch {
       return html(res, 500, messagePage('Erreur', 'Le tableau de bord n’a pas pu lire la base locale. Réessayez dans un instant ; si cela continue, prévenez l’administrateur·rice.'));
     }

@@ -31,7 +31,19 @@ export interface GridOptions {
   /** The dashboard's path (req.baseUrl), for links to learner pages and the export. */
   base: string;
   view: CohortPage;
+  /** Which wiki changes to show: everyone's, people's only, or the robots' only. */
+  wikiFilter?: WikiFilter;
+  /** The wiki's Special:RecentChanges, linked from the section. */
+  recentChangesUrl?: string | undefined;
 }
+
+export type WikiFilter = 'tous' | 'humains' | 'robots';
+
+export function parseWikiFilter(value: unknown): WikiFilter {
+  return value === 'humains' || value === 'robots' ? value : 'tous';
+}
+
+const WIKI_FILTER_LABELS: Record<WikiFilter, string> = { tous: 'Toutes', humains: 'Humain·es seulement', robots: 'Robots seulement' };
 
 /** Said wherever no snapshot exists yet: what to run, and who may run it. */
 export const NO_SNAPSHOT = 'Aucun relevé de progression pour l’instant. Une administratrice ou un administrateur de Pollen le crée avec la commande « npm run progress:sync » (ou la mutation GraphQL syncProgress).';
@@ -140,6 +152,9 @@ ${body}
 </section>`;
 }
 
+/** Rows shown after filtering (the dashboard reads more changes than it shows, to filter). */
+const WIKI_ROWS = 15;
+
 function wikiRows(changes: WikiChangeRow[]): string {
   return changes
     .map((c) =>
@@ -152,10 +167,18 @@ function wikiRows(changes: WikiChangeRow[]): string {
     .join('\n');
 }
 
-function wikiSection(wiki: Section<WikiChangeRow[]>): string {
+function wikiSection(all: Section<WikiChangeRow[]>, filter: WikiFilter, recentChangesUrl: string | undefined): string {
+  const wiki: Section<WikiChangeRow[]> = all.ok
+    ? { ok: true, value: all.value.filter((c) => filter === 'tous' || (filter === 'robots') === c.bot).slice(0, WIKI_ROWS) }
+    : all;
+  const choices = (Object.keys(WIKI_FILTER_LABELS) as WikiFilter[])
+    .map((f) => (f === filter ? `<li><strong aria-current="true">${WIKI_FILTER_LABELS[f]}</strong></li>` : `<li><a href="?wiki=${f}#wiki">${WIKI_FILTER_LABELS[f]}</a></li>`))
+    .join('');
+  const nav = `<nav aria-label="Filtrer les modifications du wiki"><ul class="legend">${choices}</ul></nav>` +
+    (recentChangesUrl ? `<p><a href="${escapeHtml(recentChangesUrl)}">Toutes les modifications récentes sur le wiki</a></p>` : '');
   let body: string;
   if (!wiki.ok) body = `<p class="notice" role="status" id="wiki-indisponible">${escapeHtml(wiki.message)}</p>`;
-  else if (wiki.value.length === 0) body = '<p class="empty">Aucune modification récente sur le wiki.</p>';
+  else if (wiki.value.length === 0) body = `<p class="empty">${filter === 'humains' ? 'Aucune modification récente faite par une personne parmi les dernières du wiki.' : 'Aucune modification récente sur le wiki.'}</p>`;
   else {
     body = `<div class="scroll"><table class="stack" id="table-wiki">
 <caption>Dernières modifications du wiki, les plus récentes d’abord</caption>
@@ -166,6 +189,7 @@ ${wikiRows(wiki.value)}
   }
   return `<section class="card" id="wiki" aria-labelledby="titre-wiki">
 <h2 id="titre-wiki">Modifications récentes du wiki</h2>
+${nav}
 ${body}
 </section>`;
 }
@@ -225,7 +249,7 @@ ${summary(data)}
 ${progressSection(data, grid)}
 ${completionSection(data)}
 ${stalledSection(data)}
-${wikiSection(data.wiki)}
+${wikiSection(data.wiki, grid.wikiFilter ?? 'tous', grid.recentChangesUrl)}
 ${notesSection(data.notes)}
 </main>`;
 }
