@@ -2,6 +2,7 @@ import { buildRuntime, type Runtime } from './app.js';
 import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
+import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createGateway } from './server.js';
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
     try {
       const report = await publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) });
       logger.info({ ...report.counts, apiCalls: report.apiCalls }, `Curriculum published to the local wiki (${report.edits} edits)`);
+      // The wiki's main page in French (once; a person's edit wins) and its category pages.
+      const home = await publishWikiHome(runtime.wiki, [...new Set(runtime.deps.curriculum.map((m) => m.group))]);
+      logger.info({ pages: home.length, edited: home.filter((o) => o.status === 'created' || o.status === 'updated').length }, 'Local wiki main page and category pages checked');
     } catch (err) {
       const e = err as { name?: string; code?: string };
       logger.warn({ error: e.name, code: e.code }, 'Curriculum not published to the local wiki; run `npm run curriculum:publish` later');
