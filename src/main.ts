@@ -2,6 +2,7 @@ import { buildRuntime, type Runtime } from './app.js';
 import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
+import { ActionLog } from './dashboard/actions.js';
 import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -38,7 +39,10 @@ async function main(): Promise<void> {
   // rewrites the same bytes.
   const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
-  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics });
+  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
+    // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
+    dashboard: { actions: await ActionLog.open(runtime.database) },
+  });
   const server = app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands listen errors (port taken, address not available) to this callback.
     if (err) {

@@ -35,6 +35,10 @@ export interface GridOptions {
   wikiFilter?: WikiFilter;
   /** The wiki's Special:RecentChanges, linked from the section. */
   recentChangesUrl?: string | undefined;
+  /** Set for a facilitator's cookie session: the notes section gets its buttons (CSRF token). */
+  noteActions?: { csrf: string } | undefined;
+  /** The outcome of the last note action, said at the top of the notes section. */
+  notice?: string | undefined;
 }
 
 export type WikiFilter = 'tous' | 'humains' | 'robots';
@@ -199,14 +203,23 @@ function pageCell(e: QueueEntry): string {
   return e.pageUrl ? `<a href="${escapeHtml(e.pageUrl)}">${escapeHtml(e.pageTitle)}</a>` : escapeHtml(e.pageTitle);
 }
 
-function notesBody(notes: NotesView): string {
+function noteButtons(e: QueueEntry, base: string, csrf: string): string {
+  if (e.state !== 'failed' && e.state !== 'conflict') return '<span class="empty">—</span>';
+  const post = (action: string, label: string, cls = '') =>
+    `<form method="post" action="${escapeHtml(`${base}/notes/${e.id}/${action}`)}"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">` +
+    `<button type="submit"${cls ? ` class="${cls}"` : ''} aria-label="${escapeHtml(`${label} : ${e.pageTitle ?? e.fileName ?? `note ${e.id}`}`)}">${label}</button></form>`;
+  return `<div class="actions">${post('reessayer', 'Réessayer')}<a class="button" href="${escapeHtml(`${base}/notes/${e.id}/modifier`)}">Corriger</a>${post('supprimer', 'Retirer')}</div>`;
+}
+
+function notesBody(notes: NotesView, actions?: { base: string; csrf: string }): string {
   const counts = NOTE_STATES.map(
     (s) => `<tr data-state="${s}"><th scope="row">${NOTE_STATE_LABELS[s]}</th><td class="num">${notes.counts[s]}</td></tr>`,
   ).join('\n');
   const latest = notes.latest
     .map((e) =>
       `<tr><th scope="row">${pageCell(e)}</th><td data-label="État"><span class="badge state-${e.state}">${NOTE_STATE_LABELS[e.state]}</span></td>` +
-      `<td data-label="Motif">${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td data-label="Mise à jour">${timeElement(e.updatedAt, frenchShortDateTime)}</td></tr>`,
+      `<td data-label="Motif">${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td data-label="Mise à jour">${timeElement(e.updatedAt, frenchShortDateTime)}</td>` +
+      (actions ? `<td data-label="Actions">${noteButtons(e, actions.base, actions.csrf)}</td>` : '') + '</tr>',
     )
     .join('\n');
   const conflicts = notes.conflicts
@@ -226,16 +239,17 @@ ${notes.conflicts.length ? `<h3>Conflits à résoudre</h3>\n<ul id="liste-confli
 <h3>Dernières notes</h3>
 ${notes.latest.length ? `<div class="scroll"><table class="stack" id="table-notes">
 <caption>Dernières notes de la file, les plus récemment modifiées d’abord</caption>
-<thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th></tr></thead>
+<thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th>${actions ? '<th scope="col">Actions</th>' : ''}</tr></thead>
 <tbody>
 ${latest}
 </tbody></table></div>` : '<p class="empty">La file des notes est vide.</p>'}`;
 }
 
-function notesSection(notes: Section<NotesView>): string {
+function notesSection(notes: Section<NotesView>, actions?: { base: string; csrf: string }, notice?: string): string {
   return `<section class="card" id="notes" aria-labelledby="titre-notes">
 <h2 id="titre-notes">File des notes</h2>
-${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeHtml(notes.message)}</p>`}
+${notice ? `<p class="notice" role="status" id="note-action">${escapeHtml(notice)}</p>` : ''}
+${notes.ok ? notesBody(notes.value, actions) : `<p class="notice" role="status">${escapeHtml(notes.message)}</p>`}
 </section>`;
 }
 
@@ -250,6 +264,6 @@ ${progressSection(data, grid)}
 ${completionSection(data)}
 ${stalledSection(data)}
 ${wikiSection(data.wiki, grid.wikiFilter ?? 'tous', grid.recentChangesUrl)}
-${notesSection(data.notes)}
+${notesSection(data.notes, grid.noteActions ? { base: grid.base, csrf: grid.noteActions.csrf } : undefined, grid.notice)}
 </main>`;
 }
