@@ -3,6 +3,8 @@ import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-star
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
+import { ActionLog } from './dashboard/actions.js';
+import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
@@ -31,6 +33,9 @@ async function main(): Promise<void> {
     try {
       const report = await publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) });
       logger.info({ ...report.counts, apiCalls: report.apiCalls }, `Curriculum published to the local wiki (${report.edits} edits)`);
+      // The wiki's main page in French (once; a person's edit wins) and its category pages.
+      const home = await publishWikiHome(runtime.wiki, [...new Set(runtime.deps.curriculum.map((m) => m.group))]);
+      logger.info({ pages: home.length, edited: home.filter((o) => o.status === 'created' || o.status === 'updated').length }, 'Local wiki main page and category pages checked');
     } catch (err) {
       const e = err as { name?: string; code?: string };
       logger.warn({ error: e.name, code: e.code }, 'Curriculum not published to the local wiki; run `npm run curriculum:publish` later');
@@ -40,7 +45,10 @@ async function main(): Promise<void> {
   // rewrites the same bytes.
   const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
-  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics });
+  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
+    // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
+    dashboard: { actions: await ActionLog.open(runtime.database) },
+  });
   const server = app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands listen errors (port taken, address not available) to this callback.
     if (err) {

@@ -20,10 +20,14 @@ import { CsrfTokens, isSameOrigin } from './csrf.js';
 import { cohortPage, parseCohortFilter } from './cohort-view.js';
 import { assembleCohort, loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
 import { cohortCsv } from './export.js';
+import type { ActionLog } from './actions.js';
+import { registerNoteActions } from './note-actions.js';
+import { NotesService } from '../notes/service.js';
 import { learnerPageBody } from './learner.js';
 import { wikiUserOf } from '../progress/wiki-contributions.js';
 import { forbiddenPage, messagePage, pageShell, signInPage, type SignOutForm } from './pages.js';
-import { dashboardBody } from './sections.js';
+import { dashboardBody, parseWikiFilter } from './sections.js';
+import { pageUrl } from '../graphql/datasources/wiki.js';
 import { DASHBOARD_CSS_HASH } from './styles.js';
 
 /** What the dashboard reads; GatewayDeps provides it all. */
@@ -48,6 +52,8 @@ export interface DashboardOptions {
   notesLimit?: number;
   /** Clock for "generated at", for tests. */
   now?: () => Date;
+  /** Where facilitators' actions are recorded; set, the notes section gets its buttons. */
+  actions?: ActionLog | undefined;
 }
 
 const CONTENT_SECURITY_POLICY = [
@@ -64,6 +70,17 @@ export const SESSION_EXPIRED = 'Votre session a expiré, reconnectez-vous.';
 const signInBody = z.object({ token: z.string().trim().min(1).max(512) });
 
 const DASHBOARD_ROLES: ReadonlySet<Viewer['role']> = new Set(['facilitator', 'admin']);
+
+const NOTE_NOTICES: Record<string, string> = {
+  reessayee: 'La note est remise dans la file : elle est republiée maintenant, en arrière-plan. Rechargez la page dans un instant.',
+  supprimee: 'La note a été retirée de la file. Le wiki n’a pas été modifié.',
+  publiee: 'La note corrigée a été publiée sur le wiki.',
+  republiee: 'La note corrigée est dans la file ; voyez son état ci-dessous.',
+};
+
+function noteNotice(value: unknown): string | undefined {
+  return typeof value === 'string' ? NOTE_NOTICES[value] : undefined;
+}
 
 /** Every learner matching a filter, across pages (the export is not paginated). */
 function filterAll(learners: Parameters<typeof cohortPage>[0], modules: Parameters<typeof cohortPage>[1], filter: ReturnType<typeof parseCohortFilter>) {
@@ -124,12 +141,16 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         wiki: deps.wiki,
         notes: options.notes ?? deps.notes?.queue,
         wikiTimeoutMs: options.wikiTimeoutMs,
-        wikiLimit: options.wikiLimit,
+        // More than shown, so the human/robot filter still has rows to show.
+        wikiLimit: options.wikiLimit ?? 50,
         notesLimit: options.notesLimit,
         now: options.now,
       });
       const view = cohortPage(data.learners, data.modules, parseCohortFilter(req.query));
-      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body: dashboardBody(data, { base: paths(req).home, view }) }));
+      const recentChangesUrl = deps.wiki ? pageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;
+      const noteActions = options.actions && notesService && signOut ? { csrf: signOut.csrfToken } : undefined;
+      const body = dashboardBody(data, { base: paths(req).home, view, wikiFilter: parseWikiFilter(req.query.wiki), recentChangesUrl, noteActions, notice: noteNotice(req.query.note) });
+      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body }));
     } catch {
       return html(res, 500, messagePage('Erreur', 'Le tableau de bord n’a pas pu lire la base locale. Réessayez dans un instant ; si cela continue, prévenez l’administrateur·rice.'));
     }
@@ -155,11 +176,18 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
   }
 
   /** Facilitators and admins only; anyone else gets the same answers as the dashboard itself. */
-  function facilitatorOnly(req: Request, res: Response): { viewer: Viewer; signOut: SignOutForm | undefined; progress: ProgressService } | undefined {
+  function facilitator(req: Request, res: Response): { viewer: Viewer; signOut: SignOutForm | undefined } | undefined {
     if (!deps.auth) return void html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
     const { viewer, signOut, expired } = whoIs(req);
     if (viewer.role === 'anonymous') return void res.redirect(303, expired ? `${paths(req).signIn}?session=expiree` : paths(req).signIn);
     if (!DASHBOARD_ROLES.has(viewer.role)) return void html(res, 403, forbiddenPage(viewer, signOut));
+    return { viewer, signOut };
+  }
+
+  function facilitatorOnly(req: Request, res: Response): { viewer: Viewer; signOut: SignOutForm | undefined; progress: ProgressService } | undefined {
+    const who = facilitator(req, res);
+    if (!who) return undefined;
+    const { viewer, signOut } = who;
     if (!deps.progress) return void html(res, 503, messagePage('Suivi indisponible', 'Le suivi de progression n’est pas configuré sur ce serveur.'));
     return { viewer, signOut, progress: deps.progress };
   }
@@ -193,6 +221,11 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     );
     return html(res, 200, pageShell({ title: `${row.learner.displayName} — tableau de bord Pollen`, viewer: access.viewer, signOut: access.signOut, body }));
   });
+
+  const notesService = deps.notes instanceof NotesService ? deps.notes : undefined;
+  if (options.actions && notesService) {
+    registerNoteActions(router, { notes: notesService, actions: options.actions, csrf, facilitator, home: (req) => paths(req).home });
+  }
 
   router.get('/connexion', (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));

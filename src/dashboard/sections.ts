@@ -31,7 +31,23 @@ export interface GridOptions {
   /** The dashboard's path (req.baseUrl), for links to learner pages and the export. */
   base: string;
   view: CohortPage;
+  /** Which wiki changes to show: everyone's, people's only, or the robots' only. */
+  wikiFilter?: WikiFilter;
+  /** The wiki's Special:RecentChanges, linked from the section. */
+  recentChangesUrl?: string | undefined;
+  /** Set for a facilitator's cookie session: the notes section gets its buttons (CSRF token). */
+  noteActions?: { csrf: string } | undefined;
+  /** The outcome of the last note action, said at the top of the notes section. */
+  notice?: string | undefined;
 }
+
+export type WikiFilter = 'tous' | 'humains' | 'robots';
+
+export function parseWikiFilter(value: unknown): WikiFilter {
+  return value === 'humains' || value === 'robots' ? value : 'tous';
+}
+
+const WIKI_FILTER_LABELS: Record<WikiFilter, string> = { tous: 'Toutes', humains: 'Humain·es seulement', robots: 'Robots seulement' };
 
 /** Said wherever no snapshot exists yet: what to run, and who may run it. */
 export const NO_SNAPSHOT = 'Aucun relevé de progression pour l’instant. Une administratrice ou un administrateur de Pollen le crée avec la commande « npm run progress:sync » (ou la mutation GraphQL syncProgress).';
@@ -140,6 +156,9 @@ ${body}
 </section>`;
 }
 
+/** Rows shown after filtering (the dashboard reads more changes than it shows, to filter). */
+const WIKI_ROWS = 15;
+
 function wikiRows(changes: WikiChangeRow[]): string {
   return changes
     .map((c) =>
@@ -152,10 +171,18 @@ function wikiRows(changes: WikiChangeRow[]): string {
     .join('\n');
 }
 
-function wikiSection(wiki: Section<WikiChangeRow[]>): string {
+function wikiSection(all: Section<WikiChangeRow[]>, filter: WikiFilter, recentChangesUrl: string | undefined): string {
+  const wiki: Section<WikiChangeRow[]> = all.ok
+    ? { ok: true, value: all.value.filter((c) => filter === 'tous' || (filter === 'robots') === c.bot).slice(0, WIKI_ROWS) }
+    : all;
+  const choices = (Object.keys(WIKI_FILTER_LABELS) as WikiFilter[])
+    .map((f) => (f === filter ? `<li><strong aria-current="true">${WIKI_FILTER_LABELS[f]}</strong></li>` : `<li><a href="?wiki=${f}#wiki">${WIKI_FILTER_LABELS[f]}</a></li>`))
+    .join('');
+  const nav = `<nav aria-label="Filtrer les modifications du wiki"><ul class="legend">${choices}</ul></nav>` +
+    (recentChangesUrl ? `<p><a href="${escapeHtml(recentChangesUrl)}">Toutes les modifications récentes sur le wiki</a></p>` : '');
   let body: string;
   if (!wiki.ok) body = `<p class="notice" role="status" id="wiki-indisponible">${escapeHtml(wiki.message)}</p>`;
-  else if (wiki.value.length === 0) body = '<p class="empty">Aucune modification récente sur le wiki.</p>';
+  else if (wiki.value.length === 0) body = `<p class="empty">${filter === 'humains' ? 'Aucune modification récente faite par une personne parmi les dernières du wiki.' : 'Aucune modification récente sur le wiki.'}</p>`;
   else {
     body = `<div class="scroll"><table class="stack" id="table-wiki">
 <caption>Dernières modifications du wiki, les plus récentes d’abord</caption>
@@ -166,6 +193,7 @@ ${wikiRows(wiki.value)}
   }
   return `<section class="card" id="wiki" aria-labelledby="titre-wiki">
 <h2 id="titre-wiki">Modifications récentes du wiki</h2>
+${nav}
 ${body}
 </section>`;
 }
@@ -175,14 +203,23 @@ function pageCell(e: QueueEntry): string {
   return e.pageUrl ? `<a href="${escapeHtml(e.pageUrl)}">${escapeHtml(e.pageTitle)}</a>` : escapeHtml(e.pageTitle);
 }
 
-function notesBody(notes: NotesView): string {
+function noteButtons(e: QueueEntry, base: string, csrf: string): string {
+  if (e.state !== 'failed' && e.state !== 'conflict') return '<span class="empty">—</span>';
+  const post = (action: string, label: string, cls = '') =>
+    `<form method="post" action="${escapeHtml(`${base}/notes/${e.id}/${action}`)}"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">` +
+    `<button type="submit"${cls ? ` class="${cls}"` : ''} aria-label="${escapeHtml(`${label} : ${e.pageTitle ?? e.fileName ?? `note ${e.id}`}`)}">${label}</button></form>`;
+  return `<div class="actions">${post('reessayer', 'Réessayer')}<a class="button" href="${escapeHtml(`${base}/notes/${e.id}/modifier`)}">Corriger</a>${post('supprimer', 'Retirer')}</div>`;
+}
+
+function notesBody(notes: NotesView, actions?: { base: string; csrf: string }): string {
   const counts = NOTE_STATES.map(
     (s) => `<tr data-state="${s}"><th scope="row">${NOTE_STATE_LABELS[s]}</th><td class="num">${notes.counts[s]}</td></tr>`,
   ).join('\n');
   const latest = notes.latest
     .map((e) =>
       `<tr><th scope="row">${pageCell(e)}</th><td data-label="État"><span class="badge state-${e.state}">${NOTE_STATE_LABELS[e.state]}</span></td>` +
-      `<td data-label="Motif">${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td data-label="Mise à jour">${timeElement(e.updatedAt, frenchShortDateTime)}</td></tr>`,
+      `<td data-label="Motif">${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td data-label="Mise à jour">${timeElement(e.updatedAt, frenchShortDateTime)}</td>` +
+      (actions ? `<td data-label="Actions">${noteButtons(e, actions.base, actions.csrf)}</td>` : '') + '</tr>',
     )
     .join('\n');
   const conflicts = notes.conflicts
@@ -202,16 +239,17 @@ ${notes.conflicts.length ? `<h3>Conflits à résoudre</h3>\n<ul id="liste-confli
 <h3>Dernières notes</h3>
 ${notes.latest.length ? `<div class="scroll"><table class="stack" id="table-notes">
 <caption>Dernières notes de la file, les plus récemment modifiées d’abord</caption>
-<thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th></tr></thead>
+<thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th>${actions ? '<th scope="col">Actions</th>' : ''}</tr></thead>
 <tbody>
 ${latest}
 </tbody></table></div>` : '<p class="empty">La file des notes est vide.</p>'}`;
 }
 
-function notesSection(notes: Section<NotesView>): string {
+function notesSection(notes: Section<NotesView>, actions?: { base: string; csrf: string }, notice?: string): string {
   return `<section class="card" id="notes" aria-labelledby="titre-notes">
 <h2 id="titre-notes">File des notes</h2>
-${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeHtml(notes.message)}</p>`}
+${notice ? `<p class="notice" role="status" id="note-action">${escapeHtml(notice)}</p>` : ''}
+${notes.ok ? notesBody(notes.value, actions) : `<p class="notice" role="status">${escapeHtml(notes.message)}</p>`}
 </section>`;
 }
 
@@ -227,7 +265,7 @@ ${summary(data)}
 ${progressSection(data, grid)}
 ${completionSection(data)}
 ${stalledSection(data)}
-${wikiSection(data.wiki)}
-${notesSection(data.notes)}
+${wikiSection(data.wiki, grid.wikiFilter ?? 'tous', grid.recentChangesUrl)}
+${notesSection(data.notes, grid.noteActions ? { base: grid.base, csrf: grid.noteActions.csrf } : undefined, grid.notice)}
 </main>`;
 }

@@ -65,6 +65,11 @@ form.filters { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: fl
 form.filters p { margin: 0; }
 form.filters label { display: block; font-weight: 600; font-size: .92rem; }
 form.filters input, form.filters select { font: inherit; padding: .35rem; border: 2px solid #6b6b6b; border-radius: 6px; max-width: 100%; }
+.actions { display: flex; flex-wrap: wrap; gap: .35rem; }
+.actions form { margin: 0; }
+.actions button, .actions .button { padding: .2rem .6rem; font-size: .9rem; text-decoration: none; }
+textarea { font: inherit; font-family: ui-monospace, monospace; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; }
+textarea:focus-visible { outline: 3px solid #12355b; outline-offset: 2px; }
 nav.pages p { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
 form.signin label { display: block; font-weight: 600; margin: 0 0 .35rem; }
 form.signin input { font: inherit; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; margin: 0 0 .35rem; }

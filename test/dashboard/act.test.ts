@@ -120,3 +120,31 @@ describe('one rounding rule for every percentage', () => {
     expect(csvField(14)).toBe('14');
   });
 });
+
+describe('wiki activity on the dashboard', () => {
+  const change = (title: string, bot: boolean) => ({ title, url: `http://wiki.test/index.php?title=${title}`, user: bot ? 'Robot' : 'Camille', timestamp: '2026-03-01T09:00:00Z', comment: '', bot, isNew: false });
+  const data = {
+    generatedAt: '2026-03-01T09:00:00Z', snapshotAt: null, stalledAfterDays: 14, modules: [], learners: [], stalled: [], averagePercent: 0,
+    wiki: { ok: true as const, value: [...Array.from({ length: 30 }, (_, i) => change(`Robot_${i}`, true)), change('Page_humaine', false)] },
+    notes: { ok: false as const, message: 'non reliée' },
+  };
+  const view = cohortPage([], [], parseCohortFilter({}));
+
+  it('filters human and robot changes, and links to the wiki\'s recent changes', () => {
+    const humans = dashboardBody(data, { base: '/dashboard', view, wikiFilter: 'humains', recentChangesUrl: 'http://wiki.test/rc' });
+    const table = humans.slice(humans.indexOf('id="table-wiki"'));
+    expect(table).toContain('Page_humaine');
+    expect(table).not.toContain('Robot_0');
+    expect(humans).toContain('<a href="http://wiki.test/rc">Toutes les modifications récentes sur le wiki</a>');
+    expect(humans).toContain('<strong aria-current="true">Humain·es seulement</strong>');
+    const robots = dashboardBody(data, { base: '/dashboard', view, wikiFilter: 'robots' });
+    expect(robots.match(/>Robot_\d+</g)?.length).toBe(15);
+    expect(robots).not.toContain('Page_humaine');
+  });
+
+  it('names the command when there is no snapshot yet, and shows no average for an empty cohort', () => {
+    const html = dashboardBody(data, { base: '/dashboard', view });
+    expect(html).toContain('npm run progress:sync');
+    expect(html).toContain('<dd id="chiffre-moyenne"><span aria-label="sans objet">—</span></dd>');
+  });
+});
