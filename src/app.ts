@@ -96,7 +96,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     probes: [{ name: 'store', mode: config.storePath, check: () => storeServerVersion(database) }],
     auth,
     progress,
-    notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    notes: new NotesService(store, gatewayWiki, {
+      background: wiki, modules: curriculumPages(curriculum),
+      sessions: { exists: async (id) => (await agenda.store.session(id)) !== undefined, attachMinutes: (id, title) => agenda.attachMinutes(id, title) },
+    }),
     agenda,
   };
   return {
