@@ -1,4 +1,5 @@
 import { createAgenda } from './agenda/index.js';
+import { loadDemo } from './demo/index.js';
 import { AuthService } from './auth/service.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
@@ -67,6 +68,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const database = await openDatabase({ kind: 'sqlite', path: config.storePath });
   const store = adoptSqliteHandle(database.sqlite!);
   const agenda = await createAgenda(database, { modules: curriculum });
+  if (config.demo) await loadDemo({ database, agenda, logger });
   const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
 

@@ -290,8 +290,7 @@ export class AgendaStore {
       if (existing && existing.status !== 'cancelled') {
         throw new AgendaError('ALREADY_REGISTERED', 'Vous êtes déjà inscrit·e à cette session (ou sur sa liste d’attente).');
       }
-      const confirmed = await countStatus(trx, sessionId, 'confirmed');
-      const waitingAlready = await countStatus(trx, sessionId, 'waiting');
+      const { confirmed, waiting: waitingAlready } = await seatCounts(trx, sessionId);
       // Seats go in order: nobody jumps the waiting list.
       const status: RegistrationStatus = confirmed < session.capacity && waitingAlready === 0 ? 'confirmed' : 'waiting';
       const values = { learner_id: who.learnerId, name: who.name, email: who.email, token_hash: who.tokenHash, status, present: 0, updated_at: now };
@@ -385,6 +384,19 @@ async function countStatus(trx: Db, sessionId: number, status: RegistrationStatu
     .where('status', '=', status)
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Confirmed and waiting registrations of a session, in one query. */
+async function seatCounts(trx: Db, sessionId: number): Promise<{ confirmed: number; waiting: number }> {
+  const rows = await trx
+    .selectFrom('agenda_registrations')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('session_id', '=', sessionId)
+    .where('status', 'in', ['confirmed', 'waiting'])
+    .groupBy('status')
+    .execute();
+  const of = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { confirmed: of('confirmed'), waiting: of('waiting') };
 }
 
 /** Moves up to `seats` people from the waiting list to confirmed, first come first served. */

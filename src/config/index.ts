@@ -33,6 +33,8 @@ export interface Config {
   auth: AuthConfig;
   progress: ProgressConfig;
   wikiCache: WikiCacheConfig;
+  /** POLLEN_DEMO: load the fictional demo data into an empty store. */
+  demo: boolean;
 }
 
 /** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     curriculumDir: e.POLLEN_CURRICULUM_DIR,
     facilitatorTokens: e.POLLEN_FACILITATOR_TOKENS,
     adminTokens: e.POLLEN_ADMIN_TOKENS,
+    demo: e.POLLEN_DEMO,
     auth: {
       sessionTtlMinutes: e.POLLEN_SESSION_TTL_MINUTES,
       loginMaxFailures: e.POLLEN_LOGIN_MAX_FAILURES,

@@ -104,6 +104,8 @@ export const envSchema = z.object({
     POLLEN_STALLED_AFTER_DAYS: z.coerce.number().int().min(1).default(14),
     /** How long the course's cmid <-> idnumber mapping is kept in the store, in minutes. */
     MOODLE_ACTIVITY_CACHE_TTL_MINUTES: z.coerce.number().int().min(0).default(24 * 60),
+    /** `1`: load the fictional demo data (directory...) into an empty store at start. */
+    POLLEN_DEMO: z.enum(['1', '0', 'true', 'false', ''], { error: 'must be 1 or 0' }).optional().transform((v) => v === '1' || v === 'true'),
     /**
      * Learner -> wiki user overrides: "learner1=Alice Martin,bob=Bob D". Default mapping: the
      * learner's username with its first letter uppercased (MediaWiki's own normalisation).
