@@ -122,7 +122,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
   });
   await directory.relistAll();
-  if (config.demo) await loadDemo({ database, directory, logger });
+  if (config.demo) await loadDemo({ database, directory, agenda, logger });
   const apiTokens = await ApiTokenStore.open(database);
   const storedTokens = new StoredApiTokens(apiTokens);
   const dashboardAccess = await ensureDashboardAccess({
@@ -142,7 +142,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     probes: [{ name: 'store', mode: config.storePath, check: () => storeServerVersion(database) }],
     auth,
     progress,
-    notes: new NotesService(store, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    notes: new NotesService(store, gatewayWiki, {
+      background: wiki, modules: curriculumPages(curriculum),
+      sessions: { exists: async (id) => (await agenda.store.session(id)) !== undefined, attachMinutes: (id, title) => agenda.attachMinutes(id, title) },
+    }),
     directory,
     agenda,
   };

@@ -1,3 +1,4 @@
+import { publishAgenda } from './agenda/wiki.js';
 import { buildRuntime, type Runtime } from './app.js';
 import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesTimer = startNotesRetries(runtime, logger);
   const directoryTimer = startDirectoryPublishing(runtime, logger);
+  const agendaTimer = startAgendaPublishing(runtime, logger);
   // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself.
   const progressSync = runtime.moodle
     ? scheduleProgressSync({ sync: () => runtime.tracker.sync(), intervalMinutes: config.progress.syncIntervalMinutes, logger })
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'Shutting down');
     clearInterval(notesTimer);
     clearInterval(directoryTimer);
+    clearInterval(agendaTimer);
     progressSync?.stop();
     clearInterval(tokensTimer);
     server.close();
@@ -142,6 +145,34 @@ function startDirectoryPublishing(runtime: Runtime, logger: Logger): NodeJS.Time
   };
   publish();
   const timer = setInterval(publish, DIRECTORY_PUBLISH_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
+const AGENDA_PUBLISH_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * The wiki's Agenda page follows the sessions: every 5 minutes, one batched read, and an edit only
+ * when something changed (a session created, moved, cancelled, its minutes linked, or passed).
+ */
+function startAgendaPublishing(runtime: Runtime, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const publish = () => {
+    const agenda = runtime.deps.agenda;
+    if (running || !agenda) return;
+    running = true;
+    publishAgenda(runtime.wiki, agenda)
+      .then((run) => {
+        if (run.edits > 0) logger.info({ edits: run.edits }, 'Agenda published to the wiki');
+        for (const o of run.outcomes) if (o.status === 'conflict' || o.status === 'stopped') logger.warn({ page: o.title, status: o.status }, o.reason ?? 'Agenda page not published');
+      })
+      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Agenda not published to the wiki'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  setTimeout(publish, 10_000).unref();
+  const timer = setInterval(publish, AGENDA_PUBLISH_INTERVAL_MS);
   timer.unref();
   return timer;
 }

@@ -25,24 +25,21 @@ export function escapeText(value: string): string {
  * Never splits a UTF-8 character.
  */
 export function foldLine(line: string): string {
-  if (Buffer.byteLength(line) <= MAX_LINE_OCTETS) return line;
-  const out: string[] = [];
-  let current = '';
-  let octets = 0;
-  let limit = MAX_LINE_OCTETS;
-  for (const char of line) {
-    const size = Buffer.byteLength(char);
-    if (octets + size > limit) {
-      out.push(current);
-      current = ' ';
-      octets = 1;
-      limit = MAX_LINE_OCTETS;
-    }
-    current += char;
-    octets += size;
+  const bytes = Buffer.from(line, 'utf8');
+  if (bytes.length <= MAX_LINE_OCTETS) return line;
+  const parts: string[] = [];
+  let start = 0;
+  // The first line holds 75 octets; the next ones 74 after their leading space.
+  let room = MAX_LINE_OCTETS;
+  while (start < bytes.length) {
+    let end = Math.min(start + room, bytes.length);
+    // Back off to the start of a character: UTF-8 continuation octets are 10xxxxxx.
+    while (end < bytes.length && end > start && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+    parts.push(bytes.subarray(start, end).toString('utf8'));
+    start = end;
+    room = MAX_LINE_OCTETS - 1;
   }
-  out.push(current);
-  return out.join(CRLF);
+  return parts.join(`${CRLF} `);
 }
 
 /** Europe/Paris with its EU daylight-saving rules (since 1996), as every client expects it. */

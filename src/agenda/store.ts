@@ -1,116 +1,10 @@
 /** The agenda's tables on the async store (SQLite or PostgreSQL), one query per need. */
-import type { Generated, Kysely, Selectable } from 'kysely';
 import { tables, type StoreDb } from '../store/database.js';
 import { isoNow } from '../store/migrations.js';
 import { AgendaError } from './errors.js';
-import type { AgendaSession, Registration, RegistrationStatus, SessionCounts, SessionFields, SessionStatus } from './model.js';
+import type { AgendaSession, Registration, RegistrationStatus, SessionCounts, SessionFields } from './model.js';
+import { countStatus, fieldColumns, promoteWaiting, seatCounts, toRegistration, toSession, type AgendaTables, type Db, type RegistrationRow, type SessionRow } from './rows.js';
 import { inWriteTransaction } from './transaction.js';
-
-interface SessionsTable {
-  id: Generated<number>;
-  uid: string;
-  module_slug: string | null;
-  title: string;
-  description: string | null;
-  starts_at: string;
-  ends_at: string;
-  time_zone: string;
-  address: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  online_url: string | null;
-  facilitators: string;
-  capacity: number;
-  is_public: number;
-  status: string;
-  sequence: number;
-  minutes_title: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface RegistrationsTable {
-  id: Generated<number>;
-  session_id: number;
-  registrant_key: string;
-  learner_id: string | null;
-  name: string;
-  email: string | null;
-  token_hash: string;
-  status: string;
-  present: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface AgendaTables {
-  agenda_sessions: SessionsTable;
-  agenda_registrations: RegistrationsTable;
-}
-
-type Db = Kysely<AgendaTables>;
-type SessionRow = Selectable<SessionsTable>;
-type RegistrationRow = Selectable<RegistrationsTable>;
-
-function toSession(r: SessionRow): AgendaSession {
-  return {
-    id: Number(r.id),
-    uid: r.uid,
-    moduleSlug: r.module_slug,
-    title: r.title,
-    description: r.description,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    timeZone: r.time_zone,
-    place: {
-      address: r.address,
-      latitude: r.latitude === null ? null : Number(r.latitude),
-      longitude: r.longitude === null ? null : Number(r.longitude),
-      onlineUrl: r.online_url,
-    },
-    facilitators: JSON.parse(r.facilitators) as string[],
-    capacity: Number(r.capacity),
-    isPublic: Number(r.is_public) === 1,
-    status: r.status as SessionStatus,
-    sequence: Number(r.sequence),
-    minutesTitle: r.minutes_title,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-function toRegistration(r: RegistrationRow): Registration {
-  return {
-    id: Number(r.id),
-    sessionId: Number(r.session_id),
-    learnerId: r.learner_id,
-    name: r.name,
-    email: r.email,
-    status: r.status as RegistrationStatus,
-    present: Number(r.present) === 1,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-function fieldColumns(f: SessionFields) {
-  return {
-    module_slug: f.moduleSlug,
-    title: f.title,
-    description: f.description,
-    starts_at: f.startsAt,
-    ends_at: f.endsAt,
-    time_zone: f.timeZone,
-    address: f.place.address,
-    latitude: f.place.latitude,
-    longitude: f.place.longitude,
-    online_url: f.place.onlineUrl,
-    facilitators: JSON.stringify(f.facilitators),
-    capacity: f.capacity,
-    is_public: f.isPublic ? 1 : 0,
-    status: f.status,
-  };
-}
 
 export interface SessionQuery {
   /** Sessions ending at or after this instant (ISO). */
@@ -142,6 +36,8 @@ export interface RegistrationOutcome {
 
 export class AgendaStore {
   readonly #db: Db;
+  /** Writes to one session take turns in this process first, so they hold one pooled connection, not one each. */
+  readonly #turns = new Map<number, Promise<unknown>>();
 
   constructor(readonly store: StoreDb) {
     this.#db = tables<AgendaTables>(store);
@@ -219,7 +115,7 @@ export class AgendaStore {
    * calendar shows changed.
    */
   async updateSession(id: number, fields: SessionFields, now = isoNow()): Promise<{ session: AgendaSession; promoted: Registration[] }> {
-    return inWriteTransaction<AgendaTables, { session: AgendaSession; promoted: Registration[] }>(this.store, async (trx) => {
+    return this.#inTurn(id, () => inWriteTransaction<AgendaTables, { session: AgendaSession; promoted: Registration[] }>(this.store, async (trx) => {
       const current = await this.#lockSession(trx, id);
       const confirmed = await countStatus(trx, id, 'confirmed');
       if (fields.capacity < confirmed) {
@@ -235,11 +131,11 @@ export class AgendaStore {
         .executeTakeFirstOrThrow();
       const promoted = await promoteWaiting(trx, id, fields.capacity - confirmed, now);
       return { session: toSession(row), promoted };
-    });
+    }));
   }
 
   async cancelSession(id: number, now = isoNow()): Promise<AgendaSession> {
-    return inWriteTransaction<AgendaTables, AgendaSession>(this.store, async (trx) => {
+    return this.#inTurn(id, () => inWriteTransaction<AgendaTables, AgendaSession>(this.store, async (trx) => {
       const current = await this.#lockSession(trx, id);
       if (current.status === 'cancelled') return toSession(current);
       const row = await trx
@@ -249,7 +145,7 @@ export class AgendaStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toSession(row);
-    });
+    }));
   }
 
   async setMinutes(id: number, pageTitle: string): Promise<boolean> {
@@ -278,7 +174,7 @@ export class AgendaStore {
    * register again (their row comes back, at the end of the line).
    */
   async register(sessionId: number, who: Registrant, now: string, checks: (s: AgendaSession) => void): Promise<RegistrationOutcome> {
-    return inWriteTransaction<AgendaTables, RegistrationOutcome>(this.store, async (trx) => {
+    return this.#inTurn(sessionId, () => inWriteTransaction<AgendaTables, RegistrationOutcome>(this.store, async (trx) => {
       const session = toSession(await this.#lockSession(trx, sessionId));
       checks(session);
       const existing = await trx
@@ -290,8 +186,7 @@ export class AgendaStore {
       if (existing && existing.status !== 'cancelled') {
         throw new AgendaError('ALREADY_REGISTERED', 'Vous êtes déjà inscrit·e à cette session (ou sur sa liste d’attente).');
       }
-      const confirmed = await countStatus(trx, sessionId, 'confirmed');
-      const waitingAlready = await countStatus(trx, sessionId, 'waiting');
+      const { confirmed, waiting: waitingAlready } = await seatCounts(trx, sessionId);
       // Seats go in order: nobody jumps the waiting list.
       const status: RegistrationStatus = confirmed < session.capacity && waitingAlready === 0 ? 'confirmed' : 'waiting';
       const values = { learner_id: who.learnerId, name: who.name, email: who.email, token_hash: who.tokenHash, status, present: 0, updated_at: now };
@@ -302,14 +197,14 @@ export class AgendaStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       return { registration: toRegistration(row), waitingPosition: status === 'waiting' ? waitingAlready + 1 : null };
-    });
+    }));
   }
 
   /** Cancels the registration holding this token; a freed seat goes to the first waiting. */
   async cancelRegistration(where: { tokenHash: string } | { id: number }, now = isoNow()): Promise<{ registration: Registration; promoted: Registration[] }> {
     const found = await this.#findRegistration(where);
     if (!found) throw new AgendaError('REGISTRATION_NOT_FOUND', 'Aucune inscription ne correspond à ce jeton : vérifiez le lien reçu à l’inscription.');
-    return inWriteTransaction<AgendaTables, { registration: Registration; promoted: Registration[] }>(this.store, async (trx) => {
+    return this.#inTurn(Number(found.session_id), () => inWriteTransaction<AgendaTables, { registration: Registration; promoted: Registration[] }>(this.store, async (trx) => {
       const session = await this.#lockSession(trx, Number(found.session_id));
       const current = await trx.selectFrom('agenda_registrations').selectAll().where('id', '=', found.id).executeTakeFirstOrThrow();
       if (current.status === 'cancelled') return { registration: toRegistration(current), promoted: [] };
@@ -322,7 +217,7 @@ export class AgendaStore {
       const confirmed = await countStatus(trx, Number(session.id), 'confirmed');
       const promoted = await promoteWaiting(trx, Number(session.id), Number(session.capacity) - confirmed, now);
       return { registration: toRegistration(row), promoted };
-    });
+    }));
   }
 
   async registration(where: { tokenHash: string } | { id: number }): Promise<Registration | undefined> {
@@ -363,6 +258,21 @@ export class AgendaStore {
     return toRegistration(row);
   }
 
+  /**
+   * Runs the writes on one session one after the other in this process. The row lock still
+   * decides between processes; this only keeps a burst from taking every pooled connection to
+   * wait on that lock (and the pool's wait from timing out).
+   */
+  #inTurn<T>(sessionId: number, run: () => Promise<T>): Promise<T> {
+    const result = (this.#turns.get(sessionId) ?? Promise.resolve()).then(run, run);
+    const tail = result.catch(() => undefined);
+    this.#turns.set(sessionId, tail);
+    void tail.then(() => {
+      if (this.#turns.get(sessionId) === tail) this.#turns.delete(sessionId);
+    });
+    return result;
+  }
+
   async #findRegistration(where: { tokenHash: string } | { id: number }): Promise<RegistrationRow | undefined> {
     const q = this.#db.selectFrom('agenda_registrations').selectAll();
     return ('id' in where ? q.where('id', '=', where.id) : q.where('token_hash', '=', where.tokenHash)).executeTakeFirst();
@@ -375,35 +285,4 @@ export class AgendaStore {
     if (!row) throw new AgendaError('SESSION_NOT_FOUND', `Aucune session ne porte le numéro ${id}.`);
     return row;
   }
-}
-
-async function countStatus(trx: Db, sessionId: number, status: RegistrationStatus): Promise<number> {
-  const r = await trx
-    .selectFrom('agenda_registrations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('session_id', '=', sessionId)
-    .where('status', '=', status)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-/** Moves up to `seats` people from the waiting list to confirmed, first come first served. */
-async function promoteWaiting(trx: Db, sessionId: number, seats: number, now: string): Promise<Registration[]> {
-  if (seats <= 0) return [];
-  const next = await trx
-    .selectFrom('agenda_registrations')
-    .select('id')
-    .where('session_id', '=', sessionId)
-    .where('status', '=', 'waiting')
-    .orderBy('id')
-    .limit(seats)
-    .execute();
-  if (next.length === 0) return [];
-  const rows = await trx
-    .updateTable('agenda_registrations')
-    .set({ status: 'confirmed', updated_at: now })
-    .where('id', 'in', next.map((r) => r.id))
-    .returningAll()
-    .execute();
-  return rows.map(toRegistration).sort((a, b) => a.id - b.id);
 }

@@ -28,6 +28,8 @@ export interface NoteMeta {
   tags: string[];
   /** Slug of the related curriculum module. */
   module?: string;
+  /** Agenda session the note is the minutes of. */
+  session?: number;
   keepPersonalData: boolean;
   source?: string;
   /** How the body was read. */
@@ -220,6 +222,7 @@ function buildMeta(fm: FrontMatter, header: HeaderMeta, ctx: MetaContext): NoteM
     participants: cleanList(fm.participants ?? header.participants),
     tags: fm.tags ?? [],
     ...(fm.module !== undefined ? { module: fm.module } : {}),
+    ...(fm.session !== undefined ? { session: fm.session } : {}),
     keepPersonalData: fm.keepPersonalData === true,
     ...(source !== undefined ? { source } : {}),
     format: ctx.format,

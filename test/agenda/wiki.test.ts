@@ -5,7 +5,9 @@ import { agendaMigrations } from '../../src/agenda/migrations.js';
 import { AGENDA_PAGE, publishAgenda } from '../../src/agenda/wiki.js';
 import { openDatabase, type StoreDb } from '../../src/store/database.js';
 import { runMigrations } from '../../src/store/migrations.js';
-import type { WikiClient } from '../../src/wiki/index.js';
+import { renderModulePage } from '../../src/curriculum/publish/index.js';
+import type { CurriculumModule } from '../../src/curriculum/schema.js';
+import { publishPage, type WikiClient } from '../../src/wiki/index.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { MODULES, sessionInput } from './fixtures.js';
 
@@ -79,6 +81,18 @@ describe('agenda on a real wiki', () => {
     const sub = await rendered(client, `${MODULES[1]!.wikiPage}/Sessions`);
     expect(sub.links.map((l) => l.title)).toEqual(expect.arrayContaining([`${AGENDA_PAGE}`, 'Comptes-rendus/2026-02-12 Atelier avec compte rendu']));
     expect(sub.text).toContain('Atelier avec compte rendu');
+  });
+
+  it('shows a module’s sessions on the module page the curriculum publisher writes', async () => {
+    const module: CurriculumModule = {
+      slug: MODULES[0]!.slug, title: MODULES[0]!.title, group: 'communs', order: 1, file: '01-logiciel-libre.md', summary: 'Résumé.',
+      objectives: ['Un.', 'Deux.'], estimatedMinutes: 60, prerequisites: [], activities: [{ type: 'contribute', title: 'Contribuer', instructions: 'Ajoutez un exemple.' }],
+      quiz: [], wikiPage: MODULES[0]!.wikiPage, moodle: { idnumber: 'logiciel-libre' }, body: 'Leçon.',
+    };
+    await publishPage(client, { title: module.wikiPage, text: renderModulePage(module, { total: 1, bySlug: new Map() }), summary: 'Module (test)' });
+    const page = await rendered(client, module.wikiPage);
+    expect(page.text).toContain('Atelier en ligne');
+    expect(page.links.map((l) => l.title)).toContain(AGENDA_PAGE);
   });
 
   it('updates the page when time passes or a session changes, and never overwrites a human edit', async () => {
