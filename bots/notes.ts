@@ -205,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
           say('La file des notes est vide.');
           return 0;
         }
-        say(`File des notes : ${plural(total, 'note', 'notes')} — ${NOTE_STATES.map((s) => `${counts[s]} ${stateLabel(s)}`).join(', ')}.`);
+        say(`File des notes : ${plural(total, 'note', 'notes')} — ${NOTE_STATES.map((s) => (s === 'published' ? plural(counts[s], 'publiée', 'publiées') : `${counts[s]} ${stateLabel(s)}`)).join(', ')}.`);
         for (const entry of entries) say(formatEntry(entry));
         return 0;
       });

@@ -81,14 +81,14 @@ describe('npm run notes', () => {
     expect(first.code).toBe(1); // one note failed (the empty one)
     expect(first.output).toMatch(/publiée\s+Comptes-rendus\/2025-03-12 Atelier Nextcloud/);
     expect(first.output).toMatch(/échec\s+vide\.txt : La note est vide/);
-    expect(first.output).toMatch(/3 notes traitées : 2 publiée\(s\), 0 en conflit, 1 en échec/);
+    expect(first.output).toMatch(/3 notes traitées : 2 publiées, 0 en conflit, 1 en échec/);
 
     const again = await cli(['publish', dir]);
     expect(again.output).toContain('0 modification sur le wiki');
 
     const status = await cli(['status']);
     expect(status.code).toBe(0);
-    expect(status.output).toContain('File des notes : 3 notes — 0 en attente, 0 en cours, 2 publiée, 1 échec, 0 conflit.');
+    expect(status.output).toContain('File des notes : 3 notes — 0 en attente, 0 en cours, 2 publiées, 1 échec, 0 conflit.');
     expect(status.output).toMatch(/échec\s+vide\.txt\n\s+La note est vide/);
   });
 
