@@ -67,20 +67,28 @@ async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 }
 
-describe.each(Object.entries(VIEWPORTS))('Pollen\'s pages, %s', (label, viewport) => {
-  it('sign-in page and empty dashboard: 0 axe violations', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Europe/Paris', bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(`${gateway.url}/dashboard/connexion`);
-    await check(page, `connexion-${label}`);
-    await context.close();
-    const signedIn = await facilitatorContext(viewport);
-    const dashboard = await signedIn.newPage();
-    await dashboard.goto(`${gateway.url}/dashboard`);
-    if (runtime.tracker.learners.list().length === 0) await check(dashboard, `tableau-de-bord-vide-${label}`);
-    await signedIn.close();
+describe('Pollen\'s pages before any data', () => {
+  it('sign-in page, empty dashboard and the query explorer: 0 axe violations at both sizes', { timeout: 240_000 }, async () => {
+    for (const [label, viewport] of Object.entries(VIEWPORTS)) {
+      const context = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Europe/Paris', bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${gateway.url}/dashboard/connexion`);
+      await check(page, `connexion-${label}`);
+      await page.goto(`${gateway.url}/graphql`, { waitUntil: 'networkidle' });
+      await check(page, `explorateur-${label}`);
+      await context.close();
+      const signedIn = await facilitatorContext(viewport);
+      const dashboard = await signedIn.newPage();
+      await dashboard.goto(`${gateway.url}/dashboard`);
+      expect(await dashboard.textContent('#chiffre-apprenants')).toBe('0');
+      expect(await dashboard.textContent('#progression')).toContain('npm run progress:sync');
+      await check(dashboard, `tableau-de-bord-vide-${label}`);
+      await signedIn.close();
+    }
   });
+});
 
+describe.each(Object.entries(VIEWPORTS))('Pollen\'s pages, %s', (label, viewport) => {
   it('dashboard with data, a learner page and a note to correct: 0 axe violations, no sideways swipe', { timeout: 180_000 }, async () => {
     if (runtime.tracker.learners.list().length === 0) {
       await addLearner(runtime.store, { username: 'zoe', displayName: 'Zoé Lefèvre', password: 'zoe-password-1' });

@@ -4,7 +4,7 @@
  * say so in its log, serve the gateway, and make no edit at all on a second start.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -41,6 +41,12 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** package.json's start script, split into words. */
+function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start!.split(/\s+/);
+}
+
 /** Runs what `npm start` runs, in a scratch folder, until the gateway says it is ready. */
 async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }> {
   const port = await freePort();
@@ -51,7 +57,12 @@ async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }
     POLLEN_WIKI_DIR: wikiDir, POLLEN_WIKI_PORT: String(wikiPort),
     POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'),
   });
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts')], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Exactly package.json's start command (NODE_ENV=production node <flags> dist/src/main.js), on
+  // the dist/ the test run built (test/support/global-setup.ts runs `npm run build`).
+  const [, nodeBin, ...nodeArgs] = startCommand();
+  expect(nodeBin).toBe('node');
+  const args = nodeArgs.map((a) => (a.startsWith('dist/') ? path.join(ROOT, a) : a));
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -76,8 +87,11 @@ async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }
 
 describe('npm start on a fresh machine', () => {
   it('is what package.json runs', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe('NODE_ENV=production tsx src/main.ts');
+    const [envSetting, bin, ...rest] = startCommand();
+    expect(envSetting).toBe('NODE_ENV=production');
+    expect(bin).toBe('node');
+    expect(rest.at(-1)).toBe('dist/src/main.js');
+    expect(existsSync(path.join(ROOT, 'dist/src/main.js'))).toBe(true);
   });
 
   it('brings up the local wiki, publishes the 19 parcours pages and says so; a second start makes no edit', async () => {
