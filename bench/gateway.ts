@@ -1,18 +1,34 @@
 /**
- * Gateway vs direct: the same 100 wiki pages (content, last revision, contributors, categories)
- * read through a GraphQL query to the gateway, and through direct batched API calls to the wiki
- * (the same bot session, no gateway), alternating in one run. The gateway runs in its own process. Prints medians, the ratio and upstream calls.
+ * The gateway, compiled (`npm run build`) and in its own process as in production, against a
+ * fresh local wiki:
+ * 1. cold reads: the same 100 wiki pages (content, last revision, contributors, categories)
+ *    through a GraphQL query with the read cache emptied first, vs direct batched API calls
+ *    (the same bot, no gateway), alternating, 50 pairs;
+ * 2. throughput, 200 connections, one 10 s run per server (after a 2 s warm-up): a bare Apollo
+ *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts), Pollen's upstream-free
+ *    curriculum query, and a wiki-backed module query (its page is edited early in the run),
+ *    with the wiki API calls made;
+ * 3. memory: 100,000 mixed requests, resident memory after 50,000 and 100,000.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadCurriculum } from '../src/curriculum/loader.js';
+import { publishCurriculum } from '../src/curriculum/publish/index.js';
 import { WikiClient } from '../src/wiki/index.js';
-import { freePort, measure, median, printTable, startBenchWiki } from './support.js';
+import { measure, median, printTable, startBenchWiki } from './support.js';
+import { fixedLoad, productionNodeFlags, startServerProcess, throughput, type ServerProcess } from './throughput.js';
 
 const PAGES = 100;
 const RUNS = 50;
+const CONNECTIONS = 200;
+const SECONDS = 10;
+const MEMORY_REQUESTS = 100_000;
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const QUERY = `query($t: [String!]!) { wikiPages(titles: $t) {
   title exists pageId summary contributors categories lastRevision { id timestamp user comment } } }`;
+const UPSTREAM_FREE = '{ curriculum { modules { slug title } } }';
+const WIKI_BACKED = '{ module(slug: "logiciel-libre") { title wikiPage { exists lastRevision { user } } } }';
 
 function pageText(i: number): string {
   const para = `La fiche ${i} décrit un outil libre utilisé par des associations : usages, hébergeurs CHATONS, conseils de prise en main et retours d'expérience de bénévoles. `;
@@ -40,61 +56,147 @@ async function directFetch(bot: WikiClient, titles: string[], counter: { calls: 
   }
 }
 
+interface GatewayFigures {
+  apiCalls: number;
+  polls: number;
+  pollFailures: number;
+  misses: number;
+  hits: number;
+  entries: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+}
+
+async function figures(gateway: ServerProcess): Promise<GatewayFigures> {
+  return (await (await fetch(`${gateway.url}/bench/wiki-calls`)).json()) as GatewayFigures;
+}
+
+async function post(url: string, body: unknown): Promise<Record<string, any>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await res.json()) as Record<string, any>;
+}
+
+async function coldReads(gateway: ServerProcess, bot: WikiClient, titles: string[]): Promise<void> {
+  const clearCache = () => post(`${gateway.url}/bench/cache/clear`, {});
+  const viaGateway = async () => {
+    const body = await post(`${gateway.url}/graphql`, { query: QUERY, variables: { t: titles } });
+    if (body.data?.wikiPages?.length !== PAGES) throw new Error('gateway returned the wrong number of pages');
+  };
+  const counter = { calls: 0 };
+  const direct = async () => {
+    if ((await directFetch(bot, titles, counter)) !== PAGES) throw new Error('direct read returned the wrong number of pages');
+  };
+  const gatewayTimes: number[] = [];
+  const directTimes: number[] = [];
+  await measure(0, 3, async () => { await clearCache(); await viaGateway(); await direct(); });
+  let gatewayCalls = 0;
+  counter.calls = 0;
+  for (let i = 0; i < RUNS; i++) {
+    await clearCache(); // untimed: every measured gateway read is a cold one
+    const before = await figures(gateway);
+    gatewayTimes.push(...(await measure(1, 0, viaGateway)));
+    const after = await figures(gateway);
+    // Page reads only: a change-feed poll may fall inside a run.
+    gatewayCalls += after.apiCalls - before.apiCalls - (after.polls - before.polls);
+    directTimes.push(...(await measure(1, 0, direct)));
+  }
+  const g = median(gatewayTimes);
+  const d = median(directTimes);
+  // Each pair runs back to back, so drift on a busy 2-core machine hits both alike.
+  const pairRatio = median(gatewayTimes.map((t, i) => t / directTimes[i]!));
+  printTable(`Gateway, cold cache: ${PAGES} wiki pages, ${RUNS} runs each (median)`, [
+    ['direct batched API calls', `${d.toFixed(1)} ms, ${(counter.calls / RUNS).toFixed(1)} API calls per read`],
+    ['gateway wikiPages query', `${g.toFixed(1)} ms, ${(gatewayCalls / RUNS).toFixed(1)} API calls per query`],
+    ['ratio of medians', `${(g / d).toFixed(2)}`],
+    ['median of paired ratios', `${pairRatio.toFixed(2)} (aim: <= 1.15)`],
+  ]);
+}
+
+async function throughputRuns(gateway: ServerProcess, bot: WikiClient): Promise<void> {
+  const bare = await startServerProcess(`${ROOT}dist/bench/bare-apollo-server.js`);
+  let bareRun;
+  try {
+    await throughput(bare.url, '{ hello }', CONNECTIONS, 2); // warm-up
+    bareRun = await throughput(bare.url, '{ hello }', CONNECTIONS, SECONDS);
+  } finally {
+    await bare.stop();
+  }
+  await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, 2);
+  const free = await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, SECONDS);
+  await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, 2);
+  // Early in the run, the module's page changes on the wiki (not through this gateway): the change feed
+  // must find it and the page be read once again.
+  const modulePage = (await post(`${gateway.url}/graphql`, { query: '{ module(slug: "logiciel-libre") { wikiPageTitle } }' })).data.module.wikiPageTitle as string;
+  const before = await figures(gateway);
+  const edit = setTimeout(() => {
+    void bot.getPages([modulePage], { content: true }).then((pages) =>
+      bot.edit({ title: modulePage, text: `${pages.get(modulePage)?.content ?? ''}\n<!-- relu pendant le banc d’essai -->`, summary: 'Banc d’essai : relecture' }),
+    );
+  }, 1000);
+  const wiki = await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, SECONDS);
+  clearTimeout(edit);
+  const after = await figures(gateway);
+  const polls = after.polls - before.polls;
+  const reads = after.apiCalls - before.apiCalls - polls;
+  printTable(`Throughput: ${CONNECTIONS} connections, ${SECONDS} s each, gateway compiled in its own process`, [
+    ['bare Apollo { hello }', `${bareRun.requestsPerSecond.toFixed(0)} req/s, p50 ${bareRun.p50Ms} ms, p99 ${bareRun.p99Ms} ms, ${bareRun.failures} failed`],
+    ['upstream-free curriculum', `${free.requestsPerSecond.toFixed(0)} req/s, p50 ${free.p50Ms} ms, p99 ${free.p99Ms} ms, ${free.failures} failed`],
+    ['wiki-backed module', `${wiki.requestsPerSecond.toFixed(0)} req/s, p50 ${wiki.p50Ms} ms, p99 ${wiki.p99Ms} ms, ${wiki.failures} failed`],
+    ['wiki API calls in that run', `${after.apiCalls - before.apiCalls} for ${wiki.total} requests: ${polls} change-feed polls (one per 10 s interval), ${reads} page reads (1 changed title)`],
+  ]);
+  console.log(`throughput upstream-free/bare-apollo ratio ${(free.requestsPerSecond / bareRun.requestsPerSecond).toFixed(2)}`);
+  console.log(`throughput wiki-backed/upstream-free ratio ${(wiki.requestsPerSecond / free.requestsPerSecond).toFixed(2)}`);
+}
+
+async function memoryRun(gateway: ServerProcess, titles: string[], slugs: string[]): Promise<void> {
+  let i = 0;
+  const mix = [
+    () => ({ query: UPSTREAM_FREE }),
+    () => ({ query: 'query($s: String!) { module(slug: $s) { title wikiPage { exists lastRevision { user } } } }', variables: { s: slugs[i++ % slugs.length] } }),
+    () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists summary contributors categories } }', variables: { t: titles[i++ % titles.length] } }),
+    // 500 distinct titles the wiki does not have: the cache's keys, not just its hits.
+    () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists } }', variables: { t: `Page absente ${i++ % 500}` } }),
+  ];
+  const startRss = gateway.rssMb();
+  const half = MEMORY_REQUESTS / 2;
+  const first = await fixedLoad(gateway.url, mix, half, CONNECTIONS, 240);
+  const midRss = gateway.rssMb();
+  const second = await fixedLoad(gateway.url, mix, half, CONNECTIONS, 240);
+  const endRss = gateway.rssMb();
+  const done = first.total + second.total;
+  const state = await figures(gateway);
+  printTable(`Memory: ${MEMORY_REQUESTS} mixed requests (curriculum, module + wiki page, 100 pages, 500 missing titles)`, [
+    ['requests answered', `${done} (${first.failures + second.failures} failed), ${((first.requestsPerSecond + second.requestsPerSecond) / 2).toFixed(0)} req/s`],
+    ['rss at start', `${startRss.toFixed(0)} MB`],
+    ['rss after 50000 requests', `${midRss.toFixed(0)} MB`],
+    ['growth 50000 -> 100000', `${(endRss - midRss).toFixed(1)} MB`],
+    ['V8 heap at the end', `${state.heapUsedMb.toFixed(0)} MB used of ${state.heapTotalMb.toFixed(0)} MB, ${state.externalMb.toFixed(0)} MB external`],
+    ['wiki cache', `${state.entries} pages, ${state.hits} hits, ${state.misses} misses, ${state.polls} feed polls (${state.pollFailures} failed)`],
+  ]);
+  console.log(`rss after ${done} requests ${endRss.toFixed(0)} MB`);
+}
+
 export default async function run(): Promise<void> {
+  // As in production: the compiled gateway, fresh from the sources.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   const wiki = await startBenchWiki();
+  let gateway: ServerProcess | undefined;
   try {
     const bot = await WikiClient.connect({ apiUrl: wiki.apiUrl, username: wiki.botUser, password: wiki.botPassword });
     const titles = Array.from({ length: PAGES }, (_, i) => `Fiche outil ${i + 1}`);
     for (const [i, title] of titles.entries()) await bot.edit({ title, text: pageText(i + 1), summary: 'Banc d’essai', createOnly: true });
+    const curriculum = await loadCurriculum(`${ROOT}course-modules`);
+    await publishCurriculum(bot, curriculum);
 
-    // The gateway runs in its own process, as in production: the bench client, the gateway and
-    // the wiki do not share one event loop.
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gateway-server.ts', import.meta.url))], {
-      env: { ...process.env, BENCH_PORT: String(port), BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-    });
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const gatewayCallCount = async (): Promise<number> =>
-      ((await (await fetch(`http://127.0.0.1:${port}/bench/wiki-calls`)).json()) as { apiCalls: number }).apiCalls;
-    const viaGateway = async () => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { t: titles } }) });
-      const body = (await res.json()) as { data: { wikiPages: unknown[] } };
-      if (body.data.wikiPages.length !== PAGES) throw new Error('gateway returned the wrong number of pages');
-    };
-    const counter = { calls: 0 };
-    const direct = async () => {
-      if ((await directFetch(bot, titles, counter)) !== PAGES) throw new Error('direct read returned the wrong number of pages');
-    };
-
-    // Alternate the two so drift on the machine hits both alike.
-    const gatewayTimes: number[] = [];
-    const directTimes: number[] = [];
-    await measure(0, 3, async () => { await viaGateway(); await direct(); });
-    let gatewayCalls = 0;
-    counter.calls = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const before = await gatewayCallCount();
-      gatewayTimes.push(...(await measure(1, 0, viaGateway)));
-      gatewayCalls += (await gatewayCallCount()) - before;
-      directTimes.push(...(await measure(1, 0, direct)));
-    }
-    const g = median(gatewayTimes);
-    const d = median(directTimes);
-    // Each pair runs back to back, so drift on a busy 2-core machine hits both alike.
-    const pairRatio = median(gatewayTimes.map((t, i) => t / directTimes[i]!));
-    printTable(`Gateway: ${PAGES} wiki pages, ${RUNS} runs each (median)`, [
-      ['direct batched API calls', `${d.toFixed(1)} ms, ${(counter.calls / RUNS).toFixed(1)} API calls per read`],
-      ['gateway wikiPages query', `${g.toFixed(1)} ms, ${(gatewayCalls / RUNS).toFixed(1)} API calls per query`],
-      ['ratio of medians', `${(g / d).toFixed(2)}`],
-      ['median of paired ratios', `${pairRatio.toFixed(2)} (aim: <= 1.15)`],
-    ]);
-    child.kill('SIGTERM');
+    gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, {
+      BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
+    }, productionNodeFlags());
+    await coldReads(gateway, bot, titles);
+    await throughputRuns(gateway, bot);
+    await memoryRun(gateway, titles, curriculum.map((m) => m.slug));
   } finally {
+    await gateway?.stop();
     await wiki.stop();
   }
 }

@@ -50,7 +50,7 @@ Prochaine étape : diagnostic détaillé, voir https://exemple.org/diagnostic.
   return { source, fileName: `note-${round}-${i}.md`, key: `bench:${round}:${i}`, origin: 'cli' };
 }
 
-async function rawMwbot(apiUrl: string, user: string, password: string): Promise<(title: string, text: string, summary: string) => Promise<void>> {
+export async function rawMwbot(apiUrl: string, user: string, password: string): Promise<(title: string, text: string, summary: string) => Promise<void>> {
   const bot = new MWBot({ apiUrl });
   const { query: { tokens: { logintoken } } } = (await bot.request({ action: 'query', meta: 'tokens', type: 'login' })) as { query: { tokens: { logintoken: string } } };
   await bot.request({ action: 'login', lgname: user, lgpassword: password, lgtoken: logintoken });
@@ -113,7 +113,7 @@ export default async function run(): Promise<void> {
 
     rows.push(
       ['re-publish 100 unchanged (same queue)', `${againMs.toFixed(0)} ms, ${again.edits} edits, ${again.apiCalls} wiki calls`],
-      ['re-publish 100 unchanged (empty queue)', `${rerunMs.toFixed(0)} ms, ${rerun.edits} edits, ${rerun.apiCalls} wiki calls (1 title lookup + 1 batched read)`],
+      ['re-publish 100 unchanged (empty queue)', `${rerunMs.toFixed(0)} ms, ${rerun.edits} edits, ${rerun.apiCalls} wiki calls (1 batched read)`],
     );
     printTable(`Notes to wiki: ${NOTES} notes vs ${NOTES} raw mwbot edits (median ratio ${ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]?.toFixed(2)})`, rows);
   } finally {

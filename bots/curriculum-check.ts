@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { frenchProgram } from '../src/cli/french-help.js';
 import { pathToFileURL } from 'node:url';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
 import type { CurriculumModule } from '../src/curriculum/schema.js';
@@ -21,15 +21,13 @@ export function formatReport(modules: readonly CurriculumModule[]): string {
     (m) => `${String(m.order).padStart(2, '0')}  ${m.slug.padEnd(40)} ${String(m.estimatedMinutes).padStart(4)} min  [${m.group}]`,
   );
   const s = summarize(modules);
-  lines.push(`${s.modules} modules, ${s.totalMinutes} min in all (${s.totalHours} h)`);
+  lines.push(`${s.modules} modules, ${s.totalMinutes} min en tout (${String(s.totalHours).replace('.', ',')} h)`);
   return lines.join('\n');
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = new Command()
-    .name('curriculum:check')
-    .description('Validate every module file of the curriculum and print a summary.')
-    .argument('[dir]', 'directory of the module files', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
+  const program = frenchProgram('curriculum:check', 'Valide chaque fichier de module du parcours et affiche un récapitulatif.')
+    .argument('[dossier]', 'dossier des fichiers de module', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
     .action(async (dir: string) => {
       try {
         const modules = await loadCurriculum(dir);

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { plural } from '../src/cli/format.js';
+import { frenchProgram } from '../src/cli/french-help.js';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from '../src/curriculum/imscc/write.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
@@ -16,27 +17,25 @@ interface ExportOptions {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = new Command()
-    .name('curriculum:export')
-    .description('Write the curriculum as an IMS Common Cartridge 1.1 package for Moodle course import.')
-    .option('--dir <dir>', 'directory of the module files', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
-    .option('--out <file>', 'package to write', DEFAULT_IMSCC_PATH)
-    .option('--wiki-base-url <url>', 'prefix of wiki page URLs', wikiBaseUrlFromApi(process.env.WIKI_API_URL || localWikiApiUrl()))
-    .option('--title <title>', 'course title in the package')
+  const program = frenchProgram('curriculum:export', 'Écrit le parcours en paquet IMS Common Cartridge 1.1, pour la restauration de cours de Moodle.')
+    .option('--dir <dossier>', 'dossier des fichiers de module', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
+    .option('--out <fichier>', 'paquet à écrire', DEFAULT_IMSCC_PATH)
+    .option('--wiki-base-url <url>', 'début des adresses des pages du wiki', wikiBaseUrlFromApi(process.env.WIKI_API_URL || localWikiApiUrl()))
+    .option('--title <titre>', 'titre du cours dans le paquet')
     .action(async (opts: ExportOptions) => {
       try {
         const modules = await loadCurriculum(opts.dir);
-        if (modules.length === 0) throw new Error(`${opts.dir}: no module file found`);
+        if (modules.length === 0) throw new Error(`${opts.dir} : aucun fichier de module trouvé`);
         const { bytes, cartridge } = await writeCartridge(modules, opts.out, { wikiBaseUrl: opts.wikiBaseUrl, courseTitle: opts.title });
         const c = cartridge.counts;
-        console.log(`${opts.out} (${bytes} bytes, ${cartridge.files.length} files)`);
+        console.log(`${opts.out} (${plural(bytes, 'octet')}, ${plural(cartridge.files.length, 'fichier')})`);
         console.log(
-          `${c.modules} modules in ${c.sections} sections: ${c.pages} pages, ${c.webLinks} wiki links, ` +
-            `${c.quizzes} quizzes (${c.questions} questions)`,
+          `${plural(c.modules, 'module')} en ${plural(c.sections, 'section')} : ${plural(c.pages, 'page')}, ${plural(c.webLinks, 'lien', 'liens')} vers le wiki, ` +
+            `${plural(c.quizzes, 'quiz', 'quiz')} (${plural(c.questions, 'question')})`,
         );
       } catch (err) {
-        const detail = err instanceof CurriculumError ? `the curriculum does not validate:\n${err.message}` : (err as Error).message;
-        console.error(`Export failed: ${detail}`);
+        const detail = err instanceof CurriculumError ? `le parcours n’est pas valide :\n${err.message}` : (err as Error).message;
+        console.error(`Export impossible : ${detail}`);
         process.exitCode = 1;
       }
     });

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { frenchProgram } from '../src/cli/french-help.js';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
@@ -55,14 +55,12 @@ interface CliOptions {
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
-  const program = new Command()
-    .name('curriculum:publish')
-    .description('Publish the curriculum to the wiki: the navigation template, the index page and one page per module.')
-    .option('--dir <dir>', 'directory of the module files', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
-    .option('--dry-run', 'edit nothing; print the wikitext diff of each page against the wiki')
-    .option('--draft-on-conflict', 'when a person changed a page, write the bot version to "<page>/Brouillon du robot"')
-    .option('--summary <text>', 'words appended to every edit summary (in French)')
-    .option('--quiet', 'print only the summary table')
+  const program = frenchProgram('curriculum:publish', 'Publie le parcours sur le wiki : le modèle de navigation, la page d’index et une page par module.')
+    .option('--dir <dossier>', 'dossier des fichiers de module', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
+    .option('--dry-run', 'ne modifie rien ; affiche les différences de chaque page avec le wiki')
+    .option('--draft-on-conflict', 'quand une personne a modifié une page, écrire la version du robot dans « <page>/Brouillon du robot »')
+    .option('--summary <texte>', 'mots ajoutés à chaque résumé de modification')
+    .option('--quiet', 'n’afficher que le tableau récapitulatif')
     .action(async (opts: CliOptions) => {
       try {
         const report = await runCurriculumPublish({

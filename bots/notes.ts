@@ -2,8 +2,9 @@
  * npm run notes -- publish FILE|DIR… [--dry-run] | watch DIR [--interval MS] | status [--limit N] | retry
  * Facilitators' notes to wiki pages, through the durable queue in the local store.
  */
-import { Command } from 'commander';
 import { hostname } from 'node:os';
+import { parisDateTime } from '../src/cli/format.js';
+import { frenchProgram } from '../src/cli/french-help.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '../src/config/index.js';
@@ -11,7 +12,7 @@ import { loadCurriculum } from '../src/curriculum/loader.js';
 import { curriculumPages } from '../src/curriculum/schema.js';
 import type { CurriculumPages } from '../src/notes/convert.js';
 import { previewNotes, type NotePreview } from '../src/notes/preview.js';
-import { publishPendingNotes, stateLabel, type NoteRunResult, type NotesRunReport } from '../src/notes/publisher.js';
+import { publishPendingNotes, stateCount, stateLabel, type NoteRunResult, type NotesRunReport } from '../src/notes/publisher.js';
 import { NOTE_STATES, NoteQueue, type QueueEntry } from '../src/notes/queue.js';
 import { readNoteInputs } from '../src/notes/sources.js';
 import { watchFolder } from '../src/notes/watch.js';
@@ -22,6 +23,11 @@ import { WikiError } from '../src/wiki/errors.js';
 import { resolveWiki } from '../src/wiki/local.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+// `npm run notes -- status | head -3`: the reader left, which is no error; stop quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** The curriculum's module pages, so a note's `module:` links to its page; none if it does not load. */
@@ -41,13 +47,13 @@ async function connectWiki(config: Config): Promise<WikiClient> {
 }
 
 function plural(n: number, one: string, many: string): string {
-  return `${n} ${n > 1 ? many : one}`;
+  return `${n} ${Math.abs(n) >= 2 ? many : one}`;
 }
 
 function printRun(run: NotesRunReport): void {
   const count = (state: string): number => run.results.filter((r) => r.state === state).length;
   say(
-    `${plural(run.results.length, 'note traitée', 'notes traitées')} : ${count('published')} publiée(s), ` +
+    `${plural(run.results.length, 'note traitée', 'notes traitées')} : ${plural(count('published'), 'publiée', 'publiées')}, ` +
     `${count('conflict')} en conflit, ${count('failed')} en échec, ${count('queued')} en attente ; ` +
     `${plural(run.edits, 'modification', 'modifications')} sur le wiki, ${plural(run.apiCalls, 'appel', 'appels')} à l’API.`,
   );
@@ -73,7 +79,7 @@ function printPreview(p: NotePreview): void {
 function formatEntry(e: QueueEntry): string {
   const where = e.pageTitle ?? e.fileName ?? `note ${e.id}`;
   const link = e.state === 'conflict' && e.linkTitle ? ` → voir « ${e.linkTitle} »${e.linkUrl ? ` ${e.linkUrl}` : ''}` : '';
-  const retry = e.state === 'failed' && e.retryable && e.nextAttemptAt ? ` (nouvel essai après ${e.nextAttemptAt})` : '';
+  const retry = e.state === 'failed' && e.retryable && e.nextAttemptAt ? ` (nouvel essai après le ${parisDateTime(e.nextAttemptAt)})` : '';
   const reason = e.reason && e.state !== 'published' ? `\n      ${e.reason}` : '';
   return `${String(e.id).padStart(4)}  ${stateLabel(e.state).padEnd(10)} ${where}${e.fileName && e.pageTitle ? ` (${e.fileName})` : ''}${link}${retry}${reason}`;
 }
@@ -113,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
       code = 1;
     }
   };
-  const program = new Command().name('notes').description('Publie les comptes-rendus des animateur·rices sur le wiki, via la file d’attente locale.');
+  const program = frenchProgram('notes', 'Publie les comptes-rendus des animateur·rices sur le wiki, via la file d’attente locale.');
 
   program.command('publish')
     .description('met en file et publie des notes (fichiers .md/.txt ou dossiers)')
@@ -131,8 +137,9 @@ export async function main(argv: string[]): Promise<number> {
           const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store), ...(await moduleLinks(config)) });
           for (const p of previews) printPreview(p);
           say(`Simulation : aucune modification du wiki ni de la file (${plural(previews.length, 'note', 'notes')}).`);
-          // Same exit code as a real run would give for a note the converter refuses.
-          return previews.some((p) => p.action === 'invalid') ? 1 : 0;
+          // The exit code a real run would give: 1 for a note refused, 2 for a conflict or a stop.
+          if (previews.some((p) => p.action === 'invalid')) return 1;
+          return previews.some((p) => p.action === 'conflict' || p.action === 'skipped-nobots' || p.action === 'stopped') ? 2 : 0;
         } finally {
           await store?.close();
         }
@@ -215,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
           say('La file des notes est vide.');
           return 0;
         }
-        say(`File des notes : ${plural(total, 'note', 'notes')} — ${NOTE_STATES.map((s) => `${counts[s]} ${stateLabel(s)}`).join(', ')}.`);
+        say(`File des notes : ${plural(total, 'note', 'notes')} — ${NOTE_STATES.map((s) => stateCount(counts[s], s)).join(', ')}.`);
         for (const entry of entries) say(formatEntry(entry));
         return 0;
       });

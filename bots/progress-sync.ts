@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { parisDateTime, plural } from '../src/cli/format.js';
+import { frenchProgram } from '../src/cli/french-help.js';
 import { pathToFileURL } from 'node:url';
 import { hashPassword } from '../src/auth/passwords.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
@@ -15,8 +16,8 @@ import { WikiClient, resolveWiki } from '../src/wiki/index.js';
 /** The sync's outcome in one French paragraph, for the operator. */
 export function formatSyncReport(report: SyncReport): string {
   const lines = [
-    `Synchronisation (${report.source === 'moodle' ? 'Moodle' : 'magasin local'}) du ${report.snapshotAt} :`,
-    `  ${report.learners} apprenant·es, ${report.stalled} à l'arrêt, ${report.moodleRequests} requêtes HTTP vers Moodle, ${report.durationMs} ms.`,
+    `Synchronisation (${report.source === 'moodle' ? 'Moodle' : 'magasin local'}) du ${parisDateTime(report.snapshotAt)} :`,
+    `  ${plural(report.learners, 'apprenant·e', 'apprenant·es')}, ${report.stalled} à l'arrêt, ${plural(report.moodleRequests, 'requête', 'requêtes')} HTTP vers Moodle, ${report.durationMs} ms.`,
   ];
   for (const w of report.warnings) lines.push(`  attention : ${w}`);
   return lines.join('\n');
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const program = new Command().name('progress:sync').description('Suivi de progression des apprenant·es.');
+  const program = frenchProgram('progress:sync', 'Suivi de progression des apprenant·es.');
   program
     .command('sync', { isDefault: true })
     .description('Lit la progression de chaque apprenant·e (Moodle ou magasin local) et enregistre un instantané daté.')
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
       const store = await openPollenStore(config.store);
       try {
         const curriculum = await loadCurriculum(config.curriculumDir);
-        const moodle = config.moodle && new MoodleClient({ url: config.moodle.url, token: config.moodle.token });
+        const moodle = config.moodle && new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }) });
         // Contributions are read from the configured wiki, else the local one (started if needed).
         let wiki: WikiClient | undefined;
         if (options.wiki) {
@@ -82,8 +83,8 @@ async function main(argv: string[]): Promise<void> {
   program
     .command('add-learner')
     .description('Crée un compte apprenant·e local (sans Moodle). Le mot de passe est lu sur l’entrée standard.')
-    .argument('<username>')
-    .argument('<displayName>')
+    .argument('<identifiant>', 'identifiant de connexion')
+    .argument('<nom>', 'nom affiché, entre guillemets')
     .option('--wiki-user <name>', 'compte wiki de la personne (par défaut : son identifiant, initiale en majuscule)')
     .action(async (username: string, displayName: string, options: { wikiUser?: string }) => {
       const store = await openPollenStore(config.store);
@@ -97,8 +98,8 @@ async function main(argv: string[]): Promise<void> {
   program
     .command('set-wiki-user')
     .description('Associe un·e apprenant·e à son compte wiki (vide : revenir à la règle par défaut).')
-    .argument('<username>')
-    .argument('[wikiUser]')
+    .argument('<identifiant>', 'identifiant de l’apprenant·e')
+    .argument('[compteWiki]', 'compte wiki (vide : règle par défaut)')
     .action(async (username: string, wikiUser: string | undefined) => {
       const store = await openPollenStore(config.store);
       try {

@@ -1,9 +1,18 @@
+import { createAgenda } from './agenda/index.js';
 import { AuthService } from './auth/service.js';
+import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
+import { ensureDashboardAccess, type DashboardAccess } from './auth/first-start.js';
 import { loadCurriculum } from './curriculum/loader.js';
 import { curriculumPages } from './curriculum/schema.js';
 import type { Config } from './config/index.js';
+import { loadDemo } from './demo/index.js';
+import { directoryMigrations } from './directory/migrations.js';
+import { DirectoryService } from './directory/service.js';
+import { trainingFromProgress } from './directory/training.js';
 import type { GatewayDeps } from './graphql/context.js';
 import type { Logger } from './log.js';
+import { checkMoodleSettings } from './moodle/check.js';
+import { createMetrics, upstreamRequestRecorder, type GatewayMetrics } from './metrics.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
@@ -11,6 +20,7 @@ import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
 import { storeServerVersion, type StoreDb } from './store/database.js';
 import { openPollenStore } from './store-schema.js';
+import { runMigrations } from './store/migrations.js';
 import { resolveWiki } from './wiki/local.js';
 import { WikiClient, WikiReadCache, WikiUnavailableError } from './wiki/index.js';
 
@@ -25,6 +35,12 @@ export interface Runtime {
   /** The store's async query layer (every concept moves onto it; see src/store/). */
   database: StoreDb;
   tracker: ProgressTracker;
+  /** API tokens kept in the store (`npm run token`), reloaded by `refreshStoredTokens`. */
+  apiTokens: ApiTokenStore;
+  /** The dashboard's way in: a token created at this (first) start, ready, or none (warn). */
+  dashboardAccess: DashboardAccess;
+  /** Prometheus metrics every client of this runtime feeds (hand them to createGateway). */
+  metrics: GatewayMetrics;
   /** True when the wiki is the local one started for this machine. */
   localWiki: boolean;
   close(): void;
@@ -38,21 +54,26 @@ export interface Runtime {
 export async function buildRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const wikiSettings = await resolveWiki(config, () => logger.info('No WIKI_API_URL set: bringing up the local wiki (scripts/wiki/up.sh)'));
   const localWiki = wikiSettings.local;
+  const metrics = createMetrics();
   const wikiOptions = {
     apiUrl: wikiSettings.apiUrl,
     username: wikiSettings.botUser,
     password: wikiSettings.botPassword,
     contact: wikiSettings.contact,
     logger: logger.child({ upstream: 'wiki' }),
+    onRequest: upstreamRequestRecorder(metrics, 'wiki'),
   };
   // Someone is waiting on a gateway read: a few quick retries (about a second in all), then a
   // WIKI_UNAVAILABLE error; a longer Retry-After (maxlag asks 5 s) is not waited for. The bots keep the default long backoff (maxlag, outages).
   const gatewayWiki = WikiClient.lazy({ ...wikiOptions, maxRetries: 2, retryBaseMs: 250, maxRetryDelayMs: 1000, maxRetryAfterMs: 1000 });
   const wiki = WikiClient.lazy(wikiOptions);
-  // Both clients are signed in here, before anything writes with them (each would also sign in
-  // by itself on its first request or write, e.g. once an unreachable wiki is back).
+  // Both clients are signed in here, before anything writes with them (each also signs in by
+  // itself before its first request or write, e.g. once an unreachable wiki is back). The
+  // gateway's first, with its short retries: a wiki that is down does not hold start-up for the
+  // bots' long backoff.
   try {
-    await Promise.all([gatewayWiki.ensureLoggedIn(), wiki.ensureLoggedIn()]);
+    await gatewayWiki.ensureLoggedIn();
+    await wiki.ensureLoggedIn();
     logger.info({ apiUrl: gatewayWiki.apiUrl, user: gatewayWiki.userName, batchSize: gatewayWiki.batchSize }, 'Wiki connected');
   } catch (err) {
     // A wrong password is a configuration error; an unreachable wiki must not keep the rest down.
@@ -63,11 +84,21 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   // Unreachable PostgreSQL: StoreUnavailableError, in French, naming the URL without its password.
   const database = await openPollenStore(config.store);
-  const moodle = config.moodle ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token }) : undefined;
+  const agenda = await createAgenda(database, { modules: curriculum });
+  const recordMoodle = upstreamRequestRecorder(metrics, 'moodle');
+  const moodleRecorder = (r: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => recordMoodle({ ...r, action: r.wsfunction });
+  const moodle = config.moodle
+    ? new MoodleClient({ url: config.moodle.url, token: config.moodle.token, logger: logger.child({ upstream: 'moodle' }), onRequest: moodleRecorder })
+    : undefined;
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
+  if (moodle && config.moodle) {
+    // Wrong settings name themselves; the gateway still starts, with Moodle down in /health.
+    const check = await checkMoodleSettings(moodle, config.moodle.courseId).catch((err: unknown) => ({ problems: [`Moodle : ${String((err as Error).message)}`], unreachable: false }));
+    for (const problem of check.problems) logger.error({ upstream: 'moodle' }, problem);
+    if (check.unreachable) logger.warn({ url: config.moodle.url }, 'Moodle unreachable at start: serving the rest; Moodle fields answer MOODLE_UNAVAILABLE until it is back');
+  }
 
-  const { progress, tracker } = createProgressRuntime({ config, store: database, curriculum, moodle, wiki, logger });
-  const auth = createAuthService({ config, store: database, learners: tracker.learners, logger });
+  const { progress, tracker } = createProgressRuntime({ config, store: database, curriculum, moodle, wiki, logger, onMoodleRequest: moodleRecorder });
 
   // Gateway reads go through one shared cache kept fresh by the wiki's change feed; both
   // clients' edits drop their page from it at once.
@@ -81,6 +112,23 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   wikiCache.watchEdits(gatewayWiki);
   wikiCache.watchEdits(wiki);
   wikiCache.start();
+  await runMigrations(database, directoryMigrations);
+  const directory = new DirectoryService(database, {
+    minRecommendations: config.directory.minRecommendations,
+    requireTraining: config.directory.requireTraining,
+    rateLimit: { max: config.directory.rateLimitPerHour, windowMinutes: 60 },
+    training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
+  });
+  await directory.relistAll();
+  if (config.demo) await loadDemo({ database, directory, agenda, logger });
+  const apiTokens = await ApiTokenStore.open(database);
+  const storedTokens = new StoredApiTokens(apiTokens);
+  const dashboardAccess = await ensureDashboardAccess({
+    configured: { facilitators: config.facilitatorTokens.length, admins: config.adminTokens.length },
+    tokens: apiTokens,
+    stored: storedTokens,
+  });
+  const auth = createAuthService({ config, store: database, learners: tracker.learners, logger, storedTokens });
 
   const deps: GatewayDeps = {
     wiki: wikiCache,
@@ -92,10 +140,15 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     probes: [{ name: 'store', mode: database.description, check: () => storeServerVersion(database) }],
     auth,
     progress,
-    notes: new NotesService(database, gatewayWiki, { background: wiki, modules: curriculumPages(curriculum) }),
+    notes: new NotesService(database, gatewayWiki, {
+      background: wiki, modules: curriculumPages(curriculum),
+      sessions: { exists: async (id) => (await agenda.store.session(id)) !== undefined, attachMinutes: (id, title) => agenda.attachMinutes(id, title) },
+    }),
+    directory,
+    agenda,
   };
   return {
-    deps, wiki, gatewayWiki, wikiCache, moodle, database, tracker, localWiki,
+    deps, wiki, gatewayWiki, wikiCache, moodle, database, tracker, apiTokens, dashboardAccess, metrics, localWiki,
     close: () => {
       wikiCache.stop();
       void database.close();
@@ -112,6 +165,8 @@ export function createAuthService(input: {
   store: StoreDb;
   learners: LearnerStore;
   logger?: Logger | undefined;
+  /** API tokens created with `npm run token` or at first start (hashes in the store). */
+  storedTokens?: StoredApiTokens | undefined;
   /** For tests: the fetch Moodle's /login/token.php is called with, the clock. */
   fetch?: typeof fetch;
   now?: () => Date;
@@ -123,6 +178,7 @@ export function createAuthService(input: {
     learners: input.learners,
     facilitatorTokens: config.facilitatorTokens,
     adminTokens: config.adminTokens,
+    storedTokens: input.storedTokens,
     sessionTtlMinutes: config.auth.sessionTtlMinutes,
     loginMaxFailures: config.auth.loginMaxFailures,
     loginMaxFailuresPerAddress: config.auth.loginMaxFailuresPerAddress,

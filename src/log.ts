@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 /**
  * Paths pino blanks out wherever they appear in a log object. The wiki and Moodle layers also
@@ -11,8 +12,23 @@ export const REDACTED_PATHS = [
   'request', '*.request',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+export interface LoggerOptions {
+  /** Human-readable lines (pino-pretty) instead of JSON. Default: when stdout is a terminal. */
+  pretty?: boolean;
+  /** Where lines go. Default: stdout. */
+  destination?: NodeJS.WritableStream;
+}
+
+/**
+ * JSON lines for log collectors (journald, files, pipes); on a terminal, readable lines with
+ * the local time and colours (pino-pretty, in-process so nothing is lost at exit).
+ */
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
+  const destination = options.destination ?? process.stdout;
+  const pretty = options.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
+  const base = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (!pretty) return options.destination ? pino(base, options.destination) : pino(base);
+  return pino(base, PinoPretty({ destination, colorize: destination === process.stdout, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
 }
 
 export type { Logger };

@@ -1,9 +1,16 @@
+import { publishAgenda } from './agenda/wiki.js';
 import { buildRuntime, type Runtime } from './app.js';
+import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
+import { ActionLog } from './dashboard/actions.js';
+import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
+import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
 import { runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
+import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -12,6 +19,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
+      for (const unknown of unknownSettings()) process.stderr.write(`${unknownSettingMessage(unknown)}\n`);
       process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);
       process.exit(2);
     }
@@ -19,6 +27,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   logger.debug({ config: describeConfig(config) }, 'Configuration');
+  // A mistyped name (POLLEN_MOODLE_URL for MOODLE_URL) would otherwise be ignored without a word.
+  for (const unknown of unknownSettings()) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   const runtime = await buildRuntime(config, logger);
   if (runtime.localWiki) {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
@@ -26,11 +36,21 @@ async function main(): Promise<void> {
     try {
       const outcome = await runExclusive(
         runtime.database, 'curriculum-publish', 10 * 60_000,
-        () => publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) }),
+        async () => {
+          const report = await publishCurriculum(runtime.wiki, runtime.deps.curriculum, { log: (line) => logger.debug(line) });
+          // The wiki's main page in French (once; a person's edit wins) and its category pages.
+          const home = await publishWikiHome(runtime.wiki, [...new Set(runtime.deps.curriculum.map((m) => m.group))]);
+          return { report, home };
+        },
         { holdForMs: 5 * 60_000 },
       );
-      if (outcome.ran) logger.info({ ...outcome.value.counts, apiCalls: outcome.value.apiCalls }, `Curriculum published to the local wiki (${outcome.value.edits} edits)`);
-      else logger.info('Curriculum publish skipped: another Pollen process sharing the store is doing it');
+      if (outcome.ran) {
+        const { report, home } = outcome.value;
+        logger.info({ ...report.counts, apiCalls: report.apiCalls }, `Curriculum published to the local wiki (${report.edits} edits)`);
+        logger.info({ pages: home.length, edited: home.filter((o) => o.status === 'created' || o.status === 'updated').length }, 'Local wiki main page and category pages checked');
+      } else {
+        logger.info('Curriculum publish skipped: another Pollen process sharing the store is doing it');
+      }
     } catch (err) {
       const e = err as { name?: string; code?: string };
       logger.warn({ error: e.name, code: e.code }, 'Curriculum not published to the local wiki; run `npm run curriculum:publish` later');
@@ -40,7 +60,10 @@ async function main(): Promise<void> {
   // rewrites the same bytes.
   const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
-  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true });
+  const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
+    // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
+    dashboard: { actions: await ActionLog.open(runtime.database) },
+  });
   const server = app.listen(config.port, config.host, (err?: Error) => {
     // Express 5 hands listen errors (port taken, address not available) to this callback.
     if (err) {
@@ -49,13 +72,41 @@ async function main(): Promise<void> {
       runtime.close();
       process.exit(1);
     }
-    logger.info(`Pollen gateway ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+    // The first token is printed once, straight to the terminal, never through the logger.
+    if (runtime.dashboardAccess.kind === 'created') process.stdout.write(firstTokenNotice(runtime.dashboardAccess.token, `${base}/dashboard`));
+    if (runtime.dashboardAccess.kind === 'none') logger.warn(NO_DASHBOARD_ACCESS_WARNING);
+    logger.info(`Pollen gateway ready: ${base}/graphql`);
   });
+  // Tokens created or revoked by `npm run token` in another process count within seconds.
+  const tokensTimer = setInterval(() => {
+    runtime.deps.auth?.refreshStoredTokens().catch((err: unknown) => logger.warn({ error: (err as Error).name }, 'Stored API tokens not reloaded'));
+  }, TOKENS_REFRESH_INTERVAL_MS);
+  tokensTimer.unref();
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesJob = startNotesRetries(runtime, logger, config.notesIntervalSeconds * 1000);
+  const directoryTimer = startDirectoryPublishing(runtime, logger);
+  const agendaTimer = startAgendaPublishing(runtime, logger);
+  // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself, once per
+  // interval across every replica sharing the store (src/jobs lease).
+  const progressSync = runtime.moodle
+    ? scheduleProgressSync({
+        sync: () => runtime.tracker.sync(),
+        // Once per interval across replicas: the first to take the lease syncs, the others skip.
+        runExclusive: async (job) => {
+          await runExclusive(runtime.database, 'progress-sync', 30 * 60_000, job, { holdForMs: Math.max(0, config.progress.syncIntervalMinutes * 60_000 - 5_000) });
+        },
+        intervalMinutes: config.progress.syncIntervalMinutes,
+        logger,
+      })
+    : undefined;
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'Shutting down');
     notesJob?.stop();
+    clearInterval(directoryTimer);
+    clearInterval(agendaTimer);
+    progressSync?.stop();
+    clearInterval(tokensTimer);
     server.close();
     await apollo.stop();
     runtime.close();
@@ -88,4 +139,60 @@ function startNotesRetries(runtime: Runtime, logger: Logger, everyMs: number): J
     },
     onError: (err) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Pending notes not published'),
   });
+}
+
+const TOKENS_REFRESH_INTERVAL_MS = 10_000;
+
+const DIRECTORY_PUBLISH_INTERVAL_MS = 5 * 60_000;
+
+/** The directory follows moderation on the wiki: training badges re-read, changed pages published. */
+function startDirectoryPublishing(runtime: Runtime, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const publish = () => {
+    const directory = runtime.deps.directory;
+    if (running || !directory) return;
+    running = true;
+    directory
+      .refreshTraining()
+      .then(() => publishDirectory(runtime.wiki, directory))
+      .then((report) => {
+        if (report.edits > 0 || report.halted) logger.info({ edits: report.edits, drafts: report.drafts.length, halted: report.halted }, 'Directory published to the wiki');
+      })
+      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Directory not published to the wiki'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  publish();
+  const timer = setInterval(publish, DIRECTORY_PUBLISH_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
+const AGENDA_PUBLISH_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * The wiki's Agenda page follows the sessions: every 5 minutes, one batched read, and an edit only
+ * when something changed (a session created, moved, cancelled, its minutes linked, or passed).
+ */
+function startAgendaPublishing(runtime: Runtime, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const publish = () => {
+    const agenda = runtime.deps.agenda;
+    if (running || !agenda) return;
+    running = true;
+    publishAgenda(runtime.wiki, agenda)
+      .then((run) => {
+        if (run.edits > 0) logger.info({ edits: run.edits }, 'Agenda published to the wiki');
+        for (const o of run.outcomes) if (o.status === 'conflict' || o.status === 'stopped') logger.warn({ page: o.title, status: o.status }, o.reason ?? 'Agenda page not published');
+      })
+      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Agenda not published to the wiki'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  setTimeout(publish, 10_000).unref();
+  const timer = setInterval(publish, AGENDA_PUBLISH_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }

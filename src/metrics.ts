@@ -11,6 +11,29 @@ export interface GatewayMetrics {
   upstreamCalls: Counter<'upstream' | 'outcome'>;
   upstreamSeconds: Histogram<'upstream'>;
   graphqlRequests: Counter<'operation' | 'outcome'>;
+  /** Every HTTP request to an upstream, from any part of the process (gateway, dashboard, bots' background runs). */
+  upstreamRequests: Counter<'upstream' | 'action' | 'outcome'>;
+  upstreamRequestSeconds: Histogram<'upstream'>;
+}
+
+/** What a client reports of one HTTP request to its upstream. */
+export interface UpstreamRequestReport {
+  action: string;
+  outcome: 'ok' | 'error' | 'unavailable';
+  seconds: number;
+}
+
+/** The `onRequest` hook of a wiki or Moodle client, feeding `upstreamRequests`. */
+export function upstreamRequestRecorder(metrics: GatewayMetrics, upstream: 'wiki' | 'moodle'): (report: UpstreamRequestReport) => void {
+  return ({ action, outcome, seconds }) => {
+    metrics.upstreamRequests.inc({ upstream, action, outcome });
+    metrics.upstreamRequestSeconds.observe({ upstream }, seconds);
+  };
+}
+
+/** Process metrics (memory, event loop, GC) on an existing registry; once per process. */
+export function enableProcessMetrics(metrics: GatewayMetrics): void {
+  collectDefaultMetrics({ register: metrics.registry, prefix: 'pollen_' });
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): GatewayMetrics {
@@ -37,6 +60,19 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
       name: 'pollen_graphql_requests_total',
       help: 'GraphQL requests served, by operation type and outcome (ok, error: the answer carries errors).',
       labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    upstreamRequests: new Counter({
+      name: 'pollen_upstream_requests_total',
+      help: 'Every HTTP request sent to an upstream (wiki api.php by action, Moodle by web-service function), retries and logins included, by outcome.',
+      labelNames: ['upstream', 'action', 'outcome'],
+      registers: [registry],
+    }),
+    upstreamRequestSeconds: new Histogram({
+      name: 'pollen_upstream_request_duration_seconds',
+      help: 'Duration of one HTTP request to an upstream.',
+      labelNames: ['upstream'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
   };

@@ -4,11 +4,17 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
+import { createAgendaRouter } from './agenda/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
+import { createModerationRouter } from './directory/moderation-routes.js';
+import { createDirectoryRouter } from './directory/routes.js';
+import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
-import { createMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
+import { createMetrics, enableProcessMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
+import { escapeHtml } from './dashboard/format.js';
+import { pageShell } from './dashboard/pages.js';
 import { formatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
 import { checkHealth } from './graphql/health.js';
@@ -22,8 +28,12 @@ export interface GatewayOptions {
   dashboard?: DashboardOptions;
   /** Process metrics (memory, event loop, GC) on /metrics; on in `npm start`. Default: off. */
   processMetrics?: boolean;
+  /** The metrics the runtime's clients already feed (Runtime.metrics); default: a fresh set. */
+  metrics?: GatewayMetrics;
   /** Express `trust proxy` (POLLEN_TRUST_PROXY): whose address `req.ip` is, behind a reverse proxy. */
   trustProxy?: boolean | number | string;
+  /** The wiki's Agenda page, linked from the iCal feeds' sessions. */
+  agendaPageUrl?: string | undefined;
 }
 
 const EXAMPLE_QUERY = `query Parcours {
@@ -46,35 +56,25 @@ export interface Gateway {
   metrics: GatewayMetrics;
 }
 
-/** Counts GraphQL requests by operation type and outcome. */
-function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operation, response }) {
-          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'invalid', outcome: errors?.length ? 'error' : 'ok' });
-        },
-      };
-    },
-  };
-}
-
 /**
- * Answers that used wiki pages served from the cache while the wiki was unreachable say so:
+ * What every answer gets on its way out, in one hook (one per request, not one per concern):
+ * the GraphQL request is counted by operation type and outcome, and an answer that used wiki
+ * pages served from the cache while the wiki was unreachable says so,
  * `extensions.wikiCache = { stale: true, ageSeconds }`.
  */
-function staleWikiPlugin(): ApolloServerPlugin<GatewayContext> {
+function responsePlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  const hooks: Awaited<ReturnType<NonNullable<ApolloServerPlugin<GatewayContext>['requestDidStart']>>> = {
+    async willSendResponse({ operation, response, contextValue }) {
+      const single = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'invalid', outcome: single?.errors?.length ? 'error' : 'ok' });
+      const ageSeconds = contextValue.wiki.staleAgeSeconds;
+      if (ageSeconds !== undefined && single) single.extensions = { ...single.extensions, wikiCache: { stale: true, ageSeconds } };
+    },
+  };
   return {
+    // The hooks keep no per-request state: the same object serves every request.
     async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          const ageSeconds = contextValue.wiki.staleAgeSeconds;
-          if (ageSeconds === undefined || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, wikiCache: { stale: true, ageSeconds } };
-        },
-      };
+      return hooks;
     },
   };
 }
@@ -82,7 +82,8 @@ function staleWikiPlugin(): ApolloServerPlugin<GatewayContext> {
 /** The Express app: /graphql (API and explorer), /schema.graphql, /health, /dashboard. */
 export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
   const schema = makeExecutableSchema();
-  const metrics = createMetrics({ processMetrics: options.processMetrics === true });
+  const metrics = options.metrics ?? createMetrics({ processMetrics: options.processMetrics === true });
+  if (options.metrics && options.processMetrics) enableProcessMetrics(options.metrics);
   if (deps.wikiCache) registerWikiCacheMetrics(metrics.registry, deps.wikiCache);
   const observeUpstream: UpstreamObserver = (upstream, outcome, seconds) => {
     metrics.upstreamCalls.inc({ upstream, outcome });
@@ -94,7 +95,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), metricsPlugin(metrics), staleWikiPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), responsePlugin(metrics)],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),
@@ -111,6 +112,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.set('trust proxy', options.trustProxy ?? false);
   const sdl = printSchema(schema);
 
+  const graphql = expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) });
+  // The hot path first: a POST to /graphql does not walk the other routes.
+  app.post('/graphql', express.json({ limit: '1mb' }), graphql);
   app.get('/health', async (_req, res) => {
     const health = await checkHealth(deps);
     res.status(health.ok ? 200 : 503).json(health);
@@ -127,23 +131,53 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
   });
+  if (deps.directory) {
+    app.use(createDirectoryRouter(deps.directory, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+    app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
+  }
+  if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));
   app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) }),
-  );
+  app.use('/graphql', express.json({ limit: '1mb' }), graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
   // not Express's HTML error page.
   app.use('/graphql', (err: { type?: unknown; status?: unknown }, _req: Request, res: Response, next: NextFunction) => {
-    if (err?.type === 'entity.parse.failed') return void res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
-    if (err?.type === 'entity.too.large') return void res.status(413).json({ errors: [{ message: 'The request body is over 1 MB. Send a shorter query.', extensions: { code: 'BAD_REQUEST' } }] });
+    if (err?.type === 'entity.parse.failed') return void res.status(400).json({ errors: [{ message: 'Le corps de la requête n’est pas du JSON valide.', extensions: { code: 'BAD_REQUEST' } }] });
+    if (err?.type === 'entity.too.large') return void res.status(413).json({ errors: [{ message: 'Le corps de la requête dépasse 1 Mo. Envoyez une requête plus courte.', extensions: { code: 'BAD_REQUEST' } }] });
     // Any other refusal of the body parser (charset or Content-Encoding it cannot read, aborted upload).
     if (typeof err?.type === 'string' && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-      return void res.status(err.status).json({ errors: [{ message: 'The request body could not be read: send UTF-8 JSON, uncompressed or gzip.', extensions: { code: 'BAD_REQUEST' } }] });
+      return void res.status(err.status).json({ errors: [{ message: 'Le corps de la requête est illisible : envoyez du JSON en UTF-8, non compressé ou en gzip.', extensions: { code: 'BAD_REQUEST' } }] });
     }
     next(err);
   });
+  app.use(notFoundOrWrongMethod);
   return { app, apollo, metrics };
+}
+
+/** The gateway's own paths and their methods, for 405 (with Allow) versus 404. */
+const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
+  ['/', 'GET, HEAD'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'],
+  ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
+  ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
+]);
+
+/** Last handler: a French page (or JSON for API clients) instead of Express's "Cannot GET". */
+function notFoundOrWrongMethod(req: Request, res: Response): void {
+  const allow = KNOWN_PATHS.get(req.path);
+  const status = allow ? 405 : 404;
+  if (allow) res.setHeader('Allow', allow);
+  const title = allow ? 'Méthode non autorisée' : 'Page introuvable';
+  const message = allow
+    ? `Cette adresse existe mais n’accepte pas la méthode ${req.method} (méthodes acceptées : ${allow}).`
+    : 'Aucune page de Pollen ne se trouve à cette adresse. Vérifiez le lien, ou partez de l’une des pages ci-dessous.';
+  if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
+    res.status(status).json({ errors: [{ message, extensions: { code: allow ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND' } }] });
+    return;
+  }
+  const links = '<ul><li><a href="/graphql">L’explorateur de l’API</a></li><li><a href="/dashboard">Le tableau de bord des animateur·rices</a></li><li><a href="/health">L’état des services</a></li></ul>';
+  res.status(status).type('html').send(pageShell({
+    title: `${title} — Pollen`,
+    heading: 'Pollen',
+    body: `<main id="contenu">\n<h2>${title}</h2>\n<p>${escapeHtml(message)}</p>\n${links}\n</main>`,
+  }));
 }
 

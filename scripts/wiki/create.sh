@@ -47,8 +47,9 @@ cat >> "$DIR/LocalSettings.php" <<'PHP'
 ## --- Pollen: local wiki settings (scripts/wiki/create.sh) ---
 $wgUploadDirectory = __DIR__ . "/images";
 $wgArticlePath = "/wiki/$1";
-# The stock logo, instead of the installer's "Set $wgLogos" placeholder.
-$wgLogos = [ '1x' => "$wgResourceBasePath/resources/assets/wiki.png" ];
+# Pollen's logo (served by router.php) as the skin's icon beside the site name: no placeholder,
+# nothing overlapping the title on a phone.
+$wgLogos = [ '1x' => "/pollen-logo.svg", 'icon' => "/pollen-logo.svg" ];
 # Bots edit fast: without noratelimit, 'ratelimited' after ~90 edits a minute.
 $wgGroupPermissions['bot']['noratelimit'] = true;
 wfLoadExtension( 'ParserFunctions', "$IP/extensions-core/ParserFunctions/extension.json" );

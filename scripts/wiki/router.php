@@ -13,6 +13,13 @@ if ( strncmp( $path, '/wiki/', 6 ) === 0 ) {
 	require $docroot . '/index.php';
 	return true;
 }
+// Pollen's logo lives beside this router, not in MediaWiki's install folder.
+if ( $path === '/pollen-logo.svg' ) {
+	header( 'Content-Type: image/svg+xml' );
+	header( 'Cache-Control: max-age=86400' );
+	readfile( __DIR__ . '/pollen-logo.svg' );
+	return true;
+}
 if ( $path !== '/' && is_file( $docroot . $path ) ) {
 	return false;
 }

@@ -24,5 +24,5 @@ export class AuthError extends GraphQLError {
 
 /** The one answer to a refused login, whatever the reason. */
 export function loginFailed(): AuthError {
-  return new AuthError('LOGIN_FAILED', 'Unknown username or wrong password.');
+  return new AuthError('LOGIN_FAILED', 'Identifiant inconnu ou mot de passe erroné.');
 }

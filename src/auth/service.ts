@@ -8,6 +8,8 @@ import { AuthError, loginFailed } from './errors.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { LoginLimits, type LimitRule } from './login-limits.js';
 import { SessionStore, type IssuedSession } from './sessions.js';
+import type { StoredApiTokens } from './api-tokens.js';
+import { plural } from '../cli/format.js';
 import { ApiTokenSet } from './tokens.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -32,6 +34,8 @@ export interface AuthServiceOptions {
   facilitatorTokens?: readonly string[];
   /** POLLEN_ADMIN_TOKENS; hashed at once. */
   adminTokens?: readonly string[];
+  /** Tokens kept in the store (`npm run token`, first start), beside the configured ones. */
+  storedTokens?: StoredApiTokens | undefined;
   /** Session lifetime. Default 120 minutes. */
   sessionTtlMinutes?: number;
   /** Failed logins per account (username) in the window. Default 5 in 15 minutes. */
@@ -70,6 +74,7 @@ export class AuthService {
   readonly #limits: LoginLimits;
   readonly #maxPerAccount: number;
   readonly #maxPerAddress: number;
+  readonly #stored: StoredApiTokens | undefined;
   readonly #moodle: AuthServiceOptions['moodle'];
   readonly #logger: Logger | undefined;
   readonly #now: () => number;
@@ -85,6 +90,7 @@ export class AuthService {
     this.#limits = new LoginLimits(options.store, { windowMs: (options.loginWindowMinutes ?? 15) * 60_000, now: this.#now });
     this.#maxPerAccount = options.loginMaxFailures ?? 5;
     this.#maxPerAddress = options.loginMaxFailuresPerAddress ?? 50;
+    this.#stored = options.storedTokens;
     this.#moodle = options.moodle;
     this.#logger = options.logger;
   }
@@ -134,9 +140,15 @@ export class AuthService {
     // Both sets are always checked: the time taken does not depend on which one matches.
     const admin = this.#admins.has(token);
     const facilitator = this.#facilitators.has(token);
+    const stored = this.#stored?.viewerFor(token);
     if (admin) return { role: 'admin', learnerId: null, displayName: 'Admin' };
     if (facilitator) return { role: 'facilitator', learnerId: null, displayName: 'Animateur·rice' };
-    return undefined;
+    return stored;
+  }
+
+  /** Reloads the stored tokens (one created or revoked by `npm run token` in another process). */
+  async refreshStoredTokens(): Promise<void> {
+    await this.#stored?.refresh();
   }
 
   /**
@@ -246,7 +258,7 @@ export class AuthService {
       if (error instanceof MoodleLoginError) return undefined;
       const code = error instanceof MoodleUnavailableError ? error.code : (error as { code?: unknown }).code;
       this.#logger?.error({ event: 'login_error', upstreamCode: code }, 'Moodle sign-in failed');
-      throw new AuthError('LOGIN_UNAVAILABLE', 'Sign-in through Moodle is not possible right now. Try again in a few minutes.');
+      throw new AuthError('LOGIN_UNAVAILABLE', 'La connexion par Moodle est impossible pour le moment. Réessayez dans quelques minutes.');
     }
   }
 }

@@ -12,6 +12,9 @@ export interface Viewer {
   displayName: string | null;
 }
 
+/** Roles as people read them. */
+const ROLE_LABELS: Record<Role, string> = { anonymous: 'visiteur·se', learner: 'apprenant·e', facilitator: 'animateur·rice', admin: 'administrateur·rice' };
+
 export const ANONYMOUS: Viewer = Object.freeze({ role: 'anonymous', learnerId: null, displayName: null });
 
 /**
@@ -26,16 +29,16 @@ export function requireRole(ctx: { viewer: Viewer; credentialRejected?: boolean 
     throw new AuthError(
       'UNAUTHENTICATED',
       ctx.credentialRejected
-        ? 'The session has expired or the token is not recognised: sign in again.'
-        : 'Sign in first: this field needs a session or an API token.',
+        ? 'Votre session a expiré, reconnectez-vous (ou le jeton n’est pas reconnu).'
+        : 'Connectez-vous d’abord : ce champ demande une session ou un jeton d’accès.',
     );
   }
-  throw new AuthError('FORBIDDEN', `This is not available to the ${viewer.role} role.`);
+  throw new AuthError('FORBIDDEN', `Ce champ n’est pas accessible au rôle ${ROLE_LABELS[viewer.role]}.`);
 }
 
 /** The learner id of a learner viewer, or the same denials as requireRole. */
 export function requireLearner(ctx: { viewer: Viewer; credentialRejected?: boolean }): string {
   const viewer = requireRole(ctx, 'learner');
-  if (viewer.learnerId === null) throw new AuthError('FORBIDDEN', 'This session has no learner attached.');
+  if (viewer.learnerId === null) throw new AuthError('FORBIDDEN', 'Cette session n’est liée à aucun·e apprenant·e.');
   return viewer.learnerId;
 }

@@ -38,6 +38,9 @@ export interface Config {
   auth: AuthConfig;
   progress: ProgressConfig;
   wikiCache: WikiCacheConfig;
+  directory: DirectoryConfig;
+  /** POLLEN_DEMO: load the fictional demo data into an empty store. */
+  demo: boolean;
 }
 
 /** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
@@ -46,6 +49,14 @@ export interface WikiCacheConfig {
   maxStaleSeconds: number;
   maxEntries: number;
   maxBytes: number;
+}
+
+/** Directory of recommended providers settings (src/directory). */
+export interface DirectoryConfig {
+  minRecommendations: number;
+  requireTraining: boolean;
+  /** Anonymous submissions per client address per hour. */
+  rateLimitPerHour: number;
 }
 
 /** Sign-in settings (src/auth). */
@@ -62,6 +73,8 @@ export interface AuthConfig {
 export interface ProgressConfig {
   stalledAfterDays: number;
   activityCacheTtlMinutes: number;
+  /** The gateway's own sync interval, minutes; 0 = off. */
+  syncIntervalMinutes: number;
   /** Moodle/local username -> wiki user name overrides. */
   wikiUserMap: ReadonlyMap<string, string>;
 }
@@ -121,8 +134,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     progress: {
       stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,
       activityCacheTtlMinutes: e.MOODLE_ACTIVITY_CACHE_TTL_MINUTES,
+      syncIntervalMinutes: e.POLLEN_PROGRESS_SYNC_MINUTES,
       wikiUserMap: e.POLLEN_WIKI_USER_MAP,
     },
+    directory: {
+      minRecommendations: e.POLLEN_DIRECTORY_MIN_RECOMMENDATIONS,
+      requireTraining: e.POLLEN_DIRECTORY_REQUIRE_TRAINING,
+      rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
+    },
+    demo: e.POLLEN_DEMO,
   };
 }
 

@@ -126,8 +126,18 @@ export const envSchema = z.object({
     MOODLE_LOGIN_SERVICE: z.string().trim().min(1).default('moodle_mobile_app'),
     /** A learner with no progress for this many days is flagged as stalled. */
     POLLEN_STALLED_AFTER_DAYS: z.coerce.number().int().min(1).default(14),
+    /** The gateway syncs progress from Moodle every N minutes (0: never; npm run progress:sync still works). */
+    POLLEN_PROGRESS_SYNC_MINUTES: z.coerce.number().int().min(0).default(15),
     /** How long the course's cmid <-> idnumber mapping is kept in the store, in minutes. */
     MOODLE_ACTIVITY_CACHE_TTL_MINUTES: z.coerce.number().int().min(0).default(24 * 60),
+    /** Verified recommendations a provider needs to be listed in the directory. */
+    POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: z.coerce.number({ error: 'must be a whole number (1 or more)' }).int().min(1, 'must be 1 or more').default(1),
+    /** `true`: the directory lists only providers whose linked learner finished the training path. */
+    POLLEN_DIRECTORY_REQUIRE_TRAINING: z.enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' }).optional().transform((v) => v === 'true' || v === '1'),
+    /** Anonymous recommendations (and declarations) accepted per client address per hour. */
+    POLLEN_DIRECTORY_RATE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(5),
+    /** `1`: load the fictional demo data (directory...) into an empty store at start. */
+    POLLEN_DEMO: z.enum(['1', '0', 'true', 'false', ''], { error: 'must be 1 or 0' }).optional().transform((v) => v === '1' || v === 'true'),
     /**
      * Learner -> wiki user overrides: "learner1=Alice Martin,bob=Bob D". Default mapping: the
      * learner's username with its first letter uppercased (MediaWiki's own normalisation).

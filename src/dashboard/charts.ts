@@ -30,10 +30,11 @@ export const STATE_LABELS: Record<ModuleState, string> = {
   done: 'Terminé',
   failed: 'Échoué',
   not_started: 'Non commencé',
+  outside_moodle: 'Hors Moodle',
 };
 
 /** The glyph drawn in a cell, so that state never relies on colour alone. */
-export const STATE_GLYPHS: Record<ModuleState, string> = { done: '✓', failed: '✗', not_started: '' };
+export const STATE_GLYPHS: Record<ModuleState, string> = { done: '✓', failed: '✗', not_started: '', outside_moodle: '∅' };
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"';
 
@@ -45,6 +46,8 @@ interface CellStyle {
 function cellStyle(state: ModuleState): CellStyle {
   if (state === 'done') return { fill: CHART_COLOURS.done, stroke: CHART_COLOURS.done };
   if (state === 'failed') return { fill: CHART_COLOURS.failed, stroke: CHART_COLOURS.failed };
+  // White glyph on #595959: 7:1.
+  if (state === 'outside_moodle') return { fill: '#595959', stroke: '#595959' };
   return { fill: CHART_COLOURS.notStartedFill, stroke: CHART_COLOURS.notStartedStroke };
 }
 
@@ -86,7 +89,7 @@ export function heatmapSvg(modules: readonly ModuleColumn[], learners: readonly 
   const width = labelWidth + Math.max(1, modules.length) * step + percentWidth;
   const height = header + Math.max(1, learners.length) * step + 4;
   const title = `Progression de ${learners.length} apprenant·e${learners.length > 1 ? 's' : ''} sur ${modules.length} modules`;
-  const desc = 'Une ligne par apprenant·e, une colonne par module dans l’ordre du parcours. ✓ : terminé, ✗ : échoué, case vide : non commencé. Le tableau détaillé suit la figure.';
+  const desc = 'Une ligne par apprenant·e, une colonne par module dans l’ordre du parcours. ✓ : terminé, ✗ : échoué, ∅ : hors Moodle (aucune activité Moodle), case vide : non commencé. Le tableau détaillé suit la figure.';
   const parts = [svgOpen(id, width, height, title, desc)];
 
   modules.forEach((m, i) => {

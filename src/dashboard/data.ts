@@ -57,10 +57,14 @@ export interface ModuleColumn {
 export interface LearnerRow {
   id: string;
   name: string;
+  username: string;
   percent: number;
   doneCount: number;
   /** One state per module column, in the same order. */
   states: ModuleState[];
+  /** The completion time of each module column (null when not done). */
+  completedAt: Array<string | null>;
+  lastActivityAt: string | null;
   stalled: boolean;
 }
 
@@ -122,13 +126,16 @@ export function assembleCohort(cohort: CohortSummary, curriculum: readonly Curri
     };
   });
   const learners: LearnerRow[] = cohort.learners.map((row) => {
-    const stateOf = new Map(row.progress.modules.map((p) => [p.slug, p.state]));
+    const bySlugProgress = new Map(row.progress.modules.map((p) => [p.slug, p]));
     return {
       id: row.learner.id,
       name: row.learner.displayName,
+      username: row.learner.username,
       percent: row.progress.percent,
       doneCount: row.progress.doneCount,
-      states: modules.map((m) => stateOf.get(m.slug) ?? 'not_started'),
+      states: modules.map((m) => bySlugProgress.get(m.slug)?.state ?? 'not_started'),
+      completedAt: modules.map((m) => (bySlugProgress.get(m.slug)?.state === 'done' ? (bySlugProgress.get(m.slug)?.completedAt ?? null) : null)),
+      lastActivityAt: row.progress.lastActivityAt,
       stalled: row.stalled,
     };
   });
@@ -145,7 +152,8 @@ export function assembleCohort(cohort: CohortSummary, curriculum: readonly Curri
       lastModuleTitle: last ? (bySlug.get(last.slug)?.title ?? last.slug) : null,
     };
   });
-  const averagePercent = learners.length ? Math.round(learners.reduce((sum, l) => sum + l.percent, 0) / learners.length) : 0;
+  // The cohort's modules done over the modules it could have done: the same rounding rule.
+  const averagePercent = percentOf(learners.reduce((sum, l) => sum + l.doneCount, 0), learners.length * modules.length);
   return { snapshotAt: cohort.snapshotAt, stalledAfterDays: cohort.stalledAfterDays, modules, learners, stalled, averagePercent };
 }
 

@@ -1,4 +1,5 @@
 /** Escaping and French formatting for the dashboard's HTML and SVG. */
+import { wholePercent } from '../progress/percent.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -50,9 +51,9 @@ export function frenchPercent(percent: number): string {
   return `${Math.round(percent)}\u202f%`;
 }
 
-/** Whole percent of part over total, 0 when total is 0. */
+/** Whole percent of part over total, by the one rounding rule (src/progress/percent.ts). */
 export function percentOf(part: number, total: number): number {
-  return total > 0 ? Math.round((part / total) * 100) : 0;
+  return wholePercent(part, total);
 }
 
 /** "0 jour", "1 jour", "12 jours" (French: the singular up to 1). */

@@ -1,5 +1,6 @@
 /** Whole HTML pages: the shell, the sign-in form, the refusal and "not configured" pages. */
 import type { Viewer } from '../auth/viewer.js';
+import { FAVICON } from '../graphql/explorer.js';
 import { escapeHtml } from './format.js';
 import { DASHBOARD_CSS } from './styles.js';
 
@@ -38,7 +39,7 @@ export function pageShell(options: ShellOptions): string {
     // API-token sessions carry a generic name ("Animateur·rice"): say the role once, not twice.
     const generic = !viewer.displayName || GENERIC_NAMES.has(viewer.displayName.toLowerCase());
     const name = generic ? role : `${escapeHtml(viewer.displayName ?? '')} (${role})`;
-    who = `<p>Connecté·e en tant que ${name}</p>`;
+    who = `<p>Connecté·e en tant ${/^[aeiouyéèêàâîôû]/i.test(name) ? 'qu’' : 'que '}${name}</p>`;
   }
   const signOut = options.signOut
     ? `<form method="post" action="${escapeHtml(options.signOut.action)}">` +
@@ -52,6 +53,7 @@ export function pageShell(options: ShellOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${escapeHtml(options.title)}</title>
+<link rel="icon" type="image/svg+xml" href="${FAVICON}">
 <style>${DASHBOARD_CSS}</style>
 </head>
 <body>

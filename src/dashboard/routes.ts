@@ -9,6 +9,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookie.js';
+import { createAgendaDashboardRouter } from '../agenda/dashboard-routes.js';
+import type { AgendaService } from '../agenda/service.js';
 import { AuthError } from '../auth/errors.js';
 import type { AuthService } from '../auth/service.js';
 import { hashToken } from '../auth/tokens.js';
@@ -16,9 +18,17 @@ import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
 import { CsrfTokens, isSameOrigin } from './csrf.js';
-import { loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { cohortPage, parseCohortFilter } from './cohort-view.js';
+import { assembleCohort, loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { cohortCsv } from './export.js';
+import type { ActionLog } from './actions.js';
+import { registerNoteActions } from './note-actions.js';
+import { NotesService } from '../notes/service.js';
+import { learnerPageBody } from './learner.js';
+import { wikiUserOf } from '../progress/wiki-contributions.js';
 import { forbiddenPage, messagePage, pageShell, signInPage, type SignOutForm } from './pages.js';
-import { dashboardBody } from './sections.js';
+import { dashboardBody, parseWikiFilter } from './sections.js';
+import { pageUrl } from '../graphql/datasources/wiki.js';
 import { DASHBOARD_CSS_HASH } from './styles.js';
 
 /** What the dashboard reads; GatewayDeps provides it all. */
@@ -29,6 +39,8 @@ export interface DashboardDeps {
   curriculum: readonly CurriculumModule[];
   /** The notes service (GatewayDeps.notes): the dashboard reads its queue. */
   notes?: { readonly queue: NotesQueueReader } | undefined;
+  /** The agenda (GatewayDeps.agenda): its pages at /dashboard/agenda. */
+  agenda?: AgendaService | undefined;
 }
 
 export interface DashboardOptions {
@@ -41,6 +53,8 @@ export interface DashboardOptions {
   notesLimit?: number;
   /** Clock for "generated at", for tests. */
   now?: () => Date;
+  /** Where facilitators' actions are recorded; set, the notes section gets its buttons. */
+  actions?: ActionLog | undefined;
 }
 
 const CONTENT_SECURITY_POLICY = [
@@ -52,9 +66,32 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+export const SESSION_EXPIRED = 'Votre session a expiré, reconnectez-vous.';
+
 const signInBody = z.object({ token: z.string().trim().min(1).max(512) });
 
 const DASHBOARD_ROLES: ReadonlySet<Viewer['role']> = new Set(['facilitator', 'admin']);
+
+const NOTE_NOTICES: Record<string, string> = {
+  reessayee: 'La note est remise dans la file : elle est republiée maintenant, en arrière-plan. Rechargez la page dans un instant.',
+  supprimee: 'La note a été retirée de la file. Le wiki n’a pas été modifié.',
+  publiee: 'La note corrigée a été publiée sur le wiki.',
+  republiee: 'La note corrigée est dans la file ; voyez son état ci-dessous.',
+};
+
+function noteNotice(value: unknown): string | undefined {
+  return typeof value === 'string' ? NOTE_NOTICES[value] : undefined;
+}
+
+/** Every learner matching a filter, across pages (the export is not paginated). */
+function filterAll(learners: Parameters<typeof cohortPage>[0], modules: Parameters<typeof cohortPage>[1], filter: ReturnType<typeof parseCohortFilter>) {
+  const out = [];
+  for (let page = 1; ; page++) {
+    const view = cohortPage(learners, modules, { ...filter, page });
+    out.push(...view.learners);
+    if (page >= view.pages) return out;
+  }
+}
 
 /** The dashboard's Express router, to mount at /dashboard. */
 export function createDashboardRouter(deps: DashboardDeps, options: DashboardOptions = {}): Router {
@@ -76,23 +113,24 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
   const paths = (req: Request) => ({ home: req.baseUrl || '/', signIn: `${req.baseUrl}/connexion`, signOut: `${req.baseUrl}/deconnexion` });
 
   /** The viewer, and the sign-out form when the request carries a live session cookie. */
-  async function whoIs(req: Request): Promise<{ viewer: Viewer; signOut: SignOutForm | undefined }> {
-    if (!deps.auth) return { viewer: { role: 'anonymous', learnerId: null, displayName: null }, signOut: undefined };
-    const { viewer, sessionHash } = await deps.auth.authenticate(req);
+  async function whoIs(req: Request): Promise<{ viewer: Viewer; signOut: SignOutForm | undefined; expired: boolean }> {
+    if (!deps.auth) return { viewer: { role: 'anonymous', learnerId: null, displayName: null }, signOut: undefined, expired: false };
+    const { viewer, sessionHash, credentialRejected } = await deps.auth.authenticate(req);
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
     // The cookie's session is the one authenticate() found (a bearer token would not be signed out by a form).
     const signOut = sessionHash && cookie && hashToken(cookie) === sessionHash
       ? { action: paths(req).signOut, csrfToken: csrf.tokenFor(cookie) }
       : undefined;
-    return { viewer, signOut };
+    return { viewer, signOut, expired: credentialRejected };
   }
 
   const html = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
 
   router.get('/', async (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
-    const { viewer, signOut } = await whoIs(req);
-    if (viewer.role === 'anonymous') return res.redirect(303, paths(req).signIn);
+    const { viewer, signOut, expired } = await whoIs(req);
+    // A session cookie that matches nothing (expired, or replayed after sign-out): say so.
+    if (viewer.role === 'anonymous') return res.redirect(303, expired ? `${paths(req).signIn}?session=expiree` : paths(req).signIn);
     if (!DASHBOARD_ROLES.has(viewer.role)) return html(res, 403, forbiddenPage(viewer, signOut));
     const progress = deps.progress;
     if (!progress) {
@@ -105,20 +143,97 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         wiki: deps.wiki,
         notes: options.notes ?? deps.notes?.queue,
         wikiTimeoutMs: options.wikiTimeoutMs,
-        wikiLimit: options.wikiLimit,
+        // More than shown, so the human/robot filter still has rows to show.
+        wikiLimit: options.wikiLimit ?? 50,
         notesLimit: options.notesLimit,
         now: options.now,
       });
-      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body: dashboardBody(data) }));
+      const view = cohortPage(data.learners, data.modules, parseCohortFilter(req.query));
+      const recentChangesUrl = deps.wiki ? pageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;
+      const noteActions = options.actions && notesService && signOut ? { csrf: signOut.csrfToken } : undefined;
+      const body = dashboardBody(data, { base: paths(req).home, view, wikiFilter: parseWikiFilter(req.query.wiki), recentChangesUrl, noteActions, notice: noteNotice(req.query.note) });
+      return html(res, 200, pageShell({ title: 'Tableau de bord — Pollen', viewer, signOut, body }));
     } catch {
       return html(res, 500, messagePage('Erreur', 'Le tableau de bord n’a pas pu lire la base locale. Réessayez dans un instant ; si cela continue, prévenez l’administrateur·rice.'));
     }
   });
 
+  if (deps.agenda) {
+    // The agenda's pages (src/agenda) under the same sign-in, roles and form protections.
+    router.use('/agenda', createAgendaDashboardRouter(deps.agenda, {
+      async staff(req, res) {
+        const signIn = `${req.baseUrl.replace(/\/agenda$/, '')}/connexion`;
+        if (!deps.auth) return void html(res, 503, signInPage({ action: signIn, unavailable: true }));
+        const { viewer, signOut } = await whoIs(req);
+        if (viewer.role === 'anonymous') return void res.redirect(303, signIn);
+        if (!DASHBOARD_ROLES.has(viewer.role)) return void html(res, 403, forbiddenPage(viewer, signOut));
+        const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+        return { viewer, signOut, csrfToken: cookie ? csrf.tokenFor(cookie) : '' };
+      },
+      verifyForm(req) {
+        const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+        return !!cookie && isSameOrigin(req.headers, req.protocol) && csrf.verify(cookie, (req.body as Record<string, unknown> | undefined)?.csrf);
+      },
+    }));
+  }
+
+  /** Facilitators and admins only; anyone else gets the same answers as the dashboard itself. */
+  async function facilitator(req: Request, res: Response): Promise<{ viewer: Viewer; signOut: SignOutForm | undefined } | undefined> {
+    if (!deps.auth) return void html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
+    const { viewer, signOut, expired } = await whoIs(req);
+    if (viewer.role === 'anonymous') return void res.redirect(303, expired ? `${paths(req).signIn}?session=expiree` : paths(req).signIn);
+    if (!DASHBOARD_ROLES.has(viewer.role)) return void html(res, 403, forbiddenPage(viewer, signOut));
+    return { viewer, signOut };
+  }
+
+  async function facilitatorOnly(req: Request, res: Response): Promise<{ viewer: Viewer; signOut: SignOutForm | undefined; progress: ProgressService } | undefined> {
+    const who = await facilitator(req, res);
+    if (!who) return undefined;
+    const { viewer, signOut } = who;
+    if (!deps.progress) return void html(res, 503, messagePage('Suivi indisponible', 'Le suivi de progression n’est pas configuré sur ce serveur.'));
+    return { viewer, signOut, progress: deps.progress };
+  }
+
+  // The cohort grid (filtered as on the page, every page) for a spreadsheet.
+  router.get('/export.csv', async (req, res) => {
+    const access = await facilitatorOnly(req, res);
+    if (!access) return;
+    const cohort = assembleCohort(await access.progress.cohortSummary(), deps.curriculum);
+    const rows = filterAll(cohort.learners, cohort.modules, parseCohortFilter(req.query));
+    const day = (options.now?.() ?? new Date()).toISOString().slice(0, 10);
+    res.status(200).type('text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.csv"`);
+    res.send(cohortCsv({ modules: cohort.modules, learners: rows }));
+  });
+
+  router.get('/apprenant/:id', async (req, res) => {
+    const access = await facilitatorOnly(req, res);
+    if (!access) return;
+    const id = String(req.params.id ?? '');
+    const row = (await access.progress.cohortSummary()).learners.find((l) => l.learner.id === id);
+    if (!row) {
+      return html(res, 404, messagePage('Apprenant·e introuvable', 'Personne n’a cet identifiant dans le dernier relevé de progression. Revenez au tableau de bord et choisissez un nom dans la liste.', { href: paths(req).home, text: 'Retour au tableau de bord' }));
+    }
+    const body = learnerPageBody(
+      {
+        id, name: row.learner.displayName, username: row.learner.username, wikiUser: wikiUserOf(row.learner, access.progress.wikiUserMap),
+        daysSinceActivity: row.daysSinceActivity, progress: row.progress, history: await access.progress.learnerHistory(id),
+      },
+      deps.curriculum, deps.wiki?.apiUrl, paths(req).home,
+    );
+    return html(res, 200, pageShell({ title: `${row.learner.displayName} — tableau de bord Pollen`, viewer: access.viewer, signOut: access.signOut, body }));
+  });
+
+  const notesService = deps.notes instanceof NotesService ? deps.notes : undefined;
+  if (options.actions && notesService) {
+    registerNoteActions(router, { notes: notesService, actions: options.actions, csrf, facilitator, home: (req) => paths(req).home });
+  }
+
   router.get('/connexion', async (req, res) => {
     if (!deps.auth) return html(res, 503, signInPage({ action: paths(req).signIn, unavailable: true }));
     if (DASHBOARD_ROLES.has((await whoIs(req)).viewer.role)) return res.redirect(303, paths(req).home);
-    return html(res, 200, signInPage({ action: paths(req).signIn }));
+    const expired = req.query.session === 'expiree';
+    return html(res, 200, signInPage({ action: paths(req).signIn, ...(expired ? { error: SESSION_EXPIRED } : {}) }));
   });
 
   router.post('/connexion', form, async (req, res) => {
@@ -131,6 +246,8 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     const parsed = signInBody.safeParse(req.body ?? {});
     if (!parsed.success) return html(res, 400, signInPage({ action, error: 'Collez votre jeton d’accès dans le champ, puis validez.' }));
     try {
+      // A token just made by `npm run token -- create` (another process) works at once.
+      await auth.refreshStoredTokens();
       const session = await auth.loginWithApiToken(parsed.data.token, { ip: req.ip });
       res.setHeader('Set-Cookie', sessionCookie(session.token, auth.sessionTtlMs / 1000, { secure: req.secure }));
       return res.redirect(303, paths(req).home);

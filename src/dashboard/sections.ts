@@ -2,6 +2,7 @@
 import { NOTE_STATES, type NoteState, type QueueEntry } from '../notes/queue.js';
 import type { ModuleState } from '../progress/model.js';
 import { completionBarsSvg, heatmapSvg, STATE_GLYPHS, STATE_LABELS, stateSwatchSvg } from './charts.js';
+import { cohortPage, filterForm, filterQuery, pagination, parseCohortFilter, type CohortPage } from './cohort-view.js';
 import type { DashboardData, NotesView, Section, WikiChangeRow } from './data.js';
 import { escapeHtml, frenchDays, frenchPercent, frenchShortDateTime, timeElement } from './format.js';
 
@@ -22,8 +23,34 @@ const SECTIONS = [
 ] as const;
 
 function plural(n: number, one: string, many: string): string {
-  return `${n} ${n > 1 ? many : one}`;
+  return `${n} ${Math.abs(n) >= 2 ? many : one}`;
 }
+
+/** What the progress section needs besides the data: the dashboard's base path and the grid page. */
+export interface GridOptions {
+  /** The dashboard's path (req.baseUrl), for links to learner pages and the export. */
+  base: string;
+  view: CohortPage;
+  /** Which wiki changes to show: everyone's, people's only, or the robots' only. */
+  wikiFilter?: WikiFilter;
+  /** The wiki's Special:RecentChanges, linked from the section. */
+  recentChangesUrl?: string | undefined;
+  /** Set for a facilitator's cookie session: the notes section gets its buttons (CSRF token). */
+  noteActions?: { csrf: string } | undefined;
+  /** The outcome of the last note action, said at the top of the notes section. */
+  notice?: string | undefined;
+}
+
+export type WikiFilter = 'tous' | 'humains' | 'robots';
+
+export function parseWikiFilter(value: unknown): WikiFilter {
+  return value === 'humains' || value === 'robots' ? value : 'tous';
+}
+
+const WIKI_FILTER_LABELS: Record<WikiFilter, string> = { tous: 'Toutes', humains: 'Humain·es seulement', robots: 'Robots seulement' };
+
+/** Said wherever no snapshot exists yet: what to run, and who may run it. */
+export const NO_SNAPSHOT = 'Aucun relevé de progression pour l’instant. Une administratrice ou un administrateur de Pollen le crée avec la commande « npm run progress:sync » (ou la mutation GraphQL syncProgress).';
 
 /** A horizontally scrollable, keyboard-focusable region for content wider than a phone. */
 function scrollRegion(label: string, content: string): string {
@@ -39,42 +66,46 @@ function summary(data: DashboardData): string {
   const notes = data.notes.ok ? String(data.notes.value.counts.conflict + data.notes.value.counts.failed) : '—';
   return `<dl class="summary" aria-label="Chiffres clés">
 <div><dt>Apprenant·es suivi·es</dt><dd id="chiffre-apprenants">${data.learners.length}</dd></div>
-<div><dt>Progression moyenne</dt><dd id="chiffre-moyenne">${frenchPercent(data.averagePercent)}</dd></div>
+<div><dt>Progression moyenne</dt><dd id="chiffre-moyenne">${data.learners.length ? frenchPercent(data.averagePercent) : '<span aria-label="sans objet">—</span>'}</dd></div>
 <div><dt>Apprenant·es bloqué·es</dt><dd id="chiffre-bloques">${data.stalled.length}</dd></div>
 <div><dt>Notes en échec ou en conflit</dt><dd id="chiffre-notes">${notes}</dd></div>
 </dl>`;
 }
 
-function progressSection(data: DashboardData): string {
-  const legend = (['done', 'failed', 'not_started'] as const)
+function progressSection(data: DashboardData, grid: GridOptions): string {
+  const view = grid.view;
+  const legend = (['done', 'failed', 'not_started', 'outside_moodle'] as const)
     .map((s) => `<li>${stateSwatchSvg(s)}<span>${STATE_LABELS[s]}</span></li>`)
     .join('');
   const head = data.modules
     .map((m) => `<th scope="col" class="num"><abbr title="${escapeHtml(m.title)}">${m.order}</abbr><span class="sr"> ${escapeHtml(m.title)}</span></th>`)
     .join('');
-  const rows = data.learners
+  const rows = view.learners
     .map((l) =>
-      `<tr data-learner="${escapeHtml(l.id)}"><th scope="row">${escapeHtml(l.name)}</th>` +
+      `<tr data-learner="${escapeHtml(l.id)}"><th scope="row"><a href="${escapeHtml(`${grid.base}/apprenant/${encodeURIComponent(l.id)}`)}">${escapeHtml(l.name)}</a></th>` +
       l.states.map((s) => `<td data-state="${s}">${cellText(s)}</td>`).join('') +
       `<td class="num">${frenchPercent(l.percent)}</td></tr>`,
     )
     .join('\n');
-  const table = data.learners.length
+  const table = view.learners.length
     ? `<div class="scroll" role="region" tabindex="0" aria-label="Tableau de progression"><table class="grid" id="table-progression">
-<caption>Progression par apprenant·e et par module (✓ terminé, ✗ échoué, – non commencé)</caption>
+<caption>Progression par apprenant·e et par module (✓ terminé, ✗ échoué, – non commencé, ∅ hors Moodle)</caption>
 <thead><tr><th scope="col">Apprenant·e</th>${head}<th scope="col" class="num">Total</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`
-    : '<p class="empty">Aucune donnée à détailler.</p>';
+    : `<p class="empty">${data.learners.length ? 'Aucun·e apprenant·e ne correspond à ces filtres.' : escapeHtml(NO_SNAPSHOT)}</p>`;
   return `<section class="card" id="progression" aria-labelledby="titre-progression">
 <h2 id="titre-progression">Progression de la cohorte</h2>
-<p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : 'Aucun relevé de progression pour l’instant : lancez une synchronisation.'} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »).</p>
+<p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : escapeHtml(NO_SNAPSHOT)} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »). Les pourcentages portent sur les modules que chaque apprenant·e peut terminer : un module « hors Moodle » (aucune activité Moodle ne lui correspond) n’y compte pas.</p>
+${filterForm(view, data.modules)}
+<p class="meta" id="compte-filtre">${plural(view.matching, 'apprenant·e correspond', 'apprenant·es correspondent')} aux filtres sur ${data.learners.length}. <a href="${escapeHtml(`${grid.base}/export.csv${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter ces lignes (CSV pour tableur)</a></p>
 <ul class="legend" aria-label="Légende">${legend}</ul>
-${scrollRegion('Carte de progression', heatmapSvg(data.modules, data.learners))}
-<details><summary>Tableau des données de la carte</summary>
+${view.learners.length ? scrollRegion('Carte de progression', heatmapSvg(data.modules, view.learners)) : ''}
+<details${view.learners.length ? '' : ' open'}><summary>Tableau des données de la carte (noms : page de chaque personne)</summary>
 ${table}
 </details>
+${pagination(view)}
 </section>`;
 }
 
@@ -125,6 +156,9 @@ ${body}
 </section>`;
 }
 
+/** Rows shown after filtering (the dashboard reads more changes than it shows, to filter). */
+const WIKI_ROWS = 15;
+
 function wikiRows(changes: WikiChangeRow[]): string {
   return changes
     .map((c) =>
@@ -137,10 +171,18 @@ function wikiRows(changes: WikiChangeRow[]): string {
     .join('\n');
 }
 
-function wikiSection(wiki: Section<WikiChangeRow[]>): string {
+function wikiSection(all: Section<WikiChangeRow[]>, filter: WikiFilter, recentChangesUrl: string | undefined): string {
+  const wiki: Section<WikiChangeRow[]> = all.ok
+    ? { ok: true, value: all.value.filter((c) => filter === 'tous' || (filter === 'robots') === c.bot).slice(0, WIKI_ROWS) }
+    : all;
+  const choices = (Object.keys(WIKI_FILTER_LABELS) as WikiFilter[])
+    .map((f) => (f === filter ? `<li><strong aria-current="true">${WIKI_FILTER_LABELS[f]}</strong></li>` : `<li><a href="?wiki=${f}#wiki">${WIKI_FILTER_LABELS[f]}</a></li>`))
+    .join('');
+  const nav = `<nav aria-label="Filtrer les modifications du wiki"><ul class="legend">${choices}</ul></nav>` +
+    (recentChangesUrl ? `<p><a href="${escapeHtml(recentChangesUrl)}">Toutes les modifications récentes sur le wiki</a></p>` : '');
   let body: string;
   if (!wiki.ok) body = `<p class="notice" role="status" id="wiki-indisponible">${escapeHtml(wiki.message)}</p>`;
-  else if (wiki.value.length === 0) body = '<p class="empty">Aucune modification récente sur le wiki.</p>';
+  else if (wiki.value.length === 0) body = `<p class="empty">${filter === 'humains' ? 'Aucune modification récente faite par une personne parmi les dernières du wiki.' : 'Aucune modification récente sur le wiki.'}</p>`;
   else {
     body = `<div class="scroll"><table class="stack" id="table-wiki">
 <caption>Dernières modifications du wiki, les plus récentes d’abord</caption>
@@ -151,6 +193,7 @@ ${wikiRows(wiki.value)}
   }
   return `<section class="card" id="wiki" aria-labelledby="titre-wiki">
 <h2 id="titre-wiki">Modifications récentes du wiki</h2>
+${nav}
 ${body}
 </section>`;
 }
@@ -160,14 +203,23 @@ function pageCell(e: QueueEntry): string {
   return e.pageUrl ? `<a href="${escapeHtml(e.pageUrl)}">${escapeHtml(e.pageTitle)}</a>` : escapeHtml(e.pageTitle);
 }
 
-function notesBody(notes: NotesView): string {
+function noteButtons(e: QueueEntry, base: string, csrf: string): string {
+  if (e.state !== 'failed' && e.state !== 'conflict') return '<span class="empty">—</span>';
+  const post = (action: string, label: string, cls = '') =>
+    `<form method="post" action="${escapeHtml(`${base}/notes/${e.id}/${action}`)}"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">` +
+    `<button type="submit"${cls ? ` class="${cls}"` : ''} aria-label="${escapeHtml(`${label} : ${e.pageTitle ?? e.fileName ?? `note ${e.id}`}`)}">${label}</button></form>`;
+  return `<div class="actions">${post('reessayer', 'Réessayer')}<a class="button" href="${escapeHtml(`${base}/notes/${e.id}/modifier`)}">Corriger</a>${post('supprimer', 'Retirer')}</div>`;
+}
+
+function notesBody(notes: NotesView, actions?: { base: string; csrf: string }): string {
   const counts = NOTE_STATES.map(
     (s) => `<tr data-state="${s}"><th scope="row">${NOTE_STATE_LABELS[s]}</th><td class="num">${notes.counts[s]}</td></tr>`,
   ).join('\n');
   const latest = notes.latest
     .map((e) =>
       `<tr><th scope="row">${pageCell(e)}</th><td data-label="État"><span class="badge state-${e.state}">${NOTE_STATE_LABELS[e.state]}</span></td>` +
-      `<td data-label="Motif">${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td data-label="Mise à jour">${timeElement(e.updatedAt, frenchShortDateTime)}</td></tr>`,
+      `<td data-label="Motif">${e.reason ? escapeHtml(e.reason) : '<span class="empty">—</span>'}</td><td data-label="Mise à jour">${timeElement(e.updatedAt, frenchShortDateTime)}</td>` +
+      (actions ? `<td data-label="Actions">${noteButtons(e, actions.base, actions.csrf)}</td>` : '') + '</tr>',
     )
     .join('\n');
   const conflicts = notes.conflicts
@@ -187,30 +239,33 @@ ${notes.conflicts.length ? `<h3>Conflits à résoudre</h3>\n<ul id="liste-confli
 <h3>Dernières notes</h3>
 ${notes.latest.length ? `<div class="scroll"><table class="stack" id="table-notes">
 <caption>Dernières notes de la file, les plus récemment modifiées d’abord</caption>
-<thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th></tr></thead>
+<thead><tr><th scope="col">Page</th><th scope="col">État</th><th scope="col">Motif</th><th scope="col">Mise à jour</th>${actions ? '<th scope="col">Actions</th>' : ''}</tr></thead>
 <tbody>
 ${latest}
 </tbody></table></div>` : '<p class="empty">La file des notes est vide.</p>'}`;
 }
 
-function notesSection(notes: Section<NotesView>): string {
+function notesSection(notes: Section<NotesView>, actions?: { base: string; csrf: string }, notice?: string): string {
   return `<section class="card" id="notes" aria-labelledby="titre-notes">
 <h2 id="titre-notes">File des notes</h2>
-${notes.ok ? notesBody(notes.value) : `<p class="notice" role="status">${escapeHtml(notes.message)}</p>`}
+${notice ? `<p class="notice" role="status" id="note-action">${escapeHtml(notice)}</p>` : ''}
+${notes.ok ? notesBody(notes.value, actions) : `<p class="notice" role="status">${escapeHtml(notes.message)}</p>`}
 </section>`;
 }
 
 /** Navigation and main content of the dashboard page. */
-export function dashboardBody(data: DashboardData): string {
+export function dashboardBody(data: DashboardData, grid: GridOptions = { base: '/dashboard', view: cohortPage(data.learners, data.modules, parseCohortFilter({})) }): string {
   const nav = SECTIONS.map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`).join('');
-  return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}</ul></nav>
+  // Other pages of the dashboard (the directory's moderation, src/directory/dashboard.ts).
+  const pages = '<li><a href="/dashboard/annuaire">Annuaire : modération</a></li><li><a href="/dashboard/agenda">Agenda des sessions</a></li>';
+  return `<nav class="sections" aria-label="Sections du tableau de bord"><ul>${nav}${pages}</ul></nav>
 <main id="contenu">
 <p class="meta">Page générée le ${timeElement(data.generatedAt)} (heure de Paris).</p>
 ${summary(data)}
-${progressSection(data)}
+${progressSection(data, grid)}
 ${completionSection(data)}
 ${stalledSection(data)}
-${wikiSection(data.wiki)}
-${notesSection(data.notes)}
+${wikiSection(data.wiki, grid.wikiFilter ?? 'tous', grid.recentChangesUrl)}
+${notesSection(data.notes, grid.noteActions ? { base: grid.base, csrf: grid.noteActions.csrf } : undefined, grid.notice)}
 </main>`;
 }

@@ -12,7 +12,9 @@ export const DASHBOARD_CSS = `
 html { font-size: 100%; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--text); background: var(--bg); line-height: 1.5; }
 a { color: var(--link); }
-a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
+/* Focus: a dark ring (12:1 on white and on the page background) with a white halo; white on the dark header. */
+a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, select:focus-visible, [tabindex]:focus-visible { outline: 3px solid #12355b; outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }
+header.top a:focus-visible, header.top button:focus-visible { outline-color: #fff; box-shadow: 0 0 0 5px #12355b; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; z-index: 10; }
 .skip:focus { left: 1rem; }
@@ -59,16 +61,31 @@ button, .button { font: inherit; font-weight: 600; border-radius: 6px; padding: 
 header.top button { border-color: #fff; background: transparent; color: #fff; }
 button.primary { background: #12355b; color: #fff; }
 form.signin { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1.25rem; max-width: 34rem; }
+form.filters { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: flex-end; margin: .5rem 0; }
+form.filters p { margin: 0; }
+form.filters label { display: block; font-weight: 600; font-size: .92rem; }
+form.filters input, form.filters select { font: inherit; padding: .35rem; border: 2px solid #6b6b6b; border-radius: 6px; max-width: 100%; }
+.actions { display: flex; flex-wrap: wrap; gap: .35rem; }
+.actions form { margin: 0; }
+.actions button, .actions .button { padding: .2rem .6rem; font-size: .9rem; text-decoration: none; }
+textarea { font: inherit; font-family: ui-monospace, monospace; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; }
+textarea:focus-visible { outline: 3px solid #12355b; outline-offset: 2px; }
+nav.pages p { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
 form.signin label { display: block; font-weight: 600; margin: 0 0 .35rem; }
 form.signin input { font: inherit; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; margin: 0 0 .35rem; }
 .hint { color: var(--muted); font-size: .92rem; margin: 0 0 1rem; }
-@media (max-width: 900px) { .scroll-hint { display: block; } }
+@media (max-width: 900px) and (min-width: 641px) { .scroll-hint { display: block; } }
 @media (max-width: 640px) {
   main { padding: .5rem; }
   section.card { padding: .75rem; }
   header.top h1 { font-size: 1.15rem; }
   th, td { padding: .3rem .35rem; }
   .summary dd { font-size: 1.3rem; }
+  /* Charts shrink to the screen instead of needing a horizontal swipe; the tables carry the detail. */
+  svg.chart { max-width: 100%; }
+  .scroll-hint { display: none; }
+  form.filters { display: block; }
+  form.filters input, form.filters select { width: 100%; }
   /* Wide tables become one block per row, each value labelled (data-label), instead of scrolling. */
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.stack, table.stack caption, table.stack tbody, table.stack tr, table.stack th[scope=row], table.stack td { display: block; width: 100%; }

@@ -1,10 +1,14 @@
 import type { Request, Response } from 'express';
+import type { AgendaService } from '../agenda/service.js';
 import type { AuthService } from '../auth/service.js';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
+import type { DirectoryService } from '../directory/service.js';
 import type { NotesService } from '../notes/service.js';
 import type { ProgressService } from '../progress/service.js';
+import { AgendaDataSource } from './datasources/agenda.js';
 import { CurriculumDataSource } from './datasources/curriculum.js';
+import { DirectoryDataSource } from './datasources/directory.js';
 import { MoodleDataSource, type MoodleApi } from './datasources/moodle.js';
 import { ProgressDataSource } from './datasources/progress.js';
 import { WikiDataSource, type WikiApi } from './datasources/wiki.js';
@@ -34,6 +38,10 @@ export interface GatewayDeps {
   notes?: NotesService | undefined;
   /** The shared wiki read cache when `wiki` is one: its figures go to /metrics. */
   wikiCache?: { readonly stats: WikiCacheStats } | undefined;
+  /** The directory of recommended providers (src/directory). Undefined: its fields answer DIRECTORY_UNAVAILABLE. */
+  directory?: DirectoryService | undefined;
+  /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */
+  agenda?: AgendaService | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */
@@ -52,6 +60,8 @@ export interface GatewayContext {
   /** Hash of the request's session, when it came with one (not with an API token). */
   sessionHash: string | null;
   progress: ProgressDataSource | undefined;
+  directory: DirectoryDataSource | undefined;
+  agenda: AgendaDataSource | undefined;
 }
 
 /** The curriculum is read-only after start-up: one data source per gateway, not per request. */
@@ -77,6 +87,8 @@ export async function createContext(deps: GatewayDeps, req?: Request, res?: Resp
     credentialRejected,
     sessionHash,
     progress: deps.progress && new ProgressDataSource(deps.progress),
+    directory: deps.directory && new DirectoryDataSource(deps.directory),
+    agenda: deps.agenda && new AgendaDataSource(deps.agenda),
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
     curriculum: curriculumSource(deps),

@@ -1,6 +1,7 @@
 import { isStoreUnavailable } from '../store/database.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { frenchRequestError } from './french-messages.js';
 
 export type Upstream = 'wiki' | 'moodle' | 'store' | 'curriculum';
 
@@ -8,6 +9,13 @@ interface CodedError {
   name?: string;
   code?: unknown;
 }
+
+const UPSTREAM_NAMES: Record<Upstream, { subject: string }> = {
+  wiki: { subject: 'Le wiki' },
+  moodle: { subject: 'Moodle' },
+  store: { subject: 'La base locale' },
+  curriculum: { subject: 'Le parcours' },
+};
 
 const UNAVAILABLE_NAMES = /Unavailable|Timeout|Network/;
 
@@ -22,10 +30,19 @@ export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
   const unavailable = UNAVAILABLE_NAMES.test(e.name ?? '') || e.code === 'fetch failed' || e.code === 'ECONNREFUSED';
   const code = unavailable ? `${prefix}_UNAVAILABLE` : `${prefix}_ERROR`;
   const upstreamCode = typeof e.code === 'string' ? e.code : undefined;
-  const what = upstream === 'wiki' ? 'The wiki' : upstream === 'moodle' ? 'Moodle' : `The ${upstream}`;
+  if (upstream === 'moodle' && upstreamCode === 'invalidresponse') {
+    // Moodle refused nothing: it answered, in a shape Pollen cannot read (logged at warn).
+    const wsfunction = (err as { wsfunction?: unknown }).wsfunction;
+    const where = typeof wsfunction === 'string' && wsfunction ? ` à ${wsfunction}` : '';
+    return new GraphQLError(
+      `La réponse de Moodle${where} est inattendue : Pollen ne sait pas la lire (version de Moodle différente ?). Les opérateurs en ont le détail dans les journaux.`,
+      { extensions: { code: 'MOODLE_UNEXPECTED_RESPONSE', upstream, upstreamCode } },
+    );
+  }
+  const what = UPSTREAM_NAMES[upstream];
   const message = unavailable
-    ? `${what} is unreachable right now; other fields are still served. Try again later.`
-    : `${what} refused the request${upstreamCode ? ` (${upstreamCode})` : ''}.`;
+    ? `${what.subject} est injoignable pour le moment ; les autres champs sont servis. Réessayez plus tard.`
+    : `${what.subject} a refusé la demande${upstreamCode ? ` (code ${upstreamCode})` : ''}.`;
   return new GraphQLError(message, { extensions: { code, upstream, upstreamCode } });
 }
 
@@ -62,8 +79,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message, locations: formatted.locations, path: formatted.path, extensions };
   }
   if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof GraphQLError)) {
-    return { message: 'Internal error. It has been logged; try again or contact the operators.', locations: formatted.locations, path: formatted.path, extensions: { code } };
+    return { message: 'Erreur interne. Elle a été journalisée ; réessayez ou prévenez l’équipe qui gère Pollen.', locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-  return { ...formatted, extensions };
+  const french = frenchRequestError(code, formatted.message);
+  return { ...formatted, ...(french ? { message: french } : {}), extensions };
 }

@@ -2,6 +2,9 @@
  * A small query explorer served by the gateway itself: no CDN, no build step, so it works on
  * an offline server. Query and variables on the left, the answer on the right, the schema below.
  */
+/** Pollen's icon (the wiki's logo, drawn small) as an inline SVG favicon: no extra file. */
+export const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><g fill="#f2a900" stroke="#12355b" stroke-width="6"><ellipse cx="50" cy="26" rx="15" ry="20"/><ellipse cx="50" cy="74" rx="15" ry="20"/><ellipse cx="26" cy="50" rx="20" ry="15"/><ellipse cx="74" cy="50" rx="20" ry="15"/></g><circle cx="50" cy="50" r="14" fill="#12355b"/></svg>')}`;
+
 export function explorerPage(endpoint: string, exampleQuery: string): string {
   const initial = JSON.stringify(exampleQuery).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -10,6 +13,7 @@ export function explorerPage(endpoint: string, exampleQuery: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Pollen : explorateur GraphQL</title>
+<link rel="icon" type="image/svg+xml" href="${FAVICON}">
 <style>
   :root { color-scheme: light; font-family: system-ui, sans-serif; }
   body { margin: 0; background: #f6f7f4; color: #1d2a1d; }
@@ -21,7 +25,12 @@ export function explorerPage(endpoint: string, exampleQuery: string): string {
   textarea#query { height: 24rem; } textarea#variables { height: 6rem; }
   pre { min-height: 31rem; margin: 0; overflow: auto; white-space: pre-wrap; }
   button { background: #2f5d3a; color: #fff; border: 0; border-radius: 4px; padding: .5rem 1rem; font-size: 1rem; cursor: pointer; }
-  button:focus-visible, textarea:focus-visible { outline: 3px solid #e0a100; }
+  button:focus-visible, textarea:focus-visible, input:focus-visible, summary:focus-visible, pre:focus-visible { outline: 3px solid #1d2a1d; outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }
+  input#token { width: 100%; box-sizing: border-box; font: inherit; padding: .4rem; border: 1px solid #5f6f5f; border-radius: 4px; }
+  .hint { font-size: .9rem; margin: .2rem 0 .8rem; }
+  #status.error { color: #a4161a; font-weight: 600; }
+  /* A phone: one column, the answer under the query. */
+  @media (max-width: 700px) { main { grid-template-columns: 1fr; padding: .5rem; } textarea#query { height: 14rem; } pre { min-height: 12rem; } header { flex-wrap: wrap; } }
   details { grid-column: 1 / -1; } #status { margin-left: .5rem; }
 </style>
 </head>
@@ -31,6 +40,9 @@ export function explorerPage(endpoint: string, exampleQuery: string): string {
   <section>
     <label for="query">Requête</label>
     <textarea id="query" spellcheck="false"></textarea>
+    <label for="token">Jeton d’accès (facultatif)</label>
+    <input id="token" type="password" autocomplete="off" aria-describedby="aide-jeton">
+    <p class="hint" id="aide-jeton">Pour les champs réservés (cohorte, notes) : un jeton d’animation ou de session, envoyé en « Authorization: Bearer ». Gardé dans cet onglet seulement.</p>
     <label for="variables">Variables (JSON)</label>
     <textarea id="variables" spellcheck="false">{}</textarea>
     <p><button id="run" type="button">Exécuter (Ctrl+Entrée)</button><span id="status" role="status"></span></p>
@@ -49,12 +61,17 @@ export function explorerPage(endpoint: string, exampleQuery: string): string {
   async function run() {
     localStorage.setItem('pollen.query', query.value);
     let variables;
+    status.className = '';
     try { variables = JSON.parse(document.getElementById('variables').value || '{}'); }
-    catch (e) { status.textContent = 'Variables : JSON invalide'; return; }
+    catch (e) { status.className = 'error'; status.textContent = 'Variables : JSON invalide (' + e.message + '). Corrigez-les, puis relancez.'; return; }
+    if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {
+      status.className = 'error'; status.textContent = 'Variables : un objet JSON est attendu, par exemple {"slug": "logiciel-libre"}.'; return;
+    }
     status.textContent = 'Envoi…';
     const started = performance.now();
     const headers = { 'content-type': 'application/json' };
-    const token = localStorage.getItem('pollen.token');
+    const token = document.getElementById('token').value.trim();
+    sessionStorage.setItem('pollen.token', token);
     if (token) headers.authorization = 'Bearer ' + token;
     const res = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify({ query: query.value, variables }) });
     const text = await res.text();
@@ -62,6 +79,7 @@ export function explorerPage(endpoint: string, exampleQuery: string): string {
     catch { document.getElementById('result').textContent = text; }
     status.textContent = 'HTTP ' + res.status + ' en ' + Math.round(performance.now() - started) + ' ms';
   }
+  document.getElementById('token').value = sessionStorage.getItem('pollen.token') || '';
   document.getElementById('run').addEventListener('click', run);
   document.addEventListener('keydown', (e) => { if (e.ctrlKey && e.key === 'Enter') run(); });
   fetch(endpoint.replace(/graphql$/, 'schema.graphql')).then((r) => r.text()).then((t) => { document.getElementById('schema').textContent = t; });

@@ -55,7 +55,16 @@ export function upstreamProbes(deps: GatewayDeps): HealthProbe[] {
   const moodle = deps.moodle;
   probes.push(
     moodle
-      ? { name: 'moodle', mode: 'moodle', check: async () => (await moodle.api.getSiteInfo()).release }
+      ? {
+          name: 'moodle',
+          mode: 'moodle',
+          check: async () => {
+            const release = (await moodle.api.getSiteInfo()).release;
+            // A wrong MOODLE_COURSE_ID leaves Moodle unusable for Pollen: down, and say which setting.
+            if (!(await moodle.api.getCourse(moodle.courseId))) throw Object.assign(new Error('course not found'), { code: 'MOODLE_COURSE_ID: no such course' });
+            return release;
+          },
+        }
       : { name: 'moodle', mode: 'embedded store (no Moodle configured)', check: async () => null },
   );
   probes.push({ name: 'curriculum', mode: 'files', check: async () => `${deps.curriculum.length} modules` });

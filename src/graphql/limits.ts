@@ -135,14 +135,14 @@ export function limitErrors(measured: { depth: number; cost: number }, limits: Q
   const errors: GraphQLError[] = [];
   if (measured.depth > limits.maxDepth) {
     errors.push(
-      new GraphQLError(`Query is ${measured.depth} levels deep; the limit is ${limits.maxDepth}. Ask for fewer nested fields.`, {
+      new GraphQLError(`La requête a ${measured.depth} niveaux d’imbrication ; la limite est ${limits.maxDepth}. Demandez moins de champs imbriqués.`, {
         extensions: { code: 'QUERY_TOO_DEEP', depth: measured.depth, maxDepth: limits.maxDepth, http: { status: 400 } },
       }),
     );
   }
   if (measured.cost > limits.maxCost) {
     errors.push(
-      new GraphQLError(`Query cost ${measured.cost} exceeds the limit of ${limits.maxCost}. Ask for fewer items or fewer fields.`, {
+      new GraphQLError(`La requête coûte ${measured.cost}, au-delà de la limite de ${limits.maxCost}. Demandez moins d’éléments ou moins de champs.`, {
         extensions: { code: 'QUERY_TOO_COSTLY', cost: measured.cost, maxCost: limits.maxCost, http: { status: 400 } },
       }),
     );
@@ -168,14 +168,16 @@ export function queryLimitsPlugin(limits: QueryLimits = defaultQueryLimits): Apo
     byOperation.set(operationName ?? '', measure);
     return measure;
   };
+  // Stateless hooks: one object for every request.
+  const hooks = {
+    async didResolveOperation({ document, request, schema, operationName }: { document: DocumentNode; request: { variables?: Record<string, unknown> }; schema: GraphQLSchema; operationName: string | null }) {
+      const [first] = limitErrors(measureOnce(schema, document, request.variables ?? {}, operationName), limits);
+      if (first) throw first;
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request, schema, operationName }) {
-          const [first] = limitErrors(measureOnce(schema, document, request.variables ?? {}, operationName), limits);
-          if (first) throw first;
-        },
-      };
+      return hooks;
     },
   };
 }

@@ -1,9 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agendaResolvers } from './resolvers/agenda.js';
 import { authResolvers } from './resolvers/auth.js';
 import { courseResolvers } from './resolvers/course.js';
 import { curriculumResolvers } from './resolvers/curriculum.js';
+import { directoryResolvers } from './resolvers/directory.js';
 import { notesResolvers } from './resolvers/notes.js';
 import { progressResolvers } from './resolvers/progress.js';
 import { searchResolvers } from './resolvers/search.js';
@@ -45,4 +47,6 @@ export const resolvers = mergeResolvers(
   authResolvers,
   progressResolvers,
   notesResolvers,
+  directoryResolvers,
+  agendaResolvers,
 );

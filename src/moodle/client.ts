@@ -73,6 +73,18 @@ export interface MoodleClientOptions {
   maxBatchSize?: number;
   /** Concurrent requests when calls cannot be batched. Default: 4 (Moodle is often a small PHP host). */
   concurrency?: number;
+  /**
+   * Told, at warn, of every answer (or one activity of an answer) Pollen cannot read: the
+   * function and the fields, never the values. A pino logger fits. Default: silent.
+   */
+  logger?: MoodleShapeLogger;
+  /** Told of every HTTP request to the web services (for metrics): function, outcome, duration. */
+  onRequest?: (report: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => void;
+}
+
+/** Where the client reports answers it cannot read. */
+export interface MoodleShapeLogger {
+  warn(details: { wsfunction: string; issues: string[]; cmid?: number; modname?: string }, message: string): void;
 }
 
 /** Per-call options. */
@@ -105,6 +117,8 @@ export class MoodleClient {
   readonly #maxBatchSize: number;
   readonly #concurrency: number;
   #batchAvailable: boolean | undefined;
+  readonly #logger: MoodleShapeLogger | undefined;
+  readonly #onRequest: MoodleClientOptions['onRequest'];
 
   constructor(options: MoodleClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -116,6 +130,8 @@ export class MoodleClient {
     this.#maxBatchSize = options.maxBatchSize ?? 50;
     this.#concurrency = options.concurrency ?? 4;
     this.#batchAvailable = options.batch === 'never' ? false : undefined;
+    this.#logger = options.logger;
+    this.#onRequest = options.onRequest;
   }
 
   /**
@@ -139,10 +155,13 @@ export class MoodleClient {
       onRequest: () => {
         this.stats.httpRequests++;
       },
+      onDone: (outcome, seconds) => {
+        this.#onRequest?.({ wsfunction, outcome, seconds });
+      },
     });
     if (isMoodleExceptionBody(answer)) throw errorFromExceptionBody(answer, wsfunction, [this.#token]);
     const parsed = schema.safeParse(answer);
-    if (!parsed.success) throw MoodleInvalidResponseError.fromIssues(wsfunction, parsed.error.issues);
+    if (!parsed.success) throw this.#unexpected(MoodleInvalidResponseError.fromIssues(wsfunction, parsed.error.issues));
     return parsed.data;
   }
 
@@ -184,7 +203,7 @@ export class MoodleClient {
         const results: Array<MoodleBatchResult<z.infer<S>>> = [];
         for (const part of chunk(argsList, this.#maxBatchSize)) {
           const answers = await this.callBatch(part.map((args) => ({ wsfunction, args })));
-          results.push(...answers.map((answer) => parseBatchResult(answer, wsfunction, schema)));
+          results.push(...answers.map((answer) => this.#reportUnexpected(parseBatchResult(answer, wsfunction, schema))));
         }
         this.#batchAvailable = true;
         return results;
@@ -203,6 +222,17 @@ export class MoodleClient {
         throw error;
       }
     });
+  }
+
+  /** Logs an answer Pollen cannot read, at warn, and hands the error back. */
+  #unexpected(error: MoodleInvalidResponseError): MoodleInvalidResponseError {
+    this.#logger?.warn({ wsfunction: error.wsfunction ?? '', issues: error.issues }, 'Moodle answered in a shape Pollen cannot read');
+    return error;
+  }
+
+  #reportUnexpected<T>(result: MoodleBatchResult<T>): MoodleBatchResult<T> {
+    if (!result.ok && result.error instanceof MoodleInvalidResponseError) this.#unexpected(result.error);
+    return result;
   }
 
   /** core_webservice_get_site_info: the token's user, the site's release, the allowed functions. */
@@ -235,8 +265,17 @@ export class MoodleClient {
    * the token user's completion when tracked. Never includes idnumbers.
    * @throws MoodleNotFoundError for an unknown course.
    */
-  getCourseContents(courseId: number): Promise<MoodleCourseSection[]> {
-    return this.call('core_course_get_contents', { courseid: courseId }, courseContentsSchema);
+  async getCourseContents(courseId: number): Promise<MoodleCourseSection[]> {
+    const sections = await this.call('core_course_get_contents', { courseid: courseId }, courseContentsSchema);
+    for (const module of sections.flatMap((section) => section.modules)) {
+      if (module.unreadable) {
+        this.#logger?.warn(
+          { wsfunction: 'core_course_get_contents', cmid: module.id, modname: module.modname, issues: module.unreadable },
+          'Moodle described an activity in a shape Pollen cannot read: it is shown as unreadable, the rest of the course is served',
+        );
+      }
+    }
+    return sections;
   }
 
   /** core_course_get_course_module: one activity, with its idnumber. @throws MoodleNotFoundError */

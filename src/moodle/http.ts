@@ -14,6 +14,8 @@ export interface PostFormOptions {
   label: string;
   /** Called once per HTTP request actually sent (retries included). */
   onRequest?: () => void;
+  /** Called when that request ends: ok (a JSON answer, Moodle exceptions included) or unavailable. */
+  onDone?: (outcome: 'ok' | 'unavailable', seconds: number) => void;
 }
 
 // Gateway errors and overload: the request most likely never reached PHP, or PHP restarted.
@@ -41,8 +43,20 @@ export async function postForm(url: string, body: string, options: PostFormOptio
 }
 
 async function postOnce(url: string, body: string, options: PostFormOptions): Promise<unknown> {
-  const { label, secrets } = options;
   options.onRequest?.();
+  const started = performance.now();
+  try {
+    const answer = await postOnceUnobserved(url, body, options);
+    options.onDone?.('ok', (performance.now() - started) / 1000);
+    return answer;
+  } catch (error) {
+    options.onDone?.('unavailable', (performance.now() - started) / 1000);
+    throw error;
+  }
+}
+
+async function postOnceUnobserved(url: string, body: string, options: PostFormOptions): Promise<unknown> {
+  const { label, secrets } = options;
   let response: Response;
   let text: string;
   try {

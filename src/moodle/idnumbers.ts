@@ -1,4 +1,5 @@
 import type { MoodleClient } from './client.js';
+import { MoodleInvalidResponseError } from './errors.js';
 import { courseModuleResponseSchema } from './schemas/course.js';
 
 /**
@@ -24,6 +25,9 @@ export async function resolveActivityIdnumbers(
   );
   const idnumbers = new Map<string, number>();
   for (const result of results) {
+    // An activity Moodle describes in a shape Pollen cannot read (logged by the client) simply has
+    // no idnumber here: one odd activity never fails the course.
+    if (!result.ok && result.error instanceof MoodleInvalidResponseError) continue;
     if (!result.ok) throw result.error;
     const { idnumber, id } = result.data.cm;
     if (idnumber !== '') idnumbers.set(idnumber, id);

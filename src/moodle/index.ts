@@ -1,5 +1,5 @@
 /** Pollen's typed client of Moodle's REST web services. */
-export { MoodleClient, isReadFunction, type MoodleCallOptions, type MoodleClientOptions } from './client.js';
+export { MoodleClient, isReadFunction, type MoodleCallOptions, type MoodleClientOptions, type MoodleShapeLogger } from './client.js';
 export { requestLoginToken, type RequestLoginTokenOptions } from './login.js';
 export { resolveActivityIdnumbers } from './idnumbers.js';
 export type { MoodleBatchRequest, MoodleBatchResult } from './batch.js';

@@ -28,6 +28,8 @@ export interface NoteMeta {
   tags: string[];
   /** Slug of the related curriculum module. */
   module?: string;
+  /** Agenda session the note is the minutes of. */
+  session?: number;
   keepPersonalData: boolean;
   source?: string;
   /** How the body was read. */
@@ -102,8 +104,16 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
     return r.text;
   };
 
-  const format = detectFormat(pii.text, frontMatter !== null, options.fileName);
+  // Front matter is metadata: the body keeps the reading it would have without it.
+  const format = detectFormat(pii.text, fm.format, options.fileName);
   const header = extractHeaderLines(pii.text);
+  if (header.invalidDate !== undefined && fm.date === undefined) {
+    throw new NoteError(
+      'NOTE_DATE_INVALID',
+      `La ligne « ${header.invalidDate.line} » en haut de la note n’est pas une date lisible : écrivez par exemple « Date : 12/03/2025 » ou « Date : 12 mars 2025 », ou retirez la ligne.`,
+      'date',
+    );
+  }
   let body = header.body;
   let bodyTitle: string | undefined;
   if (format === 'plain') {
@@ -125,8 +135,8 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
   // A note that is only a title line: the line is its content too.
   if (!bodyHasText && bodyTitle !== undefined) body = format === 'plain' ? escapeMarkdown(bodyTitle) : bodyTitle;
 
-  const meta = buildMeta(fm, header.meta, { bodyTitle, fileName: options.fileName, now: options.now, format, clean });
-  const content = markdownToWikitext(body, { linkTitles: options.knownTitles ?? [] });
+  const meta = buildMeta(fm, header.meta, { bodyTitle, fileName: options.fileName, now: options.now, format, clean, opening: header.body, warnings });
+  const content = markdownToWikitext(body, { linkTitles: linkableTitles(options) });
   const template = summaryTemplateCall({
     date: meta.date,
     ...(meta.place !== undefined ? { lieu: meta.place } : {}),
@@ -141,12 +151,14 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
 }
 
 /**
- * Markdown when there is front matter, a `.md` file name or Markdown syntax (`# Titre`, `**gras**`,
- * `[texte](lien)`, code fences, tables, quotes); plain text otherwise. `-` lists and underlined
- * headings exist in both, so they decide nothing.
+ * Markdown when the note says so (`format: markdown` in its front matter), for a `.md` file name,
+ * or when the body is clearly Markdown (`# Titre`, `**gras**`, `[texte](lien)`, code fences,
+ * tables, quotes); plain text otherwise (`format: texte` forces it). Front matter alone decides
+ * nothing: it is metadata. `-` lists and underlined headings exist in both, so they decide nothing.
  */
-export function detectFormat(body: string, hasFrontMatter: boolean, fileName?: string): NoteFormat {
-  if (hasFrontMatter || /\.(md|markdown)$/i.test(fileName ?? '')) return 'markdown';
+export function detectFormat(body: string, declared?: NoteFormat, fileName?: string): NoteFormat {
+  if (declared !== undefined) return declared;
+  if (/\.(md|markdown)$/i.test(fileName ?? '')) return 'markdown';
   const atxHeadings = body.match(/^#{1,6}\s+\S/gm)?.length ?? 0;
   // One "# …" line alone may be plain text ("# une ligne"); a first-line "# Titre" or two headings are Markdown.
   if (/^\s*#{1,6}\s+\S/.test(body) || atxHeadings >= 2) return 'markdown';
@@ -161,16 +173,37 @@ export function detectFormat(body: string, hasFrontMatter: boolean, fileName?: s
   return signals.some((s) => s.test(body)) ? 'markdown' : 'plain';
 }
 
+/**
+ * Titles the text may link to: only multi-word titles of curriculum pages (and those the caller
+ * names), never a single common word nor the main page (« réunion d’accueil » is no link to
+ * `Accueil`). A note's `module:` links to its module in the summary template.
+ */
+function linkableTitles(options: ConvertNoteOptions): string[] {
+  const titles = [...(options.knownTitles ?? []), ...[...(options.modules?.values() ?? [])].map((m) => m.wikiPage)];
+  return titles.filter((t) => /\S\s+\S/.test(t.replace(/_/g, ' ').trim()));
+}
+
 interface MetaContext {
   bodyTitle: string | undefined;
   fileName: string | undefined;
   now: Date | undefined;
   format: NoteFormat;
   clean: (value: string | undefined) => string | undefined;
+  /** The body's text, where a date may be found in the opening lines. */
+  opening: string;
+  warnings: string[];
 }
 
+/** Non-empty lines at the top of the body where the date of undated minutes is looked for. */
+const DATE_LINES = 5;
+/** A date this far after the note was received is probably a typo. */
+const FUTURE_WARNING_DAYS = 60;
+
 function buildMeta(fm: FrontMatter, header: HeaderMeta, ctx: MetaContext): NoteMeta {
-  const date = fm.date ?? header.date ?? dateFromFileName(ctx.fileName) ?? (ctx.now ? ctx.now.toISOString().slice(0, 10) : undefined);
+  const date = fm.date ?? header.date ?? dateFromFileName(ctx.fileName) ?? dateFromOpening(ctx) ?? dateOfReception(ctx);
+  if (date !== undefined && ctx.now && Date.parse(date) - ctx.now.getTime() > FUTURE_WARNING_DAYS * 86_400_000) {
+    ctx.warnings.push(`La date de la note (${date}) est loin dans le futur : vérifiez-la.`);
+  }
   if (date === undefined) {
     throw new NoteError(
       'NOTE_NO_DATE',
@@ -189,10 +222,31 @@ function buildMeta(fm: FrontMatter, header: HeaderMeta, ctx: MetaContext): NoteM
     participants: cleanList(fm.participants ?? header.participants),
     tags: fm.tags ?? [],
     ...(fm.module !== undefined ? { module: fm.module } : {}),
+    ...(fm.session !== undefined ? { session: fm.session } : {}),
     keepPersonalData: fm.keepPersonalData === true,
     ...(source !== undefined ? { source } : {}),
     format: ctx.format,
   };
+}
+
+/** The first date written in the opening lines ("du samedi 13 janvier 2007", "le 17 juin 2011", "06/09/2006"). */
+function dateFromOpening(ctx: MetaContext): string | undefined {
+  const lines = ctx.opening.split('\n').filter((l) => l.trim() !== '').slice(0, DATE_LINES);
+  for (const line of lines) {
+    const date = parseFrenchDate(line);
+    if (date !== null) {
+      ctx.warnings.push(`Date prise dans le texte : ${date}, lue dans « ${line.trim().slice(0, 80)} » (la note n’a ni en-tête « date: » ni ligne « Date : »).`);
+      return date;
+    }
+  }
+  return undefined;
+}
+
+function dateOfReception(ctx: MetaContext): string | undefined {
+  if (!ctx.now) return undefined;
+  const date = ctx.now.toISOString().slice(0, 10);
+  ctx.warnings.push(`Aucune date trouvée dans la note : elle est classée au jour de sa réception (${date}). Ajoutez « date: AAAA-MM-JJ » en en-tête pour la classer ailleurs.`);
+  return date;
 }
 
 function baseName(fileName: string): string {

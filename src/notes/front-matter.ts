@@ -22,6 +22,8 @@ const ALIASES: Record<string, string> = {
   etiquettes: 'tags',
   'mots-clés': 'tags',
   garderDonneesPersonnelles: 'keepPersonalData',
+  séance: 'session',
+  seance: 'session',
 };
 
 const text = z.string().trim().min(1, 'un texte non vide est attendu');
@@ -54,10 +56,17 @@ export const frontMatterSchema = z.strictObject({
     .trim()
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'identifiant de module attendu, en minuscules avec des tirets (par exemple « logiciel-libre »)')
     .optional(),
+  /** Number of the agenda session these are the minutes of (the agenda then links them). */
+  session: z.coerce.number({ error: 'numéro de session attendu (par exemple 12)' }).int('numéro de session attendu (par exemple 12)').positive('numéro de session attendu (par exemple 12)').optional(),
   /** Keep e-mail addresses and phone numbers (the people agreed to publish them). */
   keepPersonalData: z.boolean({ error: 'true ou false attendu' }).optional(),
   /** Where the note comes from (a pad, a file, a meeting). */
   source: text.optional(),
+  /** How to read the body: `markdown`, or `texte` (plain-text minutes). Default: guessed from the body. */
+  format: z
+    .enum(['markdown', 'texte', 'text', 'plain'], { error: '« markdown » ou « texte » attendu' })
+    .transform((v): 'markdown' | 'plain' => (v === 'markdown' ? 'markdown' : 'plain'))
+    .optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -30,17 +30,25 @@ const LABELS: Array<{ field: keyof HeaderMeta; pattern: RegExp }> = [
 /** `Label : value`, possibly as a list item or in bold Markdown (`**Date :** 12 mars`). */
 const LABEL_LINE = /^(?:[-*•]\s+)?(?:\*\*|__)?([^:*_]{1,40}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+?)\s*$/;
 
-export function extractHeaderLines(body: string): { meta: HeaderMeta; body: string } {
+/** « Date : » and its variants: a value that is not a date is refused, not ignored. */
+const DATE_LABEL = /^date( de la réunion| de l'atelier| de la séance)?$/i;
+
+export function extractHeaderLines(body: string): { meta: HeaderMeta; body: string; invalidDate?: { line: string } } {
   const lines = body.split('\n');
   const meta: HeaderMeta = {};
   const kept: string[] = [];
+  let invalidDate: { line: string } | undefined;
   let nonEmptySeen = 0;
   for (const line of lines) {
     if (line.trim() !== '') nonEmptySeen++;
     const taken = nonEmptySeen <= HEADER_ZONE_LINES ? readLabel(line, meta) : false;
+    if (!taken && nonEmptySeen <= HEADER_ZONE_LINES && invalidDate === undefined && meta.date === undefined) {
+      const m = LABEL_LINE.exec(line.trim());
+      if (m && DATE_LABEL.test((m[1] ?? '').trim()) && (m[2] ?? '').trim() !== '') invalidDate = { line: line.trim() };
+    }
     if (!taken) kept.push(line);
   }
-  return { meta, body: kept.join('\n') };
+  return { meta, body: kept.join('\n'), ...(invalidDate && meta.date === undefined ? { invalidDate } : {}) };
 }
 
 function readLabel(line: string, meta: HeaderMeta): boolean {

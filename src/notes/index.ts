@@ -8,3 +8,5 @@ export { EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, removePersonalData, type Personal
 export { plainTextToMarkdown } from './plain-text.js';
 export { SUMMARY_TEMPLATE_NAME, SUMMARY_TEMPLATE_PAGE, SUMMARY_TEMPLATE_WIKITEXT, summaryTemplateCall } from './template.js';
 export { categoryName, DEFAULT_NOTE_TITLE, MAX_TITLE_BYTES, NOTE_PAGE_PREFIX, noteTitle, sanitizeTitle } from './title.js';
+export { decodeNoteBytes, type DecodedNote, type NoteEncoding } from './decode.js';
+export { isSameNote, type NoteIdentity } from './identity.js';

@@ -3,7 +3,7 @@
  * holding its version of a page a person changed, page URLs, the plan for one page and the
  * dry-run diff.
  */
-import { createTwoFilesPatch } from 'diff';
+import { OMIT_HEADERS, createTwoFilesPatch } from 'diff';
 import type { WikiPage } from '../wiki/pages.js';
 import { planPublication } from '../wiki/publish.js';
 
@@ -59,8 +59,8 @@ export const TEMPLATE_EDIT_SUMMARY = `Modèle des comptes-rendus publié ${SIGNA
  */
 export function draftText(pageTitle: string, wikitext: string): string {
   const notice =
-    `'''Brouillon du robot Pollen.''' La page [[${pageTitle}]] a été modifiée à la main depuis la dernière ` +
-    'publication du robot, qui ne l’a donc pas écrasée. Voici la nouvelle version de la note : comparez-la avec la ' +
+    `'''Brouillon du robot Pollen.''' La dernière modification de la page [[${pageTitle}]] n’est pas celle du ` +
+    'robot, qui ne l’a donc pas écrasée. Voici la nouvelle version de la note : comparez-la avec la ' +
     'page et reportez-y ce qui doit l’être. Ce brouillon est mis à jour à chaque nouvelle version de la note.';
   return `${notice}\n----\n${wikitext.replace(/\[\[\s*(Catégorie|Category)\s*:/giu, '[[:$1:')}`;
 }
@@ -95,5 +95,8 @@ export function noteDiff(title: string, currentText: string, newText: string): s
   const before = `${storedForm(currentText)}\n`;
   const after = `${storedForm(newText)}\n`;
   if (before === after) return undefined;
-  return createTwoFilesPatch(title, title, before, after, 'page actuelle', 'nouvelle version', { context: 3 });
+  // The diff package quotes non-ASCII names git-style ("s\303\251curit\303\251"): the header is
+  // written here so French titles stay readable.
+  const hunks = createTwoFilesPatch(title, title, before, after, undefined, undefined, { context: 3, headerOptions: OMIT_HEADERS });
+  return `--- ${title}\tpage actuelle\n+++ ${title}\tnouvelle version\n${hunks}`;
 }

@@ -15,6 +15,10 @@
 import { splitFrontMatter } from './front-matter.js';
 import { normalizeSource } from './normalize.js';
 
+/**
+ * E-mail addresses, also disguised against robots: `prenom.nom AT domaine.fr`, `(at)`, `[at]`,
+ * `{at}`, `arobase`, `(arobase)`. A domain needs a dot and a 2+ letter ending, so "at home." is no address.
+ */
 export const EMAIL_PLACEHOLDER = '[courriel retiré]';
 export const PHONE_PLACEHOLDER = '[téléphone retiré]';
 
@@ -25,7 +29,7 @@ export interface PersonalDataRemoval {
 }
 
 const EMAIL =
-  /<?(?:mailto:)?(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|\s?[[(](?:at|arobase)[\])]\s?)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}-])>?/giu;
+  /<?(?:mailto:)?(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|\s?[[({<]\s?(?:at|arobase|@)\s?[\])}>]\s?|\s+(?:at|arobase)\s+)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}-])>?/giu;
 
 const FRENCH_PHONE = /(?<![\d+/.,-])(?<![\d][ .])0[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;
 const FRENCH_INTL_PHONE = /(?<![\d+])(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;

@@ -29,6 +29,8 @@ type Block =
 const SEPARATOR = /^\s*([_\-=*~#.•])(?:\s*\1){2,}\s*$/;
 const UNDERLINE = /^\s*(=+|-+)\s*$/;
 const BULLET = /^([ \t]*)([-*•–—◦▪·])\s+(\S.*)$/;
+/** `-item`, `•item`: a dash or bullet glued to a word (typed fast, or a lost tab). */
+const GLUED_BULLET = /^([ \t]*)([-•])(\p{L}.*)$/u;
 const NUMBERED = /^([ \t]*)(\d{1,2}[.)]|[a-z]\))\s+(\S.*)$/;
 /** Lines shorter than this keep their line break (typed line by line, not wrapped). */
 const WRAP_WIDTH = 60;
@@ -58,7 +60,7 @@ export function plainTextToMarkdown(text: string): PlainTextResult {
       blocks.push({ kind: 'heading', depth: 1, text: line.trim() });
       continue;
     }
-    const item = NUMBERED.exec(line) ?? BULLET.exec(line);
+    const item = NUMBERED.exec(line) ?? BULLET.exec(line) ?? GLUED_BULLET.exec(line);
     if (item) {
       blocks.push({
         kind: 'item',
@@ -73,7 +75,7 @@ export function plainTextToMarkdown(text: string): PlainTextResult {
       prev.text += ` ${line.trim()}`;
       continue;
     }
-    if (isColonHeading(line, prev, next)) {
+    if (isColonHeading(line, prev, next, lines.slice(i + 1))) {
       blocks.push({ kind: 'heading', depth: 2, text: line.trim().replace(/\s*:$/, '') });
       continue;
     }
@@ -137,10 +139,13 @@ function letters(line: string): string {
   return line.replace(/[^\p{L}]/gu, '');
 }
 
-/** "ORDRE DU JOUR", "1. TOUR DE TABLE": at least 4 letters, all uppercase, short. */
+/** Longest ALL-CAPS line read as a heading (long ones exist: "CALENDRIER ET MOYENS NÉCESSAIRES …"). */
+const MAX_CAPS_HEADING = 200;
+
+/** "ORDRE DU JOUR", "1. TOUR DE TABLE": at least 4 letters, all uppercase, not a paragraph. */
 function isAllCaps(line: string): boolean {
   const l = letters(line);
-  return l.length >= 4 && l === l.toUpperCase() && l !== l.toLowerCase() && line.trim().length <= 80 && !/https?:\/\//i.test(line);
+  return l.length >= 4 && l === l.toUpperCase() && l !== l.toLowerCase() && line.trim().length <= MAX_CAPS_HEADING && !/https?:\/\//i.test(line);
 }
 
 function isHeadingLike(line: string): boolean {
@@ -148,13 +153,17 @@ function isHeadingLike(line: string): boolean {
   return t.length <= 100 && /\p{L}/u.test(t) && !/[.,;]$/.test(t) && !BULLET.test(line) && !SEPARATOR.test(line);
 }
 
-/** "Décisions :" or "Prochaines étapes:" on its own line, followed by content. */
-function isColonHeading(line: string, prev: Block | undefined, next: string): boolean {
+/**
+ * "Décisions :" or "Prochaines étapes:" on its own line, followed by content, right below or
+ * after a blank line ("Élection du bureau :" then a paragraph).
+ */
+function isColonHeading(line: string, prev: Block | undefined, next: string, rest: readonly string[]): boolean {
   const t = line.trim();
-  if (!/\S\s*:$/.test(t) || t.length > 40 || /^[ \t]/.test(line)) return false;
-  if (t.split(/\s+/).length > 6 || /[.!?]/.test(t.slice(0, -1))) return false;
+  if (!/\S\s*:$/.test(t) || t.length > 60 || /^[ \t]/.test(line)) return false;
+  if (t.split(/\s+/).length > 8 || /[.!?]/.test(t.slice(0, -1))) return false;
   const startsBlock = prev === undefined || prev.kind === 'blank' || prev.kind === 'heading' || prev.kind === 'item';
-  return startsBlock && next.trim() !== '';
+  const contentFollows = next.trim() !== '' || (rest.length > 1 && rest.slice(1).some((l) => l.trim() !== ''));
+  return startsBlock && contentFollows;
 }
 
 function isTitleLike(text: string, following: Block | undefined): boolean {

@@ -1,6 +1,6 @@
 /**
  * Dry run: what publishing notes would do, with the wikitext and the unified diff against the
- * current page. Reads only (one title lookup, one batched read); no edit, no queue change.
+ * current page. Reads only (one batched read); no edit, no queue change.
  */
 import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
 import type { WikiClient } from '../wiki/client.js';
@@ -38,13 +38,12 @@ export interface PreviewOptions {
 
 export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
   const botUser = await client.requireUser();
-  const knownTitles = await client.allPageTitles();
   const received = await Promise.all(inputs.map((input) => (input.key !== undefined ? opts.queue?.byKey(input.key) : undefined)));
   const converted = inputs.map((input, i) => {
     const known = received[i];
     const now = known ? new Date(known.receivedAt) : (input.receivedAt ?? opts.now ?? new Date());
     try {
-      return { input, note: convertNote(input.source, { fileName: input.fileName, knownTitles, now, ...(opts.modules ? { modules: opts.modules } : {}) }) };
+      return { input, note: convertNote(input.source, { fileName: input.fileName, now, ...(opts.modules ? { modules: opts.modules } : {}) }) };
     } catch (err) {
       if (err instanceof NoteError) return { input, error: err.message };
       throw err;

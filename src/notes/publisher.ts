@@ -1,6 +1,5 @@
 /**
- * Publishing the notes queue to the wiki. One run: ONE lookup of the wiki's titles (for links),
- * ONE batched read of the stop page, the summary template and every note page; then, note by
+ * Publishing the notes queue to the wiki. One run: ONE batched read of the stop page, the summary template and every note page; then, note by
  * note, the queue records `publishing` (with the frozen wikitext) before the edit and the
  * outcome after it. Every edit follows `publishPage`'s rules through `publishReadPage` on the
  * snapshot (stop page re-read every few saves, {{nobots}}, no-op on the same text, never over a
@@ -12,12 +11,13 @@
  */
 import { defaultStopPage, isStopRequested } from '../wiki/bot-policy.js';
 import type { WikiClient, WikiSiteInfo } from '../wiki/client.js';
-import { WikiError, WikiLoginError, WikiPermissionError, WikiUnavailableError } from '../wiki/errors.js';
+import { isPermanentPageRefusal, WikiLoginError, WikiPermissionError, WikiUnavailableError } from '../wiki/errors.js';
 import type { WikiPage } from '../wiki/pages.js';
 import { STOP_PAGE_RECHECK_EDITS, publishPage, publishReadPage, type PublishOutcome } from '../wiki/publish.js';
 import { convertNote, type ConvertedNote, type CurriculumPages } from './convert.js';
 import { NoteError } from './errors.js';
 import { processHolderId } from '../jobs/lease.js';
+import { frenchReason, permanentReason, stateLabel } from './messages.js';
 import { pageTakenReason } from './identity.js';
 import {
   draftEditSummary, draftText, draftTitle, noteEditSummary, pageUrl, planNotePage, storedForm, TEMPLATE_EDIT_SUMMARY,
@@ -78,15 +78,7 @@ interface Planned {
 
 class RunHalt extends Error {}
 
-function frenchReason(err: unknown): string {
-  if (err instanceof WikiUnavailableError) {
-    return `Le wiki est indisponible (${err.code}) malgré plusieurs essais : la note sera republiée automatiquement au prochain passage.`;
-  }
-  if (err instanceof WikiLoginError) return 'Connexion du robot au wiki refusée : vérifiez WIKI_BOT_USER et WIKI_BOT_PASSWORD. La note sera republiée au prochain passage.';
-  if (err instanceof WikiPermissionError) return `Le wiki refuse la modification (${err.code}) : vérifiez les droits du compte robot. La note sera republiée au prochain passage.`;
-  if (err instanceof WikiError) return `Le wiki a refusé la publication (${err.code} : ${err.info}). La note sera republiée au prochain passage.`;
-  return `Erreur inattendue pendant la publication (${err instanceof Error ? err.message : String(err)}). La note sera republiée au prochain passage.`;
-}
+export { stateCount, stateLabel } from './messages.js';
 
 /** After these, trying the next notes is pointless: the wiki is down or refuses the session. */
 function haltsRun(err: unknown): boolean {
@@ -158,15 +150,14 @@ async function publishClaimed(client: WikiClient, queue: NoteQueue, pending: Que
     return report(reason);
   }
 
-  // Conversion needs the wiki's titles (links); the page and template need one batched read.
+  // Links come from the curriculum (no title lookup); the pages and the template need one batched read.
   let planned: Planned[];
   let snapshot: Map<string, WikiPage>;
   let site: WikiSiteInfo;
   try {
-    const knownTitles = pending.some((r) => r.wikitext === null) ? await client.allPageTitles() : [];
     planned = [];
     for (const r of pending) {
-      const p = await plan(queue, r, knownTitles, clock(), opts.modules);
+      const p = await plan(queue, r, clock(), opts.modules);
       if ('error' in p) record(r, 'failed', { reason: p.error });
       else planned.push(p);
     }
@@ -237,10 +228,12 @@ async function publishClaimed(client: WikiClient, queue: NoteQueue, pending: Que
       }
       record(entry, outcome.state, { reason: outcome.reason, revid: outcome.revid, linkTitle: outcome.linkTitle, edits: outcome.edits });
     } catch (err) {
-      const reason = frenchReason(err);
-      await queue.markFailed(r.id, r.sourceHash, { reason, retryable: true, now: clock() });
+      // A refusal of this page that no retry will change is a failure to act on, not a retry.
+      const permanent = isPermanentPageRefusal(err);
+      const reason = permanent ? permanentReason(err) : frenchReason(err);
+      await queue.markFailed(r.id, r.sourceHash, { reason, retryable: !permanent, now: clock() });
       record(entry, 'failed', { reason });
-      if (haltsRun(err)) {
+      if (!permanent && haltsRun(err)) {
         const rest = planned.slice(index + 1);
         for (const other of rest) if (other.record.state === 'publishing') await queue.requeue(other.record.id, other.record.sourceHash);
         return report(reason);
@@ -251,10 +244,10 @@ async function publishClaimed(client: WikiClient, queue: NoteQueue, pending: Que
 }
 
 /** Converts a pending note (or reuses its frozen text); a French refusal marks it failed for good. */
-async function plan(queue: NoteQueue, r: QueueRecord, knownTitles: readonly string[], now: Date, modules?: CurriculumPages): Promise<Planned | { error: string }> {
+async function plan(queue: NoteQueue, r: QueueRecord, now: Date, modules?: CurriculumPages): Promise<Planned | { error: string }> {
   let note: ConvertedNote;
   try {
-    note = convertNote(r.source, { fileName: r.fileName ?? undefined, knownTitles, now: new Date(r.receivedAt), ...(modules ? { modules } : {}) });
+    note = convertNote(r.source, { fileName: r.fileName ?? undefined, now: new Date(r.receivedAt), ...(modules ? { modules } : {}) });
   } catch (err) {
     const reason = err instanceof NoteError ? err.message : `La note n’a pas pu être convertie (erreur interne : ${err instanceof Error ? err.message : String(err)}).`;
     await queue.markFailed(r.id, r.sourceHash, { reason, retryable: false, now });
@@ -358,9 +351,4 @@ async function ensureTemplate(
   });
   if (outcome.status === 'stopped') throw new RunHalt(`${outcome.reason ?? 'Publication arrêtée.'} Les notes restent en attente.`);
   return saved(outcome, afterSave);
-}
-
-/** State names as the CLI and the dashboard show them. */
-export function stateLabel(state: NoteState): string {
-  return { queued: 'en attente', publishing: 'en cours', published: 'publiée', failed: 'échec', conflict: 'conflit' }[state];
 }

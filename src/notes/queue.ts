@@ -87,6 +87,8 @@ export interface IntakeCheck {
   existing: QueueRecord | undefined;
   receivedAt: Date;
   title?: string;
+  /** The agenda session the note names (`session:` in its front matter). */
+  session?: number;
   /** Why the note cannot be published, in French, with its code. */
   error?: { code: NoteErrorCode | 'NOTE_INTERNAL'; message: string };
   warnings: string[];
@@ -154,7 +156,7 @@ export class NoteQueue {
     const storedSource = storedNoteSource(input.source);
     const converted = checkNote(storedSource, input.fileName, receivedAt);
     const warnings = [...(input.warnings ?? []), ...converted.warnings];
-    const base = { key, sourceHash, storedSource, existing: existing ?? (await byKey(db, key)), receivedAt, warnings };
+    const base = { key, sourceHash, storedSource, existing: existing ?? (await byKey(db, key)), receivedAt, warnings, ...(converted.session !== undefined ? { session: converted.session } : {}) };
     if (converted.error) return { ...base, error: converted.error };
     const title = converted.title ?? '';
     const owner = await otherNoteOnPage(db, title, { key, sourceHash });
@@ -330,10 +332,10 @@ export class NoteQueue {
 }
 
 /** Converts once without wiki data: the page title, or the converter's French refusal. */
-function checkNote(source: string, fileName: string | undefined, now: Date): { title?: string; error?: IntakeCheck['error']; warnings: string[] } {
+function checkNote(source: string, fileName: string | undefined, now: Date): { title?: string; session?: number; error?: IntakeCheck['error']; warnings: string[] } {
   try {
     const note = convertNote(source, { fileName, now });
-    return { title: note.title, warnings: note.warnings };
+    return { title: note.title, warnings: note.warnings, ...(note.meta.session !== undefined ? { session: note.meta.session } : {}) };
   } catch (err) {
     if (err instanceof NoteError) return { error: { code: err.code, message: err.message }, warnings: [] };
     // A converter bug must not lose the note: it is kept, failed, with what went wrong.

@@ -34,6 +34,12 @@ export interface NoteSubmission {
   warnings: string[];
 }
 
+/** The agenda, as the notes need it: a note naming a session becomes that session's minutes. */
+export interface SessionMinutes {
+  exists(sessionId: number): Promise<boolean>;
+  attachMinutes(sessionId: number, pageTitle: string): Promise<void>;
+}
+
 export interface SubmitNoteInput {
   source: string;
   fileName?: string;
@@ -41,6 +47,8 @@ export interface SubmitNoteInput {
   origin?: NoteOrigin;
   /** Queue id of the note this one corrects (same note, new version). */
   replaces?: number;
+  /** Agenda session the note is the minutes of (wins over the front matter's `session:`). */
+  session?: number;
 }
 
 export class NotesService {
@@ -48,17 +56,19 @@ export class NotesService {
 
   private readonly background: WikiClient;
   private readonly modules: CurriculumPages | undefined;
+  private readonly sessions: SessionMinutes | undefined;
   /** Runs of this service one at a time: a run also takes notes left `publishing`, which must not be another live run's. */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     store: StoreDb,
     private readonly wiki: WikiClient,
-    options: { background?: WikiClient; modules?: CurriculumPages } = {},
+    options: { background?: WikiClient; modules?: CurriculumPages; sessions?: SessionMinutes } = {},
   ) {
     this.queue = new NoteQueue(store);
     this.background = options.background ?? wiki;
     this.modules = options.modules;
+    this.sessions = options.sessions;
   }
 
   /**
@@ -87,6 +97,9 @@ export class NotesService {
       ...(input.replaces !== undefined ? { replaces: input.replaces } : {}),
     } satisfies NoteInput;
     if (input.dryRun) {
+      // The same intake rule as a real submission: a preview never shows another note's page as this one's.
+      const check = await this.queue.check(note);
+      if (check.error?.code === 'NOTE_PAGE_TAKEN') return refusal(check.error, check.title ?? null, check.warnings);
       const [preview] = await previewNotes(this.wiki, [note], this.moduleLinks());
       const site = await this.wiki.siteInfo();
       return {
@@ -102,11 +115,17 @@ export class NotesService {
     }
     const check = await this.queue.check(note);
     if (check.error) return refusal(check.error, check.title ?? null, check.warnings);
+    const session: number | undefined = input.session ?? check.session;
+    if (session !== undefined && this.sessions && !(await this.sessions.exists(session))) {
+      return refusal({ code: 'NOTE_SESSION_NOT_FOUND', message: `Aucune session n° ${session} dans l’agenda : vérifiez le numéro (tableau de bord, « Comptes rendus manquants »).` }, check.title ?? null, check.warnings);
+    }
     const { entry, warnings } = await this.queue.enqueue(note);
     if (entry.state !== 'failed' || entry.retryable) {
       await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() }));
     }
     const saved = (await this.queue.get(entry.id)) ?? { ...entry, wikitext: null };
+    // The minutes' page is known from intake on: the agenda links it (the page may follow).
+    if (session !== undefined && this.sessions && saved.pageTitle) await this.sessions.attachMinutes(session, saved.pageTitle);
     return { ...submissionOf(saved), warnings };
   }
 

@@ -1,6 +1,6 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { MoodleBatchResult, MoodleClient } from '../moodle/index.js';
-import { courseModuleResponseSchema } from '../moodle/index.js';
+import { courseModuleResponseSchema, MoodleInvalidResponseError } from '../moodle/index.js';
 import type { Kysely } from 'kysely';
 import { chunks } from '../store/chunks.js';
 import { tables, type StoreDb } from '../store/database.js';
@@ -95,9 +95,11 @@ export class ActivityCatalog {
     );
     const activities: CourseActivity[] = cmids.map((cmid, i) => {
       const lookup = lookups[i];
-      if (!lookup?.ok) throw lookup?.error ?? new Error(`No answer for cmid ${cmid}`);
+      // An activity whose answer Pollen cannot read (logged at warn by the client) keeps no idnumber.
+      const unreadable = lookup && !lookup.ok && lookup.error instanceof MoodleInvalidResponseError;
+      if (!lookup?.ok && !unreadable) throw lookup?.error ?? new Error(`No answer for cmid ${cmid}`);
       const module = modules.get(cmid);
-      return { cmid, idnumber: lookup.data.cm.idnumber || null, completion: module?.completion ?? 0, name: module?.name ?? '' };
+      return { cmid, idnumber: (lookup?.ok ? lookup.data.cm.idnumber : '') || null, completion: module?.completion ?? 0, name: module?.name ?? '' };
     });
     const at = this.now();
     await this.#db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
 import { DAY_MS, type CompletionVia, type LearnerProgress, type ModuleProgress, type ModuleState } from './model.js';
+import { wholePercent } from './percent.js';
 
 /** One activity's completion for a learner, as Moodle reports it (state 0-3, unix seconds). */
 export interface ActivityCompletion {
@@ -39,7 +40,9 @@ function stateOf(completion: ActivityCompletion | undefined): ModuleState {
 /**
  * Maps completion onto the curriculum. A module is done when its Moodle activity is complete
  * (or complete-pass), when the learner marked it done (embedded mode), or when the learner's wiki
- * account edited the page of its contribute activity. Pure: the clock comes in as `now`.
+ * account edited the page of its contribute activity. With Moodle, a module with no Moodle activity
+ * is "outside Moodle" (unless done on the wiki) and left out of the percentage. Pure: the clock
+ * comes in as `now`.
  */
 export function computeProgress(inputs: ProgressInputs): LearnerProgress {
   const byCmid = new Map((inputs.moodle ?? []).map((c) => [c.cmid, c]));
@@ -67,11 +70,14 @@ export function computeProgress(inputs: ProgressInputs): LearnerProgress {
       via = 'wiki';
       completedAt = before?.via === 'wiki' && before.completedAt ? before.completedAt : nowIso;
     }
+    // With Moodle, a module no activity stands for cannot be completed there: its own state.
+    if (state === 'not_started' && inputs.moodle !== undefined && cmid === undefined) state = 'outside_moodle';
     return { slug: module.slug, state, completedAt, via };
   });
   const doneCount = modules.filter((m) => m.state === 'done').length;
   const moduleCount = modules.length;
-  const percent = moduleCount === 0 ? 0 : Math.floor((doneCount * 100) / moduleCount);
+  const completable = modules.filter((m) => m.state !== 'outside_moodle').length;
+  const percent = wholePercent(doneCount, completable);
   const times = modules.map((m) => m.completedAt).filter((t): t is string => t !== null).sort();
   const lastActivityAt = times.at(-1) ?? null;
   return {

@@ -1,5 +1,13 @@
 /** A learner's state on one curriculum module. */
-export type ModuleState = 'done' | 'failed' | 'not_started';
+export type ModuleState = 'done' | 'failed' | 'not_started' | 'outside_moodle';
+
+/**
+ * Modules the learner can complete: all of them, except (with Moodle) those with no Moodle
+ * activity and nothing else done ("hors Moodle"). Percentages are over these.
+ */
+export function completableCount(progress: Pick<LearnerProgress, 'modules'>): number {
+  return progress.modules.filter((m) => m.state !== 'outside_moodle').length;
+}
 
 /** What made a module done: Moodle completion, a wiki edit of its contribute page, or the learner (embedded mode). */
 export type CompletionVia = 'moodle' | 'wiki' | 'self';
@@ -15,7 +23,7 @@ export interface ModuleProgress {
 /** One learner's progress as of a dated snapshot. */
 export interface LearnerProgress {
   learnerId: string;
-  /** Done modules over curriculum modules, 0-100, rounded down. */
+  /** Done modules over completable modules (completableCount), 0-100 (wholePercent: nearest, never 0 once started nor 100 before the end). */
   percent: number;
   doneCount: number;
   moduleCount: number;

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { Logger } from '../log.js';
-import { MoodleClient } from '../moodle/index.js';
+import { MoodleClient, type MoodleClientOptions } from '../moodle/index.js';
 import type { StoreDb } from '../store/database.js';
 import { ProgressService } from './service.js';
 import { ProgressTracker, type TrackerMoodle } from './tracker.js';
@@ -25,6 +25,8 @@ export function createProgressRuntime(input: {
   moodle?: TrackerMoodle | undefined;
   wiki?: WikiPagesReader | undefined;
   logger?: Logger | undefined;
+  /** Metrics hook for the learners' own Moodle clients (markModuleDone). */
+  onMoodleRequest?: MoodleClientOptions['onRequest'];
   /** For tests: the fetch every Moodle call uses, the clock. */
   fetch?: typeof fetch;
   now?: () => Date;
@@ -47,7 +49,7 @@ export function createProgressRuntime(input: {
   const progress = new ProgressService(
     tracker,
     moodleConfig
-      ? (token) => new MoodleClient({ url: moodleConfig.url, token, ...(input.fetch ? { fetch: input.fetch } : {}) })
+      ? (token) => new MoodleClient({ url: moodleConfig.url, token, onRequest: input.onMoodleRequest, ...(input.fetch ? { fetch: input.fetch } : {}), ...(logger ? { logger: logger.child({ upstream: 'moodle' }) } : {}) })
       : undefined,
   );
   return { progress, tracker };

@@ -62,6 +62,16 @@ export class ProgressService {
     return this.tracker.snapshots.latest(ids);
   }
 
+  /** A learner's dated snapshots, newest first (the dashboard's progress over time). */
+  learnerHistory(learnerId: string, limit = 30): Promise<LearnerProgress[]> {
+    return this.tracker.snapshots.history(learnerId, limit);
+  }
+
+  /** The configured wiki account overrides (POLLEN_WIKI_USER_MAP), for links to a learner's contributions. */
+  get wikiUserMap(): ReadonlyMap<string, string> {
+    return this.tracker.wikiUserMap;
+  }
+
   /** The cohort from the latest snapshots: two store queries whatever the cohort's size. */
   async cohortSummary(): Promise<CohortSummary> {
     const now = this.tracker.now();
@@ -102,20 +112,20 @@ export class ProgressService {
    */
   async markModuleDone(learnerId: string, slug: string, done: boolean, learnerMoodleToken?: string): Promise<LearnerProgress> {
     const module = this.tracker.curriculum.find((m) => m.slug === slug);
-    if (!module) throw new ProgressError('UNKNOWN_MODULE', `No curriculum module has the slug "${slug}".`);
-    if (!(await this.tracker.learners.byId(learnerId))) throw new ProgressError('UNKNOWN_LEARNER', 'This learner is not in the store.');
+    if (!module) throw new ProgressError('UNKNOWN_MODULE', `Aucun module du parcours n’a l’identifiant « ${slug} ».`);
+    if (!(await this.tracker.learners.byId(learnerId))) throw new ProgressError('UNKNOWN_LEARNER', 'Cette personne n’est pas (ou plus) inscrite dans le suivi.');
     if (this.tracker.mode === 'embedded') {
       await this.tracker.selfCompletions.set(learnerId, slug, done, this.tracker.now());
       return this.tracker.refreshLearner(learnerId);
     }
     const cmid = (await this.tracker.cmidMap()).get(slug);
     if (cmid === undefined) {
-      throw new ProgressError('MODULE_NOT_IN_MOODLE', `Module "${slug}" has no activity in the Moodle course; ask a facilitator.`);
+      throw new ProgressError('MODULE_NOT_IN_MOODLE', `Le module « ${slug} » n’a pas d’activité dans le cours Moodle : prévenez votre animateur·rice.`);
     }
     const activity = (await this.tracker.catalog?.activities())?.find((a) => a.cmid === cmid);
     if (activity && activity.completion !== MANUAL_COMPLETION) throw notManual(slug);
     if (!learnerMoodleToken || !this.learnerMoodle) {
-      throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Your Moodle session is no longer known to Pollen: sign in again, then retry.');
+      throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Pollen ne connaît plus votre session Moodle : reconnectez-vous, puis réessayez.');
     }
     try {
       await this.learnerMoodle(learnerMoodleToken).updateActivityCompletionManually(cmid, done);
@@ -125,7 +135,7 @@ export class ProgressService {
         throw notManual(slug);
       }
       if (error instanceof MoodleAuthError) {
-        throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Moodle no longer accepts your session: sign in again, then retry.');
+        throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Moodle n’accepte plus votre session : reconnectez-vous, puis réessayez.');
       }
       throw error;
     }
@@ -136,6 +146,6 @@ export class ProgressService {
 function notManual(slug: string): ProgressError {
   return new ProgressError(
     'COMPLETION_NOT_MANUAL',
-    `Module "${slug}" is completed automatically in Moodle (by viewing, a grade…), not by hand: do the activity in Moodle.`,
+    `Le module « ${slug} » est validé automatiquement dans Moodle (consultation, note…), pas à la main : faites l’activité dans Moodle.`,
   );
 }

@@ -74,6 +74,11 @@ export class ProgressTracker {
   }
 
   /** slug -> cmid (empty in embedded mode). */
+  /** POLLEN_WIKI_USER_MAP: learner username → wiki account. */
+  get wikiUserMap(): ReadonlyMap<string, string> {
+    return this.#options.wikiUserMap ?? new Map();
+  }
+
   async cmidMap(): Promise<Map<string, number>> {
     if (!this.catalog) return new Map();
     return mapModulesToCmids(this.curriculum, await this.catalog.activities(), this.#options.activityMap ?? new Map());

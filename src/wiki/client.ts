@@ -88,7 +88,7 @@ export class WikiClient {
   private constructor(options: ResolvedWikiClientOptions) {
     this.options = options;
     this.apiUrl = options.apiUrl;
-    this.transport = new WikiTransport(options.apiUrl, options.userAgent, options.timeout, this.stats);
+    this.transport = new WikiTransport(options.apiUrl, options.userAgent, options.timeout, this.stats, options.onRequest);
   }
 
   /** A client for the wiki at `opts.apiUrl`, logged in when `username` and `password` are given. */

@@ -81,6 +81,20 @@ const PERMISSION_CODES: ReadonlySet<string> = new Set([
   'assertbotfailed', 'assertuserfailed', 'assertnameduserfailed', 'cantcreate', 'noedit', 'readapidenied',
 ]);
 
+/**
+ * Refusals of one page that no retry will change: the text is too big, the title is invalid or
+ * blacklisted, a spam or abuse filter matched, the page is protected. Only a person can act
+ * (split the note, change the title or the text, ask an administrator).
+ */
+export const PERMANENT_PAGE_CODES: ReadonlySet<string> = new Set([
+  'contenttoobig', 'invalidtitle', 'titleblacklist-forbidden', 'spamblacklist', 'spamdetected', 'abusefilter-disallowed',
+  'abusefilter-warning', 'protectedpage', 'cascadeprotected', 'protectedtitle', 'customcssjsprotected', 'bad-content-model',
+]);
+
+export function isPermanentPageRefusal(err: unknown): err is WikiError {
+  return err instanceof WikiError && PERMANENT_PAGE_CODES.has(err.code);
+}
+
 /** A typed error for an API error code. `title` helps the messages of page-level errors. */
 export function errorForCode(code: string, info: string, title?: string): WikiError {
   if (code === 'editconflict') return new WikiEditConflictError(title ?? '?', info);

@@ -4,6 +4,15 @@ export interface WikiLogger {
   debug(obj: object, msg?: string): void;
 }
 
+/** One HTTP request to api.php, as reported to `onRequest` (for metrics). */
+export interface WikiRequestReport {
+  /** The API `action` (query, edit, login, parse…). */
+  action: string;
+  /** ok: a JSON answer without `error`; error: the API refused; unavailable: network, timeout, HTTP 5xx. */
+  outcome: 'ok' | 'error' | 'unavailable';
+  seconds: number;
+}
+
 /** How a WikiClient talks to one wiki. Every field but `apiUrl` has a default. */
 export interface WikiClientOptions {
   /** The wiki's api.php URL, e.g. `https://wiki.example.org/w/api.php`. Required. */
@@ -38,12 +47,14 @@ export interface WikiClientOptions {
   timeout?: number;
   /** Where retries and warnings are logged. Default: nowhere. */
   logger?: WikiLogger;
+  /** Told of every HTTP request sent to api.php, retries and logins included. Default: nobody. */
+  onRequest?: (report: WikiRequestReport) => void;
   /** Waits between retries; tests inject a recording one. Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type ResolvedWikiClientOptions = Required<Omit<WikiClientOptions, 'username' | 'password' | 'logger'>> &
-  Pick<WikiClientOptions, 'username' | 'password' | 'logger'>;
+export type ResolvedWikiClientOptions = Required<Omit<WikiClientOptions, 'username' | 'password' | 'logger' | 'onRequest'>> &
+  Pick<WikiClientOptions, 'username' | 'password' | 'logger' | 'onRequest'>;
 
 export const DEFAULT_CONTACT = 'https://pollen.example.org/contact';
 
@@ -63,6 +74,7 @@ export function resolveOptions(opts: WikiClientOptions): ResolvedWikiClientOptio
     assert: opts.assert ?? 'auto',
     timeout: opts.timeout ?? 30_000,
     logger: opts.logger,
+    onRequest: opts.onRequest,
     sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
 }

@@ -61,6 +61,11 @@ export class PageStore {
     return this.totalBytes;
   }
 
+  /** The entry, leaving the order of use alone. */
+  peek(key: string): CachedPage | undefined {
+    return this.entries.get(key);
+  }
+
   /** The entry, marked as most recently used. */
   get(key: string): CachedPage | undefined {
     const entry = this.entries.get(key);

@@ -19,6 +19,11 @@ export interface PublishRequest {
   botAliases?: string[];
   /** Decide only: read and compare, never edit. The outcome says what would have happened. */
   dryRun?: boolean;
+  /**
+   * Accounts whose last revision the bot may replace as if it were its own: the installer's
+   * placeholder (`MediaWiki default`) on a new wiki's main page. A person's edit still wins.
+   */
+  replaceableEditors?: readonly string[];
 }
 
 export interface PublishOutcome {
@@ -56,7 +61,9 @@ export interface PublicationPlan {
  * The rules that protect people's work, in one place (publishPage applies them right before
  * saving; bots that read many pages at once use them to skip pages with nothing to do).
  */
-export function planPublication(current: WikiPage | undefined, text: string, botUser: string, botAliases: readonly string[] = ['Pollen']): PublicationPlan {
+export function planPublication(
+  current: WikiPage | undefined, text: string, botUser: string, botAliases: readonly string[] = ['Pollen'], replaceableEditors: readonly string[] = [],
+): PublicationPlan {
   if (!current?.exists) return { action: 'create' };
   const currentText = current.content ?? '';
   if (!botsAllowed(currentText, [botUser, ...botAliases])) {
@@ -64,11 +71,12 @@ export function planPublication(current: WikiPage | undefined, text: string, bot
   }
   if (storedForm(currentText) === storedForm(text)) return { action: 'unchanged' };
   const lastEditor = current.lastRevision?.user;
-  if (lastEditor !== botUser) {
+  if (lastEditor !== botUser && !(lastEditor !== undefined && replaceableEditors.includes(lastEditor))) {
     return {
       action: 'conflict',
       lastEditor,
-      reason: `La page « ${current.title} » a été modifiée par ${lastEditor ?? 'une autre personne'} depuis la dernière publication du robot : elle n’est pas écrasée.`,
+      // True whether or not the robot ever published the page: its last revision is someone else's.
+      reason: `La page « ${current.title} » a été modifiée en dernier par ${lastEditor ?? 'une autre personne'}, pas par le robot : elle n’est pas écrasée.`,
     };
   }
   return { action: 'update' };
@@ -162,7 +170,7 @@ async function decideAndSave(
     return { ...base, status: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopPage.title} » le demande.` };
   }
   const text = storedForm(request.text);
-  const plan = planPublication(current, text, botUser, request.botAliases);
+  const plan = planPublication(current, text, botUser, request.botAliases, request.replaceableEditors);
   if (plan.action === 'skipped-nobots') return { ...base, status: 'skipped-nobots', reason: plan.reason };
   if (plan.action === 'unchanged') return { ...base, status: 'unchanged' };
   if (plan.action === 'conflict') return { ...base, status: 'conflict', lastEditor: plan.lastEditor, reason: plan.reason };

@@ -108,6 +108,13 @@ export class WikiReadCache {
     }
   }
 
+  /** Drops every cached page (e.g. after the wiki was restored from a backup); reads in flight are not kept. */
+  clear(): void {
+    this.keepFromEpoch = ++this.epoch;
+    this.inFlight.clear();
+    this.store.clear();
+  }
+
   /** Invalidates every page `client` saves, as soon as the save succeeds. */
   watchEdits(client: WikiClient): () => void {
     return client.onPageSaved((title) => this.invalidate([title]));
@@ -152,8 +159,23 @@ export class WikiReadCache {
     return reads.pages;
   }
 
-  /** Pages by title, from the cache when fresh, else from the wiki (one read for all the titles missing). */
+  /**
+   * Pages by title, from the cache when fresh, else from the wiki (one read for all the titles
+   * missing). Cached pages the feed has not confirmed lately wait for one read of the feed
+   * (shared by every request) rather than each being read again.
+   */
   async readPages(titles: readonly string[]): Promise<PageReads> {
+    if (this.mark && !this.wikiDown && titles.some((t) => this.needsConfirmation(t))) await this.poll();
+    return this.readPagesNow(titles);
+  }
+
+  /** Cached, but older than the freshness window: a read of the feed may confirm it. */
+  private needsConfirmation(title: string): boolean {
+    const entry = this.store.peek(title);
+    return entry !== undefined && this.now() - Math.max(entry.fetchedAt, this.syncedAt) > 2 * this.maxStalenessMs;
+  }
+
+  private async readPagesNow(titles: readonly string[]): Promise<PageReads> {
     const now = this.now();
     const result: PageReads = { pages: new Map(), failed: new Map(), staleAgeSeconds: undefined };
     const fallbacks = new Map<string, CachedPage>();

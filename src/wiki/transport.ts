@@ -1,4 +1,5 @@
 import MWBot from 'mwbot';
+import type { WikiRequestReport } from './options.js';
 
 /** A value of an API parameter. `false`, `undefined` and `null` are omitted (MediaWiki reads any present flag as true). */
 export type ApiParamValue = string | number | boolean | undefined | null | readonly (string | number)[];
@@ -57,6 +58,7 @@ export class WikiTransport extends MWBot {
     timeoutMs: number,
     /** Shared, live counters: every HTTP request to api.php adds one to `apiCalls`. */
     readonly stats: { apiCalls: number },
+    private readonly onRequest?: (report: WikiRequestReport) => void,
   ) {
     super({ apiUrl, silent: true }, { headers: { 'User-Agent': userAgent, 'Api-User-Agent': userAgent }, timeout: timeoutMs });
   }
@@ -90,22 +92,34 @@ export class WikiTransport extends MWBot {
     if (cookies) headers.Cookie = cookies;
 
     this.stats.apiCalls += 1;
-    const response = await fetch(url, {
-      method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(requestOptions.timeout ?? 30_000),
-    });
-    for (const cookie of response.headers.getSetCookie()) this.cookieJar.setCookieSync(cookie, url);
-    const text = await response.text();
+    const action = query.get('action') ?? (body instanceof URLSearchParams ? body.get('action') : body?.get('action')?.toString()) ?? 'unknown';
+    const started = performance.now();
+    const report = (outcome: WikiRequestReport['outcome']) => this.onRequest?.({ action, outcome, seconds: (performance.now() - started) / 1000 });
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(requestOptions.timeout ?? 30_000),
+      });
+      for (const cookie of response.headers.getSetCookie()) this.cookieJar.setCookieSync(cookie, url);
+      text = await response.text();
+    } catch (err) {
+      report('unavailable');
+      throw err;
+    }
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
+      report(response.status >= 500 ? 'unavailable' : 'error');
       if (response.status >= 500) throw new HttpFailure(response.status, retryAfterMs);
       return text;
     }
+    report(typeof parsed === 'object' && parsed !== null && 'error' in parsed ? 'error' : 'ok');
     if (typeof parsed === 'object' && parsed !== null) {
       this.httpMeta.set(parsed, { status: response.status, retryAfterMs });
     }

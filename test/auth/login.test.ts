@@ -138,7 +138,7 @@ describe('learner sign-in with Moodle', () => {
     replayMoodle(MOODLE_URL, [{ path: '/login/token.php', body: JSON.stringify((await import('../support/moodle.js')).loadFixture('error_login_token_invalidlogin').response) }]);
     const answer = await gw.gql(LOGIN, { u: 'learner1', p: 'Wrong-Pass-123' });
     expect(codeOf(answer)).toBe('LOGIN_FAILED');
-    expect(answer.body.errors?.[0]?.message).toBe('Unknown username or wrong password.');
+    expect(answer.body.errors?.[0]?.message).toBe('Identifiant inconnu ou mot de passe erroné.');
   });
 
   it('answers LOGIN_UNAVAILABLE when Moodle is down, without counting a failure', async () => {

@@ -111,7 +111,7 @@ describe('roles over HTTP (embedded mode)', () => {
     it('a wrong bearer token is UNAUTHENTICATED, and the message says the token was not recognised', async () => {
       const wrong = await gw.gql(ME, {}, { token: 'wrong-token' });
       expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
-      expect(wrong.body.errors?.[0]?.message).toMatch(/not recognised/);
+      expect(wrong.body.errors?.[0]?.message).toMatch(/jeton n’est pas reconnu/);
       expect(wrong.text).not.toContain('wrong-token');
       expect(codeOf(await gw.gql(COHORT, {}, { token: `${FACILITATOR_TOKEN}x` }))).toBe('UNAUTHENTICATED');
     });

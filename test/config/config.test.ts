@@ -28,6 +28,14 @@ describe('configuration', () => {
     expect([...config.moodleActivityMap]).toEqual([['logiciel-libre', 12], ['donnees-ouvertes', 13]]);
   });
 
+  it('bounds the wiki read cache: 10 s staleness, 5 min of stale answers when the wiki is down, 10,000 pages, 32 MB by default', () => {
+    expect(loadConfig({}).wikiCache).toEqual({ stalenessSeconds: 10, maxStaleSeconds: 300, maxEntries: 10_000, maxBytes: 32 * 1024 * 1024 });
+    const tuned = loadConfig({ POLLEN_WIKI_CACHE_STALENESS_SECONDS: '30', POLLEN_WIKI_CACHE_MAX_STALE_SECONDS: '0', POLLEN_WIKI_CACHE_MAX_ENTRIES: '500', POLLEN_WIKI_CACHE_MAX_MB: '8' });
+    expect(tuned.wikiCache).toEqual({ stalenessSeconds: 30, maxStaleSeconds: 0, maxEntries: 500, maxBytes: 8 * 1024 * 1024 });
+    const named = problemsOf({ POLLEN_WIKI_CACHE_STALENESS_SECONDS: '0', POLLEN_WIKI_CACHE_MAX_MB: 'beaucoup' }).map((p) => p.split(' ')[0]);
+    expect(named).toEqual(['POLLEN_WIKI_CACHE_STALENESS_SECONDS', 'POLLEN_WIKI_CACHE_MAX_MB']);
+  });
+
   it('names every bad setting in one message', () => {
     const problems = problemsOf({ PORT: 'quatre mille', WIKI_API_URL: 'ftp://wiki', MOODLE_URL: 'https://moodle.example.org', LOG_LEVEL: 'loud' });
     const named = problems.map((p) => p.split(' ')[0]);
@@ -58,14 +66,19 @@ describe('configuration', () => {
   });
 
   it('never puts a secret in its error message', () => {
+    // The assertions sit outside any try: a configuration that does not throw fails the spec.
+    let thrown: unknown;
     try {
       loadConfig({ ...wiki, ...moodle, MOODLE_COURSE_ID: 'two', PORT: '-1' });
-      expect.unreachable();
     } catch (err) {
-      const text = `${(err as Error).message} ${JSON.stringify(err)}`;
-      expect(text).not.toContain(wiki.WIKI_BOT_PASSWORD);
-      expect(text).not.toContain(moodle.MOODLE_TOKEN);
+      thrown = err;
     }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const text = `${(thrown as Error).message} ${JSON.stringify(thrown)}`;
+    expect(text).toMatch(/MOODLE_COURSE_ID/);
+    expect(text).toMatch(/PORT/);
+    expect(text).not.toContain(wiki.WIKI_BOT_PASSWORD);
+    expect(text).not.toContain(moodle.MOODLE_TOKEN);
   });
 
   it('describes itself with every secret redacted', () => {

@@ -37,7 +37,7 @@ describe('a page a person edited since the bot’s last edit', () => {
     const entry = report.pages.find((p) => p.title === page);
     expect(entry?.status).toBe('conflict');
     expect(entry?.lastEditor).toBe('Admin');
-    expect(entry?.reason).toMatch(/modifiée par Admin/);
+    expect(entry?.reason).toMatch(/modifiée en dernier par Admin/);
     expect(entry?.draft).toBeUndefined();
     expect(await pageText(client, page)).toBe(human);
     // The index (which shows the summary) is still the bot's: it is updated; nothing else is.

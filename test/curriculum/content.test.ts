@@ -29,7 +29,7 @@ describe('npm run curriculum:check', () => {
     const result = await check(FIXTURES);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('01  logiciel-libre');
-    expect(result.stdout).toContain('3 modules, 145 min in all (2.4 h)');
+    expect(result.stdout).toContain('3 modules, 145 min en tout (2,4 h)');
   });
 
   it('exits 1 with the file, the field and the expectation when a module is broken', async () => {

@@ -22,8 +22,8 @@ function wellFormed(svg: string): void {
 describe('heatmapSvg', () => {
   const modules = [moduleColumn(1, 1, 2), moduleColumn(2, 0, 2, 'Données <ouvertes> & communs')];
   const learners: LearnerRow[] = [
-    { id: 'local-z', name: HOSTILE, percent: 50, doneCount: 1, states: ['done', 'not_started'], stalled: false },
-    { id: 'local-a', name: 'Alice', percent: 0, doneCount: 0, states: ['failed', 'not_started'], stalled: true },
+    { id: 'local-z', name: HOSTILE, username: 'z', percent: 50, doneCount: 1, states: ['done', 'not_started'], completedAt: ['2026-03-01T09:00:00Z', null], lastActivityAt: '2026-03-01T09:00:00Z', stalled: false },
+    { id: 'local-a', name: 'Alice', username: 'alice', percent: 0, doneCount: 0, states: ['failed', 'not_started'], completedAt: [null, null], lastActivityAt: null, stalled: true },
   ];
 
   it('escapes learner names and module titles containing < and &', () => {

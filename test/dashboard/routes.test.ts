@@ -124,7 +124,27 @@ describe('the dashboard over HTTP', () => {
     expect(out.status).toBe(303);
     expect(out.headers.get('location')).toBe('/dashboard/connexion');
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
-    expect((await get('', { cookie })).status).toBe(303);
+    // Replaying the signed-out cookie: the sign-in form says why, instead of coming back silently.
+    const replay = await get('', { cookie });
+    expect(replay.status).toBe(303);
+    expect(replay.headers.get('location')).toBe('/dashboard/connexion?session=expiree');
+    const form = await (await get('/connexion?session=expiree')).text();
+    expect(form).toContain('<p class="error" role="alert" id="erreur-connexion">Votre session a expiré, reconnectez-vous.</p>');
+  });
+
+  it('answers an unknown address with a French 404 page, and a wrong method with 405 and Allow', async () => {
+    const missing = await fetch(`${origin}/introuvable`, { headers: { accept: 'text/html' } });
+    expect(missing.status).toBe(404);
+    const html = await missing.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<title>Page introuvable — Pollen</title>');
+    expect(html).not.toContain('Cannot GET');
+    const api = await fetch(`${origin}/introuvable`, { headers: { accept: 'application/json' } });
+    expect(await api.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+    const wrongMethod = await fetch(`${origin}/health`, { method: 'DELETE', headers: { accept: 'text/html' } });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+    expect(await wrongMethod.text()).toContain('<title>Méthode non autorisée — Pollen</title>');
   });
 
   it('rate-limits wrong tokens from one address (50 by default) with a French message, never the right token', async () => {

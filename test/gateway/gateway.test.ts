@@ -234,7 +234,7 @@ describe('abusive and malformed requests', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
     expect(body.errors[0]?.extensions.code).toBe('BAD_REQUEST');
-    expect(body.errors[0]?.message).toBe('The request body is not valid JSON.');
+    expect(body.errors[0]?.message).toBe('Le corps de la requête n’est pas du JSON valide.');
   });
 
   it('answers a body in an unsupported charset or encoding with a JSON error, never an HTML page with a stack trace', async () => {
@@ -256,7 +256,7 @@ describe('abusive and malformed requests', () => {
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const long = await gateway.query('query($t: String!) { wikiPage(title: $t) { exists } }', { t: 'é'.repeat(128) });
     expect(long.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(long.errors?.[0]?.message).toContain('255 bytes');
+    expect(long.errors?.[0]?.message).toContain('255 octets');
   });
 });
 

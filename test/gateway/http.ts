@@ -55,7 +55,7 @@ export async function startRuntimeGateway(
 ): Promise<{ runtime: Runtime; gateway: RunningGateway; close(): Promise<void> }> {
   const config = loadConfig({ WIKI_API_URL: apiUrl, WIKI_BOT_USER: bot.botUser, WIKI_BOT_PASSWORD: bot.botPassword, POLLEN_STORE_PATH: ':memory:' });
   const runtime = await buildRuntime(config, pino({ level: 'silent' }));
-  const gateway = await startGateway(runtime.deps);
+  const gateway = await startGateway(runtime.deps, { metrics: runtime.metrics });
   return {
     runtime,
     gateway,

@@ -4,7 +4,7 @@
  * say so in its log, serve the gateway, and make no edit at all on a second start.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,8 @@ const execFileAsync = promisify(execFile);
 let work: string;
 let wikiDir: string;
 let wikiPort: number;
+/** Gateways still running (a failed or timed-out spec must not leave one behind). */
+const running = new Set<ChildProcess>();
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'pollen-fresh-start-'));
@@ -26,10 +28,24 @@ beforeAll(async () => {
   wikiPort = await freePort();
 });
 afterAll(async () => {
+  // Its whole process group: scripts/wiki/up.sh too, if it is still bringing the wiki up.
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
   // The local wiki outlives the gateway by design (npm run wiki:down stops it).
   if (wikiDir) await execFileAsync('bash', [path.join(ROOT, 'scripts/wiki/down.sh')], { env: { ...process.env, POLLEN_WIKI_DIR: wikiDir } }).catch(() => undefined);
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/** package.json's start script, split into words. */
+function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start!.split(/\s+/);
+}
 
 /** Runs what `npm start` runs, in a scratch folder, until the gateway says it is ready. */
 async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }> {
@@ -41,9 +57,16 @@ async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }
     POLLEN_WIKI_DIR: wikiDir, POLLEN_WIKI_PORT: String(wikiPort),
     POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'),
   });
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts')], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Exactly package.json's start command (NODE_ENV=production node <flags> dist/src/main.js), on
+  // the dist/ the test run built (test/support/global-setup.ts runs `npm run build`).
+  const [, nodeBin, ...nodeArgs] = startCommand();
+  expect(nodeBin).toBe('node');
+  const args = nodeArgs.map((a) => (a.startsWith('dist/') ? path.join(ROOT, a) : a));
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  void exited.then(() => running.delete(child));
   await new Promise<void>((resolve, reject) => {
     const onData = (c: Buffer): void => {
       output += c.toString();
@@ -64,8 +87,11 @@ async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }
 
 describe('npm start on a fresh machine', () => {
   it('is what package.json runs', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe('NODE_ENV=production tsx src/main.ts');
+    const [envSetting, bin, ...rest] = startCommand();
+    expect(envSetting).toBe('NODE_ENV=production');
+    expect(bin).toBe('node');
+    expect(rest.at(-1)).toBe('dist/src/main.js');
+    expect(existsSync(path.join(ROOT, 'dist/src/main.js'))).toBe(true);
   });
 
   it('brings up the local wiki, publishes the 19 parcours pages and says so; a second start makes no edit', async () => {
@@ -86,5 +112,5 @@ describe('npm start on a fresh machine', () => {
     const second = await npmStart();
     await second.stop();
     expect(second.output).toContain('Curriculum published to the local wiki (0 edits)');
-  }, 180_000);
+  }, 300_000); // two starts and a wiki created from nothing: slow on a loaded 2-core machine
 });

@@ -112,6 +112,38 @@ describe('bounded staleness', () => {
   });
 });
 
+describe('without the change feed', () => {
+  it('reads a page again once the feed has not confirmed it for twice the interval', async () => {
+    let clock = 1_000_000;
+    // Never started: nothing confirms the pages, so their age alone decides.
+    const unfed = new WikiReadCache(client, { maxStalenessMs: 1000, now: () => clock });
+    await unfed.readPages(['Fiche Peertube']);
+    clock += 1900;
+    await unfed.readPages(['Fiche Peertube']);
+    expect(unfed.stats).toMatchObject({ misses: 1, hits: 1 });
+    clock += 200;
+    await unfed.readPages(['Fiche Peertube']);
+    expect(unfed.stats).toMatchObject({ misses: 2, hits: 1 });
+  });
+});
+
+describe('confirming cached pages', () => {
+  it('confirms pages the feed has not confirmed lately with one read of the feed, not one read per page', async () => {
+    let clock = 5_000_000;
+    // Not started (no timer): the spec decides when time passes.
+    const lagging = new WikiReadCache(client, { maxStalenessMs: 60_000, now: () => clock });
+    await lagging.poll();
+    await lagging.readPages(['Fiche Peertube', 'Fiche Mobilizon']);
+    clock += 130_000;
+    const callsBefore = client.stats.apiCalls;
+    const [a, b] = await Promise.all([lagging.readPages(['Fiche Peertube']), lagging.readPages(['Fiche Mobilizon'])]);
+    expect(a.pages.get('Fiche Peertube')?.exists).toBe(true);
+    expect(b.pages.get('Fiche Mobilizon')?.exists).toBe(true);
+    expect(lagging.stats).toMatchObject({ polls: 2, misses: 2, hits: 2 });
+    expect(client.stats.apiCalls - callsBefore).toBe(1);
+  });
+});
+
 describe('reads under load', () => {
   it('answers a burst of 100 concurrent requests for a cold title with one wiki read', async () => {
     const before = { ...cache.stats };
@@ -128,16 +160,16 @@ describe('reads under load', () => {
 
   it('stays within its byte bound, evicting the least recently used pages, however many titles are read', async () => {
     const titles = await wiki.createPages(
-      Array.from({ length: 30 }, (_, i) => ({ title: `Fiche volumineuse ${i + 1}`, text: `${'Un paragraphe sur les communs numériques. '.repeat(40)}${i}` })),
+      Array.from({ length: 24 }, (_, i) => ({ title: `Fiche volumineuse ${i + 1}`, text: `${'Un paragraphe sur les communs numériques. '.repeat(40)}${i}` })),
     );
     const maxBytes = 20_000;
     const small = new WikiReadCache(client, { maxStalenessMs: 60_000, maxBytes });
     const smallGateway = await startGateway(depsOver(small));
     try {
-      for (let start = 0; start < titles.length; start += 10) {
-        const { data, errors } = await smallGateway.query('query($t: [String!]!) { wikiPages(titles: $t) { exists summary } }', { t: titles.slice(start, start + 10) });
+      for (let start = 0; start < titles.length; start += 8) {
+        const { data, errors } = await smallGateway.query('query($t: [String!]!) { wikiPages(titles: $t) { exists summary } }', { t: titles.slice(start, start + 8) });
         expect(errors).toBeUndefined();
-        expect(data!.wikiPages).toHaveLength(10);
+        expect(data!.wikiPages).toHaveLength(8);
         expect(small.stats.bytes).toBeLessThanOrEqual(maxBytes);
       }
       expect(small.stats.evictions).toBeGreaterThan(0);
@@ -150,7 +182,7 @@ describe('reads under load', () => {
     } finally {
       await smallGateway.close();
     }
-  });
+  }, 120_000);
 
   it('says how many pages it holds, hits and misses on /metrics', async () => {
     const text = await (await fetch(`${gateway.url}/metrics`)).text();

@@ -72,6 +72,31 @@ describe('npm run notes', () => {
     expect(existsSync(storePath)).toBe(false);
   });
 
+  it('publish --dry-run over a page a person wrote: readable French titles in the diff, an accurate reason, exit 2 like a real run', async () => {
+    const title = 'Comptes-rendus/2025-10-20 Atelier sécurité';
+    await wiki.humanEdit(title, 'Page écrite à la main, jamais par le robot.');
+    const note = path.join(work, 'securite.md');
+    writeFileSync(note, '---\ntitle: Atelier sécurité\ndate: 2025-10-20\n---\nNous avons changé les mots de passe.\n');
+    const { code, output } = await cli(['publish', note, '--dry-run']);
+    expect(output).toContain(`=== ${title} : conflit (page modifiée à la main)`);
+    expect(output).toContain(`--- ${title}\tpage actuelle\n+++ ${title}\tnouvelle version`);
+    expect(output).not.toMatch(/\\303/);
+    expect(output).toContain(`La page « ${title} » a été modifiée en dernier par Admin, pas par le robot : elle n’est pas écrasée.`);
+    expect(output).not.toContain('depuis la dernière publication du robot');
+    expect(code).toBe(2);
+  });
+
+  it('status into a pipe that closes early (| head) ends quietly, without an EPIPE stack trace', async () => {
+    const child = spawn('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx "${CLI}" status | head -c 0`], {
+      cwd: ROOT, env: { ...process.env, POLLEN_STORE_PATH: storePath }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
+  });
+
   it('publish DIR queues and publishes every note, then status shows the queue in French', async () => {
     const dir = path.join(work, 'lot');
     mkdirSync(dir);
@@ -81,14 +106,14 @@ describe('npm run notes', () => {
     expect(first.code).toBe(1); // one note failed (the empty one)
     expect(first.output).toMatch(/publiée\s+Comptes-rendus\/2025-03-12 Atelier Nextcloud/);
     expect(first.output).toMatch(/échec\s+vide\.txt : La note est vide/);
-    expect(first.output).toMatch(/3 notes traitées : 2 publiée\(s\), 0 en conflit, 1 en échec/);
+    expect(first.output).toMatch(/3 notes traitées : 2 publiées, 0 en conflit, 1 en échec/);
 
     const again = await cli(['publish', dir]);
     expect(again.output).toContain('0 modification sur le wiki');
 
     const status = await cli(['status']);
     expect(status.code).toBe(0);
-    expect(status.output).toContain('File des notes : 3 notes — 0 en attente, 0 en cours, 2 publiée, 1 échec, 0 conflit.');
+    expect(status.output).toContain('File des notes : 3 notes — 0 en attente, 0 en cours, 2 publiées, 1 échec, 0 conflit.');
     expect(status.output).toMatch(/échec\s+vide\.txt\n\s+La note est vide/);
   });
 

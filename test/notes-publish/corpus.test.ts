@@ -20,7 +20,7 @@ const files = corpusFiles();
 beforeAll(async () => {
   wiki = await startWiki();
   client = await wiki.botClient();
-  // Pages whose titles the notes mention: the one batched title lookup must turn them into links.
+  // Pages whose titles the notes mention as ordinary words: they must stay text.
   await wiki.createPages([{ title: 'Nextcloud', text: 'Nextcloud est une suite de logiciels libres.' }, { title: 'CHATONS', text: 'Le collectif.' }]);
   store = await openTestStore();
   queue = new NoteQueue(store);
@@ -97,10 +97,13 @@ describe('publishing the whole corpus to a real wiki', () => {
     }
   });
 
-  it('links the first mention of an existing page, found with one batched title lookup', async () => {
-    const title = first.results.find((r) => r.fileName?.startsWith('2025-05-02'))?.pageTitle ?? '';
-    const page = await parsedPage(client, title);
-    expect(page.html).toMatch(/<a href="[^"]*Nextcloud" title="Nextcloud">Nextcloud<\/a>/);
+  it('turns no ordinary word into a link: an existing single-word page, the main page', async () => {
+    const quick = await parsedPage(client, first.results.find((r) => r.fileName?.startsWith('2025-05-02'))?.pageTitle ?? '');
+    expect(quick.text).toContain('Atelier Nextcloud reporté au 14 mai');
+    expect(quick.html).not.toMatch(/title="Nextcloud"/);
+    const welcome = await parsedPage(client, first.results.find((r) => r.fileName?.startsWith('18-'))?.pageTitle ?? '');
+    expect(welcome.text).toContain("On a préparé la réunion d'accueil des nouveaux bénévoles.");
+    expect(welcome.html).not.toMatch(/title="Accueil"/);
   });
 
   it('makes zero edits when the same notes are published again, even from a fresh queue', async () => {
@@ -116,8 +119,8 @@ describe('publishing the whole corpus to a real wiki', () => {
     await freshStore.close();
     expect(rerun.edits).toBe(0);
     expect(rerun.results.every((r) => r.state === 'published')).toBe(true);
-    // One title lookup, one batched read (site info is cached by the client).
-    expect(rerun.apiCalls).toBe(2);
+    // One batched read (site info is cached by the client; links need no title lookup).
+    expect(rerun.apiCalls).toBe(1);
     expect(await editCount(client)).toBe(before);
   });
 });

@@ -64,7 +64,7 @@ describe('updates and human edits', () => {
     expect(await pageText(title)).toBe('Texte corrigé par une personne.');
     const saved = await queue.get(entry.id);
     expect(saved).toMatchObject({ state: 'conflict', linkTitle: draft });
-    expect(saved?.reason).toMatch(/modifiée par Admin .*n’est pas écrasée\. La nouvelle version de la note est dans « .*Brouillon du robot »/);
+    expect(saved?.reason).toMatch(/modifiée en dernier par Admin, pas par le robot : elle n’est pas écrasée\. La nouvelle version de la note est dans « .*Brouillon du robot »/);
     expect(saved?.linkUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*Brouillon_du_robot$/);
     const page = await parsedPage(client, draft);
     expect(page.text).toContain('Nouvelle version de la note, avec un ajout.');

@@ -92,6 +92,8 @@ describe('a different note never replaces another', () => {
     const yanis = '---\ntitle: Atelier sauvegardes\ndate: 2025-09-10\nanimateurs: [Yanis]\n---\nYanis a parlé du chiffrement des disques.\n';
     const first = (await run('facilitator', SUBMIT_CODE, { source: camille })).data?.submitNote as Submission | undefined;
     expect(first).toMatchObject({ state: 'PUBLISHED', pageTitle: title });
+    const preview = (await run('facilitator', `mutation($source: String!) { submitNote(source: $source, dryRun: true) { state code } }`, { source: yanis })).data?.submitNote;
+    expect(preview).toEqual({ state: 'INVALID', code: 'NOTE_PAGE_TAKEN' });
     const second = (await run('facilitator', SUBMIT_CODE, { source: yanis })).data?.submitNote as Submission | undefined;
     expect(second).toMatchObject({ state: 'INVALID', id: null, code: 'NOTE_PAGE_TAKEN', pageTitle: title });
     expect(second?.reason).toMatch(/reçoit déjà une autre note/);

@@ -2,13 +2,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { decodeNoteBytes } from '../../src/notes/decode.js';
 import type { NoteInput } from '../../src/notes/queue.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 export { sentences } from '../support/note-sentences.js';
 
 export const CORPUS_DIR = path.resolve(import.meta.dirname, '../fixtures/notes');
 export const corpusFiles = (): string[] => readdirSync(CORPUS_DIR).sort();
-export const readCorpus = (file: string): string => readFileSync(path.join(CORPUS_DIR, file), 'utf8');
+/** Read as the CLI reads files: bytes decoded (some minutes are Windows-1252). */
+export const readCorpus = (file: string): string => decodeNoteBytes(readFileSync(path.join(CORPUS_DIR, file)), file).text;
 /** A corpus note as the CLI records it. */
 export const corpusInput = (file: string): NoteInput => ({
   source: readCorpus(file), fileName: file, key: `file:${path.join(CORPUS_DIR, file)}`, origin: 'cli',

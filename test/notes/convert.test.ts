@@ -83,15 +83,16 @@ describe('convertNote', () => {
 });
 
 describe('detectFormat', () => {
-  it('reads front matter, .md files and Markdown syntax as Markdown', () => {
-    expect(detectFormat('texte', true)).toBe('markdown');
-    expect(detectFormat('texte', false, 'note.md')).toBe('markdown');
-    expect(detectFormat('# Titre\n\ntexte', false)).toBe('markdown');
-    expect(detectFormat('Voir **ceci** ici', false)).toBe('markdown');
-    expect(detectFormat('[lien](https://x.fr)', false)).toBe('markdown');
+  it('reads a declared format, .md files and Markdown syntax as Markdown', () => {
+    expect(detectFormat('texte', 'markdown')).toBe('markdown');
+    expect(detectFormat('Voir **ceci** ici', 'plain')).toBe('plain');
+    expect(detectFormat('texte', undefined, 'note.md')).toBe('markdown');
+    expect(detectFormat('# Titre\n\ntexte')).toBe('markdown');
+    expect(detectFormat('Voir **ceci** ici')).toBe('markdown');
+    expect(detectFormat('[lien](https://x.fr)')).toBe('markdown');
   });
   it('reads lists, underlines and lone # lines as plain text', () => {
-    expect(detectFormat('Titre\n=====\n- un\n- deux\n# pas un titre', false)).toBe('plain');
+    expect(detectFormat('Titre\n=====\n- un\n- deux\n# pas un titre')).toBe('plain');
   });
 });
 

@@ -2,13 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertNote } from '../../src/notes/convert.js';
+import { decodeNoteBytes } from '../../src/notes/decode.js';
 import { sanitizeTitle } from '../../src/notes/title.js';
 import { sentences } from '../support/note-sentences.js';
 import { containsLive, visibleText } from '../wikitext/visible-text.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/notes');
 const files = readdirSync(dir).sort();
-const read = (f: string): string => readFileSync(path.join(dir, f), 'utf8');
+/** Read as the CLI reads files: bytes decoded (some minutes are Windows-1252). */
+const read = (f: string): string => decodeNoteBytes(readFileSync(path.join(dir, f)), f).text;
 const knownTitles = ['Nextcloud', 'Logiciel libre', 'CHATONS', 'Diagnostic numérique'];
 const convert = (f: string) => convertNote(read(f), { fileName: f, knownTitles });
 
@@ -135,6 +137,13 @@ describe('particular notes', () => {
   it('takes date and title of a one-line note from its file name', () => {
     const note = convert('2025-05-02-note-rapide.txt');
     expect(note.title).toBe('Comptes-rendus/2025-05-02 Note rapide');
-    expect(note.wikitext).toContain('Atelier [[Nextcloud|Nextcloud]] reporté au 14 mai, même heure, même salle.');
+    expect(note.wikitext).toContain('Atelier Nextcloud reporté au 14 mai, même heure, même salle.');
+  });
+
+  it('links only multi-word titles: never a single word, never the main page', () => {
+    const note = convertNote(read('18-equipe-animation-date-longue.txt'), { fileName: '18-equipe-animation-date-longue.txt', knownTitles: ['Accueil', 'Nextcloud', 'Logiciel libre'] });
+    expect(note.wikitext).toContain("On a préparé la réunion d'accueil des nouveaux bénévoles.");
+    expect(note.wikitext).toContain('Chacun présentera un [[Logiciel libre|logiciel libre]]');
+    expect(note.wikitext).not.toContain('[[Accueil');
   });
 });

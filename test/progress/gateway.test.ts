@@ -58,14 +58,17 @@ describe('markModuleDone with Moodle', () => {
     });
     const answer = await gw.gql(MARK, { slug: 'role-du-bureau' }, { token });
     expect(codeOf(answer)).toBe('COMPLETION_NOT_MANUAL');
-    expect(answer.body.errors?.[0]?.message).toMatch(/completed automatically in Moodle/);
+    expect(answer.body.errors?.[0]?.message).toMatch(/validé automatiquement dans Moodle/);
     expect(moodle.count('core_completion_update_activity_completion_status_manually')).toBe(1);
   });
 
   it('answers MOODLE_SESSION_EXPIRED when the learner token is gone (gateway restarted)', async () => {
     replayMoodle(MOODLE_URL, syncRoutes());
     const session = await gw.runtime.auth.sessions.create({ role: 'learner', learnerId: 'moodle-3', displayName: 'Alice Martin' });
-    expect(codeOf(await gw.gql(MARK, { slug: 'bienvenue' }, { token: session.token }))).toBe('MOODLE_SESSION_EXPIRED');
+    const answer = await gw.gql(MARK, { slug: 'bienvenue' }, { token: session.token });
+    expect(codeOf(answer)).toBe('MOODLE_SESSION_EXPIRED');
+    // Learners' Moodle tokens are not kept across restarts: the learner is told plainly, in French.
+    expect(answer.body.errors?.[0]?.message).toBe('Pollen ne connaît plus votre session Moodle : reconnectez-vous, puis réessayez.');
   });
 
   it('answers BAD_USER_INPUT for an unknown module', async () => {
@@ -92,10 +95,10 @@ describeEachStore('embedded mode end to end (no Moodle)', (backend) => {
       expect((await gw.gql(MARK, { slug }, { token: alice })).body.errors).toBeUndefined();
     }
     const undone = await gw.gql(MARK, { slug: 'guide-pratique', done: false }, { token: alice });
-    expect(undone.body.data?.markModuleDone.percent).toBe(28);
+    expect(undone.body.data?.markModuleDone.percent).toBe(29);
 
     const me = await gw.gql(ME, {}, { token: alice });
-    expect(me.body.data?.me.progress).toMatchObject({ percent: 28, doneCount: 2, lastActivityAt: clock.toISOString(), stalled: false });
+    expect(me.body.data?.me.progress).toMatchObject({ percent: 29, doneCount: 2, lastActivityAt: clock.toISOString(), stalled: false });
     expect(me.body.data?.me.progress.modules[0]).toEqual({
       module: { slug: 'bienvenue', title: 'Module bienvenue' }, state: 'DONE', completedAt: clock.toISOString(), via: 'SELF',
     });
@@ -108,7 +111,7 @@ describeEachStore('embedded mode end to end (no Moodle)', (backend) => {
     expect(cohort.snapshotAt).toBe(clock.toISOString());
     expect(cohort.stalledAfterDays).toBe(14);
     expect(cohort.learners.map((l: { username: string; progress: { percent: number } }) => [l.username, l.progress.percent])).toEqual([
-      ['alice', 28],
+      ['alice', 29],
       ['bob', 0],
     ]);
     expect(cohort.stalled.map((s: { username: string }) => s.username)).toEqual(['alice', 'bob']);

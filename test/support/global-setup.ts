@@ -24,6 +24,14 @@ declare module 'vitest' {
  * copies for every test file that calls startWiki(). Removed when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // `npm start` and the bots run the compiled dist/: build it once per run, so the specs over
+  // the real start path run exactly that (a build error fails the run here).
+  try {
+    await execFileAsync('npm', ['run', 'build', '--silent'], { cwd: join(SCRIPTS, '../..'), timeout: 600_000 });
+  } catch (err) {
+    const out = typeof err === 'object' && err !== null && 'stdout' in err ? `${String(err.stdout)}${String((err as { stderr?: unknown }).stderr ?? '')}` : String(err);
+    throw new Error(`npm run build failed: ${out.trim()}`);
+  }
   await execFileAsync('bash', [join(SCRIPTS, 'install.sh')], { timeout: 600_000 });
   const root = await mkdtemp(join(tmpdir(), 'pollen-wiki-template-'));
   const dir = join(root, 'wiki');

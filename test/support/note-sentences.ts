@@ -16,6 +16,7 @@ export function sentences(source: string, keepPersonalData: boolean): string[] {
       .replace(/^#+\s+/, '')
       .replace(/^>\s?/, '')
       .replace(/^([-*+•–]|\d+[.)]|[a-z]\))\s+(\[[ x]\]\s+)?/, '')
+      .replace(/^[-•](?=\p{L})/u, '')
       .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
       .replace(/\*\*|`/g, '')
       .replace(/(^|\s)\*([^*]+)\*/g, '$1$2');

@@ -83,7 +83,7 @@ export function buildCartridge(modules: readonly CurriculumModule[], opts: Expor
 
   const totalMinutes = ordered.reduce((sum, m) => sum + m.estimatedMinutes, 0);
   const description =
-    `Parcours de formation en ${ordered.length} modules (environ ${Math.round(totalMinutes / 6) / 10} heures) ` +
+    `Parcours de formation en ${ordered.length} modules (environ ${(Math.round(totalMinutes / 6) / 10).toLocaleString('fr-FR')} heures) ` +
     'pour accompagner les associations vers le logiciel libre et les communs.';
   const manifest = renderManifest({ identifier: 'M_pollen-parcours', title, description, entries });
 

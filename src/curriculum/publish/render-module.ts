@@ -84,6 +84,15 @@ function contributions(module: CurriculumModule): string {
   ].join('\n');
 }
 
+/**
+ * The module's sessions (workshops at a date and place) live on a subpage the agenda bot keeps
+ * up to date (src/agenda/wiki.ts), shown here by transclusion.
+ */
+function sessions(module: CurriculumModule): string {
+  const page = `${module.wikiPage}/Sessions`;
+  return ['== Sessions ==', `{{#ifexist: ${page} | {{:${page}}} | ''Aucune session programmée pour l’instant : voir l’${wikiLink('Agenda', 'agenda')}.'' }}`].join('\n');
+}
+
 /** The wikitext of a module's page. Pure and deterministic: the same module gives the same text. */
 export function renderModulePage(module: CurriculumModule, ctx: ModulePageContext): string {
   const navigation = navigationCall(ctx.previous, ctx.next);
@@ -98,6 +107,7 @@ export function renderModulePage(module: CurriculumModule, ctx: ModulePageContex
     ['== Activités ==', ...module.activities.map((a) => activity(module, a))].join('\n'),
     `== Leçon ==\n${lesson}`,
     quiz(module),
+    sessions(module),
     contributions(module),
     navigation,
     [categoryLink(MAIN_CATEGORY), categoryLink(groupCategory(module.group))].join('\n'),

@@ -30,8 +30,8 @@ export function draftSummary(page: CurriculumPage, extra?: string): string {
  */
 export function draftText(page: CurriculumPage): string {
   const notice =
-    `'''Brouillon du robot Pollen.''' La page ${wikiLink(page.title)} a été modifiée à la main depuis la dernière ` +
-    'publication du robot, qui ne l’a donc pas écrasée. Voici la version que le robot aurait publiée : comparez-la ' +
+    `'''Brouillon du robot Pollen.''' La dernière modification de la page ${wikiLink(page.title)} n’est pas celle du robot, ` +
+    'qui ne l’a donc pas écrasée. Voici la version que le robot aurait publiée : comparez-la ' +
     'avec la page et reportez-y ce qui doit l’être. Ce brouillon est mis à jour à chaque publication.';
   const body = page.kind === 'template'
     ? `<pre>${escapePreformatted(page.text)}</pre>`

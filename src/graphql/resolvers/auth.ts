@@ -5,7 +5,7 @@ import { requireRole, type Viewer } from '../../auth/viewer.js';
 import type { GatewayContext } from '../context.js';
 
 function authOf(ctx: GatewayContext): AuthService {
-  if (!ctx.deps.auth) throw new AuthError('LOGIN_UNAVAILABLE', 'Sign-in is not configured on this gateway.');
+  if (!ctx.deps.auth) throw new AuthError('LOGIN_UNAVAILABLE', 'La connexion n’est pas configurée sur ce serveur Pollen.');
   return ctx.deps.auth;
 }
 

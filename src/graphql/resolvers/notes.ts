@@ -11,7 +11,7 @@ import { clamp } from './wiki.js';
 const MAX_SOURCE_BYTES = 512 * 1024;
 
 function notesOf(ctx: GatewayContext): NotesService {
-  if (!ctx.deps.notes) throw new GraphQLError('Note publishing is not configured on this gateway.', { extensions: { code: 'NOTES_UNAVAILABLE' } });
+  if (!ctx.deps.notes) throw new GraphQLError('La publication des comptes-rendus n’est pas configurée sur ce serveur Pollen.', { extensions: { code: 'NOTES_UNAVAILABLE' } });
   return ctx.deps.notes;
 }
 
@@ -26,13 +26,13 @@ export const notesResolvers = {
     },
   },
   Mutation: {
-    submitNote: async (_: unknown, args: { source: string; fileName?: string | null; dryRun: boolean; replaces?: number | null }, ctx: GatewayContext) => {
+    submitNote: async (_: unknown, args: { source: string; fileName?: string | null; dryRun: boolean; replaces?: number | null; session?: number | null }, ctx: GatewayContext) => {
       requireRole(ctx, 'facilitator', 'admin');
-      if (Buffer.byteLength(args.source) > MAX_SOURCE_BYTES) throw badInput(`The note is too long (at most ${MAX_SOURCE_BYTES / 1024} kB).`);
+      if (Buffer.byteLength(args.source) > MAX_SOURCE_BYTES) throw badInput(`Le compte-rendu est trop long (${MAX_SOURCE_BYTES / 1024} ko au plus).`);
       const fileName = args.fileName?.trim() || undefined;
-      if (fileName !== undefined && (fileName.length > 255 || /[\\/\0]/.test(fileName))) throw badInput('fileName must be a bare file name such as 2025-03-12-atelier.md.');
+      if (fileName !== undefined && (fileName.length > 255 || /[\\/\0]/.test(fileName))) throw badInput('fileName doit être un simple nom de fichier, par exemple 2025-03-12-atelier.md.');
       try {
-        return await notesOf(ctx).submit({ source: args.source, fileName, dryRun: args.dryRun, ...(typeof args.replaces === 'number' ? { replaces: args.replaces } : {}) });
+        return await notesOf(ctx).submit({ source: args.source, fileName, dryRun: args.dryRun, ...(typeof args.replaces === 'number' ? { replaces: args.replaces } : {}), ...(typeof args.session === 'number' ? { session: args.session } : {}) });
       } catch (err) {
         if (err instanceof GraphQLError) throw err;
         throw upstreamError('wiki', err);

@@ -2,14 +2,14 @@ import { GraphQLError } from 'graphql';
 import { requireLearner, requireRole, type Viewer } from '../../auth/viewer.js';
 import { MoodleError } from '../../moodle/index.js';
 import { ProgressError } from '../../progress/errors.js';
-import type { LearnerProgress, ModuleProgress, SyncReport } from '../../progress/model.js';
+import { completableCount, type LearnerProgress, type ModuleProgress, type SyncReport } from '../../progress/model.js';
 import type { CohortLearner, ModuleCompletion } from '../../progress/service.js';
 import type { GatewayContext } from '../context.js';
 import type { ProgressDataSource } from '../datasources/progress.js';
 import { upstreamError } from '../errors.js';
 
 function progressOf(ctx: GatewayContext): ProgressDataSource {
-  if (!ctx.progress) throw new GraphQLError('Progress is not configured on this gateway.', { extensions: { code: 'PROGRESS_UNAVAILABLE' } });
+  if (!ctx.progress) throw new GraphQLError('Le suivi de progression n’est pas configuré sur ce serveur Pollen.', { extensions: { code: 'PROGRESS_UNAVAILABLE' } });
   return ctx.progress;
 }
 
@@ -48,6 +48,7 @@ export const progressResolvers = {
     username: (row: CohortLearner) => row.learner.username,
   },
   LearnerProgress: {
+    completableCount: (progress: LearnerProgress) => completableCount(progress),
     modules: (progress: LearnerProgress, _: unknown, ctx: GatewayContext) =>
       progress.modules.filter((m) => ctx.curriculum.module(m.slug) !== undefined),
   },

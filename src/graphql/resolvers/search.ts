@@ -14,7 +14,7 @@ export const searchResolvers = {
      */
     search: async (_: unknown, { text, limit }: { text: string; limit: number }, ctx: GatewayContext): Promise<Array<Hit | Error>> => {
       const query = text.trim();
-      if (query.length < 2) throw badInput('Search text needs at least 2 characters.');
+      if (query.length < 2) throw badInput('La recherche demande au moins 2 caractères.');
       const max = clamp(limit, 100);
       const modules = ctx.curriculum.search(query, max).map((m) => ({ __typename: 'ModuleSearchHit' as const, ...m }));
       try {

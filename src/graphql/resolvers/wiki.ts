@@ -11,7 +11,7 @@ export const wikiResolvers = {
   Query: {
     wikiPage: (_: unknown, { title }: { title: string }, ctx: GatewayContext) => ctx.wiki.page(requireTitle(title)),
     wikiPages: (_: unknown, { titles }: { titles: string[] }, ctx: GatewayContext) => {
-      if (titles.length > MAX_TITLES) throw badInput(`Ask for at most ${MAX_TITLES} titles at once (got ${titles.length}).`);
+      if (titles.length > MAX_TITLES) throw badInput(`Demandez ${MAX_TITLES} titres au plus à la fois (reçus : ${titles.length}).`);
       return ctx.wiki.pagesByTitle(titles.map(requireTitle));
     },
     category: (_: unknown, { name, limit }: { name: string; limit: number }, ctx: GatewayContext) => {
@@ -43,13 +43,13 @@ export const wikiResolvers = {
 
 function requireTitle(title: string): string {
   const trimmed = title.trim();
-  if (!trimmed) throw badInput('A wiki page title cannot be empty.');
-  if (/[#<>[\]|{}]/.test(trimmed)) throw badInput(`"${trimmed}" is not a valid page title: it contains one of # < > [ ] | { }.`);
-  if (Buffer.byteLength(trimmed, 'utf8') > MAX_TITLE_BYTES) throw badInput(`A page title holds at most ${MAX_TITLE_BYTES} bytes (UTF-8); this one has ${Buffer.byteLength(trimmed, 'utf8')}.`);
+  if (!trimmed) throw badInput('Un titre de page du wiki ne peut pas être vide.');
+  if (/[#<>[\]|{}]/.test(trimmed)) throw badInput(`« ${trimmed} » n’est pas un titre de page valide : il contient l’un des caractères # < > [ ] | { }.`);
+  if (Buffer.byteLength(trimmed, 'utf8') > MAX_TITLE_BYTES) throw badInput(`Un titre de page fait ${MAX_TITLE_BYTES} octets au plus (UTF-8) ; celui-ci en fait ${Buffer.byteLength(trimmed, 'utf8')}.`);
   return trimmed;
 }
 
 export function clamp(n: number, max: number): number {
-  if (!Number.isInteger(n) || n < 1) throw badInput(`limit must be a positive integer (got ${n}).`);
+  if (!Number.isInteger(n) || n < 1) throw badInput(`limit doit être un entier positif (reçu : ${n}).`);
   return Math.min(n, max);
 }

@@ -89,7 +89,36 @@ export const courseModuleSummarySchema = z.object({
   completiondata: completionDataSchema.optional(),
   contents: z.array(moduleContentSchema).optional(),
 });
-export type MoodleCourseModuleSummary = z.infer<typeof courseModuleSummarySchema>;
+/**
+ * An activity as the client hands it on: `unreadable` lists where Moodle's answer for it did not
+ * match (paths and problems, never values). Such an activity is kept, shown as what it is, and
+ * never fails the course; the client logs it at warn.
+ */
+export type MoodleCourseModuleSummary = z.infer<typeof courseModuleSummarySchema> & { unreadable?: string[] };
+
+/** Reads one activity of core_course_get_contents; an odd one becomes a placeholder with `unreadable`. */
+export function readCourseModuleSummary(item: unknown): MoodleCourseModuleSummary {
+  const parsed = courseModuleSummarySchema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  const raw = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
+  return {
+    id: num(raw.id),
+    name: str(raw.name, ''),
+    modname: str(raw.modname, 'unknown'),
+    modplural: str(raw.modplural, ''),
+    instance: num(raw.instance),
+    contextid: num(raw.contextid),
+    visible: num(raw.visible),
+    uservisible: raw.uservisible === true,
+    visibleoncoursepage: num(raw.visibleoncoursepage),
+    indent: 0,
+    ...(typeof raw.url === 'string' ? { url: raw.url } : {}),
+    completion: 0,
+    unreadable: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
+  };
+}
 
 /** One section of core_course_get_contents. `section` is its number (0 = General). */
 export const courseSectionSchema = z.object({
@@ -100,9 +129,10 @@ export const courseSectionSchema = z.object({
   summary: z.string(),
   summaryformat: z.number(),
   uservisible: z.boolean(),
-  modules: z.array(courseModuleSummarySchema),
+  /** Read one by one: an activity Pollen cannot read never fails its section (readCourseModuleSummary). */
+  modules: z.array(z.unknown()).transform((items) => items.map(readCourseModuleSummary)),
 });
-export type MoodleCourseSection = z.infer<typeof courseSectionSchema>;
+export type MoodleCourseSection = z.output<typeof courseSectionSchema>;
 export const courseContentsSchema = z.array(courseSectionSchema);
 
 /** core_course_get_course_module(_by_instance): the only answers that carry an activity's idnumber. */
@@ -115,8 +145,11 @@ export const courseModuleSchema = z.object({
   instance: z.number(),
   section: z.number(),
   sectionnum: z.number(),
-  /** Empty string when not set. */
-  idnumber: z.string(),
+  /** Empty string when not set; `null` for some modules (a question bank made by a cartridge import): read as ''. */
+  idnumber: z
+    .string()
+    .nullable()
+    .transform((value) => value ?? ''),
   completion: z.number(),
   completionview: z.number().optional(),
   completionexpected: z.number().optional(),

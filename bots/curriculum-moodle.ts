@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { wikiBaseUrlFromApi } from '../src/curriculum/imscc/write.js';
+import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
+import { exportMbz, buildMbz } from '../src/curriculum/mbz/export.js';
+
+export const DEFAULT_MBZ_PATH = 'dist/pollen-parcours.mbz';
+
+/** True when learners' browsers could not reach this address (it names the machine itself). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
+  } catch {
+    return false;
+  }
+}
+
+interface Options {
+  dir: string;
+  out: string;
+  wikiBaseUrl: string;
+  title?: string;
+  shortname?: string;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('curriculum:moodle')
+    .description('Écrit le parcours en sauvegarde de cours Moodle (.mbz), à restaurer avec admin/cli/restore_backup.php ou la restauration web.')
+    .option('--dir <dir>', 'dossier des fichiers de modules', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
+    .option('--out <file>', 'sauvegarde à écrire', DEFAULT_MBZ_PATH)
+    .option('--wiki-base-url <url>', 'préfixe des adresses des pages du wiki (défaut : tiré de WIKI_API_URL)', wikiBaseUrlFromApi(process.env.WIKI_API_URL))
+    .option('--title <title>', 'nom complet du cours')
+    .option('--shortname <name>', 'nom abrégé du cours')
+    .action(async (opts: Options) => {
+      try {
+        const modules = await loadCurriculum(opts.dir);
+        if (modules.length === 0) throw new Error(`${opts.dir} : aucun fichier de module`);
+        if (isLoopbackUrl(opts.wikiBaseUrl)) {
+          console.error(
+            `Attention : les liens vers le wiki pointent sur ${opts.wikiBaseUrl}, une adresse de cette machine que les navigateurs des apprenant·es ne joindront pas. ` +
+              'Donnez --wiki-base-url (ou WIKI_API_URL) avec l’adresse publique du wiki.',
+          );
+        }
+        const options = { wikiBaseUrl: opts.wikiBaseUrl, ...(opts.title ? { courseTitle: opts.title } : {}), ...(opts.shortname ? { shortName: opts.shortname } : {}) };
+        const bytes = exportMbz(modules, options);
+        await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
+        await writeFile(opts.out, bytes);
+        const c = buildMbz(modules, options).counts;
+        console.log(`${opts.out} (${bytes.byteLength} octets)`);
+        console.log(`${c.modules} modules en ${c.sections} sections : ${c.pages} pages, ${c.webLinks} liens vers le wiki, ${c.quizzes} quiz (${c.questions} questions)`);
+        console.log(`Restauration : php admin/cli/restore_backup.php --file=${path.resolve(opts.out)} --categoryid=1`);
+      } catch (err) {
+        const detail = err instanceof CurriculumError ? `le parcours ne se valide pas :\n${err.message}` : (err as Error).message;
+        console.error(`Échec de l’export : ${detail}`);
+        process.exitCode = 1;
+      }
+    });
+  await program.parseAsync(argv);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv);

@@ -1,0 +1,174 @@
+/** The agenda's rules, over its store: who may register, when, and what a change warns about. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { AgendaError } from './errors.js';
+import { firstMessage, sessionInputSchema, visitorSchema, type AgendaSession, type Registration, type SessionCounts, type SessionFields, type SessionInput, type VisitorInput } from './model.js';
+import { AgendaStore, type RegistrationOutcome, type SessionQuery } from './store.js';
+
+export interface AgendaModule {
+  slug: string;
+  title: string;
+  wikiPage: string;
+}
+
+export interface AgendaServiceOptions {
+  /** The curriculum's modules: a session names one of them (or none, for a one-off workshop). */
+  modules: readonly AgendaModule[];
+  now?: () => Date;
+}
+
+export interface SessionChange {
+  session: AgendaSession;
+  /** Non-blocking remarks in French (a facilitator booked twice at the same time). */
+  warnings: string[];
+  /** People moved from the waiting list to a seat by this change. */
+  promoted: Registration[];
+}
+
+export interface RegistrationResult extends RegistrationOutcome {
+  /** Secret the person keeps to cancel; shown once, only its hash is stored. */
+  token: string;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new AgendaError('BAD_USER_INPUT', firstMessage(parsed.error), parsed.error.issues[0]?.path.join('.'));
+  return parsed.data;
+}
+
+export class AgendaService {
+  readonly modules: ReadonlyMap<string, AgendaModule>;
+  readonly #now: () => Date;
+
+  constructor(
+    readonly store: AgendaStore,
+    options: AgendaServiceOptions,
+  ) {
+    this.modules = new Map(options.modules.map((m) => [m.slug, m]));
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  now(): Date {
+    return this.#now();
+  }
+
+  #fields(input: SessionInput): SessionFields {
+    const fields = parse(sessionInputSchema, input);
+    if (fields.moduleSlug && !this.modules.has(fields.moduleSlug)) {
+      throw new AgendaError('BAD_USER_INPUT', `Module inconnu : « ${fields.moduleSlug} ». Choisissez un module du parcours, ou aucun pour un atelier hors parcours.`, 'moduleSlug');
+    }
+    return fields;
+  }
+
+  async #warnings(fields: SessionFields, exceptId?: number): Promise<string[]> {
+    if (fields.status !== 'planned' || fields.facilitators.length === 0) return [];
+    const others = await this.store.overlapping(fields.startsAt, fields.endsAt, exceptId);
+    const warnings: string[] = [];
+    for (const other of others) {
+      const shared = other.facilitators.filter((f) => fields.facilitators.includes(f));
+      if (shared.length > 0) warnings.push(`${shared.join(', ')} anime déjà « ${other.title} » (session ${other.id}) sur le même créneau.`);
+    }
+    return warnings;
+  }
+
+  async createSession(input: SessionInput): Promise<SessionChange> {
+    const fields = this.#fields(input);
+    const warnings = await this.#warnings(fields);
+    const session = await this.store.createSession(fields, `${randomUUID()}@pollen`, this.now().toISOString());
+    return { session, warnings, promoted: [] };
+  }
+
+  async updateSession(id: number, input: SessionInput): Promise<SessionChange> {
+    const fields = this.#fields(input);
+    const current = await this.session(id);
+    if (current.status === 'cancelled') throw new AgendaError('SESSION_CANCELLED', 'Cette session est annulée : elle ne peut plus être modifiée. Créez-en une nouvelle.');
+    const warnings = await this.#warnings(fields, id);
+    const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString());
+    return { session, warnings, promoted };
+  }
+
+  async cancelSession(id: number): Promise<AgendaSession> {
+    return this.store.cancelSession(id, this.now().toISOString());
+  }
+
+  async session(id: number): Promise<AgendaSession> {
+    const session = await this.store.session(id);
+    if (!session) throw new AgendaError('SESSION_NOT_FOUND', `Aucune session ne porte le numéro ${id}.`);
+    return session;
+  }
+
+  list(query: SessionQuery): Promise<{ sessions: AgendaSession[]; total: number }> {
+    return this.store.listSessions(query);
+  }
+
+  counts(ids: readonly number[]): Promise<Map<number, SessionCounts>> {
+    return this.store.counts(ids);
+  }
+
+  /** The checks made under the session's lock, so a cancellation cannot slip in between. */
+  #openForRegistration(now: Date, allowPrivate: boolean) {
+    return (session: AgendaSession) => {
+      if (!session.isPublic && !allowPrivate) throw new AgendaError('SESSION_NOT_FOUND', `Aucune session ne porte le numéro ${session.id}.`);
+      if (session.status === 'cancelled') throw new AgendaError('SESSION_CANCELLED', 'Cette session est annulée : les inscriptions sont fermées.');
+      if (session.status === 'done' || Date.parse(session.startsAt) <= now.getTime()) {
+        throw new AgendaError('REGISTRATION_CLOSED', 'Les inscriptions sont closes : cette session a déjà commencé ou a eu lieu.');
+      }
+    };
+  }
+
+  async #register(sessionId: number, who: { key: string; learnerId: string | null; name: string; email: string | null }, allowPrivate: boolean): Promise<RegistrationResult> {
+    const token = randomBytes(24).toString('base64url');
+    const now = this.now();
+    const outcome = await this.store.register(sessionId, { ...who, tokenHash: hashToken(token) }, now.toISOString(), this.#openForRegistration(now, allowPrivate));
+    return { ...outcome, token };
+  }
+
+  /** A signed-in learner registers; private sessions are open to them. */
+  registerLearner(sessionId: number, learner: { id: string; name: string }): Promise<RegistrationResult> {
+    return this.#register(sessionId, { key: `learner:${learner.id}`, learnerId: learner.id, name: learner.name, email: null }, true);
+  }
+
+  /** A visitor registers with a name and an e-mail address, to public sessions only. */
+  async registerVisitor(sessionId: number, input: VisitorInput): Promise<RegistrationResult> {
+    const visitor = parse(visitorSchema, input);
+    return this.#register(sessionId, { key: `email:${visitor.email}`, learnerId: null, name: visitor.name, email: visitor.email }, false);
+  }
+
+  /** Cancels with the token given at registration; the first person waiting gets the seat. */
+  async cancelRegistration(token: string): Promise<{ registration: Registration; promoted: Registration[] }> {
+    if (token.length < 10 || token.length > 100) throw new AgendaError('REGISTRATION_NOT_FOUND', 'Aucune inscription ne correspond à ce jeton : vérifiez le lien reçu à l’inscription.');
+    return this.store.cancelRegistration({ tokenHash: hashToken(token) }, this.now().toISOString());
+  }
+
+  /** A facilitator cancels someone's registration (asked by phone, …). */
+  cancelRegistrationById(id: number): Promise<{ registration: Registration; promoted: Registration[] }> {
+    return this.store.cancelRegistration({ id }, this.now().toISOString());
+  }
+
+  registrations(sessionId: number): Promise<Registration[]> {
+    return this.store.registrations(sessionId);
+  }
+
+  markAttendance(registrationId: number, present: boolean): Promise<Registration> {
+    return this.store.setPresent(registrationId, present, this.now().toISOString());
+  }
+
+  /** Past sessions held but with no minutes yet: the dashboard's « compte rendu manquant ». */
+  missingMinutes(limit = 50): Promise<AgendaSession[]> {
+    return this.store.pastWithoutMinutes(this.now().toISOString(), limit);
+  }
+
+  /** Links a session to its minutes' wiki page (a note naming `session: <id>`). */
+  async attachMinutes(sessionId: number, pageTitle: string): Promise<void> {
+    if (!(await this.store.setMinutes(sessionId, pageTitle))) throw new AgendaError('SESSION_NOT_FOUND', `Aucune session ne porte le numéro ${sessionId} : vérifiez le champ « session » de la note.`);
+  }
+
+  /** Modules the learner attended a session of (marked present). */
+  attendedModules(learnerId: string): Promise<string[]> {
+    return this.store.attendedModules(learnerId);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The agenda on the wiki: an `Agenda` page (upcoming and past public sessions, each past one
+ * with its minutes) and, per module with sessions, a `<module page>/Sessions` subpage that the
+ * module's page transcludes. Published with the bots' etiquette (src/wiki/publish.ts): an
+ * unchanged agenda costs one batched read and no edit; a human edit is never overwritten.
+ */
+import { escapeWikitext, sanitizeExternalUrl } from '../wikitext/index.js';
+import { publishPages, type PublishOutcome, type WikiClient } from '../wiki/index.js';
+import type { AgendaSession } from './model.js';
+import type { AgendaModule, AgendaService } from './service.js';
+import { DEFAULT_TIME_ZONE } from './time.js';
+
+export const AGENDA_PAGE = 'Agenda';
+/** Subpage of a module's page listing its sessions. */
+export const MODULE_SESSIONS_SUBPAGE = 'Sessions';
+
+const cell = (value: string) => escapeWikitext(value, { context: 'templateValue', atLineStart: false });
+
+/** `[[Title|label]]`, or `[[Title#anchor|label]]`; a title wikitext cannot hold gives the label alone. */
+function link(title: string, label: string, anchor?: string): string {
+  if (/[[\]{}|#<>]/.test(title) || (anchor !== undefined && !/^[\w-]+$/.test(anchor))) return cell(label);
+  if (anchor) return `[[${title}#${anchor}|${cell(label)}]]`;
+  return `[[${title.includes(':') ? ':' : ''}${title}|${cell(label)}]]`;
+}
+
+function externalLink(url: string, label: string): string {
+  const safe = sanitizeExternalUrl(url);
+  return safe ? `[${safe} ${cell(label)}]` : cell(label);
+}
+
+/** « jeudi 12 mars 2026, 14:00 – 17:00 » in the session's zone (its zone named when not Paris). */
+export function frenchWhen(session: Pick<AgendaSession, 'startsAt' | 'endsAt' | 'timeZone'>): string {
+  const zone = session.timeZone;
+  const day = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const hour = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, hour: '2-digit', minute: '2-digit' });
+  const start = new Date(session.startsAt);
+  const end = new Date(session.endsAt);
+  const sameDay = day.format(start) === day.format(end);
+  const text = sameDay
+    ? `${day.format(start)}, ${hour.format(start)} – ${hour.format(end)}`
+    : `du ${day.format(start)}, ${hour.format(start)} au ${day.format(end)}, ${hour.format(end)}`;
+  return zone === DEFAULT_TIME_ZONE ? text : `${text} (heure ${zone})`;
+}
+
+function place(s: AgendaSession): string {
+  if (s.place.onlineUrl) return `${externalLink(s.place.onlineUrl, 'En ligne')}${s.place.address ? ` et ${cell(s.place.address)}` : ''}`;
+  return cell(s.place.address ?? '');
+}
+
+function statusText(s: AgendaSession): string {
+  if (s.status === 'cancelled') return '<s>annulée</s>';
+  return s.status === 'done' ? 'a eu lieu' : 'prévue';
+}
+
+function row(s: AgendaSession, modules: ReadonlyMap<string, AgendaModule>, past: boolean): string {
+  const module = s.moduleSlug ? modules.get(s.moduleSlug) : undefined;
+  const title = s.status === 'cancelled' ? `<s>${cell(s.title)}</s> (annulée)` : cell(s.title);
+  const cells = [
+    cell(frenchWhen(s)),
+    title,
+    module ? link(module.wikiPage, module.title) : '—',
+    place(s),
+    s.facilitators.length ? cell(s.facilitators.join(', ')) : '—',
+    past
+      ? s.status === 'cancelled' ? '—' : s.minutesTitle ? link(s.minutesTitle, 'compte rendu') : "''compte rendu à venir''"
+      : s.status === 'cancelled' ? statusText(s) : `${s.capacity} places`,
+  ];
+  return `|- id="session-${s.id}"\n| ${cells.join(' || ')}`;
+}
+
+function table(sessions: AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, past: boolean): string {
+  if (sessions.length === 0) return past ? "''Aucune session passée.''" : "''Aucune session prévue pour l’instant.''";
+  return [
+    '{| class="wikitable"',
+    `! Date !! Session !! Module !! Lieu !! Animation !! ${past ? 'Compte rendu' : 'Capacité'}`,
+    ...sessions.map((s) => row(s, modules, past)),
+    '|}',
+  ].join('\n');
+}
+
+export interface AgendaPageOptions {
+  /** Public address of the iCal feed, e.g. `https://pollen.example.org/agenda.ics`. */
+  feedUrl?: string | undefined;
+}
+
+const split = (sessions: readonly AgendaSession[], now: Date) => ({
+  upcoming: sessions.filter((s) => Date.parse(s.endsAt) >= now.getTime()),
+  past: sessions.filter((s) => Date.parse(s.endsAt) < now.getTime()).reverse(),
+});
+
+/** The `Agenda` page. Deterministic: same sessions and same side of `now` → same text. */
+export function renderAgendaPage(sessions: readonly AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, now: Date, options: AgendaPageOptions = {}): string {
+  const { upcoming, past } = split(sessions, now);
+  const feed = options.feedUrl ? sanitizeExternalUrl(options.feedUrl) : null;
+  return [
+    '<!-- Page publiée par le robot Pollen depuis son agenda. Une modification faite à la main est conservée : le robot ne l’écrase pas et la signale. -->' +
+      'Ateliers et sessions de formation du réseau, à venir et passés. Chaque session passée renvoie à son compte rendu.' +
+      (feed ? ` Abonnez votre agenda (Thunderbird, Nextcloud, OpenAgenda) au flux iCal : [${feed} ${cell('agenda.ics')}].` : ''),
+    `== Sessions à venir ==\n${table(upcoming, modules, false)}`,
+    `== Sessions passées ==\n${table(past, modules, true)}`,
+    '[[Catégorie:Agenda]]',
+  ].join('\n\n');
+}
+
+/** A module's `…/Sessions` subpage: its public sessions, each linked to its row of the Agenda. */
+export function renderModuleSessions(sessions: readonly AgendaSession[], now: Date): string {
+  const { upcoming, past } = split(sessions, now);
+  const item = (s: AgendaSession) =>
+    `* ${link(AGENDA_PAGE, `${frenchWhen(s)} : ${s.title}`, `session-${s.id}`)}` +
+    (s.status === 'cancelled' ? ' (annulée)' : s.minutesTitle ? ` — ${link(s.minutesTitle, 'compte rendu')}` : '');
+  return [
+    '<!-- Liste publiée par le robot Pollen depuis son agenda ; elle est affichée sur la page du module. -->' +
+      `'''Prochaines sessions''' :\n${upcoming.length ? upcoming.map(item).join('\n') : "''aucune pour l’instant''"}`,
+    past.length ? `'''Sessions passées''' :\n${past.map(item).join('\n')}` : '',
+  ].filter(Boolean).join('\n\n');
+}
+
+export interface AgendaPublication {
+  outcomes: PublishOutcome[];
+  /** Pages created or updated (0 when nothing changed). */
+  edits: number;
+}
+
+/** Publishes the Agenda page and the modules' Sessions subpages in one batched run. */
+export async function publishAgenda(client: WikiClient, service: AgendaService, options: AgendaPageOptions & { dryRun?: boolean } = {}): Promise<AgendaPublication> {
+  const now = service.now();
+  const { sessions } = await service.list({ includePrivate: false, limit: 5000 });
+  const byModule = new Map<string, AgendaSession[]>();
+  for (const s of sessions) if (s.moduleSlug && service.modules.has(s.moduleSlug)) byModule.set(s.moduleSlug, [...(byModule.get(s.moduleSlug) ?? []), s]);
+  const requests = [
+    { title: AGENDA_PAGE, text: renderAgendaPage(sessions, service.modules, now, options), summary: 'Agenda : mise à jour des sessions (robot Pollen)' },
+    ...[...byModule].map(([slug, list]) => {
+      const module = service.modules.get(slug)!;
+      return { title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: renderModuleSessions(list, now), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` };
+    }),
+  ].map((r) => ({ ...r, dryRun: options.dryRun === true }));
+  const outcomes = await publishPages(client, requests);
+  return { outcomes, edits: outcomes.filter((o) => !o.dryRun && (o.status === 'created' || o.status === 'updated')).length };
+}

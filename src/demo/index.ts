@@ -1,0 +1,33 @@
+/**
+ * POLLEN_DEMO=1: fictional demo data loaded at start into an empty store, so a fresh machine
+ * shows a populated gateway. Each concept adds one loader to the list; a loader does nothing
+ * when its data is already there.
+ */
+import type { AgendaService } from '../agenda/service.js';
+import type { DirectoryService } from '../directory/service.js';
+import type { Logger } from '../log.js';
+import type { StoreDb } from '../store/database.js';
+import { loadAgendaDemo } from './agenda.js';
+import { loadDirectoryDemo } from './directory.js';
+
+export interface DemoContext {
+  database: StoreDb;
+  directory?: DirectoryService | undefined;
+  agenda?: AgendaService | undefined;
+  logger?: Logger | undefined;
+}
+
+/** A loader: returns a one-line French summary of what it loaded (or that it left things as they were). */
+export type DemoLoader = (ctx: DemoContext) => Promise<string>;
+
+export const demoLoaders: DemoLoader[] = [loadDirectoryDemo, async (ctx) => (ctx.agenda ? loadAgendaDemo(ctx.agenda) : 'Démo : pas d’agenda sur ce serveur.')];
+
+export async function loadDemo(ctx: DemoContext): Promise<string[]> {
+  const lines: string[] = [];
+  for (const load of demoLoaders) {
+    const line = await load(ctx);
+    ctx.logger?.info(line);
+    lines.push(line);
+  }
+  return lines;
+}

@@ -1,0 +1,103 @@
+import type { Migration } from '../store/migrations.js';
+import { withIdColumn } from '../store/migrations.js';
+
+/**
+ * The directory's tables. Services and served territories are also kept as one row each
+ * (`directory_provider_services`, `directory_provider_areas`) so the public filters are index
+ * lookups; `listed` and `verified_count` are kept up to date by the service on every change, so
+ * listing is a plain indexed read.
+ */
+export const directoryMigrations: Migration[] = [
+  {
+    id: 'directory/001-providers',
+    up: async (db, dialect) => {
+      await withIdColumn(db.schema.createTable('directory_providers'), dialect)
+        .addColumn('slug', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_key', 'text', (c) => c.notNull())
+        .addColumn('website_key', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('services', 'text', (c) => c.notNull())
+        .addColumn('territories', 'text', (c) => c.notNull())
+        .addColumn('street', 'text')
+        .addColumn('postal_code', 'text')
+        .addColumn('city', 'text')
+        .addColumn('lat', 'double precision')
+        .addColumn('lon', 'double precision')
+        .addColumn('website', 'text')
+        .addColumn('public_contact', 'text')
+        .addColumn('learner_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('listed', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('verified_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('training', 'text')
+        .addColumn('search_text', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('directory_providers_listed').on('directory_providers').columns(['listed', 'name_key', 'id']).execute();
+      await db.schema.createIndex('directory_providers_website').on('directory_providers').column('website_key').execute();
+      await db.schema.createIndex('directory_providers_learner').on('directory_providers').column('learner_id').execute();
+
+      await db.schema
+        .createTable('directory_provider_services')
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('provider_id', 'integer', (c) => c.notNull().references('directory_providers.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('directory_provider_services_pk', ['service', 'provider_id'])
+        .execute();
+      await db.schema
+        .createTable('directory_provider_areas')
+        .addColumn('area_key', 'text', (c) => c.notNull())
+        .addColumn('provider_id', 'integer', (c) => c.notNull().references('directory_providers.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('directory_provider_areas_pk', ['area_key', 'provider_id'])
+        .execute();
+
+      await withIdColumn(db.schema.createTable('directory_recommendations'), dialect)
+        .addColumn('provider_id', 'integer', (c) => c.notNull().references('directory_providers.id').onDelete('cascade'))
+        .addColumn('association_name', 'text', (c) => c.notNull())
+        .addColumn('rna', 'text')
+        .addColumn('verification_contact', 'text', (c) => c.notNull())
+        .addColumn('period_start', 'text', (c) => c.notNull())
+        .addColumn('period_end', 'text')
+        .addColumn('work', 'text', (c) => c.notNull())
+        .addColumn('tools', 'text', (c) => c.notNull())
+        .addColumn('questionnaire', 'text', (c) => c.notNull())
+        .addColumn('quote', 'text')
+        .addColumn('quote_consent', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('directory_recommendations_provider').on('directory_recommendations').columns(['provider_id', 'status']).execute();
+      await db.schema.createIndex('directory_recommendations_status').on('directory_recommendations').columns(['status', 'id']).execute();
+
+      await withIdColumn(db.schema.createTable('directory_moderation'), dialect)
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'integer', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('directory_moderation_subject').on('directory_moderation').columns(['subject', 'subject_id', 'id']).execute();
+
+      // Anonymous submissions per client address (hashed), shared by every replica.
+      await withIdColumn(db.schema.createTable('directory_rate_events'), dialect)
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('client_key', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('directory_rate_events_key').on('directory_rate_events').columns(['action', 'client_key', 'at']).execute();
+
+      // What the wiki publisher last saved, so unchanged pages cost nothing.
+      await db.schema
+        .createTable('directory_wiki_pages')
+        .addColumn('title', 'text', (c) => c.primaryKey())
+        .addColumn('text_hash', 'text', (c) => c.notNull())
+        .addColumn('revid', 'integer')
+        .addColumn('published_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,173 @@
+/** The directory of recommended providers: vocabularies and the shapes the service hands out. */
+
+/** Kinds of structure, with their French labels. */
+export const PROVIDER_KINDS = {
+  chatons: 'Hébergeur CHATONS',
+  entreprise: 'Entreprise du logiciel libre',
+  association: 'Association',
+  autre: 'Autre structure',
+} as const;
+export type ProviderKind = keyof typeof PROVIDER_KINDS;
+
+/** The controlled vocabulary of services (ids are stable; labels are what people read). */
+export const SERVICES = {
+  hebergement: 'Hébergement de services',
+  accompagnement: 'Accompagnement au changement',
+  diagnostic: 'Diagnostic des outils et usages',
+  formation: 'Formation des bénévoles et salariés',
+  financement: 'Aide à la recherche de financements',
+  support: 'Support et documentation',
+  developpement: 'Développement',
+} as const;
+export type ServiceId = keyof typeof SERVICES;
+
+/** The questionnaire of verifiable criteria an association answers. */
+export const CRITERIA = {
+  delivered: 'Prestation réalisée comme convenu',
+  usersTrained: 'Utilisateur·rices formé·es',
+  documentationLeft: 'Documentation laissée',
+  supportAfter: 'Suivi après le projet',
+  wouldRecommend: 'Recommanderait la structure',
+} as const;
+export type CriterionId = keyof typeof CRITERIA;
+export type CriterionAnswer = 'yes' | 'partial' | 'no';
+export const ANSWER_LABELS: Record<CriterionAnswer, string> = { yes: 'oui', partial: 'en partie', no: 'non' };
+
+export interface CriterionResponse {
+  answer: CriterionAnswer;
+  comment: string | null;
+}
+export type Questionnaire = Record<CriterionId, CriterionResponse>;
+
+/** Declaration: pending until a facilitator approves it; withdrawn by the provider. */
+export type ProviderStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+export type RecommendationStatus = 'pending' | 'verified' | 'rejected';
+
+export interface Address {
+  street: string | null;
+  postalCode: string | null;
+  city: string;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** Which parts (groups) of the training path the provider's linked learner completed. */
+export interface TrainingBadge {
+  /** Group ids fully done, in curriculum order (`communs`, `accompagnement`, `communication`). */
+  parts: string[];
+  percent: number;
+  /** Every module done. */
+  complete: boolean;
+}
+
+export interface Provider {
+  id: number;
+  slug: string;
+  name: string;
+  kind: ProviderKind;
+  description: string;
+  services: ServiceId[];
+  territories: string[];
+  address: Address | null;
+  website: string | null;
+  /** Shown publicly only because the provider consented to it. */
+  publicContact: string | null;
+  learnerId: string | null;
+  status: ProviderStatus;
+  listed: boolean;
+  verifiedCount: number;
+  training: TrainingBadge | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Recommendation {
+  id: number;
+  providerId: number;
+  associationName: string;
+  rna: string | null;
+  /** For verification by facilitators only: never public. */
+  verificationContact: string;
+  periodStart: string;
+  periodEnd: string | null;
+  work: string;
+  tools: string[];
+  questionnaire: Questionnaire;
+  quote: string | null;
+  quoteConsent: boolean;
+  status: RecommendationStatus;
+  createdAt: string;
+}
+
+/** One moderation decision, kept for history. */
+export interface ModerationEvent {
+  subject: 'provider' | 'recommendation';
+  subjectId: number;
+  action: 'declared' | 'updated' | 'approved' | 'rejected' | 'withdrawn' | 'recommended' | 'verified';
+  reason: string | null;
+  actor: string;
+  at: string;
+}
+
+/** A coded refusal: GraphQL and the pages show `message` (French) and `code`. */
+export class DirectoryError extends Error {
+  constructor(
+    readonly code:
+      | 'DUPLICATE_PROVIDER'
+      | 'SELF_RECOMMENDATION'
+      | 'RATE_LIMITED'
+      | 'NOT_FOUND'
+      | 'FORBIDDEN'
+      | 'INVALID_STATE'
+      | 'BAD_USER_INPUT',
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DirectoryError';
+  }
+}
+
+/** Lowercase, no accents, only letters and digits separated by single dashes. */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80) || 'structure';
+}
+
+/** The form searches and duplicate checks compare: no case, no accents, single spaces. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A website as compared for duplicates: host without `www.`, path without trailing slash. */
+export function websiteKey(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.hostname.replace(/^www\./, '').toLowerCase()}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The domain of an e-mail address or website, lowercased, without `www.`. */
+export function domainOf(contact: string | null): string | null {
+  if (!contact) return null;
+  const at = contact.lastIndexOf('@');
+  if (at >= 0 && !contact.includes('://')) return contact.slice(at + 1).trim().toLowerCase() || null;
+  try {
+    return new URL(contact).hostname.replace(/^www\./, '').toLowerCase();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * The directory's lifecycle: a provider declares itself (pending), facilitators approve or reject
+ * it; associations recommend it (pending), facilitators verify or reject each recommendation. A
+ * provider is listed while approved, with at least `minRecommendations` verified
+ * recommendations and, when required, the whole training path done. Every change is one
+ * transaction and leaves a moderation event behind.
+ */
+import { createHash } from 'node:crypto';
+import type { Viewer } from '../auth/viewer.js';
+import type { StoreDb } from '../store/database.js';
+import { isoNow } from '../store/migrations.js';
+import {
+  declarationSchema, parseInput, providerFilterSchema, providerUpdateSchema, reasonSchema, recommendationSchema,
+  type DeclarationInput, type ProviderFilter,
+} from './inputs.js';
+import {
+  DirectoryError, domainOf, foldText, slugify, SERVICES, websiteKey,
+  type ModerationEvent, type Provider, type Recommendation, type RecommendationStatus, type TrainingBadge,
+} from './model.js';
+import { searchProviders, type ProviderPage } from './search.js';
+import {
+  directoryDb, historyOf, providerBy, recentEvents, recommendationsOf, recordEvent, takeRateSlot, toProvider, toRecommendation, writeFacets,
+  type DirectoryDb, type DirectoryTx,
+} from './store.js';
+import { matchKeys, territoryLabel } from './territories.js';
+
+export interface DirectorySettings {
+  /** POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: verified recommendations needed to be listed. Default 1. */
+  minRecommendations?: number;
+  /** POLLEN_DIRECTORY_REQUIRE_TRAINING: list only providers whose learner finished the path. */
+  requireTraining?: boolean;
+  /** Anonymous recommendations and declarations per client address per window. Default 5 per 60 min. */
+  rateLimit?: { max: number; windowMinutes: number };
+  /** The training badge of linked learners (from progress); absent: no badge. */
+  training?: (learnerIds: readonly string[]) => Promise<Map<string, TrainingBadge>>;
+  now?: () => Date;
+}
+
+/** Public e-mail providers: sharing one says nothing about who the sender is. */
+const SHARED_MAIL_DOMAINS = new Set([
+  'gmail.com', 'laposte.net', 'orange.fr', 'free.fr', 'sfr.fr', 'wanadoo.fr', 'outlook.fr', 'outlook.com', 'hotmail.fr', 'hotmail.com',
+  'yahoo.fr', 'yahoo.com', 'protonmail.com', 'proton.me', 'riseup.net', 'disroot.org', 'zaclys.net', 'tutanota.com', 'gmx.fr', 'mailo.com',
+]);
+
+function actorLabel(viewer: Viewer): string {
+  return viewer.role === 'learner' ? `apprenant·e ${viewer.learnerId ?? '?'}` : viewer.role === 'anonymous' ? 'visiteur·se' : (viewer.displayName ?? viewer.role);
+}
+
+export class DirectoryService {
+  readonly db: DirectoryDb;
+  readonly minRecommendations: number;
+  readonly requireTraining: boolean;
+  readonly #rate: { max: number; windowMinutes: number };
+  readonly #training: DirectorySettings['training'];
+  readonly #now: () => Date;
+
+  constructor(readonly store: StoreDb, settings: DirectorySettings = {}) {
+    this.db = directoryDb(store);
+    this.minRecommendations = settings.minRecommendations ?? 1;
+    this.requireTraining = settings.requireTraining ?? false;
+    this.#rate = settings.rateLimit ?? { max: 5, windowMinutes: 60 };
+    this.#training = settings.training;
+    this.#now = settings.now ?? (() => new Date());
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  async providers(filter: unknown, first: number, after?: string | null): Promise<ProviderPage> {
+    return searchProviders(this.db, parseInput(providerFilterSchema, filter ?? {}), first, after);
+  }
+
+  provider(slug: string): Promise<Provider | undefined> {
+    return providerBy(this.db, { slug });
+  }
+
+  /** Every listed provider, by name (wiki, GeoJSON). */
+  async listed(): Promise<Provider[]> {
+    const rows = await this.db.selectFrom('directory_providers').selectAll().where('listed', '=', 1).orderBy('name_key').orderBy('id').execute();
+    return rows.map(toProvider);
+  }
+
+  /** Providers ever listed or approved, for the wiki publisher (unlisting marks their page). */
+  async publishable(): Promise<Provider[]> {
+    const rows = await this.db.selectFrom('directory_providers').selectAll().where('status', '!=', 'pending').orderBy('name_key').orderBy('id').execute();
+    return rows.map(toProvider);
+  }
+
+  recommendations(providerIds: readonly number[], statuses: readonly RecommendationStatus[] = ['verified']): Promise<Recommendation[]> {
+    return recommendationsOf(this.db, providerIds, statuses);
+  }
+
+  /** What facilitators have to decide: pending declarations and recommendations, oldest first. */
+  async moderationQueue(): Promise<{ providers: Provider[]; recommendations: Array<Recommendation & { provider: Provider }> }> {
+    const providers = (await this.db.selectFrom('directory_providers').selectAll().where('status', '=', 'pending').orderBy('id').execute()).map(toProvider);
+    const recs = (await this.db.selectFrom('directory_recommendations').selectAll().where('status', '=', 'pending').orderBy('id').execute()).map(toRecommendation);
+    const owners = new Map<number, Provider>();
+    for (const id of new Set(recs.map((r) => r.providerId))) {
+      const p = await providerBy(this.db, { id });
+      if (p) owners.set(id, p);
+    }
+    return { providers, recommendations: recs.flatMap((r) => (owners.has(r.providerId) ? [{ ...r, provider: owners.get(r.providerId)! }] : [])) };
+  }
+
+  history(subject: ModerationEvent['subject'], ids: readonly number[]): Promise<ModerationEvent[]> {
+    return historyOf(this.db, subject, ids);
+  }
+
+  /** The latest moderation events, newest first, each with what it is about in French. */
+  recentHistory(limit = 20): Promise<Array<ModerationEvent & { label: string }>> {
+    return recentEvents(this.db, limit);
+  }
+
+  /** A viewer may see a provider's private side: facilitators, admins, and its own learner. */
+  canSeePrivate(viewer: Viewer, provider: Provider): boolean {
+    return viewer.role === 'facilitator' || viewer.role === 'admin' || (viewer.role === 'learner' && viewer.learnerId !== null && viewer.learnerId === provider.learnerId);
+  }
+
+  // ---- providers ----------------------------------------------------------------------------
+
+  /** A signed-in learner declares the structure they work for; pending until approved. */
+  async declare(viewer: Viewer, input: unknown, clientAddress: string | undefined): Promise<Provider> {
+    const data = parseInput(declarationSchema, input);
+    await this.#limit('declare', clientAddress);
+    const now = isoNow(this.#now());
+    const training = (await this.#badgeFor(viewer.learnerId)) ?? null;
+    return this.db.transaction().execute(async (trx) => {
+      await this.#refuseDuplicate(trx, data, null);
+      const slug = await this.#freeSlug(trx, slugify(data.name));
+      const row = { ...this.#columns(data), slug, learner_id: viewer.learnerId, status: 'pending', listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
+      const { id } = await trx.insertInto('directory_providers').values(row).returning('id').executeTakeFirstOrThrow();
+      await writeFacets(trx, Number(id), data.services, matchKeys(data.territories));
+      await recordEvent(trx, { subject: 'provider', subjectId: Number(id), action: 'declared', reason: null, actor: actorLabel(viewer), at: now });
+      await this.#relist(trx, Number(id));
+      return (await providerBy(trx, { id: Number(id) }))!;
+    });
+  }
+
+  /** The provider's own learner (or a facilitator) changes the entry; listing is recomputed. */
+  async update(viewer: Viewer, slug: string, input: unknown): Promise<Provider> {
+    const changes = parseInput(providerUpdateSchema, input);
+    const current = await this.#owned(viewer, slug);
+    if (current.status === 'withdrawn' || current.status === 'rejected') {
+      throw new DirectoryError('INVALID_STATE', 'Cette fiche a été retirée ou refusée : déclarez la structure à nouveau.');
+    }
+    const merged: DeclarationInput = {
+      name: changes.name ?? current.name,
+      kind: changes.kind ?? current.kind,
+      description: changes.description ?? current.description,
+      services: changes.services ?? current.services,
+      territories: changes.territories ?? current.territories,
+      address: changes.address === undefined ? current.address : changes.address,
+      website: changes.website === undefined ? current.website : changes.website,
+      publicContact: changes.publicContact === undefined ? current.publicContact : changes.publicContact,
+      publicContactConsent: true,
+    };
+    const now = isoNow(this.#now());
+    return this.db.transaction().execute(async (trx) => {
+      await this.#refuseDuplicate(trx, merged, current.id);
+      await trx.updateTable('directory_providers').set({ ...this.#columns(merged), updated_at: now }).where('id', '=', current.id).execute();
+      await writeFacets(trx, current.id, merged.services, matchKeys(merged.territories));
+      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action: 'updated', reason: null, actor: actorLabel(viewer), at: now });
+      await this.#relist(trx, current.id);
+      return (await providerBy(trx, { id: current.id }))!;
+    });
+  }
+
+  /** Withdrawal unlists at once. */
+  async withdraw(viewer: Viewer, slug: string, reason?: string | null): Promise<Provider> {
+    const current = await this.#owned(viewer, slug);
+    return this.#setStatus(viewer, current, 'withdrawn', 'withdrawn', reason ?? null);
+  }
+
+  async approveProvider(viewer: Viewer, slug: string, reason?: string | null): Promise<Provider> {
+    const current = await this.#mustFind(slug);
+    if (current.status === 'withdrawn') throw new DirectoryError('INVALID_STATE', 'Cette structure a retiré sa fiche : elle ne peut pas être validée.');
+    return this.#setStatus(viewer, current, 'approved', 'approved', reason ? parseInput(reasonSchema, reason) : null);
+  }
+
+  async rejectProvider(viewer: Viewer, slug: string, reason: string): Promise<Provider> {
+    const current = await this.#mustFind(slug);
+    return this.#setStatus(viewer, current, 'rejected', 'rejected', parseInput(reasonSchema, reason));
+  }
+
+  // ---- recommendations ----------------------------------------------------------------------
+
+  /** An association (anonymous is fine) recommends a provider; pending until verified. */
+  async recommend(viewer: Viewer, input: unknown, clientAddress: string | undefined): Promise<Recommendation> {
+    const data = parseInput(recommendationSchema, input);
+    const provider = await this.#mustFind(data.providerSlug);
+    if (provider.status === 'withdrawn' || provider.status === 'rejected') {
+      throw new DirectoryError('INVALID_STATE', `« ${provider.name} » n’est pas dans l’annuaire : elle ne peut pas être recommandée.`);
+    }
+    if (viewer.learnerId !== null && viewer.learnerId === provider.learnerId) {
+      throw new DirectoryError('SELF_RECOMMENDATION', 'Une structure ne peut pas se recommander elle-même : c’est l’association accompagnée qui recommande.');
+    }
+    const domain = domainOf(data.verificationContact);
+    const own = [domainOf(provider.website), domainOf(provider.publicContact)];
+    if (domain && !SHARED_MAIL_DOMAINS.has(domain) && own.some((d) => d === domain || (d !== null && domain.endsWith(`.${d}`)))) {
+      throw new DirectoryError('SELF_RECOMMENDATION', `Le contact de vérification (${domain}) est celui de la structure recommandée : la recommandation doit venir de l’association accompagnée.`);
+    }
+    await this.#limit('recommend', clientAddress);
+    const now = isoNow(this.#now());
+    return this.db.transaction().execute(async (trx) => {
+      const row = {
+        provider_id: provider.id, association_name: data.associationName, rna: data.rna, verification_contact: data.verificationContact,
+        period_start: data.periodStart, period_end: data.periodEnd, work: data.work, tools: JSON.stringify(data.tools),
+        questionnaire: JSON.stringify(data.questionnaire), quote: data.quote, quote_consent: data.quoteConsent ? 1 : 0,
+        status: 'pending', created_at: now, updated_at: now,
+      };
+      const { id } = await trx.insertInto('directory_recommendations').values(row).returning('id').executeTakeFirstOrThrow();
+      await recordEvent(trx, { subject: 'recommendation', subjectId: Number(id), action: 'recommended', reason: null, actor: actorLabel(viewer), at: now });
+      return toRecommendation((await trx.selectFrom('directory_recommendations').selectAll().where('id', '=', Number(id)).executeTakeFirstOrThrow()));
+    });
+  }
+
+  async verifyRecommendation(viewer: Viewer, id: number, reason?: string | null): Promise<Recommendation> {
+    return this.#decide(viewer, id, 'verified', reason ? parseInput(reasonSchema, reason) : null);
+  }
+
+  async rejectRecommendation(viewer: Viewer, id: number, reason: string): Promise<Recommendation> {
+    return this.#decide(viewer, id, 'rejected', parseInput(reasonSchema, reason));
+  }
+
+  /** Recomputes every provider's listing (at start: the listing settings may have changed). */
+  async relistAll(): Promise<void> {
+    const ids = (await this.db.selectFrom('directory_providers').select('id').execute()).map((r) => Number(r.id));
+    await this.db.transaction().execute(async (trx) => {
+      for (const id of ids) await this.#relist(trx, id);
+    });
+  }
+
+  /** Re-reads every linked learner's training badge and re-lists accordingly. */
+  async refreshTraining(): Promise<void> {
+    if (!this.#training) return;
+    const rows = await this.db.selectFrom('directory_providers').select(['id', 'learner_id']).where('learner_id', 'is not', null).execute();
+    const badges = await this.#training(rows.map((r) => r.learner_id!));
+    for (const row of rows) {
+      const badge = badges.get(row.learner_id!) ?? null;
+      await this.db.transaction().execute(async (trx) => {
+        await trx.updateTable('directory_providers').set({ training: badge && JSON.stringify(badge) }).where('id', '=', Number(row.id)).execute();
+        await this.#relist(trx, Number(row.id));
+      });
+    }
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  #columns(d: DeclarationInput) {
+    const labels = [d.name, d.description, ...d.services.map((s) => SERVICES[s]), ...d.territories.map(territoryLabel), d.address?.city ?? ''];
+    return {
+      name: d.name, name_key: foldText(d.name), website_key: websiteKey(d.website), kind: d.kind, description: d.description,
+      services: JSON.stringify(d.services), territories: JSON.stringify(d.territories),
+      street: d.address?.street ?? null, postal_code: d.address?.postalCode ?? null, city: d.address?.city ?? null,
+      lat: d.address?.lat ?? null, lon: d.address?.lon ?? null, website: d.website, public_contact: d.publicContact,
+      search_text: foldText(labels.join(' ')),
+    };
+  }
+
+  async #refuseDuplicate(trx: DirectoryTx, d: DeclarationInput, selfId: number | null): Promise<void> {
+    const site = websiteKey(d.website);
+    const candidates = await trx
+      .selectFrom('directory_providers')
+      .select(['id', 'name', 'slug', 'website_key', 'territories'])
+      .where('status', 'in', ['pending', 'approved'])
+      .where((eb) => (site ? eb.or([eb('website_key', '=', site), eb('name_key', '=', foldText(d.name))]) : eb('name_key', '=', foldText(d.name))))
+      .execute();
+    for (const c of candidates) {
+      if (Number(c.id) === selfId) continue;
+      if (site && c.website_key === site) {
+        throw new DirectoryError('DUPLICATE_PROVIDER', `Le site ${d.website} est déjà celui de « ${c.name} » dans l’annuaire : mettez cette fiche à jour plutôt que d’en créer une autre.`, { existing: c.slug });
+      }
+      const shared = (JSON.parse(c.territories) as string[]).filter((t) => d.territories.includes(t));
+      if (shared.length) {
+        throw new DirectoryError('DUPLICATE_PROVIDER', `« ${c.name} » figure déjà dans l’annuaire sur le même territoire (${shared.map(territoryLabel).join(', ')}) : mettez cette fiche à jour plutôt que d’en créer une autre.`, { existing: c.slug });
+      }
+    }
+  }
+
+  async #freeSlug(trx: DirectoryTx, base: string): Promise<string> {
+    const taken = new Set((await trx.selectFrom('directory_providers').select('slug').where('slug', 'like', `${base}%`).execute()).map((r) => r.slug));
+    let slug = base;
+    for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+    return slug;
+  }
+
+  async #mustFind(slug: string): Promise<Provider> {
+    const provider = await providerBy(this.db, { slug });
+    if (!provider) throw new DirectoryError('NOT_FOUND', `Aucune structure « ${slug} » dans l’annuaire.`);
+    return provider;
+  }
+
+  async #owned(viewer: Viewer, slug: string): Promise<Provider> {
+    const provider = await this.#mustFind(slug);
+    if (!this.canSeePrivate(viewer, provider)) throw new DirectoryError('FORBIDDEN', 'Seul·e la personne qui a déclaré la structure, ou l’équipe d’animation, peut modifier cette fiche.');
+    return provider;
+  }
+
+  async #setStatus(viewer: Viewer, current: Provider, status: Provider['status'], action: ModerationEvent['action'], reason: string | null): Promise<Provider> {
+    const now = isoNow(this.#now());
+    const training = current.learnerId ? await this.#badgeFor(current.learnerId) : undefined;
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('directory_providers').set({ status, updated_at: now, ...(training !== undefined ? { training } : {}) }).where('id', '=', current.id).execute();
+      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action, reason, actor: actorLabel(viewer), at: now });
+      await this.#relist(trx, current.id);
+      return (await providerBy(trx, { id: current.id }))!;
+    });
+  }
+
+  async #decide(viewer: Viewer, id: number, status: 'verified' | 'rejected', reason: string | null): Promise<Recommendation> {
+    const now = isoNow(this.#now());
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('directory_recommendations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new DirectoryError('NOT_FOUND', `Aucune recommandation n° ${id}.`);
+      await trx.updateTable('directory_recommendations').set({ status, updated_at: now }).where('id', '=', id).execute();
+      await recordEvent(trx, { subject: 'recommendation', subjectId: id, action: status, reason, actor: actorLabel(viewer), at: now });
+      await this.#relist(trx, Number(row.provider_id));
+      return toRecommendation({ ...row, status, updated_at: now });
+    });
+  }
+
+  /** Recomputes a provider's verified count and listing from its rows. */
+  async #relist(trx: DirectoryTx, providerId: number): Promise<void> {
+    const { n } = await trx
+      .selectFrom('directory_recommendations')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('provider_id', '=', providerId)
+      .where('status', '=', 'verified')
+      .executeTakeFirstOrThrow();
+    const p = await providerBy(trx, { id: providerId });
+    if (!p) return;
+    const verified = Number(n);
+    const trained = !this.requireTraining || p.training?.complete === true;
+    const listed = p.status === 'approved' && verified >= this.minRecommendations && trained;
+    await trx.updateTable('directory_providers').set({ verified_count: verified, listed: listed ? 1 : 0 }).where('id', '=', providerId).execute();
+  }
+
+  /** The learner's badge as stored (JSON), null without one; undefined when progress is not wired. */
+  async #badgeFor(learnerId: string | null): Promise<string | null | undefined> {
+    if (!this.#training) return undefined;
+    if (!learnerId) return null;
+    const badge = (await this.#training([learnerId])).get(learnerId);
+    return badge ? JSON.stringify(badge) : null;
+  }
+
+  async #limit(action: 'declare' | 'recommend', clientAddress: string | undefined): Promise<void> {
+    // The address is kept hashed: the table never holds visitors' IPs.
+    const key = createHash('sha256').update(`pollen-directory:${clientAddress ?? 'inconnu'}`).digest('hex').slice(0, 32);
+    const slot = await takeRateSlot(this.db, action, key, this.#rate.max, this.#rate.windowMinutes * 60_000, this.#now());
+    if (!slot.allowed) {
+      const minutes = Math.max(1, Math.ceil(slot.retryAfterSeconds / 60));
+      throw new DirectoryError('RATE_LIMITED', `Trop d’envois depuis cette adresse : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`, { retryAfterSeconds: slot.retryAfterSeconds });
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The directory as wikitext: one page per provider (`Annuaire/<Nom>`, a structured template),
+ * the index `Annuaire`, the template itself, and category pages per service and per région.
+ * Every value people typed goes through escapeTemplateValue/escapeWikitext, so markup in a
+ * name or a quote shows as text.
+ */
+import { groupTitles, type Group } from '../curriculum/schema.js';
+import { escapeTemplateValue, escapeWikitext, sanitizeExternalUrl } from '../wikitext/index.js';
+import { PROVIDER_KINDS, SERVICES, type Provider, type Recommendation } from './model.js';
+import { regionsOf, territoryLabel } from './territories.js';
+
+export const INDEX_PAGE = 'Annuaire';
+export const TEMPLATE_PAGE = 'Modèle:Fiche annuaire';
+export const ROOT_CATEGORY = 'Annuaire des prestataires';
+export const RETIRED_CATEGORY = 'Annuaire – fiches retirées';
+
+/** Characters MediaWiki forbids in titles, replaced by a space. */
+function titlePart(text: string): string {
+  return text.replace(/[#<>[\]{}|_\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^[/:.\s]+/, '') || 'Structure';
+}
+
+export function providerPageTitle(p: Pick<Provider, 'name'>): string {
+  return `Annuaire/${titlePart(p.name)}`;
+}
+
+export function serviceCategory(label: string): string {
+  return `Annuaire – ${label}`;
+}
+
+function trainingText(p: Provider): string {
+  if (!p.training) return 'non renseignée';
+  const parts = p.training.parts.map((g) => groupTitles[g as Group] ?? g);
+  return p.training.complete ? `parcours complet (${parts.join(', ')})` : `${p.training.percent} % du parcours${parts.length ? ` — parties terminées : ${parts.join(', ')}` : ''}`;
+}
+
+function link(url: string | null): string {
+  const safe = url ? sanitizeExternalUrl(url) : null;
+  return safe ?? '';
+}
+
+function contactText(contact: string | null): string {
+  if (!contact) return '';
+  return contact.includes('@') && !contact.includes('://') ? escapeTemplateValue(contact) : link(contact);
+}
+
+/** A listed provider's page. */
+export function providerPageText(p: Provider, verified: readonly Recommendation[]): string {
+  const field = (name: string, value: string) => `|${name}=${value}`;
+  const quotes = verified.filter((r) => r.quote && r.quoteConsent);
+  const categories = [
+    ROOT_CATEGORY,
+    ...p.services.map((s) => serviceCategory(SERVICES[s])),
+    ...regionsOf(p.territories).map((r) => serviceCategory(r.name)),
+    ...(p.territories.includes('a-distance') ? [serviceCategory('À distance')] : []),
+  ];
+  return [
+    '{{Fiche annuaire',
+    field('nom', escapeTemplateValue(p.name)),
+    field('type', PROVIDER_KINDS[p.kind]),
+    field('services', p.services.map((s) => SERVICES[s]).join(', ')),
+    field('territoires', p.territories.map((t) => escapeTemplateValue(territoryLabel(t))).join(', ')),
+    field('ville', p.address ? escapeTemplateValue(p.address.city) : ''),
+    field('site', link(p.website)),
+    field('contact', contactText(p.publicContact)),
+    field('recommandations', String(p.verifiedCount)),
+    field('formation', trainingText(p)),
+    '}}',
+    '',
+    '== Présentation ==',
+    escapeWikitext(p.description),
+    '',
+    '== Recommandations vérifiées ==',
+    `${p.verifiedCount} recommandation${p.verifiedCount > 1 ? 's' : ''} d’associations vérifiée${p.verifiedCount > 1 ? 's' : ''} par l’équipe d’animation.`,
+    ...(quotes.length
+      ? ['', ...quotes.map((r) => `* « ${escapeWikitext(r.quote ?? '', { atLineStart: false })} » — ${escapeWikitext(r.associationName, { atLineStart: false })} (${r.periodStart})`)]
+      : []),
+    '',
+    ...categories.map((c) => `[[Catégorie:${c}]]`),
+  ].join('\n');
+}
+
+/** What an unlisted provider's page becomes: marked, kept out of the directory's categories. */
+export function retiredPageText(p: Provider): string {
+  return [
+    `'''${escapeWikitext(p.name, { atLineStart: false })}''' ne figure plus dans l’annuaire des prestataires recommandés (fiche retirée par la structure, ou en attente de vérification).`,
+    '',
+    `Voir la [[${INDEX_PAGE}|liste des structures recommandées]].`,
+    '',
+    `[[Catégorie:${RETIRED_CATEGORY}]]`,
+  ].join('\n');
+}
+
+/** The index: every listed provider in a sortable table. */
+export function indexPageText(listed: readonly Provider[]): string {
+  const rows = listed.map((p) =>
+    [
+      '|-',
+      `| [[${providerPageTitle(p)}|${escapeWikitext(p.name, { atLineStart: false })}]]`,
+      `| ${PROVIDER_KINDS[p.kind]}`,
+      `| ${p.services.map((s) => SERVICES[s]).join(', ')}`,
+      `| ${p.territories.map((t) => escapeWikitext(territoryLabel(t), { atLineStart: false })).join(', ')}`,
+      `| ${p.verifiedCount}`,
+    ].join('\n'),
+  );
+  return [
+    'Structures (hébergeurs CHATONS, entreprises du libre, associations) recommandées par des associations après un ou plusieurs projets réussis, vérifiés par l’équipe d’animation à l’aide d’un questionnaire de critères vérifiables. Cette page est tenue à jour par le robot Pollen.',
+    '',
+    `${listed.length} structure${listed.length > 1 ? 's' : ''} référencée${listed.length > 1 ? 's' : ''}.`,
+    '',
+    '{| class="wikitable sortable"',
+    '! Structure !! Type !! Services !! Territoires !! Recommandations vérifiées',
+    ...rows,
+    '|}',
+    '',
+    `[[Catégorie:${ROOT_CATEGORY}]]`,
+  ].join('\n');
+}
+
+export function templatePageText(): string {
+  return [
+    '<includeonly>{| class="wikitable" style="float:right; margin-left:1em; max-width:24em"',
+    '|+ {{{nom|}}}',
+    '! Type',
+    '| {{{type|}}}',
+    '|-',
+    '! Services',
+    '| {{{services|}}}',
+    '|-',
+    '! Territoires',
+    '| {{{territoires|}}}',
+    '|-',
+    '! Ville',
+    '| {{{ville|}}}',
+    '|-',
+    '! Site',
+    '| {{{site|}}}',
+    '|-',
+    '! Contact',
+    '| {{{contact|}}}',
+    '|-',
+    '! Recommandations vérifiées',
+    '| {{{recommandations|0}}}',
+    '|-',
+    '! Formation Pollen',
+    '| {{{formation|}}}',
+    '|}</includeonly><noinclude>Fiche d’une structure de l’[[Annuaire]] ; tenue par le robot Pollen.</noinclude>',
+  ].join('\n');
+}
+
+/** A category page of the directory (one per service, per région, « À distance »). */
+export function categoryPageText(label: string): string {
+  return `Structures recommandées de l’[[${INDEX_PAGE}|annuaire]] : ${escapeWikitext(label, { atLineStart: false })}.\n\n[[Catégorie:${ROOT_CATEGORY}]]`;
+}
+
+/** Every category title the listed providers use, with its label. */
+export function categoriesOf(listed: readonly Provider[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of listed) {
+    for (const s of p.services) out.set(`Catégorie:${serviceCategory(SERVICES[s])}`, SERVICES[s]);
+    for (const r of regionsOf(p.territories)) out.set(`Catégorie:${serviceCategory(r.name)}`, r.name);
+    if (p.territories.includes('a-distance')) out.set(`Catégorie:${serviceCategory('À distance')}`, 'À distance');
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, expect, it, describe } from 'vitest';
+import { AgendaService } from '../../src/agenda/service.js';
+import { AgendaStore } from '../../src/agenda/store.js';
+import { agendaMigrations } from '../../src/agenda/migrations.js';
+import { AGENDA_PAGE, publishAgenda } from '../../src/agenda/wiki.js';
+import { openDatabase, type StoreDb } from '../../src/store/database.js';
+import { runMigrations } from '../../src/store/migrations.js';
+import { renderModulePage } from '../../src/curriculum/publish/index.js';
+import type { CurriculumModule } from '../../src/curriculum/schema.js';
+import { publishPage, type WikiClient } from '../../src/wiki/index.js';
+import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { MODULES, sessionInput } from './fixtures.js';
+
+/** The page as the wiki renders it: HTML, links and categories. */
+async function rendered(client: WikiClient, title: string) {
+  const raw = (await client.request({ action: 'parse', page: title, prop: 'text|links|categories', formatversion: 2 })) as {
+    parse: { text: string; links: Array<{ title: string; exists: boolean }>; categories: Array<{ category: string }> };
+  };
+  // The HTML keeps MediaWiki's numeric entities: decode them to compare with what people read.
+  const text = raw.parse.text.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n))).replace(/\u00a0/g, ' ');
+  return { ...raw.parse, text };
+}
+
+describe('agenda on a real wiki', () => {
+  let wiki: LocalWiki;
+  let client: WikiClient;
+  let store: StoreDb;
+  let clock = new Date('2026-03-01T08:00:00Z');
+  let agenda: AgendaService;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    wiki = await startWiki();
+    client = await wiki.botClient();
+    store = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+    await runMigrations(store, agendaMigrations);
+    agenda = new AgendaService(new AgendaStore(store), { modules: MODULES, now: () => clock });
+    const create = async (key: string, overrides: Parameters<typeof sessionInput>[0]) => (ids[key] = (await agenda.createSession(sessionInput(overrides))).session.id);
+    await create('past', { title: 'Atelier passé', startsAt: '2026-02-05T14:00', endsAt: '2026-02-05T17:00' });
+    await create('minutes', { title: 'Atelier avec compte rendu', startsAt: '2026-02-12T14:00', endsAt: '2026-02-12T17:00', moduleSlug: 'donnees-ouvertes' });
+    await agenda.attachMinutes(ids.minutes!, 'Comptes-rendus/2026-02-12 Atelier avec compte rendu');
+    await create('next', { title: 'Atelier {{Supprimer}} [[Catégorie:Spam]] | à venir', address: 'Salle | 2 ; bâtiment B' });
+    await create('online', { title: 'Atelier en ligne', startsAt: '2026-03-20T18:00', endsAt: '2026-03-20T19:30', address: null, onlineUrl: 'https://visio.exemple.org/salle' });
+    await create('cancelled', { title: 'Atelier annulé', startsAt: '2026-03-25T14:00', endsAt: '2026-03-25T16:00' });
+    await agenda.cancelSession(ids.cancelled!);
+    await create('private', { title: 'Réunion interne', isPublic: false });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await wiki?.stop();
+  });
+
+  it('publishes the Agenda page and each module’s Sessions subpage, then makes 0 edits when nothing changed', async () => {
+    const first = await publishAgenda(client, agenda, { feedUrl: 'http://127.0.0.1:4000/agenda.ics' });
+    expect(first.outcomes.map((o) => [o.title, o.status])).toEqual([
+      [AGENDA_PAGE, 'created'],
+      [`${MODULES[0]!.wikiPage}/Sessions`, 'created'],
+      [`${MODULES[1]!.wikiPage}/Sessions`, 'created'],
+    ]);
+    expect(first.outcomes[0]!.tags).toEqual(['pollen']);
+    const again = await publishAgenda(client, agenda, { feedUrl: 'http://127.0.0.1:4000/agenda.ics' });
+    expect(again.edits).toBe(0);
+    expect(again.outcomes.map((o) => o.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+
+  it('lists upcoming and past public sessions with links to modules and minutes, injections shown as text', async () => {
+    const page = await rendered(client, AGENDA_PAGE);
+    const [upcoming, past] = page.text.split('>Sessions passées</span>');
+    expect(upcoming).toContain('Atelier {{Supprimer}} [[Catégorie:Spam]] | à venir');
+    expect(upcoming).toContain('Salle | 2 ; bâtiment B');
+    expect(upcoming).toContain('jeudi 12 mars 2026, 14:00 – 17:00');
+    expect(upcoming).toContain('href="https://visio.exemple.org/salle"');
+    expect(upcoming).toMatch(/<s>Atelier annulé<\/s> \(annulée\)/);
+    expect(past).toContain('Atelier passé');
+    expect(past).toContain('compte rendu à venir');
+    expect(page.text).not.toContain('Réunion interne');
+    expect(page.categories.map((c) => c.category)).toEqual(['Agenda']);
+    expect(page.links.map((l) => l.title)).toEqual(expect.arrayContaining([MODULES[0]!.wikiPage, 'Comptes-rendus/2026-02-12 Atelier avec compte rendu']));
+    expect(page.text).toContain('id="session-' + ids.next + '"');
+
+    const sub = await rendered(client, `${MODULES[1]!.wikiPage}/Sessions`);
+    expect(sub.links.map((l) => l.title)).toEqual(expect.arrayContaining([`${AGENDA_PAGE}`, 'Comptes-rendus/2026-02-12 Atelier avec compte rendu']));
+    expect(sub.text).toContain('Atelier avec compte rendu');
+  });
+
+  it('shows a module’s sessions on the module page the curriculum publisher writes', async () => {
+    const module: CurriculumModule = {
+      slug: MODULES[0]!.slug, title: MODULES[0]!.title, group: 'communs', order: 1, file: '01-logiciel-libre.md', summary: 'Résumé.',
+      objectives: ['Un.', 'Deux.'], estimatedMinutes: 60, prerequisites: [], activities: [{ type: 'contribute', title: 'Contribuer', instructions: 'Ajoutez un exemple.' }],
+      quiz: [], wikiPage: MODULES[0]!.wikiPage, moodle: { idnumber: 'logiciel-libre' }, body: 'Leçon.',
+    };
+    await publishPage(client, { title: module.wikiPage, text: renderModulePage(module, { total: 1, bySlug: new Map() }), summary: 'Module (test)' });
+    const page = await rendered(client, module.wikiPage);
+    expect(page.text).toContain('Atelier en ligne');
+    expect(page.links.map((l) => l.title)).toContain(AGENDA_PAGE);
+  });
+
+  it('updates the page when time passes or a session changes, and never overwrites a human edit', async () => {
+    clock = new Date('2026-03-13T08:00:00Z');
+    const moved = await publishAgenda(client, agenda);
+    expect(moved.outcomes[0]!.status).toBe('updated');
+    expect((await rendered(client, AGENDA_PAGE)).text.split('>Sessions passées</span>')[1]).toContain('Atelier {{Supprimer}}');
+
+    await wiki.humanEdit(AGENDA_PAGE, 'Agenda réécrit à la main.');
+    await agenda.createSession(sessionInput({ title: 'Nouvelle session', startsAt: '2026-04-01T10:00', endsAt: '2026-04-01T12:00' }));
+    const refused = await publishAgenda(client, agenda);
+    expect(refused.outcomes[0]).toMatchObject({ status: 'conflict', lastEditor: 'Admin' });
+    const current = await client.getPages([AGENDA_PAGE], { content: true });
+    expect(current.get(AGENDA_PAGE)?.content).toBe('Agenda réécrit à la main.');
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The course Pollen builds (npm run curriculum:moodle) restored by Moodle's own CLI, then tracked
+ * with no activity map: a learner completes two activities through Moodle's web services and the
+ * progress sync reports exactly those two modules.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runMoodleCli } from '../../scripts/moodle/site.js';
+import { loadConfig } from '../../src/config/index.js';
+import { loadCurriculum } from '../../src/curriculum/loader.js';
+import { activityIdnumbers, exportMbz } from '../../src/curriculum/mbz/export.js';
+import type { CurriculumModule } from '../../src/curriculum/schema.js';
+import { MoodleClient } from '../../src/moodle/index.js';
+import { createProgressRuntime } from '../../src/progress/runtime.js';
+import { openPollenStore } from '../../src/store-schema.js';
+import { describeLive, generateCourse, learnerToken, unique } from '../support/moodle-live.js';
+import type { MoodleSite } from '../../scripts/moodle/site.js';
+
+async function restore(site: MoodleSite, file: string): Promise<number> {
+  const out = await runMoodleCli(site, 'admin/cli/restore_backup.php', [`--file=${file}`, '--categoryid=1']);
+  const id = /Restored course ID: (\d+)/.exec(out)?.[1];
+  if (!id) throw new Error(`restore_backup.php did not restore: ${out.slice(-500)}`);
+  return Number(id);
+}
+
+describeLive('the Moodle course Pollen builds', (live) => {
+  let curriculum: CurriculumModule[];
+  let file: string;
+  let courseId: number;
+  let admin: MoodleClient;
+
+  beforeAll(async () => {
+    curriculum = await loadCurriculum('course-modules');
+    file = path.join(await mkdtemp(path.join(tmpdir(), 'pollen-mbz-')), 'pollen.mbz');
+    await writeFile(file, exportMbz(curriculum, { wikiBaseUrl: 'https://wiki.example.org/index.php/', shortName: `pollen-${unique()}` }));
+    courseId = await restore(live(), file);
+    admin = new MoodleClient({ url: live().url, token: live().adminToken, retryDelayMs: 0 });
+  });
+  afterAll(async () => {
+    if (file) await rm(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('restores with admin/cli/restore_backup.php into named sections, one page, wiki link and quiz per module, completion set', async () => {
+    const sections = await admin.getCourseContents(courseId);
+    expect(sections.map((s) => s.name)).toEqual(['General', 'Les communs', 'Accompagner les associations', 'Communication externe']);
+    const modules = sections.flatMap((s) => s.modules);
+    expect(modules.filter((m) => m.modname === 'page')).toHaveLength(curriculum.length);
+    expect(modules.filter((m) => m.modname === 'url')).toHaveLength(curriculum.length);
+    expect(modules.filter((m) => m.modname === 'quiz')).toHaveLength(curriculum.length);
+    expect(new Set(modules.map((m) => `${m.modname}:${m.completion}`))).toEqual(new Set(['page:2', 'url:1', 'quiz:2']));
+    const first = modules.find((m) => m.modname === 'url');
+    expect(first?.url).toBeDefined();
+    const [course] = await admin.getCourses([courseId]);
+    expect(course?.enablecompletion).toBe(1);
+    expect(course?.summary).toMatch(/environ \d+,\d heures/);
+  });
+
+  it('gives every activity its idnumber (the page carries the module slug), and keeps them on a second restore', async () => {
+    const expected = Object.fromEntries(curriculum.flatMap((m) => Object.values(activityIdnumbers(m.slug)).map((idnumber) => [idnumber, true])));
+    const first = await admin.getActivityIdnumbers(courseId);
+    expect(Object.fromEntries([...first.keys()].map((k) => [k, true]))).toEqual(expected);
+    const again = await restore(live(), file);
+    expect(again).not.toBe(courseId);
+    const second = await admin.getActivityIdnumbers(again);
+    expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
+  });
+
+  it('is tracked with no activity map: a learner completes two activities in Moodle, the sync reports exactly those two', async () => {
+    const learner = { username: `mbz-${unique()}`, password: 'Learner-pass-1', firstname: 'Sacha', lastname: 'Roux' };
+    const { users } = await generateCourse(live(), { courseId, users: [learner] });
+    const userId = users[learner.username]!;
+    const asLearner = new MoodleClient({ url: live().url, token: await learnerToken(live(), learner.username, learner.password), retryDelayMs: 0 });
+    const [one, two] = [curriculum[0]!, curriculum[3]!];
+    const pages = (await admin.getCourseContents(courseId)).flatMap((s) => s.modules).filter((m) => m.modname === 'page');
+    const idnumbers = await admin.getActivityIdnumbers(courseId);
+    for (const module of [one, two]) {
+      const cmid = idnumbers.get(module.slug);
+      const page = pages.find((p) => p.id === cmid);
+      expect((await asLearner.viewPage(page!.instance)).status).toBe(true);
+    }
+
+    const config = loadConfig({ MOODLE_URL: live().url, MOODLE_TOKEN: live().adminToken, MOODLE_COURSE_ID: String(courseId) });
+    expect(config.moodleActivityMap.size).toBe(0);
+    const store = await openPollenStore({ kind: 'sqlite', path: ':memory:' });
+    try {
+      const { tracker, progress } = createProgressRuntime({ config, store, curriculum, moodle: admin });
+      const report = await tracker.sync();
+      expect(report.warnings).toEqual([]);
+      const mine = await progress.learnerProgress(`moodle-${userId}`);
+      expect(mine.modules.filter((m) => m.state === 'done').map((m) => m.slug).sort()).toEqual([one.slug, two.slug].sort());
+      expect(mine.doneCount).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});

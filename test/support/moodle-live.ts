@@ -1,0 +1,83 @@
+/**
+ * Specs against the run's live Moodle (test/support/moodle-setup.ts starts it once per run):
+ *
+ *   describeLive('contract', (live) => { it('...', async () => { const site = live(); ... }) });
+ *
+ * Each spec file makes its own course and learners with Moodle's data generator (generateCourse),
+ * so files never see each other's data. Without the Moodle archive the block is one skipped test
+ * titled NOT RUN (and the set-up printed why); under CI=true the set-up refused to start.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, inject, it } from 'vitest';
+import { runSitePhp, type MoodleSite } from '../../scripts/moodle/site.js';
+import { requestLoginToken } from '../../src/moodle/index.js';
+
+export function describeLive(title: string, body: (site: () => MoodleSite) => void): void {
+  const live = inject('liveMoodle');
+  if ('notRun' in live) {
+    describe(`${title} [live Moodle]`, () => {
+      it.skip(`NOT RUN: ${live.notRun}`, () => {});
+    });
+    return;
+  }
+  // A live Moodle on a busy 2-core machine: restores and page views take seconds, not milliseconds.
+  describe(`${title} [live Moodle]`, { timeout: 180_000 }, () => body(() => live.site));
+}
+
+export interface GeneratedModule {
+  modname: string;
+  name: string;
+  section?: number;
+  idnumber?: string;
+  /** 0 none, 1 manual, 2 automatic. */
+  completion?: number;
+  completionview?: number;
+  [field: string]: unknown;
+}
+
+export interface GeneratedUser {
+  username: string;
+  password: string;
+  firstname: string;
+  lastname: string;
+  email?: string;
+}
+
+export interface GeneratedCourse {
+  courseId: number;
+  /** cmid by idnumber (or name when there is none). */
+  cmids: Record<string, number>;
+  /** Instance id (e.g. the page's id) by idnumber. */
+  instances: Record<string, number>;
+  /** Moodle user id by username. */
+  users: Record<string, number>;
+}
+
+/** A course, activities and enrolled learners made by Moodle's own data generator (scripts/moodle/generate.php). */
+export async function generateCourse(
+  site: MoodleSite,
+  spec: { course?: { fullname: string; shortname: string }; sections?: string[]; modules?: GeneratedModule[]; users?: GeneratedUser[]; courseId?: number; completionCriteria?: 'all' },
+): Promise<GeneratedCourse> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pollen-moodle-spec-'));
+  const file = path.join(dir, 'spec.json');
+  try {
+    await writeFile(file, JSON.stringify(spec));
+    const out = await runSitePhp(site, 'generate.php', [file]);
+    return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as GeneratedCourse;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A short unique suffix, for usernames and shortnames. */
+export function unique(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** A learner's token from /login/token.php (the mobile service), as Pollen's login gets it. */
+export async function learnerToken(site: MoodleSite, username: string, password: string): Promise<string> {
+  return (await requestLoginToken(site.url, username, password)).token;
+}
