@@ -36,7 +36,9 @@ const post = (path: string, form: Record<string, string>, headers: Record<string
 
 describe('acting on failed notes from the dashboard', () => {
   it('shows a failed note with its French reason and the retry, correct and discard buttons', async () => {
-    const invalid = await runtime.deps.notes!.submit({ source: '---\ndate: 2026-03-01\n---\n', fileName: 'vide.md', origin: 'api' });
+    // An empty note dropped in the watched folder (the gateway refuses one before queueing it; the
+    // CLI and the folder watch keep it, failed, with its reason).
+    const { entry: invalid } = await runtime.deps.notes!.queue.enqueue({ source: '---\ndate: 2026-03-01\n---\n', fileName: 'vide.md', origin: 'watch' });
     expect(invalid.state).toBe('failed');
     const html = await page();
     expect(html).toMatch(new RegExp(`action="/dashboard/notes/${invalid.id}/reessayer"`));
@@ -66,14 +68,14 @@ describe('acting on failed notes from the dashboard', () => {
   });
 
   it('retries and discards, each recorded; a discarded note leaves the queue and the wiki untouched', async () => {
-    const bad = await runtime.deps.notes!.submit({ source: '---\ndate: 2026-03-02\n---\n', fileName: 'vide2.md', origin: 'api' });
+    const { entry: bad } = await runtime.deps.notes!.queue.enqueue({ source: '---\ndate: 2026-03-02\n---\n', fileName: 'vide2.md', origin: 'watch' });
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page())?.[1] ?? '';
     expect((await post(`/notes/${bad.id}/reessayer`, { csrf })).headers.get('location')).toBe('/dashboard?note=reessayee#notes');
     await runtime.deps.notes!.publishPending();
-    expect((await runtime.deps.notes!.queue.get(bad.id!))?.state).toBe('failed');
+    expect((await runtime.deps.notes!.queue.get(bad.id))?.state).toBe('failed');
     const discarded = await post(`/notes/${bad.id}/supprimer`, { csrf });
     expect(discarded.headers.get('location')).toBe('/dashboard?note=supprimee#notes');
-    expect(await runtime.deps.notes!.queue.get(bad.id!)).toBeUndefined();
+    expect(await runtime.deps.notes!.queue.get(bad.id)).toBeUndefined();
     expect((await actions.latest(2)).map((a) => a.action)).toEqual(['note-discard', 'note-retry']);
     expect(await (await fetch(`${gateway.url}/dashboard?note=supprimee`, { headers: { cookie } })).text()).toContain('La note a été retirée de la file.');
   });
