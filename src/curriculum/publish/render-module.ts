@@ -90,7 +90,7 @@ function contributions(module: CurriculumModule): string {
  */
 function sessions(module: CurriculumModule): string {
   const page = `${module.wikiPage}/Sessions`;
-  return ['== Sessions ==', `{{#ifexist: ${page} | {{:${page}}} | ''Aucune session programmée pour l’instant : voir l’${wikiLink('Agenda', 'agenda')}.'' }}`].join('\n');
+  return ['== Sessions ==', `{{#ifexist: ${page} | {{:${page}}} | ''Aucune session programmée pour l’instant{{#ifexist: Agenda | : voir l’${wikiLink('Agenda', 'agenda')}}}.'' }}`].join('\n');
 }
 
 /** The wikitext of a module's page. Pure and deterministic: the same module gives the same text. */
