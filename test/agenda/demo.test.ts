@@ -21,7 +21,8 @@ describe('demo agenda (POLLEN_DEMO=1)', () => {
   });
 
   it('adds about twenty fictional sessions around today: past and coming, full, cancelled, online', async () => {
-    expect(lines).toEqual([expect.stringMatching(/^Démo : 20 sessions fictives et \d+ inscriptions ajoutées à l’agenda\.$/)]);
+    // One line per demo loader; the directory's says it has no directory here.
+    expect(lines.filter((l) => l.includes('agenda'))).toEqual([expect.stringMatching(/^Démo : 20 sessions fictives et \d+ inscriptions ajoutées à l’agenda\.$/)]);
     const { sessions } = await agenda.list({ includePrivate: true, limit: 100 });
     expect(sessions).toHaveLength(20);
     const now = Date.parse('2026-03-01T08:00:00Z');
@@ -42,7 +43,7 @@ describe('demo agenda (POLLEN_DEMO=1)', () => {
   it('gives a non-empty feed, and a second load changes nothing', async () => {
     const calendar = new ICAL.Component(ICAL.parse(await agendaFeed(agenda)));
     expect(calendar.getAllSubcomponents('vevent')).toHaveLength(20);
-    expect(await loadDemo({ database: store, agenda })).toEqual(['Démo : l’agenda a déjà 20 session(s), rien n’est ajouté.']);
+    expect((await loadDemo({ database: store, agenda })).filter((l) => l.includes('agenda'))).toEqual(['Démo : l’agenda a déjà 20 session(s), rien n’est ajouté.']);
     expect((await agenda.list({ includePrivate: true, limit: 100 })).total).toBe(20);
   });
 });
