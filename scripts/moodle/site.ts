@@ -12,7 +12,7 @@ import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
+import { freePort } from '../net.js';
 import { POSTGRES_BIN, startPostgresCluster } from '../postgres/cluster.js';
 
 const execFileAsync = promisify(execFile);
@@ -47,18 +47,6 @@ export interface MoodleSite {
   phpPid: number;
   /** The site's own PostgreSQL cluster (data folder; its socket sits there too). */
   postgresDir: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function php(args: string[], cwd?: string): Promise<string> {
