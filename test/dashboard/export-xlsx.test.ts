@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLearner } from '../../bots/progress-sync.js';
-import { FACILITATOR_TOKEN, startGateway, type TestGateway } from '../progress/support.js';
+import { FACILITATOR_TOKEN, LOGIN, startGateway, type TestGateway } from '../progress/support.js';
 
 /** Every row of the workbook's "Cohorte" sheet, as the text a spreadsheet shows. */
 async function readSheet(bytes: ArrayBuffer): Promise<{ rows: string[][]; boldHeader: boolean; sheets: string[] }> {
@@ -68,11 +68,13 @@ describe('the cohort grid as XLSX (over HTTP)', () => {
     expect(html).toMatch(/<a href="\/dashboard\/export\.csv\?q=zo%C3%A9" download>Exporter ces lignes \(CSV pour tableur\)<\/a> · <a href="\/dashboard\/export\.xlsx\?q=zo%C3%A9" download>Exporter en XLSX \(tableur\)<\/a>/);
   });
 
-  it('is for facilitators only: anonymous to sign-in like the CSV', async () => {
+  it('is for facilitators only: anonymous to sign-in like the CSV, learner 403', async () => {
     const anonymous = await fetch(`${origin}/dashboard/export.xlsx`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/dashboard/connexion');
     const csv = await fetch(`${origin}/dashboard/export.csv`, { redirect: 'manual' });
     expect(anonymous.headers.get('location')).toBe(csv.headers.get('location'));
+    const learner = (await gw.gql(LOGIN, { u: 'zoe', p: 'zoe-password-1' })).body.data?.login.token as string;
+    expect((await fetch(`${origin}/dashboard/export.xlsx`, { headers: { authorization: `Bearer ${learner}` } })).status).toBe(403);
   });
 });
