@@ -15,8 +15,8 @@ export function csvField(value: string | number): string {
   return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The grid: learner, progress, each module's state (and completion date), last activity, stalled. */
-export function cohortCsv(data: Pick<DashboardData, 'modules' | 'learners'>): string {
+/** The grid's header and rows (raw values), shared by the CSV and XLSX exports. */
+export function cohortGrid(data: Pick<DashboardData, 'modules' | 'learners'>): { header: string[]; rows: (string | number)[][] } {
   const header = [
     'Apprenant·e', 'Identifiant', 'Progression (%)', 'Modules terminés', 'Dernière activité', 'Bloqué·e',
     ...data.modules.map((m) => `${m.order}. ${m.title}`),
@@ -33,5 +33,11 @@ export function cohortCsv(data: Pick<DashboardData, 'modules' | 'learners'>): st
       return state === 'done' && at ? `${STATE_LABELS[state]} le ${frenchDate(at)}` : STATE_LABELS[state];
     }),
   ]);
+  return { header, rows };
+}
+
+/** The grid: learner, progress, each module's state (and completion date), last activity, stalled. */
+export function cohortCsv(data: Pick<DashboardData, 'modules' | 'learners'>): string {
+  const { header, rows } = cohortGrid(data);
   return BOM + [header, ...rows].map((row) => row.map(csvField).join(';')).join('\r\n') + '\r\n';
 }

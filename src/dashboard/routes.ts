@@ -21,6 +21,7 @@ import { CsrfTokens, isSameOrigin } from './csrf.js';
 import { cohortPage, parseCohortFilter } from './cohort-view.js';
 import { assembleCohort, loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
 import { cohortCsv } from './export.js';
+import { cohortXlsx, XLSX_TYPE } from './export-xlsx.js';
 import type { ActionLog } from './actions.js';
 import { registerNoteActions } from './note-actions.js';
 import { NotesService } from '../notes/service.js';
@@ -194,16 +195,32 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     return { viewer, signOut, progress: deps.progress };
   }
 
-  // The cohort grid (filtered as on the page, every page) for a spreadsheet.
+  /** The cohort grid (filtered as on the page, every page) and the day for the file name. */
+  async function exportedGrid(req: Request, progress: ProgressService) {
+    const cohort = assembleCohort(await progress.cohortSummary(), deps.curriculum);
+    const learners = filterAll(cohort.learners, cohort.modules, parseCohortFilter(req.query));
+    const day = (options.now?.() ?? new Date()).toISOString().slice(0, 10);
+    return { grid: { modules: cohort.modules, learners }, day };
+  }
+
+  // The cohort grid for a spreadsheet, as CSV and as XLSX.
   router.get('/export.csv', async (req, res) => {
     const access = await facilitatorOnly(req, res);
     if (!access) return;
-    const cohort = assembleCohort(await access.progress.cohortSummary(), deps.curriculum);
-    const rows = filterAll(cohort.learners, cohort.modules, parseCohortFilter(req.query));
-    const day = (options.now?.() ?? new Date()).toISOString().slice(0, 10);
+    const { grid, day } = await exportedGrid(req, access.progress);
     res.status(200).type('text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.csv"`);
-    res.send(cohortCsv({ modules: cohort.modules, learners: rows }));
+    res.send(cohortCsv(grid));
+  });
+
+  router.get('/export.xlsx', async (req, res) => {
+    const access = await facilitatorOnly(req, res);
+    if (!access) return;
+    const { grid, day } = await exportedGrid(req, access.progress);
+    const body = await cohortXlsx(grid);
+    res.status(200).type(XLSX_TYPE);
+    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.xlsx"`);
+    res.send(body);
   });
 
   router.get('/apprenant/:id', async (req, res) => {

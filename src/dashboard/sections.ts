@@ -99,7 +99,7 @@ ${rows}
 <h2 id="titre-progression">Progression de la cohorte</h2>
 <p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : escapeHtml(NO_SNAPSHOT)} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »). Les pourcentages portent sur les modules que chaque apprenant·e peut terminer : un module « hors Moodle » (aucune activité Moodle ne lui correspond) n’y compte pas.</p>
 ${filterForm(view, data.modules)}
-<p class="meta" id="compte-filtre">${plural(view.matching, 'apprenant·e correspond', 'apprenant·es correspondent')} aux filtres sur ${data.learners.length}. <a href="${escapeHtml(`${grid.base}/export.csv${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter ces lignes (CSV pour tableur)</a></p>
+<p class="meta" id="compte-filtre">${plural(view.matching, 'apprenant·e correspond', 'apprenant·es correspondent')} aux filtres sur ${data.learners.length}. <a href="${escapeHtml(`${grid.base}/export.csv${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter ces lignes (CSV pour tableur)</a> · <a href="${escapeHtml(`${grid.base}/export.xlsx${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter en XLSX (tableur)</a></p>
 <ul class="legend" aria-label="Légende">${legend}</ul>
 ${view.learners.length ? scrollRegion('Carte de progression', heatmapSvg(data.modules, view.learners)) : ''}
 <details${view.learners.length ? '' : ' open'}><summary>Tableau des données de la carte (noms : page de chaque personne)</summary>
