@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
     // Once across replicas starting together: the first takes the job, the others skip it.
     try {
+      // Released when done (no hold): replicas starting together publish once; a restart checks again (0 edits).
       const outcome = await runExclusive(
         runtime.database, 'curriculum-publish', 10 * 60_000,
         async () => {
@@ -42,7 +43,6 @@ async function main(): Promise<void> {
           const home = await publishWikiHome(runtime.wiki, [...new Set(runtime.deps.curriculum.map((m) => m.group))]);
           return { report, home };
         },
-        { holdForMs: 5 * 60_000 },
       );
       if (outcome.ran) {
         const { report, home } = outcome.value;
