@@ -84,7 +84,6 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const curriculum = await loadCurriculum(config.curriculumDir);
   // Unreachable PostgreSQL: StoreUnavailableError, in French, naming the URL without its password.
   const database = await openPollenStore(config.store);
-  const agenda = await createAgenda(database, { modules: curriculum });
   const recordMoodle = upstreamRequestRecorder(metrics, 'moodle');
   const moodleRecorder = (r: { wsfunction: string; outcome: 'ok' | 'error' | 'unavailable'; seconds: number }) => recordMoodle({ ...r, action: r.wsfunction });
   const moodle = config.moodle
@@ -99,6 +98,11 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   }
 
   const { progress, tracker } = createProgressRuntime({ config, store: database, curriculum, moodle, wiki, logger, onMoodleRequest: moodleRecorder });
+  // Embedded mode: attending a workshop session completes its module (Moodle holds its own completions).
+  const agenda = await createAgenda(database, {
+    modules: curriculum,
+    ...(tracker.mode === 'embedded' ? { onAttended: (learnerId: string, slug: string) => progress.markModuleDone(learnerId, slug, true) } : {}),
+  });
 
   // Gateway reads go through one shared cache kept fresh by the wiki's change feed; both
   // clients' edits drop their page from it at once.

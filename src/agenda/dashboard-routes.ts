@@ -4,12 +4,13 @@
  *   GET  /                         form, upcoming sessions, missing minutes with attendance
  *   POST /sessions                 creates a session
  *   GET  /sessions/:id             a session's registrations
+ *   POST /sessions/:id/modifier    changes a session (the form on its page)
  *   POST /sessions/:id/presence    marks a registration present or absent
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Viewer } from '../auth/viewer.js';
 import { messagePage, pageShell, type SignOutForm } from '../dashboard/pages.js';
-import { agendaDashboardBody, sessionDashboardBody, type AgendaDashboardView, type SessionFormValues } from './dashboard.js';
+import { agendaDashboardBody, sessionDashboardBody, type AgendaDashboardView, type SessionEditView, type SessionFormValues } from './dashboard.js';
 import { AgendaError } from './errors.js';
 import type { SessionInput } from './model.js';
 import type { AgendaService } from './service.js';
@@ -85,17 +86,31 @@ export function createAgendaDashboardRouter(agenda: AgendaService, access: Dashb
     }
   });
 
-  router.get('/sessions/:id', async (req, res) => {
+  async function sessionPage(req: Request, res: Response, status: number, extra: Omit<SessionEditView, 'modules'> = {}) {
     const who = await access.staff(req, res);
     if (!who) return;
     const id = Number(req.params.id);
+    const session = Number.isInteger(id) ? await agenda.store.session(id) : undefined;
+    if (!session) return html(res, 404, messagePage('Session introuvable', 'Aucune session ne porte ce numéro.', { href: req.baseUrl, text: 'Retour à l’agenda' }));
+    const [registrations, counts] = await Promise.all([agenda.registrations(id), agenda.counts([id])]);
+    const body = sessionDashboardBody(req.baseUrl, who.csrfToken, session, registrations, counts.get(id)!, { modules: [...agenda.modules.values()], ...extra });
+    html(res, status, pageShell({ title: `${session.title} — agenda Pollen`, heading: 'Pollen — agenda des sessions', viewer: who.viewer, signOut: who.signOut, body }));
+  }
+
+  router.get('/sessions/:id', (req, res) => sessionPage(req, res, 200).catch(() => unavailable(res)));
+
+  router.post('/sessions/:id/modifier', form, async (req, res) => {
+    if (!(await access.staff(req, res))) return;
+    if (!access.verifyForm(req)) return refused(res, req.baseUrl);
+    const values = formValues(req.body);
+    const id = Number(req.params.id);
     try {
-      const session = Number.isInteger(id) ? await agenda.store.session(id) : undefined;
-      if (!session) return html(res, 404, messagePage('Session introuvable', 'Aucune session ne porte ce numéro.', { href: req.baseUrl, text: 'Retour à l’agenda' }));
-      const [registrations, counts] = await Promise.all([agenda.registrations(id), agenda.counts([id])]);
-      const body = sessionDashboardBody(req.baseUrl, who.csrfToken, session, registrations, counts.get(id)!);
-      html(res, 200, pageShell({ title: `${session.title} — agenda Pollen`, heading: 'Pollen — agenda des sessions', viewer: who.viewer, signOut: who.signOut, body }));
-    } catch {
+      if (!Number.isInteger(id)) throw new AgendaError('SESSION_NOT_FOUND', 'Aucune session ne porte ce numéro.');
+      const change = await agenda.updateSession(id, sessionInputOf(values));
+      await sessionPage(req, res, 200, { saved: { warnings: change.warnings } });
+    } catch (err) {
+      if (err instanceof AgendaError && err.code === 'SESSION_NOT_FOUND') return html(res, 404, messagePage('Session introuvable', err.message, { href: req.baseUrl, text: 'Retour à l’agenda' }));
+      if (err instanceof AgendaError) return sessionPage(req, res, 400, { form: { values, error: err.message, field: err.field } }).catch(() => unavailable(res));
       unavailable(res);
     }
   });

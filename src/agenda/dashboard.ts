@@ -6,7 +6,7 @@
 import { escapeHtml, frenchDateTime, timeElement } from '../dashboard/format.js';
 import type { AgendaSession, Registration, SessionCounts } from './model.js';
 import type { AgendaModule } from './service.js';
-import { DEFAULT_TIME_ZONE } from './time.js';
+import { DEFAULT_TIME_ZONE, localInputValue } from './time.js';
 
 /** What the form was filled with (strings, as the browser sends them). */
 export type SessionFormValues = Partial<Record<'moduleSlug' | 'title' | 'description' | 'startsAt' | 'endsAt' | 'timeZone' | 'address' | 'latitude' | 'longitude' | 'onlineUrl' | 'facilitators' | 'capacity' | 'isPublic', string>>;
@@ -31,12 +31,16 @@ function input(name: keyof SessionFormValues, label: string, values: SessionForm
   return `<label for="session-${name}">${label}</label>\n<input id="session-${name}" name="${name}" ${attrs} value="${e(values[name] ?? '')}"${invalid}>`;
 }
 
-function sessionForm(view: AgendaDashboardView): string {
-  const values = view.form?.values ?? { timeZone: DEFAULT_TIME_ZONE, capacity: '12', isPublic: 'on' };
+type FormView = Pick<AgendaDashboardView, 'base' | 'csrfToken' | 'modules' | 'form'>;
+
+/** The session form: creation (empty) by default, or editing a session (its action, button and defaults). */
+function sessionForm(view: FormView, edit?: { session: AgendaSession }): string {
+  const values = view.form?.values ?? (edit ? sessionValues(edit.session) : { timeZone: DEFAULT_TIME_ZONE, capacity: '12', isPublic: 'on' });
   const field = view.form?.field;
   const options = ['<option value="">Atelier hors parcours</option>', ...view.modules.map((m) => `<option value="${e(m.slug)}"${values.moduleSlug === m.slug ? ' selected' : ''}>${e(m.title)}</option>`)].join('');
   const error = view.form?.error ? `<p class="error" role="alert" id="erreur-session">${e(view.form.error)}</p>` : '';
-  return `<form class="signin" id="form-session" method="post" action="${e(view.base)}/sessions">
+  const action = edit ? `${view.base}/sessions/${edit.session.id}/modifier` : `${view.base}/sessions`;
+  return `<form class="signin" id="${edit ? 'form-modifier-session' : 'form-session'}" method="post" action="${e(action)}">
 <input type="hidden" name="csrf" value="${e(view.csrfToken)}">
 ${error}
 <label for="session-moduleSlug">Module</label>
@@ -54,8 +58,19 @@ ${input('capacity', 'Nombre de places', values, 'type="number" min="1" max="1000
 <label for="session-description">Description</label>
 <textarea id="session-description" name="description" rows="3" maxlength="5000">${e(values.description ?? '')}</textarea>
 <p><input id="session-isPublic" name="isPublic" type="checkbox"${values.isPublic ? ' checked' : ''}> <label for="session-isPublic">Publique (dans l’agenda du wiki et le flux iCal)</label></p>
-<p><button class="primary" type="submit">Créer la session</button></p>
+<p><button class="primary" type="submit">${edit ? 'Enregistrer les modifications' : 'Créer la session'}</button></p>
 </form>`;
+}
+
+/** A session's fields as the form shows them (wall-clock times in its zone). */
+function sessionValues(s: AgendaSession): SessionFormValues {
+  const num = (n: number | null) => (n === null ? '' : String(n));
+  return {
+    moduleSlug: s.moduleSlug ?? '', title: s.title, description: s.description ?? '',
+    startsAt: localInputValue(new Date(s.startsAt), s.timeZone), endsAt: localInputValue(new Date(s.endsAt), s.timeZone), timeZone: s.timeZone,
+    address: s.place.address ?? '', latitude: num(s.place.latitude), longitude: num(s.place.longitude), onlineUrl: s.place.onlineUrl ?? '',
+    facilitators: s.facilitators.join(', '), capacity: String(s.capacity), ...(s.isPublic ? { isPublic: 'on' } : {}),
+  };
 }
 
 function place(s: AgendaSession): string {
@@ -125,8 +140,15 @@ ${sessionForm(view)}
 
 const REGISTRATION_LABELS: Record<Registration['status'], string> = { confirmed: 'Inscrit·e', waiting: 'En attente', cancelled: 'Annulée' };
 
-/** One session: its registrations, with a form per confirmed person to mark them present. */
-export function sessionDashboardBody(base: string, csrfToken: string, session: AgendaSession, registrations: Registration[], counts: SessionCounts): string {
+/** What the session page's edit form shows: the session's fields, or what was typed (refused), or a saved notice. */
+export interface SessionEditView {
+  modules: readonly AgendaModule[];
+  form?: AgendaDashboardView['form'];
+  saved?: { warnings: string[] } | undefined;
+}
+
+/** One session: its registrations, with a form per confirmed person to mark them present, and its edit form. */
+export function sessionDashboardBody(base: string, csrfToken: string, session: AgendaSession, registrations: Registration[], counts: SessionCounts, edit: SessionEditView): string {
   const rows = registrations.map((r) => {
     const presence = r.status === 'confirmed'
       ? `<form method="post" action="${e(base)}/sessions/${session.id}/presence"><input type="hidden" name="csrf" value="${e(csrfToken)}"><input type="hidden" name="registrationId" value="${r.id}"><input type="hidden" name="present" value="${r.present ? '0' : '1'}"><button type="submit">${r.present ? 'Marquer absent·e' : 'Marquer présent·e'}</button></form>`
@@ -149,5 +171,18 @@ ${rows.join('\n')}
 <p class="meta">${e(frenchDateTime(session.startsAt))} — ${place(session)}${session.status === 'cancelled' ? ' — annulée' : ''}</p>
 ${table}
 </section>
+${editSection(base, csrfToken, session, edit)}
 </main>`;
+}
+
+function editSection(base: string, csrfToken: string, session: AgendaSession, edit: SessionEditView): string {
+  if (session.status === 'cancelled') return '';
+  const saved = edit.saved
+    ? `<p class="notice" role="status" id="session-modifiee">Modifications enregistrées.</p>` + edit.saved.warnings.map((w) => `<p class="notice" role="status">Attention : ${e(w)}</p>`).join('\n')
+    : '';
+  return `<section class="card" id="modifier" aria-labelledby="titre-modifier">
+<h2 id="titre-modifier">Modifier la session</h2>
+${saved}
+${sessionForm({ base, csrfToken, modules: edit.modules, form: edit.form }, { session })}
+</section>`;
 }

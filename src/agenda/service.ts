@@ -9,12 +9,16 @@ export interface AgendaModule {
   slug: string;
   title: string;
   wikiPage: string;
+  /** Being marked present at a session of this module completes it for a signed-in learner. */
+  attendanceCompletes?: boolean;
 }
 
 export interface AgendaServiceOptions {
   /** The curriculum's modules: a session names one of them (or none, for a one-off workshop). */
   modules: readonly AgendaModule[];
   now?: () => Date;
+  /** Called when a signed-in learner is marked present at a session of an `attendanceCompletes` module. */
+  onAttended?: (learnerId: string, moduleSlug: string) => Promise<unknown>;
 }
 
 export interface SessionChange {
@@ -43,6 +47,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 export class AgendaService {
   readonly modules: ReadonlyMap<string, AgendaModule>;
   readonly #now: () => Date;
+  readonly #onAttended: AgendaServiceOptions['onAttended'];
 
   constructor(
     readonly store: AgendaStore,
@@ -50,6 +55,7 @@ export class AgendaService {
   ) {
     this.modules = new Map(options.modules.map((m) => [m.slug, m]));
     this.#now = options.now ?? (() => new Date());
+    this.#onAttended = options.onAttended;
   }
 
   now(): Date {
@@ -153,8 +159,15 @@ export class AgendaService {
     return this.store.registrations(sessionId);
   }
 
-  markAttendance(registrationId: number, present: boolean): Promise<Registration> {
-    return this.store.setPresent(registrationId, present, this.now().toISOString());
+  /** Marks presence; a signed-in learner present at a session of an `attendanceCompletes` module completes it. */
+  async markAttendance(registrationId: number, present: boolean): Promise<Registration> {
+    const registration = await this.store.setPresent(registrationId, present, this.now().toISOString());
+    if (present && registration.learnerId && this.#onAttended) {
+      const slug = (await this.store.session(registration.sessionId))?.moduleSlug;
+      const module = slug ? this.modules.get(slug) : undefined;
+      if (module?.attendanceCompletes) await this.#onAttended(registration.learnerId, module.slug);
+    }
+    return registration;
   }
 
   /** Past sessions held but with no minutes yet: the dashboard's « compte rendu manquant ». */

@@ -55,6 +55,8 @@ export const moduleFrontMatterSchema = z.strictObject({
   /** Title of the wiki page the module is published to. */
   wikiPage: text,
   moodle: moodleMappingSchema,
+  /** A workshop: being marked present at one of its agenda sessions completes the module. */
+  attendanceCompletes: z.boolean().optional(),
 });
 
 export type ModuleFrontMatter = z.infer<typeof moduleFrontMatterSchema>;

@@ -7,6 +7,7 @@ import { createAuthService } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 import { createProgressRuntime } from '../../src/progress/runtime.js';
+import type { ProgressService } from '../../src/progress/service.js';
 import { createGateway } from '../../src/server.js';
 import { openPollenStore } from '../../src/store-schema.js';
 import type { StoreDb } from '../../src/store/database.js';
@@ -17,6 +18,7 @@ export { ADMIN_TOKEN, FACILITATOR_TOKEN, codeOf } from '../progress/support.js';
 export interface AgendaGateway {
   base: string;
   agenda: AgendaService;
+  progress: ProgressService;
   gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlAnswer>;
   /** Signs a local learner in; their session token. */
   learner(username: string, displayName: string): Promise<string>;
@@ -36,10 +38,11 @@ const emptyWiki: GatewayDeps['wiki'] = {
 export async function startAgendaGateway(database: StoreDb, now: () => Date): Promise<AgendaGateway> {
   const config = loadConfig({ POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN, POLLEN_ADMIN_TOKENS: ADMIN_TOKEN });
   const store = await openPollenStore({ kind: 'sqlite', path: ':memory:' });
-  const curriculum = fixtureCurriculum();
+  // « gouvernance » is a workshop: attending one of its sessions completes it.
+  const curriculum = fixtureCurriculum().map((m) => (m.slug === 'gouvernance' ? { ...m, attendanceCompletes: true } : m));
   const runtime = createProgressRuntime({ config, store, curriculum, moodle: undefined, logger: pino({ level: 'silent' }), now });
   const auth = createAuthService({ config, store, learners: runtime.tracker.learners, now });
-  const agenda = await createAgenda(database, { modules: curriculum, now });
+  const agenda = await createAgenda(database, { modules: curriculum, now, onAttended: (learnerId, slug) => runtime.progress.markModuleDone(learnerId, slug, true) });
   const deps: GatewayDeps = {
     wiki: emptyWiki, wikiMode: 'fake', moodle: undefined, curriculum, moodleActivityMap: new Map(), probes: [],
     auth, progress: runtime.progress, agenda,
@@ -58,6 +61,7 @@ export async function startAgendaGateway(database: StoreDb, now: () => Date): Pr
   return {
     base,
     agenda,
+    progress: runtime.progress,
     gql,
     async learner(username, displayName) {
       await addLearner(store, { username, displayName, password: `${username}-secret-123` });
