@@ -12,6 +12,8 @@ import { percentOf } from './format.js';
 /** The notes queue's read API (NoteQueue.list / listQueue satisfy it). */
 export interface NotesQueueReader {
   list(opts?: { limit?: number; states?: readonly NoteState[] }): Promise<{ entries: QueueEntry[]; counts: Record<NoteState, number>; total: number }>;
+  /** Published notes naming a person (the learner page); a reader without it shows no such section. */
+  mentioning?(name: string, opts?: { limit?: number }): Promise<QueueEntry[]>;
 }
 
 /** A recent wiki change as the wiki layer reports it. */

@@ -1,10 +1,11 @@
 /**
  * A learner's page: each module with its state, completion date and how it was completed,
- * progress over time from the dated snapshots (a chart and its table), and their wiki
- * contributions with links.
+ * progress over time from the dated snapshots (a chart and its table), their wiki
+ * contributions with links, and the published notes that name them.
  */
 import type { CurriculumModule } from '../curriculum/schema.js';
 import { pageUrl } from '../graphql/datasources/wiki.js';
+import type { QueueEntry } from '../notes/queue.js';
 import type { LearnerProgress } from '../progress/model.js';
 import { STATE_LABELS } from './charts.js';
 import { escapeHtml, frenchDate, frenchDays, frenchPercent, timeElement } from './format.js';
@@ -19,6 +20,8 @@ export interface LearnerPageData {
   progress: LearnerProgress;
   /** Snapshots, newest first. */
   history: LearnerProgress[];
+  /** Published notes naming the learner, newest first; absent when no notes queue is connected. */
+  notes?: readonly QueueEntry[];
 }
 
 const VIA_LABELS = { moodle: 'Moodle', wiki: 'contribution au wiki', self: 'déclaré par la personne' } as const;
@@ -72,6 +75,16 @@ export function learnerPageBody(data: LearnerPageData, curriculum: readonly Curr
 <thead><tr><th scope="col">Relevé</th><th scope="col" class="num">Progression</th><th scope="col" class="num">Modules terminés</th></tr></thead>
 <tbody>${data.history.map((h) => `<tr><th scope="row">${timeElement(h.snapshotAt)}</th><td class="num" data-label="Progression">${frenchPercent(h.percent)}</td><td class="num" data-label="Modules terminés">${h.doneCount} sur ${h.moduleCount}</td></tr>`).join('\n')}</tbody></table>`
     : '<p class="empty">Aucun relevé pour cette personne.</p>';
+  const noteLink = (n: QueueEntry) => {
+    const title = n.pageTitle ?? n.key;
+    if (n.pageUrl) return `<a href="${escapeHtml(n.pageUrl)}">${escapeHtml(title)}</a>`;
+    return n.pageTitle ? link(n.pageTitle) : escapeHtml(title);
+  };
+  const notes = !data.notes
+    ? '<p class="empty">Le suivi des comptes rendus n’est pas relié à ce tableau de bord.</p>'
+    : data.notes.length
+      ? `<ul id="comptes-rendus">${data.notes.map((n) => `<li>${noteLink(n)} (publié le ${timeElement(n.publishedAt ?? n.updatedAt, frenchDate)})</li>`).join('')}</ul>`
+      : `<p class="empty">Aucun compte rendu publié ne mentionne ${escapeHtml(data.name)}.</p>`;
   return `<main id="contenu">
 <p><a href="${escapeHtml(back)}">← Retour au tableau de bord</a></p>
 <h2 id="titre-apprenant">${escapeHtml(data.name)}</h2>
@@ -93,6 +106,9 @@ ${history}
 <section class="card" aria-labelledby="titre-contributions"><h2 id="titre-contributions">Contributions au wiki</h2>
 ${contribList}
 ${contribLink}
+</section>
+<section class="card" aria-labelledby="titre-comptes-rendus"><h2 id="titre-comptes-rendus">Comptes rendus qui la ou le mentionnent</h2>
+${notes}
 </section>
 </main>`;
 }

@@ -231,10 +231,12 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     if (!row) {
       return html(res, 404, messagePage('Apprenant·e introuvable', 'Personne n’a cet identifiant dans le dernier relevé de progression. Revenez au tableau de bord et choisissez un nom dans la liste.', { href: paths(req).home, text: 'Retour au tableau de bord' }));
     }
+    const queue = options.notes ?? deps.notes?.queue;
     const body = learnerPageBody(
       {
         id, name: row.learner.displayName, username: row.learner.username, wikiUser: wikiUserOf(row.learner, access.progress.wikiUserMap),
         daysSinceActivity: row.daysSinceActivity, progress: row.progress, history: await access.progress.learnerHistory(id),
+        ...(queue?.mentioning ? { notes: await queue.mentioning(row.learner.displayName) } : {}),
       },
       deps.curriculum, deps.wiki?.apiUrl, paths(req).home,
     );

@@ -131,3 +131,29 @@ export async function otherNoteOnPage(db: Db, pageTitle: string, note: NoteIdent
   return owner && toEntry(owner);
 }
 
+
+/** `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Published notes whose stored (redacted) text names `name`, most recently published first.
+ * Case-insensitive by `lower(...)` on both sides, on SQLite and PostgreSQL alike (SQLite's
+ * `lower` folds ASCII letters only: "ÉLODIE" does not match "Élodie" there).
+ */
+export async function publishedMentioning(db: Db, name: string, limit: number): Promise<QueueEntry[]> {
+  const needle = name.normalize('NFC').trim();
+  if (!needle) return [];
+  const pattern = `%${likeLiteral(needle.toLowerCase())}%`;
+  const rows = (await db
+    .selectFrom('notes_queue')
+    .selectAll()
+    .where('state', '=', 'published')
+    .where(sql<boolean>`lower(${sql.ref('source')}) like lower(${pattern}) escape '\\'`)
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()) as Row[];
+  return rows.map((r) => toEntry(toRecord(r)));
+}

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
 import { tables, type StoreDb } from '../store/database.js';
-import { byId, byKey, mustGet, otherNoteOnPage, pendingFilter, toEntry, toRecord, type Db, type NotesTables, type Row } from './queue-schema.js';
+import { byId, byKey, mustGet, otherNoteOnPage, pendingFilter, publishedMentioning, toEntry, toRecord, type Db, type NotesTables, type Row } from './queue-schema.js';
 import { convertNote } from './convert.js';
 import { NoteError, type NoteErrorCode } from './errors.js';
 import { contentKey, pageTakenReason, type NoteIdentity } from './identity.js';
@@ -314,6 +314,11 @@ export class NoteQueue {
     for (const c of grouped) counts[c.state as NoteState] = Number(c.n);
     const total = NOTE_STATES.reduce((sum, s) => sum + counts[s], 0);
     return { entries: rows.map((r) => toEntry(toRecord(r))), counts, total };
+  }
+
+  /** Published notes whose text names `name` (case-insensitive), newest first; default at most 20. */
+  mentioning(name: string, opts: { limit?: number } = {}): Promise<QueueEntry[]> {
+    return publishedMentioning(this.#db, name, Math.max(1, Math.min(opts.limit ?? 20, 100)));
   }
 
   /**
