@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(mediawiki php-cli php-sqlite3 curl chromium python3 make g++ ca-certificates)
+# --tests: what the test suite needs besides: PostgreSQL 15 (the store specs also run on a throwaway
+# PostgreSQL cluster the test set-up starts itself, never a system server) and the PHP extensions
+# Moodle 5.1 needs (test/moodle-live installs a throwaway Moodle from ../shared/moodle).
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(postgresql-15 php-pgsql php-intl php-xml php-mbstring php-curl php-zip php-gd php-soap php-opcache)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
