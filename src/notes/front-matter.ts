@@ -88,9 +88,12 @@ export function splitFrontMatter(source: string): SplitNote {
   try {
     data = parseYaml(m[1] ?? '');
   } catch (err) {
+    // The parser's own text is English: say where, in French, and what usually causes it.
+    const at = (err as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    const where = at ? ` (ligne ${at.line} de l'en-tête, colonne ${at.col})` : '';
     throw new NoteError(
       'NOTE_FRONT_MATTER_INVALID',
-      `L'en-tête de la note (entre les lignes « --- ») n'est pas du YAML valide : ${(err as Error).message.split('\n')[0]}`,
+      `L'en-tête de la note (entre les lignes « --- ») est illisible${where} : chaque ligne doit être « nom: valeur » ; mettez entre guillemets une valeur qui contient « : » ou commence par un caractère spécial.`,
     );
   }
   if (data === null || data === undefined) return { frontMatter: {}, body };

@@ -72,8 +72,11 @@ describe('convertNote', () => {
     expect(err.message).toMatch(message);
   });
 
-  it('refuses front matter that is not YAML', () => {
+  it('refuses front matter that is not YAML, saying where in French (not the parser\'s English)', () => {
     expect(errorOf(() => convertNote('---\ntitle: [oups\n---\nTexte.')).code).toBe('NOTE_FRONT_MATTER_INVALID');
+    const err = errorOf(() => convertNote('---\ndate: 2026-03-01\ntitle: Bilan: suite\n---\nTexte.'));
+    expect(err.message).toMatch(/^L'en-tête de la note .* est illisible \(ligne 2 de l'en-tête, colonne \d+\) : chaque ligne doit être « nom: valeur »/);
+    expect(err.message).not.toMatch(/mapping|Nested|allowed|line \d/i);
   });
 
   it('accepts French field names and comma-separated lists', () => {
