@@ -101,8 +101,13 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its server must not crash the process: the next query reports it.
+  // A client losing its server must not crash the process, idle (the pool's 'error') or checked
+  // out between two queries (the client's own 'error', which nothing else listens to): the query
+  // in flight, or the next one, reports it as STORE_UNAVAILABLE.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
