@@ -1,8 +1,9 @@
 /**
  * Where the gateway's memory goes (a diagnostic, not part of `npm run bench`):
- * `NODE_ENV=production npx tsx bench/memory-probe.ts [label|NODE_OPTIONS]...`, after `npm run build`.
+ * `NODE_ENV=production npx tsx bench/memory-probe.ts ['label|--node-option ...']...`, after `npm run build`.
  * For each variant, a fresh bench gateway (dist/bench/gateway-server.js, started as `npm start`
- * starts it, plus the variant's NODE_OPTIONS, e.g. `old96|--max-old-space-size=96`) gets
+ * starts it but with the variant's node options, e.g. `old96|--max-old-space-size=96`; none
+ * given: the start command's) gets
  * 100,000 mixed requests in chunks of 10,000; after each chunk it prints the resident size, the
  * V8 heap (used/total, old space) and external memory, and the process's mappings from
  * /proc/<pid>/smaps (anonymous regions, RSS in regions of 60 MB or more as glibc malloc arenas
@@ -16,7 +17,7 @@ import { loadCurriculum } from '../src/curriculum/loader.js';
 import { publishCurriculum } from '../src/curriculum/publish/index.js';
 import { WikiClient } from '../src/wiki/index.js';
 import { startBenchWiki } from './support.js';
-import { fixedLoad, startServerProcess } from './throughput.js';
+import { fixedLoad, startCommand, startServerProcess } from './throughput.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,13 +57,14 @@ try {
   const curriculum = await loadCurriculum(`${ROOT}course-modules`);
   await publishCurriculum(bot, curriculum);
   const slugs = curriculum.map((m) => m.slug);
-  for (const variant of process.argv.slice(2).length ? process.argv.slice(2) : ['start-script|']) {
-    const [label, nodeOptions = ''] = variant.split('|');
+  for (const variant of process.argv.slice(2).length ? process.argv.slice(2) : ['start-script']) {
+    const [label, options] = variant.split('|');
+    const nodeArgs = options?.split(/\s+/).filter(Boolean);
     const gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, {
       env: {
         BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
-        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       },
+      ...(nodeArgs ? { nodeArgs } : {}),
     });
     let i = 0;
     // The same mix as bench/gateway.ts's memory run.
@@ -76,7 +78,7 @@ try {
       const m = (await (await fetch(`${gateway.url}/bench/memory${query}`)).json()) as Record<string, any>;
       return `heap ${m.heapUsed}/${m.heapTotal} MB, old space ${m.spaces.old_space.used}/${m.spaces.old_space.size} MB, external ${m.external} MB`;
     };
-    console.log(`\n=== ${label} (NODE_OPTIONS=${nodeOptions})`);
+    console.log(`\n=== ${label} (node ${(nodeArgs ?? startCommand().nodeArgs).join(' ')})`);
     console.log(`start: rss ${gateway.rssMb().toFixed(1)} MB, ${await memory()}, ${mappings(gateway.child.pid!)}`);
     let answered = 0;
     for (let chunk = 1; chunk <= 10; chunk++) {

@@ -57,6 +57,8 @@ export interface StartOptions {
   cwd?: string;
   /** Text on stdout that says the server listens. Default: a line `ready`. */
   readyText?: string;
+  /** Node options instead of the start command's (bench/memory-probe.ts's variants only). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -68,7 +70,7 @@ export async function startServerProcess(script: string, options: StartOptions =
   const port = await freePort();
   const start = startCommand();
   const readyText = options.readyText ?? 'ready\n';
-  const child = spawn(process.execPath, [...start.nodeArgs, script], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? start.nodeArgs), script], {
     cwd: options.cwd,
     env: { ...process.env, ...start.env, ...options.env, BENCH_PORT: String(port), PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
