@@ -1,7 +1,7 @@
 /**
  * Load generation for bench/gateway.ts: servers in their own processes (compiled, as in
  * production), autocannon over loopback, and the server's resident memory read from /proc.
- * Every run is bounded in requests and in time.
+ * Every run is bounded: throughput runs in time, fixed loads in requests (each with a timeout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -140,9 +140,9 @@ export async function throughput(url: string, query: string, connections: number
 
 /**
  * Exactly `amount` requests cycling through `requests` (each built afresh, so titles can differ),
- * over `connections` connections (autocannon's `amount`, not a duration). Nothing stops it early:
- * a request unanswered within `timeoutSeconds` counts as failed, so `total + failures` covers
- * every request sent.
+ * over `connections` connections (autocannon's `amount`, not a duration). Nothing stops it early;
+ * a request unanswered within `timeoutSeconds` is a failure and missing from `total`, so a run
+ * with `total === amount` and no failure answered every request with a 2xx.
  */
 export async function fixedLoad(url: string, requests: Array<() => { query: string; variables?: Record<string, unknown> }>, amount: number, connections: number, timeoutSeconds = 120): Promise<LoadResult> {
   let next = 0;

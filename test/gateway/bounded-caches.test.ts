@@ -77,6 +77,7 @@ describe('parsed documents', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`^pollen_graphql_document_cache_entries ${DOCUMENT_CACHE_LIMITS.maxEntries}$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^pollen_graphql_document_cache_evictions_total ${sent - DOCUMENT_CACHE_LIMITS.maxEntries}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^pollen_graphql_document_cache_bytes ${stats.bytes}$`, 'm'));
   }, 120_000);
 
   it('stays within its byte bound, dropping the least recently used documents first', async () => {
@@ -102,7 +103,7 @@ describe('parsed documents', () => {
 
 describe('automatic persisted queries', () => {
   it('keeps at most the default number of registered query texts, however many distinct hashes come', async () => {
-    const { gateway, post } = await start();
+    const { gateway, base, post } = await start();
     const sent = PERSISTED_QUERY_LIMITS.maxEntries + 200;
     await sendAll(sent, 8, async (i) => {
       const query = distinctQuery(i);
@@ -114,6 +115,10 @@ describe('automatic persisted queries', () => {
     expect(gateway.persistedQueries.stats.entries).toBe(PERSISTED_QUERY_LIMITS.maxEntries);
     expect(gateway.persistedQueries.stats.evictions).toBe(sent - PERSISTED_QUERY_LIMITS.maxEntries);
     expect(gateway.persistedQueries.stats.bytes).toBeLessThanOrEqual(PERSISTED_QUERY_LIMITS.maxBytes);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^pollen_graphql_persisted_query_cache_entries ${PERSISTED_QUERY_LIMITS.maxEntries}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^pollen_graphql_persisted_query_cache_bytes ${gateway.persistedQueries.stats.bytes}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^pollen_graphql_persisted_query_cache_evictions_total ${sent - PERSISTED_QUERY_LIMITS.maxEntries}$`, 'm'));
     // A registered hash alone is served from the cache; an evicted one is asked for again.
     const recent = distinctQuery(sent - 1);
     const byHash = (query: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } } });
