@@ -135,7 +135,12 @@ function publishedBy(proc: Proc): string[] {
   for (const line of proc.output().split('\n')) {
     let text = line;
     if (line.startsWith('{')) {
-      const entry = JSON.parse(line) as { component?: string; msg?: string };
+      let entry: { component?: string; msg?: string };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue; // the last line, still being written
+      }
       if (entry.component !== 'notes') continue;
       text = entry.msg ?? '';
     }
@@ -251,8 +256,13 @@ describe('two gateway replicas and two notes workers on one PostgreSQL', () => {
     expect(onWiki.sort()).toEqual([...titles].sort());
     for (const title of titles) expect((await revisionsOf(client, title)).map((r) => r.user), title).toEqual([wiki.botUser.split('@')[0]]);
 
-    // Each note published by exactly one process, by its own account.
+    // Each note published by exactly one process, by its own account. A process writes its line
+    // once the queue has the outcome: wait until every note's line has come through the pipes.
     const processes = [gatewayA, gatewayB, ...workers];
+    await waitFor('every process reported what it published', 60_000, async () => {
+      const reported = new Set(processes.flatMap(publishedBy));
+      return titles.every((t) => reported.has(t)) ? true : undefined;
+    });
     const publisherOf = new Map<string, string[]>();
     for (const proc of processes) for (const title of publishedBy(proc)) publisherOf.set(title, [...(publisherOf.get(title) ?? []), proc.name]);
     expect([...publisherOf.keys()].sort()).toEqual([...titles].sort());
