@@ -7,8 +7,7 @@
  * is how the spec knows who published what, and that no note was published twice even where
  * the wiki would hide it (the same text saved again is no new revision).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +15,10 @@ import { addLearner } from '../../bots/progress-sync.js';
 import { openPollenStore } from '../../src/store-schema.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 import { revisionsOf } from '../notes-publish/support.js';
-import { freePort } from '../support/net.js';
 import { createTestDatabase, postgresAdminUrl } from '../support/postgres.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { killAll, logLines, pollenEnv, ROOT, startGateway, startProcess, stop, waitFor, type Gateway, type Proc } from './support.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const FACILITATOR_TOKEN = 'replicas-facilitator-token-0123456789abcdef';
 const NOTES = 200;
 /** Submissions in flight at once (half to each gateway). */
@@ -32,76 +30,27 @@ let wiki: LocalWiki;
 let client: WikiClient;
 let databaseUrl: string;
 let work: string;
-/** Every process still running (a failed or timed-out spec must not leave one behind). */
-const running = new Set<ChildProcess>();
 
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  /** Everything the process wrote so far, stdout and stderr. */
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-interface Gateway extends Proc {
-  url: string;
-}
-
-/** The environment every Pollen process of the spec shares: the wiki, the store, the tokens. */
-function pollenEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-  for (const name of Object.keys(env)) if (name.startsWith('WIKI_') || name.startsWith('MOODLE_') || name.startsWith('POLLEN_')) delete env[name];
+/** What every Pollen process of the spec shares: the wiki, the store, the tokens. */
+function shared(): Record<string, string> {
   return {
-    ...env,
     WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword,
-    POLLEN_DATABASE_URL: databaseUrl, POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN,
-    POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'), POLLEN_LOGIN_MAX_FAILURES: String(MAX_FAILURES),
-    ...extra,
+    POLLEN_DATABASE_URL: databaseUrl, POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN, POLLEN_LOGIN_MAX_FAILURES: String(MAX_FAILURES),
   };
 }
 
-/** Starts `args` (node's arguments) in its own scratch folder; resolves once `ready` shows in its output. */
-async function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<Proc> {
-  const cwd = path.join(work, name);
-  mkdirSync(cwd, { recursive: true });
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  running.add(child);
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  void exited.then(() => running.delete(child));
-  await new Promise<void>((resolve, reject) => {
-    const onData = (c: Buffer): void => {
-      output += c.toString();
-      if (output.includes(ready)) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`${name} exited (${code}) before "${ready}":\n${output}`)));
+/** A gateway replica; LOG_LEVEL=debug: it logs each note it publishes. */
+function gateway(name: string): Promise<Gateway> {
+  return startGateway(name, path.join(work, name), {
+    ...shared(), LOG_LEVEL: 'debug', POLLEN_NOTES_INTERVAL_SECONDS: '2', POLLEN_WIKI_CACHE_STALENESS_SECONDS: '2',
   });
-  return { name, child, output: () => output, exited };
-}
-
-/** package.json's start command (NODE_ENV=production node <flags> dist/src/main.js), as `npm start` runs it. */
-async function startGateway(name: string): Promise<Gateway> {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [envSetting, nodeBin, ...nodeArgs] = pkg.scripts.start!.split(/\s+/);
-  expect([envSetting, nodeBin]).toEqual(['NODE_ENV=production', 'node']);
-  const port = await freePort();
-  const env = pollenEnv({ PORT: String(port), LOG_LEVEL: 'debug', POLLEN_NOTES_INTERVAL_SECONDS: '2', POLLEN_WIKI_CACHE_STALENESS_SECONDS: '2' });
-  const proc = await startProcess(name, nodeArgs.map((a) => (a.startsWith('dist/') ? path.join(ROOT, a) : a)), env, 'Pollen gateway ready');
-  return { ...proc, url: `http://127.0.0.1:${port}` };
 }
 
 /** `npm run notes -- watch DIR` (package.json: node dist/bots/notes.js) on an empty folder: it publishes the shared queue. */
-async function startWorker(name: string): Promise<Proc> {
+function worker(name: string): Promise<Proc> {
   const dir = path.join(work, `${name}-notes`);
   mkdirSync(dir, { recursive: true });
-  return startProcess(name, [path.join(ROOT, 'dist/bots/notes.js'), 'watch', dir, '--interval', '300'], pollenEnv({}), 'Surveillance de');
-}
-
-async function stop(proc: Proc): Promise<void> {
-  if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
-  await proc.exited;
+  return startProcess(name, path.join(work, name), [path.join(ROOT, 'dist/bots/notes.js'), 'watch', dir, '--interval', '300'], pollenEnv(shared()), 'Surveillance de');
 }
 
 interface GraphQLAnswer {
@@ -109,8 +58,8 @@ interface GraphQLAnswer {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-async function graphql(gateway: Gateway, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLAnswer> {
-  const res = await fetch(`${gateway.url}/graphql`, {
+async function graphql(to: Gateway, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLAnswer> {
+  const res = await fetch(`${to.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
@@ -118,35 +67,12 @@ async function graphql(gateway: Gateway, query: string, variables: Record<string
   return (await res.json()) as GraphQLAnswer;
 }
 
-/** Polls `probe` until it returns a value (not undefined); fails with `what` after `ms`. */
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 /** Titles of the notes a process says it published: gateways' JSON log lines, workers' plain lines. */
 function publishedBy(proc: Proc): string[] {
-  const titles: string[] = [];
-  for (const line of proc.output().split('\n')) {
-    let text = line;
-    if (line.startsWith('{')) {
-      let entry: { component?: string; msg?: string };
-      try {
-        entry = JSON.parse(line) as typeof entry;
-      } catch {
-        continue; // the last line, still being written
-      }
-      if (entry.component !== 'notes') continue;
-      text = entry.msg ?? '';
-    }
-    if (text.startsWith(`${PUBLISHED} `)) titles.push(text.slice(PUBLISHED.length).trim());
-  }
-  return titles;
+  const lines = proc.name.startsWith('gateway')
+    ? logLines(proc).filter((l) => l.component === 'notes').map((l) => l.msg ?? '')
+    : proc.output().split('\n');
+  return lines.filter((l) => l.startsWith(`${PUBLISHED} `)).map((l) => l.slice(PUBLISHED.length).trim());
 }
 
 let gatewayA: Gateway;
@@ -160,8 +86,8 @@ beforeAll(async () => {
   databaseUrl = await createTestDatabase();
   work = mkdtempSync(path.join(tmpdir(), 'pollen-replicas-'));
   // Both gateways start together on the empty database: one creates the tables, under the lock.
-  [gatewayA, gatewayB] = await Promise.all([startGateway('gateway-A'), startGateway('gateway-B')]);
-  workers = await Promise.all([startWorker('worker-1'), startWorker('worker-2')]);
+  [gatewayA, gatewayB] = await Promise.all([gateway('gateway-A'), gateway('gateway-B')]);
+  workers = await Promise.all([worker('worker-1'), worker('worker-2')]);
   const store = await openPollenStore({ kind: 'postgres', url: databaseUrl });
   try {
     await addLearner(store, { username: 'alice', displayName: 'Alice Martin', password: 'alice-secret-1' });
@@ -172,13 +98,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const child of running) {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  killAll();
   await wiki?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -296,7 +216,7 @@ describe('two gateway replicas and two notes workers on one PostgreSQL', () => {
     const token = (login.data?.login as { token: string }).token;
     await stop(gatewayA);
     expect(await graphql(gatewayB, ME, {}, token)).toEqual({ data: { me: { role: 'LEARNER', displayName: 'Alice Martin' } } });
-    gatewayA = await startGateway('gateway-A-restarted');
+    gatewayA = await gateway('gateway-A-restarted');
     expect(await graphql(gatewayA, ME, {}, token)).toEqual({ data: { me: { role: 'LEARNER', displayName: 'Alice Martin' } } });
   }, 180_000);
 });
