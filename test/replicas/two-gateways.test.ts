@@ -153,9 +153,11 @@ describe('two gateway replicas and two notes workers on one PostgreSQL', () => {
       for (const answer of answers) {
         expect(answer.errors).toBeUndefined();
         const submission = answer.data?.submitNote as { state: string; pageTitle: string; code: string | null };
-        // Published by the gateway that received it, or queued/publishing while another process has it: never refused.
+        // Published by the gateway that received it, or queued/publishing while another process
+        // has it; FAILED only if the wiki, slow under load, did not answer in time (retried later).
+        // Never refused.
         expect(submission.code).toBeNull();
-        expect(['PUBLISHED', 'QUEUED', 'PUBLISHING']).toContain(submission.state);
+        expect(['PUBLISHED', 'QUEUED', 'PUBLISHING', 'FAILED']).toContain(submission.state);
         titles.push(submission.pageTitle);
         states.set(submission.state, (states.get(submission.state) ?? 0) + 1);
       }
@@ -163,11 +165,15 @@ describe('two gateway replicas and two notes workers on one PostgreSQL', () => {
     expect(new Set(titles).size).toBe(NOTES);
 
     // The queue empties: whatever a gateway did not publish during the request, a worker or a
-    // gateway's background run did.
-    const counts = await waitFor('every note published', 240_000, async () => {
+    // gateway's background run did (a note failed for a slow wiki: after its retry delay, 1 minute).
+    let last: unknown;
+    const counts = await waitFor('every note published', 420_000, async () => {
       const answer = await graphql(gatewayB, '{ notesQueue { total counts { queued publishing published failed conflict } } }', {}, FACILITATOR_TOKEN);
-      const queue = answer.data?.notesQueue as { total: number; counts: Record<string, number> } | undefined;
-      return queue && queue.counts.queued === 0 && queue.counts.publishing === 0 ? queue : undefined;
+      last = answer;
+      const queue = answer.data?.notesQueue as { total: number; counts: { published: number; conflict: number } } | undefined;
+      return queue && queue.counts.published + queue.counts.conflict === queue.total ? queue : undefined;
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; the queue: ${JSON.stringify(last)}`);
     });
     expect(counts).toEqual({ total: NOTES, counts: { queued: 0, publishing: 0, published: NOTES, failed: 0, conflict: 0 } });
 
@@ -193,7 +199,7 @@ describe('two gateway replicas and two notes workers on one PostgreSQL', () => {
     const share = Object.fromEntries(processes.map((p) => [p.name, publishedBy(p).length]));
     expect(Object.values(share).reduce((a, b) => a + b, 0)).toBe(NOTES);
     expect(Object.values(share).filter((n) => n > 0).length, JSON.stringify({ share, states: Object.fromEntries(states) })).toBeGreaterThan(1);
-  }, 600_000);
+  }, 900_000);
 
   it('shows on gateway B, once its read cache catches up, a note page published through gateway A that B had read as missing', async () => {
     if (!postgresAdminUrl()) throw new Error('PostgreSQL 15 is not installed: this spec did not run');
