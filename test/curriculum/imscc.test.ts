@@ -1,5 +1,8 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activityTitles, buildCartridge, CC_NAMESPACE, exportImscc, LOM_MANIFEST_NAMESPACE, LOM_RESOURCE_NAMESPACE, PRESENTATION_TITLE } from '../../src/curriculum/imscc/index.js';
@@ -476,4 +479,40 @@ describe('CC 1.1 QTI profile (XSD and schematron rule sets 1, 2, 4, 12, 13)', ()
       }
     }
   });
+});
+
+describe('npm run curriculum:export', () => {
+  const ROOT = path.resolve(import.meta.dirname, '../..');
+  function exportWith(args: string[], env: Record<string, string | undefined>): { out: string; status: number | null; manifest: string; link: string } {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pollen-imscc-cli-'));
+    try {
+      const file = path.join(dir, 'pollen.imscc');
+      const result = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bots/curriculum-export.ts'), '--dir', FIXTURES, '--out', file, ...args], {
+        cwd: ROOT, encoding: 'utf8', env: { ...process.env, WIKI_API_URL: undefined, ...env }, timeout: 60_000,
+      });
+      const files = unzipSync(readFileSync(file));
+      const link = String(asNode(asNode(parser.parse(strFromU8(files['01-logiciel-libre/lien-wiki.xml']!)).webLink).url)['@_href']);
+      return { out: `${result.stdout}${result.stderr}`, status: result.status, manifest: strFromU8(files['imsmanifest.xml']!), link };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('takes the wiki page addresses from --wiki-base-url, else from WIKI_API_URL, and warns in French on a loopback address', () => {
+    const given = exportWith(['--wiki-base-url', 'https://wiki.example.org/index.php/'], { WIKI_API_URL: 'https://other.example.org/api.php' });
+    expect(given.status).toBe(0);
+    expect(given.link).toBe('https://wiki.example.org/index.php/Parcours/Le_logiciel_libre');
+    expect(given.out).not.toContain('Attention');
+    expect(given.out).toContain('3 modules en 2 sections');
+
+    const fromApi = exportWith([], { WIKI_API_URL: 'https://wiki.asso.example/api.php' });
+    expect(fromApi.link).toBe('https://wiki.asso.example/index.php/Parcours/Le_logiciel_libre');
+    expect(fromApi.out).not.toContain('Attention');
+
+    const local = exportWith([], { POLLEN_WIKI_PORT: '8123' });
+    expect(local.link).toBe('http://127.0.0.1:8123/index.php/Parcours/Le_logiciel_libre');
+    expect(local.out).toContain('Attention : les liens vers le wiki pointent sur http://127.0.0.1:8123/index.php/');
+    expect(local.out).toContain('--wiki-base-url');
+    expect(local.manifest).toMatch(/environ 2,4 heures/);
+  }, 120_000); // three runs of the command, each a fresh tsx process
 });
