@@ -87,6 +87,13 @@ describeLive('the IMS Common Cartridge in Moodle', (live) => {
     for (const link of byType('url')) expect(link.contents?.[0]?.fileurl, link.name).toMatch(new RegExp(`^${WIKI.replace(/\./g, '\\.')}`));
   });
 
+  it('carries no completion tracking and no idnumber (the .mbz does), so Pollen cannot follow this course by itself', async () => {
+    const modules = sections.flatMap((s) => s.modules).filter((m) => m.modname !== 'qbank');
+    expect(modules.length).toBeGreaterThan(curriculum.length * 3);
+    expect(modules.filter((m) => (m.completion ?? 0) !== 0)).toEqual([]);
+    expect((await admin.getActivityIdnumbers(restored.courseId)).size).toBe(0);
+  });
+
   it('keeps the French decimal comma in the course summary', async () => {
     const [course] = await admin.getCourses([restored.courseId]);
     expect(course?.summary).toMatch(/environ \d+,\d heures/);
