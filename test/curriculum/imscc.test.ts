@@ -358,7 +358,7 @@ describe("Moodle's CC 1.1 importer (backup/cc)", () => {
     expect(manifestXml).not.toMatch(/<item identifier="[^"]*">\s*<title>[^<]*<\/title>\s*<item[^>]*>\s*<title>[^<]*<\/title>\s*<item/);
   });
 
-  it('refuses section titles the importer would copy unescaped into its moodle.xml', () => {
+  it('refuses section titles the importer would put unescaped into the section\'s HTML summary', () => {
     expect(assertSectionTitle('Communication externe')).toBe('Communication externe');
     expect(() => assertSectionTitle('Outils & usages')).toThrow(/must not contain/);
     expect(() => assertSectionTitle('a <b>')).toThrow(/must not contain/);

@@ -61,11 +61,12 @@ function renderLeaf(activity: CartridgeActivity, indent: string): string {
 }
 
 /**
- * Moodle's importer (cc2moodle) copies a section item's title into its moodle.xml without escaping it,
- * so `&`, `<` or `>` there would make the converted backup malformed and the restore fail.
+ * Moodle's importer (cc2moodle) makes a section item's title the section's HTML summary without
+ * HTML-escaping it (seen with the live converter: a title `Outils &amp; usages &lt;b&gt;` gives the
+ * summary `Outils & usages <b>`), so `<` and `>` there would become markup and `&` an entity.
  */
 export function assertSectionTitle(title: string): string {
-  if (/[&<>]/.test(title)) throw new Error(`section title "${title}" must not contain &, < or > (Moodle's importer does not escape it)`);
+  if (/[&<>]/.test(title)) throw new Error(`section title "${title}" must not contain &, < or > (Moodle's importer puts it unescaped into the section's HTML summary)`);
   return title;
 }
 
