@@ -13,6 +13,8 @@ interface SessionTables {
     /** ms since the epoch */
     created_at: number;
     expires_at: number;
+    /** The learner's Moodle token, sealed (src/auth/secrets.ts); null when none is kept here. */
+    moodle_token_sealed: string | null;
   };
 }
 
@@ -33,6 +35,13 @@ export const sessionMigrations: Migration[] = [
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('auth_sessions_expiry').on('auth_sessions').column('expires_at').execute();
+    },
+  },
+  {
+    // Beside the session, so it goes with it: logout, expiry purge, store:migrate.
+    id: 'auth/003-session-moodle-tokens',
+    async up(db) {
+      await db.schema.alterTable('auth_sessions').addColumn('moodle_token_sealed', 'text').execute();
     },
   },
 ];
@@ -97,6 +106,22 @@ export class SessionStore {
       expiresAt: new Date(Number(row.expires_at)),
       viewer: { role: row.role, learnerId: row.learner_id, displayName: row.display_name },
     };
+  }
+
+  /** Keeps a sealed Moodle token on a session (see AuthService). */
+  async setSealedMoodleToken(tokenHash: string, sealed: string): Promise<void> {
+    await this.#db.updateTable('auth_sessions').set({ moodle_token_sealed: sealed }).where('token_hash', '=', tokenHash).execute();
+  }
+
+  /** The sealed Moodle token of a live session, if one is kept. */
+  async sealedMoodleToken(tokenHash: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('auth_sessions')
+      .select(['moodle_token_sealed', 'expires_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row || Number(row.expires_at) <= this.now()) return undefined;
+    return row.moodle_token_sealed ?? undefined;
   }
 
   /** Ends a session; true when there was one. */
