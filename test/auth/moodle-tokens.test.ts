@@ -79,7 +79,8 @@ describeEachStore("learners' Moodle tokens and the form key across processes", (
 
   it('stores only ciphertext, a new one each time, bound to its session', async () => {
     const store = await connect();
-    const service = auth(store, KEY);
+    const { logger, lines } = capturingLogger();
+    const service = auth(store, KEY, logger);
     const one = await signIn(service);
     const two = await signIn(service);
     const rowOne = await sessionRow(store, one.tokenHash);
@@ -98,6 +99,9 @@ describeEachStore("learners' Moodle tokens and the form key across processes", (
     await store.db.updateTable('auth_sessions').set({ moodle_token_sealed: sealed }).where('token_hash', '=', two.tokenHash).execute();
     expect(await service.moodleTokenOf(two.tokenHash)).toBeUndefined();
     expect(await service.moodleTokenOf(one.tokenHash)).toBe(LEARNER1_MOODLE_TOKEN);
+    // Signing in was logged, the token never.
+    expect(lines.join('\n')).toContain('Learner signed in');
+    expect(lines.join('\n')).not.toContain(LEARNER1_MOODLE_TOKEN);
   });
 
   it('a different key: no token (the learner signs in again) and a warning that holds no secret', async () => {

@@ -10,7 +10,7 @@ import type { StoreDb } from '../../src/store/database.js';
 import { replayMoodle } from '../support/moodle.js';
 import { describeEachStore } from '../support/postgres.js';
 import { openTestStore } from '../support/store.js';
-import { LEARNER1_MOODLE_TOKEN, LOGIN, MARK, MOODLE_URL, codeOf, startGateway, syncRoutes, type TestGateway } from './support.js';
+import { LEARNER1_MOODLE_TOKEN, LOGIN, MARK, ME, MOODLE_URL, codeOf, startGateway, syncRoutes, type TestGateway } from './support.js';
 
 const KEY = randomBytes(32).toString('base64');
 const SIGN_IN_AGAIN = 'Pollen ne connaît plus votre session Moodle : reconnectez-vous, puis réessayez.';
@@ -73,6 +73,10 @@ describeEachStore('markModuleDone after a restart or on another replica', (backe
     expect(codeOf(answer)).toBe('MOODLE_SESSION_EXPIRED');
     expect(answer.body.errors?.[0]?.message).toBe(SIGN_IN_AGAIN);
     expect(moodle.count('core_completion_update_activity_completion_status_manually')).toBe(0);
+    // Reading progress does not need the learner's token: it still works there.
+    const me = await other.gql(ME, {}, { token });
+    expect(me.body.errors).toBeUndefined();
+    expect(me.body.data?.me.progress).toMatchObject({ percent: 57, doneCount: 4 });
     // The process that signed the learner in still has the token in memory.
     const same = await first.gql(MARK, { slug: 'bienvenue' }, { token });
     expect(same.body.errors).toBeUndefined();
