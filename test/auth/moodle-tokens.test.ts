@@ -10,6 +10,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.js';
+import { hashToken } from '../../src/auth/tokens.js';
 import { csrfTokensFor } from '../../src/dashboard/csrf.js';
 import type { Logger } from '../../src/log.js';
 import { LearnerStore } from '../../src/progress/learners.js';
@@ -151,6 +152,27 @@ describeEachStore("learners' Moodle tokens and the form key across processes", (
     expect(await at(KEY).moodleTokenOf(session.tokenHash)).toBeUndefined();
     await at(KEY).sessions.purgeExpired();
     expect(await sessionRow(store, session.tokenHash)).toBeUndefined();
+  });
+
+  it('a session opened before the upgrade keeps working, and asks for a new sign-in only to write to Moodle', async () => {
+    const store = await openDatabase(location);
+    opened.push(store);
+    const before = ALL_MIGRATIONS.filter((m) => !['auth/003-session-moodle-tokens', 'auth/004-keys'].includes(m.id));
+    await runMigrations(store, before);
+    const created = Date.now();
+    const legacy = 'legacy-session-token-0123456789';
+    const hash = hashToken(legacy);
+    await store.db
+      .insertInto('auth_sessions')
+      .values({ token_hash: hash, role: 'learner', learner_id: 'moodle-3', display_name: 'Alice Martin', created_at: created, expires_at: created + 3_600_000 })
+      .execute();
+    expect(await runMigrations(store, ALL_MIGRATIONS)).toEqual(['auth/003-session-moodle-tokens', 'auth/004-keys']);
+    const service = auth(store, KEY);
+    expect(await service.authenticate({ headers: { authorization: `Bearer ${legacy}` } })).toMatchObject({
+      viewer: { role: 'learner', learnerId: 'moodle-3' },
+      sessionHash: hash,
+    });
+    expect(await service.moodleTokenOf(hash)).toBeUndefined();
   });
 
   it('without a key, a form token made by one process is accepted by another and after a reopen', async () => {
