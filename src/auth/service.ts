@@ -236,13 +236,14 @@ export class AuthService {
       throw loginFailed();
     }
     await this.#limits.clear(keys[0] as string);
-    const session = await this.sessions.create(outcome.viewer);
-    if (outcome.moodleToken) {
-      if (this.#tokenBox) {
-        await this.sessions.setSealedMoodleToken(session.tokenHash, this.#tokenBox.seal(outcome.moodleToken, session.tokenHash));
-      } else {
-        this.#moodleTokens.set(session.tokenHash, { token: outcome.moodleToken, expiresAt: session.expiresAt.getTime() });
-      }
+    const { moodleToken } = outcome;
+    const box = this.#tokenBox;
+    const session = await this.sessions.create(
+      outcome.viewer,
+      moodleToken && box ? { sealMoodleToken: (tokenHash) => box.seal(moodleToken, tokenHash) } : {},
+    );
+    if (moodleToken && !box) {
+      this.#moodleTokens.set(session.tokenHash, { token: moodleToken, expiresAt: session.expiresAt.getTime() });
     }
     this.#logger?.info({ event: 'login', role: 'learner', learnerId: outcome.viewer.learnerId, ip: options.ip }, 'Learner signed in');
     return session;

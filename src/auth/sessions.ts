@@ -71,7 +71,11 @@ export class SessionStore {
     this.#db = tables<SessionTables>(store);
   }
 
-  async create(viewer: Viewer): Promise<IssuedSession> {
+  /**
+   * Opens a session. `sealMoodleToken`, given the new session's hash, returns the learner's
+   * sealed Moodle token to keep in the same row (one insert).
+   */
+  async create(viewer: Viewer, options: { sealMoodleToken?: (tokenHash: string) => string } = {}): Promise<IssuedSession> {
     if (viewer.role === 'anonymous') throw new Error('An anonymous viewer has no session');
     const token = newSessionToken();
     const tokenHash = hashToken(token);
@@ -87,6 +91,7 @@ export class SessionStore {
         display_name: viewer.displayName,
         created_at: createdAt,
         expires_at: expiresAt,
+        moodle_token_sealed: options.sealMoodleToken?.(tokenHash) ?? null,
       })
       .execute();
     return { token, tokenHash, expiresAt: new Date(expiresAt), viewer };
@@ -106,11 +111,6 @@ export class SessionStore {
       expiresAt: new Date(Number(row.expires_at)),
       viewer: { role: row.role, learnerId: row.learner_id, displayName: row.display_name },
     };
-  }
-
-  /** Keeps a sealed Moodle token on a session (see AuthService). */
-  async setSealedMoodleToken(tokenHash: string, sealed: string): Promise<void> {
-    await this.#db.updateTable('auth_sessions').set({ moodle_token_sealed: sealed }).where('token_hash', '=', tokenHash).execute();
   }
 
   /** The sealed Moodle token of a live session, if one is kept. */
