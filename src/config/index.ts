@@ -41,6 +41,8 @@ export interface Config {
   directory: DirectoryConfig;
   /** POLLEN_DEMO: load the fictional demo data into an empty store. */
   demo: boolean;
+  /** POLLEN_SECRET_KEY, 32 bytes (secret); undefined when unset. */
+  secretKey: Buffer | undefined;
 }
 
 /** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
     },
     demo: e.POLLEN_DEMO,
+    secretKey: e.POLLEN_SECRET_KEY,
   };
 }
 
@@ -154,6 +157,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     moodle: config.moodle && { ...config.moodle, token: '[redacted]' },
     facilitatorTokens: `[${config.facilitatorTokens.length} redacted]`,
     adminTokens: `[${config.adminTokens.length} redacted]`,
+    secretKey: config.secretKey ? '[redacted]' : 'unset',
     store: config.store.kind === 'sqlite' ? config.store : { kind: 'postgres', url: redactUrl(config.store.url) },
   };
 }
