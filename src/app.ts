@@ -146,6 +146,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     progress,
     notes: new NotesService(database, gatewayWiki, {
       background: wiki, modules: curriculumPages(curriculum),
+      // Which replica or worker published each note, for operators (LOG_LEVEL=debug).
+      log: (line) => logger.debug({ component: 'notes' }, line),
       sessions: { exists: async (id) => (await agenda.store.session(id)) !== undefined, attachMinutes: (id, title) => agenda.attachMinutes(id, title) },
     }),
     directory,

@@ -9,7 +9,7 @@ import type { WikiClient } from '../wiki/client.js';
 import type { CurriculumPages } from './convert.js';
 import { pageUrl } from './page-texts.js';
 import { previewNotes } from './preview.js';
-import { publishPendingNotes, type NotesRunReport } from './publisher.js';
+import { publishPendingNotes, WORKER_BATCH_SIZE, type NotesRunReport } from './publisher.js';
 import { NoteQueue, type NoteInput, type NoteOrigin, type NoteState, type QueueEntry } from './queue.js';
 
 export interface NoteSubmission {
@@ -57,18 +57,24 @@ export class NotesService {
   private readonly background: WikiClient;
   private readonly modules: CurriculumPages | undefined;
   private readonly sessions: SessionMinutes | undefined;
+  private readonly log: ((line: string) => void) | undefined;
   /** Runs of this service one at a time: a run also takes notes left `publishing`, which must not be another live run's. */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     store: StoreDb,
     private readonly wiki: WikiClient,
-    options: { background?: WikiClient; modules?: CurriculumPages; sessions?: SessionMinutes } = {},
+    options: {
+      background?: WikiClient; modules?: CurriculumPages; sessions?: SessionMinutes;
+      /** One French line per note published, failed or held (which replica published what); default silent. */
+      log?: (line: string) => void;
+    } = {},
   ) {
     this.queue = new NoteQueue(store);
     this.background = options.background ?? wiki;
     this.modules = options.modules;
     this.sessions = options.sessions;
+    this.log = options.log;
   }
 
   /**
@@ -77,7 +83,7 @@ export class NotesService {
    */
   async publishPending(opts: { now?: Date } = {}): Promise<NotesRunReport> {
     // In batches, so the gateway replicas' and the workers' runs share a long queue.
-    return this.exclusive(() => publishPendingNotes(this.background, this.queue, { batchSize: 25, ...opts, ...this.moduleLinks() }));
+    return this.exclusive(() => publishPendingNotes(this.background, this.queue, { batchSize: WORKER_BATCH_SIZE, ...opts, ...this.runOptions() }));
   }
 
   private exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -121,7 +127,7 @@ export class NotesService {
     }
     const { entry, warnings } = await this.queue.enqueue(note);
     if (entry.state !== 'failed' || entry.retryable) {
-      await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() }));
+      await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.runOptions() }));
     }
     const saved = (await this.queue.get(entry.id)) ?? { ...entry, wikitext: null };
     // The minutes' page is known from intake on: the agenda links it (the page may follow).
@@ -131,6 +137,11 @@ export class NotesService {
 
   private moduleLinks(): { modules?: CurriculumPages } {
     return this.modules ? { modules: this.modules } : {};
+  }
+
+  /** What every publishing run of this service passes besides its own options. */
+  private runOptions(): { modules?: CurriculumPages; log?: (line: string) => void } {
+    return { ...this.moduleLinks(), ...(this.log ? { log: this.log } : {}) };
   }
 
   list(limit = 50): Promise<{ entries: QueueEntry[]; counts: Record<NoteState, number>; total: number }> {
