@@ -7,6 +7,7 @@ import { AgendaStore } from './store.js';
 
 export { AgendaError, type AgendaErrorCode } from './errors.js';
 export { agendaMigrations } from './migrations.js';
+export { sessionMinutes } from './minutes.js';
 export { AgendaService, type AgendaModule, type RegistrationResult, type SessionChange } from './service.js';
 export { AgendaStore } from './store.js';
 export type { AgendaSession, Registration, SessionInput } from './model.js';
