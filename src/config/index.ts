@@ -41,6 +41,10 @@ export interface Config {
   directory: DirectoryConfig;
   /** POLLEN_DEMO: load the fictional demo data into an empty store. */
   demo: boolean;
+  /** POLLEN_PUBLIC_URL, without a trailing slash: the gateway as people reach it. */
+  publicUrl: string | undefined;
+  /** E-mail (src/mail): the SMTP server (secret), undefined to keep mails in the outbox; the sender. */
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 /** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
@@ -143,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
     },
     demo: e.POLLEN_DEMO,
+    publicUrl: e.POLLEN_PUBLIC_URL,
+    mail: { smtpUrl: e.POLLEN_SMTP_URL, from: e.POLLEN_MAIL_FROM },
   };
 }
 
@@ -155,5 +161,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     facilitatorTokens: `[${config.facilitatorTokens.length} redacted]`,
     adminTokens: `[${config.adminTokens.length} redacted]`,
     store: config.store.kind === 'sqlite' ? config.store : { kind: 'postgres', url: redactUrl(config.store.url) },
+    mail: { ...config.mail, smtpUrl: config.mail.smtpUrl && '[redacted]' },
   };
 }

@@ -93,7 +93,7 @@ describe('notes from the CLI and the folder watch follow their session', () => {
     const title = `Comptes-rendus/${day(-2)} Atelier fantôme`;
     expect((await client.getPages([title])).get(title)?.exists).toBe(false);
     const status = await cli(['status']);
-    expect(status.output).toMatch(/en échec\s+Comptes-rendus\/\S+ Atelier fantôme \(inconnue\.md\)\n\s+Aucune session n° 987654 dans l’agenda/);
+    expect(status.output).toMatch(/ échec\s+Comptes-rendus\/\S+ Atelier fantôme \(inconnue\.md\)\n\s+Aucune session n° 987654 dans l’agenda/);
     expect(await missing()).toEqual(before);
   }, 60_000);
 
@@ -122,7 +122,7 @@ describe('notes from the CLI and the folder watch follow their session', () => {
     expect((await agenda.session(held)).minutesTitle).toBe(title);
     expect(await missing()).not.toContain(held);
     const status = await cli(['status']);
-    expect(status.output).toMatch(/en échec\s+Comptes-rendus\/\S+ Note perdue \(perdue\.md\)\n\s+Aucune session n° 424242 dans l’agenda/);
+    expect(status.output).toMatch(/ échec\s+Comptes-rendus\/\S+ Note perdue \(perdue\.md\)\n\s+Aucune session n° 424242 dans l’agenda/);
     const lost = `Comptes-rendus/${day(-6)} Note perdue`;
     expect((await client.getPages([lost])).get(lost)?.exists).toBe(false);
   }, 60_000);
