@@ -10,6 +10,7 @@ import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
+import { startMailDelivery } from './mail/index.js';
 import { runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
 import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
   const notesJob = startNotesRetries(runtime, logger, config.notesIntervalSeconds * 1000);
   const directoryTimer = startDirectoryPublishing(runtime, logger);
   const agendaTimer = startAgendaPublishing(runtime, logger, config.publicUrl);
+  // Mails to visitors (agenda): the outbox is sent every minute, once across replicas.
+  const mailJob = startMailDelivery({ store: runtime.database, smtpUrl: config.mail.smtpUrl, from: config.mail.from, logger });
   // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself, once per
   // interval across every replica sharing the store (src/jobs lease).
   const progressSync = runtime.moodle
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     notesJob?.stop();
     clearInterval(directoryTimer);
     clearInterval(agendaTimer);
+    mailJob?.stop();
     progressSync?.stop();
     clearInterval(tokensTimer);
     server.close();

@@ -2,3 +2,4 @@
 export { mailMigrations } from './migrations.js';
 export { MailOutbox, queueMails, MAX_MAIL_ATTEMPTS, mailRetryDelayMs, type OutboxMail, type OutboxStatus, type OutgoingMail } from './outbox.js';
 export { deliverDueMails, redactSmtp, smtpSender, type DeliveryReport, type MailSender } from './sender.js';
+export { MAIL_JOB, startMailDelivery } from './job.js';
