@@ -38,6 +38,10 @@ async function startSmtp(port = 0): Promise<{ port: number; inbox: Received[]; c
       if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) return callback(null, { user: auth.username });
       callback(new Error('Invalid username or password'));
     },
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith('refuse@')) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -197,7 +201,7 @@ describeEachStore('e-mails to visitors', (backend) => {
     const [waiting] = await outbox.list(1);
     expect(waiting).toMatchObject({ to: 'emma@exemple.org', state: 'pending', attempts: 1 });
     expect(waiting!.lastError).toMatch(/^Le serveur d’envoi \(SMTP\) a refusé ou n’a pas répondu : .*ECONNREFUSED/);
-    expect(Date.parse(waiting!.nextAttemptAt)).toBeGreaterThan(t0.getTime());
+    expect(Date.parse(waiting!.nextAttemptAt)).toBe(t0.getTime() + 60_000); // 1 minute, then 2, 4 …
     const page = await dashboard();
     expect(page).toContain('1 e-mail aux personnes inscrites attend d’être envoyé : le dernier essai a échoué');
     expect(page).toContain('ECONNREFUSED');
@@ -211,6 +215,39 @@ describeEachStore('e-mails to visitors', (backend) => {
     expect(smtp.inbox.map((m) => [m.to, m.subject])).toEqual([['emma@exemple.org', 'Inscription confirmée : Atelier réparation, 25 mars 2026']]);
     expect(smtp.inbox[0]!.text).toContain(`jeton=${emma.token}`);
     expect(await dashboard()).not.toContain('E-mails en attente');
+  });
+
+  it('gives up at once on an address the server refuses, and after 12 tries on a server that never answers, keeping the reason', async () => {
+    const id = (await gw.agenda.createSession({ title: 'Atelier refusé', startsAt: '2026-03-27T14:00', endsAt: '2026-03-27T16:00', address: 'Lyon', capacity: 5 })).session.id;
+    await register(id, 'Hugo Refus', 'refuse@exemple.org');
+    const outbox = new MailOutbox(store);
+    const sender = smtpSender(smtpUrl(smtp.port), FROM);
+    expect(await deliverDueMails(outbox, sender, smtpUrl(smtp.port))).toEqual({ sent: 0, failed: 1 });
+    sender.close();
+    const [refused] = await outbox.list(1);
+    expect(refused).toMatchObject({ to: 'refuse@exemple.org', state: 'failed', attempts: 1 });
+    expect(refused!.lastError).toContain('550');
+
+    await register(id, 'Inès Jamais', 'ines@exemple.org');
+    const closed = await startSmtp();
+    const deadPort = closed.port;
+    await closed.close();
+    const dead = smtpSender(smtpUrl(deadPort), FROM);
+    let clock = Date.now();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      expect(await deliverDueMails(outbox, dead, smtpUrl(deadPort), { now: () => new Date(clock) })).toEqual({ sent: 0, failed: 1 });
+      const [mail] = await outbox.list(1);
+      delays.push(Date.parse(mail!.nextAttemptAt) - clock);
+      clock += 3 * 3_600_000;
+    }
+    dead.close();
+    expect(delays.slice(0, 4)).toEqual([60_000, 120_000, 240_000, 480_000]);
+    expect(Math.max(...delays)).toBe(2 * 3_600_000);
+    const [spent] = await outbox.list(1);
+    expect(spent).toMatchObject({ to: 'ines@exemple.org', state: 'failed', attempts: 12 });
+    expect(await deliverDueMails(outbox, dead, smtpUrl(deadPort), { now: () => new Date(clock) })).toEqual({ sent: 0, failed: 0 });
+    expect(await dashboard()).toContain('2 e-mails n’ont pas pu être envoyés après tous les essais.');
   });
 
   it('never writes the SMTP password in logs, the outbox, the dashboard or the configuration shown', async () => {
