@@ -99,8 +99,9 @@ export class MailOutbox {
     return rows.map(toMail);
   }
 
+  /** Sent: the text is dropped (it may hold a cancellation token, which the store otherwise keeps only hashed). */
   async markSent(id: number, now: Date): Promise<void> {
-    await this.#db.updateTable('mail_outbox').set({ state: 'sent', sent_at: now.toISOString(), last_error: null }).where('id', '=', id).execute();
+    await this.#db.updateTable('mail_outbox').set({ state: 'sent', sent_at: now.toISOString(), last_error: null, body: '' }).where('id', '=', id).execute();
   }
 
   /** Records a failed attempt: retried after the backoff, or failed for good after MAX_MAIL_ATTEMPTS (or at once when not `retryable`). */

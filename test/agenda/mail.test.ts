@@ -133,6 +133,10 @@ describeEachStore('e-mails to visitors', (backend) => {
     expect(bruno!.text).toContain('vous êtes inscrit·e sur la liste d’attente, en position 1');
     expect(bruno!.text).toContain(`${PUBLIC}/agenda/desinscription?jeton=${second.token}`);
     expect((await new MailOutbox(store).status())).toEqual({ pending: 0, failed: 0, lastError: null });
+    // Once sent, the outbox keeps who and when, not the text with its cancellation token.
+    const sent = await new MailOutbox(store).list(2);
+    expect(sent.map((m) => [m.state, m.text])).toEqual([['sent', ''], ['sent', '']]);
+    expect(JSON.stringify(sent)).not.toContain(first.token);
     // A second tick has nothing left to send, and another replica's job skips the interval: each mail goes once.
     await deliver();
     const replica = startMailDelivery({ store, smtpUrl: smtpUrl(smtp.port), from: FROM, logger: log.logger, start: false, lease: { holder: 'replica-b' } });

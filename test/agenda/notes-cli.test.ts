@@ -108,6 +108,20 @@ describe('notes from the CLI and the folder watch follow their session', () => {
     expect(await missing()).not.toContain(held);
   }, 60_000);
 
+  it('publish: a note written before its session was entered goes out, unchanged, once the session exists', async () => {
+    const next = Math.max(...(await agenda.list({ includePrivate: true, limit: 1000 })).sessions.map((s) => s.id)) + 1;
+    const file = path.join(work, 'en-avance.md');
+    writeFileSync(file, `---\ntitle: Atelier saisi plus tard\ndate: ${day(-1)}\nsession: ${next}\n---\nCompte rendu écrit avant la saisie de la session.\n`);
+    const early = await cli(['publish', file]);
+    expect(early.code).toBe(1);
+    expect(early.output).toContain(unknownSessionReason(next));
+    expect(await pastSession('Atelier saisi plus tard', -1)).toBe(next);
+    const { code, output } = await cli(['publish', file]);
+    expect(output).toContain('1 publiée');
+    expect(code).toBe(0);
+    expect((await agenda.session(next)).minutesTitle).toBe(`Comptes-rendus/${day(-1)} Atelier saisi plus tard`);
+  }, 60_000);
+
   it('watch: a note dropped in the folder becomes its session’s minutes; an unknown session is refused and shown in status', async () => {
     const held = await pastSession('Atelier surveillé à Brest', -6);
     const dir = path.join(work, 'surveille');
