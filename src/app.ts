@@ -167,7 +167,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
  * configuration. Built here, in the composition root, over the progress tracker's learners.
  */
 export function createAuthService(input: {
-  config: Pick<Config, 'moodle' | 'facilitatorTokens' | 'adminTokens' | 'auth'>;
+  config: Pick<Config, 'moodle' | 'facilitatorTokens' | 'adminTokens' | 'auth'> & Partial<Pick<Config, 'secretKey'>>;
   store: StoreDb;
   learners: LearnerStore;
   logger?: Logger | undefined;
@@ -191,6 +191,7 @@ export function createAuthService(input: {
     loginWindowMinutes: config.auth.loginWindowMinutes,
     moodle: config.moodle && { url: config.moodle.url, service: config.auth.moodleLoginService, ...(input.fetch ? { fetch: input.fetch } : {}) },
     logger: logger?.child({ component: 'auth' }),
+    secretKey: config.secretKey,
     now: () => now().getTime(),
   });
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { parseSecretKey } from '../auth/secrets.js';
 import { parseStoreUrl } from './store-url.js';
 
 /** Settings that are secrets: never logged, never returned, never put in an error message. */
-export const SECRET_ENV_KEYS = ['WIKI_BOT_PASSWORD', 'MOODLE_TOKEN', 'POLLEN_FACILITATOR_TOKENS', 'POLLEN_ADMIN_TOKENS', 'POLLEN_DATABASE_URL', 'POLLEN_SMTP_URL'] as const;
+export const SECRET_ENV_KEYS = ['WIKI_BOT_PASSWORD', 'MOODLE_TOKEN', 'POLLEN_FACILITATOR_TOKENS', 'POLLEN_ADMIN_TOKENS', 'POLLEN_DATABASE_URL', 'POLLEN_SECRET_KEY', 'POLLEN_SMTP_URL'] as const;
 
 const optionalUrl = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
@@ -101,6 +102,23 @@ export const envSchema = z.object({
           parseStoreUrl(v, 'unused');
         } catch (err) {
           ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
+    /**
+     * 32 random bytes in base64 or hex (secret). Set: learners' Moodle tokens are stored
+     * encrypted beside their session (they survive restarts and work on every replica), and the
+     * dashboard's form key is derived from it. Unset: Moodle tokens live in each process's
+     * memory. A malformed value is refused, in French, without echoing it.
+     */
+    POLLEN_SECRET_KEY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        try {
+          return parseSecretKey(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
         }
       }),
     /** How often pending notes are published in the background (once across replicas), in seconds. */
