@@ -135,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
         // Read only: the store is opened only if it exists, to reuse the notes' reception times.
         const store = config.store.kind === 'postgres' || existsSync(config.store.path) ? await openPollenStore(config.store) : undefined;
         try {
-          const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store), ...(await moduleLinks(config)) });
+          const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store), sessions: store && sessionMinutes(store), ...(await moduleLinks(config)) });
           for (const p of previews) printPreview(p);
           say(`Simulation : aucune modification du wiki ni de la file (${plural(previews.length, 'note', 'notes')}).`);
           // The exit code a real run would give: 1 for a note refused, 2 for a conflict or a stop.

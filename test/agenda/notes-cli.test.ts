@@ -86,6 +86,11 @@ describe('notes from the CLI and the folder watch follow their session', () => {
     const file = path.join(work, 'inconnue.md');
     writeFileSync(file, `---\ntitle: Atelier fantôme\ndate: ${day(-2)}\nsession: 987654\n---\nPersonne n’est venu.\n`);
     const before = await missing();
+    // The dry run says what the real run will do.
+    const dry = await cli(['publish', file, '--dry-run']);
+    expect(dry.output).toContain('note invalide (inconnue.md)');
+    expect(dry.output).toContain(unknownSessionReason(987654));
+    expect(dry.code).toBe(1);
     const { code, output } = await cli(['publish', file]);
     expect(code).toBe(1);
     expect(output).toContain(`inconnue.md : ${unknownSessionReason(987654)}`);
