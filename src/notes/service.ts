@@ -95,7 +95,7 @@ export class NotesService {
     if (input.dryRun) {
       // The same intake rule as a real submission: a preview never shows another note's page as this one's.
       const check = await this.queue.check(note);
-      if (check.error?.code === 'NOTE_PAGE_TAKEN') return refusal(check.error, check.title ?? null, check.warnings);
+      if (check.error?.code === 'NOTE_PAGE_TAKEN' || check.error?.code === 'NOTE_SESSION_NOT_FOUND') return refusal(check.error, check.title ?? null, check.warnings);
       const [preview] = await previewNotes(this.wiki, [note], this.moduleLinks());
       const site = await this.wiki.siteInfo();
       return {

@@ -16,6 +16,7 @@ import { CREATE } from './support.js';
 const TOKEN = 'facilitator-token-notes-agenda-0123';
 const auth = { authorization: `Bearer ${TOKEN}` };
 const SUBMIT = 'mutation ($s: String!, $f: String, $session: Int) { submitNote(source: $s, fileName: $f, session: $session) { state pageTitle reason code } }';
+const DRY_RUN = 'mutation ($s: String!, $session: Int) { submitNote(source: $s, session: $session, dryRun: true) { state reason code } }';
 const MISSING = '{ sessionsMissingMinutes { id title minutesPageTitle } }';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -59,6 +60,8 @@ describe('notes follow sessions', () => {
   it('takes the session from the submitNote argument too, and refuses an unknown session without queueing the note', async () => {
     const note = `---\ntitle: Données ouvertes à Rennes\ndate: ${day(-3)}\n---\nNotes de l’atelier.\n`;
     const queued = (await runtime.deps.notes!.list()).total;
+    const preview = await gw.query(DRY_RUN, { s: note, session: 9999 }, auth);
+    expect(preview.data?.submitNote).toMatchObject({ state: 'INVALID', code: 'NOTE_SESSION_NOT_FOUND', reason: unknownSessionReason(9999) });
     const unknown = await gw.query(SUBMIT, { s: note, session: 9999 }, auth);
     expect(unknown.data?.submitNote.state).toBe('INVALID');
     expect((await runtime.deps.notes!.list()).total).toBe(queued);
