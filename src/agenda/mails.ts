@@ -92,3 +92,30 @@ export function sessionCancelledMail(session: AgendaSession, registration: Regis
     ].join('\n'),
   };
 }
+
+/** True when people must hear of the change: the day, the hours or the place moved. */
+export function whenOrWhereChanged(before: AgendaSession, after: AgendaSession): boolean {
+  return before.startsAt !== after.startsAt || before.endsAt !== after.endsAt || before.timeZone !== after.timeZone ||
+    before.place.address !== after.place.address || before.place.onlineUrl !== after.place.onlineUrl;
+}
+
+/** The session moved (day, hours or place): to everyone registered, with the new details. */
+export function sessionChangedMail(before: AgendaSession, session: AgendaSession, registration: Registration, options: AgendaMailOptions): OutgoingMail | undefined {
+  if (!registration.email) return undefined;
+  const waiting = registration.status === 'waiting';
+  return {
+    kind: 'agenda.changed',
+    to: registration.email,
+    subject: `Session modifiée : ${session.title}, ${shortDate(session)}`,
+    text: [
+      `Bonjour ${registration.name},`, '',
+      `La session « ${session.title} » change : elle était prévue ${frenchWhen(before)}${before.place.address && before.place.address !== session.place.address ? ` (${before.place.address})` : ''}.`,
+      waiting ? 'Vous restez sur la liste d’attente. Voici les nouvelles informations :' : 'Votre inscription est maintenue. Voici les nouvelles informations :', '',
+      ...details(session, options), '',
+      options.publicUrl
+        ? 'Le nouveau créneau ne vous convient pas ? Annulez avec le lien reçu dans l’e-mail de votre inscription, pour libérer la place.'
+        : 'Le nouveau créneau ne vous convient pas ? Contactez l’équipe d’animation avec le code d’annulation reçu à votre inscription.',
+      ...SIGNATURE,
+    ].join('\n'),
+  };
+}

@@ -5,7 +5,7 @@ import { AgendaError } from './errors.js';
 import { firstMessage, sessionInputSchema, visitorSchema, type AgendaSession, type Registration, type SessionCounts, type SessionFields, type SessionInput, type VisitorInput } from './model.js';
 import { AgendaStore, type RegistrationOutcome, type SessionQuery } from './store.js';
 import { MailOutbox, type OutboxStatus } from '../mail/index.js';
-import { promotedMail, registrationMail, sessionCancelledMail, type AgendaMailOptions } from './mails.js';
+import { promotedMail, registrationMail, sessionCancelledMail, sessionChangedMail, whenOrWhereChanged, type AgendaMailOptions } from './mails.js';
 
 export interface AgendaModule {
   slug: string;
@@ -120,7 +120,15 @@ export class AgendaService {
     const current = await this.session(id);
     if (current.status === 'cancelled') throw new AgendaError('SESSION_CANCELLED', 'Cette session est annulée : elle ne peut plus être modifiée. Créez-en une nouvelle.');
     const warnings = await this.#warnings(fields, id);
-    const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString(), this.#promotedMails());
+    const mail = this.#mail;
+    const promotedMails = this.#promotedMails();
+    const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString(), mail && promotedMails
+      ? (after, { promoted: seated, previous, registered }) => {
+          // A person given a seat hears of it (with the new details) once, not twice.
+          const moved = whenOrWhereChanged(previous, after) ? registered.filter((r) => !seated.some((p) => p.id === r.id)).map((r) => sessionChangedMail(previous, after, r, mail)) : [];
+          return [...promotedMails(after, seated), ...moved];
+        }
+      : undefined);
     return { session, warnings, promoted };
   }
 

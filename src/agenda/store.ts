@@ -37,6 +37,15 @@ export interface Registrant {
   tokenHash: string;
 }
 
+/** What a session's update did, for its mails. */
+export interface SessionUpdate {
+  promoted: Registration[];
+  /** The session before the change. */
+  previous: AgendaSession;
+  /** Everyone registered after the change (seat or waiting list). */
+  registered: Registration[];
+}
+
 export interface RegistrationOutcome {
   registration: Registration;
   /** 1-based place on the waiting list (waiting registrations only). */
@@ -123,7 +132,8 @@ export class AgendaStore {
    * capacity promotes people from the waiting list, in order. SEQUENCE goes up when anything a
    * calendar shows changed.
    */
-  async updateSession(id: number, fields: SessionFields, now = isoNow(), mails?: MailsOf<Registration[]>): Promise<{ session: AgendaSession; promoted: Registration[] }> {
+  /** `mails` gets who was promoted, the session as it was, and everyone registered (seat or waiting list) after the change. */
+  async updateSession(id: number, fields: SessionFields, now = isoNow(), mails?: MailsOf<SessionUpdate>): Promise<{ session: AgendaSession; promoted: Registration[] }> {
     return this.#inTurn(id, () => inWriteTransaction<AgendaTables, { session: AgendaSession; promoted: Registration[] }>(this.store, async (trx) => {
       const current = await this.#lockSession(trx, id);
       const confirmed = await countStatus(trx, id, 'confirmed');
@@ -140,7 +150,10 @@ export class AgendaStore {
         .executeTakeFirstOrThrow();
       const promoted = await promoteWaiting(trx, id, fields.capacity - confirmed, now);
       const session = toSession(row);
-      await queueWith(trx, mails, session, promoted, now);
+      if (mails) {
+        const registered = await trx.selectFrom('agenda_registrations').selectAll().where('session_id', '=', id).where('status', 'in', ['confirmed', 'waiting']).orderBy('id').execute();
+        await queueWith(trx, mails, session, { promoted, previous: toSession(current), registered: registered.map(toRegistration) }, now);
+      }
       return { session, promoted };
     }));
   }

@@ -176,6 +176,21 @@ describeEachStore('e-mails to visitors', (backend) => {
     expect(posted.status).toBe(404);
   });
 
+  it('tells the people registered when the session moves (day, hours or place), not when only its title changes', async () => {
+    const input = { moduleSlug: 'gouvernance', title: 'Atelier gouvernance partagée', startsAt: '2026-03-13T09:30', endsAt: '2026-03-13T12:30', address: 'Tiers-lieu La Ruche, Lyon', facilitators: ['Camille Martin'], capacity: 1 };
+    const before = smtp.inbox.length;
+    await gw.agenda.updateSession(atelier, input);
+    await deliver();
+    expect(smtp.inbox.slice(before).map((m) => [m.to, m.subject])).toEqual([['bruno@exemple.org', 'Session modifiée : Atelier gouvernance partagée, 13 mars 2026']]);
+    const moved = smtp.inbox.at(-1)!.text;
+    expect(moved).toContain('elle était prévue jeudi 12 mars 2026, 14:00 – 17:00 (Maison des associations, 12 rue des Lilas, Lyon)');
+    expect(moved).toContain('Quand : vendredi 13 mars 2026, 09:30 – 12:30');
+    expect(moved).toContain('Où : Tiers-lieu La Ruche, Lyon');
+    await gw.agenda.updateSession(atelier, { ...input, title: 'Atelier gouvernance partagée (2e édition)' });
+    await deliver();
+    expect(smtp.inbox).toHaveLength(before + 1);
+  });
+
   it('mails everyone registered when a session is cancelled, seat or waiting list', async () => {
     const id = (await gw.agenda.createSession({ title: 'Permanence numérique', startsAt: '2026-03-20T18:00', endsAt: '2026-03-20T19:30', onlineUrl: 'https://visio.exemple.org/permanence', capacity: 1 })).session.id;
     await register(id, 'Chloé Martin', 'chloe@exemple.org');
