@@ -24,6 +24,7 @@ export function startMailDelivery(input: { store: StoreDb; smtpUrl: string | und
     everyMs: input.everyMs ?? 60_000,
     run: async () => {
       const report = await deliverDueMails(outbox, sender, smtpUrl);
+      await outbox.purgeSent(new Date());
       if (report.sent > 0) logger.info({ sent: report.sent }, 'Mails sent');
       if (report.failed > 0) logger.warn({ failed: report.failed }, 'Mails not sent: kept in the outbox, tried again later (reason on the dashboard\'s agenda page)');
     },

@@ -53,6 +53,9 @@ export interface OutboxStatus {
   lastError: string | null;
 }
 
+/** Sent mails are forgotten after this long. */
+export const SENT_RETENTION_MS = 30 * 86_400_000;
+
 /** Tries before a mail is given up (about 17 hours in all with the backoff below). */
 export const MAX_MAIL_ATTEMPTS = 12;
 
@@ -113,6 +116,13 @@ export class MailOutbox {
       .set({ attempts, last_error: reason, state: giveUp ? 'failed' : 'pending', next_attempt_at: new Date(now.getTime() + mailRetryDelayMs(attempts)).toISOString() })
       .where('id', '=', mail.id)
       .execute();
+  }
+
+  /** Forgets mails sent more than SENT_RETENTION_MS before `now` (who was mailed is personal data). Returns how many. */
+  async purgeSent(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - SENT_RETENTION_MS);
+    const result = await this.#db.deleteFrom('mail_outbox').where('state', '=', 'sent').where('sent_at', '<', before.toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Every mail, newest first (tests, the dashboard's details). */

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig } from '../../src/config/index.js';
-import { deliverDueMails, MailOutbox, smtpSender, startMailDelivery } from '../../src/mail/index.js';
+import { deliverDueMails, MailOutbox, SENT_RETENTION_MS, smtpSender, startMailDelivery } from '../../src/mail/index.js';
 import { ALL_MIGRATIONS } from '../../src/store-schema.js';
 import type { StoreDb } from '../../src/store/database.js';
 import { runMigrations } from '../../src/store/migrations.js';
@@ -234,6 +234,12 @@ describeEachStore('e-mails to visitors', (backend) => {
     expect(smtp.inbox.map((m) => [m.to, m.subject])).toEqual([['emma@exemple.org', 'Inscription confirmée : Atelier réparation, 25 mars 2026']]);
     expect(smtp.inbox[0]!.text).toContain(`jeton=${emma.token}`);
     expect(await dashboard()).not.toContain('E-mails en attente');
+    // Sent mails are forgotten after 30 days: the one sent just now stays until then.
+    const sentAt = t0.getTime() + 5 * 60_000;
+    await outbox.purgeSent(new Date(sentAt + SENT_RETENTION_MS - 1000));
+    expect((await outbox.list(100)).some((m) => m.to === 'emma@exemple.org')).toBe(true);
+    expect(await outbox.purgeSent(new Date(sentAt + SENT_RETENTION_MS + 1000))).toBeGreaterThanOrEqual(1);
+    expect((await outbox.list(100)).some((m) => m.to === 'emma@exemple.org')).toBe(false);
   });
 
   it('gives up at once on an address the server refuses, and after 12 tries on a server that never answers, keeping the reason', async () => {
