@@ -201,7 +201,12 @@ export const envSchema = z.object({
       .transform((v) => (v === '' ? undefined : v))
       .refine((v) => v === undefined || /^smtps?:\/\/[^/\s]+/.test(v), 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org:465'),
     /** Sender of the mails, e.g. "Pollen <agenda@example.org>". */
-    POLLEN_MAIL_FROM: z.string().trim().max(200).default('Pollen <pollen@localhost>'),
+    POLLEN_MAIL_FROM: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((v) => /^[^<>@\s]+@[^<>@\s]+$/.test(v) || /^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(v), 'must be an address such as agenda@example.org or "Pollen <agenda@example.org>"')
+      .default('Pollen <pollen@localhost>'),
   })
   ;
 

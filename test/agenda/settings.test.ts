@@ -38,6 +38,8 @@ describe('agenda settings', () => {
     const refused = problems({ POLLEN_SMTP_URL: 'http://robot:tr3s-secret@mail.example.org' });
     expect(refused).toEqual(['POLLEN_SMTP_URL must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org:465']);
     expect(loadConfig({}).mail.smtpUrl).toBeUndefined();
+    expect(loadConfig({ POLLEN_MAIL_FROM: 'agenda@example.org' }).mail.from).toBe('agenda@example.org');
+    expect(problems({ POLLEN_MAIL_FROM: 'Pollen agenda' })).toEqual(['POLLEN_MAIL_FROM must be an address such as agenda@example.org or "Pollen <agenda@example.org>"']);
   });
 
   it('the three names are known settings (no "unknown variable" warning)', () => {
