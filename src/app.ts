@@ -101,6 +101,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   // Embedded mode: attending a workshop session completes its module (Moodle holds its own completions).
   const agenda = await createAgenda(database, {
     modules: curriculum,
+    // Visitors' mails go to the outbox with each change; src/mail's job sends them (POLLEN_SMTP_URL).
+    mail: { publicUrl: config.publicUrl, smtpConfigured: config.mail.smtpUrl !== undefined },
     ...(tracker.mode === 'embedded' ? { onAttended: (learnerId: string, slug: string) => progress.markModuleDone(learnerId, slug, true) } : {}),
   });
 

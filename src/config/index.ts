@@ -43,6 +43,10 @@ export interface Config {
   demo: boolean;
   /** POLLEN_SECRET_KEY, 32 bytes (secret); undefined when unset. */
   secretKey: Buffer | undefined;
+  /** POLLEN_PUBLIC_URL, without a trailing slash: the gateway as people reach it. */
+  publicUrl: string | undefined;
+  /** E-mail (src/mail): the SMTP server (secret), undefined to keep mails in the outbox; the sender. */
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 /** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
@@ -146,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demo: e.POLLEN_DEMO,
     secretKey: e.POLLEN_SECRET_KEY,
+    publicUrl: e.POLLEN_PUBLIC_URL,
+    mail: { smtpUrl: e.POLLEN_SMTP_URL, from: e.POLLEN_MAIL_FROM },
   };
 }
 
@@ -159,5 +165,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     adminTokens: `[${config.adminTokens.length} redacted]`,
     secretKey: config.secretKey ? '[redacted]' : 'unset',
     store: config.store.kind === 'sqlite' ? config.store : { kind: 'postgres', url: redactUrl(config.store.url) },
+    mail: { ...config.mail, smtpUrl: config.mail.smtpUrl && '[redacted]' },
   };
 }
