@@ -3,7 +3,7 @@ import { frenchProgram } from '../src/cli/french-help.js';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from '../src/curriculum/imscc/write.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
-import { isLoopbackUrl } from './curriculum-moodle.js';
+import { isLoopbackUrl } from '../src/config/public-url.js';
 
 /** The local wiki's API when no wiki is configured, on POLLEN_WIKI_PORT as scripts/wiki/up.sh starts it. */
 function localWikiApiUrl(): string {
