@@ -3,7 +3,9 @@
  * installed template), one run each:
  * - the progress sync of 100 enrolled learners on the course Pollen builds (.mbz restored):
  *   batched (tool_mobile_call_external_functions) vs one call per learner per function, in sequence;
- * - `.mbz` generation time (median of 5) and restore time (admin/cli/restore_backup.php).
+ * - `.mbz` generation time (median of 5) and restore time (admin/cli/restore_backup.php);
+ * - for comparison, the IMS Common Cartridge's import: Moodle's own converter and restore
+ *   (scripts/moodle/restore-cartridge.php, what the web restore runs).
  * Figures only; nothing passes or fails on time.
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { moodleArchive, provisionMoodle, runMoodleCli, runSitePhp, stopSite, type MoodleSite } from '../scripts/moodle/site.js';
+import { exportImscc } from '../src/curriculum/imscc/index.js';
 import { loadCurriculum } from '../src/curriculum/loader.js';
 import { exportMbz } from '../src/curriculum/mbz/export.js';
 import type { CurriculumModule } from '../src/curriculum/schema.js';
@@ -68,6 +71,11 @@ export default async function run(): Promise<void> {
     console.log(`  one call per learner per function, sequential (baseline)          ${String(single.requests).padStart(4)} HTTP requests  ${String(single.ms).padStart(6)} ms`);
     console.log(`  batched vs baseline: ${(single.requests / batched.requests).toFixed(1)}x fewer requests, ${(single.ms / batched.ms).toFixed(1)}x faster`);
     console.log(`  .mbz generation (${curriculum.length} modules): median ${median(generation).toFixed(0)} ms of 5; restore_backup.php: ${restoreMs} ms`);
+    const cartridge = path.join(root, 'pollen.imscc');
+    await writeFile(cartridge, exportImscc(curriculum, options));
+    const importStarted = performance.now();
+    await runSitePhp(site, 'restore-cartridge.php', [cartridge]);
+    console.log(`  .imscc import (Moodle's CC converter + restore, restore-cartridge.php): ${Math.round(performance.now() - importStarted)} ms`);
   } finally {
     await stopSite(path.join(root, 'site'));
     await rm(root, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { frenchProgram } from '../src/cli/french-help.js';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from '../src/curriculum/imscc/write.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
+import { isLoopbackUrl } from '../src/config/public-url.js';
 
 /** The local wiki's API when no wiki is configured, on POLLEN_WIKI_PORT as scripts/wiki/up.sh starts it. */
 function localWikiApiUrl(): string {
@@ -17,15 +18,21 @@ interface ExportOptions {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = frenchProgram('curriculum:export', 'Écrit le parcours en paquet IMS Common Cartridge 1.1, pour la restauration de cours de Moodle.')
+  const program = frenchProgram('curriculum:export', 'Écrit le parcours en paquet IMS Common Cartridge 1.1, pour les plateformes autres que Moodle (pour Moodle : curriculum:moodle).')
     .option('--dir <dossier>', 'dossier des fichiers de module', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
     .option('--out <fichier>', 'paquet à écrire', DEFAULT_IMSCC_PATH)
-    .option('--wiki-base-url <url>', 'début des adresses des pages du wiki', wikiBaseUrlFromApi(process.env.WIKI_API_URL || localWikiApiUrl()))
+    .option('--wiki-base-url <url>', 'début des adresses publiques des pages du wiki (défaut : tiré de WIKI_API_URL)', wikiBaseUrlFromApi(process.env.WIKI_API_URL || localWikiApiUrl()))
     .option('--title <titre>', 'titre du cours dans le paquet')
     .action(async (opts: ExportOptions) => {
       try {
         const modules = await loadCurriculum(opts.dir);
         if (modules.length === 0) throw new Error(`${opts.dir} : aucun fichier de module trouvé`);
+        if (isLoopbackUrl(opts.wikiBaseUrl)) {
+          console.error(
+            `Attention : les liens vers le wiki pointent sur ${opts.wikiBaseUrl}, une adresse de cette machine que les navigateurs des apprenant·es ne joindront pas. ` +
+              'Donnez --wiki-base-url (ou WIKI_API_URL) avec l’adresse publique du wiki.',
+          );
+        }
         const { bytes, cartridge } = await writeCartridge(modules, opts.out, { wikiBaseUrl: opts.wikiBaseUrl, courseTitle: opts.title });
         const c = cartridge.counts;
         console.log(`${opts.out} (${plural(bytes, 'octet')}, ${plural(cartridge.files.length, 'fichier')})`);

@@ -5,18 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { wikiBaseUrlFromApi } from '../src/curriculum/imscc/write.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
 import { exportMbz, buildMbz } from '../src/curriculum/mbz/export.js';
+import { isLoopbackUrl } from '../src/config/public-url.js';
 
 export const DEFAULT_MBZ_PATH = 'dist/pollen-parcours.mbz';
-
-/** True when learners' browsers could not reach this address (it names the machine itself). */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
-  } catch {
-    return false;
-  }
-}
 
 interface Options {
   dir: string;

@@ -3,6 +3,7 @@
  * Facilitators' notes to wiki pages, through the durable queue in the local store.
  */
 import { hostname } from 'node:os';
+import { sessionMinutes } from '../src/agenda/minutes.js';
 import { parisDateTime } from '../src/cli/format.js';
 import { frenchProgram } from '../src/cli/french-help.js';
 import { existsSync } from 'node:fs';
@@ -134,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
         // Read only: the store is opened only if it exists, to reuse the notes' reception times.
         const store = config.store.kind === 'postgres' || existsSync(config.store.path) ? await openPollenStore(config.store) : undefined;
         try {
-          const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store), ...(await moduleLinks(config)) });
+          const previews = await previewNotes(client, inputs, { queue: store && new NoteQueue(store), sessions: store && sessionMinutes(store), ...(await moduleLinks(config)) });
           for (const p of previews) printPreview(p);
           say(`Simulation : aucune modification du wiki ni de la file (${plural(previews.length, 'note', 'notes')}).`);
           // The exit code a real run would give: 1 for a note refused, 2 for a conflict or a stop.
@@ -145,7 +146,8 @@ export async function main(argv: string[]): Promise<number> {
         }
       }
       return withStore(config, async (store) => {
-        const queue = new NoteQueue(store);
+        // The agenda's sessions: a note naming one becomes its minutes; an unknown one is refused.
+        const queue = new NoteQueue(store, { sessions: sessionMinutes(store) });
         const ids: number[] = [];
         const refused: NoteRunResult[] = [];
         for (const input of inputs) {
@@ -194,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
       process.once('SIGINT', stop);
       note(`Surveillance de ${dir} (toutes les ${intervalMs} ms).`);
       const links = await moduleLinks(config);
-      await withStore(config, (store) => watchFolder(client, new NoteQueue(store), { dir, intervalMs, signal: controller.signal, log: say, ...links }));
+      await withStore(config, (store) => watchFolder(client, new NoteQueue(store, { sessions: sessionMinutes(store) }), { dir, intervalMs, signal: controller.signal, log: say, ...links }));
       note('Surveillance arrêtée.');
       return 0;
     }));

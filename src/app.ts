@@ -101,6 +101,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   // Embedded mode: attending a workshop session completes its module (Moodle holds its own completions).
   const agenda = await createAgenda(database, {
     modules: curriculum,
+    // Visitors' mails go to the outbox with each change; src/mail's job sends them (POLLEN_SMTP_URL).
+    mail: { publicUrl: config.publicUrl, smtpConfigured: config.mail.smtpUrl !== undefined },
     ...(tracker.mode === 'embedded' ? { onAttended: (learnerId: string, slug: string) => progress.markModuleDone(learnerId, slug, true) } : {}),
   });
 
@@ -146,6 +148,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     progress,
     notes: new NotesService(database, gatewayWiki, {
       background: wiki, modules: curriculumPages(curriculum),
+      // Which replica or worker published each note, for operators (LOG_LEVEL=debug).
+      log: (line) => logger.debug({ component: 'notes' }, line),
       sessions: { exists: async (id) => (await agenda.store.session(id)) !== undefined, attachMinutes: (id, title) => agenda.attachMinutes(id, title) },
     }),
     directory,
@@ -165,7 +169,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
  * configuration. Built here, in the composition root, over the progress tracker's learners.
  */
 export function createAuthService(input: {
-  config: Pick<Config, 'moodle' | 'facilitatorTokens' | 'adminTokens' | 'auth'>;
+  config: Pick<Config, 'moodle' | 'facilitatorTokens' | 'adminTokens' | 'auth'> & Partial<Pick<Config, 'secretKey'>>;
   store: StoreDb;
   learners: LearnerStore;
   logger?: Logger | undefined;
@@ -189,6 +193,7 @@ export function createAuthService(input: {
     loginWindowMinutes: config.auth.loginWindowMinutes,
     moodle: config.moodle && { url: config.moodle.url, service: config.auth.moodleLoginService, ...(input.fetch ? { fetch: input.fetch } : {}) },
     logger: logger?.child({ component: 'auth' }),
+    secretKey: config.secretKey,
     now: () => now().getTime(),
   });
 }

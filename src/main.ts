@@ -2,6 +2,7 @@ import { publishAgenda } from './agenda/wiki.js';
 import { buildRuntime, type Runtime } from './app.js';
 import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
+import { publicUrlWarning } from './config/public-url.js';
 import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { ActionLog } from './dashboard/actions.js';
@@ -9,6 +10,7 @@ import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
+import { startMailDelivery } from './mail/index.js';
 import { runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
 import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
   logger.debug({ config: describeConfig(config) }, 'Configuration');
   // A mistyped name (POLLEN_MOODLE_URL for MOODLE_URL) would otherwise be ignored without a word.
   for (const unknown of unknownSettings()) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
+  const publicWarning = publicUrlWarning(config.publicUrl);
+  if (publicWarning) logger.warn({ setting: 'POLLEN_PUBLIC_URL', url: config.publicUrl }, publicWarning);
   const runtime = await buildRuntime(config, logger);
   if (runtime.localWiki) {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.
@@ -86,7 +90,9 @@ async function main(): Promise<void> {
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesJob = startNotesRetries(runtime, logger, config.notesIntervalSeconds * 1000);
   const directoryTimer = startDirectoryPublishing(runtime, logger);
-  const agendaTimer = startAgendaPublishing(runtime, logger);
+  const agendaTimer = startAgendaPublishing(runtime, logger, config.publicUrl);
+  // Mails to visitors (agenda): the outbox is sent every minute, once across replicas.
+  const mailJob = startMailDelivery({ store: runtime.database, smtpUrl: config.mail.smtpUrl, from: config.mail.from, logger });
   // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself, once per
   // interval across every replica sharing the store (src/jobs lease).
   const progressSync = runtime.moodle
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
     notesJob?.stop();
     clearInterval(directoryTimer);
     clearInterval(agendaTimer);
+    mailJob?.stop();
     progressSync?.stop();
     clearInterval(tokensTimer);
     server.close();
@@ -175,13 +182,13 @@ const AGENDA_PUBLISH_INTERVAL_MS = 5 * 60_000;
  * The wiki's Agenda page follows the sessions: every 5 minutes, one batched read, and an edit only
  * when something changed (a session created, moved, cancelled, its minutes linked, or passed).
  */
-function startAgendaPublishing(runtime: Runtime, logger: Logger): NodeJS.Timeout {
+function startAgendaPublishing(runtime: Runtime, logger: Logger, publicUrl: string | undefined): NodeJS.Timeout {
   let running = false;
   const publish = () => {
     const agenda = runtime.deps.agenda;
     if (running || !agenda) return;
     running = true;
-    publishAgenda(runtime.wiki, agenda)
+    publishAgenda(runtime.wiki, agenda, { publicUrl })
       .then((run) => {
         if (run.edits > 0) logger.info({ edits: run.edits }, 'Agenda published to the wiki');
         for (const o of run.outcomes) if (o.status === 'conflict' || o.status === 'stopped') logger.warn({ page: o.title, status: o.status }, o.reason ?? 'Agenda page not published');

@@ -66,8 +66,8 @@ export function createAgendaDashboardRouter(agenda: AgendaService, access: Dashb
     if (!who) return;
     const now = agenda.now().toISOString();
     const [{ sessions: upcoming }, missingMinutes] = await Promise.all([agenda.list({ from: now, includePrivate: true, limit: 100 }), agenda.missingMinutes(50)]);
-    const counts = await agenda.counts([...upcoming, ...missingMinutes].map((s) => s.id));
-    const body = agendaDashboardBody({ base: req.baseUrl, csrfToken: who.csrfToken, modules: [...agenda.modules.values()], upcoming, missingMinutes, counts, ...extra });
+    const [counts, mail] = await Promise.all([agenda.counts([...upcoming, ...missingMinutes].map((s) => s.id)), agenda.mailStatus()]);
+    const body = agendaDashboardBody({ base: req.baseUrl, csrfToken: who.csrfToken, modules: [...agenda.modules.values()], upcoming, missingMinutes, counts, mail, ...extra });
     html(res, status, pageShell({ title: 'Agenda — tableau de bord Pollen', heading: 'Pollen — agenda des sessions', viewer: who.viewer, signOut: who.signOut, body }));
   }
 

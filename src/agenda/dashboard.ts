@@ -5,7 +5,7 @@
  */
 import { escapeHtml, frenchDateTime, timeElement } from '../dashboard/format.js';
 import type { AgendaSession, Registration, SessionCounts } from './model.js';
-import type { AgendaModule } from './service.js';
+import type { AgendaMailStatus, AgendaModule } from './service.js';
 import { DEFAULT_TIME_ZONE, localInputValue } from './time.js';
 
 /** What the form was filled with (strings, as the browser sends them). */
@@ -21,6 +21,27 @@ export interface AgendaDashboardView {
   form?: { values: SessionFormValues; error?: string | undefined; field?: string | undefined } | undefined;
   /** After a save: what happened, and warnings (facilitator booked twice). */
   saved?: { session: AgendaSession; warnings: string[] } | undefined;
+  /** The outbox (mails to visitors): what waits and why; undefined when the agenda sends no mail. */
+  mail?: AgendaMailStatus | undefined;
+}
+
+const mails = (n: number) => `${n} e-mail${n >= 2 ? 's' : ''}`;
+
+/** Mails to visitors not sent: how many, and why (never pretends they went out). */
+function mailNotice(mail: AgendaMailStatus | undefined): string {
+  if (!mail || (mail.pending === 0 && mail.failed === 0)) return '';
+  const lines: string[] = [];
+  if (mail.pending > 0) {
+    lines.push(mail.smtpConfigured
+      ? `${mails(mail.pending)} aux personnes inscrites ${mail.pending >= 2 ? 'attendent' : 'attend'} d’être ${mail.pending >= 2 ? 'envoyés' : 'envoyé'}${mail.lastError ? ' : le dernier essai a échoué, un nouvel essai est prévu automatiquement.' : ' (envoi dans la minute).'}`
+      : `${mails(mail.pending)} aux personnes inscrites ${mail.pending >= 2 ? 'attendent' : 'attend'} dans la boîte d’envoi : aucun serveur d’envoi n’est configuré (POLLEN_SMTP_URL). Ils partiront dès que l’administrateur·rice l’aura configuré.`);
+  }
+  if (mail.failed > 0) lines.push(`${mails(mail.failed)} n’${mail.failed >= 2 ? 'ont' : 'a'} pas pu être ${mail.failed >= 2 ? 'envoyés' : 'envoyé'} après tous les essais.`);
+  if (mail.lastError) lines.push(`Dernière erreur : ${mail.lastError}`);
+  return `<section class="card" id="courriels" aria-labelledby="titre-courriels">
+<h2 id="titre-courriels">E-mails en attente</h2>
+${lines.map((l) => `<p class="notice" role="status">${e(l)}</p>`).join('\n')}
+</section>`;
 }
 
 const e = escapeHtml;
@@ -122,6 +143,7 @@ export function agendaDashboardBody(view: AgendaDashboardView): string {
   return `<nav class="sections" aria-label="Sections de l’agenda"><ul><li><a href="${e(view.base.replace(/\/agenda$/, '') || '/')}">Tableau de bord</a></li><li><a href="#manquants">Comptes rendus manquants</a></li><li><a href="#a-venir">Sessions à venir</a></li><li><a href="#nouvelle">Nouvelle session</a></li></ul></nav>
 <main id="contenu">
 ${saved}
+${mailNotice(view.mail)}
 <section class="card" id="manquants" aria-labelledby="titre-manquants">
 <h2 id="titre-manquants">Comptes rendus manquants</h2>
 ${missingTable(view)}

@@ -1,18 +1,22 @@
 // The agenda's public API: sessions, registrations, feeds, wiki page, dashboard section.
 import type { StoreDb } from '../store/database.js';
 import { runMigrations } from '../store/migrations.js';
+import { mailMigrations } from '../mail/migrations.js';
 import { agendaMigrations } from './migrations.js';
 import { AgendaService, type AgendaServiceOptions } from './service.js';
 import { AgendaStore } from './store.js';
 
 export { AgendaError, type AgendaErrorCode } from './errors.js';
 export { agendaMigrations } from './migrations.js';
-export { AgendaService, type AgendaModule, type RegistrationResult, type SessionChange } from './service.js';
+export { sessionMinutes } from './minutes.js';
+export { AgendaService, type AgendaMailStatus, type AgendaModule, type RegistrationResult, type SessionChange } from './service.js';
+export { CANCEL_PATH, cancelUrl } from './mails.js';
 export { AgendaStore } from './store.js';
 export type { AgendaSession, Registration, SessionInput } from './model.js';
 
 /** The agenda on this store, its tables migrated. */
 export async function createAgenda(store: StoreDb, options: AgendaServiceOptions): Promise<AgendaService> {
-  await runMigrations(store, agendaMigrations);
+  // The agenda writes its mails to the outbox in its own transactions: both sets of tables.
+  await runMigrations(store, [...agendaMigrations, ...mailMigrations]);
   return new AgendaService(new AgendaStore(store), options);
 }

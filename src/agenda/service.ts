@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import { AgendaError } from './errors.js';
 import { firstMessage, sessionInputSchema, visitorSchema, type AgendaSession, type Registration, type SessionCounts, type SessionFields, type SessionInput, type VisitorInput } from './model.js';
 import { AgendaStore, type RegistrationOutcome, type SessionQuery } from './store.js';
+import { MailOutbox, type OutboxStatus } from '../mail/index.js';
+import { promotedMail, registrationMail, sessionCancelledMail, sessionChangedMail, whenOrWhereChanged, type AgendaMailOptions } from './mails.js';
 
 export interface AgendaModule {
   slug: string;
@@ -19,6 +21,17 @@ export interface AgendaServiceOptions {
   now?: () => Date;
   /** Called when a signed-in learner is marked present at a session of an `attendanceCompletes` module. */
   onAttended?: (learnerId: string, moduleSlug: string) => Promise<unknown>;
+  /**
+   * E-mails to visitors (registered, promoted, session cancelled), queued in the store's outbox
+   * (src/mail) with each change. `smtpConfigured`: false when POLLEN_SMTP_URL is unset (the
+   * mails wait; the dashboard says so). Unset: no mail.
+   */
+  mail?: (AgendaMailOptions & { smtpConfigured: boolean }) | undefined;
+}
+
+/** The outbox as the dashboard shows it: what waits, and why. */
+export interface AgendaMailStatus extends OutboxStatus {
+  smtpConfigured: boolean;
 }
 
 export interface SessionChange {
@@ -48,6 +61,7 @@ export class AgendaService {
   readonly modules: ReadonlyMap<string, AgendaModule>;
   readonly #now: () => Date;
   readonly #onAttended: AgendaServiceOptions['onAttended'];
+  readonly #mail: AgendaServiceOptions['mail'];
 
   constructor(
     readonly store: AgendaStore,
@@ -56,6 +70,19 @@ export class AgendaService {
     this.modules = new Map(options.modules.map((m) => [m.slug, m]));
     this.#now = options.now ?? (() => new Date());
     this.#onAttended = options.onAttended;
+    this.#mail = options.mail;
+  }
+
+  /** The outbox's waiting and failed mails (undefined when the agenda sends no mail). */
+  async mailStatus(): Promise<AgendaMailStatus | undefined> {
+    if (!this.#mail) return undefined;
+    return { ...(await new MailOutbox(this.store.store).status()), smtpConfigured: this.#mail.smtpConfigured };
+  }
+
+  /** Mails to the people a change gave a seat (from the waiting list). */
+  #promotedMails() {
+    const mail = this.#mail;
+    return mail ? (session: AgendaSession, promoted: Registration[]) => promoted.map((r) => promotedMail(session, r, mail)) : undefined;
   }
 
   now(): Date {
@@ -93,12 +120,21 @@ export class AgendaService {
     const current = await this.session(id);
     if (current.status === 'cancelled') throw new AgendaError('SESSION_CANCELLED', 'Cette session est annulée : elle ne peut plus être modifiée. Créez-en une nouvelle.');
     const warnings = await this.#warnings(fields, id);
-    const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString());
+    const mail = this.#mail;
+    const promotedMails = this.#promotedMails();
+    const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString(), mail && promotedMails
+      ? (after, { promoted: seated, previous, registered }) => {
+          // A person given a seat hears of it (with the new details) once, not twice.
+          const moved = whenOrWhereChanged(previous, after) ? registered.filter((r) => !seated.some((p) => p.id === r.id)).map((r) => sessionChangedMail(previous, after, r, mail)) : [];
+          return [...promotedMails(after, seated), ...moved];
+        }
+      : undefined);
     return { session, warnings, promoted };
   }
 
   async cancelSession(id: number): Promise<AgendaSession> {
-    return this.store.cancelSession(id, this.now().toISOString());
+    const mail = this.#mail;
+    return this.store.cancelSession(id, this.now().toISOString(), mail ? (session, registered) => registered.map((r) => sessionCancelledMail(session, r, mail)) : undefined);
   }
 
   async session(id: number): Promise<AgendaSession> {
@@ -129,7 +165,9 @@ export class AgendaService {
   async #register(sessionId: number, who: { key: string; learnerId: string | null; name: string; email: string | null }, allowPrivate: boolean): Promise<RegistrationResult> {
     const token = randomBytes(24).toString('base64url');
     const now = this.now();
-    const outcome = await this.store.register(sessionId, { ...who, tokenHash: hashToken(token) }, now.toISOString(), this.#openForRegistration(now, allowPrivate));
+    const mail = this.#mail;
+    const outcome = await this.store.register(sessionId, { ...who, tokenHash: hashToken(token) }, now.toISOString(), this.#openForRegistration(now, allowPrivate),
+      mail ? (session, o) => [registrationMail(session, o.registration, token, o.waitingPosition, mail)] : undefined);
     return { ...outcome, token };
   }
 
@@ -144,15 +182,23 @@ export class AgendaService {
     return this.#register(sessionId, { key: `email:${visitor.email}`, learnerId: null, name: visitor.name, email: visitor.email }, false);
   }
 
+  /** The registration holding this token, and its session (the cancellation page); undefined when none. */
+  async byToken(token: string): Promise<{ registration: Registration; session: AgendaSession } | undefined> {
+    if (token.length < 10 || token.length > 100) return undefined;
+    const registration = await this.store.registration({ tokenHash: hashToken(token) });
+    const session = registration && (await this.store.session(registration.sessionId));
+    return registration && session ? { registration, session } : undefined;
+  }
+
   /** Cancels with the token given at registration; the first person waiting gets the seat. */
   async cancelRegistration(token: string): Promise<{ registration: Registration; promoted: Registration[] }> {
     if (token.length < 10 || token.length > 100) throw new AgendaError('REGISTRATION_NOT_FOUND', 'Aucune inscription ne correspond à ce jeton : vérifiez le lien reçu à l’inscription.');
-    return this.store.cancelRegistration({ tokenHash: hashToken(token) }, this.now().toISOString());
+    return this.store.cancelRegistration({ tokenHash: hashToken(token) }, this.now().toISOString(), this.#promotedMails());
   }
 
   /** A facilitator cancels someone's registration (asked by phone, …). */
   cancelRegistrationById(id: number): Promise<{ registration: Registration; promoted: Registration[] }> {
-    return this.store.cancelRegistration({ id }, this.now().toISOString());
+    return this.store.cancelRegistration({ id }, this.now().toISOString(), this.#promotedMails());
   }
 
   registrations(sessionId: number): Promise<Registration[]> {

@@ -5,6 +5,15 @@ import { AgendaError } from './errors.js';
 import type { AgendaSession, Registration, RegistrationStatus, SessionCounts, SessionFields } from './model.js';
 import { countStatus, fieldColumns, promoteWaiting, seatCounts, toRegistration, toSession, type AgendaTables, type Db, type RegistrationRow, type SessionRow } from './rows.js';
 import { inWriteTransaction } from './transaction.js';
+import { queueMails, type OutgoingMail } from '../mail/index.js';
+
+/** The mails a change sends (composed by the service), written to the outbox in the change's transaction. */
+type MailsOf<T> = ((session: AgendaSession, outcome: T) => Array<OutgoingMail | undefined>) | undefined;
+
+async function queueWith<T>(trx: Db, mails: MailsOf<T>, session: AgendaSession, outcome: T, now: string): Promise<void> {
+  if (!mails) return;
+  await queueMails(trx, mails(session, outcome).filter((m): m is OutgoingMail => m !== undefined), now);
+}
 
 export interface SessionQuery {
   /** Sessions ending at or after this instant (ISO). */
@@ -26,6 +35,15 @@ export interface Registrant {
   name: string;
   email: string | null;
   tokenHash: string;
+}
+
+/** What a session's update did, for its mails. */
+export interface SessionUpdate {
+  promoted: Registration[];
+  /** The session before the change. */
+  previous: AgendaSession;
+  /** Everyone registered after the change (seat or waiting list). */
+  registered: Registration[];
 }
 
 export interface RegistrationOutcome {
@@ -114,7 +132,8 @@ export class AgendaStore {
    * capacity promotes people from the waiting list, in order. SEQUENCE goes up when anything a
    * calendar shows changed.
    */
-  async updateSession(id: number, fields: SessionFields, now = isoNow()): Promise<{ session: AgendaSession; promoted: Registration[] }> {
+  /** `mails` gets who was promoted, the session as it was, and everyone registered (seat or waiting list) after the change. */
+  async updateSession(id: number, fields: SessionFields, now = isoNow(), mails?: MailsOf<SessionUpdate>): Promise<{ session: AgendaSession; promoted: Registration[] }> {
     return this.#inTurn(id, () => inWriteTransaction<AgendaTables, { session: AgendaSession; promoted: Registration[] }>(this.store, async (trx) => {
       const current = await this.#lockSession(trx, id);
       const confirmed = await countStatus(trx, id, 'confirmed');
@@ -130,11 +149,17 @@ export class AgendaStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       const promoted = await promoteWaiting(trx, id, fields.capacity - confirmed, now);
-      return { session: toSession(row), promoted };
+      const session = toSession(row);
+      if (mails) {
+        const registered = await trx.selectFrom('agenda_registrations').selectAll().where('session_id', '=', id).where('status', 'in', ['confirmed', 'waiting']).orderBy('id').execute();
+        await queueWith(trx, mails, session, { promoted, previous: toSession(current), registered: registered.map(toRegistration) }, now);
+      }
+      return { session, promoted };
     }));
   }
 
-  async cancelSession(id: number, now = isoNow()): Promise<AgendaSession> {
+  /** Cancels the session; `mails` gets everyone still registered (seat or waiting list). */
+  async cancelSession(id: number, now = isoNow(), mails?: MailsOf<Registration[]>): Promise<AgendaSession> {
     return this.#inTurn(id, () => inWriteTransaction<AgendaTables, AgendaSession>(this.store, async (trx) => {
       const current = await this.#lockSession(trx, id);
       if (current.status === 'cancelled') return toSession(current);
@@ -144,7 +169,12 @@ export class AgendaStore {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toSession(row);
+      const session = toSession(row);
+      if (mails) {
+        const registered = await trx.selectFrom('agenda_registrations').selectAll().where('session_id', '=', id).where('status', 'in', ['confirmed', 'waiting']).orderBy('id').execute();
+        await queueWith(trx, mails, session, registered.map(toRegistration), now);
+      }
+      return session;
     }));
   }
 
@@ -173,7 +203,7 @@ export class AgendaStore {
    * of concurrent requests; the others join the waiting list. Someone who cancelled before may
    * register again (their row comes back, at the end of the line).
    */
-  async register(sessionId: number, who: Registrant, now: string, checks: (s: AgendaSession) => void): Promise<RegistrationOutcome> {
+  async register(sessionId: number, who: Registrant, now: string, checks: (s: AgendaSession) => void, mails?: MailsOf<RegistrationOutcome>): Promise<RegistrationOutcome> {
     return this.#inTurn(sessionId, () => inWriteTransaction<AgendaTables, RegistrationOutcome>(this.store, async (trx) => {
       const session = toSession(await this.#lockSession(trx, sessionId));
       checks(session);
@@ -196,12 +226,14 @@ export class AgendaStore {
         .values({ ...values, session_id: sessionId, registrant_key: who.key, created_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { registration: toRegistration(row), waitingPosition: status === 'waiting' ? waitingAlready + 1 : null };
+      const outcome = { registration: toRegistration(row), waitingPosition: status === 'waiting' ? waitingAlready + 1 : null };
+      await queueWith(trx, mails, session, outcome, now);
+      return outcome;
     }));
   }
 
   /** Cancels the registration holding this token; a freed seat goes to the first waiting. */
-  async cancelRegistration(where: { tokenHash: string } | { id: number }, now = isoNow()): Promise<{ registration: Registration; promoted: Registration[] }> {
+  async cancelRegistration(where: { tokenHash: string } | { id: number }, now = isoNow(), mails?: MailsOf<Registration[]>): Promise<{ registration: Registration; promoted: Registration[] }> {
     const found = await this.#findRegistration(where);
     if (!found) throw new AgendaError('REGISTRATION_NOT_FOUND', 'Aucune inscription ne correspond à ce jeton : vérifiez le lien reçu à l’inscription.');
     return this.#inTurn(Number(found.session_id), () => inWriteTransaction<AgendaTables, { registration: Registration; promoted: Registration[] }>(this.store, async (trx) => {
@@ -216,6 +248,7 @@ export class AgendaStore {
         .executeTakeFirstOrThrow();
       const confirmed = await countStatus(trx, Number(session.id), 'confirmed');
       const promoted = await promoteWaiting(trx, Number(session.id), Number(session.capacity) - confirmed, now);
+      await queueWith(trx, mails, toSession(session), promoted, now);
       return { registration: toRegistration(row), promoted };
     }));
   }

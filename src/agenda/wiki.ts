@@ -79,8 +79,30 @@ function table(sessions: AgendaSession[], modules: ReadonlyMap<string, AgendaMod
 }
 
 export interface AgendaPageOptions {
-  /** Public address of the iCal feed, e.g. `https://pollen.example.org/agenda.ics`. */
-  feedUrl?: string | undefined;
+  /** The gateway's public address (POLLEN_PUBLIC_URL), e.g. `https://pollen.example.org`: the feeds are linked. Unset: no link. */
+  publicUrl?: string | undefined;
+}
+
+/** `<public>/agenda.ics`, or a module's `<public>/agenda/modules/<slug>.ics`; null when there is no safe public address. */
+export function feedUrl(publicUrl: string | undefined, moduleSlug?: string): string | null {
+  if (!publicUrl) return null;
+  const base = publicUrl.replace(/\/+$/, '');
+  return sanitizeExternalUrl(moduleSlug ? `${base}/agenda/modules/${encodeURIComponent(moduleSlug)}.ics` : `${base}/agenda.ics`);
+}
+
+/** The subscription links: the whole agenda, then each module with public sessions. */
+function feedLinks(sessions: readonly AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, publicUrl: string | undefined): string {
+  const all = feedUrl(publicUrl);
+  if (!all) return '';
+  const slugs = [...new Set(sessions.flatMap((s) => (s.moduleSlug && modules.has(s.moduleSlug) ? [s.moduleSlug] : [])))].sort();
+  const perModule = slugs.flatMap((slug) => {
+    const url = feedUrl(publicUrl, slug);
+    return url ? [`* [${url} ${cell(`Sessions du module « ${modules.get(slug)!.title} » (iCal)`)}]`] : [];
+  });
+  return [
+    `== S’abonner ==\n[${all} ${cell('S’abonner à l’agenda (iCal)')}] : à ajouter dans Thunderbird, Nextcloud ou OpenAgenda pour recevoir les sessions et leurs changements.`,
+    ...(perModule.length ? [`Par module :\n${perModule.join('\n')}`] : []),
+  ].join('\n\n');
 }
 
 const split = (sessions: readonly AgendaSession[], now: Date) => ({
@@ -91,19 +113,18 @@ const split = (sessions: readonly AgendaSession[], now: Date) => ({
 /** The `Agenda` page. Deterministic: same sessions and same side of `now` → same text. */
 export function renderAgendaPage(sessions: readonly AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, now: Date, options: AgendaPageOptions = {}): string {
   const { upcoming, past } = split(sessions, now);
-  const feed = options.feedUrl ? sanitizeExternalUrl(options.feedUrl) : null;
   return [
     '<!-- Page publiée par le robot Pollen depuis son agenda. Une modification faite à la main est conservée : le robot ne l’écrase pas et la signale. -->' +
-      'Ateliers et sessions de formation du réseau, à venir et passés. Chaque session passée renvoie à son compte rendu.' +
-      (feed ? ` Abonnez votre agenda (Thunderbird, Nextcloud, OpenAgenda) au flux iCal : [${feed} ${cell('agenda.ics')}].` : ''),
+      'Ateliers et sessions de formation du réseau, à venir et passés. Chaque session passée renvoie à son compte rendu.',
     `== Sessions à venir ==\n${table(upcoming, modules, false)}`,
     `== Sessions passées ==\n${table(past, modules, true)}`,
+    feedLinks(sessions, modules, options.publicUrl),
     '[[Catégorie:Agenda]]',
-  ].join('\n\n');
+  ].filter(Boolean).join('\n\n');
 }
 
 /** A module's `…/Sessions` subpage: its public sessions, each linked to its row of the Agenda. */
-export function renderModuleSessions(sessions: readonly AgendaSession[], now: Date): string {
+export function renderModuleSessions(sessions: readonly AgendaSession[], now: Date, feed?: string | null): string {
   const { upcoming, past } = split(sessions, now);
   const item = (s: AgendaSession) =>
     `* ${link(AGENDA_PAGE, `${frenchWhen(s)} : ${s.title}`, `session-${s.id}`)}` +
@@ -112,6 +133,7 @@ export function renderModuleSessions(sessions: readonly AgendaSession[], now: Da
     '<!-- Liste publiée par le robot Pollen depuis son agenda ; elle est affichée sur la page du module. -->' +
       `'''Prochaines sessions''' :\n${upcoming.length ? upcoming.map(item).join('\n') : "''aucune pour l’instant''"}`,
     past.length ? `'''Sessions passées''' :\n${past.map(item).join('\n')}` : '',
+    feed ? `[${feed} ${cell('S’abonner aux sessions de ce module (iCal)')}]` : '',
   ].filter(Boolean).join('\n\n');
 }
 
@@ -131,7 +153,7 @@ export async function publishAgenda(client: WikiClient, service: AgendaService, 
     { title: AGENDA_PAGE, text: renderAgendaPage(sessions, service.modules, now, options), summary: 'Agenda : mise à jour des sessions (robot Pollen)' },
     ...[...byModule].map(([slug, list]) => {
       const module = service.modules.get(slug)!;
-      return { title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: renderModuleSessions(list, now), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` };
+      return { title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: renderModuleSessions(list, now, feedUrl(options.publicUrl, slug)), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` };
     }),
   ].map((r) => ({ ...r, dryRun: options.dryRun === true }));
   const outcomes = await publishPages(client, requests);

@@ -12,6 +12,8 @@ import type { StoredApiTokens } from './api-tokens.js';
 import { plural } from '../cli/format.js';
 import { ApiTokenSet } from './tokens.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
+import { sharedKey } from './keys.js';
+import { SecretBox } from './secrets.js';
 
 /** API tokens at least this long (e.g. `openssl rand -hex 24`) are out of reach of guessing. */
 export const HIGH_ENTROPY_TOKEN_LENGTH = 24;
@@ -46,6 +48,12 @@ export interface AuthServiceOptions {
   /** Set: learners sign in with their Moodle account. Unset: local accounts (embedded mode). */
   moodle?: { url: string; service?: string; fetch?: typeof fetch; timeoutMs?: number } | undefined;
   logger?: Logger | undefined;
+  /**
+   * POLLEN_SECRET_KEY (32 bytes). Set: learners' Moodle tokens are sealed in the store beside
+   * their session, and the dashboard's form key is derived from it. Unset: Moodle tokens stay in
+   * this process's memory, and the form key is a random one kept in the store.
+   */
+  secretKey?: Buffer | undefined;
   /** Clock in ms, for tests. */
   now?: () => number;
 }
@@ -60,10 +68,13 @@ export interface RequestLike {
  * Sign-in and sessions.
  *
  * Learners' Moodle tokens: core_completion_update_activity_completion_status_manually acts for
- * the token's user, so marking a module done in Moodle needs the learner's own token. It is kept
- * in memory only (a Map keyed by the session hash, dropped at logout, expiry or restart), never in
- * the store, logs or answers. After a gateway restart the session still reads progress, and
- * markModuleDone answers MOODLE_SESSION_EXPIRED: sign in again. Passwords are never kept.
+ * the token's user, so marking a module done in Moodle needs the learner's own token. With
+ * POLLEN_SECRET_KEY, it is sealed (AES-256-GCM, a key derived for this use, the session hash as
+ * associated data) in the session's row: it survives a restart, works on every replica, and goes
+ * with the session (logout, expiry). Without the key, it is kept in this process's memory only
+ * (a Map keyed by the session hash). Either way it is never logged nor answered; when it is gone
+ * (restart without the key, another replica, a key changed) markModuleDone answers
+ * MOODLE_SESSION_EXPIRED: sign in again. Passwords are never kept.
  */
 export class AuthService {
   readonly sessions: SessionStore;
@@ -79,6 +90,10 @@ export class AuthService {
   readonly #logger: Logger | undefined;
   readonly #now: () => number;
   readonly #moodleTokens = new Map<string, { token: string; expiresAt: number }>();
+  readonly #store: StoreDb;
+  readonly #secretKey: Buffer | undefined;
+  readonly #tokenBox: SecretBox | undefined;
+  #csrfKey: Promise<Buffer> | undefined;
 
   constructor(options: AuthServiceOptions) {
     this.#now = options.now ?? Date.now;
@@ -93,6 +108,26 @@ export class AuthService {
     this.#stored = options.storedTokens;
     this.#moodle = options.moodle;
     this.#logger = options.logger;
+    this.#store = options.store;
+    this.#secretKey = options.secretKey;
+    this.#tokenBox = options.secretKey ? new SecretBox(options.secretKey, 'moodle-token') : undefined;
+  }
+
+  /** Where learners' Moodle tokens are kept: `store` (sealed, with POLLEN_SECRET_KEY) or `memory`. */
+  get moodleTokenKeeping(): 'store' | 'memory' {
+    return this.#tokenBox ? 'store' : 'memory';
+  }
+
+  /**
+   * The dashboard's form (CSRF) key, the same in every process: derived from POLLEN_SECRET_KEY,
+   * else the store's random one (created by the first process that asks). Read once per process.
+   */
+  csrfKey(): Promise<Buffer> {
+    this.#csrfKey ??= sharedKey(this.#store, this.#secretKey, 'dashboard-csrf').catch((error: unknown) => {
+      this.#csrfKey = undefined; // the store was unreachable: ask again next time
+      throw error;
+    });
+    return this.#csrfKey;
   }
 
   /** `embedded` when learners have local accounts, `moodle` when they sign in with Moodle. */
@@ -201,17 +236,38 @@ export class AuthService {
       throw loginFailed();
     }
     await this.#limits.clear(keys[0] as string);
-    const session = await this.sessions.create(outcome.viewer);
-    if (outcome.moodleToken) {
-      this.#moodleTokens.set(session.tokenHash, { token: outcome.moodleToken, expiresAt: session.expiresAt.getTime() });
+    const { moodleToken } = outcome;
+    const box = this.#tokenBox;
+    const session = await this.sessions.create(
+      outcome.viewer,
+      moodleToken && box ? { sealMoodleToken: (tokenHash) => box.seal(moodleToken, tokenHash) } : {},
+    );
+    if (moodleToken && !box) {
+      this.#moodleTokens.set(session.tokenHash, { token: moodleToken, expiresAt: session.expiresAt.getTime() });
     }
     this.#logger?.info({ event: 'login', role: 'learner', learnerId: outcome.viewer.learnerId, ip: options.ip }, 'Learner signed in');
     return session;
   }
 
-  /** The learner's Moodle token for a live session, from memory; undefined after a restart. */
-  moodleTokenOf(sessionHash: string | null): string | undefined {
+  /**
+   * The learner's Moodle token for a live session: from the store (sealed) with POLLEN_SECRET_KEY,
+   * else from memory. Undefined when none is known here (restart or another replica without the
+   * key, a sealed token that does not open with this key): the learner must sign in again.
+   */
+  async moodleTokenOf(sessionHash: string | null): Promise<string | undefined> {
     if (!sessionHash) return undefined;
+    if (this.#tokenBox) {
+      const sealed = await this.sessions.sealedMoodleToken(sessionHash);
+      if (sealed === undefined) return undefined;
+      const token = this.#tokenBox.open(sealed, sessionHash);
+      if (token === undefined) {
+        this.#logger?.warn(
+          { event: 'moodle_token_unreadable' },
+          "A learner's stored Moodle token does not decrypt (POLLEN_SECRET_KEY changed, or the row was altered): the learner is asked to sign in again",
+        );
+      }
+      return token;
+    }
     const entry = this.#moodleTokens.get(sessionHash);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.#now()) {

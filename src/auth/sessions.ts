@@ -13,6 +13,8 @@ interface SessionTables {
     /** ms since the epoch */
     created_at: number;
     expires_at: number;
+    /** The learner's Moodle token, sealed (src/auth/secrets.ts); null when none is kept here. */
+    moodle_token_sealed: string | null;
   };
 }
 
@@ -33,6 +35,13 @@ export const sessionMigrations: Migration[] = [
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('auth_sessions_expiry').on('auth_sessions').column('expires_at').execute();
+    },
+  },
+  {
+    // Beside the session, so it goes with it: logout, expiry purge, store:migrate.
+    id: 'auth/003-session-moodle-tokens',
+    async up(db) {
+      await db.schema.alterTable('auth_sessions').addColumn('moodle_token_sealed', 'text').execute();
     },
   },
 ];
@@ -62,7 +71,11 @@ export class SessionStore {
     this.#db = tables<SessionTables>(store);
   }
 
-  async create(viewer: Viewer): Promise<IssuedSession> {
+  /**
+   * Opens a session. `sealMoodleToken`, given the new session's hash, returns the learner's
+   * sealed Moodle token to keep in the same row (one insert).
+   */
+  async create(viewer: Viewer, options: { sealMoodleToken?: (tokenHash: string) => string } = {}): Promise<IssuedSession> {
     if (viewer.role === 'anonymous') throw new Error('An anonymous viewer has no session');
     const token = newSessionToken();
     const tokenHash = hashToken(token);
@@ -78,6 +91,7 @@ export class SessionStore {
         display_name: viewer.displayName,
         created_at: createdAt,
         expires_at: expiresAt,
+        moodle_token_sealed: options.sealMoodleToken?.(tokenHash) ?? null,
       })
       .execute();
     return { token, tokenHash, expiresAt: new Date(expiresAt), viewer };
@@ -97,6 +111,17 @@ export class SessionStore {
       expiresAt: new Date(Number(row.expires_at)),
       viewer: { role: row.role, learnerId: row.learner_id, displayName: row.display_name },
     };
+  }
+
+  /** The sealed Moodle token of a live session, if one is kept. */
+  async sealedMoodleToken(tokenHash: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('auth_sessions')
+      .select(['moodle_token_sealed', 'expires_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row || Number(row.expires_at) <= this.now()) return undefined;
+    return row.moodle_token_sealed ?? undefined;
   }
 
   /** Ends a session; true when there was one. */

@@ -41,6 +41,12 @@ export interface Config {
   directory: DirectoryConfig;
   /** POLLEN_DEMO: load the fictional demo data into an empty store. */
   demo: boolean;
+  /** POLLEN_SECRET_KEY, 32 bytes (secret); undefined when unset. */
+  secretKey: Buffer | undefined;
+  /** POLLEN_PUBLIC_URL, without a trailing slash: the gateway as people reach it. */
+  publicUrl: string | undefined;
+  /** E-mail (src/mail): the SMTP server (secret), undefined to keep mails in the outbox; the sender. */
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 /** The gateway's shared wiki read cache (src/wiki/read-cache.ts). */
@@ -143,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
     },
     demo: e.POLLEN_DEMO,
+    secretKey: e.POLLEN_SECRET_KEY,
+    publicUrl: e.POLLEN_PUBLIC_URL,
+    mail: { smtpUrl: e.POLLEN_SMTP_URL, from: e.POLLEN_MAIL_FROM },
   };
 }
 
@@ -154,6 +163,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     moodle: config.moodle && { ...config.moodle, token: '[redacted]' },
     facilitatorTokens: `[${config.facilitatorTokens.length} redacted]`,
     adminTokens: `[${config.adminTokens.length} redacted]`,
+    secretKey: config.secretKey ? '[redacted]' : 'unset',
     store: config.store.kind === 'sqlite' ? config.store : { kind: 'postgres', url: redactUrl(config.store.url) },
+    mail: { ...config.mail, smtpUrl: config.mail.smtpUrl && '[redacted]' },
   };
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { parseSecretKey } from '../auth/secrets.js';
 import { parseStoreUrl } from './store-url.js';
 
 /** Settings that are secrets: never logged, never returned, never put in an error message. */
-export const SECRET_ENV_KEYS = ['WIKI_BOT_PASSWORD', 'MOODLE_TOKEN', 'POLLEN_FACILITATOR_TOKENS', 'POLLEN_ADMIN_TOKENS', 'POLLEN_DATABASE_URL'] as const;
+export const SECRET_ENV_KEYS = ['WIKI_BOT_PASSWORD', 'MOODLE_TOKEN', 'POLLEN_FACILITATOR_TOKENS', 'POLLEN_ADMIN_TOKENS', 'POLLEN_DATABASE_URL', 'POLLEN_SECRET_KEY', 'POLLEN_SMTP_URL'] as const;
 
 const optionalUrl = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
@@ -103,6 +104,23 @@ export const envSchema = z.object({
           ctx.addIssue({ code: 'custom', message: (err as Error).message });
         }
       }),
+    /**
+     * 32 random bytes in base64 or hex (secret). Set: learners' Moodle tokens are stored
+     * encrypted beside their session (they survive restarts and work on every replica), and the
+     * dashboard's form key is derived from it. Unset: Moodle tokens live in each process's
+     * memory. A malformed value is refused, in French, without echoing it.
+     */
+    POLLEN_SECRET_KEY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        try {
+          return parseSecretKey(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
     /** How often pending notes are published in the background (once across replicas), in seconds. */
     POLLEN_NOTES_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Directory of the curriculum content. */
@@ -170,6 +188,25 @@ export const envSchema = z.object({
     POLLEN_WIKI_CACHE_MAX_ENTRIES: z.coerce.number({ error: 'must be a number of pages' }).int().min(1).default(10_000),
     /** Most memory the read cache's pages may take, in MB (estimated). */
     POLLEN_WIKI_CACHE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1).max(4096).default(32),
+    /** The gateway's public address, e.g. https://pollen.example.org: links in the wiki's Agenda page and in e-mails. */
+    POLLEN_PUBLIC_URL: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim().replace(/\/+$/, '') : v),
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://pollen.example.org' }).optional(),
+    ),
+    /** SMTP server mails are sent through (secret: may hold a password): smtp://user:pass@host:587 or smtps://…:465. Unset: mails wait in the outbox. */
+    POLLEN_SMTP_URL: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || /^smtps?:\/\/[^/\s]+/.test(v), 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org:465'),
+    /** Sender of the mails, e.g. "Pollen <agenda@example.org>". */
+    POLLEN_MAIL_FROM: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((v) => /^[^<>@\s]+@[^<>@\s]+$/.test(v) || /^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(v), 'must be an address such as agenda@example.org or "Pollen <agenda@example.org>"')
+      .default('Pollen <pollen@localhost>'),
   })
   ;
 

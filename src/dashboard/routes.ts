@@ -17,7 +17,7 @@ import { hashToken } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
-import { CsrfTokens, isSameOrigin } from './csrf.js';
+import { csrfTokensFor, isSameOrigin } from './csrf.js';
 import { cohortPage, parseCohortFilter } from './cohort-view.js';
 import { assembleCohort, loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
 import { cohortCsv } from './export.js';
@@ -97,7 +97,7 @@ function filterAll(learners: Parameters<typeof cohortPage>[0], modules: Paramete
 /** The dashboard's Express router, to mount at /dashboard. */
 export function createDashboardRouter(deps: DashboardDeps, options: DashboardOptions = {}): Router {
   const router = express.Router();
-  const csrf = new CsrfTokens();
+  const csrf = csrfTokensFor(deps.auth);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
 
   router.use((_req, res, next) => {
@@ -110,6 +110,8 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     });
     next();
   });
+  // The form key is shared by every process (read once from the store or derived from POLLEN_SECRET_KEY).
+  router.use(csrf.middleware);
 
   const paths = (req: Request) => ({ home: req.baseUrl || '/', signIn: `${req.baseUrl}/connexion`, signOut: `${req.baseUrl}/deconnexion` });
 

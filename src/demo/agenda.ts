@@ -88,7 +88,8 @@ export async function loadAgendaDemo(agenda: AgendaService): Promise<string> {
       registrations++;
     }
     for (const id of seated.slice(0, demo.present ?? 0)) await agenda.markAttendance(id, true);
-    if (demo.cancelled) await agenda.cancelSession(session.id);
+    // Through the store: fictional people get no cancellation mail (the service would queue them).
+    if (demo.cancelled) await agenda.store.cancelSession(session.id, now.toISOString());
   }
   return `Démo : ${SESSIONS.length} sessions fictives et ${registrations} inscriptions ajoutées à l’agenda.`;
 }

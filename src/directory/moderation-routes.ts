@@ -8,7 +8,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { readCookie, SESSION_COOKIE } from '../auth/cookie.js';
 import type { AuthService } from '../auth/service.js';
-import { CsrfTokens, isSameOrigin } from '../dashboard/csrf.js';
+import { csrfTokensFor, isSameOrigin } from '../dashboard/csrf.js';
 import { forbiddenPage, messagePage, pageShell } from '../dashboard/pages.js';
 import { DASHBOARD_CSS_HASH } from '../dashboard/styles.js';
 import { moderationSection } from './dashboard.js';
@@ -32,7 +32,7 @@ const FLASH: Record<string, string> = {
 
 export function createModerationRouter(directory: DirectoryService, auth: AuthService | undefined): Router {
   const router = express.Router();
-  const csrf = new CsrfTokens();
+  const csrf = csrfTokensFor(auth);
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
   router.use((_req, res, next) => {
     res.set({
@@ -44,6 +44,8 @@ export function createModerationRouter(directory: DirectoryService, auth: AuthSe
     });
     next();
   });
+  // The form key is shared by every process (read once from the store or derived from POLLEN_SECRET_KEY).
+  router.use(csrf.middleware);
 
   async function who(req: express.Request) {
     if (!auth) return undefined;

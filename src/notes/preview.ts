@@ -7,7 +7,7 @@ import type { WikiClient } from '../wiki/client.js';
 import { convertNote, type CurriculumPages } from './convert.js';
 import { NoteError } from './errors.js';
 import { draftTitle, noteDiff, planNotePage, type NotePageAction } from './page-texts.js';
-import type { NoteInput, NoteQueue } from './queue.js';
+import { unknownSessionReason, type NoteInput, type NoteQueue, type SessionMinutes } from './queue.js';
 
 export interface NotePreview {
   fileName: string | null;
@@ -34,6 +34,8 @@ export interface PreviewOptions {
   now?: Date;
   /** Curriculum modules by slug: a note's `module` links to its page. */
   modules?: CurriculumPages;
+  /** The agenda: a note naming a session it does not have is shown invalid, as a real run refuses it. */
+  sessions?: SessionMinutes | undefined;
 }
 
 export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
@@ -49,6 +51,12 @@ export async function previewNotes(client: WikiClient, inputs: readonly NoteInpu
       throw err;
     }
   });
+  if (opts.sessions) {
+    for (const c of converted) {
+      const session = c.input.session ?? c.note?.meta.session;
+      if (c.note && session !== undefined && !(await opts.sessions.exists(session))) Object.assign(c, { note: undefined, error: unknownSessionReason(session) });
+    }
+  }
   const stopTitle = opts.stopPage ?? defaultStopPage(botUser);
   const titles = converted.flatMap((c) => (c.note ? [c.note.title] : []));
   const pages = await client.getPages([stopTitle, ...titles], { content: true });

@@ -25,6 +25,12 @@ import {
 import type { NoteQueue, NoteState, PendingOptions, QueueRecord } from './queue.js';
 import { SUMMARY_TEMPLATE_PAGE, SUMMARY_TEMPLATE_WIKITEXT } from './template.js';
 
+/**
+ * Notes a long-running worker (a gateway's background run, `notes watch`) claims at a time: small
+ * enough that the other workers sharing the queue get their share of a long one.
+ */
+export const WORKER_BATCH_SIZE = 25;
+
 export interface PublishNotesOptions extends PendingOptions {
   /** Emergency stop page. Default: `Utilisateur:<bot user>/Arrêt`. */
   stopPage?: string;

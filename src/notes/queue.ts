@@ -37,6 +37,19 @@ export interface NoteInput {
   replaces?: number;
   /** What reading the note already had to say (e.g. the encoding found), in French. */
   warnings?: string[];
+  /** Agenda session the note is the minutes of; wins over the front matter's `session:`. */
+  session?: number;
+}
+
+/** The agenda, as the notes need it: a note naming a session becomes that session's minutes. */
+export interface SessionMinutes {
+  exists(sessionId: number): Promise<boolean>;
+  attachMinutes(sessionId: number, pageTitle: string): Promise<void>;
+}
+
+/** Why a note naming an unknown session is refused (GraphQL, CLI, watch: the same words). */
+export function unknownSessionReason(sessionId: number): string {
+  return `Aucune session n° ${sessionId} dans l’agenda : vérifiez le numéro (tableau de bord, « Comptes rendus manquants »).`;
 }
 
 /** One queue entry, as the CLI, the GraphQL API and the dashboard show it. */
@@ -87,10 +100,10 @@ export interface IntakeCheck {
   existing: QueueRecord | undefined;
   receivedAt: Date;
   title?: string;
-  /** The agenda session the note names (`session:` in its front matter). */
+  /** The agenda session the note names (the input's `session`, else `session:` in its front matter). */
   session?: number;
   /** Why the note cannot be published, in French, with its code. */
-  error?: { code: NoteErrorCode | 'NOTE_INTERNAL'; message: string };
+  error?: { code: NoteErrorCode | 'NOTE_INTERNAL' | 'NOTE_SESSION_NOT_FOUND'; message: string };
   warnings: string[];
 }
 
@@ -133,9 +146,16 @@ export interface ClaimOptions extends PendingOptions {
  */
 export class NoteQueue {
   readonly #db: Kysely<NotesTables>;
+  readonly #sessions: SessionMinutes | undefined;
 
-  constructor(readonly store: StoreDb) {
+  /**
+   * `sessions`: the agenda. Given, a note naming an unknown session is refused at intake, and a
+   * note naming a known one becomes its minutes as soon as it is recorded, whichever way it came
+   * (GraphQL, `npm run notes -- publish`, the folder watch).
+   */
+  constructor(readonly store: StoreDb, options: { sessions?: SessionMinutes | undefined } = {}) {
     this.#db = tables<NotesTables>(store);
+    this.#sessions = options.sessions;
   }
 
   /**
@@ -144,10 +164,15 @@ export class NoteQueue {
    * another note holds (`isSameNote`). Reads only.
    */
   check(input: NoteInput): Promise<IntakeCheck> {
-    return this.#check(this.#db, input);
+    return this.#check(this.#db, input, async (id) => this.#sessions?.exists(id));
   }
 
-  async #check(db: Db, input: NoteInput): Promise<IntakeCheck> {
+  /**
+   * `sessionExists` answers undefined when it does not know yet: `#check` then reports the session
+   * to look up (`unverifiedSession`), since the agenda cannot be read inside the queue's transaction
+   * (SQLite: one connection).
+   */
+  async #check(db: Db, input: NoteInput, sessionExists: (id: number) => Promise<boolean | undefined>): Promise<IntakeCheck & { unverifiedSession?: number }> {
     const sourceHash = noteSourceHash(input.source);
     const existing =
       input.key !== undefined ? await byKey(db, input.key) : input.replaces !== undefined ? await byId(db, input.replaces) : undefined;
@@ -156,8 +181,14 @@ export class NoteQueue {
     const storedSource = storedNoteSource(input.source);
     const converted = checkNote(storedSource, input.fileName, receivedAt);
     const warnings = [...(input.warnings ?? []), ...converted.warnings];
-    const base = { key, sourceHash, storedSource, existing: existing ?? (await byKey(db, key)), receivedAt, warnings, ...(converted.session !== undefined ? { session: converted.session } : {}) };
+    const session = input.session ?? converted.session;
+    const base = { key, sourceHash, storedSource, existing: existing ?? (await byKey(db, key)), receivedAt, warnings, ...(session !== undefined ? { session } : {}) };
     if (converted.error) return { ...base, error: converted.error };
+    if (session !== undefined && this.#sessions) {
+      const exists = await sessionExists(session);
+      if (exists === undefined) return { ...base, unverifiedSession: session };
+      if (!exists) return { ...base, ...(converted.title ? { title: converted.title } : {}), error: { code: 'NOTE_SESSION_NOT_FOUND', message: unknownSessionReason(session) } };
+    }
     const title = converted.title ?? '';
     const owner = await otherNoteOnPage(db, title, { key, sourceHash });
     if (owner) return { ...base, title, error: { code: 'NOTE_PAGE_TAKEN', message: pageTakenReason(title, owner) } };
@@ -172,10 +203,21 @@ export class NoteQueue {
    * recording the same new note together: one inserts, the other finds it (unique key).
    */
   async enqueue(input: NoteInput): Promise<{ entry: QueueEntry; change: IntakeChange; warnings: string[] }> {
+    const outcome = await this.#record(input);
+    // The minutes' page is known from intake on: the agenda links it (the page may follow).
+    if (this.#sessions && outcome.session !== undefined && outcome.entry.state !== 'failed' && outcome.entry.pageTitle) {
+      await this.#sessions.attachMinutes(outcome.session, outcome.entry.pageTitle);
+    }
+    return { entry: outcome.entry, change: outcome.change, warnings: outcome.warnings };
+  }
+
+  async #record(input: NoteInput): Promise<{ entry: QueueEntry; change: IntakeChange; warnings: string[]; session?: number | undefined }> {
+    const lookedUp = new Map<number, boolean>(); // agenda sessions, read outside the transaction
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.#db.transaction().execute(async (trx) => {
-        const check = await this.#check(trx, input);
-        const { key, sourceHash: hash, existing: known, warnings } = check;
+        const check = await this.#check(trx, input, async (id) => lookedUp.get(id));
+        if (check.unverifiedSession !== undefined) return { unverifiedSession: check.unverifiedSession };
+        const { key, sourceHash: hash, existing: known, warnings, session } = check;
         const now = new Date().toISOString();
         const state: NoteState = check.error ? 'failed' : 'queued';
         const reason = check.error?.message ?? null;
@@ -190,9 +232,11 @@ export class NoteQueue {
             .returning('id')
             .executeTakeFirst();
           if (!inserted) return undefined; // recorded by another process meanwhile: read it again
-          return { entry: toEntry(await mustGet(trx, Number(inserted.id))), change: 'new' as const, warnings };
+          return { entry: toEntry(await mustGet(trx, Number(inserted.id))), change: 'new' as const, warnings, session };
         }
-        if (known.sourceHash === hash) return { entry: toEntry(known), change: 'unchanged' as const, warnings };
+        // Same text: nothing to do, unless it was refused for a session the agenda now has.
+        const sessionNowKnown = known.state === 'failed' && !check.error && session !== undefined && known.reason === unknownSessionReason(session);
+        if (known.sourceHash === hash && !sessionNowKnown) return { entry: toEntry(known), change: 'unchanged' as const, warnings, session };
         await trx
           .updateTable('notes_queue')
           .set({
@@ -203,9 +247,15 @@ export class NoteQueue {
           })
           .where('id', '=', known.id)
           .execute();
-        return { entry: toEntry(await mustGet(trx, known.id)), change: 'updated' as const, warnings };
+        return { entry: toEntry(await mustGet(trx, known.id)), change: 'updated' as const, warnings, session };
       });
-      if (outcome) return outcome;
+      const lookup = outcome && 'unverifiedSession' in outcome ? outcome.unverifiedSession : undefined;
+      if (lookup !== undefined) {
+        lookedUp.set(lookup, await this.#sessions!.exists(lookup));
+        attempt -= 1; // a lookup, not a lost race
+        continue;
+      }
+      if (outcome?.entry) return outcome;
       if (attempt >= 2) throw new Error(`notes queue: could not record note ${input.key ?? ''}`);
     }
   }

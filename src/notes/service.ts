@@ -9,8 +9,8 @@ import type { WikiClient } from '../wiki/client.js';
 import type { CurriculumPages } from './convert.js';
 import { pageUrl } from './page-texts.js';
 import { previewNotes } from './preview.js';
-import { publishPendingNotes, type NotesRunReport } from './publisher.js';
-import { NoteQueue, type NoteInput, type NoteOrigin, type NoteState, type QueueEntry } from './queue.js';
+import { publishPendingNotes, WORKER_BATCH_SIZE, type NotesRunReport } from './publisher.js';
+import { NoteQueue, type NoteInput, type NoteOrigin, type NoteState, type QueueEntry, type SessionMinutes } from './queue.js';
 
 export interface NoteSubmission {
   /** `dry-run` for a preview; `invalid` when the converter refused the note (not queued). */
@@ -34,11 +34,7 @@ export interface NoteSubmission {
   warnings: string[];
 }
 
-/** The agenda, as the notes need it: a note naming a session becomes that session's minutes. */
-export interface SessionMinutes {
-  exists(sessionId: number): Promise<boolean>;
-  attachMinutes(sessionId: number, pageTitle: string): Promise<void>;
-}
+export type { SessionMinutes } from './queue.js';
 
 export interface SubmitNoteInput {
   source: string;
@@ -56,19 +52,24 @@ export class NotesService {
 
   private readonly background: WikiClient;
   private readonly modules: CurriculumPages | undefined;
-  private readonly sessions: SessionMinutes | undefined;
+  private readonly log: ((line: string) => void) | undefined;
   /** Runs of this service one at a time: a run also takes notes left `publishing`, which must not be another live run's. */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     store: StoreDb,
     private readonly wiki: WikiClient,
-    options: { background?: WikiClient; modules?: CurriculumPages; sessions?: SessionMinutes } = {},
+    options: {
+      background?: WikiClient; modules?: CurriculumPages; sessions?: SessionMinutes;
+      /** One French line per note published, failed or held (which replica published what); default silent. */
+      log?: (line: string) => void;
+    } = {},
   ) {
-    this.queue = new NoteQueue(store);
+    // The queue checks a note's session and links its minutes, for every way a note comes in.
+    this.queue = new NoteQueue(store, { sessions: options.sessions });
     this.background = options.background ?? wiki;
     this.modules = options.modules;
-    this.sessions = options.sessions;
+    this.log = options.log;
   }
 
   /**
@@ -77,7 +78,7 @@ export class NotesService {
    */
   async publishPending(opts: { now?: Date } = {}): Promise<NotesRunReport> {
     // In batches, so the gateway replicas' and the workers' runs share a long queue.
-    return this.exclusive(() => publishPendingNotes(this.background, this.queue, { batchSize: 25, ...opts, ...this.moduleLinks() }));
+    return this.exclusive(() => publishPendingNotes(this.background, this.queue, { batchSize: WORKER_BATCH_SIZE, ...opts, ...this.runOptions() }));
   }
 
   private exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -95,11 +96,12 @@ export class NotesService {
     const note = {
       source: input.source, fileName: input.fileName, origin: input.origin ?? 'graphql',
       ...(input.replaces !== undefined ? { replaces: input.replaces } : {}),
+      ...(input.session !== undefined ? { session: input.session } : {}),
     } satisfies NoteInput;
     if (input.dryRun) {
       // The same intake rule as a real submission: a preview never shows another note's page as this one's.
       const check = await this.queue.check(note);
-      if (check.error?.code === 'NOTE_PAGE_TAKEN') return refusal(check.error, check.title ?? null, check.warnings);
+      if (check.error?.code === 'NOTE_PAGE_TAKEN' || check.error?.code === 'NOTE_SESSION_NOT_FOUND') return refusal(check.error, check.title ?? null, check.warnings);
       const [preview] = await previewNotes(this.wiki, [note], this.moduleLinks());
       const site = await this.wiki.siteInfo();
       return {
@@ -113,24 +115,24 @@ export class NotesService {
     if (input.replaces !== undefined && !(await this.queue.get(input.replaces))) {
       return refusal({ code: 'NOTE_NOT_FOUND', message: `Aucune note n° ${input.replaces} dans la file : rien à remplacer.` }, null, []);
     }
+    // Refused here (session unknown included) means not recorded: the person sees why at once.
     const check = await this.queue.check(note);
     if (check.error) return refusal(check.error, check.title ?? null, check.warnings);
-    const session: number | undefined = input.session ?? check.session;
-    if (session !== undefined && this.sessions && !(await this.sessions.exists(session))) {
-      return refusal({ code: 'NOTE_SESSION_NOT_FOUND', message: `Aucune session n° ${session} dans l’agenda : vérifiez le numéro (tableau de bord, « Comptes rendus manquants »).` }, check.title ?? null, check.warnings);
-    }
     const { entry, warnings } = await this.queue.enqueue(note);
     if (entry.state !== 'failed' || entry.retryable) {
-      await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.moduleLinks() }));
+      await this.exclusive(() => publishPendingNotes(this.wiki, this.queue, { ids: [entry.id], ignoreBackoff: true, ...this.runOptions() }));
     }
     const saved = (await this.queue.get(entry.id)) ?? { ...entry, wikitext: null };
-    // The minutes' page is known from intake on: the agenda links it (the page may follow).
-    if (session !== undefined && this.sessions && saved.pageTitle) await this.sessions.attachMinutes(session, saved.pageTitle);
     return { ...submissionOf(saved), warnings };
   }
 
   private moduleLinks(): { modules?: CurriculumPages } {
     return this.modules ? { modules: this.modules } : {};
+  }
+
+  /** What every publishing run of this service passes besides its own options. */
+  private runOptions(): { modules?: CurriculumPages; log?: (line: string) => void } {
+    return { ...this.moduleLinks(), ...(this.log ? { log: this.log } : {}) };
   }
 
   list(limit = 50): Promise<{ entries: QueueEntry[]; counts: Record<NoteState, number>; total: number }> {

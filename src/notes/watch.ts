@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { WikiClient } from '../wiki/client.js';
-import { publishPendingNotes, type NotesRunReport, type PublishNotesOptions } from './publisher.js';
+import { publishPendingNotes, WORKER_BATCH_SIZE, type NotesRunReport, type PublishNotesOptions } from './publisher.js';
 import type { NoteQueue } from './queue.js';
 import { listNoteFiles, readNoteFile } from './sources.js';
 
@@ -62,7 +62,8 @@ export async function watchFolder(client: WikiClient, queue: NoteQueue, opts: Wa
           for (const warning of warnings) log(`avertissement : ${file} : ${warning}`);
         }
       }
-      run = await publishPendingNotes(client, queue, { stopPage: opts.stopPage, tags: opts.tags, afterSave: opts.afterSave, signal: opts.signal, log, modules: opts.modules });
+      // In batches: several watchers (machines) and the gateways share one long queue.
+      run = await publishPendingNotes(client, queue, { batchSize: WORKER_BATCH_SIZE, stopPage: opts.stopPage, tags: opts.tags, afterSave: opts.afterSave, signal: opts.signal, log, modules: opts.modules });
       if (run.halted) log(run.halted);
     } catch (err) {
       log(`Passage interrompu : ${err instanceof Error ? err.message : String(err)}. Nouvel essai au prochain passage.`);

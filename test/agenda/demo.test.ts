@@ -4,6 +4,7 @@ import { createAgenda, type AgendaService } from '../../src/agenda/index.js';
 import { agendaFeed } from '../../src/agenda/routes.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { loadDemo } from '../../src/demo/index.js';
+import { MailOutbox } from '../../src/mail/index.js';
 import { openDatabase, type StoreDb } from '../../src/store/database.js';
 
 describe('demo agenda (POLLEN_DEMO=1)', () => {
@@ -13,7 +14,8 @@ describe('demo agenda (POLLEN_DEMO=1)', () => {
 
   beforeAll(async () => {
     store = await openDatabase({ kind: 'sqlite', path: ':memory:' });
-    agenda = await createAgenda(store, { modules: await loadCurriculum('course-modules'), now: () => new Date('2026-03-01T08:00:00Z') });
+    // With mail on, as the gateway builds it: the fictional people must get none.
+    agenda = await createAgenda(store, { modules: await loadCurriculum('course-modules'), now: () => new Date('2026-03-01T08:00:00Z'), mail: { publicUrl: 'https://pollen.example.org', smtpConfigured: true } });
     lines = await loadDemo({ database: store, agenda });
   });
   afterAll(async () => {
@@ -37,6 +39,7 @@ describe('demo agenda (POLLEN_DEMO=1)', () => {
     expect(sessions.every((s) => s.moduleSlug === null || agenda.modules.has(s.moduleSlug))).toBe(true);
     const registrations = await agenda.registrations(sessions[0]!.id);
     expect(registrations.every((r) => r.email?.endsWith('@example.org'))).toBe(true);
+    expect(await new MailOutbox(store).list()).toEqual([]);
     expect((await agenda.missingMinutes()).length).toBeGreaterThanOrEqual(5);
   });
 

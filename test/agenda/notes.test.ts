@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishAgenda } from '../../src/agenda/wiki.js';
+import { unknownSessionReason } from '../../src/notes/queue.js';
 import { buildRuntime, type Runtime } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startGateway, type RunningGateway } from '../gateway/http.js';
@@ -14,7 +15,8 @@ import { CREATE } from './support.js';
 
 const TOKEN = 'facilitator-token-notes-agenda-0123';
 const auth = { authorization: `Bearer ${TOKEN}` };
-const SUBMIT = 'mutation ($s: String!, $f: String, $session: Int) { submitNote(source: $s, fileName: $f, session: $session) { state pageTitle reason } }';
+const SUBMIT = 'mutation ($s: String!, $f: String, $session: Int) { submitNote(source: $s, fileName: $f, session: $session) { state pageTitle reason code } }';
+const DRY_RUN = 'mutation ($s: String!, $session: Int) { submitNote(source: $s, session: $session, dryRun: true) { state reason code } }';
 const MISSING = '{ sessionsMissingMinutes { id title minutesPageTitle } }';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -58,10 +60,13 @@ describe('notes follow sessions', () => {
   it('takes the session from the submitNote argument too, and refuses an unknown session without queueing the note', async () => {
     const note = `---\ntitle: Données ouvertes à Rennes\ndate: ${day(-3)}\n---\nNotes de l’atelier.\n`;
     const queued = (await runtime.deps.notes!.list()).total;
+    const preview = await gw.query(DRY_RUN, { s: note, session: 9999 }, auth);
+    expect(preview.data?.submitNote).toMatchObject({ state: 'INVALID', code: 'NOTE_SESSION_NOT_FOUND', reason: unknownSessionReason(9999) });
     const unknown = await gw.query(SUBMIT, { s: note, session: 9999 }, auth);
     expect(unknown.data?.submitNote.state).toBe('INVALID');
     expect((await runtime.deps.notes!.list()).total).toBe(queued);
-    expect(unknown.data?.submitNote.reason).toMatch(/^Aucune session n° 9999 dans l’agenda/);
+    expect(unknown.data?.submitNote.reason).toBe(unknownSessionReason(9999));
+    expect(unknown.data?.submitNote.code).toBe('NOTE_SESSION_NOT_FOUND');
     const ok = await gw.query(SUBMIT, { s: note, session: other }, auth);
     expect(ok.data?.submitNote.state).toBe('PUBLISHED');
     expect((await gw.query(MISSING, {}, auth)).data?.sessionsMissingMinutes).toEqual([]);

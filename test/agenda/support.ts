@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { addLearner } from '../../bots/progress-sync.js';
 import { createAgenda, type AgendaService } from '../../src/agenda/index.js';
+import type { AgendaServiceOptions } from '../../src/agenda/service.js';
 import { createAuthService } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
@@ -35,14 +36,15 @@ const emptyWiki: GatewayDeps['wiki'] = {
   request: async () => ({}),
 };
 
-export async function startAgendaGateway(database: StoreDb, now: () => Date): Promise<AgendaGateway> {
+/** `mail`: the agenda queues its mails to visitors (see AgendaServiceOptions.mail). */
+export async function startAgendaGateway(database: StoreDb, now: () => Date, options: { mail?: AgendaServiceOptions['mail'] } = {}): Promise<AgendaGateway> {
   const config = loadConfig({ POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN, POLLEN_ADMIN_TOKENS: ADMIN_TOKEN });
   const store = await openPollenStore({ kind: 'sqlite', path: ':memory:' });
   // « gouvernance » is a workshop: attending one of its sessions completes it.
   const curriculum = fixtureCurriculum().map((m) => (m.slug === 'gouvernance' ? { ...m, attendanceCompletes: true } : m));
   const runtime = createProgressRuntime({ config, store, curriculum, moodle: undefined, logger: pino({ level: 'silent' }), now });
   const auth = createAuthService({ config, store, learners: runtime.tracker.learners, now });
-  const agenda = await createAgenda(database, { modules: curriculum, now, onAttended: (learnerId, slug) => runtime.progress.markModuleDone(learnerId, slug, true) });
+  const agenda = await createAgenda(database, { modules: curriculum, now, onAttended: (learnerId, slug) => runtime.progress.markModuleDone(learnerId, slug, true), mail: options.mail });
   const deps: GatewayDeps = {
     wiki: emptyWiki, wikiMode: 'fake', moodle: undefined, curriculum, moodleActivityMap: new Map(), probes: [],
     auth, progress: runtime.progress, agenda,

@@ -21,6 +21,9 @@ async function rendered(client: WikiClient, title: string) {
   return { ...raw.parse, text };
 }
 
+/** The gateway's public address (POLLEN_PUBLIC_URL). */
+const PUBLIC = 'https://pollen.example.org';
+
 describe('agenda on a real wiki', () => {
   let wiki: LocalWiki;
   let client: WikiClient;
@@ -51,14 +54,14 @@ describe('agenda on a real wiki', () => {
   });
 
   it('publishes the Agenda page and each module’s Sessions subpage, then makes 0 edits when nothing changed', async () => {
-    const first = await publishAgenda(client, agenda, { feedUrl: 'http://127.0.0.1:4000/agenda.ics' });
+    const first = await publishAgenda(client, agenda, { publicUrl: PUBLIC });
     expect(first.outcomes.map((o) => [o.title, o.status])).toEqual([
       [AGENDA_PAGE, 'created'],
       [`${MODULES[0]!.wikiPage}/Sessions`, 'created'],
       [`${MODULES[1]!.wikiPage}/Sessions`, 'created'],
     ]);
     expect(first.outcomes[0]!.tags).toEqual(['pollen']);
-    const again = await publishAgenda(client, agenda, { feedUrl: 'http://127.0.0.1:4000/agenda.ics' });
+    const again = await publishAgenda(client, agenda, { publicUrl: PUBLIC });
     expect(again.edits).toBe(0);
     expect(again.outcomes.map((o) => o.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
   });
@@ -81,6 +84,34 @@ describe('agenda on a real wiki', () => {
     const sub = await rendered(client, `${MODULES[1]!.wikiPage}/Sessions`);
     expect(sub.links.map((l) => l.title)).toEqual(expect.arrayContaining([`${AGENDA_PAGE}`, 'Comptes-rendus/2026-02-12 Atelier avec compte rendu']));
     expect(sub.text).toContain('Atelier avec compte rendu');
+  });
+
+  it('links the iCal feeds at the public address: the whole agenda and each module’s, on the Agenda page and the module subpages', async () => {
+    const raw = (await client.request({ action: 'parse', page: AGENDA_PAGE, prop: 'externallinks', formatversion: 2 })) as { parse: { externallinks: string[] } };
+    expect(raw.parse.externallinks).toEqual(expect.arrayContaining([
+      `${PUBLIC}/agenda.ics`,
+      `${PUBLIC}/agenda/modules/${MODULES[0]!.slug}.ics`,
+      `${PUBLIC}/agenda/modules/${MODULES[1]!.slug}.ics`,
+    ]));
+    const page = await rendered(client, AGENDA_PAGE);
+    expect(page.text).toMatch(new RegExp(`<a [^>]*href="${PUBLIC}/agenda\\.ics"[^>]*>S’abonner à l’agenda \\(iCal\\)</a>`));
+    expect(page.text).toContain(`Sessions du module « ${MODULES[1]!.title} » (iCal)`);
+    const sub = await client.request({ action: 'parse', page: `${MODULES[0]!.wikiPage}/Sessions`, prop: 'externallinks', formatversion: 2 }) as { parse: { externallinks: string[] } };
+    expect(sub.parse.externallinks).toContain(`${PUBLIC}/agenda/modules/${MODULES[0]!.slug}.ics`);
+  });
+
+  it('without a public address, links no feed (no dead link, nothing wrong said), and again makes 0 edits when nothing changed', async () => {
+    const unset = await publishAgenda(client, agenda, {});
+    expect(unset.edits).toBe(3);
+    const page = await rendered(client, AGENDA_PAGE);
+    expect(page.text).not.toContain('.ics');
+    expect(page.text).not.toContain('S’abonner');
+    const raw = (await client.request({ action: 'parse', page: AGENDA_PAGE, prop: 'externallinks', formatversion: 2 })) as { parse: { externallinks: string[] } };
+    expect(raw.parse.externallinks).toEqual(['https://visio.exemple.org/salle']);
+    expect((await publishAgenda(client, agenda, {})).edits).toBe(0);
+    // Back to the configured address, as the gateway publishes it.
+    expect((await publishAgenda(client, agenda, { publicUrl: PUBLIC })).edits).toBe(3);
+    expect((await publishAgenda(client, agenda, { publicUrl: PUBLIC })).edits).toBe(0);
   });
 
   it('shows a module’s sessions on the module page the curriculum publisher writes', async () => {

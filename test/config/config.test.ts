@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config/index.js';
+import { unknownSettings } from '../../src/config/unknown.js';
 
 const wiki = { WIKI_API_URL: 'https://wiki.example.org/w/api.php', WIKI_BOT_USER: 'Robot@sync', WIKI_BOT_PASSWORD: 'ab0123456789abcdef0123456789abcd' };
 const moodle = { MOODLE_URL: 'https://moodle.example.org/', MOODLE_TOKEN: 'moodle-secret-token', MOODLE_COURSE_ID: '2' };
@@ -81,8 +82,38 @@ describe('configuration', () => {
     expect(text).not.toContain(moodle.MOODLE_TOKEN);
   });
 
+  it('reads POLLEN_SECRET_KEY as 32 bytes in base64, base64url or hex', () => {
+    const bytes = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 250) % 256));
+    expect(loadConfig({}).secretKey).toBeUndefined();
+    expect(loadConfig({ POLLEN_SECRET_KEY: '  ' }).secretKey).toBeUndefined();
+    for (const written of [bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()]) {
+      expect(loadConfig({ POLLEN_SECRET_KEY: ` ${written} ` }).secretKey).toEqual(bytes);
+    }
+  });
+
+  it('knows POLLEN_SECRET_KEY, and points a misspelt one to it', () => {
+    expect(unknownSettings({ POLLEN_SECRET_KEY: 'x', POLLEN_SECRETKEY: 'y' })).toEqual([{ name: 'POLLEN_SECRETKEY', closest: 'POLLEN_SECRET_KEY' }]);
+  });
+
+  it('refuses a malformed POLLEN_SECRET_KEY naming the setting, with how to make one, never echoing the value', () => {
+    const tooShort = Buffer.alloc(16, 7).toString('base64');
+    for (const value of ['changeme-this-is-my-secret-passphrase', tooShort, 'ab'.repeat(31), Buffer.alloc(33, 1).toString('base64')]) {
+      const problems = problemsOf({ POLLEN_SECRET_KEY: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^POLLEN_SECRET_KEY doit valoir 32 octets aléatoires écrits en base64 \(44 caractères\) ou en hexadécimal \(64 caractères\)/);
+      expect(problems[0]).toContain('openssl rand -base64 32');
+      expect(problems[0]).not.toContain(value);
+    }
+  });
+
   it('describes itself with every secret redacted', () => {
-    const shown = JSON.stringify(describeConfig(loadConfig({ ...wiki, ...moodle, POLLEN_FACILITATOR_TOKENS: 'fac-token-1,fac-token-2' })));
+    const secretKey = Buffer.alloc(32, 9);
+    const shown = JSON.stringify(
+      describeConfig(loadConfig({ ...wiki, ...moodle, POLLEN_FACILITATOR_TOKENS: 'fac-token-1,fac-token-2', POLLEN_SECRET_KEY: secretKey.toString('hex') })),
+    );
+    expect(shown).not.toContain(secretKey.toString('hex'));
+    expect(shown).not.toContain(secretKey.toString('base64'));
+    expect(shown).not.toContain('"data":[');
     expect(shown).not.toContain(wiki.WIKI_BOT_PASSWORD);
     expect(shown).not.toContain(moodle.MOODLE_TOKEN);
     expect(shown).not.toContain('fac-token-1');

@@ -1,8 +1,11 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCartridge, CC_NAMESPACE, exportImscc, LOM_MANIFEST_NAMESPACE, LOM_RESOURCE_NAMESPACE } from '../../src/curriculum/imscc/index.js';
+import { activityTitles, buildCartridge, CC_NAMESPACE, exportImscc, LOM_MANIFEST_NAMESPACE, LOM_RESOURCE_NAMESPACE, PRESENTATION_TITLE } from '../../src/curriculum/imscc/index.js';
 import { assertSectionTitle } from '../../src/curriculum/imscc/manifest.js';
 import { asciiHtml } from '../../src/curriculum/imscc/qti.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
@@ -80,22 +83,56 @@ describe('IMS Common Cartridge export', () => {
     }
   });
 
-  it('has one rooted organization: an untitled root, one section per group, a folder per module', () => {
+  it('has one rooted organization: an untitled root, the presentation then one section per group, activities right below', () => {
     const organization = asNode(asNode(manifest.organizations).organization);
     expect(organization['@_structure']).toBe('rooted-hierarchy');
     const root = (organization.item as Node[])[0]!;
     expect(root.title).toBeUndefined();
     const sections = (root.item as Node[]).map((s) => s.title);
-    expect(sections).toEqual(['Les communs', 'Communication externe']);
+    expect(sections).toEqual([PRESENTATION_TITLE, 'Les communs', 'Communication externe']);
     const all = items(root);
     const leaves = all.filter(({ item }) => item['@_identifierref'] !== undefined);
-    expect(leaves).toHaveLength(modules.length * 3);
+    expect(leaves).toHaveLength(1 + modules.length * 3);
     for (const { item, depth } of all) {
       expect(typeof item.title, String(item['@_identifier'])).toBe('string');
       // CC 1.1: an item that points at a resource has no child items.
       if (item['@_identifierref'] !== undefined) expect(item.item, String(item['@_identifier'])).toBeUndefined();
-      expect(depth).toBeLessThanOrEqual(3);
+      // Sections at depth 1 under the root, activities at depth 2; nothing deeper.
+      expect(item['@_identifierref'] !== undefined, String(item['@_identifier'])).toBe(depth === 2);
     }
+  });
+
+  it('titles every activity with its module: number and title on the page, the wiki link and the quiz', () => {
+    const root = (asNode(asNode(manifest.organizations).organization).item as Node[])[0]!;
+    const communs = (root.item as Node[])[1]!;
+    expect((communs.item as Node[]).map((i) => i.title)).toEqual([
+      'Module 1 : Le logiciel libre & ses « quatre libertés »',
+      'Module 1 : Le logiciel libre & ses « quatre libertés » – page du wiki',
+      'Module 1 : Le logiciel libre & ses « quatre libertés » – quiz',
+      'Module 2 : Les données ouvertes',
+      'Module 2 : Les données ouvertes – page du wiki',
+      'Module 2 : Les données ouvertes – quiz',
+    ]);
+    for (const module of modules) {
+      const titles = activityTitles(module);
+      for (const title of Object.values(titles)) expect(title.startsWith(`Module ${module.order} : ${module.title}`), title).toBe(true);
+      const qti = rootOf(strFromU8(entries[`${module.file.replace(/\.md$/, '')}/assessment.xml`]!));
+      expect(attrs(child(qti, 'assessment'))['@_title']).toBe(titles.quiz);
+    }
+  });
+
+  it('opens with a French presentation page: the description with a decimal comma, groups and modules in order', () => {
+    const html = strFromU8(entries['presentation.html']!);
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<h1>Parcours &lt;test&gt; &amp; &quot;essai&quot;</h1>');
+    // 45 + 40 + 60 minutes: 2,4 hours, written the French way.
+    expect(html).toMatch(/en 3 modules \(environ 2,4 heures\)/);
+    expect(manifestXml).toMatch(/environ 2,4 heures/);
+    expect(manifestXml).not.toMatch(/environ \d+\.\d heures/);
+    const order = ['<h2>Les communs</h2>', 'Module 1 : Le logiciel libre &amp; ses « quatre libertés »', 'Module 2 : Les données ouvertes', '<h2>Communication externe</h2>', 'Module 3 :'];
+    const positions = order.map((text) => html.indexOf(text));
+    expect(positions.every((p) => p >= 0), JSON.stringify(positions)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
   it('points every organization item at an existing resource', () => {
@@ -124,7 +161,8 @@ describe('IMS Common Cartridge export', () => {
 
   it('uses stable identifiers derived from the slugs, valid as XML IDs', () => {
     const resources = asNode(manifest.resources).resource as Node[];
-    expect(resources.map((r) => [r['@_identifier'], r['@_type']]).slice(0, 3)).toEqual([
+    expect(resources.map((r) => [r['@_identifier'], r['@_type']]).slice(0, 4)).toEqual([
+      ['R_presentation_page', 'webcontent'],
       ['R_logiciel-libre_page', 'webcontent'],
       ['R_logiciel-libre_wiki', 'imswl_xmlv1p1'],
       ['R_logiciel-libre_quiz', 'imsqti_xmlv1p2/imscc_xmlv1p1/assessment'],
@@ -302,23 +340,25 @@ describe("Moodle's CC 1.1 importer (backup/cc)", () => {
     expect(snippet).toContain('xmlns=http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1');
   });
 
-  it('puts sections at depth 2, module labels at depth 3 and activities at depth 4 (ROOT_DEEP = 2)', () => {
+  it('puts sections at depth 2 and activities at depth 3 (ROOT_DEEP = 2), with no resource-less item that would become a files.gif label', () => {
     const top = child(child(child(rootOf(manifestXml), 'organizations'), 'organization'), 'item');
-    for (const section of children(top)) {
+    const sections = children(top);
+    // cc2moodle numbers sections from 0: the presentation takes section 0 ("General"), the groups follow.
+    expect(attrs(sections[0]!)['@_identifier']).toBe('I_presentation');
+    for (const section of sections) {
       expect(attrs(section)['@_identifierref']).toBeUndefined();
-      for (const moduleItem of children(section).filter((c) => tagOf(c) === 'item')) {
-        expect(attrs(moduleItem)['@_identifierref']).toBeUndefined();
-        const leaves = children(moduleItem).filter((c) => tagOf(c) === 'item');
-        expect(leaves.length).toBeGreaterThan(0);
-        for (const leaf of leaves) {
-          expect(attrs(leaf)['@_identifierref']).toBeDefined();
-          expect(names(leaf)).toEqual(['title']);
-        }
+      const leaves = children(section).filter((c) => tagOf(c) === 'item');
+      expect(leaves.length).toBeGreaterThan(0);
+      for (const leaf of leaves) {
+        expect(attrs(leaf)['@_identifierref']).toBeDefined();
+        expect(names(leaf)).toEqual(['title']);
       }
     }
+    // entities11::get_all_files copies pix/i/files.gif (absent since Moodle 4) for any such item.
+    expect(manifestXml).not.toMatch(/<item identifier="[^"]*">\s*<title>[^<]*<\/title>\s*<item[^>]*>\s*<title>[^<]*<\/title>\s*<item/);
   });
 
-  it('refuses section titles the importer would copy unescaped into its moodle.xml', () => {
+  it('refuses section titles the importer would put unescaped into the section\'s HTML summary', () => {
     expect(assertSectionTitle('Communication externe')).toBe('Communication externe');
     expect(() => assertSectionTitle('Outils & usages')).toThrow(/must not contain/);
     expect(() => assertSectionTitle('a <b>')).toThrow(/must not contain/);
@@ -439,4 +479,40 @@ describe('CC 1.1 QTI profile (XSD and schematron rule sets 1, 2, 4, 12, 13)', ()
       }
     }
   });
+});
+
+describe('npm run curriculum:export', () => {
+  const ROOT = path.resolve(import.meta.dirname, '../..');
+  function exportWith(args: string[], env: Record<string, string | undefined>): { out: string; status: number | null; manifest: string; link: string } {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pollen-imscc-cli-'));
+    try {
+      const file = path.join(dir, 'pollen.imscc');
+      const result = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bots/curriculum-export.ts'), '--dir', FIXTURES, '--out', file, ...args], {
+        cwd: ROOT, encoding: 'utf8', env: { ...process.env, WIKI_API_URL: undefined, ...env }, timeout: 60_000,
+      });
+      const files = unzipSync(readFileSync(file));
+      const link = String(asNode(asNode(parser.parse(strFromU8(files['01-logiciel-libre/lien-wiki.xml']!)).webLink).url)['@_href']);
+      return { out: `${result.stdout}${result.stderr}`, status: result.status, manifest: strFromU8(files['imsmanifest.xml']!), link };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('takes the wiki page addresses from --wiki-base-url, else from WIKI_API_URL, and warns in French on a loopback address', () => {
+    const given = exportWith(['--wiki-base-url', 'https://wiki.example.org/index.php/'], { WIKI_API_URL: 'https://other.example.org/api.php' });
+    expect(given.status).toBe(0);
+    expect(given.link).toBe('https://wiki.example.org/index.php/Parcours/Le_logiciel_libre');
+    expect(given.out).not.toContain('Attention');
+    expect(given.out).toContain('3 modules en 2 sections');
+
+    const fromApi = exportWith([], { WIKI_API_URL: 'https://wiki.asso.example/api.php' });
+    expect(fromApi.link).toBe('https://wiki.asso.example/index.php/Parcours/Le_logiciel_libre');
+    expect(fromApi.out).not.toContain('Attention');
+
+    const local = exportWith([], { POLLEN_WIKI_PORT: '8123' });
+    expect(local.link).toBe('http://127.0.0.1:8123/index.php/Parcours/Le_logiciel_libre');
+    expect(local.out).toContain('Attention : les liens vers le wiki pointent sur http://127.0.0.1:8123/index.php/');
+    expect(local.out).toContain('--wiki-base-url');
+    expect(local.manifest).toMatch(/environ 2,4 heures/);
+  }, 120_000); // three runs of the command, each a fresh tsx process
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackUrl } from '../../bots/curriculum-moodle.js';
+import { isLoopbackUrl } from '../../src/config/public-url.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { buildMbz, exportMbz } from '../../src/curriculum/mbz/export.js';
 

@@ -155,6 +155,8 @@ export async function startGateway(options: {
   env?: Record<string, string>;
   /** Default: SQLite in memory. */
   backend?: StoreBackend;
+  /** An already migrated store to serve (another "process" on it, a restart); left open at close. */
+  store?: StoreDb;
 } = {}): Promise<TestGateway> {
   const config = loadConfig({
     POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN,
@@ -162,7 +164,7 @@ export async function startGateway(options: {
     ...(options.moodle ? { MOODLE_URL, MOODLE_TOKEN: SITE_TOKEN, MOODLE_COURSE_ID: '2' } : {}),
     ...options.env,
   });
-  const store = await openTestStore(options.backend);
+  const store = options.store ?? (await openTestStore(options.backend));
   const curriculum = fixtureCurriculum();
   const moodle = options.moodle ? new MoodleClient({ url: MOODLE_URL, token: SITE_TOKEN, retryDelayMs: 0 }) : undefined;
   const progressRuntime = createProgressRuntime({ config, store, curriculum, moodle, wiki: options.wiki, logger: options.logger, now: options.now });
@@ -197,7 +199,7 @@ export async function startGateway(options: {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
-      await store.close();
+      if (!options.store) await store.close();
     },
   };
 }

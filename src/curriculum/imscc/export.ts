@@ -1,5 +1,5 @@
-import { renderModulePage } from '../html.js';
-import type { CurriculumModule } from '../schema.js';
+import { escapeHtml, formatMinutes, renderModulePage } from '../html.js';
+import { groups, groupTitles, type CurriculumModule } from '../schema.js';
 import { renderManifest, resourceTypes, type CartridgeActivity, type ModuleEntry } from './manifest.js';
 import { quizTitle, renderAssessment } from './qti.js';
 import { renderWebLink, wikiPageUrl } from './weblink.js';
@@ -29,8 +29,21 @@ function moduleFolder(module: CurriculumModule): string {
   return module.file.replace(/\.md$/, '');
 }
 
+/**
+ * Titles of a module's three activities. Each carries the module's number and title: the activities
+ * sit right in their group's section, with no heading item above them (see renderSection).
+ */
+export function activityTitles(module: CurriculumModule): { page: string; wiki: string; quiz: string } {
+  const name = `Module ${module.order} : ${module.title}`;
+  return { page: name, wiki: `${name} – page du wiki`, quiz: quizTitle(module) };
+}
+
+export const PRESENTATION_TITLE = 'Présentation du parcours';
+const PRESENTATION_PATH = 'presentation.html';
+
 /** Lays out one module's three activities: lesson page, link to its wiki page, quiz. */
 function moduleActivities(module: CurriculumModule): CartridgeActivity[] {
+  const titles = activityTitles(module);
   const folder = moduleFolder(module);
   const page = `${folder}/lecon.html`;
   const link = `${folder}/lien-wiki.xml`;
@@ -38,20 +51,49 @@ function moduleActivities(module: CurriculumModule): CartridgeActivity[] {
   return [
     {
       itemIdentifier: xmlId('I', module.slug, 'page'),
-      title: `Leçon : ${module.title}`,
+      title: titles.page,
       resource: { identifier: xmlId('R', module.slug, 'page'), type: resourceTypes.webcontent, file: page, href: page },
     },
     {
       itemIdentifier: xmlId('I', module.slug, 'wiki'),
-      title: `Sur le wiki : ${module.wikiPage}`,
+      title: titles.wiki,
       resource: { identifier: xmlId('R', module.slug, 'wiki'), type: resourceTypes.weblink, file: link },
     },
     {
       itemIdentifier: xmlId('I', module.slug, 'quiz'),
-      title: quizTitle(module),
+      title: titles.quiz,
       resource: { identifier: xmlId('R', module.slug, 'quiz'), type: resourceTypes.assessment, file: quiz },
     },
   ];
+}
+
+/** The course presentation (first section): what the path is, its groups and modules in order, how a module goes. */
+function renderPresentationPage(courseTitle: string, description: string, ordered: readonly CurriculumModule[]): string {
+  const sections = groups
+    .map((group) => [group, ordered.filter((m) => m.group === group)] as const)
+    .filter(([, modules]) => modules.length > 0)
+    .map(
+      ([group, modules]) =>
+        `<h2>${escapeHtml(groupTitles[group])}</h2>\n<ul>\n${modules
+          .map((m) => `  <li>${escapeHtml(`Module ${m.order} : ${m.title}`)} (${formatMinutes(m.estimatedMinutes)})</li>`)
+          .join('\n')}\n</ul>`,
+    );
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="fr">',
+    '<head>',
+    '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />',
+    `<title>${escapeHtml(PRESENTATION_TITLE)}</title>`,
+    '</head>',
+    '<body>',
+    `<h1>${escapeHtml(courseTitle)}</h1>`,
+    `<p>${escapeHtml(description)}</p>`,
+    `<p>${escapeHtml('Chaque module a trois activités : la leçon, un lien vers sa page du wiki, où l’on contribue, et un quiz.')}</p>`,
+    ...sections,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
 }
 
 export function buildCartridge(modules: readonly CurriculumModule[], opts: ExportImsccOptions = {}): Cartridge {
@@ -85,10 +127,25 @@ export function buildCartridge(modules: readonly CurriculumModule[], opts: Expor
   const description =
     `Parcours de formation en ${ordered.length} modules (environ ${(Math.round(totalMinutes / 6) / 10).toLocaleString('fr-FR')} heures) ` +
     'pour accompagner les associations vers le logiciel libre et les communs.';
-  const manifest = renderManifest({ identifier: 'M_pollen-parcours', title, description, entries });
+  const presentation: CartridgeActivity = {
+    itemIdentifier: 'I_presentation_page',
+    title: PRESENTATION_TITLE,
+    resource: { identifier: 'R_presentation_page', type: resourceTypes.webcontent, file: PRESENTATION_PATH, href: PRESENTATION_PATH },
+  };
+  const manifest = renderManifest({
+    identifier: 'M_pollen-parcours',
+    title,
+    description,
+    presentation: { title: PRESENTATION_TITLE, activities: [presentation] },
+    entries,
+  });
 
   return {
-    files: [{ path: MANIFEST_PATH, content: manifest }, ...contentFiles],
+    files: [
+      { path: MANIFEST_PATH, content: manifest },
+      { path: PRESENTATION_PATH, content: renderPresentationPage(title, description, ordered) },
+      ...contentFiles,
+    ],
     counts: {
       modules: ordered.length,
       sections: new Set(ordered.map((m) => m.group)).size,

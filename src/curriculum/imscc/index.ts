@@ -1,5 +1,7 @@
 export {
+  activityTitles,
   buildCartridge,
+  PRESENTATION_TITLE,
   exportImscc,
   DEFAULT_COURSE_TITLE,
   DEFAULT_WIKI_BASE_URL,

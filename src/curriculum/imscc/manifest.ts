@@ -1,4 +1,4 @@
-import { groups, groupTitles, type CurriculumModule, type Group } from '../schema.js';
+import { groups, groupTitles, type CurriculumModule } from '../schema.js';
 import { attributes, textElement, xmlId, XML_DECLARATION } from './xml.js';
 
 /** The IMS Common Cartridge 1.1 manifest: namespaces, schema locations, metadata, one organization, resources. */
@@ -47,6 +47,8 @@ export interface ManifestInput {
   identifier: string;
   title: string;
   description: string;
+  /** The first section (Moodle's section 0, "General"): the course presentation, so that no group lands there. */
+  presentation: { title: string; activities: CartridgeActivity[] };
   entries: ModuleEntry[];
 }
 
@@ -54,30 +56,30 @@ function lomString(name: string, text: string): string {
   return `<lomimscc:${name}>${textElement('lomimscc:string', text, { language: 'fr' })}</lomimscc:${name}>`;
 }
 
-function renderModuleItem(entry: ModuleEntry, indent: string): string {
-  const leaves = entry.activities
-    .map((a) => `${indent}  <item${attributes({ identifier: a.itemIdentifier, identifierref: a.resource.identifier })}>${textElement('title', a.title)}</item>`)
-    .join('\n');
-  // A folder item (no identifierref): Moodle's importer turns it into a heading label with its activities indented below.
-  return `${indent}<item${attributes({ identifier: xmlId('I', entry.module.slug) })}>
-${indent}  ${textElement('title', `Module ${entry.module.order} : ${entry.module.title}`)}
-${leaves}
-${indent}</item>`;
+function renderLeaf(activity: CartridgeActivity, indent: string): string {
+  return `${indent}<item${attributes({ identifier: activity.itemIdentifier, identifierref: activity.resource.identifier })}>${textElement('title', activity.title)}</item>`;
 }
 
 /**
- * Moodle's importer (cc2moodle) copies a section item's title into its moodle.xml without escaping it,
- * so `&`, `<` or `>` there would make the converted backup malformed and the restore fail.
+ * Moodle's importer (cc2moodle) makes a section item's title the section's HTML summary without
+ * HTML-escaping it (seen with the live converter: a title `Outils &amp; usages &lt;b&gt;` gives the
+ * summary `Outils & usages <b>`), so `<` and `>` there would become markup and `&` an entity.
  */
 export function assertSectionTitle(title: string): string {
-  if (/[&<>]/.test(title)) throw new Error(`section title "${title}" must not contain &, < or > (Moodle's importer does not escape it)`);
+  if (/[&<>]/.test(title)) throw new Error(`section title "${title}" must not contain &, < or > (Moodle's importer puts it unescaped into the section's HTML summary)`);
   return title;
 }
 
-function renderSection(group: Group, entries: ModuleEntry[]): string {
-  const items = entries.map((e) => renderModuleItem(e, '          ')).join('\n');
-  return `        <item${attributes({ identifier: xmlId('I_section', group) })}>
-          ${textElement('title', assertSectionTitle(groupTitles[group]))}
+/**
+ * A top-level item: Moodle's converter makes it a course section (the n-th one is section n - 1) and
+ * writes its title into the section's summary; Moodle gives no way to name it from the cartridge.
+ * Its activities sit right below it: an item without a resource deeper down would become a label
+ * showing Moodle's missing files.gif folder icon.
+ */
+function renderSection(identifier: string, title: string, activities: CartridgeActivity[]): string {
+  const items = activities.map((a) => renderLeaf(a, '          ')).join('\n');
+  return `        <item${attributes({ identifier })}>
+          ${textElement('title', assertSectionTitle(title))}
 ${items}
         </item>`;
 }
@@ -92,13 +94,15 @@ function renderResource(resource: CartridgeResource): string {
 
 export function renderManifest(input: ManifestInput): string {
   // Sections follow the schema's group order; modules keep learner order inside a section; empty groups are left out.
-  const sections = groups
-    .map((group) => [group, input.entries.filter((e) => e.module.group === group)] as const)
-    .filter(([, entries]) => entries.length > 0)
-    .map(([group, entries]) => renderSection(group, entries))
-    .join('\n');
-  const resources = input.entries
-    .flatMap((e) => e.activities.map((a) => renderResource(a.resource)))
+  const sections = [
+    renderSection('I_presentation', input.presentation.title, input.presentation.activities),
+    ...groups
+      .map((group) => [group, input.entries.filter((e) => e.module.group === group)] as const)
+      .filter(([, entries]) => entries.length > 0)
+      .map(([group, entries]) => renderSection(xmlId('I_section', group), groupTitles[group], entries.flatMap((e) => e.activities))),
+  ].join('\n');
+  const resources = [...input.presentation.activities, ...input.entries.flatMap((e) => e.activities)]
+    .map((a) => renderResource(a.resource))
     .join('\n');
   // Moodle detects CC 1.1 by finding the default namespace in the first 500 bytes: keep xmlns first.
   return `${XML_DECLARATION}

@@ -73,7 +73,7 @@ function renderItem(module: CurriculumModule, question: QuizQuestion, index: num
 }
 
 export function quizTitle(module: CurriculumModule): string {
-  return `Quiz : ${module.title}`;
+  return `Module ${module.order} : ${module.title} – quiz`;
 }
 
 export function renderAssessment(module: CurriculumModule): string {

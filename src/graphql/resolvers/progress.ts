@@ -65,8 +65,8 @@ export const progressResolvers = {
       // The learner is the session's: no argument names whose progress changes.
       const learnerId = requireLearner(ctx);
       const source = progressOf(ctx);
-      const moodleToken = ctx.deps.auth?.moodleTokenOf(ctx.sessionHash);
       return reported(async () => {
+        const moodleToken = await ctx.deps.auth?.moodleTokenOf(ctx.sessionHash);
         const progress = await source.service.markModuleDone(learnerId, args.slug, args.done ?? true, moodleToken);
         source.progressOf.clear(learnerId).prime(learnerId, progress);
         return progress;
