@@ -2,8 +2,13 @@
  * The gateway in its own process, wired as `npm start` wires it (buildRuntime: the shared wiki
  * read cache, store, auth, notes), for bench/gateway.ts; run compiled (`npm run build`). Reads
  * the wiki from the environment, listens on BENCH_PORT, and adds bench-only routes: the wiki
- * client's API calls and the cache's figures, and emptying the cache (cold reads).
+ * client's API calls and the cache's figures, emptying the cache (cold reads), and the process's
+ * memory (`/bench/memory`: RSS, V8 heap by space; `?gc` forces a full GC first, `?snapshot=<file>`
+ * writes a heap snapshot) for bench/memory-probe.ts.
  */
+import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import express from 'express';
 import { pino } from 'pino';
 import { buildRuntime } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
@@ -18,16 +23,30 @@ const config = loadConfig({
 });
 const logger = pino({ level: 'warn' });
 const runtime = await buildRuntime(config, logger);
-const { app } = await createGateway(runtime.deps, { logger, processMetrics: true });
+const { app: gateway } = await createGateway(runtime.deps, { logger, processMetrics: true });
+// The bench routes come before the gateway, whose last handler answers 404 to any other path.
+const app = express();
 app.get('/bench/wiki-calls', (_req, res) => {
   const { polls, pollFailures, misses, hits, entries } = runtime.wikiCache.stats;
   const { heapUsed, heapTotal, external } = process.memoryUsage();
   res.json({ apiCalls: runtime.gatewayWiki.stats.apiCalls, polls, pollFailures, misses, hits, entries, heapUsedMb: heapUsed / 2 ** 20, heapTotalMb: heapTotal / 2 ** 20, externalMb: external / 2 ** 20 });
 });
+app.get('/bench/memory', (req, res) => {
+  if (req.query.gc !== undefined) {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  }
+  if (typeof req.query.snapshot === 'string') writeHeapSnapshot(req.query.snapshot);
+  const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  const usage = process.memoryUsage();
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { size: mb(s.space_size), used: mb(s.space_used_size) }]));
+  res.json({ rss: mb(usage.rss), heapTotal: mb(usage.heapTotal), heapUsed: mb(usage.heapUsed), external: mb(usage.external), arrayBuffers: mb(usage.arrayBuffers), spaces });
+});
 app.post('/bench/cache/clear', (_req, res) => {
   runtime.wikiCache.clear();
   res.json({ cleared: true });
 });
+app.use(gateway);
 const server = app.listen(Number(process.env.BENCH_PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
 process.once('SIGTERM', () => {
   runtime.close();

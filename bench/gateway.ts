@@ -8,15 +8,20 @@
  *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts), Pollen's upstream-free
  *    curriculum query, and a wiki-backed module query (its page is edited early in the run),
  *    with the wiki API calls made;
- * 3. memory: 100,000 mixed requests, resident memory after 50,000 and 100,000.
+ * 3. memory: exactly 100,000 mixed requests to a fresh gateway started as `npm start` starts it
+ *    (package.json's start script, read, not copied), resident memory after 50,000 and 100,000.
+ * Every server runs with the start script's variables and node options, the baseline too.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCurriculum } from '../src/curriculum/loader.js';
 import { publishCurriculum } from '../src/curriculum/publish/index.js';
 import { WikiClient } from '../src/wiki/index.js';
-import { measure, median, printTable, startBenchWiki } from './support.js';
-import { fixedLoad, productionNodeFlags, startServerProcess, throughput, type ServerProcess } from './throughput.js';
+import { measure, median, printTable, startBenchWiki, type BenchWiki } from './support.js';
+import { fixedLoad, startCommand, startServerProcess, throughput, type ServerProcess } from './throughput.js';
 
 const PAGES = 100;
 const RUNS = 50;
@@ -149,32 +154,72 @@ async function throughputRuns(gateway: ServerProcess, bot: WikiClient): Promise<
   console.log(`throughput wiki-backed/upstream-free ratio ${(wiki.requestsPerSecond / free.requestsPerSecond).toFixed(2)}`);
 }
 
-async function memoryRun(gateway: ServerProcess, titles: string[], slugs: string[]): Promise<void> {
-  let i = 0;
-  const mix = [
-    () => ({ query: UPSTREAM_FREE }),
-    () => ({ query: 'query($s: String!) { module(slug: $s) { title wikiPage { exists lastRevision { user } } } }', variables: { s: slugs[i++ % slugs.length] } }),
-    () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists summary contributors categories } }', variables: { t: titles[i++ % titles.length] } }),
-    // 500 distinct titles the wiki does not have: the cache's keys, not just its hits.
-    () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists } }', variables: { t: `Page absente ${i++ % 500}` } }),
-  ];
-  const startRss = gateway.rssMb();
-  const half = MEMORY_REQUESTS / 2;
-  const first = await fixedLoad(gateway.url, mix, half, CONNECTIONS, 240);
-  const midRss = gateway.rssMb();
-  const second = await fixedLoad(gateway.url, mix, half, CONNECTIONS, 240);
-  const endRss = gateway.rssMb();
-  const done = first.total + second.total;
-  const state = await figures(gateway);
-  printTable(`Memory: ${MEMORY_REQUESTS} mixed requests (curriculum, module + wiki page, 100 pages, 500 missing titles)`, [
-    ['requests answered', `${done} (${first.failures + second.failures} failed), ${((first.requestsPerSecond + second.requestsPerSecond) / 2).toFixed(0)} req/s`],
-    ['rss at start', `${startRss.toFixed(0)} MB`],
-    ['rss after 50000 requests', `${midRss.toFixed(0)} MB`],
-    ['growth 50000 -> 100000', `${(endRss - midRss).toFixed(1)} MB`],
-    ['V8 heap at the end', `${state.heapUsedMb.toFixed(0)} MB used of ${state.heapTotalMb.toFixed(0)} MB, ${state.externalMb.toFixed(0)} MB external`],
-    ['wiki cache', `${state.entries} pages, ${state.hits} hits, ${state.misses} misses, ${state.polls} feed polls (${state.pollFailures} failed)`],
-  ]);
-  console.log(`rss after ${done} requests ${endRss.toFixed(0)} MB`);
+/** One series of the Prometheus text on /metrics (the first line of that name, labels ignored). */
+function metric(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? NaN);
+}
+
+/**
+ * 100,000 mixed requests, exactly (autocannon `amount`), against a fresh gateway started as
+ * `npm start` starts it (package.json's start script: its variables, node options and
+ * dist/src/main.js) in a scratch folder, with the bench wiki as WIKI_API_URL. The RSS line is
+ * printed only when every one of the 100,000 requests was answered with a 2xx.
+ */
+async function memoryRun(wiki: BenchWiki, titles: string[], slugs: string[]): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), 'pollen-bench-memory-'));
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1', WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword,
+    POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: `${ROOT}course-modules`,
+  };
+  // The bench's own settings (a developer's WIKI_API_URL, POLLEN_DATABASE_URL...) do not leak in.
+  const inherited = Object.keys(process.env).filter((name) => /^(WIKI_|MOODLE_|POLLEN_)/.test(name));
+  const saved = Object.fromEntries(inherited.map((name) => [name, process.env[name]]));
+  for (const name of inherited) delete process.env[name];
+  let gateway: ServerProcess | undefined;
+  try {
+    gateway = await startServerProcess(`${ROOT}${startCommand().script}`, { env, cwd: work, readyText: 'Pollen gateway ready' });
+  } finally {
+    Object.assign(process.env, saved);
+  }
+  try {
+    let i = 0;
+    const mix = [
+      () => ({ query: UPSTREAM_FREE }),
+      () => ({ query: 'query($s: String!) { module(slug: $s) { title wikiPage { exists lastRevision { user } } } }', variables: { s: slugs[i++ % slugs.length] } }),
+      () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists summary contributors categories } }', variables: { t: titles[i++ % titles.length] } }),
+      // 500 distinct titles the wiki does not have: the cache's keys, not just its hits.
+      () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists } }', variables: { t: `Page absente ${i++ % 500}` } }),
+    ];
+    const startRss = gateway.rssMb();
+    const half = MEMORY_REQUESTS / 2;
+    const first = await fixedLoad(gateway.url, mix, half, CONNECTIONS);
+    const midRss = gateway.rssMb();
+    const second = await fixedLoad(gateway.url, mix, half, CONNECTIONS);
+    const endRss = gateway.rssMb();
+    const answered = first.total + second.total;
+    const failed = first.failures + second.failures;
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const mb = (name: string) => (metric(metrics, name) / 2 ** 20).toFixed(0);
+    printTable(`Memory: ${MEMORY_REQUESTS} mixed requests (curriculum, module + wiki page, 100 pages, 500 missing titles), \`npm start\` process`, [
+      ['requests answered', `${answered} (${failed} failed), ${((first.requestsPerSecond + second.requestsPerSecond) / 2).toFixed(0)} req/s`],
+      ['node command', `${Object.entries(startCommand().env).map(([k, v]) => `${k}=${v} `).join('')}node ${startCommand().nodeArgs.join(' ')} ${startCommand().script}`],
+      ['rss at start', `${startRss.toFixed(0)} MB`],
+      ['rss after 50000 requests', `${midRss.toFixed(0)} MB`],
+      ['growth 50000 -> 100000', `${(endRss - midRss).toFixed(1)} MB`],
+      ['V8 heap at the end', `${mb('pollen_nodejs_heap_size_used_bytes')} MB used of ${mb('pollen_nodejs_heap_size_total_bytes')} MB, ${mb('pollen_nodejs_external_memory_bytes')} MB external`],
+      ['wiki cache', `${metric(metrics, 'pollen_wiki_cache_entries')} pages, ${metric(metrics, 'pollen_wiki_cache_hits_total')} hits, ${metric(metrics, 'pollen_wiki_cache_misses_total')} misses, ${metric(metrics, 'pollen_wiki_cache_polls_total')} feed polls`],
+      ['parsed documents kept', `${metric(metrics, 'pollen_graphql_document_cache_entries')}`],
+    ]);
+    // Only a complete run gets the contract line: a count short of 100000 is not that figure.
+    if (answered !== MEMORY_REQUESTS || failed !== 0) {
+      throw new Error(`memory run incomplete: ${answered} of ${MEMORY_REQUESTS} requests answered, ${failed} failed; no rss line printed`);
+    }
+    console.log(`rss after ${answered} requests ${endRss.toFixed(0)} MB`);
+  } finally {
+    await gateway.stop();
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 export default async function run(): Promise<void> {
@@ -189,12 +234,13 @@ export default async function run(): Promise<void> {
     const curriculum = await loadCurriculum(`${ROOT}course-modules`);
     await publishCurriculum(bot, curriculum);
 
-    gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, {
+    gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, { env: {
       BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
-    }, productionNodeFlags());
+    } });
     await coldReads(gateway, bot, titles);
     await throughputRuns(gateway, bot);
-    await memoryRun(gateway, titles, curriculum.map((m) => m.slug));
+    await gateway.stop();
+    await memoryRun(wiki, titles, curriculum.map((m) => m.slug));
   } finally {
     await gateway?.stop();
     await wiki.stop();

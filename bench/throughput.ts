@@ -1,7 +1,7 @@
 /**
  * Load generation for bench/gateway.ts: servers in their own processes (compiled, as in
  * production), autocannon over loopback, and the server's resident memory read from /proc.
- * Every run is bounded in requests and in time.
+ * Every run is bounded: throughput runs in time, fixed loads in requests (each with a timeout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,32 +17,83 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** The V8 flags `npm start` runs the gateway with (package.json), so the bench measures the same process. */
-export function productionNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+/** What `npm start` runs (package.json's start script), split into its parts. */
+export interface StartCommand {
+  /** Variables the script sets before `node` (NODE_ENV=production, ...). */
+  env: Record<string, string>;
+  /** Options given to node before the script (V8 flags, ...). */
+  nodeArgs: string[];
+  /** The script, relative to the repository root (dist/src/main.js). */
+  script: string;
 }
 
-/** Starts `node [flags] <script>` with BENCH_PORT set; resolves once it prints `ready`. */
-export async function startServerProcess(script: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ServerProcess> {
+/**
+ * package.json's start script, read (never copied) so the bench runs the gateway as production
+ * does: `[NAME=value ...] node [--flag ...] <script>`. Anything else (a shell construct, another
+ * program) stops the bench rather than being run differently.
+ */
+export function startCommand(): StartCommand {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!); i++) {
+    const word = words[i]!;
+    env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
+  }
+  const [bin, ...rest] = words.slice(i);
+  const script = rest.at(-1);
+  const nodeArgs = rest.slice(0, -1);
+  if (bin !== 'node' || !script || script.startsWith('-') || nodeArgs.some((a) => !a.startsWith('-'))) {
+    throw new Error(`package.json's start script is not "[NAME=value ...] node [--flag ...] <script>": ${pkg.scripts.start}`);
+  }
+  return { env, nodeArgs, script };
+}
+
+export interface StartOptions {
+  /** Added to the environment, after the start command's own variables. */
+  env?: Record<string, string>;
+  /** Working directory. Default: the bench's. */
+  cwd?: string;
+  /** Text on stdout that says the server listens. Default: a line `ready`. */
+  readyText?: string;
+  /** Node options instead of the start command's (bench/memory-probe.ts's variants only). */
+  nodeArgs?: string[];
+}
+
+/**
+ * Starts `script` the way `npm start` starts the gateway (the start command's variables and node
+ * options, read from package.json), with BENCH_PORT and PORT set to a free port; resolves once
+ * it prints `readyText`.
+ */
+export async function startServerProcess(script: string, options: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeFlags, script], {
-    env: { ...process.env, NODE_ENV: 'production', ...env, BENCH_PORT: String(port) },
+  const start = startCommand();
+  const readyText = options.readyText ?? 'ready\n';
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? start.nodeArgs), script], {
+    cwd: options.cwd,
+    env: { ...process.env, ...start.env, ...options.env, BENCH_PORT: String(port), PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
+    let output = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start within 60 s`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (!chunk.toString().includes('ready')) return;
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (!output.includes(readyText)) return;
       clearTimeout(timer);
+      child.stdout!.off('data', onData);
       resolve();
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited with ${code}`));
     });
   });
   child.removeAllListeners('exit');
+  // Its later lines (the gateway's logs) are read and dropped, so the pipe never fills.
+  child.stdout!.resume();
   return {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -88,16 +139,18 @@ export async function throughput(url: string, query: string, connections: number
 }
 
 /**
- * `amount` requests cycling through `requests` (each built afresh, so titles can differ), over
- * `connections` connections; stopped after `maxSeconds` whatever is left.
+ * Exactly `amount` requests cycling through `requests` (each built afresh, so titles can differ),
+ * over `connections` connections (autocannon's `amount`, not a duration). Nothing stops it early;
+ * a request unanswered within `timeoutSeconds` is a failure and missing from `total`, so a run
+ * with `total === amount` and no failure answered every request with a 2xx.
  */
-export async function fixedLoad(url: string, requests: Array<() => { query: string; variables?: Record<string, unknown> }>, amount: number, connections: number, maxSeconds: number): Promise<LoadResult> {
+export async function fixedLoad(url: string, requests: Array<() => { query: string; variables?: Record<string, unknown> }>, amount: number, connections: number, timeoutSeconds = 120): Promise<LoadResult> {
   let next = 0;
-  const instance = autocannon({
+  const result = await autocannon({
     url,
     connections,
     amount,
-    timeout: 30,
+    timeout: timeoutSeconds,
     requests: [
       {
         ...graphqlRequest('{ __typename }'),
@@ -109,17 +162,11 @@ export async function fixedLoad(url: string, requests: Array<() => { query: stri
       },
     ],
   });
-  const guard = setTimeout(() => instance.stop(), maxSeconds * 1000);
-  try {
-    const result = await instance;
-    return {
-      requestsPerSecond: result.requests.average,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      total: result.requests.total,
-      failures: result.non2xx + result.errors + result.timeouts,
-    };
-  } finally {
-    clearTimeout(guard);
-  }
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
 }

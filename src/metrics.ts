@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BoundedCacheStats } from './graphql/document-cache.js';
 import type { WikiCacheStats } from './wiki/index.js';
 
 /**
@@ -122,6 +123,40 @@ export function registerWikiCacheMetrics(registry: Registry, cache: { readonly s
     registers: [registry],
     collect() {
       this.set(cache.stats.bytes);
+    },
+  });
+}
+
+/**
+ * A bounded cache's figures (src/graphql/document-cache.ts) on `registry`: `<prefix>_entries`,
+ * `<prefix>_bytes` (estimated heap bytes) and `<prefix>_evictions_total`.
+ */
+export function registerBoundedCacheMetrics(registry: Registry, prefix: string, what: string, cache: { readonly stats: BoundedCacheStats }): void {
+  new Gauge({
+    name: `${prefix}_entries`,
+    help: `Entries held: ${what}.`,
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.entries);
+    },
+  });
+  new Gauge({
+    name: `${prefix}_bytes`,
+    help: `Estimated heap bytes held: ${what}.`,
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.bytes);
+    },
+  });
+  let reported = 0;
+  new Counter({
+    name: `${prefix}_evictions_total`,
+    help: `Entries dropped to stay within the bounds: ${what}.`,
+    registers: [registry],
+    collect() {
+      const now = cache.stats.evictions;
+      if (now > reported) this.inc(now - reported);
+      reported = now;
     },
   });
 }

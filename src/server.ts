@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { printSchema } from 'graphql';
+import { printSchema, type DocumentNode } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
 import { createAgendaRouter } from './agenda/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
@@ -12,11 +12,12 @@ import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
-import { createMetrics, enableProcessMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
+import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { escapeHtml } from './dashboard/format.js';
 import { pageShell } from './dashboard/pages.js';
 import { formatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
+import { BoundedCache, DOCUMENT_CACHE_LIMITS, estimateDocumentBytes, estimateTextBytes, PERSISTED_QUERY_LIMITS, type BoundedCacheOptions } from './graphql/document-cache.js';
 import { checkHealth } from './graphql/health.js';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './graphql/limits.js';
 import type { Logger } from './log.js';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   trustProxy?: boolean | number | string;
   /** The wiki's Agenda page, linked from the iCal feeds' sessions. */
   agendaPageUrl?: string | undefined;
+  /** Bounds of the parsed documents kept (default DOCUMENT_CACHE_LIMITS); for specs. */
+  documentCache?: Pick<BoundedCacheOptions<DocumentNode>, 'maxEntries' | 'maxBytes'>;
 }
 
 const EXAMPLE_QUERY = `query Parcours {
@@ -54,6 +57,10 @@ export interface Gateway {
   app: Express;
   apollo: ApolloServer<GatewayContext>;
   metrics: GatewayMetrics;
+  /** Parsed and validated documents, by query text (Apollo's document store), bounded. */
+  documents: BoundedCache<DocumentNode>;
+  /** Query texts of automatic persisted queries, by hash (Apollo's cache), bounded. */
+  persistedQueries: BoundedCache<string>;
 }
 
 /**
@@ -85,6 +92,12 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const metrics = options.metrics ?? createMetrics({ processMetrics: options.processMetrics === true });
   if (options.metrics && options.processMetrics) enableProcessMetrics(options.metrics);
   if (deps.wikiCache) registerWikiCacheMetrics(metrics.registry, deps.wikiCache);
+  // Apollo's own caches hold up to 30 MiB of JSON each (several times that once parsed): every
+  // distinct query text a client sends would stay in the heap. Ours are bounded in entries and bytes.
+  const documents = new BoundedCache<DocumentNode>({ ...DOCUMENT_CACHE_LIMITS, ...options.documentCache, sizeOf: estimateDocumentBytes });
+  const persistedQueries = new BoundedCache<string>({ ...PERSISTED_QUERY_LIMITS, sizeOf: estimateTextBytes });
+  registerBoundedCacheMetrics(metrics.registry, 'pollen_graphql_document_cache', 'parsed and validated GraphQL documents', documents);
+  registerBoundedCacheMetrics(metrics.registry, 'pollen_graphql_persisted_query_cache', 'query texts of automatic persisted queries', persistedQueries);
   const observeUpstream: UpstreamObserver = (upstream, outcome, seconds) => {
     metrics.upstreamCalls.inc({ upstream, outcome });
     metrics.upstreamSeconds.observe({ upstream }, seconds);
@@ -92,6 +105,8 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     formatError,
+    documentStore: documents,
+    cache: persistedQueries,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
@@ -150,7 +165,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     next(err);
   });
   app.use(notFoundOrWrongMethod);
-  return { app, apollo, metrics };
+  return { app, apollo, metrics, documents, persistedQueries };
 }
 
 /** The gateway's own paths and their methods, for 405 (with Allow) versus 404. */

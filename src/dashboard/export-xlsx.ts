@@ -3,7 +3,6 @@
  * as the CSV export, header row bold. Cells are plain values (strings and numbers), never
  * formulas, so a name that looks like a formula is stored and shown as text.
  */
-import ExcelJS from 'exceljs';
 import type { DashboardData } from './data.js';
 import { cohortGrid } from './export.js';
 
@@ -11,6 +10,9 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 
 export async function cohortXlsx(data: Pick<DashboardData, 'modules' | 'learners'>): Promise<Buffer> {
   const { header, rows } = cohortGrid(data);
+  // Loaded on the first export, not at start: exceljs costs the gateway's every process about
+  // 20 MB of resident memory (code and heap) for a page a facilitator opens now and then.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Pollen';
   const sheet = workbook.addWorksheet('Cohorte', { views: [{ state: 'frozen', ySplit: 1 }] });

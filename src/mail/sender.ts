@@ -3,7 +3,7 @@
  * (see src/main.ts). A mail that fails stays in the outbox with its reason and is tried again
  * with a growing delay; with no SMTP server configured, nothing is sent and nothing is lost.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailOutbox, OutgoingMail } from './outbox.js';
 
 export interface MailSender {
@@ -31,14 +31,21 @@ export function redactSmtp(message: string, smtpUrl: string): string {
 
 /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`; `from` is the sender. */
 export function smtpSender(smtpUrl: string, from: string): MailSender {
-  const transport = nodemailer.createTransport(smtpUrl, { from });
-  // A short wait per try: the job retries later, a hung server must not hold it.
-  Object.assign(transport.options, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  // nodemailer is loaded with the first mail to send, not at start: a gateway that sends none
+  // does not carry it in its memory.
+  let transport: Promise<Transporter> | undefined;
+  const open = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => {
+      const created = nodemailer.createTransport(smtpUrl, { from });
+      // A short wait per try: the job retries later, a hung server must not hold it.
+      Object.assign(created.options, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+      return created;
+    }));
   return {
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+      await (await open()).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, headers: { 'Auto-Submitted': 'auto-generated' } });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close(), () => undefined),
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { describeLocation, redactUrl, type StoreLocation } from './url.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -39,10 +39,12 @@ export function tables<T>(store: StoreDb): Kysely<T> {
  * they do from SQLite.
  */
 const INT8_OID = 20;
-const storeTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+function storeTypes(types: typeof pg.types): { getTypeParser: typeof pg.types.getTypeParser } {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID ? (value: string) => Number(value) : types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+}
 
 export class StoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
@@ -94,9 +96,11 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
     };
   }
 
+  // Loaded only for PostgreSQL: a SQLite gateway does not carry the driver in its memory.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: location.url,
-    types: storeTypes,
+    types: storeTypes(pg.types),
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
