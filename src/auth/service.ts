@@ -118,6 +118,11 @@ export class AuthService {
     return this.#tokenBox ? 'store' : 'memory';
   }
 
+  /** Moodle tokens held in this process's memory (no POLLEN_SECRET_KEY): live sessions only. */
+  get moodleTokensInMemory(): number {
+    return this.#moodleTokens.size;
+  }
+
   /**
    * The dashboard's form (CSRF) key, the same in every process: derived from POLLEN_SECRET_KEY,
    * else the store's random one (created by the first process that asks). Read once per process.
@@ -243,6 +248,9 @@ export class AuthService {
       moodleToken && box ? { sealMoodleToken: (tokenHash) => box.seal(moodleToken, tokenHash) } : {},
     );
     if (moodleToken && !box) {
+      // Sessions that simply expire are never looked up again: drop theirs here, so the map holds live sessions only.
+      const now = this.#now();
+      for (const [hash, entry] of this.#moodleTokens) if (entry.expiresAt <= now) this.#moodleTokens.delete(hash);
       this.#moodleTokens.set(session.tokenHash, { token: moodleToken, expiresAt: session.expiresAt.getTime() });
     }
     this.#logger?.info({ event: 'login', role: 'learner', learnerId: outcome.viewer.learnerId, ip: options.ip }, 'Learner signed in');

@@ -131,6 +131,20 @@ describeEachStore("learners' Moodle tokens and the form key across processes", (
     expect(await other.moodleTokenOf(session.tokenHash)).toBeUndefined();
   });
 
+  it('without POLLEN_SECRET_KEY: tokens of sessions that expired unseen leave memory at the next sign-in', async () => {
+    const store = await connect();
+    let now = Date.UTC(2026, 2, 1, 9);
+    const service = new AuthService({ store, learners: new LearnerStore(store), moodle: { url: MOODLE_URL }, sessionTtlMinutes: 60, now: () => now });
+    const first = await signIn(service);
+    await signIn(service);
+    expect(service.moodleTokensInMemory).toBe(2);
+    now += 61 * 60_000; // both sessions expire, and nobody asks for their tokens again
+    const third = await signIn(service);
+    expect(service.moodleTokensInMemory).toBe(1);
+    expect(await service.moodleTokenOf(third.tokenHash)).toBe(LEARNER1_MOODLE_TOKEN);
+    expect(await service.moodleTokenOf(first.tokenHash)).toBeUndefined();
+  });
+
   it('logout deletes the stored token with the session, for every replica', async () => {
     const store = await connect();
     const session = await signIn(auth(store, KEY));
