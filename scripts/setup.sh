@@ -13,9 +13,15 @@ packages=(mediawiki php-cli php-sqlite3 curl chromium python3 make g++ ca-certif
 if [ "${1:-}" = "--tests" ]; then
   packages+=(postgresql-15 php-pgsql php-intl php-xml php-mbstring php-curl php-zip php-gd php-soap php-opcache)
 fi
+# Installed, or provided by an installed package (php-opcache is a virtual package: php8.2-opcache).
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' && return 0
+  dpkg-query -W -f='${Status}|${Provides}\n' 2>/dev/null | grep '^install ok installed|' | cut -d'|' -f2 |
+    tr ',' '\n' | sed 's/ *(.*//; s/^ *//' | grep -qx "$1"
+}
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  installed "$p" || missing+=("$p")
 done
 if ((${#missing[@]})); then
   echo "setup: installing Debian packages: ${missing[*]}"

@@ -3,7 +3,7 @@
  * empty store. `npm start` must bring up the local wiki, publish the parcours to it (19 pages),
  * say so in its log, serve the gateway, and make no edit at all on a second start.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,15 +13,13 @@ import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { renderCurriculumPages } from '../../src/curriculum/publish/pages.js';
 import { WikiClient } from '../../src/wiki/client.js';
 import { freePort } from '../support/net.js';
+import { killAll, startGateway, stop } from '../support/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const execFileAsync = promisify(execFile);
 let work: string;
 let wikiDir: string;
 let wikiPort: number;
-/** Gateways still running (a failed or timed-out spec must not leave one behind). */
-const running = new Set<ChildProcess>();
-
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'pollen-fresh-start-'));
   wikiDir = path.join(work, 'wiki');
@@ -29,13 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // Its whole process group: scripts/wiki/up.sh too, if it is still bringing the wiki up.
-  for (const child of running) {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  killAll();
   // The local wiki outlives the gateway by design (npm run wiki:down stops it).
   if (wikiDir) await execFileAsync('bash', [path.join(ROOT, 'scripts/wiki/down.sh')], { env: { ...process.env, POLLEN_WIKI_DIR: wikiDir } }).catch(() => undefined);
   if (work) rmSync(work, { recursive: true, force: true });
@@ -49,40 +41,12 @@ function startCommand(): string[] {
 
 /** Runs what `npm start` runs, in a scratch folder, until the gateway says it is ready. */
 async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-  for (const name of Object.keys(env)) if (name.startsWith('WIKI_') || name.startsWith('MOODLE_') || name.startsWith('POLLEN_')) delete env[name];
-  Object.assign(env, {
-    PORT: String(port), LOG_LEVEL: 'info',
+  const gateway = await startGateway('npm start', work, {
+    LOG_LEVEL: 'info',
     POLLEN_WIKI_DIR: wikiDir, POLLEN_WIKI_PORT: String(wikiPort),
-    POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: path.join(ROOT, 'course-modules'),
+    POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'),
   });
-  // Exactly package.json's start command (NODE_ENV=production node <flags> dist/src/main.js), on
-  // the dist/ the test run built (test/support/global-setup.ts runs `npm run build`).
-  const [, nodeBin, ...nodeArgs] = startCommand();
-  expect(nodeBin).toBe('node');
-  const args = nodeArgs.map((a) => (a.startsWith('dist/') ? path.join(ROOT, a) : a));
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  running.add(child);
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  void exited.then(() => running.delete(child));
-  await new Promise<void>((resolve, reject) => {
-    const onData = (c: Buffer): void => {
-      output += c.toString();
-      if (output.includes('Pollen gateway ready')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
-  });
-  return {
-    output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { output: gateway.output(), stop: () => stop(gateway) };
 }
 
 describe('npm start on a fresh machine', () => {

@@ -17,7 +17,7 @@ import { WikiClient } from '../../src/wiki/client.js';
 import { revisionsOf } from '../notes-publish/support.js';
 import { freePort } from '../support/net.js';
 import { createTestDatabase, postgresAdminUrl } from '../support/postgres.js';
-import { killAll, logLines, ROOT, startGateway, stop, type Gateway } from './support.js';
+import { killAll, logLines, ROOT, startGateway, stop, type Gateway } from '../support/processes.js';
 
 const execFileAsync = promisify(execFile);
 let work: string;

@@ -17,7 +17,7 @@ import type { WikiClient } from '../../src/wiki/client.js';
 import { revisionsOf } from '../notes-publish/support.js';
 import { createTestDatabase, postgresAdminUrl } from '../support/postgres.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
-import { killAll, logLines, pollenEnv, ROOT, startGateway, startProcess, stop, waitFor, type Gateway, type Proc } from './support.js';
+import { killAll, logLines, pollenEnv, ROOT, startGateway, startProcess, stop, waitFor, type Gateway, type Proc } from '../support/processes.js';
 
 const FACILITATOR_TOKEN = 'replicas-facilitator-token-0123456789abcdef';
 const NOTES = 200;

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { freePort } from '../support/net.js';
+import { freePort } from './net.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
