@@ -124,6 +124,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: Express would hash every answer body (sha1) for a header no GraphQL client uses;
+  // the answers are per user and change with the wiki.
+  app.set('etag', false);
   app.set('trust proxy', options.trustProxy ?? false);
   const sdl = printSchema(schema);
 
