@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import autocannon, { type AutocannonRequest } from 'autocannon';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import { freePort } from './support.js';
 
 export interface ServerProcess {
@@ -126,9 +126,8 @@ function graphqlRequest(query: string, variables?: Record<string, unknown>): Aut
   return { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) };
 }
 
-/** `connections` clients sending `query` back to back for `seconds`. */
-export async function throughput(url: string, query: string, connections: number, seconds: number): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration: seconds, timeout: 30, requests: [graphqlRequest(query)] });
+/** What a load run measured: rate, latencies, answers, and every request that did not get a 2xx. */
+function loadResultOf(result: AutocannonResult): LoadResult {
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
@@ -136,6 +135,12 @@ export async function throughput(url: string, query: string, connections: number
     total: result.requests.total,
     failures: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+/** `connections` clients sending `query` back to back for `seconds`. */
+export async function throughput(url: string, query: string, connections: number, seconds: number): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, duration: seconds, timeout: 30, requests: [graphqlRequest(query)] });
+  return loadResultOf(result);
 }
 
 /**
@@ -162,11 +167,5 @@ export async function fixedLoad(url: string, requests: Array<() => { query: stri
       },
     ],
   });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    total: result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
+  return loadResultOf(result);
 }
