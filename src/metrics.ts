@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BoundedCacheStats } from './graphql/document-cache.js';
+import type { CompiledExecutionStats } from './graphql/executor.js';
 import type { WikiCacheStats } from './wiki/index.js';
 
 /**
@@ -157,6 +158,27 @@ export function registerBoundedCacheMetrics(registry: Registry, prefix: string, 
       const now = cache.stats.evictions;
       if (now > reported) this.inc(now - reported);
       reported = now;
+    },
+  });
+}
+
+/**
+ * The compiled executor's figures (src/graphql/executor.ts): operations compiled, run from a
+ * compiled function, or run by graphql-js, as one counter labelled by `outcome`.
+ */
+export function registerCompiledExecutionMetrics(registry: Registry, execution: { readonly stats: CompiledExecutionStats }): void {
+  const reported: CompiledExecutionStats = { compiled: 0, reused: 0, interpreted: 0 };
+  new Counter({
+    name: 'pollen_graphql_executions_total',
+    help: 'GraphQL operations executed, by how: compiled (first run of a document, compiled then run), reused (a compiled function run again), interpreted (graphql-js, for what graphql-jit declines).',
+    labelNames: ['how'],
+    registers: [registry],
+    collect() {
+      for (const how of ['compiled', 'reused', 'interpreted'] as const) {
+        const now = execution.stats[how];
+        if (now > reported[how]) this.inc({ how }, now - reported[how]);
+        reported[how] = now;
+      }
     },
   });
 }

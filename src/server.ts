@@ -12,12 +12,13 @@ import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
-import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
+import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { escapeHtml } from './dashboard/format.js';
 import { pageShell } from './dashboard/pages.js';
 import { formatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
 import { BoundedCache, DOCUMENT_CACHE_LIMITS, estimateDocumentBytes, estimateTextBytes, PERSISTED_QUERY_LIMITS, type BoundedCacheOptions } from './graphql/document-cache.js';
+import { CompiledExecution } from './graphql/executor.js';
 import { checkHealth } from './graphql/health.js';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './graphql/limits.js';
 import type { Logger } from './log.js';
@@ -35,6 +36,12 @@ export interface GatewayOptions {
   trustProxy?: boolean | number | string;
   /** The wiki's Agenda page, linked from the iCal feeds' sessions. */
   agendaPageUrl?: string | undefined;
+  /**
+   * How operations run: `compiled` (default), each document compiled once to a JavaScript function
+   * (graphql-jit, src/graphql/executor.ts), or `interpreted`, graphql-js walking the document on
+   * every request (the reference the compiled answers are checked against).
+   */
+  execution?: 'compiled' | 'interpreted';
   /** Bounds of the parsed documents kept (default DOCUMENT_CACHE_LIMITS); for specs. */
   documentCache?: Pick<BoundedCacheOptions<DocumentNode>, 'maxEntries' | 'maxBytes'>;
 }
@@ -61,6 +68,8 @@ export interface Gateway {
   documents: BoundedCache<DocumentNode>;
   /** Query texts of automatic persisted queries, by hash (Apollo's cache), bounded. */
   persistedQueries: BoundedCache<string>;
+  /** The compiled executor; undefined when operations are interpreted. */
+  execution: CompiledExecution | undefined;
 }
 
 /**
@@ -102,8 +111,11 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     metrics.upstreamCalls.inc({ upstream, outcome });
     metrics.upstreamSeconds.observe({ upstream }, seconds);
   };
+  // Each operation runs as a function compiled once per document (src/graphql/executor.ts).
+  const execution = options.execution === 'interpreted' ? undefined : new CompiledExecution(schema);
+  if (execution) registerCompiledExecutionMetrics(metrics.registry, execution);
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    ...(execution ? { gateway: execution.gateway() } : { schema }),
     formatError,
     documentStore: documents,
     cache: persistedQueries,
@@ -168,7 +180,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     next(err);
   });
   app.use(notFoundOrWrongMethod);
-  return { app, apollo, metrics, documents, persistedQueries };
+  return { app, apollo, metrics, documents, persistedQueries, execution };
 }
 
 /** The gateway's own paths and their methods, for 405 (with Allow) versus 404. */
