@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WikiClient } from '../../src/wiki/client.js';
+import { ensureLocalWiki } from '../../src/wiki/local.js';
 import { freePort } from '../support/net.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -18,6 +19,7 @@ const execFileAsync = promisify(execFile);
 let work: string;
 let wikiDir: string;
 let port: number;
+let callerDir: string;
 const groups = new Set<number>();
 
 beforeAll(async () => {
@@ -33,6 +35,7 @@ afterAll(async () => {
       /* already gone */
     }
   }
+  if (callerDir) await execFileAsync('bash', [path.join(ROOT, 'scripts/wiki/down.sh')], { env: { ...process.env, POLLEN_WIKI_DIR: callerDir } }).catch(() => undefined);
   if (wikiDir) await execFileAsync('bash', [path.join(ROOT, 'scripts/wiki/down.sh')], { env: { ...process.env, POLLEN_WIKI_DIR: wikiDir } }).catch(() => undefined);
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -62,8 +65,8 @@ function settingsOf(run: Run): Record<string, string> {
   return Object.fromEntries(run.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
-/** Command lines of the running `php -S` processes serving this port. */
-function phpServers(): string[] {
+/** Command lines of the running `php -S` processes serving `port`. */
+function phpServers(onPort = port): string[] {
   const servers: string[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     let cmdline: string;
@@ -72,7 +75,7 @@ function phpServers(): string[] {
     } catch {
       continue; // exited meanwhile
     }
-    if (cmdline.startsWith('php -S ') && cmdline.includes(` 127.0.0.1:${port} `)) servers.push(cmdline);
+    if (cmdline.startsWith('php -S ') && cmdline.includes(` 127.0.0.1:${onPort} `)) servers.push(cmdline);
   }
   return servers;
 }
@@ -111,4 +114,15 @@ describe('two up.sh started together on a fresh wiki folder', () => {
     expect(settingsOf(later)).toEqual(first);
     expect(phpServers()).toHaveLength(1);
   }, 180_000); // a wiki created from nothing, on a loaded 2-core machine
+
+  it('through the gateways\' own caller (ensureLocalWiki, in one process): both resolve to the same running wiki', async () => {
+    callerDir = path.join(work, 'caller-wiki');
+    const callerPort = await freePort();
+    const [a, b] = await Promise.all([ensureLocalWiki({ dir: callerDir, port: callerPort }), ensureLocalWiki({ dir: callerDir, port: callerPort })]);
+    expect(a).toEqual({ apiUrl: `http://127.0.0.1:${callerPort}/api.php`, botUser: 'Robot@sync', botPassword: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(b).toEqual(a);
+    expect(phpServers(callerPort)).toHaveLength(1);
+    const wiki = await WikiClient.connect({ apiUrl: a.apiUrl, username: a.botUser, password: a.botPassword });
+    expect(wiki.userName).toBe('Robot');
+  }, 180_000);
 });
