@@ -5,7 +5,7 @@
  * (the second waits on DIR/up.lock, then finds it running) and served by one php process.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -85,6 +85,8 @@ describe('two up.sh started together on a fresh wiki folder', () => {
     const runs = await Promise.all([upSh(), upSh()]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
 
+    // They took turns on the lock file in the wiki's folder.
+    expect(existsSync(path.join(wikiDir, 'up.lock'))).toBe(true);
     const all = runs.map((r) => r.stderr).join('\n');
     expect(all.match(/^Creating the local wiki in /gm)).toHaveLength(1);
     expect(all).not.toContain('install.php failed');
