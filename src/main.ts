@@ -3,6 +3,7 @@ import { buildRuntime, type Runtime } from './app.js';
 import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { publicUrlWarning } from './config/public-url.js';
+import { secretKeyWarning } from './config/secret-key.js';
 import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
 import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
 import { ActionLog } from './dashboard/actions.js';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   for (const unknown of unknownSettings()) logger.warn({ setting: unknown.name, closest: unknown.closest }, unknownSettingMessage(unknown));
   const publicWarning = publicUrlWarning(config.publicUrl);
   if (publicWarning) logger.warn({ setting: 'POLLEN_PUBLIC_URL', url: config.publicUrl }, publicWarning);
+  const keyWarning = secretKeyWarning(config);
+  if (keyWarning) logger.warn({ setting: 'POLLEN_SECRET_KEY' }, keyWarning);
   const runtime = await buildRuntime(config, logger);
   if (runtime.localWiki) {
     // The local wiki is ours: keep the parcours readable on it. Unchanged content costs one read.

@@ -3,8 +3,12 @@
 # Skips everything when php and /usr/share/mediawiki are already there.
 set -euo pipefail
 
+# Whether `php -m` lists pdo_sqlite. grep reads all of php's output (no -q): with pipefail, a grep
+# that quits at the first match can kill php with SIGPIPE, fail the test and run apt-get for nothing.
+has_pdo_sqlite() { php -m 2>/dev/null | grep -i '^pdo_sqlite$' >/dev/null; }
+
 if command -v php >/dev/null 2>&1 && [ -d /usr/share/mediawiki ] \
-   && php -m 2>/dev/null | grep -qi '^pdo_sqlite$' && command -v curl >/dev/null 2>&1; then
+   && has_pdo_sqlite && command -v curl >/dev/null 2>&1; then
   exit 0
 fi
 
