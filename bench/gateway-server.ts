@@ -1,11 +1,13 @@
 /**
  * The gateway in its own process, wired as `npm start` wires it (buildRuntime: the shared wiki
  * read cache, store, auth, notes), for bench/gateway.ts; run compiled (`npm run build`). Reads
- * the wiki from the environment, listens on BENCH_PORT, and adds bench-only routes: the wiki
- * client's API calls and the cache's figures, emptying the cache (cold reads), and the process's
- * memory (`/bench/memory`: RSS, V8 heap by space; `?gc` forces a full GC first, `?snapshot=<file>`
- * writes a heap snapshot) for bench/memory-probe.ts.
+ * the wiki from the environment and serves the gateway's own Express app on BENCH_PORT, as
+ * `npm start` serves it. Bench-only routes listen on BENCH_ADMIN_PORT, a second port, so they add
+ * nothing to the measured app: the wiki client's API calls and the cache's figures, emptying the
+ * cache (cold reads), and the process's memory (`/bench/memory`: RSS, V8 heap by space; `?gc`
+ * forces a full GC first, `?snapshot=<file>` writes a heap snapshot) for bench/memory-probe.ts.
  */
+import type { Server } from 'node:http';
 import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import express from 'express';
@@ -24,7 +26,6 @@ const config = loadConfig({
 const logger = pino({ level: 'warn' });
 const runtime = await buildRuntime(config, logger);
 const { app: gateway } = await createGateway(runtime.deps, { logger, processMetrics: true });
-// The bench routes come before the gateway, whose last handler answers 404 to any other path.
 const app = express();
 app.get('/bench/wiki-calls', (_req, res) => {
   const { polls, pollFailures, misses, hits, entries } = runtime.wikiCache.stats;
@@ -46,10 +47,14 @@ app.post('/bench/cache/clear', (_req, res) => {
   runtime.wikiCache.clear();
   res.json({ cleared: true });
 });
-app.use(gateway);
-const server = app.listen(Number(process.env.BENCH_PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
+const admin = await new Promise<Server>((resolve) => {
+  const listening: Server = app.listen(Number(process.env.BENCH_ADMIN_PORT), '127.0.0.1', () => resolve(listening));
+});
+const server = gateway.listen(Number(process.env.BENCH_PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
 process.once('SIGTERM', () => {
   runtime.close();
+  admin.close();
+  admin.closeAllConnections();
   server.close(() => process.exit(0));
   server.closeAllConnections();
 });

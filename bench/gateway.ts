@@ -74,7 +74,7 @@ interface GatewayFigures {
 }
 
 async function figures(gateway: ServerProcess): Promise<GatewayFigures> {
-  return (await (await fetch(`${gateway.url}/bench/wiki-calls`)).json()) as GatewayFigures;
+  return (await (await fetch(`${gateway.adminUrl}/bench/wiki-calls`)).json()) as GatewayFigures;
 }
 
 async function post(url: string, body: unknown): Promise<Record<string, any>> {
@@ -83,7 +83,7 @@ async function post(url: string, body: unknown): Promise<Record<string, any>> {
 }
 
 async function coldReads(gateway: ServerProcess, bot: WikiClient, titles: string[]): Promise<void> {
-  const clearCache = () => post(`${gateway.url}/bench/cache/clear`, {});
+  const clearCache = () => post(`${gateway.adminUrl}/bench/cache/clear`, {});
   const viaGateway = async () => {
     const body = await post(`${gateway.url}/graphql`, { query: QUERY, variables: { t: titles } });
     if (body.data?.wikiPages?.length !== PAGES) throw new Error('gateway returned the wrong number of pages');

@@ -75,7 +75,7 @@ try {
       () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists } }', variables: { t: `Page absente ${i++ % 500}` } }),
     ];
     const memory = async (query = ''): Promise<string> => {
-      const m = (await (await fetch(`${gateway.url}/bench/memory${query}`)).json()) as Record<string, any>;
+      const m = (await (await fetch(`${gateway.adminUrl}/bench/memory${query}`)).json()) as Record<string, any>;
       return `heap ${m.heapUsed}/${m.heapTotal} MB, old space ${m.spaces.old_space.used}/${m.spaces.old_space.size} MB, external ${m.external} MB`;
     };
     console.log(`\n=== ${label} (node ${(nodeArgs ?? startCommand().nodeArgs).join(' ')})`);

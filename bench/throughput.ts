@@ -11,6 +11,8 @@ import { freePort } from './support.js';
 export interface ServerProcess {
   port: number;
   url: string;
+  /** Where a bench server's bench-only routes listen (BENCH_ADMIN_PORT), apart from the measured app. */
+  adminUrl: string;
   child: ChildProcess;
   /** Resident set size of the server process, in MB (VmRSS). */
   rssMb(): number;
@@ -63,16 +65,17 @@ export interface StartOptions {
 
 /**
  * Starts `script` the way `npm start` starts the gateway (the start command's variables and node
- * options, read from package.json), with BENCH_PORT and PORT set to a free port; resolves once
- * it prints `readyText`.
+ * options, read from package.json), with BENCH_PORT and PORT set to a free port (and
+ * BENCH_ADMIN_PORT to another, for bench-only routes); resolves once it prints `readyText`.
  */
 export async function startServerProcess(script: string, options: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
+  const adminPort = await freePort();
   const start = startCommand();
   const readyText = options.readyText ?? 'ready\n';
   const child = spawn(process.execPath, [...(options.nodeArgs ?? start.nodeArgs), script], {
     cwd: options.cwd,
-    env: { ...process.env, ...start.env, ...options.env, BENCH_PORT: String(port), PORT: String(port) },
+    env: { ...process.env, ...start.env, ...options.env, BENCH_PORT: String(port), PORT: String(port), BENCH_ADMIN_PORT: String(adminPort) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -97,6 +100,7 @@ export async function startServerProcess(script: string, options: StartOptions =
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     child,
     rssMb() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
