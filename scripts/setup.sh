@@ -14,10 +14,11 @@ if [ "${1:-}" = "--tests" ]; then
   packages+=(postgresql-15 php-pgsql php-intl php-xml php-mbstring php-curl php-zip php-gd php-soap php-opcache)
 fi
 # Installed, or provided by an installed package (php-opcache is a virtual package: php8.2-opcache).
+# grep reads all its input (no -q): with pipefail, a writer cut off by an early grep exit would fail.
 installed() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' && return 0
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep 'install ok installed' >/dev/null && return 0
   dpkg-query -W -f='${Status}|${Provides}\n' 2>/dev/null | grep '^install ok installed|' | cut -d'|' -f2 |
-    tr ',' '\n' | sed 's/ *(.*//; s/^ *//' | grep -qx "$1"
+    tr ',' '\n' | sed 's/ *(.*//; s/^ *//' | grep -x "$1" >/dev/null
 }
 missing=()
 for p in "${packages[@]}"; do
