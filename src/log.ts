@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+import type { PinoPretty as PinoPrettyFn } from 'pino-pretty';
+
+// pino-pretty (and its colour and date modules) only on a terminal: a production gateway logs JSON
+// and never loads it (about 1 MB of heap).
+const require = createRequire(import.meta.url);
 
 /**
  * Paths pino blanks out wherever they appear in a log object. The wiki and Moodle layers also
@@ -28,6 +33,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
   const pretty = options.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
   const base = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (!pretty) return options.destination ? pino(base, options.destination) : pino(base);
+  const { PinoPretty } = require('pino-pretty') as { PinoPretty: typeof PinoPrettyFn };
   return pino(base, PinoPretty({ destination, colorize: destination === process.stdout, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
 }
 

@@ -5,7 +5,8 @@ import { ConfigError, describeConfig, loadConfig } from './config/index.js';
 import { publicUrlWarning } from './config/public-url.js';
 import { secretKeyWarning } from './config/secret-key.js';
 import { unknownSettingMessage, unknownSettings } from './config/unknown.js';
-import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './curriculum/imscc/index.js';
+import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi } from './curriculum/imscc/paths.js';
+import { writeCartridgeApart } from './curriculum/imscc/write-apart.js';
 import { ActionLog } from './dashboard/actions.js';
 import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
@@ -64,8 +65,9 @@ async function main(): Promise<void> {
     }
   }
   // The Moodle export follows the content it is built from; deterministic, so unchanged content
-  // rewrites the same bytes.
-  const exported = await writeCartridge(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
+  // rewrites the same bytes. Built in a worker thread that exits afterwards: the builder's modules,
+  // heap and buffers never become the serving process's resident memory (about 10 MB).
+  const exported = await writeCartridgeApart(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
   const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
     // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wikiBaseUrlFromApi, writeCartridge } from '../../src/curriculum/imscc/write.js';
+import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { freePort } from '../support/net.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
@@ -93,6 +95,13 @@ describe('npm run build', () => {
       const body = (await res.json()) as { data: { module: { title: string; wikiPage: { exists: boolean } } } };
       expect(body.data.module.title).toBe('Le logiciel libre et ses quatre libertés');
       expect(body.data.module.wikiPage).toEqual({ exists: false });
+      // The cartridge, written at start by a worker thread (compiled code only), is there and
+      // byte-identical to what `npm run curriculum:export` writes for the same wiki.
+      const written = readFileSync(path.join(work, 'dist/pollen-parcours.imscc'));
+      const expected = await writeCartridge(await loadCurriculum(path.join(ROOT, 'course-modules')), path.join(work, 'expected.imscc'), { wikiBaseUrl: wikiBaseUrlFromApi(wiki.apiUrl) });
+      expect(written.byteLength).toBe(expected.bytes);
+      expect(written.equals(readFileSync(path.join(work, 'expected.imscc')))).toBe(true);
+      expect(output).toContain('Moodle export (IMS Common Cartridge) written');
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -59,11 +59,16 @@ export async function startProcess(name: string, cwd: string, args: string[], en
 /** A gateway as `npm start` runs it (NODE_ENV=production node <flags> dist/src/main.js), on a free port. */
 export async function startGateway(name: string, cwd: string, settings: Record<string, string>): Promise<Gateway> {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [envSetting, nodeBin, ...nodeArgs] = pkg.scripts.start!.split(/\s+/);
-  expect([envSetting, nodeBin]).toEqual(['NODE_ENV=production', 'node']);
+  const words = pkg.scripts.start!.split(/\s+/);
+  // The script's variables (NODE_ENV=production, malloc's trim threshold...), then node and its arguments.
+  const assignments = words.slice(0, words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)));
+  const [nodeBin, ...nodeArgs] = words.slice(assignments.length);
+  expect(assignments[0]).toBe('NODE_ENV=production');
+  expect(nodeBin).toBe('node');
+  const scriptEnv = Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   const port = await freePort();
   const args = nodeArgs.map((a) => (a.startsWith('dist/') ? path.join(ROOT, a) : a));
-  const proc = await startProcess(name, cwd, args, pollenEnv({ PORT: String(port), ...settings }), 'Pollen gateway ready');
+  const proc = await startProcess(name, cwd, args, pollenEnv({ ...scriptEnv, PORT: String(port), ...settings }), 'Pollen gateway ready');
   return { ...proc, url: `http://127.0.0.1:${port}` };
 }
 

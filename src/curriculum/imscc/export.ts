@@ -5,6 +5,7 @@ import { quizTitle, renderAssessment } from './qti.js';
 import { renderWebLink, wikiPageUrl } from './weblink.js';
 import { xmlId } from './xml.js';
 import { zipDeterministic, type PackageFile } from './zip.js';
+import { DEFAULT_WIKI_BASE_URL } from './paths.js';
 
 export interface ExportImsccOptions {
   /** Prefix of wiki page URLs, e.g. `http://127.0.0.1:8080/index.php/`. Default: {@link DEFAULT_WIKI_BASE_URL}. */
@@ -13,8 +14,7 @@ export interface ExportImsccOptions {
   courseTitle?: string;
 }
 
-/** The local wiki started by `npm run wiki:up`. */
-export const DEFAULT_WIKI_BASE_URL = 'http://127.0.0.1:8080/index.php/';
+export { DEFAULT_WIKI_BASE_URL };
 export const DEFAULT_COURSE_TITLE = 'Pollen : accompagner les associations vers le logiciel libre';
 export const MANIFEST_PATH = 'imsmanifest.xml';
 

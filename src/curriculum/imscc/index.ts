@@ -13,3 +13,4 @@ export { CC_NAMESPACE, LOM_MANIFEST_NAMESPACE, LOM_RESOURCE_NAMESPACE, resourceT
 export { wikiPageUrl } from './weblink.js';
 export { escapeXml, xmlId } from './xml.js';
 export { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from './write.js';
+export { writeCartridgeApart } from './write-apart.js';

@@ -1,17 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CurriculumModule } from '../schema.js';
-import { buildCartridge, DEFAULT_WIKI_BASE_URL, type Cartridge, type ExportImsccOptions } from './export.js';
+import { buildCartridge, type Cartridge, type ExportImsccOptions } from './export.js';
 import { zipDeterministic } from './zip.js';
 
-/** Where `npm run curriculum:export` and `npm start` write the package. */
-export const DEFAULT_IMSCC_PATH = 'dist/pollen-parcours.imscc';
-
-/** Wiki page URL prefix from the wiki API URL (`.../api.php` -> `.../index.php/`), else the local wiki. */
-export function wikiBaseUrlFromApi(apiUrl: string | undefined): string {
-  if (apiUrl && /\/api\.php$/.test(apiUrl)) return apiUrl.replace(/api\.php$/, 'index.php/');
-  return DEFAULT_WIKI_BASE_URL;
-}
+export { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi } from './paths.js';
 
 /** Builds the cartridge and writes it as a zip at `out`; returns what was written. */
 export async function writeCartridge(
