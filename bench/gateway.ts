@@ -8,7 +8,9 @@
  *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts), Pollen's upstream-free
  *    curriculum query, and a wiki-backed module query (its page is edited early in the run),
  *    with the wiki API calls made;
- * 3. memory: exactly 100,000 mixed requests to a fresh gateway started as `npm start` starts it
+ * 3. limits: a fragment-doubling document (2^30 fields from 30 lines) refused by the gateway
+ *    vs graphql-js parsing and validating the same kind of text in this process (bench/limits.ts);
+ * 4. memory: exactly 100,000 mixed requests to a fresh gateway started as `npm start` starts it
  *    (package.json's start script, read, not copied), resident memory after 50,000 and 100,000.
  * Every server runs with the start script's variables and node options, the baseline too.
  */
@@ -21,6 +23,7 @@ import { loadCurriculum } from '../src/curriculum/loader.js';
 import { publishCurriculum } from '../src/curriculum/publish/index.js';
 import { WikiClient } from '../src/wiki/index.js';
 import { measure, median, printTable, startBenchWiki, type BenchWiki } from './support.js';
+import { fragmentDoublingLine } from './limits.js';
 import { fixedLoad, startCommand, startServerProcess, throughput, type ServerProcess } from './throughput.js';
 
 const PAGES = 100;
@@ -239,6 +242,8 @@ export default async function run(): Promise<void> {
     } });
     await coldReads(gateway, bot, titles);
     await throughputRuns(gateway, bot);
+    console.log('');
+    await fragmentDoublingLine(gateway.url);
     await gateway.stop();
     await memoryRun(wiki, titles, curriculum.map((m) => m.slug));
   } finally {

@@ -15,13 +15,14 @@ import type { UpstreamObserver } from './graphql/errors.js';
 import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { escapeHtml } from './dashboard/format.js';
 import { pageShell } from './dashboard/pages.js';
-import { formatError } from './graphql/errors.js';
+import { createFormatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
 import { BoundedCache, DOCUMENT_CACHE_LIMITS, estimateDocumentBytes, estimateTextBytes, PERSISTED_QUERY_LIMITS, type BoundedCacheOptions } from './graphql/document-cache.js';
 import { CompiledExecution } from './graphql/executor.js';
 import { checkHealth } from './graphql/health.js';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './graphql/limits.js';
 import type { Logger } from './log.js';
+import { isStoreUnavailable } from './store/database.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -116,7 +117,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   if (execution) registerCompiledExecutionMetrics(metrics.registry, execution);
   const apollo = new ApolloServer<GatewayContext>({
     ...(execution ? { gateway: execution.gateway() } : { schema }),
-    formatError,
+    formatError: createFormatError(options.logger),
     documentStore: documents,
     cache: persistedQueries,
     includeStacktraceInErrorResponses: false,
@@ -180,6 +181,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     next(err);
   });
   app.use(notFoundOrWrongMethod);
+  app.use(serverError(options.logger));
   return { app, apollo, metrics, documents, persistedQueries, execution };
 }
 
@@ -189,6 +191,36 @@ const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
   ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
   ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
 ]);
+
+/**
+ * Error handler of every page (dashboard, directory, agenda): a store out of reach answers a
+ * French 503 page (JSON for API clients) with Retry-After, anything else a French 500 page,
+ * instead of Express's English "Internal Server Error"; each is logged once with its cause.
+ */
+function serverError(logger: Logger | undefined) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(err);
+    const storeDown = isStoreUnavailable(err);
+    const cause = err instanceof Error ? `${err.name}: ${err.message}${err.cause instanceof Error ? ` <- ${err.cause.name}: ${err.cause.message}` : ''}` : String(err);
+    if (storeDown) logger?.warn({ code: 'STORE_UNAVAILABLE', path: req.path, cause }, 'Store unavailable: the page was answered 503');
+    else logger?.error({ code: 'INTERNAL_SERVER_ERROR', path: req.path, cause }, 'Unexpected error while answering a page');
+    const status = storeDown ? 503 : 500;
+    const title = storeDown ? 'Service momentanément indisponible' : 'Erreur interne';
+    const message = storeDown
+      ? 'La base de données de Pollen est injoignable pour le moment : réessayez dans un instant.'
+      : 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez, ou prévenez l’équipe qui gère Pollen si elle se répète.';
+    if (storeDown) res.setHeader('Retry-After', '30');
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
+      res.status(status).json({ errors: [{ message, extensions: { code: storeDown ? 'STORE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR' } }] });
+      return;
+    }
+    res.status(status).type('html').send(pageShell({
+      title: `${title} — Pollen`,
+      heading: 'Pollen',
+      body: `<main id="contenu">\n<h2>${title}</h2>\n<p>${escapeHtml(message)}</p>\n</main>`,
+    }));
+  };
+}
 
 /** Last handler: a French page (or JSON for API clients) instead of Express's "Cannot GET". */
 function notFoundOrWrongMethod(req: Request, res: Response): void {

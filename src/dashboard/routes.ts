@@ -6,6 +6,7 @@
  *   POST /deconnexion     ends the session (form token + same origin)
  * Pages are server-rendered French HTML with inline CSS and SVG, and no script at all.
  */
+import { isStoreUnavailable } from '../store/database.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookie.js';
@@ -282,7 +283,12 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
       if (error instanceof AuthError && error.code === 'LOGIN_FAILED') {
         return html(res, 401, signInPage({ action, error: 'Ce jeton n’est pas reconnu. Vérifiez que vous l’avez collé en entier, ou demandez-en un à l’administrateur·rice de Pollen.' }));
       }
-      return html(res, 500, signInPage({ action, error: 'La connexion a échoué à cause d’une erreur du serveur. Réessayez dans un instant.' }));
+      if (isStoreUnavailable(error)) {
+        res.setHeader('Retry-After', '30');
+        return html(res, 503, signInPage({ action, error: 'La base de données de Pollen est injoignable pour le moment : réessayez dans un instant.' }));
+      }
+      // Anything else: the server's French 500 page, logged with its cause (src/server.ts).
+      throw error;
     }
   });
 

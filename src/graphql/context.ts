@@ -75,7 +75,7 @@ function curriculumSource(deps: GatewayDeps): CurriculumDataSource {
 
 /** Sessions live in the store: when it is out of reach, the request fails with STORE_UNAVAILABLE. */
 function storeDown(error: unknown): never {
-  throw isStoreUnavailable(error) ? storeUnavailable() : error;
+  throw isStoreUnavailable(error) ? storeUnavailable(error) : error;
 }
 
 export async function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): Promise<GatewayContext> {

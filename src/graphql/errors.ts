@@ -25,6 +25,9 @@ const UNAVAILABLE_NAMES = /Unavailable|Timeout|Network/;
  */
 export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
   if (err instanceof GraphQLError) return err;
+  // A store failure inside a wiki or Moodle operation (the notes queue, the progress store) is
+  // the store's, not the upstream's: the request can be retried once the store is back.
+  if (isStoreUnavailable(err)) return storeUnavailable(err);
   const e = (err ?? {}) as CodedError;
   const prefix = upstream.toUpperCase();
   const unavailable = UNAVAILABLE_NAMES.test(e.name ?? '') || e.code === 'fetch failed' || e.code === 'ECONNREFUSED';
@@ -64,24 +67,56 @@ export async function fromUpstream<T>(upstream: Upstream, run: () => Promise<T>,
 }
 
 /** The store (SQLite or PostgreSQL) is out of reach: the request can be retried, nothing was lost. */
-export function storeUnavailable(): GraphQLError {
+export function storeUnavailable(cause?: unknown): GraphQLError {
   return new GraphQLError('La base de données de Pollen est injoignable pour le moment : réessayez dans un instant.', {
     extensions: { code: 'STORE_UNAVAILABLE' },
+    ...(cause instanceof Error ? { originalError: cause } : {}),
   });
 }
 
-/** Last line of defence: unexpected errors never leak their message or stack to clients. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const code = formatted.extensions?.code;
-  if (isStoreUnavailable(original)) {
-    const { message, extensions } = storeUnavailable();
-    return { message, locations: formatted.locations, path: formatted.path, extensions };
-  }
-  if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof GraphQLError)) {
-    return { message: 'Erreur interne. Elle a été journalisée ; réessayez ou prévenez l’équipe qui gère Pollen.', locations: formatted.locations, path: formatted.path, extensions: { code } };
-  }
-  const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-  const french = frenchRequestError(code, formatted.message);
-  return { ...formatted, ...(french ? { message: french } : {}), extensions };
+/** Where formatError reports what it hid from the client (the gateway's logger). */
+export interface ErrorLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
 }
+
+/** `name: message (code)` of an error and of its causes, for the logs: never sent to a client. */
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const e = current as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; originalError?: unknown };
+    parts.push(`${String(e.name ?? 'Error')}: ${String(e.message ?? current)}${typeof e.code === 'string' ? ` (${e.code})` : ''}`);
+    current = e.cause ?? (e.originalError !== current ? e.originalError : undefined);
+  }
+  return parts.join(' <- ');
+}
+
+/**
+ * Last line of defence, on both executors: unexpected errors never leak their message or stack
+ * to clients, a store out of reach answers STORE_UNAVAILABLE in French wherever it happened,
+ * and each of these is logged once (here, where every error of an answer passes once) with its
+ * cause, which the client never sees.
+ */
+export function createFormatError(log?: ErrorLog): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    const storeDown = isStoreUnavailable(original) || code === 'STORE_UNAVAILABLE';
+    if (storeDown) {
+      log?.warn({ code: 'STORE_UNAVAILABLE', path: formatted.path?.join('.'), cause: describeCause(original) }, 'Store unavailable: the request was answered STORE_UNAVAILABLE');
+      const { message, extensions } = storeUnavailable();
+      return { message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    if (code === 'INTERNAL_SERVER_ERROR' && !(original instanceof GraphQLError)) {
+      log?.error({ code, path: formatted.path?.join('.'), cause: describeCause(original) }, 'Unexpected error while answering a GraphQL request');
+      return { message: 'Erreur interne. Elle a été journalisée ; réessayez ou prévenez l’équipe qui gère Pollen.', locations: formatted.locations, path: formatted.path, extensions: { code } };
+    }
+    const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+    const french = frenchRequestError(code, formatted.message);
+    return { ...formatted, ...(french ? { message: french } : {}), extensions };
+  };
+}
+
+/** formatError without a logger (specs, tools). */
+export const formatError = createFormatError();

@@ -1,4 +1,4 @@
-import { execute, getVariableValues, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, execute, getVariableValues, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 
@@ -13,6 +13,30 @@ export interface CompiledExecutionStats {
   reused: number;
   /** Operations graphql-jit could not compile, run by graphql-js instead. */
   interpreted: number;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * graphql-jit reports a resolver's error as its own GraphQLError look-alike whose `extensions`
+ * is undefined unless the thrown error had some: Apollo's error normalisation then fails on it
+ * (reading `extensions.code`) and answers an English "Internal server error" with no path,
+ * before Pollen's formatError could map the cause (the store out of reach: STORE_UNAVAILABLE).
+ * Such errors become graphql-js GraphQLErrors, as graphql-js would have built them: the same
+ * message, locations, path and original error, and `extensions` an object.
+ */
+function withGraphQLErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.some((e) => e.extensions === undefined)) return result;
+  const errors = result.errors.map((e) => {
+    if (e.extensions !== undefined) return e;
+    const error = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined });
+    // graphql-js derives locations from AST nodes, which graphql-jit does not keep: copy them.
+    if (e.locations) (error as { locations?: unknown }).locations = e.locations;
+    return error;
+  });
+  return { ...result, errors };
 }
 
 /**
@@ -56,7 +80,8 @@ export class CompiledExecution {
       const coerced = getVariableValues(this.schema, operation.variableDefinitions, variables ?? {}, { maxErrors: 50 });
       if (coerced.errors) return { errors: coerced.errors };
     }
-    return query.query(undefined, contextValue, variables ?? {});
+    const result = query.query(undefined, contextValue, variables ?? {});
+    return isPromise(result) ? result.then(withGraphQLErrors) : withGraphQLErrors(result);
   };
 
   private compiledFor(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {

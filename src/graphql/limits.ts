@@ -15,19 +15,26 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionSetNode,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 
 export interface QueryLimits {
   /** Deepest allowed field nesting (the top-level field is depth 1). */
   maxDepth: number;
+  /**
+   * Deepest allowed nesting below an introspection field (`__schema`, `__type`): GraphiQL's and
+   * graphql-js's own introspection query reaches 15 (nine levels of `ofType`).
+   */
+  maxIntrospectionDepth: number;
   /** Largest allowed estimated cost (each field 1, multiplied by the size of the lists above it). */
   maxCost: number;
   /** Size assumed for a list whose size no argument tells. */
   defaultListSize: number;
 }
 
-export const defaultQueryLimits: QueryLimits = { maxDepth: 10, maxCost: 20_000, defaultListSize: 20 };
+export const defaultQueryLimits: QueryLimits = { maxDepth: 10, maxIntrospectionDepth: 15, maxCost: 20_000, defaultListSize: 20 };
 
 /** Arguments whose value bounds the length of the list a field returns. */
 const SIZE_ARGUMENTS = ['limit', 'first', 'titles'];
@@ -53,10 +60,43 @@ function fieldsOf(type: GraphQLCompositeType): Record<string, GraphQLField<unkno
   return undefined;
 }
 
+/** The definition of a selected field, introspection's meta fields included. */
+function fieldDefinition(schema: GraphQLSchema, type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (name === SchemaMetaFieldDef.name && type === schema.getQueryType()) return SchemaMetaFieldDef;
+  if (name === TypeMetaFieldDef.name && type === schema.getQueryType()) return TypeMetaFieldDef;
+  return fieldsOf(type)?.[name];
+}
+
+/** What one selection set weighs, measured from where it starts (depth 0, multiplier 1). */
+interface SetMeasure {
+  /** Levels of ordinary fields below this set. */
+  depth: number;
+  /** Levels below this set on paths through an introspection field (`__schema`, `__type`). */
+  introspectionDepth: number;
+  /** Cost with a multiplier of 1: a set's cost scales with the multiplier above it. */
+  cost: number;
+}
+
+/** Thrown out of the walk as soon as the cost is known to be over the limit. */
+class CostExceeded {
+  constructor(readonly cost: number) {}
+}
+
 /**
- * Depth and estimated cost of the operation(s) in `document`, walking the AST once and
- * following fragments. A plain walk, not a validation rule: it runs on every request (list
- * sizes may come from variables), so it must not re-run graphql's visitor machinery.
+ * Depth and estimated cost of the operation(s) in `document`, walking the AST and following
+ * fragments. A plain walk, not a validation rule: it runs on every request (list sizes may come
+ * from variables), so it must not re-run graphql's visitor machinery.
+ *
+ * Each fragment definition is measured once and its measure reused wherever it is spread: a
+ * set's depth adds to the depth above it and its cost scales with the lists above it, so the
+ * measure of `...F` does not depend on where F is spread. The walk is linear in the document's
+ * size, even for fragments spreading each other twice per level (2^N fields from N lines).
+ * Every list counts at least 1 element, so a partial cost never exceeds the whole: the walk
+ * stops as soon as the cost passes `maxCost` (the cost reported is then a lower bound).
+ * Fields under `__schema` and `__type` count towards `introspectionDepth` (their own limit),
+ * with no list multiplication (the schema is in memory); `__typename` costs nothing.
+ *
+ * `onFragmentMeasured`, if given, is called each time a fragment definition is measured.
  */
 export function measureQuery(
   schema: GraphQLSchema,
@@ -64,51 +104,71 @@ export function measureQuery(
   variables: Record<string, unknown>,
   limits: QueryLimits,
   operationName?: string | null,
+  onFragmentMeasured?: (name: string) => void,
 ): QueryMeasure {
   const usage = { variableSized: false };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) {
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   }
+  // Keyed by name and by whether it is spread under introspection (measured differently).
+  const measured = new Map<string, SetMeasure | 'in progress'>();
+  const none: SetMeasure = { depth: 0, introspectionDepth: 0, cost: 0 };
 
-  const walk = (
-    set: SelectionSetNode,
-    type: GraphQLCompositeType,
-    depth: number,
-    multiplier: number,
-    seen: ReadonlySet<string>,
-  ): { depth: number; cost: number } => {
-    let deepest = depth;
+  const measureSet = (set: SelectionSetNode, type: GraphQLCompositeType, introspecting: boolean): SetMeasure => {
+    let depth = 0;
+    let introspectionDepth = 0;
     let cost = 0;
+    const add = (sub: SetMeasure, levels: number, factor: number, intoIntrospection: boolean) => {
+      if (intoIntrospection) introspectionDepth = Math.max(introspectionDepth, levels + Math.max(sub.depth, sub.introspectionDepth));
+      else {
+        depth = Math.max(depth, levels + sub.depth);
+        if (sub.introspectionDepth > 0) introspectionDepth = Math.max(introspectionDepth, levels + sub.introspectionDepth);
+      }
+      cost += factor * sub.cost;
+      if (cost > limits.maxCost) throw new CostExceeded(cost);
+    };
     for (const sel of set.selections) {
-      let sub: { depth: number; cost: number } | undefined;
       if (sel.kind === Kind.FIELD) {
-        if (sel.name.value.startsWith('__')) continue;
-        const fieldDef = fieldsOf(type)?.[sel.name.value];
-        deepest = Math.max(deepest, depth + 1);
-        cost += multiplier;
-        if (!fieldDef || !sel.selectionSet) continue;
-        const named = getNamedType(fieldDef.type);
-        if (!isCompositeType(named)) continue;
-        const outType: GraphQLOutputType = getNullableType(fieldDef.type);
-        const childMultiplier = isListType(outType) ? multiplier * listSize(sel, variables, limits.defaultListSize, usage) : multiplier;
-        sub = walk(sel.selectionSet, named, depth + 1, childMultiplier, seen);
+        const name = sel.name.value;
+        if (name === '__typename') continue;
+        const fieldDef = fieldDefinition(schema, type, name);
+        const meta = name === SchemaMetaFieldDef.name || name === TypeMetaFieldDef.name;
+        const inIntrospection = introspecting || meta;
+        const named = fieldDef ? getNamedType(fieldDef.type) : undefined;
+        let sub = none;
+        let factor = 1;
+        if (named && sel.selectionSet && isCompositeType(named)) {
+          const outType: GraphQLOutputType = getNullableType(fieldDef!.type);
+          if (!inIntrospection && isListType(outType)) factor = Math.max(1, listSize(sel, variables, limits.defaultListSize, usage));
+          sub = measureSet(sel.selectionSet, named, inIntrospection);
+        }
+        cost += 1;
+        add(sub, 1, factor, inIntrospection);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        sub = walk(sel.selectionSet, cond && isCompositeType(cond) ? cond : type, depth, multiplier, seen);
+        add(measureSet(sel.selectionSet, cond && isCompositeType(cond) ? cond : type, introspecting), 0, 1, introspecting);
       } else {
         const frag = fragments.get(sel.name.value);
-        if (!frag || seen.has(sel.name.value)) continue; // cycles are reported by validation
-        const cond = schema.getType(frag.typeCondition.name.value);
-        sub = walk(frag.selectionSet, cond && isCompositeType(cond) ? cond : type, depth, multiplier, new Set([...seen, sel.name.value]));
+        if (!frag) continue;
+        const key = `${introspecting ? 'i:' : ''}${sel.name.value}`;
+        let known = measured.get(key);
+        if (known === 'in progress') continue; // a cycle: reported by validation, never executed
+        if (!known) {
+          measured.set(key, 'in progress');
+          onFragmentMeasured?.(sel.name.value);
+          const cond = schema.getType(frag.typeCondition.name.value);
+          known = measureSet(frag.selectionSet, cond && isCompositeType(cond) ? cond : type, introspecting);
+          measured.set(key, known);
+        }
+        add(known, 0, 1, introspecting);
       }
-      deepest = Math.max(deepest, sub.depth);
-      cost += sub.cost;
     }
-    return { depth: deepest, cost };
+    return { depth, introspectionDepth, cost };
   };
 
   let depth = 0;
+  let introspectionDepth = 0;
   let cost = 0;
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
@@ -116,23 +176,41 @@ export function measureQuery(
     const root =
       def.operation === 'query' ? schema.getQueryType() : def.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
     if (!root) continue;
-    const m = walk(def.selectionSet, root, 0, 1, new Set());
-    depth = Math.max(depth, m.depth);
-    cost = Math.max(cost, m.cost);
+    try {
+      const m = measureSet(def.selectionSet, root, false);
+      depth = Math.max(depth, m.depth);
+      introspectionDepth = Math.max(introspectionDepth, m.introspectionDepth);
+      cost = Math.max(cost, m.cost);
+    } catch (err) {
+      if (!(err instanceof CostExceeded)) throw err;
+      return { depth, introspectionDepth, cost: err.cost, costIsLowerBound: true, variableSized: usage.variableSized };
+    }
   }
-  return { depth, cost, variableSized: usage.variableSized };
+  return { depth, introspectionDepth, cost, costIsLowerBound: false, variableSized: usage.variableSized };
 }
 
 export interface QueryMeasure {
   depth: number;
+  /** Deepest path through `__schema` or `__type`, counted from the operation's root. */
+  introspectionDepth: number;
   cost: number;
+  /** The walk stopped once the cost passed the limit: the real cost is at least `cost`. */
+  costIsLowerBound: boolean;
   /** A list size came from a variable: the cost holds for these variables only. */
   variableSized: boolean;
 }
 
 /** The errors a measured query earns, if any; each carries `extensions.code`. */
-export function limitErrors(measured: { depth: number; cost: number }, limits: QueryLimits): GraphQLError[] {
+export function limitErrors(measured: Pick<QueryMeasure, 'depth' | 'cost'> & Partial<QueryMeasure>, limits: QueryLimits): GraphQLError[] {
   const errors: GraphQLError[] = [];
+  if ((measured.introspectionDepth ?? 0) > limits.maxIntrospectionDepth) {
+    errors.push(
+      new GraphQLError(
+        `L’introspection demandée a ${measured.introspectionDepth} niveaux d’imbrication ; la limite est ${limits.maxIntrospectionDepth} (celle de la requête d’introspection de GraphiQL). Demandez moins de niveaux de « ofType ».`,
+        { extensions: { code: 'QUERY_TOO_DEEP', depth: measured.introspectionDepth, maxDepth: limits.maxIntrospectionDepth, introspection: true, http: { status: 400 } } },
+      ),
+    );
+  }
   if (measured.depth > limits.maxDepth) {
     errors.push(
       new GraphQLError(`La requête a ${measured.depth} niveaux d’imbrication ; la limite est ${limits.maxDepth}. Demandez moins de champs imbriqués.`, {
@@ -142,7 +220,7 @@ export function limitErrors(measured: { depth: number; cost: number }, limits: Q
   }
   if (measured.cost > limits.maxCost) {
     errors.push(
-      new GraphQLError(`La requête coûte ${measured.cost}, au-delà de la limite de ${limits.maxCost}. Demandez moins d’éléments ou moins de champs.`, {
+      new GraphQLError(`La requête coûte ${measured.costIsLowerBound ? 'au moins ' : ''}${measured.cost}, au-delà de la limite de ${limits.maxCost}. Demandez moins d’éléments ou moins de champs.`, {
         extensions: { code: 'QUERY_TOO_COSTLY', cost: measured.cost, maxCost: limits.maxCost, http: { status: 400 } },
       }),
     );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
+import { poolWithStoreErrors } from './pg-pool.js';
 import { describeLocation, redactUrl, type StoreLocation } from './url.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -51,24 +52,25 @@ export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
 
-/** PostgreSQL codes of a server gone or refusing work for now (class 08 connection, 57P shutdown, 53 resources). */
-const TRANSIENT_PG = /^(08|57P|53)/;
+/** The store's own error for a PostgreSQL server out of reach; the driver's error is its cause. */
+function postgresUnavailable(cause: unknown): StoreUnavailableError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new StoreUnavailableError(`La base PostgreSQL ne répond pas (${reason}).`, { cause });
+}
 
 /**
  * True when an error means the store cannot be reached right now (server down, connection lost,
  * SQLite file locked): the request may be retried later; the data is intact.
  */
 export function isStoreUnavailable(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | undefined;
+  const e = error as { code?: unknown } | undefined;
   const code = typeof e?.code === 'string' ? e.code : '';
-  const message = typeof e?.message === 'string' ? e.message : '';
-  return (
-    error instanceof StoreUnavailableError ||
-    TRANSIENT_PG.test(code) ||
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)
-  );
+  // PostgreSQL's driver errors of that kind arrive as StoreUnavailableError (src/store/pg-pool.ts).
+  return error instanceof StoreUnavailableError || STORE_BUSY_SQLITE.some((prefix) => code === prefix || code.startsWith(`${prefix}_`));
 }
+
+/** SQLite's "another connection holds the lock" (after the busy timeout), and a file it cannot read or write now. */
+const STORE_BUSY_SQLITE = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_PERM'];
 
 /**
  * Opens the store. SQLite: WAL so readers never wait on the writer, `synchronous = NORMAL`
@@ -112,12 +114,13 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: poolWithStoreErrors(pool, postgresUnavailable) }) });
   try {
     await sql`select 1`.execute(db);
   } catch (err) {
     await db.destroy().catch(() => {});
-    const reason = err instanceof Error ? err.message : String(err);
+    const cause = err instanceof StoreUnavailableError && err.cause !== undefined ? err.cause : err;
+    const reason = cause instanceof Error ? cause.message : String(cause);
     throw new StoreUnavailableError(
       `La base PostgreSQL ${redactUrl(location.url)} est injoignable (${reason.replace(location.url, redactUrl(location.url))}). ` +
         'Vérifiez que le serveur tourne et que POLLEN_DATABASE_URL est juste.',

@@ -10,20 +10,22 @@ import { badInput } from './args.js';
 const STAFF = ['facilitator', 'admin'] as const;
 
 function agendaOf(ctx: GatewayContext): AgendaDataSource {
-  if (!ctx.agenda) throw new GraphQLError('The agenda is not configured on this gateway.', { extensions: { code: 'AGENDA_UNAVAILABLE' } });
+  if (!ctx.agenda) throw new GraphQLError('L’agenda n’est pas configuré sur ce serveur Pollen.', { extensions: { code: 'AGENDA_UNAVAILABLE' } });
   return ctx.agenda;
 }
 
 const isStaff = (ctx: GatewayContext) => ctx.viewer.role === 'facilitator' || ctx.viewer.role === 'admin';
 
-/** The agenda's refusals keep their code; anything else is a store failure. */
+/**
+ * The agenda's refusals keep their code; anything else goes on as it is: a store out of reach is
+ * answered STORE_UNAVAILABLE and any other failure a logged internal error (src/graphql/errors.ts).
+ */
 async function agendaCall<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
     if (err instanceof AgendaError) throw new GraphQLError(err.message, { extensions: { code: err.code, ...(err.field ? { field: err.field } : {}) } });
-    if (err instanceof GraphQLError) throw err;
-    throw new GraphQLError('The agenda store did not answer. Try again in a moment.', { extensions: { code: 'STORE_ERROR' } });
+    throw err;
   }
 }
 
