@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { printSchema, type DocumentNode } from 'graphql';
+import { printSchema, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
 import { createAgendaRouter } from './agenda/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
@@ -73,9 +73,25 @@ export interface Gateway {
   execution: CompiledExecution | undefined;
 }
 
+/** Errors listed in one answer; the others are counted (graphql-js stops validating at 100). */
+const MAX_ERRORS = 20;
+
+/** The first MAX_ERRORS errors, then one that says how many more there were. */
+function capErrors(errors: readonly GraphQLFormattedError[]): GraphQLFormattedError[] {
+  const omitted = errors.length - MAX_ERRORS;
+  return [
+    ...errors.slice(0, MAX_ERRORS),
+    {
+      message: `… et ${omitted} autre${omitted > 1 ? 's' : ''} erreur${omitted > 1 ? 's' : ''}, non affichée${omitted > 1 ? 's' : ''} : corrigez d’abord celles-ci.`,
+      extensions: { code: errors[0]?.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED', errorsOmitted: omitted },
+    },
+  ];
+}
+
 /**
  * What every answer gets on its way out, in one hook (one per request, not one per concern):
- * the GraphQL request is counted by operation type and outcome, and an answer that used wiki
+ * the GraphQL request is counted by operation type and outcome, its errors are capped at 20
+ * plus a count, and an answer that used wiki
  * pages served from the cache while the wiki was unreachable says so,
  * `extensions.wikiCache = { stale: true, ageSeconds }`.
  */
@@ -84,6 +100,7 @@ function responsePlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayCont
     async willSendResponse({ operation, response, contextValue }) {
       const single = response.body.kind === 'single' ? response.body.singleResult : undefined;
       metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'invalid', outcome: single?.errors?.length ? 'error' : 'ok' });
+      if (single?.errors && single.errors.length > MAX_ERRORS) single.errors = capErrors(single.errors);
       const ageSeconds = contextValue.wiki.staleAgeSeconds;
       if (ageSeconds !== undefined && single) single.extensions = { ...single.extensions, wikiCache: { stale: true, ageSeconds } };
     },

@@ -74,6 +74,9 @@ export function storeUnavailable(cause?: unknown): GraphQLError {
   });
 }
 
+/** Locations kept per error. */
+const MAX_LOCATIONS = 5;
+
 /** Where formatError reports what it hid from the client (the gateway's logger). */
 export interface ErrorLog {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -114,7 +117,11 @@ export function createFormatError(log?: ErrorLog): (formatted: GraphQLFormattedE
     }
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     const french = frenchRequestError(code, formatted.message);
-    return { ...formatted, ...(french ? { message: french } : {}), extensions };
+    if (french?.detail) extensions.detail = french.detail;
+    // A fragment cycle of 1,000 spreads has 1,000 locations: the first ones say where to look.
+    const locations = formatted.locations && formatted.locations.length > MAX_LOCATIONS ? formatted.locations.slice(0, MAX_LOCATIONS) : formatted.locations;
+    if (locations !== formatted.locations) extensions.locationsOmitted = formatted.locations!.length - MAX_LOCATIONS;
+    return { ...formatted, ...(french ? { message: french.message } : {}), ...(locations ? { locations } : {}), extensions };
   };
 }
 

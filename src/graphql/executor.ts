@@ -66,12 +66,16 @@ export class CompiledExecution {
     operation: OperationDefinitionNode | undefined,
     contextValue: unknown,
     variables: Record<string, unknown> | undefined,
+    requestedOperationName?: string | null,
   ): Promise<ExecutionResult> | ExecutionResult => {
     const operationName = operation?.name?.value;
     const query = operation && this.compiledFor(document, operationName);
     if (!query) {
       this.stats.interpreted += 1;
-      return execute({ schema: this.schema, document, operationName, contextValue, variableValues: variables });
+      // No operation resolved (an unknown name, or several without one): graphql-js, given the
+      // name the client asked for, answers the error Apollo expects (run without it, it would
+      // execute the document's only operation and Apollo would fail on that).
+      return execute({ schema: this.schema, document, operationName: operationName ?? requestedOperationName, contextValue, variableValues: variables });
     }
     // Variables are checked by graphql-js, so a wrong value gets graphql-js's own error (which
     // Apollo recognises as BAD_USER_INPUT, and which is translated to French); the compiled
@@ -104,7 +108,7 @@ export class CompiledExecution {
   gateway(): GatewayInterface {
     const schema = this.schema;
     const run: Executor = async (requestContext) =>
-      (await this.execute(requestContext.document, requestContext.operation, requestContext.context, requestContext.request.variables)) as Awaited<ReturnType<Executor>>;
+      (await this.execute(requestContext.document, requestContext.operation, requestContext.context, requestContext.request.variables, requestContext.request.operationName)) as Awaited<ReturnType<Executor>>;
     let supergraphSdl: string | undefined;
     return {
       onSchemaLoadOrUpdate(callback) {

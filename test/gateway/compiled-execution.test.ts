@@ -88,6 +88,18 @@ const REQUESTS: Array<[string, { query: string; variables?: Record<string, unkno
   ['a mutation refused without a sign-in', { query: 'mutation { markModuleDone(slug: "logiciel-libre") { percent modules { state } } }' }],
   ['a dry-run note with a validation problem', { query: 'mutation($s: String!) { submitNote(source: $s, dryRun: true) { state id pageTitle reason code warnings wikitextPreview } }', variables: { s: 'pas de titre ni de date' } }],
   ['introspection', { query: '{ __schema { queryType { name } mutationType { name } } __type(name: "SearchResult") { kind possibleTypes { name } } }' }],
+  // Errors of every kind a resolver or the request pipeline gives, each with its code.
+  ['a resolver refusal (BAD_USER_INPUT) beside data', { query: '{ curriculum { moduleCount } wikiPage(title: "a|b") { exists } }' }],
+  ['a failed sign-in (LOGIN_FAILED)', { query: 'mutation { login(username: "personne-inconnue", password: "pas-le-bon") { token } }' }],
+  ['a registration for a session that does not exist (SESSION_NOT_FOUND)', { query: 'mutation { registerForSession(sessionId: 999999, name: "Camille", email: "camille@example.org") { waitingPosition } }' }],
+  ['moderation of an unknown provider (NOT_FOUND or UNAUTHENTICATED)', { query: 'mutation { approveProvider(slug: "structure-inconnue") { slug } }' }],
+  ['a provider that does not exist (null, no error)', { query: '{ provider(slug: "structure-inconnue") { slug } }' }],
+  ['a query too deep (QUERY_TOO_DEEP)', { query: '{ module(slug: "logiciel-libre") { next { next { next { next { next { next { next { next { next { next { title } } } } } } } } } } } }' }],
+  ['a syntax error (GRAPHQL_PARSE_FAILED)', { query: '{ curriculum { ' }],
+  ['an unknown field (GRAPHQL_VALIDATION_FAILED)', { query: '{ curriculum { modulCount } }' }],
+  ['an operation name the document does not have', { query: 'query A { curriculum { moduleCount } }', operationName: 'B' }],
+  ['several operations and no name', { query: 'query A { curriculum { moduleCount } } query B { curriculum { totalMinutes } }' }],
+  ['a subscription', { query: 'subscription { curriculum { moduleCount } }' }],
 ];
 
 describe.each(VIEWERS)('compiled execution, asked by %s', (_viewer, headers) => {

@@ -18,7 +18,7 @@ describe('GraphQL errors people read are French; codes stay English', () => {
   it('reports an invalid variable in French with BAD_USER_INPUT', async () => {
     const answer = await running.gateway.query('query($n: Int) { recentChanges(limit: $n) { title } }', { n: 'dix' });
     expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(answer.errors?.[0]?.message).toBe('La variable $n a une valeur invalide ("dix") : Int n’accepte que des entiers (reçu "dix")');
+    expect(answer.errors?.[0]?.message).toBe('La variable $n a une valeur invalide ("dix") : Int n’accepte que des entiers (reçu "dix").');
   });
 
   it('reports an unknown field in French with GRAPHQL_VALIDATION_FAILED, keeping the suggestion', async () => {

@@ -9,7 +9,7 @@ import type { GatewayDeps } from '../../src/graphql/context.js';
 export interface GraphQLAnswer<T = Record<string, unknown>> {
   status: number;
   data: T | null | undefined;
-  errors: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> | undefined;
+  errors: Array<{ message: string; path?: Array<string | number>; locations?: Array<{ line: number; column: number }>; extensions?: Record<string, unknown> }> | undefined;
   /** The response's own extensions (e.g. `wikiCache` when stale wiki pages were served). */
   extensions?: Record<string, unknown> | undefined;
 }
