@@ -9,8 +9,8 @@ import { parse, validate } from 'graphql';
 import { makeExecutableSchema } from '../src/graphql/executable-schema.js';
 import { median } from './support.js';
 
-const RUNS = 41;
-const WARMUP = 5;
+const RUNS = 61;
+const WARMUP = 20;
 
 /** The fragment-doubling document of depth N, its fragment names prefixed so each run's text differs. */
 export function fragmentDoubling(n: number, prefix = 'S'): string {
