@@ -83,9 +83,10 @@ export interface NotePagePlan {
 /**
  * What publishing would do to the page, from a read of it: `planPublication`, the rules
  * `publishPage` re-checks right before the edit, so that notes with nothing to do cost no call.
+ * `botRevision`: the revision the bot last saved there for this note (the queue keeps it).
  */
-export function planNotePage(current: WikiPage | undefined, text: string, botUser: string): NotePagePlan {
-  const plan = planPublication(current, text, botUser, BOT_ALIASES);
+export function planNotePage(current: WikiPage | undefined, text: string, botUser: string, botRevision?: number): NotePagePlan {
+  const plan = planPublication(current, text, botUser, BOT_ALIASES, [], botRevision);
   if (plan.action === 'skipped-nobots') return { ...plan, reason: `${plan.reason ?? ''} Elle est laissée telle quelle.`.trim() };
   return { action: plan.action, ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.lastEditor ? { lastEditor: plan.lastEditor } : {}) };
 }
