@@ -53,6 +53,32 @@ export function draftEditSummary(pageTitle: string): string {
 
 export const TEMPLATE_EDIT_SUMMARY = `Modèle des comptes-rendus publié ${SIGNATURE}`;
 
+/** Reason of the move of a note's page to its new title (history and move log). */
+export function moveSummary(from: string, to: string): string {
+  return clip(`Compte-rendu renommé de « ${from} » en « ${to} » : la note a changé de titre ou de date ${SIGNATURE}`);
+}
+
+/** Summary of the notice left on a note's old page, which a person had changed. */
+export function renameNoticeSummary(to: string): string {
+  return clip(`Renvoi vers « ${to} », la nouvelle page de ce compte-rendu ${SIGNATURE}`);
+}
+
+/** First line of that notice: a page holding it already points to `to`. */
+export function renameNoticeLine(to: string): string {
+  return `'''Ce compte-rendu a une nouvelle page : [[${to}]].'''`;
+}
+
+/** The old page, as a person left it, under a notice pointing to the note's new page. */
+export function renameNoticeText(to: string, currentText: string): string {
+  const notice =
+    `${renameNoticeLine(to)} La note a changé de titre ou de date depuis sa publication. Cette page ayant été ` +
+    'modifiée depuis par quelqu’un d’autre que le robot Pollen, elle n’a pas été renommée : elle est laissée telle quelle, ' +
+    'et la version à jour de la note est sur la nouvelle page.';
+  return `${notice}
+----
+${currentText}`;
+}
+
 /**
  * The bot's new version of a page someone changed, for them to compare: a notice, then the
  * note's wikitext with its categories made plain links, so the draft joins no category.

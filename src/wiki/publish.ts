@@ -214,7 +214,8 @@ async function decideAndSave(
   }
 }
 
-async function usableTags(client: WikiClient, wanted: readonly string[]): Promise<string[]> {
+/** The change tags of `wanted` this session may send: defined on the wiki, and the account may apply tags. */
+export async function usableTags(client: WikiClient, wanted: readonly string[]): Promise<string[]> {
   if (wanted.length === 0 || !client.hasRight('applychangetags')) return [];
   const defined = await client.definedTags();
   return wanted.filter((tag) => defined.has(tag));
