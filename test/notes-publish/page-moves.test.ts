@@ -68,7 +68,7 @@ describe('a page corrected with the bot’s own account', () => {
     const first = await queue.enqueue(fileInput('compte-robot', 'Atelier relu par Camille', '2025-06-02', 'Version publiée par le robot.'));
     await publishPendingNotes(client, queue);
     const published = await queue.get(first.entry.id);
-    expect(published).toMatchObject({ state: 'published', publishedTitle: title });
+    expect(published).toMatchObject({ state: 'published', pageTitle: title });
 
     // Camille logs in with the bot's account (another session) and corrects the page, with her own summary.
     const camille = await wiki.botClient();
@@ -86,6 +86,7 @@ describe('a page corrected with the bot’s own account', () => {
     expect(saved?.reason).toMatch(/modifiée depuis la dernière publication du robot \(révision \d+ faite avec le compte du robot, résumé « Correction de Camille : noms des participants »\) : elle n’est pas écrasée\. La nouvelle version de la note est dans « .*Brouillon du robot »/);
     // The page's history: the bot's publication, then Camille's correction; nothing after.
     expect((await revisionsOf(client, title)).map((r) => r.revid)).toEqual([published?.revid, correction.revid]);
+    expect(saved?.publishedTitle).toBe(title);
   });
 });
 
