@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { previewNotes } from '../../src/notes/preview.js';
 import { publishPendingNotes } from '../../src/notes/publisher.js';
 import { NoteQueue, type NoteInput } from '../../src/notes/queue.js';
 import type { StoreDb } from '../../src/store/database.js';
@@ -75,7 +76,10 @@ describe('a page corrected with the bot’s own account', () => {
     const correction = await camille.edit({ title, text: 'Version corrigée par Camille.', summary: 'Correction de Camille : noms des participants' });
     expect(correction.revid).toBeGreaterThan(published?.revid ?? Infinity);
 
-    const { entry } = await queue.enqueue(fileInput('compte-robot', 'Atelier relu par Camille', '2025-06-02', 'Version publiée par le robot, complétée.'));
+    const next = fileInput('compte-robot', 'Atelier relu par Camille', '2025-06-02', 'Version publiée par le robot, complétée.');
+    // The dry run says so too.
+    expect(await previewNotes(client, [next], { queue })).toMatchObject([{ action: 'conflict', draftTitle: `${title}/Brouillon du robot` }]);
+    const { entry } = await queue.enqueue(next);
     const run = await publishPendingNotes(client, queue);
     const draft = `${title}/Brouillon du robot`;
     expect(run.results).toMatchObject([{ id: entry.id, state: 'conflict', linkTitle: draft }]);
