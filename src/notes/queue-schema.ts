@@ -109,11 +109,10 @@ export function parseTitles(stored: string | null): string[] {
   }
 }
 
-/** `former_titles` with `title` added (once, never the page's current title). */
+/** `former_titles` with `title` added (once), without the page's current title (a note may come back to a former title). */
 export function withFormerTitle(stored: string | null, title: string, currentTitle: string): string | null {
-  const titles = parseTitles(stored);
-  if (title === currentTitle || titles.includes(title)) return titles.length > 0 ? JSON.stringify(titles) : null;
-  return JSON.stringify([...titles, title]);
+  const titles = [...parseTitles(stored), title].filter((t, i, all) => t !== currentTitle && all.indexOf(t) === i);
+  return titles.length > 0 ? JSON.stringify(titles) : null;
 }
 
 export function toEntry(record: QueueRecord): QueueEntry {

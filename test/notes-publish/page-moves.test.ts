@@ -123,6 +123,46 @@ describe('a note whose title or date changed after publication', () => {
     });
   });
 
+  it('finishes a move that a stopped run made but did not record: the next run updates the moved page, no second page', async () => {
+    const queue = await newQueue();
+    const oldTitle = 'Comptes-rendus/2025-06-08 Atelier soudure';
+    const newTitle = 'Comptes-rendus/2025-06-08 Atelier soudure à l’étain';
+    const { entry } = await queue.enqueue(fileInput('soudure', 'Atelier soudure', '2025-06-08', 'Premiers points de soudure.'));
+    await publishPendingNotes(client, queue);
+    await queue.enqueue(fileInput('soudure', 'Atelier soudure à l’étain', '2025-06-08', 'Premiers points de soudure à l’étain.'));
+    // The run stops right after the move, before the queue hears of it.
+    const stopped = await publishPendingNotes(client, queue, {
+      afterSave: (title) => {
+        if (title === newTitle) throw new Error('arrêt simulé après le renommage');
+      },
+    });
+    expect(stopped.results).toMatchObject([{ id: entry.id, state: 'failed' }]);
+    expect(await rawPage(oldTitle)).toMatchObject({ redirect: true });
+
+    const resumed = await publishPendingNotes(client, queue, { ignoreBackoff: true });
+    expect(resumed.results).toMatchObject([{ id: entry.id, state: 'published', edits: 1 }]);
+    expect((await rawPage(newTitle)).text).toContain('Premiers points de soudure à l’étain.');
+    expect((await revisionsOf(client, newTitle)).map((r) => r.user)).toEqual(['Robot', 'Robot', 'Robot']);
+    expect(await queue.get(entry.id)).toMatchObject({ state: 'published', publishedTitle: newTitle, formerTitles: [oldTitle] });
+  });
+
+  it('moves the page back over its own redirect when the title changes back', async () => {
+    const queue = await newQueue();
+    const first = 'Comptes-rendus/2025-06-09 Atelier jardin';
+    const second = 'Comptes-rendus/2025-06-09 Atelier potager';
+    await queue.enqueue(fileInput('jardin', 'Atelier jardin', '2025-06-09', 'Semis.'));
+    await publishPendingNotes(client, queue);
+    await queue.enqueue(fileInput('jardin', 'Atelier potager', '2025-06-09', 'Semis et repiquage.'));
+    await publishPendingNotes(client, queue);
+    const { entry } = await queue.enqueue(fileInput('jardin', 'Atelier jardin', '2025-06-09', 'Semis, repiquage et paillage.'));
+    const run = await publishPendingNotes(client, queue);
+    expect(run.results).toMatchObject([{ id: entry.id, state: 'published', pageTitle: first }]);
+    expect(await rawPage(first)).toMatchObject({ redirect: false, text: expect.stringContaining('Semis, repiquage et paillage.') });
+    expect(await rawPage(second)).toMatchObject({ redirect: true });
+    expect(await revisionsOf(client, first)).toHaveLength(5); // created, moved, updated, moved back, updated
+    expect(await queue.get(entry.id)).toMatchObject({ publishedTitle: first, formerTitles: [second] });
+  });
+
   it('moves the page of a file whose date changed', async () => {
     const queue = await newQueue();
     await queue.enqueue(fileInput('date-changee', 'Atelier cartographie', '2025-06-04', 'Cartographie des jardins partagés.'));
