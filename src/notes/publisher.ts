@@ -3,7 +3,9 @@
  * note, the queue records `publishing` (with the frozen wikitext) before the edit and the
  * outcome after it. Every edit follows `publishPage`'s rules through `publishReadPage` on the
  * snapshot (stop page re-read every few saves, {{nobots}}, no-op on the same text, never over a
- * human's revision, baserevid/createonly, change tag): about one API call per new note.
+ * revision saved after the bot's last one for the note, whoever saved it, baserevid/createonly,
+ * change tag): about one API call per new note. A note whose title or date changed moves its
+ * page, or leaves a notice on it (page-moves.ts).
  *
  * Crash safety: a note left `publishing` is taken again on the next run with the same frozen
  * text; if the bot's edit had been saved, the page now holds exactly that text and the note is
