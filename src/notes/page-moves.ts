@@ -85,7 +85,7 @@ export async function publishRenamed(client: WikiClient, req: RenameRequest): Pr
 
   const outcome = await req.publishAt(req.current, undefined);
   if (outcome.state === 'stopped') return outcome;
-  const noticed = old?.exists && old.title === from ? await leaveNotice(client, old, req) : 0;
+  const noticed = old?.exists && old.title === from ? await leaveNotice(client, old, req, untouched ? 'taken' : 'edited') : 0;
   return withFormer(outcome, noticed);
 }
 
@@ -102,14 +102,14 @@ async function moveUnlessTaken(client: WikiClient, req: RenameRequest): Promise<
 }
 
 /** Puts the notice on top of the old page (once), against the revision read; re-read once if it changed meanwhile. */
-async function leaveNotice(client: WikiClient, old: WikiPage, req: RenameRequest): Promise<number> {
+async function leaveNotice(client: WikiClient, old: WikiPage, req: RenameRequest, why: 'edited' | 'taken'): Promise<number> {
   let page: WikiPage | undefined = old;
   for (let attempt = 0; attempt < 2 && page?.exists && page.title === req.from; attempt++) {
     const text = page.content ?? '';
     if (!botsAllowed(text, [req.botUser, ...BOT_ALIASES]) || text.includes(renameNoticeLine(req.to))) return 0;
     try {
       await client.edit({
-        title: page.title, text: renameNoticeText(req.to, text), summary: renameNoticeSummary(req.to),
+        title: page.title, text: renameNoticeText(req.to, text, why), summary: renameNoticeSummary(req.to),
         baseRevId: page.lastRevision?.revid, mustExist: true, tags: await usableTags(client, req.tags ?? ['pollen']),
       });
       req.afterSave?.(page.title);

@@ -68,15 +68,19 @@ export function renameNoticeLine(to: string): string {
   return `'''Ce compte-rendu a une nouvelle page : [[${to}]].'''`;
 }
 
-/** The old page, as a person left it, under a notice pointing to the note's new page. */
-export function renameNoticeText(to: string, currentText: string): string {
+/**
+ * The old page, as it was left, under a notice pointing to the note's new page. `why`: the page
+ * was changed by someone else since the bot's last save (`edited`), or the new title was already
+ * a page (`taken`).
+ */
+export function renameNoticeText(to: string, currentText: string, why: 'edited' | 'taken'): string {
+  const because = why === 'edited'
+    ? 'Cette page ayant été modifiée depuis par quelqu’un d’autre que le robot Pollen, elle n’a pas été renommée'
+    : 'La nouvelle page existant déjà, celle-ci n’a pas été renommée';
   const notice =
-    `${renameNoticeLine(to)} La note a changé de titre ou de date depuis sa publication. Cette page ayant été ` +
-    'modifiée depuis par quelqu’un d’autre que le robot Pollen, elle n’a pas été renommée : elle est laissée telle quelle, ' +
-    'et la version à jour de la note est sur la nouvelle page.';
-  return `${notice}
-----
-${currentText}`;
+    `${renameNoticeLine(to)} La note a changé de titre ou de date depuis sa publication. ${because} : elle est ` +
+    'laissée telle quelle, et la version à jour de la note est sur la nouvelle page.';
+  return `${notice}\n----\n${currentText}`;
 }
 
 /**

@@ -193,12 +193,33 @@ describe('a note whose title or date changed after publication', () => {
     expect(old.redirect).toBe(false);
     expect(old.text).toMatch(new RegExp(`^'''Ce compte-rendu a une nouvelle page : \\[\\[${newTitle}\\]\\]\\.'''`));
     expect(old.text).toContain('Présentation du compost, avec les photos de Yanis.');
+    expect(old.text).toContain('modifiée depuis par quelqu’un d’autre que le robot Pollen');
     expect((await revisionsOf(client, oldTitle)).map((r) => r.user)).toEqual(['Robot', 'Admin', 'Robot']);
     expect((await rawPage(newTitle)).text).toContain('Présentation du lombricompost.');
     expect((await revisionsOf(client, newTitle)).map((r) => r.user)).toEqual(['Robot']);
     expect(await queue.get(first.entry.id)).toMatchObject({ state: 'published', publishedTitle: newTitle, formerTitles: [oldTitle] });
     // Published again: the notice is not added twice.
     expect((await publishPendingNotes(client, queue)).edits).toBe(0);
+  });
+
+  it('does not move onto a page someone already wrote at the new title: notice on the old page, the new version in a draft', async () => {
+    const queue = await newQueue();
+    const oldTitle = 'Comptes-rendus/2025-06-10 Atelier radio';
+    const newTitle = 'Comptes-rendus/2025-06-10 Atelier radio libre';
+    const { entry } = await queue.enqueue(fileInput('radio', 'Atelier radio', '2025-06-10', 'Montage d’une émission.'));
+    await publishPendingNotes(client, queue);
+    await wiki.humanEdit(newTitle, 'Page écrite à la main par Yanis.');
+    await queue.enqueue(fileInput('radio', 'Atelier radio libre', '2025-06-10', 'Montage d’une émission de radio libre.'));
+    const run = await publishPendingNotes(client, queue);
+    expect(run.results).toMatchObject([{ id: entry.id, state: 'conflict', linkTitle: `${newTitle}/Brouillon du robot` }]);
+    expect((await rawPage(newTitle)).text).toBe('Page écrite à la main par Yanis.');
+    const old = await rawPage(oldTitle);
+    expect(old.text).toContain(`[[${newTitle}]]`);
+    expect(old.text).toContain('La nouvelle page existant déjà');
+    expect(old.text).toContain('Montage d’une émission.');
+    // The old title stays the note's: its page still holds the bot's last revision for it.
+    expect(await queue.get(entry.id)).toMatchObject({ state: 'conflict', publishedTitle: oldTitle });
+    expect((await queue.check(fileInput('autre-radio', 'Atelier radio', '2025-06-10', 'Autre note.'))).error?.code).toBe('NOTE_PAGE_TAKEN');
   });
 
   it('treats an edit made with the bot’s account like anyone’s: no move, a notice', async () => {
