@@ -53,6 +53,36 @@ export function draftEditSummary(pageTitle: string): string {
 
 export const TEMPLATE_EDIT_SUMMARY = `Modèle des comptes-rendus publié ${SIGNATURE}`;
 
+/** Reason of the move of a note's page to its new title (history and move log). */
+export function moveSummary(from: string, to: string): string {
+  return clip(`Compte-rendu renommé de « ${from} » en « ${to} » : la note a changé de titre ou de date ${SIGNATURE}`);
+}
+
+/** Summary of the notice left on a note's old page, which a person had changed. */
+export function renameNoticeSummary(to: string): string {
+  return clip(`Renvoi vers « ${to} », la nouvelle page de ce compte-rendu ${SIGNATURE}`);
+}
+
+/** First line of that notice: a page holding it already points to `to`. */
+export function renameNoticeLine(to: string): string {
+  return `'''Ce compte-rendu a une nouvelle page : [[${to}]].'''`;
+}
+
+/**
+ * The old page, as it was left, under a notice pointing to the note's new page. `why`: the page
+ * was changed by someone else since the bot's last save (`edited`), or the new title was already
+ * a page (`taken`).
+ */
+export function renameNoticeText(to: string, currentText: string, why: 'edited' | 'taken'): string {
+  const because = why === 'edited'
+    ? 'Cette page ayant été modifiée depuis par quelqu’un d’autre que le robot Pollen, elle n’a pas été renommée'
+    : 'La nouvelle page existant déjà, celle-ci n’a pas été renommée';
+  const notice =
+    `${renameNoticeLine(to)} La note a changé de titre ou de date depuis sa publication. ${because} : elle est ` +
+    'laissée telle quelle, et la version à jour de la note est sur la nouvelle page.';
+  return `${notice}\n----\n${currentText}`;
+}
+
 /**
  * The bot's new version of a page someone changed, for them to compare: a notice, then the
  * note's wikitext with its categories made plain links, so the draft joins no category.
@@ -83,9 +113,10 @@ export interface NotePagePlan {
 /**
  * What publishing would do to the page, from a read of it: `planPublication`, the rules
  * `publishPage` re-checks right before the edit, so that notes with nothing to do cost no call.
+ * `botRevision`: the revision the bot last saved there for this note (the queue keeps it).
  */
-export function planNotePage(current: WikiPage | undefined, text: string, botUser: string): NotePagePlan {
-  const plan = planPublication(current, text, botUser, BOT_ALIASES);
+export function planNotePage(current: WikiPage | undefined, text: string, botUser: string, botRevision?: number): NotePagePlan {
+  const plan = planPublication(current, text, botUser, BOT_ALIASES, [], botRevision);
   if (plan.action === 'skipped-nobots') return { ...plan, reason: `${plan.reason ?? ''} Elle est laissée telle quelle.`.trim() };
   return { action: plan.action, ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.lastEditor ? { lastEditor: plan.lastEditor } : {}) };
 }

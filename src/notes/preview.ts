@@ -62,12 +62,15 @@ export async function previewNotes(client: WikiClient, inputs: readonly NoteInpu
   const pages = await client.getPages([stopTitle, ...titles], { content: true });
   const stopPage = pages.get(stopTitle);
   const stopped = stopPage !== undefined && isStopRequested(stopPage);
-  return converted.map(({ input, note, error }): NotePreview => {
+  return converted.map(({ input, note, error }, i): NotePreview => {
     const fileName = input.fileName ?? null;
     const warnings = [...(input.warnings ?? []), ...(note?.warnings ?? [])];
     if (!note) return { fileName, action: 'invalid', reason: error, warnings };
     const current = pages.get(note.title);
-    const plan = planNotePage(current, note.wikitext, botUser);
+    // As a real run decides: the page is the bot's while its latest revision is the one the bot saved for this note.
+    const known = received[i];
+    const botRevision = known?.revid !== null && known?.revid !== undefined && known.publishedTitle === note.title ? known.revid : undefined;
+    const plan = planNotePage(current, note.wikitext, botUser, botRevision);
     const diff = current?.exists ? noteDiff(note.title, current.content ?? '', note.wikitext) : undefined;
     const base = { fileName, title: note.title, wikitext: note.wikitext, warnings, ...(diff ? { diff } : {}) };
     if (stopped) return { ...base, action: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopTitle} » le demande.` };

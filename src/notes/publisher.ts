@@ -3,7 +3,9 @@
  * note, the queue records `publishing` (with the frozen wikitext) before the edit and the
  * outcome after it. Every edit follows `publishPage`'s rules through `publishReadPage` on the
  * snapshot (stop page re-read every few saves, {{nobots}}, no-op on the same text, never over a
- * human's revision, baserevid/createonly, change tag): about one API call per new note.
+ * revision saved after the bot's last one for the note, whoever saved it, baserevid/createonly,
+ * change tag): about one API call per new note. A note whose title or date changed moves its
+ * page, or leaves a notice on it (page-moves.ts).
  *
  * Crash safety: a note left `publishing` is taken again on the next run with the same frozen
  * text; if the bot's edit had been saved, the page now holds exactly that text and the note is
@@ -15,6 +17,7 @@ import { isPermanentPageRefusal, WikiLoginError, WikiPermissionError, WikiUnavai
 import type { WikiPage } from '../wiki/pages.js';
 import { STOP_PAGE_RECHECK_EDITS, publishPage, publishReadPage, type PublishOutcome } from '../wiki/publish.js';
 import { convertNote, type ConvertedNote, type CurriculumPages } from './convert.js';
+import { publishRenamed, type NoteOutcome } from './page-moves.js';
 import { NoteError } from './errors.js';
 import { processHolderId } from '../jobs/lease.js';
 import { frenchReason, permanentReason, stateLabel } from './messages.js';
@@ -80,6 +83,8 @@ interface Planned {
   record: QueueRecord;
   note: ConvertedNote;
   wikitext: string;
+  /** The page holding the bot's last revision for this note, when the note's title or date changed since. */
+  from?: string;
 }
 
 class RunHalt extends Error {}
@@ -169,7 +174,8 @@ async function publishClaimed(client: WikiClient, queue: NoteQueue, pending: Que
     }
     if (planned.length === 0) return report();
     site = await client.siteInfo();
-    snapshot = await client.getPages([stopTitle, SUMMARY_TEMPLATE_PAGE, ...planned.map((p) => p.note.title)], { content: true });
+    const titles = planned.flatMap((p) => (p.from === undefined ? [p.note.title] : [p.note.title, p.from]));
+    snapshot = await client.getPages([stopTitle, SUMMARY_TEMPLATE_PAGE, ...titles], { content: true });
   } catch (err) {
     const reason = frenchReason(err);
     for (const r of pending) {
@@ -219,11 +225,14 @@ async function publishClaimed(client: WikiClient, queue: NoteQueue, pending: Que
     if (!(await queue.markPublishing(r.id, r.sourceHash, { wikitext, pageTitle: note.title, pageUrl: url }))) continue; // changed meanwhile
     const entry = { ...r, pageTitle: note.title };
     try {
-      const outcome = await publishNote(client, p, snapshot.get(note.title), botUser, { ...common, stopState, afterSave: opts.afterSave });
+      const outcome = await publishNote(client, queue, p, snapshot, botUser, { ...common, stopState, afterSave: opts.afterSave });
       edits += outcome.edits;
       editsSinceStopCheck += outcome.edits;
       if (outcome.state === 'published') {
-        await queue.markPublished(r.id, r.sourceHash, { revid: outcome.revid, pageTitle: outcome.title, pageUrl: pageUrl(site, outcome.title) });
+        await queue.markPublished(r.id, r.sourceHash, {
+          revid: outcome.revid, pageTitle: outcome.title, pageUrl: pageUrl(site, outcome.title),
+          ...(outcome.formerTitle !== undefined ? { formerTitle: outcome.formerTitle } : {}),
+        });
       } else if (outcome.state === 'conflict') {
         await queue.markConflict(r.id, r.sourceHash, { reason: outcome.reason ?? '', linkTitle: outcome.linkTitle ?? note.title, linkUrl: pageUrl(site, outcome.linkTitle ?? note.title) });
       } else {
@@ -267,16 +276,8 @@ async function plan(queue: NoteQueue, r: QueueRecord, now: Date, modules?: Curri
     return { error: reason };
   }
   // The text frozen when this version first went out wins: links may have changed since.
-  return { record: r, note, wikitext: r.wikitext ?? note.wikitext };
-}
-
-interface NoteOutcome {
-  state: 'published' | 'conflict' | 'stopped';
-  title: string;
-  revid?: number;
-  reason?: string;
-  linkTitle?: string;
-  edits: number;
+  const moved = r.revid !== null && r.publishedTitle !== null && r.publishedTitle !== note.title;
+  return { record: r, note, wikitext: r.wikitext ?? note.wikitext, ...(moved ? { from: r.publishedTitle ?? undefined } : {}) };
 }
 
 interface CommonRequest {
@@ -293,11 +294,33 @@ function saved(outcome: PublishOutcome, afterSave?: (title: string) => void): nu
   return 1;
 }
 
+/**
+ * One note to its page. The page is the bot's while its latest revision is the one the bot last
+ * saved for this note (the queue keeps it): a later revision, even one saved with the bot's
+ * account, is someone else's. A note whose title or date changed leaves its old page (page-moves.ts).
+ */
 async function publishNote(
-  client: WikiClient, p: Planned, current: WikiPage | undefined, botUser: string, common: CommonRequest,
+  client: WikiClient, queue: NoteQueue, p: Planned, snapshot: Map<string, WikiPage>, botUser: string, common: CommonRequest,
+): Promise<NoteOutcome> {
+  const { record: r, note } = p;
+  const current = snapshot.get(note.title);
+  if (p.from === undefined || r.revid === null) {
+    return publishAt(client, p, current, r.revid !== null && r.publishedTitle === note.title ? r.revid : undefined, botUser, common);
+  }
+  return publishRenamed(client, {
+    from: p.from, to: note.title, fromRevision: r.revid, old: snapshot.get(p.from), current, botUser, stopPage: common.stopState,
+    tags: common.tags, afterSave: common.afterSave,
+    recordMove: (revid) => queue.markMoved(r.id, r.sourceHash, { from: p.from ?? '', to: note.title, revid }),
+    publishAt: (page, botRevision) => publishAt(client, p, page, botRevision, botUser, common),
+  });
+}
+
+/** The note's text on its page as read; `botRevision`: the bot's last revision there (unknown: the page is the bot's while its last revision is). */
+async function publishAt(
+  client: WikiClient, p: Planned, current: WikiPage | undefined, botRevision: number | undefined, botUser: string, common: CommonRequest,
 ): Promise<NoteOutcome> {
   const { note, wikitext } = p;
-  const decided = planNotePage(current, wikitext, botUser);
+  const decided = planNotePage(current, wikitext, botUser, botRevision);
   if (decided.action === 'unchanged') return { state: 'published', title: current?.title ?? note.title, revid: current?.lastRevision?.revid, edits: 0 };
   if (decided.action === 'skipped-nobots') return { state: 'conflict', title: note.title, reason: decided.reason, linkTitle: current?.title ?? note.title, edits: 0 };
   if (decided.action === 'conflict') return toDraft(client, note.title, wikitext, decided.reason ?? '', common);
@@ -307,7 +330,7 @@ async function publishNote(
     client,
     {
       title: note.title, text: wikitext, summary: noteEditSummary(note.meta.facilitators, decided.action === 'update'),
-      stopPage: common.stopPage, ...(common.tags ? { tags: common.tags } : {}),
+      stopPage: common.stopPage, ...(common.tags ? { tags: common.tags } : {}), ...(botRevision !== undefined ? { botRevision } : {}),
     },
     current,
     common.stopState,

@@ -29,6 +29,10 @@ export interface NotesTables {
     /** The worker publishing the note (notes/002-claims), until `claim_expires_at` (ms). */
     claimed_by: string | null;
     claim_expires_at: number | null;
+    /** The page holding `revid`, the bot's last revision for this note (notes/003-page-titles). */
+    published_title: string | null;
+    /** JSON array of the titles the note's page had before a title or date change; reserved for this note. */
+    former_titles: string | null;
   };
 }
 
@@ -71,6 +75,16 @@ export const notesMigrations: Migration[] = [
       await db.schema.alterTable('notes_queue').addColumn('claim_expires_at', 'bigint').execute();
     },
   },
+  {
+    // Where the bot's last revision of each note is, and the titles a renamed note's page had.
+    id: 'notes/003-page-titles',
+    async up(db) {
+      await db.schema.alterTable('notes_queue').addColumn('published_title', 'text').execute();
+      await db.schema.alterTable('notes_queue').addColumn('former_titles', 'text').execute();
+      // Until now a published note's revision was on its page_title (a pending title change excepted: it makes a new page, as before).
+      await db.updateTable('notes_queue').set({ published_title: sql.ref('page_title') }).where('revid', 'is not', null).execute();
+    },
+  },
 ];
 
 export function toRecord(row: Row): QueueRecord {
@@ -80,11 +94,29 @@ export function toRecord(row: Row): QueueRecord {
     revid: row.revid === null ? null : Number(row.revid), reason: row.reason, linkTitle: row.link_title, linkUrl: row.link_url,
     attempts: Number(row.attempts), retryable: Number(row.retryable) === 1, nextAttemptAt: row.next_attempt_at, updatedAt: row.updated_at,
     publishedAt: row.published_at, source: row.source, wikitext: row.wikitext,
+    publishedTitle: row.published_title, formerTitles: parseTitles(row.former_titles),
   };
 }
 
+/** `former_titles` as stored (a JSON array of strings); anything else reads as none. */
+export function parseTitles(stored: string | null): string[] {
+  if (!stored) return [];
+  try {
+    const value: unknown = JSON.parse(stored);
+    return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** `former_titles` with `title` added (once), without the page's current title (a note may come back to a former title). */
+export function withFormerTitle(stored: string | null, title: string, currentTitle: string): string | null {
+  const titles = [...parseTitles(stored), title].filter((t, i, all) => t !== currentTitle && all.indexOf(t) === i);
+  return titles.length > 0 ? JSON.stringify(titles) : null;
+}
+
 export function toEntry(record: QueueRecord): QueueEntry {
-  const { source: _source, wikitext: _wikitext, ...entry } = record;
+  const { source: _source, wikitext: _wikitext, publishedTitle: _published, formerTitles: _former, ...entry } = record;
   return entry;
 }
 
@@ -119,15 +151,27 @@ export async function mustGet(db: Db, id: number): Promise<QueueRecord> {
   return record;
 }
 
+/**
+ * A note holds its page title, the page of its last published revision and every title its
+ * page had before a title or date change (moved away, or left with a notice): the first other
+ * note holding `pageTitle`, if any.
+ */
 export async function otherNoteOnPage(db: Db, pageTitle: string, note: NoteIdentity & { id?: number }): Promise<QueueEntry | undefined> {
+  // LIKE narrows (SQLite's ignores ASCII case); the exact test is on the parsed list below.
+  const formerPattern = `%${likeLiteral(JSON.stringify(pageTitle))}%`;
   const rows = (await db
     .selectFrom('notes_queue')
     .selectAll()
-    .where('page_title', '=', pageTitle)
+    .where((eb) => eb.or([
+      eb('page_title', '=', pageTitle),
+      eb('published_title', '=', pageTitle),
+      sql<boolean>`${sql.ref('former_titles')} like ${formerPattern} escape '\\'`,
+    ]))
     .where((eb) => eb.not(eb.and([eb('state', '=', 'failed'), eb('retryable', '=', 0), eb('revid', 'is', null)])))
     .orderBy('id')
     .execute()) as Row[];
-  const owner = rows.map(toRecord).find((r) => r.id !== note.id && !isSameNote(r, note));
+  const holds = (r: QueueRecord): boolean => r.pageTitle === pageTitle || r.publishedTitle === pageTitle || r.formerTitles.includes(pageTitle);
+  const owner = rows.map(toRecord).find((r) => holds(r) && r.id !== note.id && !isSameNote(r, note));
   return owner && toEntry(owner);
 }
 

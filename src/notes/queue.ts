@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
 import { tables, type StoreDb } from '../store/database.js';
-import { byId, byKey, mustGet, otherNoteOnPage, pendingFilter, publishedMentioning, toEntry, toRecord, type Db, type NotesTables, type Row } from './queue-schema.js';
+import {
+  byId, byKey, mustGet, otherNoteOnPage, pendingFilter, publishedMentioning, toEntry, toRecord, withFormerTitle, type Db, type NotesTables, type Row,
+} from './queue-schema.js';
 import { convertNote } from './convert.js';
 import { NoteError, type NoteErrorCode } from './errors.js';
 import { contentKey, pageTakenReason, type NoteIdentity } from './identity.js';
@@ -86,6 +88,10 @@ export interface QueueRecord extends QueueEntry {
   source: string;
   /** The text frozen for this version, once it went to `publishing`. */
   wikitext: string | null;
+  /** The page holding `revid` (differs from `pageTitle` while a title or date change waits to go out). */
+  publishedTitle: string | null;
+  /** Titles the note's page had before a title or date change (redirects, or pages with a notice); kept for this note. */
+  formerTitles: string[];
 }
 
 export type IntakeChange = 'new' | 'updated' | 'unchanged';
@@ -321,12 +327,28 @@ export class NoteQueue {
     }, false);
   }
 
-  markPublished(id: number, hash: string, fields: { revid?: number; pageTitle: string; pageUrl?: string }): Promise<boolean> {
+  /** `formerTitle`: the page the note left for `pageTitle` (moved, or left with a notice); it stays this note's. */
+  async markPublished(id: number, hash: string, fields: { revid?: number; pageTitle: string; pageUrl?: string; formerTitle?: string }): Promise<boolean> {
+    const former = fields.formerTitle !== undefined ? await this.#formerTitles(id, fields.formerTitle, fields.pageTitle) : {};
     return this.#update(id, hash, {
-      state: 'published', ...(fields.revid !== undefined ? { revid: fields.revid } : {}), page_title: fields.pageTitle,
+      state: 'published', ...(fields.revid !== undefined ? { revid: fields.revid, published_title: fields.pageTitle } : {}), page_title: fields.pageTitle,
       ...(fields.pageUrl ? { page_url: fields.pageUrl } : {}), reason: null, link_title: null, link_url: null, retryable: 0,
-      next_attempt_at: null, published_at: new Date().toISOString(),
+      next_attempt_at: null, published_at: new Date().toISOString(), ...former,
     });
+  }
+
+  /**
+   * The bot moved the note's page from `from` to `to` (before saving the new text there): `revid`
+   * is the revision the move made on `to`, now the bot's last for this note. The note stays `publishing`.
+   */
+  async markMoved(id: number, hash: string, fields: { from: string; to: string; revid: number }): Promise<boolean> {
+    const former = await this.#formerTitles(id, fields.from, fields.to);
+    return this.#update(id, hash, { revid: fields.revid, published_title: fields.to, ...former }, false);
+  }
+
+  async #formerTitles(id: number, title: string, currentTitle: string): Promise<{ former_titles: string | null }> {
+    const row = await this.#db.selectFrom('notes_queue').select('former_titles').where('id', '=', id).executeTakeFirst();
+    return { former_titles: withFormerTitle(row?.former_titles ?? null, title, currentTitle) };
   }
 
   markConflict(id: number, hash: string, fields: { reason: string; linkTitle: string; linkUrl?: string }): Promise<boolean> {

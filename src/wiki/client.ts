@@ -7,6 +7,7 @@ import {
   type GetPagesOptions, type WikiCategoryMember, type WikiPage, type WikiRecentChange, type WikiSearchHit,
 } from './pages.js';
 import { editPage, type EditParams, type EditResult } from './edit.js';
+import { movePage, type MoveParams, type MoveResult } from './move.js';
 
 export interface WikiRequestOptions {
   /** HTTP method. Default: POST (no URL length limit; reads are not cached anyway). */
@@ -243,6 +244,16 @@ export class WikiClient {
   async edit(params: EditParams): Promise<EditResult> {
     const result = await editPage(this, params);
     if (result.result !== 'nochange') for (const listener of this.saveListeners) listener(result.title);
+    return result;
+  }
+
+  /** Renames a page (action=move), leaving a redirect unless `noRedirect`. Both titles count as saved. */
+  async move(params: MoveParams): Promise<MoveResult> {
+    const result = await movePage(this, params);
+    for (const listener of this.saveListeners) {
+      listener(result.from);
+      listener(result.to);
+    }
     return result;
   }
 

@@ -3,6 +3,8 @@ import { parseResponse, type WikiClient } from './client.js';
 
 export interface WikiRevisionInfo {
   revid: number;
+  /** The revision before it (0 for a page's first); a page move adds a revision whose parent is the moved page's last. */
+  parentId?: number;
   timestamp: string;
   user: string;
   comment: string;
@@ -75,6 +77,7 @@ const pagesSchema = z.object({
               .array(
                 z.object({
                   revid: z.number(),
+                  parentid: z.number().optional(),
                   timestamp: z.string(),
                   user: z.string().optional(),
                   comment: z.string().optional(),
@@ -98,7 +101,9 @@ function mergePage(into: Map<string, WikiPage>, raw: RawPage, opts: GetPagesOpti
   if (raw.pageid !== undefined && raw.pageid > 0) page.pageId = raw.pageid;
   const rev = raw.revisions?.[0];
   if (rev) {
-    page.lastRevision = { revid: rev.revid, timestamp: rev.timestamp, user: rev.user ?? '', comment: rev.comment ?? '' };
+    page.lastRevision = {
+      revid: rev.revid, ...(rev.parentid !== undefined ? { parentId: rev.parentid } : {}), timestamp: rev.timestamp, user: rev.user ?? '', comment: rev.comment ?? '',
+    };
     if (opts.content && rev.slots?.main.content !== undefined) page.content = rev.slots.main.content;
   }
   if (opts.contributors && page.exists) page.contributors = [...(page.contributors ?? []), ...(raw.contributors ?? []).map((c) => c.name)];

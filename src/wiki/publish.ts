@@ -24,6 +24,12 @@ export interface PublishRequest {
    * placeholder (`MediaWiki default`) on a new wiki's main page. A person's edit still wins.
    */
   replaceableEditors?: readonly string[];
+  /**
+   * The revision the bot last saved on this page, when the caller keeps it: the page is then the
+   * bot's only while that is still its latest revision, whoever saved a later one (a person using
+   * the bot's account included). Default: unknown, the page is the bot's while its last revision is.
+   */
+  botRevision?: number;
 }
 
 export interface PublishOutcome {
@@ -63,6 +69,7 @@ export interface PublicationPlan {
  */
 export function planPublication(
   current: WikiPage | undefined, text: string, botUser: string, botAliases: readonly string[] = ['Pollen'], replaceableEditors: readonly string[] = [],
+  botRevision?: number,
 ): PublicationPlan {
   if (!current?.exists) return { action: 'create' };
   const currentText = current.content ?? '';
@@ -71,15 +78,28 @@ export function planPublication(
   }
   if (storedForm(currentText) === storedForm(text)) return { action: 'unchanged' };
   const lastEditor = current.lastRevision?.user;
-  if (lastEditor !== botUser && !(lastEditor !== undefined && replaceableEditors.includes(lastEditor))) {
+  if (botRevision !== undefined) {
+    if (current.lastRevision?.revid === botRevision) return { action: 'update' };
+    if (lastEditor !== botUser) return humanEdit(current.title, lastEditor);
+    // Someone saved a revision with the bot's own account (a facilitator logged in as the bot).
+    const summary = current.lastRevision?.comment ? `, résumé « ${current.lastRevision.comment} »` : '';
     return {
       action: 'conflict',
       lastEditor,
-      // True whether or not the robot ever published the page: its last revision is someone else's.
-      reason: `La page « ${current.title} » a été modifiée en dernier par ${lastEditor ?? 'une autre personne'}, pas par le robot : elle n’est pas écrasée.`,
+      reason: `La page « ${current.title} » a été modifiée depuis la dernière publication du robot (révision ${current.lastRevision?.revid ?? '?'} faite avec le compte du robot${summary}) : elle n’est pas écrasée.`,
     };
   }
+  if (lastEditor !== botUser && !(lastEditor !== undefined && replaceableEditors.includes(lastEditor))) return humanEdit(current.title, lastEditor);
   return { action: 'update' };
+}
+
+function humanEdit(title: string, lastEditor: string | undefined): PublicationPlan {
+  return {
+    action: 'conflict',
+    lastEditor,
+    // True whether or not the robot ever published the page: its last revision is someone else's.
+    reason: `La page « ${title} » a été modifiée en dernier par ${lastEditor ?? 'une autre personne'}, pas par le robot : elle n’est pas écrasée.`,
+  };
 }
 
 /**
@@ -88,7 +108,8 @@ export function planPublication(
  * 2. `{{nobots}}` / `{{bots|deny=…}}` in the current text are respected (`skipped-nobots`);
  * 3. the same text is not saved again (`unchanged`, no edit call);
  * 4. an existing page whose last revision is not the bot's (a human edited after the bot, or the
- *    page was never the bot's) is left alone (`conflict`);
+ *    page was never the bot's) is left alone (`conflict`); with `botRevision`, any revision after
+ *    the bot's own is, even one saved with the bot's account;
  * 5. otherwise the page is saved against the revision just read (`baserevid`): a concurrent edit
  *    gives `conflict`; a new page is created with `createonly` (if someone creates it meanwhile,
  *    it is read again and decided anew).
@@ -170,7 +191,7 @@ async function decideAndSave(
     return { ...base, status: 'stopped', reason: `Publication arrêtée : la page d’arrêt d’urgence « ${stopPage.title} » le demande.` };
   }
   const text = storedForm(request.text);
-  const plan = planPublication(current, text, botUser, request.botAliases, request.replaceableEditors);
+  const plan = planPublication(current, text, botUser, request.botAliases, request.replaceableEditors, request.botRevision);
   if (plan.action === 'skipped-nobots') return { ...base, status: 'skipped-nobots', reason: plan.reason };
   if (plan.action === 'unchanged') return { ...base, status: 'unchanged' };
   if (plan.action === 'conflict') return { ...base, status: 'conflict', lastEditor: plan.lastEditor, reason: plan.reason };
@@ -193,7 +214,8 @@ async function decideAndSave(
   }
 }
 
-async function usableTags(client: WikiClient, wanted: readonly string[]): Promise<string[]> {
+/** The change tags of `wanted` this session may send: defined on the wiki, and the account may apply tags. */
+export async function usableTags(client: WikiClient, wanted: readonly string[]): Promise<string[]> {
   if (wanted.length === 0 || !client.hasRight('applychangetags')) return [];
   const defined = await client.definedTags();
   return wanted.filter((tag) => defined.has(tag));
