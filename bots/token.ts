@@ -7,7 +7,8 @@ import { ApiTokenStore, tokenNameSchema, tokenRoleSchema, type ApiTokenInfo } fr
 import { parisDateTime, plural } from '../src/cli/format.js';
 import { frenchProgram } from '../src/cli/french-help.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
-import { openDatabase, type StoreDb } from '../src/store/database.js';
+import type { StoreDb } from '../src/store/database.js';
+import { openPollenStore } from '../src/store-schema.js';
 
 const ROLE_NAMES = { facilitator: 'animation', admin: 'administration' } as const;
 
@@ -94,8 +95,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(err.message);
     process.exit(2);
   }
-  const storePath = config.storePath;
-  runTokenCommand(process.argv.slice(2), { store: () => openDatabase({ kind: 'sqlite', path: storePath }), out: (line) => console.log(line) })
+  // The store the configuration names (POLLEN_DATABASE_URL, else the SQLite file), as every bot
+  // and the gateway open it: a token created here is the one the gateways read.
+  const location = config.store;
+  runTokenCommand(process.argv.slice(2), { store: () => openPollenStore(location), out: (line) => console.log(line) })
     .then((code) => {
       process.exitCode = code;
     })

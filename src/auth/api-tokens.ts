@@ -4,10 +4,11 @@
  * SHA-256 of a token is stored: the clear value is shown once, when it is created.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { sql, type Generated } from 'kysely';
+import { sql, type Generated, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { tables, type StoreDb } from '../store/database.js';
 import { isoNow, runMigrations, withIdColumn, type Migration } from '../store/migrations.js';
+import { endSessionsOpenedWith, sessionMigrations } from './sessions.js';
 import { hashToken } from './tokens.js';
 import type { Viewer } from './viewer.js';
 
@@ -71,7 +72,8 @@ export class ApiTokenStore {
 
   /** Opens the tokens table, creating it on first use. */
   static async open(store: StoreDb): Promise<ApiTokenStore> {
-    await runMigrations(store, API_TOKEN_MIGRATIONS);
+    // Revoking ends the token's sessions: their table too.
+    await runMigrations(store, [...sessionMigrations, ...API_TOKEN_MIGRATIONS]);
     return new ApiTokenStore(store);
   }
 
@@ -99,20 +101,35 @@ export class ApiTokenStore {
     return rows.map((r) => ({ id: Number(r.id), role: r.role, name: r.name, createdAt: r.created_at, revokedAt: r.revoked_at }));
   }
 
-  /** Revokes a token by its number; false when there is no such live token. */
+  /**
+   * Revokes a token by its number and ends every session it opened (the dashboard's cookies),
+   * in one transaction: the sessions are in the store, so every replica refuses them at once.
+   * False when there is no such live token.
+   */
   async revoke(id: number, now: Date = new Date()): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('auth_api_tokens')
-      .set({ revoked_at: isoNow(now) })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return this.#db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('auth_api_tokens')
+        .set({ revoked_at: isoNow(now) })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      const row = await trx.selectFrom('auth_api_tokens').select('token_hash').where('id', '=', id).executeTakeFirstOrThrow();
+      await endSessionsOpenedWith(trx as unknown as Kysely<unknown>, row.token_hash);
+      return true;
+    });
   }
 
   /** True once any token was ever created (a revoked one counts: first start is over). */
   async anyEverCreated(): Promise<boolean> {
     const row = await this.#db.selectFrom('auth_api_tokens').select('id').limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Whether a live token has this SHA-256 (hex), asked of the store itself. */
+  async isLive(hash: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('auth_api_tokens').select('id').where('token_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
     return row !== undefined;
   }
 
@@ -144,6 +161,22 @@ export class StoredApiTokens {
 
   countByRole(role: ApiTokenRole): number {
     return this.#entries.filter((e) => e.role === role).length;
+  }
+
+  /**
+   * Whether a live stored token has this SHA-256 (hex): from memory, else from the store (a token
+   * created by another process since the last refresh).
+   */
+  async isLive(hex: string): Promise<boolean> {
+    return this.hasDigest(hex) || (await this.tokens.isLive(hex));
+  }
+
+  /** Whether a live stored token has this SHA-256 (hex), as last refreshed. */
+  hasDigest(hex: string): boolean {
+    const presented = Buffer.from(hex, 'hex');
+    let found = false;
+    for (const entry of this.#entries) found = (presented.length === entry.digest.length && timingSafeEqual(presented, entry.digest)) || found;
+    return found;
   }
 
   /** The viewer a presented token stands for; every entry is compared, in constant time. */

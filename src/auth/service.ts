@@ -10,7 +10,7 @@ import { LoginLimits, type LimitRule } from './login-limits.js';
 import { SessionStore, type IssuedSession } from './sessions.js';
 import type { StoredApiTokens } from './api-tokens.js';
 import { plural } from '../cli/format.js';
-import { ApiTokenSet } from './tokens.js';
+import { ApiTokenSet, hashToken } from './tokens.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 import { sharedKey } from './keys.js';
 import { SecretBox } from './secrets.js';
@@ -173,7 +173,22 @@ export class AuthService {
     const apiViewer = this.#apiTokenViewer(credential);
     if (apiViewer) return { viewer: apiViewer, sessionHash: null };
     const session = await this.sessions.find(credential);
-    return session && { viewer: session.viewer, sessionHash: session.tokenHash };
+    if (!session) return undefined;
+    // Opened with an API token since revoked (by `npm run token`, refreshed every 10 s) or taken
+    // out of the configuration: the session ends with it.
+    if (session.apiTokenHash && !(await this.#apiTokenHashLive(session.apiTokenHash))) {
+      await this.sessions.deleteByHash(session.tokenHash);
+      return undefined;
+    }
+    return { viewer: session.viewer, sessionHash: session.tokenHash };
+  }
+
+  /** A configured token (memory), else a live stored one (memory, then the store for one created since the last refresh). */
+  async #apiTokenHashLive(hash: string): Promise<boolean> {
+    const admin = this.#admins.hasDigest(hash);
+    const facilitator = this.#facilitators.hasDigest(hash);
+    if (admin || facilitator) return true;
+    return (await this.#stored?.isLive(hash)) ?? false;
   }
 
   #apiTokenViewer(token: string): Viewer | undefined {
@@ -211,7 +226,7 @@ export class AuthService {
       throw loginFailed();
     }
     this.#logger?.info({ event: 'login', role: viewer.role, ip: options.ip }, 'Signed in with an API token');
-    return this.sessions.create(viewer);
+    return this.sessions.create(viewer, { apiTokenHash: hashToken(token) });
   }
 
   /**

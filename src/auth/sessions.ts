@@ -15,6 +15,8 @@ interface SessionTables {
     expires_at: number;
     /** The learner's Moodle token, sealed (src/auth/secrets.ts); null when none is kept here. */
     moodle_token_sealed: string | null;
+    /** SHA-256 (hex) of the API token this session was opened with; null for a learner's. */
+    api_token_hash: string | null;
   };
 }
 
@@ -44,7 +46,21 @@ export const sessionMigrations: Migration[] = [
       await db.schema.alterTable('auth_sessions').addColumn('moodle_token_sealed', 'text').execute();
     },
   },
+  {
+    // A session opened with an API token ends when the token is revoked (or leaves the configuration).
+    id: 'auth/005-session-api-token',
+    async up(db) {
+      await db.schema.alterTable('auth_sessions').addColumn('api_token_hash', 'text').execute();
+      await db.schema.createIndex('auth_sessions_api_token').on('auth_sessions').column('api_token_hash').execute();
+    },
+  },
 ];
+
+/** Ends every session opened with the API token of this SHA-256 (hex); how many there were. */
+export async function endSessionsOpenedWith(db: Kysely<unknown>, apiTokenHash: string): Promise<number> {
+  const result = await (db as Kysely<SessionTables>).deleteFrom('auth_sessions').where('api_token_hash', '=', apiTokenHash).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
 
 /** A session as handed to its owner at login: the only time the token is seen in clear. */
 export interface IssuedSession {
@@ -75,7 +91,7 @@ export class SessionStore {
    * Opens a session. `sealMoodleToken`, given the new session's hash, returns the learner's
    * sealed Moodle token to keep in the same row (one insert).
    */
-  async create(viewer: Viewer, options: { sealMoodleToken?: (tokenHash: string) => string } = {}): Promise<IssuedSession> {
+  async create(viewer: Viewer, options: { sealMoodleToken?: (tokenHash: string) => string; apiTokenHash?: string } = {}): Promise<IssuedSession> {
     if (viewer.role === 'anonymous') throw new Error('An anonymous viewer has no session');
     const token = newSessionToken();
     const tokenHash = hashToken(token);
@@ -92,17 +108,18 @@ export class SessionStore {
         created_at: createdAt,
         expires_at: expiresAt,
         moodle_token_sealed: options.sealMoodleToken?.(tokenHash) ?? null,
+        api_token_hash: options.apiTokenHash ?? null,
       })
       .execute();
     return { token, tokenHash, expiresAt: new Date(expiresAt), viewer };
   }
 
   /** The viewer of a live session, or undefined for an unknown or expired token. */
-  async find(token: string): Promise<{ viewer: Viewer; tokenHash: string; expiresAt: Date } | undefined> {
+  async find(token: string): Promise<{ viewer: Viewer; tokenHash: string; expiresAt: Date; apiTokenHash: string | null } | undefined> {
     const tokenHash = hashToken(token);
     const row = await this.#db
       .selectFrom('auth_sessions')
-      .select(['role', 'learner_id', 'display_name', 'expires_at'])
+      .select(['role', 'learner_id', 'display_name', 'expires_at', 'api_token_hash'])
       .where('token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!row || Number(row.expires_at) <= this.now()) return undefined;
@@ -110,6 +127,7 @@ export class SessionStore {
       tokenHash,
       expiresAt: new Date(Number(row.expires_at)),
       viewer: { role: row.role, learnerId: row.learner_id, displayName: row.display_name },
+      apiTokenHash: row.api_token_hash,
     };
   }
 
@@ -122,6 +140,11 @@ export class SessionStore {
       .executeTakeFirst();
     if (!row || Number(row.expires_at) <= this.now()) return undefined;
     return row.moodle_token_sealed ?? undefined;
+  }
+
+  /** Ends a session by its hash (one whose API token is no longer valid). */
+  async deleteByHash(tokenHash: string): Promise<void> {
+    await this.#db.deleteFrom('auth_sessions').where('token_hash', '=', tokenHash).execute();
   }
 
   /** Ends a session; true when there was one. */

@@ -33,6 +33,14 @@ export class ApiTokenSet {
     return found;
   }
 
+  /** Whether a token of this SHA-256 (hex) is in the set: a session opened with it is still valid. */
+  hasDigest(hex: string): boolean {
+    const presented = Buffer.from(hex, 'hex');
+    let found = false;
+    for (const digest of this.#digests) found = (presented.length === digest.length && timingSafeEqual(presented, digest)) || found;
+    return found;
+  }
+
   toJSON(): string {
     return `[${this.#digests.length} token hashes]`;
   }

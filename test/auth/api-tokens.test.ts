@@ -44,6 +44,38 @@ describeEachStore('API tokens in the store', (backend) => {
     await store.close();
   });
 
+  it('ends the sessions a token opened when it is revoked, or when a configured token leaves the configuration', async () => {
+    const store = await backend.open();
+    const tokens = await ApiTokenStore.open(store);
+    const stored = new StoredApiTokens(tokens);
+    const configured = 'configured-facilitator-token-0123456789abcdef';
+    const auth = new AuthService({ store, learners: new LearnerStore(store), storedTokens: stored, facilitatorTokens: [configured] });
+    const { token, info } = await tokens.create({ role: 'facilitator', name: 'Camille' });
+    const other = await tokens.create({ role: 'admin', name: 'Dominique' });
+    await auth.refreshStoredTokens();
+    const cookie = (session: { token: string }) => ({ headers: { cookie: `pollen_session=${session.token}` } });
+    const camille = await auth.loginWithApiToken(token);
+    const dominique = await auth.loginWithApiToken(other.token);
+    const fromConfig = await auth.loginWithApiToken(configured);
+    expect((await auth.viewerFromRequest(cookie(camille))).role).toBe('facilitator');
+    // Revoked by `npm run token` (another process): this process has not refreshed its tokens yet.
+    expect(await (await ApiTokenStore.open(store)).revoke(info.id)).toBe(true);
+    expect((await auth.viewerFromRequest(cookie(camille))).role).toBe('anonymous');
+    expect((await auth.viewerFromRequest(cookie(dominique))).role).toBe('admin');
+    // Restarted without the configured token: its session ends; the others stay.
+    const restarted = new AuthService({ store, learners: new LearnerStore(store), storedTokens: new StoredApiTokens(tokens) });
+    expect((await restarted.viewerFromRequest(cookie(fromConfig))).role).toBe('anonymous');
+    expect((await restarted.viewerFromRequest(cookie(dominique))).role).toBe('admin');
+    // A token created by another process since this one refreshed: its new session is accepted.
+    const late = await tokens.create({ role: 'facilitator', name: 'Noé' });
+    const noe = await auth.loginWithApiToken(late.token).catch(() => undefined);
+    expect(noe).toBeUndefined(); // not yet known for sign-in here (refreshed before each sign-in form)
+    await restarted.refreshStoredTokens();
+    const noeSession = await restarted.loginWithApiToken(late.token);
+    expect((await auth.viewerFromRequest(cookie(noeSession))).role).toBe('facilitator');
+    await store.close();
+  });
+
   it('creates one facilitator token at first start, never again once one existed, and says when there is no way in', async () => {
     const store = await backend.open();
     const tokens = await ApiTokenStore.open(store);
