@@ -13,9 +13,11 @@ import { publishCurriculum } from './curriculum/publish/index.js';
 import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
 import { startMailDelivery } from './mail/index.js';
-import { runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
+import { processHolderId, runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
 import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
+import { gracefulStop, type Lifecycle } from './lifecycle/drain.js';
+import { storeServerVersion } from './store/database.js';
 
 async function main(): Promise<void> {
   let config;
@@ -69,7 +71,9 @@ async function main(): Promise<void> {
   // heap and buffers never become the serving process's resident memory (about 10 MB).
   const exported = await writeCartridgeApart(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
+  let lifecycle: Lifecycle | undefined;
   const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
+    readiness: { draining: () => lifecycle?.draining ?? false, checkStore: () => storeServerVersion(runtime.database) },
     // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
     dashboard: { actions: await ActionLog.open(runtime.database) },
   });
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
     // The first token is printed once, straight to the terminal, never through the logger.
     if (runtime.dashboardAccess.kind === 'created') process.stdout.write(firstTokenNotice(runtime.dashboardAccess.token, `${base}/dashboard`));
     if (runtime.dashboardAccess.kind === 'none') logger.warn(NO_DASHBOARD_ACCESS_WARNING);
-    logger.info(`Pollen gateway ready: ${base}/graphql`);
+    logger.info({ role: 'gateway', store: runtime.database.dialect, storeLocation: runtime.database.description, holder: processHolderId }, `Pollen gateway ready: ${base}/graphql`);
   });
   // Tokens created or revoked by `npm run token` in another process count within seconds.
   const tokensTimer = setInterval(() => {
@@ -111,21 +115,29 @@ async function main(): Promise<void> {
         logger,
       })
     : undefined;
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'Shutting down');
-    notesJob?.stop();
-    clearInterval(directoryTimer);
-    clearInterval(agendaTimer);
-    mailJob?.stop();
-    progressSync?.stop();
-    clearInterval(tokensTimer);
-    server.close();
-    await apollo.stop();
-    runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // SIGTERM or Ctrl-C: answer what is in flight, give back claims and leases, then exit; a
+  // second signal exits at once (src/lifecycle/drain.ts).
+  const graceful = gracefulStop({
+    server,
+    store: runtime.database,
+    logger,
+    drainMs: config.drainSeconds * 1000,
+    stopJobs: () => {
+      notesJob?.stop();
+      clearInterval(directoryTimer);
+      clearInterval(agendaTimer);
+      mailJob?.stop();
+      progressSync?.stop();
+      clearInterval(tokensTimer);
+    },
+    close: async () => {
+      await apollo.stop();
+      runtime.close();
+    },
+  });
+  lifecycle = graceful.lifecycle;
+  process.on('SIGINT', () => void graceful.stop('SIGINT'));
+  process.on('SIGTERM', () => void graceful.stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

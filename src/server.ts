@@ -43,6 +43,11 @@ export interface GatewayOptions {
    * every request (the reference the compiled answers are checked against).
    */
   execution?: 'compiled' | 'interpreted';
+  /**
+   * What /readyz reports: whether the process is stopping (SIGTERM, src/lifecycle/drain.ts) and
+   * a cheap check of the store. Without it, /readyz answers from the process alone.
+   */
+  readiness?: { draining(): boolean; checkStore(): Promise<unknown> };
   /** Bounds of the parsed documents kept (default DOCUMENT_CACHE_LIMITS); for specs. */
   documentCache?: Pick<BoundedCacheOptions<DocumentNode>, 'maxEntries' | 'maxBytes'>;
 }
@@ -138,6 +143,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     documentStore: documents,
     cache: persistedQueries,
     includeStacktraceInErrorResponses: false,
+    // The gateway's own stop (src/lifecycle/drain.ts) answers the requests in flight first, then
+    // stops Apollo: Apollo's signal handler would stop it at once and send the signal again.
+    stopOnTerminationSignals: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), responsePlugin(metrics)],
@@ -163,6 +171,27 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const graphql = expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) });
   // The hot path first: a POST to /graphql does not walk the other routes.
   app.post('/graphql', express.json({ limit: '1mb' }), graphql);
+  // Probes for balancers and orchestrators, cheap: no wiki or Moodle round trip.
+  // /livez: the process answers. /readyz: it should get traffic (not stopping, store reachable);
+  // the upstreams are reported as last seen, never failing it (GraphQL serves without them).
+  app.get('/livez', (_req, res) => {
+    res.json({ live: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const draining = options.readiness?.draining() ?? false;
+    let store: { ok: boolean; error?: string } = { ok: true };
+    if (options.readiness && !draining) {
+      store = await withTimeout(options.readiness.checkStore(), READY_STORE_TIMEOUT_MS).then(
+        () => ({ ok: true }),
+        (err: unknown) => ({ ok: false, error: isStoreUnavailable(err) ? 'unavailable' : ((err as { code?: string }).code ?? 'error') }),
+      );
+    }
+    const ready = !draining && store.ok;
+    res.status(ready ? 200 : 503).json({
+      ready, draining, store,
+      upstreams: { wiki: deps.wikiCache?.lastSeenReachable === undefined ? 'unknown' : deps.wikiCache.lastSeenReachable ? 'reachable' : 'unreachable', moodle: deps.moodle ? 'configured' : 'embedded' },
+    });
+  });
   app.get('/health', async (_req, res) => {
     const health = await checkHealth(deps);
     res.status(health.ok ? 200 : 503).json(health);
@@ -202,9 +231,21 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   return { app, apollo, metrics, documents, persistedQueries, execution };
 }
 
+const READY_STORE_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'timeout' })), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** The gateway's own paths and their methods, for 405 (with Allow) versus 404. */
 const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
-  ['/', 'GET, HEAD'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'],
+  ['/', 'GET, HEAD'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'], ['/livez', 'GET, HEAD'], ['/readyz', 'GET, HEAD'],
   ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
   ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
 ]);

@@ -32,6 +32,8 @@ export interface Config {
   store: StoreLocation;
   /** Background notes publishing interval. */
   notesIntervalSeconds: number;
+  /** POLLEN_DRAIN_SECONDS: how long a stopping gateway answers the requests in flight. */
+  drainSeconds: number;
   curriculumDir: string;
   facilitatorTokens: string[];
   adminTokens: string[];
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storePath: e.POLLEN_STORE_PATH,
     store: parseStoreUrl(e.POLLEN_DATABASE_URL, e.POLLEN_STORE_PATH),
     notesIntervalSeconds: e.POLLEN_NOTES_INTERVAL_SECONDS,
+    drainSeconds: e.POLLEN_DRAIN_SECONDS,
     curriculumDir: e.POLLEN_CURRICULUM_DIR,
     facilitatorTokens: e.POLLEN_FACILITATOR_TOKENS,
     adminTokens: e.POLLEN_ADMIN_TOKENS,

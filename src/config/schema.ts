@@ -123,6 +123,11 @@ export const envSchema = z.object({
       }),
     /** How often pending notes are published in the background (once across replicas), in seconds. */
     POLLEN_NOTES_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+    /**
+     * On SIGTERM the gateway stops accepting connections, answers the requests in flight for at
+     * most this many seconds, gives back its notes claims and job leases, then exits.
+     */
+    POLLEN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(600).default(25),
     /** Directory of the curriculum content. */
     POLLEN_CURRICULUM_DIR: z.string().default('course-modules'),
     /** Comma-separated API tokens for facilitators (secret). */

@@ -37,7 +37,7 @@ export interface GatewayDeps {
   /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
   notes?: NotesService | undefined;
   /** The shared wiki read cache when `wiki` is one: its figures go to /metrics. */
-  wikiCache?: { readonly stats: WikiCacheStats } | undefined;
+  wikiCache?: { readonly stats: WikiCacheStats; readonly lastSeenReachable?: boolean } | undefined;
   /** The directory of recommended providers (src/directory). Undefined: its fields answer DIRECTORY_UNAVAILABLE. */
   directory?: DirectoryService | undefined;
   /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */

@@ -5,6 +5,6 @@
  *   await runExclusive(store, 'curriculum-publish', 10 * 60_000, () => publish(), { holdForMs: 5 * 60_000 });
  *   const schedule = scheduleJob(store, { name: 'progress-sync', everyMs: 30 * 60_000, run: () => tracker.sync().then(() => {}) });
  */
-export { acquireLease, holdLeaseUntil, leaseHolder, leaseMigrations, processHolderId, releaseLease, type LeaseOptions } from './lease.js';
+export { acquireLease, holdLeaseUntil, leaseHolder, leaseMigrations, processHolderId, releaseLease, releaseLeasesOf, type LeaseOptions } from './lease.js';
 export { runExclusive, type ExclusiveOutcome, type RunExclusiveOptions } from './run.js';
 export { scheduleJob, type JobSchedule, type ScheduledJob } from './schedule.js';

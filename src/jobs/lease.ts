@@ -28,6 +28,12 @@ export const leaseMigrations: Migration[] = [
   },
 ];
 
+/** Gives back every lease `holder` (default: this process) holds: a stopping process's jobs go to the others at once. */
+export async function releaseLeasesOf(store: StoreDb, holder: string = processHolderId): Promise<number> {
+  const result = await tables<LeaseTables>(store).deleteFrom('jobs_leases').where('holder', '=', holder).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** This process's name as a lease holder (one per process: its leases are its own). */
 export const processHolderId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 

@@ -81,6 +81,11 @@ export class WikiReadCache {
     this.logger = options.logger;
   }
 
+  /** The wiki as the change feed last found it (no request made): for /readyz. */
+  get lastSeenReachable(): boolean {
+    return !this.wikiDown;
+  }
+
   get apiUrl(): string {
     return this.client.apiUrl;
   }
