@@ -29,6 +29,8 @@ export interface NotesTables {
     /** The worker publishing the note (notes/002-claims), until `claim_expires_at` (ms). */
     claimed_by: string | null;
     claim_expires_at: number | null;
+    /** When the worker last renewed its claim (ms; notes/003-claim-heartbeat): a live worker renews it every claim length / HEARTBEATS_PER_CLAIM. */
+    claim_heartbeat_at: number | null;
   };
 }
 
@@ -69,6 +71,12 @@ export const notesMigrations: Migration[] = [
     async up(db) {
       await db.schema.alterTable('notes_queue').addColumn('claimed_by', 'text').execute();
       await db.schema.alterTable('notes_queue').addColumn('claim_expires_at', 'bigint').execute();
+    },
+  },
+  {
+    id: 'notes/003-claim-heartbeat',
+    async up(db) {
+      await db.schema.alterTable('notes_queue').addColumn('claim_heartbeat_at', 'bigint').execute();
     },
   },
 ];

@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Dialect, StoreDb } from './database.js';
+import { retryWhenBusy } from './transaction.js';
 
 /**
  * One schema change of one concept. Ids are `<concept>/<nnn>-<what>` (e.g.
@@ -20,7 +21,8 @@ const MIGRATION_LOCK_KEY = 7_206_114_001;
  * processes starting together (two gateway replicas, a gateway and a bot) never race: the second
  * waits, then finds nothing left to do. PostgreSQL: a transaction-scoped advisory lock, and DDL
  * is transactional, so a failed migration leaves nothing half-applied. SQLite: `BEGIN IMMEDIATE`
- * takes the write lock up front (busy_timeout makes the other process wait).
+ * takes the write lock up front (busy_timeout makes the other process wait). Tried again while
+ * the store is busy (many processes starting together), then STORE_BUSY.
  */
 export async function runMigrations(store: StoreDb, migrations: readonly Migration[]): Promise<string[]> {
   const ids = new Set<string>();
@@ -28,7 +30,7 @@ export async function runMigrations(store: StoreDb, migrations: readonly Migrati
     if (ids.has(m.id)) throw new Error(`Migration ${m.id} is listed twice`);
     ids.add(m.id);
   }
-  return store.db.connection().execute(async (conn) => {
+  return retryWhenBusy(() => store.db.connection().execute(async (conn) => {
     await sql.raw(store.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
     try {
       if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
@@ -53,7 +55,7 @@ export async function runMigrations(store: StoreDb, migrations: readonly Migrati
       await sql.raw('rollback').execute(conn).catch(() => {});
       throw err;
     }
-  });
+  }));
 }
 
 /**

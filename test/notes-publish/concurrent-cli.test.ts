@@ -1,0 +1,109 @@
+/**
+ * Issue 21, item 1: several `npm run notes -- publish FILE…` started together, beside a
+ * `notes watch` and a gateway, all on one store. Real processes, as package.json runs them
+ * (`node dist/bots/notes.js`, the gateway's start command over the dist/ the test run built).
+ * Every note is queued (no "database is locked"), and published once: one revision per page.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { NoteQueue } from '../../src/notes/queue.js';
+import { openPollenStore } from '../../src/store-schema.js';
+import type { StoreLocation } from '../../src/store/url.js';
+import type { WikiClient } from '../../src/wiki/client.js';
+import { createTestDatabase, describeEachStore } from '../support/postgres.js';
+import { killAll, pollenEnv, ROOT, startGateway, startProcess, stop, waitFor, type Proc } from '../support/processes.js';
+import { startWiki, type LocalWiki } from '../support/wiki.js';
+import { revisionsOf } from './support.js';
+
+const PROCESSES = 6;
+const NOTES_PER_PROCESS = 5;
+const CLI = path.join(ROOT, 'dist/bots/notes.js');
+
+let wiki: LocalWiki;
+let client: WikiClient;
+let work: string;
+
+beforeAll(async () => {
+  wiki = await startWiki();
+  client = await wiki.botClient();
+  work = mkdtempSync(path.join(tmpdir(), 'pollen-notes-concurrent-'));
+});
+afterAll(async () => {
+  killAll();
+  await wiki?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+interface CliRun {
+  code: number | null;
+  output: string;
+}
+
+/** `npm run notes -- publish FILE…` (package.json: node dist/bots/notes.js). */
+function publish(files: string[], settings: Record<string, string>, cwd: string): Promise<CliRun> {
+  mkdirSync(cwd, { recursive: true });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'publish', ...files], { cwd, env: pollenEnv(settings), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describeEachStore('publish from six command lines at once, beside a watcher and a gateway', (backend) => {
+  it(`queues all ${PROCESSES * NOTES_PER_PROCESS} notes and publishes each once`, async () => {
+    const dir = path.join(work, backend.name);
+    mkdirSync(dir, { recursive: true });
+    const location: StoreLocation = backend.name === 'postgres'
+      ? { kind: 'postgres', url: await createTestDatabase() }
+      : { kind: 'sqlite', path: path.join(dir, 'pollen.sqlite') };
+    const storeSetting: Record<string, string> = location.kind === 'postgres' ? { POLLEN_DATABASE_URL: location.url } : { POLLEN_STORE_PATH: location.path };
+    const settings = { WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword, ...storeSetting };
+
+    const gateway = await startGateway(`gateway-${backend.name}`, path.join(dir, 'gateway'), { ...settings, POLLEN_NOTES_INTERVAL_SECONDS: '1' });
+    const watched = path.join(dir, 'watched');
+    mkdirSync(watched);
+    const watcher: Proc = await startProcess(`watch-${backend.name}`, path.join(dir, 'watch'), [CLI, 'watch', watched, '--interval', '200'], pollenEnv(settings), 'Surveillance de');
+
+    const titles: string[] = [];
+    const batches = Array.from({ length: PROCESSES }, (_, p) => Array.from({ length: NOTES_PER_PROCESS }, (_, n) => {
+      const title = `Atelier simultané ${backend.name} ${p + 1}-${n + 1}`;
+      titles.push(`Comptes-rendus/2025-11-${String(10 + n).padStart(2, '0')} ${title}`);
+      const file = path.join(dir, `note-${p + 1}-${n + 1}.md`);
+      writeFileSync(file, `---\ntitle: ${title}\ndate: 2025-11-${String(10 + n).padStart(2, '0')}\n---\nCompte-rendu ${p + 1}-${n + 1}, envoyé par la commande n° ${p + 1}.\n`);
+      return file;
+    }));
+    const runs = await Promise.all(batches.map((files, p) => publish(files, settings, path.join(dir, `cli-${p + 1}`))));
+
+    for (const run of runs) {
+      expect(run.output).not.toMatch(/locked|SQLITE_BUSY|Échec :/);
+      expect(run.code, run.output).toBe(0);
+    }
+    // Each note queued by its own command line.
+    expect(runs.flatMap((r) => r.output.split('\n').filter((l) => l.startsWith('mise en file : ')))).toHaveLength(PROCESSES * NOTES_PER_PROCESS);
+
+    // What a command line found claimed by the watcher or the gateway goes out with them.
+    const store = await openPollenStore(location);
+    try {
+      const counts = await waitFor('every note published', 180_000, async () => {
+        const { counts } = await new NoteQueue(store).list();
+        return counts.queued + counts.publishing === 0 ? counts : undefined;
+      });
+      expect(counts).toEqual({ queued: 0, publishing: 0, published: PROCESSES * NOTES_PER_PROCESS, failed: 0, conflict: 0 });
+      const { entries } = await new NoteQueue(store).list({ limit: 100 });
+      expect(entries.map((e) => e.pageTitle).sort()).toEqual([...titles].sort());
+    } finally {
+      await store.close();
+    }
+    for (const title of titles) expect((await revisionsOf(client, title)).map((r) => r.user), title).toEqual(['Robot']);
+
+    await stop(watcher);
+    await stop(gateway);
+    expect(watcher.output()).not.toMatch(/locked|Passage interrompu/);
+  }, 400_000);
+});
