@@ -122,11 +122,17 @@ async function publishOwnNotes(client: WikiClient, queue: NoteQueue, ids: number
   const publish = (some: number[]) => publishPendingNotes(client, queue, { ids: some, ignoreBackoff: true, log: say, ...links });
   const run = await publish(ids);
   const deadline = Date.now() + OTHERS_WAIT_MS;
+  let told = false;
   for (;;) {
     const done = new Set(run.results.map((r) => r.id));
     const others = (await Promise.all(ids.filter((id) => !done.has(id)).map((id) => queue.get(id)))).filter((e): e is QueueRecord => e !== undefined);
     const pending = others.filter((e) => e.state === 'queued' || e.state === 'publishing');
     if (pending.length === 0 || Date.now() > deadline) return { run, others };
+    if (!told) {
+      const holders = new Set((await queue.heldClaims()).filter((c) => pending.some((e) => e.id === c.id)).map((c) => c.worker));
+      note(`${plural(pending.length, 'note prise', 'notes prises')} par un autre processus${holders.size ? ` (${[...holders].join(', ')})` : ''} : attente de ${pending.length > 1 ? 'leur' : 'sa'} publication…`);
+      told = true;
+    }
     await sleep(OTHERS_POLL_MS);
     // Taken only when free again: released, or its worker gone.
     const more = await publish(pending.map((e) => e.id));
@@ -200,6 +206,7 @@ export async function main(argv: string[]): Promise<number> {
         // The agenda's sessions: a note naming one becomes its minutes; an unknown one is refused.
         const queue = new NoteQueue(store, { sessions: sessionMinutes(store) });
         const ids: number[] = [];
+        const work: number[] = [];
         const refused: NoteRunResult[] = [];
         for (const [index, input] of inputs.entries()) {
           let queued: Awaited<ReturnType<NoteQueue['enqueue']>>;
@@ -217,6 +224,8 @@ export async function main(argv: string[]): Promise<number> {
           if (change !== 'unchanged') note(`${change === 'new' ? 'mise en file' : 'nouvelle version'} : ${input.fileName}`);
           for (const warning of warnings) say(`avertissement : ${input.fileName} : ${warning}`);
           ids.push(entry.id);
+          // Work to do: not an unchanged note already published (or in conflict), not a refused one.
+          if (entry.state === 'queued' || entry.state === 'publishing' || (entry.state === 'failed' && entry.retryable)) work.push(entry.id);
           if (entry.state === 'failed' && !entry.retryable) {
             // Refused by the converter: kept in the queue, reported here since it will not be published.
             refused.push({ id: entry.id, fileName: entry.fileName, pageTitle: entry.pageTitle, state: 'failed', reason: entry.reason ?? undefined, edits: 0 });
@@ -232,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
           note('Les notes restent dans la file : « npm run notes -- retry » les publiera quand le wiki répondra.');
           return 1;
         }
-        const { run, others } = await publishOwnNotes(client, queue, ids.filter((id) => !refused.some((r) => r.id === id)), await moduleLinks(config));
+        const { run, others } = await publishOwnNotes(client, queue, work, await moduleLinks(config));
         const all = { ...run, results: [...refused, ...run.results] };
         // Nothing done here because another process did it: say so, not « 0 note traitée ».
         if (all.results.length > 0 || others.length === 0) printRun(all);

@@ -3,7 +3,11 @@ import { parisDateTime, plural } from '../cli/format.js';
 import type { NoteClaim } from './queue-claims.js';
 import type { NoteState } from './queue.js';
 
-const seconds = (ms: number): string => `${Math.max(0, Math.ceil(ms / 1000))} s`;
+/** « 25 s », « 5 min »: how long, for people. */
+function seconds(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
 
 /** One claimed note, as `notes status` shows it under the note's line. */
 export function claimNotice(claim: NoteClaim, now = new Date()): string {

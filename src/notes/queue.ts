@@ -317,7 +317,8 @@ export class NoteQueue {
       .where('id', 'in', candidates)
       .returningAll()
       .execute())) as Row[];
-    if (rows.length > 0) this.#heartbeats.keep(opts.worker, claimMs);
+    // Renewed from the real clock: a claim made at an explicit `now` (tests, replays) is left as made.
+    if (rows.length > 0 && opts.now === undefined) this.#heartbeats.keep(opts.worker, claimMs);
     for (const row of rows) this.#claims.set(Number(row.id), opts.worker);
     return rows.map(toRecord).sort((x, y) => x.id - y.id);
   }

@@ -14,7 +14,7 @@ import { openPollenStore } from '../../src/store-schema.js';
 import type { StoreLocation } from '../../src/store/url.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 import { createTestDatabase, describeEachStore } from '../support/postgres.js';
-import { killAll, pollenEnv, ROOT, startGateway, startProcess, stop, waitFor, type Proc } from '../support/processes.js';
+import { killAll, logLines, pollenEnv, ROOT, startGateway, startProcess, stop, waitFor, type Proc } from '../support/processes.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { revisionsOf } from './support.js';
 
@@ -65,7 +65,8 @@ describeEachStore('publish from six command lines at once, beside a watcher and 
     const storeSetting: Record<string, string> = location.kind === 'postgres' ? { POLLEN_DATABASE_URL: location.url } : { POLLEN_STORE_PATH: location.path };
     const settings = { WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword, ...storeSetting };
 
-    const gateway = await startGateway(`gateway-${backend.name}`, path.join(dir, 'gateway'), { ...settings, POLLEN_NOTES_INTERVAL_SECONDS: '1' });
+    // LOG_LEVEL=debug: the gateway logs each note it publishes, as the other processes print it.
+    const gateway = await startGateway(`gateway-${backend.name}`, path.join(dir, 'gateway'), { ...settings, POLLEN_NOTES_INTERVAL_SECONDS: '1', LOG_LEVEL: 'debug' });
     const watched = path.join(dir, 'watched');
     mkdirSync(watched);
     const watcher: Proc = await startProcess(`watch-${backend.name}`, path.join(dir, 'watch'), [CLI, 'watch', watched, '--interval', '200'], pollenEnv(settings), 'Surveillance de');
@@ -80,9 +81,16 @@ describeEachStore('publish from six command lines at once, beside a watcher and 
     }));
     const runs = await Promise.all(batches.map((files, p) => publish(files, settings, path.join(dir, `cli-${p + 1}`))));
 
-    for (const run of runs) {
+    for (const [p, run] of runs.entries()) {
       expect(run.output).not.toMatch(/locked|SQLITE_BUSY|Échec :/);
       expect(run.code, run.output).toBe(0);
+      // Each of its notes published by it, or said to be published by another process: never « 0 note traitée ».
+      expect(run.output).not.toContain('0 note traitée');
+      for (let n = 0; n < NOTES_PER_PROCESS; n++) {
+        const title = titles[p * NOTES_PER_PROCESS + n]!;
+        const lines = run.output.split('\n').filter((l) => l.startsWith(`déjà publiée par un autre processus : ${title} `) || new RegExp(`^publiée\\s+${title}$`).test(l));
+        expect(lines, run.output).toHaveLength(1);
+      }
     }
     // Each note queued by its own command line.
     expect(runs.flatMap((r) => r.output.split('\n').filter((l) => l.startsWith('mise en file : ')))).toHaveLength(PROCESSES * NOTES_PER_PROCESS);
@@ -105,5 +113,12 @@ describeEachStore('publish from six command lines at once, beside a watcher and 
     await stop(watcher);
     await stop(gateway);
     expect(watcher.output()).not.toMatch(/locked|Passage interrompu/);
+    // Who published what: each note by exactly one process (the wiki would hide a second save of the same text).
+    const published = [
+      ...runs.flatMap((r) => r.output.split('\n')),
+      ...watcher.output().split('\n'),
+      ...logLines(gateway).filter((l) => l.component === 'notes').map((l) => l.msg ?? ''),
+    ].filter((l) => /^publiée\s/.test(l)).map((l) => l.replace(/^publiée\s+/, '').trim());
+    expect(published.sort()).toEqual([...titles].sort());
   }, 400_000);
 });
