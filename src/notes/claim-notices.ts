@@ -16,7 +16,10 @@ export function claimNotice(claim: NoteClaim, now = new Date()): string {
   }
   if (claim.silent) {
     const since = claim.heartbeatAt ? ` depuis ${seconds(now.getTime() - Date.parse(claim.heartbeatAt))}` : '';
-    return `prise par ${claim.worker}, qui ne répond plus${since} : un autre processus la reprendra dans ${seconds(Date.parse(claim.expiresAt) - now.getTime())} (à partir du ${parisDateTime(claim.expiresAt)})`;
+    const left = Date.parse(claim.expiresAt) - now.getTime();
+    return `prise par ${claim.worker}, qui ne répond plus${since} : ` + (left > 0
+      ? `un autre processus la reprendra dans ${seconds(left)} (à partir du ${parisDateTime(claim.expiresAt)})`
+      : 'le prochain passage d’un autre processus la reprend (npm run notes -- retry : aussitôt)');
   }
   return `en cours de publication par ${claim.worker}, qui répond`;
 }
@@ -53,10 +56,11 @@ export function claimSummary(claims: readonly NoteClaim[], now = new Date()): st
     if (gone > 0) lines.push(`${plural(gone, 'note prise', 'notes prises')} par un processus de cette machine qui s’est arrêté : « npm run notes -- retry » ${gone > 1 ? 'les' : 'la'} reprend aussitôt.`);
     if (later.length > 0) {
       const next = later.map((c) => c.expiresAt).sort()[0]!;
+      const left = Date.parse(next) - now.getTime();
       const workers = [...new Set(later.map((c) => c.worker))].join(', ');
       lines.push(
         `${plural(later.length, 'note prise', 'notes prises')} par un processus qui ne répond plus (${workers}) : ` +
-        `reprise automatique dans ${seconds(Date.parse(next) - now.getTime())} (à partir du ${parisDateTime(next)}), par « npm run notes -- retry » ou le prochain passage.`,
+        (left > 0 ? `reprise automatique dans ${seconds(left)} (à partir du ${parisDateTime(next)}), par « npm run notes -- retry » ou le prochain passage.` : 'reprise au prochain passage, ou aussitôt par « npm run notes -- retry ».'),
       );
     }
   }

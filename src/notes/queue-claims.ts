@@ -29,7 +29,7 @@ export interface NoteClaim {
   fileName: string | null;
   /** The worker holding it (host:pid:suffix for a process, or a chosen name). */
   worker: string;
-  /** When the claim ends unless renewed (ISO): another worker may take the note from then on. */
+  /** When the claim ends unless renewed (ISO): another worker may take the note from then on (maybe past). */
   expiresAt: string;
   /** Last renewal (ISO), when the worker records them. */
   heartbeatAt: string | null;
@@ -78,13 +78,15 @@ export function goneHolders(holders: Iterable<string>): string[] {
   return [...new Set(holders)].filter(holderProcessGone);
 }
 
-/** Notes with work left (queued, publishing, failed) that a worker holds now, oldest first. */
+/**
+ * Notes with work left (queued, publishing, failed) that a worker holds, oldest first; a claim
+ * past its end (its note not taken again yet) counts as its worker's, silent.
+ */
 export async function heldClaims(db: Kysely<NotesTables>, now = Date.now()): Promise<NoteClaim[]> {
   const rows = await db
     .selectFrom('notes_queue')
     .select(['id', 'state', 'page_title', 'file_name', 'claimed_by', 'claim_expires_at', 'claim_heartbeat_at'])
     .where('claimed_by', 'is not', null)
-    .where('claim_expires_at', '>', now)
     .where('state', 'in', ['queued', 'publishing', 'failed'])
     .orderBy('id')
     .execute();
@@ -92,7 +94,7 @@ export async function heldClaims(db: Kysely<NotesTables>, now = Date.now()): Pro
     const expires = Number(r.claim_expires_at);
     const beat = r.claim_heartbeat_at === null ? null : Number(r.claim_heartbeat_at);
     const gone = holderProcessGone(String(r.claimed_by));
-    const missed = beat !== null && now - beat > (MISSED_HEARTBEATS * (expires - beat)) / HEARTBEATS_PER_CLAIM;
+    const missed = expires <= now || (beat !== null && now - beat > (MISSED_HEARTBEATS * (expires - beat)) / HEARTBEATS_PER_CLAIM);
     return {
       id: Number(r.id), state: r.state as NoteState, pageTitle: r.page_title, fileName: r.file_name, worker: String(r.claimed_by),
       expiresAt: new Date(expires).toISOString(), heartbeatAt: beat === null ? null : new Date(beat).toISOString(), silent: gone || missed, gone,

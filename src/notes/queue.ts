@@ -299,7 +299,7 @@ export class NoteQueue {
   async claim(opts: ClaimOptions): Promise<QueueRecord[]> {
     const nowMs = (opts.now ?? new Date()).getTime();
     const claimMs = opts.claimMs ?? DEFAULT_CLAIM_MS;
-    const gone = goneHolders((await heldClaims(this.#db, nowMs)).map((c) => c.worker).filter((w) => w !== opts.worker));
+    const gone = goneHolders((await heldClaims(this.#db, nowMs)).filter((c) => Date.parse(c.expiresAt) > nowMs && c.worker !== opts.worker).map((c) => c.worker));
     let candidates = this.#db
       .selectFrom('notes_queue')
       .select('id')
