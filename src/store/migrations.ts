@@ -30,6 +30,9 @@ export async function runMigrations(store: StoreDb, migrations: readonly Migrati
     if (ids.has(m.id)) throw new Error(`Migration ${m.id} is listed twice`);
     ids.add(m.id);
   }
+  // Nothing to apply (every start but the first after an upgrade): a read, no lock, so processes
+  // starting together do not queue for the write lock.
+  if (await allApplied(store, ids)) return [];
   return retryWhenBusy(() => store.db.connection().execute(async (conn) => {
     await sql.raw(store.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
     try {
@@ -56,6 +59,16 @@ export async function runMigrations(store: StoreDb, migrations: readonly Migrati
       throw err;
     }
   }));
+}
+
+async function allApplied(store: StoreDb, ids: ReadonlySet<string>): Promise<boolean> {
+  try {
+    const rows = await store.db.selectFrom('schema_migrations').select('id').execute();
+    const applied = new Set(rows.map((r) => String(r.id)));
+    return [...ids].every((id) => applied.has(id));
+  } catch {
+    return false; // no table yet: the locked path creates it
+  }
 }
 
 /**

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoteQueue } from '../../src/notes/queue.js';
 import { openPollenStore } from '../../src/store-schema.js';
 import type { StoreLocation } from '../../src/store/url.js';
@@ -121,4 +122,46 @@ describeEachStore('publish from six command lines at once, beside a watcher and 
     ].filter((l) => /^publiée\s/.test(l)).map((l) => l.replace(/^publiée\s+/, '').trim());
     expect(published.sort()).toEqual([...titles].sort());
   }, 400_000);
+});
+
+describe('a note that cannot be queued because the SQLite store stays locked', () => {
+  it('is refused in French after a bounded wait, exit 1, nothing half-written; the same command later queues and publishes it', async () => {
+    const dir = path.join(work, 'locked');
+    mkdirSync(dir, { recursive: true });
+    const storePath = path.join(dir, 'pollen.sqlite');
+    await (await openPollenStore({ kind: 'sqlite', path: storePath })).close();
+    const settings = { WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword, POLLEN_STORE_PATH: storePath };
+    const files = ['bloquee-1.md', 'bloquee-2.md'].map((name, i) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, `---\ntitle: Atelier bloqué ${i + 1}\ndate: 2025-11-20\n---\nCompte-rendu ${i + 1}.\n`);
+      return file;
+    });
+
+    // Another process holds the write lock all along (a long write, a stuck tool).
+    const holder = new Database(storePath);
+    holder.exec('BEGIN IMMEDIATE');
+    let refused: CliRun;
+    try {
+      refused = await publish(files, settings, path.join(dir, 'cli'));
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(refused.code).toBe(1);
+    expect(refused.output).not.toMatch(/locked|SQLITE_BUSY/);
+    for (const name of ['bloquee-1.md', 'bloquee-2.md']) {
+      expect(refused.output).toContain(`non mise en file : ${name} : la base de données est restée occupée par d’autres processus Pollen pendant 3 essais (environ 15 s) ; rien n’a été enregistré.`);
+    }
+    expect(refused.output).toContain('Relancez « npm run notes -- publish » avec les notes non mises en file dans un instant.');
+    const store = await openPollenStore({ kind: 'sqlite', path: storePath });
+    try {
+      expect((await new NoteQueue(store).list()).total).toBe(0);
+    } finally {
+      await store.close();
+    }
+
+    const again = await publish(files, settings, path.join(dir, 'cli'));
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toMatch(/2 notes traitées : 2 publiées/);
+  }, 120_000);
 });
