@@ -16,11 +16,12 @@ const CHILD = path.join(import.meta.dirname, 'fixtures/publish-child.ts');
 /** The survivor's rounds after the kill: one publishing attempt, then this pause. */
 const POLL_MS = 1000;
 /**
- * A dead worker's notes are free within one claim length of its last renewal (its claims are
- * renewed while it lives, so the claim is short): at most this many of the survivor's rounds.
- * A loaded machine makes rounds longer, hence fewer: the bound holds.
+ * A dead worker's notes are free within one claim length (30 s, README) of its last renewal (its
+ * claims are renewed while it lives, so the claim can be short): at most this many of the
+ * survivor's rounds. A loaded machine makes rounds longer, hence fewer: the bound holds.
  */
-const MAX_POLLS = Math.ceil(DEFAULT_CLAIM_MS / POLL_MS) + 2;
+const CLAIM_MS = 30_000;
+const MAX_POLLS = Math.ceil(CLAIM_MS / POLL_MS) + 2;
 
 let wiki: LocalWiki;
 let client: WikiClient;
@@ -66,6 +67,7 @@ function worker(name: string, killAfterSave = 0): Promise<{ killed: boolean; out
 describe('two notes workers on one PostgreSQL, one of them SIGKILLed mid-batch', () => {
   it(`the other takes its notes within ${MAX_POLLS} rounds of ${POLL_MS} ms (its claims, renewed while it lived, are short), status says it stopped answering meanwhile; every note on the wiki once`, async () => {
     if (!postgresAdminUrl()) throw new Error('PostgreSQL 15 is not installed: this spec did not run');
+    expect(DEFAULT_CLAIM_MS).toBe(CLAIM_MS); // the workers' claims, as they make them
     const [killed, survivor] = await Promise.all([worker('worker-A', 2), worker('worker-B')]);
     expect(killed.killed).toBe(true);
     expect(survivor.output).toContain('DONE');
