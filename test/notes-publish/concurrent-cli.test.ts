@@ -111,16 +111,18 @@ describeEachStore('publish from six command lines at once, beside a watcher and 
     }
     for (const title of titles) expect((await revisionsOf(client, title)).map((r) => r.user), title).toEqual(['Robot']);
 
-    await stop(watcher);
-    await stop(gateway);
-    expect(watcher.output()).not.toMatch(/locked|Passage interrompu/);
-    // Who published what: each note by exactly one process (the wiki would hide a second save of the same text).
-    const published = [
+    // Who published what: each note by exactly one process (the wiki would hide a second save of
+    // the same text). A process writes its line once the queue has the outcome: wait for them all.
+    const published = (): string[] => [
       ...runs.flatMap((r) => r.output.split('\n')),
       ...watcher.output().split('\n'),
       ...logLines(gateway).filter((l) => l.component === 'notes').map((l) => l.msg ?? ''),
     ].filter((l) => /^publiée\s/.test(l)).map((l) => l.replace(/^publiée\s+/, '').trim());
-    expect(published.sort()).toEqual([...titles].sort());
+    await waitFor('every process reported what it published', 60_000, async () => (titles.every((t) => published().includes(t)) ? true : undefined));
+    await stop(watcher);
+    await stop(gateway);
+    expect(watcher.output()).not.toMatch(/locked|Passage interrompu/);
+    expect(published().sort()).toEqual([...titles].sort());
   }, 400_000);
 });
 
