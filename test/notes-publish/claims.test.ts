@@ -84,6 +84,19 @@ describeEachStore('notes workers sharing one queue (claims)', (backend) => {
     expect(polls).toBeLessThanOrEqual(maxPolls);
   }, 30_000);
 
+  it('does not let a worker whose claim another took over mark the note publishing (only the new holder publishes it)', async () => {
+    const queueA = new NoteQueue(a);
+    const queueB = new NoteQueue(b);
+    const { entry } = await queueA.enqueue(note(1));
+    const t0 = new Date('2026-02-10T10:00:00Z');
+    await queueA.claim({ worker: 'A', claimMs: 60_000, now: t0 });
+    // A stalls past its claim; B takes the note over.
+    expect((await queueB.claim({ worker: 'B', claimMs: 60_000, now: new Date(t0.getTime() + 60_000) })).map((r) => r.id)).toEqual([entry.id]);
+    const fields = { wikitext: 'texte figé', pageTitle: entry.pageTitle ?? '' };
+    expect(await queueA.markPublishing(entry.id, entry.sourceHash, fields)).toBe(false);
+    expect(await queueB.markPublishing(entry.id, entry.sourceHash, fields)).toBe(true);
+  });
+
   it('ends the claim with the outcome, and release gives back what a worker did not reach', async () => {
     const queue = new NoteQueue(a);
     const first = (await queue.enqueue(note(1))).entry;
