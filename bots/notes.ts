@@ -2,7 +2,6 @@
  * npm run notes -- publish FILE|DIR… [--dry-run] | watch DIR [--interval MS] | status [--limit N] | retry
  * Facilitators' notes to wiki pages, through the durable queue in the local store.
  */
-import { hostname } from 'node:os';
 import { sessionMinutes } from '../src/agenda/minutes.js';
 import { parisDateTime } from '../src/cli/format.js';
 import { frenchProgram } from '../src/cli/french-help.js';
@@ -14,10 +13,12 @@ import { curriculumPages } from '../src/curriculum/schema.js';
 import type { CurriculumPages } from '../src/notes/convert.js';
 import { previewNotes, type NotePreview } from '../src/notes/preview.js';
 import { publishPendingNotes, stateCount, stateLabel, type NoteRunResult, type NotesRunReport } from '../src/notes/publisher.js';
-import { NOTE_STATES, NoteQueue, type QueueEntry } from '../src/notes/queue.js';
+import { claimNotice, claimSummary, nothingProcessedReason } from '../src/notes/claim-notices.js';
+import { NOTE_STATES, NoteQueue, type NoteClaim, type QueueEntry, type QueueRecord } from '../src/notes/queue.js';
 import { readNoteInputs } from '../src/notes/sources.js';
 import { watchFolder } from '../src/notes/watch.js';
-import type { StoreDb } from '../src/store/database.js';
+import { isStoreBusy, StoreUnavailableError, type StoreDb } from '../src/store/database.js';
+import { storeBusyReason } from '../src/store/transaction.js';
 import { openPollenStore } from '../src/store-schema.js';
 import { WikiClient } from '../src/wiki/client.js';
 import { WikiError } from '../src/wiki/errors.js';
@@ -77,16 +78,26 @@ function printPreview(p: NotePreview): void {
   say('');
 }
 
-function formatEntry(e: QueueEntry): string {
+function formatEntry(e: QueueEntry, claim?: NoteClaim): string {
   const where = e.pageTitle ?? e.fileName ?? `note ${e.id}`;
   const link = e.state === 'conflict' && e.linkTitle ? ` → voir « ${e.linkTitle} »${e.linkUrl ? ` ${e.linkUrl}` : ''}` : '';
   const retry = e.state === 'failed' && e.retryable && e.nextAttemptAt ? ` (nouvel essai après le ${parisDateTime(e.nextAttemptAt)})` : '';
   const reason = e.reason && e.state !== 'published' ? `\n      ${e.reason}` : '';
-  return `${String(e.id).padStart(4)}  ${stateLabel(e.state).padEnd(10)} ${where}${e.fileName && e.pageTitle ? ` (${e.fileName})` : ''}${link}${retry}${reason}`;
+  const held = claim ? `\n      ${claimNotice(claim)}` : '';
+  return `${String(e.id).padStart(4)}  ${stateLabel(e.state).padEnd(10)} ${where}${e.fileName && e.pageTitle ? ` (${e.fileName})` : ''}${link}${retry}${reason}${held}`;
+}
+
+/** `status --limit N`: a whole number of notes, 1 to 1000; anything else is refused. */
+function parseLimit(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`--limit attend un nombre entier de notes, de 1 à 1000 (reçu : « ${value} »)`);
+  return n;
 }
 
 function explain(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
+  if (err instanceof StoreUnavailableError) return err.message;
+  if (isStoreBusy(err)) return `Base de données occupée : ${storeBusyReason()}. Relancez la commande dans un instant.`;
   if (err instanceof WikiError) return `Le wiki a refusé ou n’a pas répondu : ${err.message}`;
   const e = err as { code?: unknown; path?: unknown };
   if (e?.code === 'ENOENT') return `Fichier ou dossier introuvable : ${String(e.path)}`;
@@ -94,11 +105,57 @@ function explain(err: unknown): string {
 }
 
 /**
- * The command line's name in the queue's claims: the same on every run on this machine, so a
- * `publish` or `retry` killed mid-run is resumed at once by the next one (other machines' workers
- * wait for its claims to expire).
+ * How long `publish` waits for its notes that another process (a watcher, a gateway, another
+ * `publish`) took, to say how they ended; it takes over any whose process stops answering.
  */
-const CLI_WORKER = `notes-cli@${hostname()}`;
+const OTHERS_WAIT_MS = 120_000;
+const OTHERS_POLL_MS = 500;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Publishes `ids` (each command line is its own worker in the queue's claims: src/jobs
+ * processHolderId; a killed one's notes are taken at once by the next run on this machine), then
+ * waits for those another process had taken. Returns this run's report and those other outcomes.
+ */
+async function publishOwnNotes(client: WikiClient, queue: NoteQueue, ids: number[], links: { modules?: CurriculumPages }): Promise<{ run: NotesRunReport; others: QueueRecord[] }> {
+  const publish = (some: number[]) => publishPendingNotes(client, queue, { ids: some, ignoreBackoff: true, log: say, ...links });
+  const run = await publish(ids);
+  const deadline = Date.now() + OTHERS_WAIT_MS;
+  let told = false;
+  for (;;) {
+    const done = new Set(run.results.map((r) => r.id));
+    const others = (await Promise.all(ids.filter((id) => !done.has(id)).map((id) => queue.get(id)))).filter((e): e is QueueRecord => e !== undefined);
+    const pending = others.filter((e) => e.state === 'queued' || e.state === 'publishing');
+    if (pending.length === 0 || Date.now() > deadline) return { run, others };
+    if (!told) {
+      const holders = new Set((await queue.heldClaims()).filter((c) => pending.some((e) => e.id === c.id)).map((c) => c.worker));
+      note(`${plural(pending.length, 'note prise', 'notes prises')} par un autre processus${holders.size ? ` (${[...holders].join(', ')})` : ''} : attente de ${pending.length > 1 ? 'leur' : 'sa'} publication…`);
+      told = true;
+    }
+    await sleep(OTHERS_POLL_MS);
+    // Taken only when free again: released, or its worker gone.
+    const more = await publish(pending.map((e) => e.id));
+    run.results.push(...more.results);
+    run.edits += more.edits;
+    run.apiCalls += more.apiCalls;
+    run.stopped ||= more.stopped;
+    if (more.halted) run.halted = more.halted;
+  }
+}
+
+/** One line per note of this command that another process published (or is publishing). */
+function printOthers(others: QueueRecord[]): NoteRunResult[] {
+  const results: NoteRunResult[] = [];
+  for (const e of others) {
+    const where = `${e.pageTitle ?? e.fileName ?? `note ${e.id}`}${e.fileName && e.pageTitle ? ` (${e.fileName})` : ''}`;
+    if (e.state === 'published') say(`déjà publiée par un autre processus : ${where}`);
+    else if (e.state === 'queued' || e.state === 'publishing') say(`en cours de publication par un autre processus : ${where} ; « npm run notes -- status » dira quand elle sera publiée`);
+    else say(`${stateLabel(e.state)} (par un autre processus) : ${where}${e.reason ? ` : ${e.reason}` : ''}`);
+    if (e.state === 'failed' || e.state === 'conflict') results.push({ id: e.id, fileName: e.fileName, pageTitle: e.pageTitle, state: e.state, edits: 0, ...(e.reason ? { reason: e.reason } : {}) });
+  }
+  return results;
+}
 
 async function withStore<T>(config: Config, run: (store: StoreDb) => Promise<T>): Promise<T> {
   const store = await openPollenStore(config.store);
@@ -149,12 +206,26 @@ export async function main(argv: string[]): Promise<number> {
         // The agenda's sessions: a note naming one becomes its minutes; an unknown one is refused.
         const queue = new NoteQueue(store, { sessions: sessionMinutes(store) });
         const ids: number[] = [];
+        const work: number[] = [];
         const refused: NoteRunResult[] = [];
-        for (const input of inputs) {
-          const { entry, change, warnings } = await queue.enqueue(input);
+        for (const [index, input] of inputs.entries()) {
+          let queued: Awaited<ReturnType<NoteQueue['enqueue']>>;
+          try {
+            queued = await queue.enqueue(input);
+          } catch (err) {
+            if (!isStoreBusy(err)) throw err;
+            // Each note is queued whole or not at all: these were not, the ones before were.
+            for (const rest of inputs.slice(index)) note(`non mise en file : ${rest.fileName ?? 'note'} : ${storeBusyReason()}.`);
+            if (ids.length > 0) note(`${plural(ids.length, 'note mise', 'notes mises')} en file avant cela : « npm run notes -- retry » (ou la surveillance, ou la passerelle) ${ids.length > 1 ? 'les' : 'la'} publiera.`);
+            note('Relancez « npm run notes -- publish » avec les notes non mises en file dans un instant.');
+            return 1;
+          }
+          const { entry, change, warnings } = queued;
           if (change !== 'unchanged') note(`${change === 'new' ? 'mise en file' : 'nouvelle version'} : ${input.fileName}`);
           for (const warning of warnings) say(`avertissement : ${input.fileName} : ${warning}`);
           ids.push(entry.id);
+          // Work to do: not an unchanged note already published (or in conflict), not a refused one.
+          if (entry.state === 'queued' || entry.state === 'publishing' || (entry.state === 'failed' && entry.retryable)) work.push(entry.id);
           if (entry.state === 'failed' && !entry.retryable) {
             // Refused by the converter: kept in the queue, reported here since it will not be published.
             refused.push({ id: entry.id, fileName: entry.fileName, pageTitle: entry.pageTitle, state: 'failed', reason: entry.reason ?? undefined, edits: 0 });
@@ -170,10 +241,12 @@ export async function main(argv: string[]): Promise<number> {
           note('Les notes restent dans la file : « npm run notes -- retry » les publiera quand le wiki répondra.');
           return 1;
         }
-        const run = await publishPendingNotes(client, queue, { ids, ignoreBackoff: true, worker: CLI_WORKER, log: say, ...(await moduleLinks(config)) });
+        const { run, others } = await publishOwnNotes(client, queue, work, await moduleLinks(config));
         const all = { ...run, results: [...refused, ...run.results] };
-        printRun(all);
-        return exitCodeOf(all);
+        // Nothing done here because another process did it: say so, not « 0 note traitée ».
+        if (all.results.length > 0 || others.length === 0) printRun(all);
+        const byOthers = printOthers(others);
+        return exitCodeOf({ ...all, results: [...all.results, ...byOthers] });
       });
     }));
 
@@ -207,8 +280,15 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig();
       const client = await connectWiki(config);
       return withStore(config, async (store) => {
-        const run = await publishPendingNotes(client, new NoteQueue(store), { ignoreBackoff: true, worker: CLI_WORKER, log: say, ...(await moduleLinks(config)) });
+        const queue = new NoteQueue(store);
+        const run = await publishPendingNotes(client, queue, { ignoreBackoff: true, log: say, ...(await moduleLinks(config)) });
         printRun(run);
+        if (run.results.length === 0) {
+          // Why nothing: the notes other processes hold (and when a silent one's are retried), or nothing left.
+          const { counts } = await queue.list({ limit: 1 });
+          const retryable = (await queue.pending({ ignoreBackoff: true })).filter((r) => r.state === 'failed').length;
+          for (const line of nothingProcessedReason(counts, await queue.heldClaims(), retryable)) say(line);
+        }
         return exitCodeOf(run);
       });
     }));
@@ -217,15 +297,19 @@ export async function main(argv: string[]): Promise<number> {
     .description('affiche la file des notes')
     .option('--limit <n>', 'nombre de notes affichées', '50')
     .action(guard(async (opts: { limit: string }) => {
+      const limit = parseLimit(opts.limit);
       const config = loadConfig();
       return withStore(config, async (store) => {
-        const { entries, counts, total } = await new NoteQueue(store).list({ limit: Number(opts.limit) || 50 });
+        const queue = new NoteQueue(store);
+        const { entries, counts, total } = await queue.list({ limit });
+        const claims = new Map((await queue.heldClaims()).map((c) => [c.id, c]));
         if (total === 0) {
           say('La file des notes est vide.');
           return 0;
         }
         say(`File des notes : ${plural(total, 'note', 'notes')} — ${NOTE_STATES.map((s) => stateCount(counts[s], s)).join(', ')}.`);
-        for (const entry of entries) say(formatEntry(entry));
+        for (const entry of entries) say(formatEntry(entry, claims.get(entry.id)));
+        for (const line of claimSummary([...claims.values()])) say(line);
         return 0;
       });
     }));

@@ -1,14 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDb } from '../store/database.js';
+import { retryWhenBusy } from '../store/transaction.js';
 
 /**
  * Runs `work` in a transaction that writes. SQLite: `BEGIN IMMEDIATE` takes the write lock up
  * front, so a second process waits (busy_timeout) instead of failing when a read turns into a
  * write; one process's transactions already take turns on its single connection. PostgreSQL: a
- * plain transaction; the work locks the rows it decides on (`SELECT … FOR UPDATE`).
+ * plain transaction; the work locks the rows it decides on (`SELECT … FOR UPDATE`). Tried again
+ * while the store is busy (src/store/transaction.ts).
  */
 export async function inWriteTransaction<DB, T>(store: StoreDb, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  return store.db.connection().execute(async (conn) => {
+  return retryWhenBusy(() => store.db.connection().execute(async (conn) => {
     await sql.raw(store.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
     try {
       const result = await work(conn as Kysely<DB>);
@@ -18,5 +20,5 @@ export async function inWriteTransaction<DB, T>(store: StoreDb, work: (trx: Kyse
       await sql.raw('rollback').execute(conn).catch(() => {});
       throw err;
     }
-  });
+  }));
 }

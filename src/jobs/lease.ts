@@ -37,6 +37,24 @@ export async function releaseLeasesOf(store: StoreDb, holder: string = processHo
 /** This process's name as a lease holder (one per process: its leases are its own). */
 export const processHolderId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
+/**
+ * True only when `holder` (a `processHolderId`) names a process of THIS machine that no longer
+ * exists: its leases and claims can be taken at once instead of at their expiry. Any doubt
+ * (another machine, another naming, a process we may not signal) answers false.
+ */
+export function holderProcessGone(holder: string): boolean {
+  const m = /^(.*):(\d+):[0-9a-f]{8}$/.exec(holder);
+  if (!m || m[1] !== hostname()) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export interface LeaseOptions {
   /** Default: this process (`processHolderId`). */
   holder?: string;

@@ -4,6 +4,7 @@
  * the publishing pipeline); both act on the same notes_queue table, through the store layer.
  */
 import { tables } from '../store/database.js';
+import { retryWhenBusy } from '../store/transaction.js';
 import type { NoteQueue, QueueRecord } from './queue.js';
 
 const STUCK = ['failed', 'conflict'] as const;
@@ -22,13 +23,13 @@ export async function stuckNote(queue: NoteQueue, id: number): Promise<QueueReco
 export async function retryNote(queue: NoteQueue, id: number): Promise<boolean> {
   const entry = await stuckNote(queue, id);
   if (!entry) return false;
-  const result = await tables<StuckTables>(queue.store)
+  const result = await retryWhenBusy(() => tables<StuckTables>(queue.store)
     .updateTable('notes_queue')
     .set({ state: 'queued', reason: null, next_attempt_at: null, updated_at: new Date().toISOString() })
     .where('id', '=', id)
     .where('source_hash', '=', entry.sourceHash)
     .where('state', 'in', STUCK)
-    .executeTakeFirst();
+    .executeTakeFirst());
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -36,6 +37,6 @@ export async function retryNote(queue: NoteQueue, id: number): Promise<boolean> 
 export async function discardNote(queue: NoteQueue, id: number): Promise<QueueRecord | undefined> {
   const entry = await stuckNote(queue, id);
   if (!entry) return undefined;
-  const result = await tables<StuckTables>(queue.store).deleteFrom('notes_queue').where('id', '=', id).where('state', 'in', STUCK).executeTakeFirst();
+  const result = await retryWhenBusy(() => tables<StuckTables>(queue.store).deleteFrom('notes_queue').where('id', '=', id).where('state', 'in', STUCK).executeTakeFirst());
   return Number(result.numDeletedRows) > 0 ? entry : undefined;
 }

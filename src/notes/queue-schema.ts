@@ -33,6 +33,8 @@ export interface NotesTables {
     published_title: string | null;
     /** JSON array of the titles the note's page had before a title or date change; reserved for this note. */
     former_titles: string | null;
+    /** When the worker last renewed its claim (ms; notes/004-claim-heartbeat): a live worker renews it every claim length / HEARTBEATS_PER_CLAIM. */
+    claim_heartbeat_at: number | null;
   };
 }
 
@@ -83,6 +85,12 @@ export const notesMigrations: Migration[] = [
       await db.schema.alterTable('notes_queue').addColumn('former_titles', 'text').execute();
       // Until now a published note's revision was on its page_title (a pending title change excepted: it makes a new page, as before).
       await db.updateTable('notes_queue').set({ published_title: sql.ref('page_title') }).where('revid', 'is not', null).execute();
+    },
+  },
+  {
+    id: 'notes/004-claim-heartbeat',
+    async up(db) {
+      await db.schema.alterTable('notes_queue').addColumn('claim_heartbeat_at', 'bigint').execute();
     },
   },
 ];

@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
 import { tables, type StoreDb } from '../store/database.js';
+import { retryWhenBusy, writeTransaction } from '../store/transaction.js';
+import { ClaimHeartbeats, DEFAULT_CLAIM_MS, goneHolders, heldClaims, type NoteClaim } from './queue-claims.js';
 import {
   byId, byKey, mustGet, otherNoteOnPage, pendingFilter, publishedMentioning, toEntry, toRecord, withFormerTitle, type Db, type NotesTables, type Row,
 } from './queue-schema.js';
@@ -133,13 +135,15 @@ export interface PendingOptions {
   ids?: readonly number[];
 }
 
-/** How long a worker's claim on a note lasts before another worker may take the note. Default 5 minutes. */
-export const DEFAULT_CLAIM_MS = 5 * 60_000;
+export { DEFAULT_CLAIM_MS, type NoteClaim } from './queue-claims.js';
 
 export interface ClaimOptions extends PendingOptions {
   /** The worker claiming (a process id; see src/jobs processHolderId). */
   worker: string;
-  /** Claim length; a killed worker's notes go to another once it has passed. Default DEFAULT_CLAIM_MS. */
+  /**
+   * Claim length without a renewal; a killed worker's notes go to another once it has passed (a
+   * live worker renews its claims: queue-claims.ts). Default DEFAULT_CLAIM_MS (30 s).
+   */
   claimMs?: number;
   /** At most this many notes (oldest first). Default: all. */
   limit?: number;
@@ -153,6 +157,9 @@ export interface ClaimOptions extends PendingOptions {
 export class NoteQueue {
   readonly #db: Kysely<NotesTables>;
   readonly #sessions: SessionMinutes | undefined;
+  readonly #heartbeats: ClaimHeartbeats;
+  /** Notes claimed through this object, and by which worker: such a note goes out only while still that worker's. */
+  readonly #claims = new Map<number, string>();
 
   /**
    * `sessions`: the agenda. Given, a note naming an unknown session is refused at intake, and a
@@ -162,6 +169,7 @@ export class NoteQueue {
   constructor(readonly store: StoreDb, options: { sessions?: SessionMinutes | undefined } = {}) {
     this.#db = tables<NotesTables>(store);
     this.#sessions = options.sessions;
+    this.#heartbeats = new ClaimHeartbeats(this.#db);
   }
 
   /**
@@ -220,7 +228,8 @@ export class NoteQueue {
   async #record(input: NoteInput): Promise<{ entry: QueueEntry; change: IntakeChange; warnings: string[]; session?: number | undefined }> {
     const lookedUp = new Map<number, boolean>(); // agenda sessions, read outside the transaction
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#db.transaction().execute(async (trx) => {
+      // Atomic, begun as a write, tried again while the store is busy (other processes queuing too).
+      const outcome = await writeTransaction(this.#db, async (trx) => {
         const check = await this.#check(trx, input, async (id) => lookedUp.get(id));
         if (check.unverifiedSession !== undefined) return { unverifiedSession: check.unverifiedSession };
         const { key, sourceHash: hash, existing: known, warnings, session } = check;
@@ -249,7 +258,7 @@ export class NoteQueue {
             origin: input.origin, file_name: input.fileName ?? null, source: check.storedSource, source_hash: hash, state,
             page_title: check.error?.code === 'NOTE_PAGE_TAKEN' ? known.pageTitle : (check.title ?? known.pageTitle), reason,
             wikitext: null, link_title: null, link_url: null, attempts: 0, retryable: 0, next_attempt_at: null, updated_at: now,
-            claimed_by: null, claim_expires_at: null,
+            claimed_by: null, claim_expires_at: null, claim_heartbeat_at: null,
           })
           .where('id', '=', known.id)
           .execute();
@@ -287,44 +296,61 @@ export class NoteQueue {
 
   /**
    * Claims pending notes for `worker`, oldest first: notes no one holds, or whose claim has
-   * expired (a killed worker's), or already this worker's. PostgreSQL: `FOR UPDATE SKIP LOCKED`,
-   * so workers claiming together never wait on each other nor take the same note. SQLite: one
-   * UPDATE, serialised by the database's single writer. The claim is released when the note's
-   * outcome is written (or by `release`).
+   * expired (a killed worker's), or whose worker's process on this machine is gone, or already
+   * this worker's. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so workers claiming together never wait
+   * on each other nor take the same note. SQLite: one UPDATE, serialised by the database's single
+   * writer. This queue object renews the worker's claims until `release` (the heartbeat,
+   * queue-claims.ts); a claim ends when the note's outcome is written.
    */
   async claim(opts: ClaimOptions): Promise<QueueRecord[]> {
     const nowMs = (opts.now ?? new Date()).getTime();
-    const until = nowMs + (opts.claimMs ?? DEFAULT_CLAIM_MS);
+    const claimMs = opts.claimMs ?? DEFAULT_CLAIM_MS;
+    const gone = goneHolders((await heldClaims(this.#db, nowMs)).filter((c) => Date.parse(c.expiresAt) > nowMs && c.worker !== opts.worker).map((c) => c.worker));
     let candidates = this.#db
       .selectFrom('notes_queue')
       .select('id')
       .where((eb) => pendingFilter(eb, opts))
-      .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claim_expires_at', '<=', nowMs), eb('claimed_by', '=', opts.worker)]))
+      .where((eb) => eb.or([
+        eb('claimed_by', 'is', null), eb('claim_expires_at', '<=', nowMs), eb('claimed_by', '=', opts.worker),
+        ...(gone.length ? [eb('claimed_by', 'in', gone)] : []),
+      ]))
       .orderBy('id');
     if (opts.limit !== undefined) candidates = candidates.limit(opts.limit);
     if (this.store.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-    const rows = (await this.#db
+    const rows = (await retryWhenBusy(() => this.#db
       .updateTable('notes_queue')
-      .set({ claimed_by: opts.worker, claim_expires_at: until })
+      .set({ claimed_by: opts.worker, claim_expires_at: nowMs + claimMs, claim_heartbeat_at: nowMs })
       .where('id', 'in', candidates)
       .returningAll()
-      .execute()) as Row[];
+      .execute())) as Row[];
+    // Renewed from the real clock: a claim made at an explicit `now` (tests, replays) is left as made.
+    if (rows.length > 0 && opts.now === undefined) this.#heartbeats.keep(opts.worker, claimMs);
+    for (const row of rows) this.#claims.set(Number(row.id), opts.worker);
     return rows.map(toRecord).sort((x, y) => x.id - y.id);
   }
 
-  /** Gives back the claims `worker` still holds (notes it did not get to). */
+  /** Gives back the claims `worker` still holds (notes it did not get to), and stops renewing them. */
   async release(worker: string): Promise<void> {
-    await this.#db.updateTable('notes_queue').set({ claimed_by: null, claim_expires_at: null }).where('claimed_by', '=', worker).execute();
+    this.#heartbeats.stop(worker);
+    for (const [id, holder] of this.#claims) if (holder === worker) this.#claims.delete(id);
+    await retryWhenBusy(() => this.#db.updateTable('notes_queue').set({ claimed_by: null, claim_expires_at: null, claim_heartbeat_at: null }).where('claimed_by', '=', worker).execute());
+  }
+
+  /** Notes with work left that a worker holds now: who, until when, and whether it still answers. */
+  heldClaims(now = new Date()): Promise<NoteClaim[]> {
+    return heldClaims(this.#db, now.getTime());
   }
 
   /**
    * Freezes the text of this version and marks it `publishing`, before the edit. Returns false
-   * when the note changed meanwhile (the newer version will be published instead).
+   * when the note changed meanwhile (the newer version will be published instead), or when it
+   * was claimed through this queue and the claim is no longer that worker's (another took it
+   * over: that one publishes it).
    */
   markPublishing(id: number, hash: string, fields: { wikitext: string; pageTitle: string; pageUrl?: string }): Promise<boolean> {
     return this.#update(id, hash, {
       state: 'publishing', wikitext: fields.wikitext, page_title: fields.pageTitle, ...(fields.pageUrl ? { page_url: fields.pageUrl } : {}),
-    }, false);
+    }, false, this.#claims.get(id));
   }
 
   /** `formerTitle`: the page the note left for `pageTitle` (moved, or left with a notice); it stays this note's. */
@@ -397,13 +423,15 @@ export class NoteQueue {
    * Compare-and-set on the source hash: a result never lands on a newer version of the note. An
    * outcome (not `publishing`) also ends the claim.
    */
-  async #update(id: number, hash: string, set: Updateable<NotesTables['notes_queue']>, endsClaim = true): Promise<boolean> {
-    const result = await this.#db
+  async #update(id: number, hash: string, set: Updateable<NotesTables['notes_queue']>, endsClaim = true, holder?: string): Promise<boolean> {
+    let update = this.#db
       .updateTable('notes_queue')
-      .set({ ...set, updated_at: new Date().toISOString(), ...(endsClaim ? { claimed_by: null, claim_expires_at: null } : {}) })
+      .set({ ...set, updated_at: new Date().toISOString(), ...(endsClaim ? { claimed_by: null, claim_expires_at: null, claim_heartbeat_at: null } : {}) })
       .where('id', '=', id)
-      .where('source_hash', '=', hash)
-      .executeTakeFirst();
+      .where('source_hash', '=', hash);
+    if (holder !== undefined) update = update.where('claimed_by', '=', holder);
+    const result = await retryWhenBusy(() => update.executeTakeFirst());
+    if (endsClaim) this.#claims.delete(id);
     return Number(result.numUpdatedRows) === 1;
   }
 }

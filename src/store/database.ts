@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import type pg from 'pg';
 import { poolWithStoreErrors } from './pg-pool.js';
 import { describeLocation, redactUrl, type StoreLocation } from './url.js';
@@ -59,6 +59,25 @@ function postgresUnavailable(cause: unknown): StoreUnavailableError {
 }
 
 /**
+ * The store stayed busy with other processes' writes through every attempt (src/store/transaction.ts):
+ * nothing was written; the same request later succeeds.
+ */
+export class StoreBusyError extends Error {
+  readonly code = 'STORE_BUSY';
+  override readonly name = 'StoreBusyError';
+}
+
+/**
+ * SQLite's lock taken by another process (`SQLITE_BUSY`, `SQLITE_BUSY_SNAPSHOT`, `SQLITE_LOCKED`…),
+ * PostgreSQL's serialization failure, deadlock or lock not available: the same work tried again a
+ * moment later goes through.
+ */
+export function isStoreBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof StoreBusyError || (typeof code === 'string' && (/^SQLITE_(BUSY|LOCKED)/.test(code) || ['40001', '40P01', '55P03'].includes(code)));
+}
+
+/**
  * True when an error means the store cannot be reached right now (server down, connection lost,
  * SQLite file locked): the request may be retried later; the data is intact.
  */
@@ -66,28 +85,56 @@ export function isStoreUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown } | undefined;
   const code = typeof e?.code === 'string' ? e.code : '';
   // PostgreSQL's driver errors of that kind arrive as StoreUnavailableError (src/store/pg-pool.ts).
-  return error instanceof StoreUnavailableError || STORE_BUSY_SQLITE.some((prefix) => code === prefix || code.startsWith(`${prefix}_`));
+  return error instanceof StoreUnavailableError || isStoreBusy(error) || STORE_BUSY_SQLITE.some((prefix) => code === prefix || code.startsWith(`${prefix}_`));
 }
 
 /** SQLite's "another connection holds the lock" (after the busy timeout), and a file it cannot read or write now. */
 const STORE_BUSY_SQLITE = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_PERM'];
 
+/** How long a SQLite statement waits for another process's write lock before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Kysely's SQLite driver begins transactions DEFERRED: one that reads, then writes, asks for the
+ * write lock in the middle, and gets SQLITE_BUSY at once (no busy wait) when another process
+ * wrote since its read began. Every transaction here begins IMMEDIATE: it takes the write lock
+ * first, waiting for it (busy_timeout) like a single write statement does.
+ */
+class WriteFirstSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class WriteFirstSqliteDialect extends SqliteDialect {
+  readonly #settings: SqliteDialectConfig;
+  constructor(settings: SqliteDialectConfig) {
+    super(settings);
+    this.#settings = settings;
+  }
+  override createDriver(): Driver {
+    return new WriteFirstSqliteDriver(this.#settings);
+  }
+}
+
 /**
  * Opens the store. SQLite: WAL so readers never wait on the writer, `synchronous = NORMAL`
  * (durable across process crashes, which the notes queue needs), a 5 s busy timeout for the
- * rare second process (a CLI bot beside the gateway). PostgreSQL: a small pool, checked with one
+ * other processes on the same file (CLI bots, a watcher, the gateway), transactions that begin
+ * IMMEDIATE (see WriteFirstSqliteDriver). PostgreSQL: a small pool, checked with one
  * query so an unreachable server is reported at start, not at the first request.
  */
 export async function openDatabase(location: StoreLocation, options: { poolSize?: number } = {}): Promise<StoreDb> {
   if (location.kind === 'sqlite') {
     const file = location.path;
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const handle = new Database(file);
+    // The busy timeout from the first statement on: switching a new file to WAL takes the lock too.
+    const handle = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     handle.pragma('journal_mode = WAL');
     handle.pragma('synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
-    handle.pragma('busy_timeout = 5000');
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
+    handle.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    const db = new Kysely<any>({ dialect: new WriteFirstSqliteDialect({ database: handle }) });
     return {
       dialect: 'sqlite',
       db,

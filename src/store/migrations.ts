@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Dialect, StoreDb } from './database.js';
+import { retryWhenBusy } from './transaction.js';
 
 /**
  * One schema change of one concept. Ids are `<concept>/<nnn>-<what>` (e.g.
@@ -20,7 +21,8 @@ const MIGRATION_LOCK_KEY = 7_206_114_001;
  * processes starting together (two gateway replicas, a gateway and a bot) never race: the second
  * waits, then finds nothing left to do. PostgreSQL: a transaction-scoped advisory lock, and DDL
  * is transactional, so a failed migration leaves nothing half-applied. SQLite: `BEGIN IMMEDIATE`
- * takes the write lock up front (busy_timeout makes the other process wait).
+ * takes the write lock up front (busy_timeout makes the other process wait). Tried again while
+ * the store is busy (many processes starting together), then STORE_BUSY.
  */
 export async function runMigrations(store: StoreDb, migrations: readonly Migration[]): Promise<string[]> {
   const ids = new Set<string>();
@@ -28,7 +30,10 @@ export async function runMigrations(store: StoreDb, migrations: readonly Migrati
     if (ids.has(m.id)) throw new Error(`Migration ${m.id} is listed twice`);
     ids.add(m.id);
   }
-  return store.db.connection().execute(async (conn) => {
+  // Nothing to apply (every start but the first after an upgrade): a read, no lock, so processes
+  // starting together do not queue for the write lock.
+  if (await allApplied(store, ids)) return [];
+  return retryWhenBusy(() => store.db.connection().execute(async (conn) => {
     await sql.raw(store.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
     try {
       if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
@@ -53,7 +58,17 @@ export async function runMigrations(store: StoreDb, migrations: readonly Migrati
       await sql.raw('rollback').execute(conn).catch(() => {});
       throw err;
     }
-  });
+  }));
+}
+
+async function allApplied(store: StoreDb, ids: ReadonlySet<string>): Promise<boolean> {
+  try {
+    const rows = await store.db.selectFrom('schema_migrations').select('id').execute();
+    const applied = new Set(rows.map((r) => String(r.id)));
+    return [...ids].every((id) => applied.has(id));
+  } catch {
+    return false; // no table yet: the locked path creates it
+  }
 }
 
 /**

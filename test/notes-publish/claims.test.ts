@@ -16,13 +16,15 @@ describeEachStore('notes workers sharing one queue (claims)', (backend) => {
   let dir: string;
   let a: StoreDb;
   let b: StoreDb;
+  let aClosed = false;
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pollen-claims-'));
     [a, b] = await openSharedStores(backend, dir);
+    aClosed = false;
   });
   afterEach(async () => {
-    await a.close();
+    if (!aClosed) await a.close();
     await b.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -52,6 +54,47 @@ describeEachStore('notes workers sharing one queue (claims)', (backend) => {
     expect(await queueB.claim({ worker: 'B', claimMs: 60_000, now: new Date(t0.getTime() + 59_000) })).toEqual([]);
     const taken = await queueB.claim({ worker: 'B', claimMs: 60_000, now: new Date(t0.getTime() + 60_000) });
     expect(taken).toMatchObject([{ id: entry.id, state: 'publishing', wikitext: 'texte figé' }]);
+  });
+
+  it('keeps a live worker\'s note past its claim length (renewed), and gives it to another within a few polls once the worker is gone', async () => {
+    const CLAIM_MS = 3000;
+    const POLL_MS = 250;
+    const sleep = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const queueA = new NoteQueue(a);
+    const queueB = new NoteQueue(b);
+    const { entry } = await queueA.enqueue(note(1));
+    expect((await queueA.claim({ worker: 'A', claimMs: CLAIM_MS })).map((r) => r.id)).toEqual([entry.id]);
+    // B asks, over twice the claim's length, while A lives: A renews its claim, B gets nothing.
+    for (let poll = 0; poll < (2 * CLAIM_MS) / POLL_MS; poll++) {
+      expect(await queueB.claim({ worker: 'B', claimMs: CLAIM_MS })).toEqual([]);
+      await sleep();
+    }
+    // A is gone (its connection with it): nothing renews the claim. B's polls until it gets the note:
+    await a.close();
+    aClosed = true;
+    const maxPolls = CLAIM_MS / POLL_MS + 2;
+    let polls = 0;
+    let taken: number[] = [];
+    while (taken.length === 0 && polls <= maxPolls) {
+      polls += 1;
+      taken = (await queueB.claim({ worker: 'B', claimMs: CLAIM_MS })).map((r) => r.id);
+      if (taken.length === 0) await sleep();
+    }
+    expect(taken).toEqual([entry.id]);
+    expect(polls).toBeLessThanOrEqual(maxPolls);
+  }, 30_000);
+
+  it('does not let a worker whose claim another took over mark the note publishing (only the new holder publishes it)', async () => {
+    const queueA = new NoteQueue(a);
+    const queueB = new NoteQueue(b);
+    const { entry } = await queueA.enqueue(note(1));
+    const t0 = new Date('2026-02-10T10:00:00Z');
+    await queueA.claim({ worker: 'A', claimMs: 60_000, now: t0 });
+    // A stalls past its claim; B takes the note over.
+    expect((await queueB.claim({ worker: 'B', claimMs: 60_000, now: new Date(t0.getTime() + 60_000) })).map((r) => r.id)).toEqual([entry.id]);
+    const fields = { wikitext: 'texte figé', pageTitle: entry.pageTitle ?? '' };
+    expect(await queueA.markPublishing(entry.id, entry.sourceHash, fields)).toBe(false);
+    expect(await queueB.markPublishing(entry.id, entry.sourceHash, fields)).toBe(true);
   });
 
   it('ends the claim with the outcome, and release gives back what a worker did not reach', async () => {
