@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   const exported = await writeCartridgeApart(runtime.deps.curriculum, DEFAULT_IMSCC_PATH, { wikiBaseUrl: wikiBaseUrlFromApi(runtime.wiki.apiUrl) });
   logger.info({ path: DEFAULT_IMSCC_PATH, bytes: exported.bytes }, 'Moodle export (IMS Common Cartridge) written');
   const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
+    upstreamBudget: config.upstreamBudget, rateLimit: config.rateLimit,
     // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
     dashboard: { actions: await ActionLog.open(runtime.database) },
   });

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { authenticateOnce } from './auth/request-auth.js';
+import type { AuthService } from './auth/service.js';
+import { escapeHtml } from './dashboard/format.js';
+import { pageShell } from './dashboard/pages.js';
+
+/** A token bucket: `burst` requests at once, then `perSecond` on average; perSecond 0: no limit. */
+export interface BucketSettings {
+  perSecond: number;
+  burst: number;
+}
+
+export interface RateLimitSettings {
+  /** Per client address (`req.ip`; an IPv6 /64): anonymous visitors, learners, rejected credentials. */
+  anonymous: BucketSettings;
+  /** Per signed-in facilitator or admin (their API token or session), wherever they connect from. */
+  facilitator: BucketSettings;
+  /**
+   * A refused request is answered after this long (ms, default 1000, never more than its
+   * Retry-After): a client that retries at once on each of its connections then sends one request
+   * per connection per second instead of keeping the process busy writing refusals.
+   */
+  refusalDelayMs?: number;
+  /** Most buckets kept per kind (addresses seen recently); default 100,000 (about 10 MB). */
+  maxBuckets?: number;
+}
+
+/** Idle buckets (full again) are dropped at most this often. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Token buckets by key, in this process's memory. Not in the store, on purpose: a bucket is
+ * read and written on every request, and the store would cost more than the request it guards.
+ * Measured on this machine (bench/fairness.ts prints it): about 0.1 µs per take here, against
+ * tens of µs for a SQLite upsert and a network round trip (hundreds of µs) for PostgreSQL, paid
+ * on every request including the flood's. With N replicas behind a balancer, an address gets N
+ * times the budget at most; the budget is about fairness within a process, which is what a
+ * flood takes away.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private lastSweep: number;
+
+  constructor(
+    private readonly settings: BucketSettings,
+    private readonly maxBuckets = 100_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.lastSweep = now();
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Takes a token for `key`: 0 when one was there, else the seconds until one will be. */
+  take(key: string): number {
+    const t = this.now();
+    const { perSecond, burst } = this.settings;
+    if (t - this.lastSweep > SWEEP_EVERY_MS || this.buckets.size >= this.maxBuckets) this.sweep(t);
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = { tokens: burst, at: t }));
+    else {
+      bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * perSecond);
+      bucket.at = t;
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return (1 - bucket.tokens) / perSecond;
+  }
+
+  /** Drops the buckets that are full again (they hold nothing a new bucket would not), then the oldest if still too many. */
+  private sweep(t: number): void {
+    this.lastSweep = t;
+    const { perSecond, burst } = this.settings;
+    for (const [key, b] of this.buckets) if (b.tokens + ((t - b.at) / 1000) * perSecond >= burst) this.buckets.delete(key);
+    for (const key of this.buckets.keys()) {
+      if (this.buckets.size < this.maxBuckets * 0.9) break;
+      this.buckets.delete(key);
+    }
+  }
+}
+
+/**
+ * The budget key of a client address: IPv4 as is (also when IPv4-mapped), IPv6 by its /64, which
+ * one subscriber usually holds whole.
+ */
+export function addressKey(ip: string | undefined): string {
+  if (!ip) return 'unknown';
+  const bare = ip.split('%')[0]!;
+  if (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(bare)) return bare.slice(7);
+  if (!bare.includes(':')) return bare;
+  const [head = '', tail] = bare.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => (Number.parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
+}
+
+/** Paths the limit leaves alone: operators' probes and scrapers. */
+const EXEMPT = new Set(['/health', '/metrics']);
+
+/**
+ * Express middleware: each request takes a token from its bucket (the signed-in facilitator's
+ * or admin's own, else its address's); an empty bucket answers 429 with Retry-After and a French
+ * body, JSON (`RATE_LIMITED`) for API clients, a page for browsers.
+ */
+export function rateLimit(settings: RateLimitSettings, auth: AuthService | undefined): RequestHandler {
+  const anonymous = settings.anonymous.perSecond > 0 ? new TokenBuckets(settings.anonymous, settings.maxBuckets) : undefined;
+  const facilitator = settings.facilitator.perSecond > 0 ? new TokenBuckets(settings.facilitator, settings.maxBuckets) : undefined;
+  const delayMs = settings.refusalDelayMs ?? 1000;
+
+  const admit = (buckets: TokenBuckets | undefined, key: string, req: Request, res: Response, next: NextFunction): void => {
+    const wait = buckets ? buckets.take(key) : 0;
+    if (wait === 0) return next();
+    const retryAfter = Math.max(1, Math.ceil(wait));
+    const refuse = () => {
+      if (!res.headersSent && !res.destroyed) tooManyRequests(req, res, retryAfter);
+    };
+    if (delayMs > 0) setTimeout(refuse, Math.min(delayMs, retryAfter * 1000)).unref();
+    else refuse();
+  };
+
+  return (req, res, next) => {
+    if (EXEMPT.has(req.path)) return next();
+    const credential = auth?.credentialOf(req);
+    if (!auth || credential === undefined) return admit(anonymous, addressKey(req.ip), req, res, next);
+    authenticateOnce(auth, req).then(
+      ({ viewer }) => {
+        if (viewer.role === 'facilitator' || viewer.role === 'admin') {
+          admit(facilitator, `c:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`, req, res, next);
+        } else admit(anonymous, addressKey(req.ip), req, res, next);
+      },
+      // The store is out of reach: the address's budget applies, and the request says STORE_UNAVAILABLE itself.
+      () => admit(anonymous, addressKey(req.ip), req, res, next),
+    );
+  };
+}
+
+function tooManyRequests(req: Request, res: Response, retryAfter: number): void {
+  const message = `Trop de requêtes depuis votre adresse : Pollen sert aussi les autres personnes. Réessayez dans ${retryAfter} s.`;
+  res.status(429).setHeader('Retry-After', String(retryAfter));
+  if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
+    res.json({ errors: [{ message, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } }] });
+    return;
+  }
+  res.type('html').send(pageShell({
+    title: 'Trop de requêtes — Pollen',
+    heading: 'Pollen',
+    body: `<main id="contenu">\n<h2>Trop de requêtes</h2>\n<p>${escapeHtml(message)}</p>\n<p>Les animateur·rices connecté·es ont leur propre budget, plus large.</p>\n</main>`,
+  }));
+}
