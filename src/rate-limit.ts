@@ -17,9 +17,10 @@ export interface RateLimitSettings {
   /** Per signed-in facilitator or admin (their API token or session), wherever they connect from. */
   facilitator: BucketSettings;
   /**
-   * A refused request is answered after this long (ms, default 1000, never more than its
-   * Retry-After): a client that retries at once on each of its connections then sends one request
-   * per connection per second instead of keeping the process busy writing refusals.
+   * A refused request is answered after up to this long (ms, default 5000, never more than its
+   * Retry-After; each one between half of that and all of it): a client that retries at once on
+   * each of its connections then sends a request per connection every few seconds instead of
+   * keeping the process busy writing refusals. 0: refuse at once.
    */
   refusalDelayMs?: number;
   /** Most buckets kept per kind (addresses seen recently); default 100,000 (about 10 MB). */
@@ -69,6 +70,10 @@ export class TokenBuckets {
       bucket.tokens -= 1;
       return 0;
     }
+    // A refused request costs a token too (down to -burst): a client that keeps sending while
+    // refused stays refused until it slows down, and its Retry-After says how long (at most
+    // (burst + 1) / perSecond seconds).
+    bucket.tokens = Math.max(-burst, bucket.tokens - 1);
     return (1 - bucket.tokens) / perSecond;
   }
 
@@ -111,7 +116,7 @@ const EXEMPT = new Set(['/health', '/metrics']);
 export function rateLimit(settings: RateLimitSettings, auth: AuthService | undefined): RequestHandler {
   const anonymous = settings.anonymous.perSecond > 0 ? new TokenBuckets(settings.anonymous, settings.maxBuckets) : undefined;
   const facilitator = settings.facilitator.perSecond > 0 ? new TokenBuckets(settings.facilitator, settings.maxBuckets) : undefined;
-  const delayMs = settings.refusalDelayMs ?? 1000;
+  const delayMs = settings.refusalDelayMs ?? 5000;
 
   const admit = (buckets: TokenBuckets | undefined, key: string, req: Request, res: Response, next: NextFunction): void => {
     const wait = buckets ? buckets.take(key) : 0;
@@ -120,7 +125,9 @@ export function rateLimit(settings: RateLimitSettings, auth: AuthService | undef
     const refuse = () => {
       if (!res.headersSent && !res.destroyed) tooManyRequests(req, res, retryAfter);
     };
-    if (delayMs > 0) setTimeout(refuse, Math.min(delayMs, retryAfter * 1000)).unref();
+    // Spread over the second half of the delay: connections refused together (a flood's first
+    // burst) do not all come back in the same instant, in step, every time.
+    if (delayMs > 0) setTimeout(refuse, Math.min(delayMs, retryAfter * 1000) * (0.5 + Math.random() / 2)).unref();
     else refuse();
   };
 
@@ -140,13 +147,25 @@ export function rateLimit(settings: RateLimitSettings, auth: AuthService | undef
   };
 }
 
+function refusalMessage(retryAfter: number): string {
+  return `Trop de requêtes depuis votre adresse : Pollen sert aussi les autres personnes. Réessayez dans ${retryAfter} s.`;
+}
+
+/** The JSON refusals, by Retry-After, built once: a flood is answered without serialising anything. */
+const jsonRefusals = new Map<number, Buffer>();
+
 function tooManyRequests(req: Request, res: Response, retryAfter: number): void {
-  const message = `Trop de requêtes depuis votre adresse : Pollen sert aussi les autres personnes. Réessayez dans ${retryAfter} s.`;
-  res.status(429).setHeader('Retry-After', String(retryAfter));
+  const message = refusalMessage(retryAfter);
   if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
-    res.json({ errors: [{ message, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } }] });
+    let body = jsonRefusals.get(retryAfter);
+    if (!body) {
+      body = Buffer.from(JSON.stringify({ errors: [{ message, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } }] }));
+      if (jsonRefusals.size < 1000) jsonRefusals.set(retryAfter, body);
+    }
+    res.writeHead(429, { 'Retry-After': String(retryAfter), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
     return;
   }
+  res.status(429).setHeader('Retry-After', String(retryAfter));
   res.type('html').send(pageShell({
     title: 'Trop de requêtes — Pollen',
     heading: 'Pollen',

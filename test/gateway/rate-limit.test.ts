@@ -49,9 +49,11 @@ function graphql(url: string, from: string, headers: Record<string, string> = {}
   return send(url, { from, headers });
 }
 
-async function gatewayWith(env: Record<string, string>, trustProxy?: string): Promise<RunningGateway> {
+/** A gateway with these settings; refusals answered at once unless `held` (the default hold, up to 5 s). */
+async function gatewayWith(env: Record<string, string>, options: { trustProxy?: string; held?: boolean } = {}): Promise<RunningGateway> {
   const config = loadConfig({ POLLEN_STORE_PATH: ':memory:', ...env });
-  const gateway = await startGateway(runtime.deps, { rateLimit: config.rateLimit, trustProxy });
+  const rateLimit = options.held ? config.rateLimit : { ...config.rateLimit, refusalDelayMs: 0 };
+  const gateway = await startGateway(runtime.deps, { rateLimit, trustProxy: options.trustProxy });
   gateways.push(gateway);
   return gateway;
 }
@@ -83,7 +85,7 @@ describe('per-address request budget', () => {
   });
 
   it('answers a flooding address 429 with Retry-After and RATE_LIMITED in French, while another address is answered 200', async () => {
-    const gateway = await gatewayWith(SMALL);
+    const gateway = await gatewayWith(SMALL, { held: true });
     // 40 connections at once from one address: its 5 tokens go, the rest is refused.
     const flood = await Promise.all(Array.from({ length: 40 }, () => graphql(gateway.url, '127.0.0.1')));
     const polite = await graphql(gateway.url, '127.0.0.2');
@@ -132,7 +134,7 @@ describe('per-address request budget', () => {
   });
 
   it('counts the visitor’s address behind a trusted proxy (req.ip), not the proxy’s', async () => {
-    const behindProxy = await gatewayWith(SMALL, 'loopback');
+    const behindProxy = await gatewayWith(SMALL, { trustProxy: 'loopback' });
     const from = (client: string) => ({ 'x-forwarded-for': client });
     for (let i = 0; i < 5; i++) expect((await graphql(behindProxy.url, '127.0.0.5', from('203.0.113.7'))).status).toBe(200);
     expect((await graphql(behindProxy.url, '127.0.0.5', from('203.0.113.7'))).status).toBe(429);
@@ -157,8 +159,14 @@ describe('token buckets', () => {
     let now = 0;
     const buckets = new TokenBuckets({ perSecond: 2, burst: 3 }, 100, () => now);
     expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([0, 0, 0]);
-    expect(buckets.take('a')).toBeCloseTo(0.5);
+    // Refused: the refusal costs a token too, so the next one is 2 tokens (1 s) away.
+    expect(buckets.take('a')).toBeCloseTo(1);
     now += 500;
+    expect(buckets.take('a')).toBeCloseTo(1);
+    // Refusals stop at -burst: a flood waits (burst + 1) / perSecond at most.
+    for (let i = 0; i < 10; i++) buckets.take('a');
+    expect(buckets.take('a')).toBeCloseTo(2);
+    now += 2000;
     expect(buckets.take('a')).toBe(0);
     now += 60_000;
     expect([buckets.take('a'), buckets.take('a'), buckets.take('a'), buckets.take('a') > 0]).toEqual([0, 0, 0, true]);
