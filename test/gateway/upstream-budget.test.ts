@@ -4,11 +4,13 @@
  * runs; aliases that can share a call share it. Calls are counted on a real wiki through the
  * gateway's own /metrics (`pollen_upstream_requests_total`, every HTTP request to api.php).
  */
-import { getIntrospectionQuery } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntime, type Runtime } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
+import { makeExecutableSchema } from '../../src/graphql/executable-schema.js';
+import { UPSTREAM_COSTS, defaultUpstreamBudget, measureUpstreamCalls } from '../../src/graphql/upstream-budget.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { startGateway, type RunningGateway } from './http.js';
 
@@ -156,5 +158,35 @@ describe('aliased upstream fields cost what they call', () => {
     expect(introspection.result.errors).toBeUndefined();
     expect(introspection.result.data!.__schema).toBeDefined();
     expect(introspection.calls).toBe(0);
+  });
+});
+
+describe('the upstream measure', () => {
+  const schema = makeExecutableSchema();
+
+  it('names only fields the schema has', () => {
+    for (const key of Object.keys(UPSTREAM_COSTS)) {
+      const [type, field] = key.split('.') as [string, string];
+      const found = schema.getType(type);
+      expect(found && 'getFields' in found ? Object.keys(found.getFields()) : [], key).toContain(field);
+    }
+  });
+
+  it('stops walking a fragment-doubling document and refuses it (a bounded walk, whatever N)', () => {
+    for (const n of [30, 60]) {
+      let text = 'fragment S0 on Query { search(text: "x") { __typename } }\n';
+      for (let i = 1; i <= n; i++) text += `fragment S${i} on Query { ...S${i - 1} ...S${i - 1} }\n`;
+      const measure = measureUpstreamCalls(schema, parse(`{ ...S${n} }\n${text}`), {}, defaultUpstreamBudget);
+      expect(measure.tooLarge).toBe(true);
+    }
+  });
+
+  it('counts the pages of lists by their size, 50 titles per call', () => {
+    const measure = (query: string, variables: Record<string, unknown> = {}) => measureUpstreamCalls(schema, parse(query), variables, defaultUpstreamBudget).calls;
+    expect(measure('{ curriculum { modules { wikiPage { exists } } } }')).toBe(1);
+    expect(measure('query($t: [String!]!) { wikiPages(titles: $t) { exists } }', { t: Array.from({ length: 120 }, (_, i) => `P${i}`) })).toBe(3);
+    expect(measure('{ search(text: "libre", limit: 100) { ... on WikiSearchHit { page { exists } } } }')).toBe(1 + 2);
+    expect(measure('{ category(name: "Outils", limit: 500) { members { title } } }')).toBe(1 + 10);
+    expect(measure('{ course { id } health { ok } }')).toBe(1);
   });
 });
