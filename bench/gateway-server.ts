@@ -22,10 +22,13 @@ const config = loadConfig({
   WIKI_BOT_PASSWORD: process.env.BENCH_WIKI_PASSWORD,
   POLLEN_STORE_PATH: ':memory:',
   POLLEN_CURRICULUM_DIR: process.env.BENCH_CURRICULUM_DIR ?? 'course-modules',
+  // The request and upstream budgets as the bench sets them (bench/gateway.ts: generous for the
+  // throughput runs, which flood from one address; the defaults for bench/fairness.ts).
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^POLLEN_(RATE_LIMIT|UPSTREAM_BUDGET)_/.test(name))),
 });
 const logger = pino({ level: 'warn' });
 const runtime = await buildRuntime(config, logger);
-const { app: gateway } = await createGateway(runtime.deps, { logger, processMetrics: true });
+const { app: gateway } = await createGateway(runtime.deps, { logger, processMetrics: true, rateLimit: config.rateLimit, upstreamBudget: config.upstreamBudget });
 const app = express();
 app.get('/bench/wiki-calls', (_req, res) => {
   const { polls, pollFailures, misses, hits, entries } = runtime.wikiCache.stats;

@@ -24,6 +24,7 @@ import { publishCurriculum } from '../src/curriculum/publish/index.js';
 import { WikiClient } from '../src/wiki/index.js';
 import { measure, median, printTable, startBenchWiki, type BenchWiki } from './support.js';
 import { fragmentDoublingLine } from './limits.js';
+import { fairnessRun } from './fairness.js';
 import { fixedLoad, startCommand, startServerProcess, throughput, type ServerProcess } from './throughput.js';
 
 const PAGES = 100;
@@ -31,6 +32,12 @@ const RUNS = 50;
 const CONNECTIONS = 200;
 const SECONDS = 10;
 const MEMORY_REQUESTS = 100_000;
+/**
+ * These runs flood from one address (127.0.0.1) on purpose: the per-address request budget is set
+ * out of reach (still checked on every request), so they measure what they measured before it.
+ * bench/fairness.ts measures the default budget.
+ */
+const GENEROUS_BUDGET = { POLLEN_RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000000', POLLEN_RATE_LIMIT_ANONYMOUS_BURST: '1000000000' };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const QUERY = `query($t: [String!]!) { wikiPages(titles: $t) {
@@ -173,7 +180,7 @@ async function memoryRun(wiki: BenchWiki, titles: string[], slugs: string[]): Pr
   const work = await mkdtemp(path.join(tmpdir(), 'pollen-bench-memory-'));
   const env: Record<string, string> = {
     HOST: '127.0.0.1', WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword,
-    POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: `${ROOT}course-modules`,
+    POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: `${ROOT}course-modules`, ...GENEROUS_BUDGET,
   };
   // The bench's own settings (a developer's WIKI_API_URL, POLLEN_DATABASE_URL...) do not leak in.
   const inherited = Object.keys(process.env).filter((name) => /^(WIKI_|MOODLE_|POLLEN_)/.test(name));
@@ -237,14 +244,14 @@ export default async function run(): Promise<void> {
     const curriculum = await loadCurriculum(`${ROOT}course-modules`);
     await publishCurriculum(bot, curriculum);
 
-    gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, { env: {
-      BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
-    } });
+    const wikiEnv = { BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules` };
+    gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, { env: { ...wikiEnv, ...GENEROUS_BUDGET } });
     await coldReads(gateway, bot, titles);
     await throughputRuns(gateway, bot);
     console.log('');
     await fragmentDoublingLine(gateway.url);
     await gateway.stop();
+    await fairnessRun(wikiEnv);
     await memoryRun(wiki, titles, curriculum.map((m) => m.slug));
   } finally {
     await gateway?.stop();

@@ -63,6 +63,8 @@ try {
     const gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, {
       env: {
         BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
+        // One address sends every request: the per-address budget out of reach, as in bench/gateway.ts.
+        POLLEN_RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000000', POLLEN_RATE_LIMIT_ANONYMOUS_BURST: '1000000000',
       },
       ...(nodeArgs ? { nodeArgs } : {}),
     });

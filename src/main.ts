@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   let lifecycle: Lifecycle | undefined;
   const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
     readiness: { draining: () => lifecycle?.draining ?? false, checkStore: () => storeServerVersion(runtime.database) },
+    upstreamBudget: config.upstreamBudget, rateLimit: config.rateLimit,
     // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
     dashboard: { actions: await ActionLog.open(runtime.database) },
   });

@@ -23,10 +23,16 @@ import { checkHealth } from './graphql/health.js';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './graphql/limits.js';
 import type { Logger } from './log.js';
 import { isStoreUnavailable } from './store/database.js';
+import { rateLimit, type RateLimitSettings } from './rate-limit.js';
+import { defaultUpstreamBudget, upstreamBudgetPlugin, type UpstreamBudget } from './graphql/upstream-budget.js';
 
 export interface GatewayOptions {
   logger?: Logger;
   limits?: QueryLimits;
+  /** Upstream calls per request by who asks (default 10 anonymous, 100 facilitators); Moodle's presence comes from deps. */
+  upstreamBudget?: Pick<UpstreamBudget, 'anonymous' | 'facilitator'>;
+  /** Requests per address / per facilitator (src/rate-limit.ts). Default: no limit (`npm start` passes the configured one). */
+  rateLimit?: RateLimitSettings;
   /** What the facilitators' dashboard reads besides GatewayDeps (the notes queue). */
   dashboard?: DashboardOptions;
   /** Process metrics (memory, event loop, GC) on /metrics; on in `npm start`. Default: off. */
@@ -148,7 +154,8 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     stopOnTerminationSignals: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits), responsePlugin(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits),
+      upstreamBudgetPlugin({ ...defaultUpstreamBudget, ...options.upstreamBudget, moodle: deps.moodle !== undefined }), responsePlugin(metrics)],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),
@@ -166,6 +173,8 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   // the answers are per user and change with the wiki.
   app.set('etag', false);
   app.set('trust proxy', options.trustProxy ?? false);
+  // Before every route: one address (or one facilitator) cannot take the whole process.
+  if (options.rateLimit) app.use(rateLimit(options.rateLimit, deps.auth));
   const sdl = printSchema(schema);
 
   const graphql = expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) });

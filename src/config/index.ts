@@ -41,6 +41,10 @@ export interface Config {
   progress: ProgressConfig;
   wikiCache: WikiCacheConfig;
   directory: DirectoryConfig;
+  /** Upstream calls per GraphQL request, by who asks (src/graphql/upstream-budget.ts). */
+  upstreamBudget: { anonymous: number; facilitator: number };
+  /** Requests per client address, or per signed-in facilitator (src/rate-limit.ts); perSecond 0: no limit. */
+  rateLimit: { anonymous: { perSecond: number; burst: number }; facilitator: { perSecond: number; burst: number } };
   /** POLLEN_DEMO: load the fictional demo data into an empty store. */
   demo: boolean;
   /** POLLEN_SECRET_KEY, 32 bytes (secret); undefined when unset. */
@@ -150,6 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minRecommendations: e.POLLEN_DIRECTORY_MIN_RECOMMENDATIONS,
       requireTraining: e.POLLEN_DIRECTORY_REQUIRE_TRAINING,
       rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
+    },
+    upstreamBudget: { anonymous: e.POLLEN_UPSTREAM_BUDGET_ANONYMOUS, facilitator: e.POLLEN_UPSTREAM_BUDGET_FACILITATOR },
+    rateLimit: {
+      anonymous: { perSecond: e.POLLEN_RATE_LIMIT_ANONYMOUS_PER_SECOND, burst: e.POLLEN_RATE_LIMIT_ANONYMOUS_BURST },
+      facilitator: { perSecond: e.POLLEN_RATE_LIMIT_FACILITATOR_PER_SECOND, burst: e.POLLEN_RATE_LIMIT_FACILITATOR_BURST },
     },
     demo: e.POLLEN_DEMO,
     secretKey: e.POLLEN_SECRET_KEY,

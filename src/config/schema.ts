@@ -157,6 +157,28 @@ export const envSchema = z.object({
     POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: z.coerce.number({ error: 'must be a whole number (1 or more)' }).int().min(1, 'must be 1 or more').default(1),
     /** `true`: the directory lists only providers whose linked learner finished the training path. */
     POLLEN_DIRECTORY_REQUIRE_TRAINING: z.enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' }).optional().transform((v) => v === 'true' || v === '1'),
+    /**
+     * Upstream budget (src/graphql/upstream-budget.ts): the most calls to the wiki and Moodle one
+     * GraphQL request of an anonymous visitor (or a learner) may cause, counted from the query
+     * before anything runs (aliases sharing a call count once, page reads once per batch of 50
+     * titles). Over it: QUERY_TOO_COSTLY, and no call is made.
+     */
+    POLLEN_UPSTREAM_BUDGET_ANONYMOUS: z.coerce.number({ error: 'must be a whole number of upstream calls' }).int().min(1, 'must be 1 or more').default(10),
+    /** The same budget for a signed-in facilitator or admin (API token or session). */
+    POLLEN_UPSTREAM_BUDGET_FACILITATOR: z.coerce.number({ error: 'must be a whole number of upstream calls' }).int().min(1, 'must be 1 or more').default(100),
+    /**
+     * Request budget per client address (src/rate-limit.ts), a token bucket: this many requests
+     * per second on average for anonymous visitors and learners (`req.ip`, so set
+     * POLLEN_TRUST_PROXY behind a proxy; IPv6 counted per /64). Over it: 429 with Retry-After.
+     * 0: no limit.
+     */
+    POLLEN_RATE_LIMIT_ANONYMOUS_PER_SECOND: z.coerce.number({ error: 'must be a number of requests per second' }).min(0, 'must be 0 (no limit) or more').default(10),
+    /** Requests an address may send at once before the per-second rate applies (the bucket's size). */
+    POLLEN_RATE_LIMIT_ANONYMOUS_BURST: z.coerce.number({ error: 'must be a whole number of requests' }).int().min(1, 'must be 1 or more').default(100),
+    /** The same rate for each signed-in facilitator or admin (per token or session, wherever they connect from); 0: no limit. */
+    POLLEN_RATE_LIMIT_FACILITATOR_PER_SECOND: z.coerce.number({ error: 'must be a number of requests per second' }).min(0, 'must be 0 (no limit) or more').default(50),
+    /** Bucket size of a signed-in facilitator or admin. */
+    POLLEN_RATE_LIMIT_FACILITATOR_BURST: z.coerce.number({ error: 'must be a whole number of requests' }).int().min(1, 'must be 1 or more').default(500),
     /** Anonymous recommendations (and declarations) accepted per client address per hour. */
     POLLEN_DIRECTORY_RATE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(5),
     /** `1`: load the fictional demo data (directory...) into an empty store at start. */

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AgendaService } from '../agenda/service.js';
+import { authenticateOnce } from '../auth/request-auth.js';
 import type { AuthService } from '../auth/service.js';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
@@ -80,7 +81,7 @@ function storeDown(error: unknown): never {
 
 export async function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): Promise<GatewayContext> {
   const { viewer, sessionHash, credentialRejected } =
-    req && deps.auth ? await deps.auth.authenticate(req).catch(storeDown) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
+    req && deps.auth ? await authenticateOnce(deps.auth, req).catch(storeDown) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
   return {
     res,
     viewer,

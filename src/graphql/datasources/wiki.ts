@@ -35,6 +35,12 @@ export interface WikiApi {
   request(params: Record<string, string | number | boolean | undefined>): Promise<unknown>;
 }
 
+type RecentChangeData = Awaited<ReturnType<WikiApi['recentChanges']>>[number];
+interface SearchKey {
+  text: string;
+  limit: number;
+}
+
 export interface WikiPageView extends WikiPageData {
   url: string;
 }
@@ -51,6 +57,9 @@ export class WikiDataSource {
    * unreachable; undefined when every page was fresh. Reported on the response (`extensions.wikiCache`).
    */
   staleAgeSeconds: number | undefined;
+  private searches: DataLoader<SearchKey, Array<{ title: string; snippet: string }>, string> | undefined;
+  private changes: DataLoader<number, RecentChangeData[]> | undefined;
+  private readonly categories = new Map<string, Promise<Array<{ title: string }>>>();
 
   constructor(
     private readonly api: WikiApi,
@@ -95,17 +104,43 @@ export class WikiDataSource {
     });
   }
 
-  search(text: string, limit: number) {
-    return fromUpstream('wiki', () => this.api.searchPages(text, limit), this.observe);
+  /**
+   * Full-text search: aliases asking the same text share one call (with the largest limit asked
+   * in that tick, each getting its own first hits), as src/graphql/upstream-budget.ts counts them.
+   */
+  search(text: string, limit: number): Promise<Array<{ title: string; snippet: string }>> {
+    this.searches ??= new DataLoader(
+      (keys: readonly SearchKey[]) => {
+        const largest = new Map<string, number>();
+        for (const { text: t, limit: l } of keys) largest.set(t, Math.max(largest.get(t) ?? 0, l));
+        const calls = new Map([...largest].map(([t, l]) => [t, fromUpstream('wiki', () => this.api.searchPages(t, l), this.observe)] as const));
+        return Promise.all(keys.map(({ text: t, limit: l }) => calls.get(t)!.then((hits) => hits.slice(0, l), (error: Error) => error)));
+      },
+      { cacheKeyFn: ({ text: t, limit: l }) => `${l}\u0000${t}` },
+    );
+    return this.searches.load({ text, limit });
   }
 
+  /** A category's members (one call per name and limit, however many aliases ask), then their pages. */
   async categoryMembers(name: string, limit: number): Promise<WikiPageView[]> {
-    const members = await fromUpstream('wiki', () => this.api.categoryMembers(name, limit), this.observe);
-    return this.pagesByTitle(members.map((m) => m.title));
+    const key = `${limit}\u0000${name}`;
+    let members = this.categories.get(key);
+    if (!members) this.categories.set(key, (members = fromUpstream('wiki', () => this.api.categoryMembers(name, limit), this.observe)));
+    return this.pagesByTitle((await members).map((m) => m.title));
   }
 
-  recentChanges(limit: number) {
-    return fromUpstream('wiki', () => this.api.recentChanges(limit), this.observe);
+  /** Latest changes: every alias of the request shares one call, for the largest limit asked; each gets its first `limit`. */
+  recentChanges(limit: number): Promise<RecentChangeData[]> {
+    this.changes ??= new DataLoader(async (limits: readonly number[]) => {
+      const largest = Math.max(...limits);
+      try {
+        const changes = await fromUpstream('wiki', () => this.api.recentChanges(largest), this.observe);
+        return limits.map((l) => changes.slice(0, l));
+      } catch (error) {
+        return limits.map(() => error as Error);
+      }
+    });
+    return this.changes.load(limit);
   }
 
   pageUrl(title: string): string {
