@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 packages=(mediawiki php-cli php-sqlite3 curl chromium python3 make g++ ca-certificates)
 # --tests: what the test suite needs besides: PostgreSQL 15 (the store specs also run on a throwaway
 # PostgreSQL cluster the test set-up starts itself, never a system server) and the PHP extensions
-# Moodle 5.1 needs (test/moodle-live installs a throwaway Moodle from ../shared/moodle).
+# Moodle 5.1 needs (test/moodle-live installs a throwaway Moodle from ../shared/moodle), and nginx
+# (test/replicas/nginx.test.ts runs the README's proxy configuration as its own process on loopback).
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(postgresql-15 php-pgsql php-intl php-xml php-mbstring php-curl php-zip php-gd php-soap php-opcache)
+  packages+=(postgresql-15 nginx php-pgsql php-intl php-xml php-mbstring php-curl php-zip php-gd php-soap php-opcache)
 fi
 # Installed, or provided by an installed package (php-opcache is a virtual package: php8.2-opcache).
 # grep reads all its input (no -q): with pipefail, a writer cut off by an early grep exit would fail.

@@ -74,8 +74,9 @@ export function csrfTokensFor(auth: { csrfKey(): Promise<Buffer> } | undefined):
  * A request with neither, or with `Origin: null` (sandboxed frames, privacy redirects), is refused:
  * browsers send a real origin on a form submission from our own page.
  */
-export function isSameOrigin(headers: IncomingHttpHeaders, protocol: string): boolean {
-  const host = headers.host;
+export function isSameOrigin(headers: IncomingHttpHeaders, protocol: string, requestHost: string | undefined = headers.host): boolean {
+  // Express's req.host: the Host header, or X-Forwarded-Host behind a proxy it trusts (POLLEN_TRUST_PROXY).
+  const host = requestHost;
   if (!host) return false;
   const expected = `${protocol}://${host}`;
   const origin = headers.origin;

@@ -41,7 +41,7 @@ export function registerNoteActions(router: Router, ctx: NoteActionsContext): vo
     const who = await ctx.facilitator(req, res);
     if (!who) return undefined;
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (!cookie || !isSameOrigin(req.headers, req.protocol) || !ctx.csrf.verify(cookie, body.csrf)) {
+    if (!cookie || !isSameOrigin(req.headers, req.protocol, req.host) || !ctx.csrf.verify(cookie, body.csrf)) {
       page(res, 403, 'Action refusée', 'Ce formulaire a expiré ou ne vient pas de Pollen. Rechargez le tableau de bord et recommencez.', req);
       return undefined;
     }

@@ -176,7 +176,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
       },
       verifyForm(req) {
         const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-        return !!cookie && isSameOrigin(req.headers, req.protocol) && csrf.verify(cookie, (req.body as Record<string, unknown> | undefined)?.csrf);
+        return !!cookie && isSameOrigin(req.headers, req.protocol, req.host) && csrf.verify(cookie, (req.body as Record<string, unknown> | undefined)?.csrf);
       },
     }));
   }
@@ -262,7 +262,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     const auth = deps.auth;
     const action = paths(req).signIn;
     if (!auth) return html(res, 503, signInPage({ action, unavailable: true }));
-    if (!isSameOrigin(req.headers, req.protocol)) {
+    if (!isSameOrigin(req.headers, req.protocol, req.host)) {
       return html(res, 403, signInPage({ action, error: 'Ce formulaire doit être envoyé depuis la page de connexion de Pollen. Rechargez-la et réessayez.' }));
     }
     const parsed = signInBody.safeParse(req.body ?? {});
@@ -295,7 +295,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
   router.post('/deconnexion', form, async (req, res) => {
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
     const token: unknown = (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (!cookie || !isSameOrigin(req.headers, req.protocol) || !csrf.verify(cookie, token)) {
+    if (!cookie || !isSameOrigin(req.headers, req.protocol, req.host) || !csrf.verify(cookie, token)) {
       return html(res, 403, messagePage('Déconnexion refusée', 'Ce formulaire a expiré ou ne vient pas de Pollen. Rechargez le tableau de bord et utilisez son bouton « Se déconnecter ».', { href: paths(req).home, text: 'Retour au tableau de bord' }));
     }
     await deps.auth?.logout(cookie);

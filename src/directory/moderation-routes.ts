@@ -79,7 +79,7 @@ export function createModerationRouter(directory: DirectoryService, auth: AuthSe
   router.post('/decision', form, async (req, res) => {
     const me = await who(req);
     const parsed = decisionBody.safeParse(req.body ?? {});
-    if (!me?.cookie || !isSameOrigin(req.headers, req.protocol) || !parsed.success || !csrf.verify(me.cookie, parsed.data.csrf)) {
+    if (!me?.cookie || !isSameOrigin(req.headers, req.protocol, req.host) || !parsed.success || !csrf.verify(me.cookie, parsed.data.csrf)) {
       return res.status(403).type('html').send(messagePage('Décision refusée', 'Ce formulaire a expiré ou ne vient pas de Pollen. Rechargez la page de modération et recommencez.', { href: req.baseUrl || '/dashboard/annuaire', text: 'Retour à la modération' }));
     }
     if (me.viewer.role !== 'facilitator' && me.viewer.role !== 'admin') return res.status(403).type('html').send(forbiddenPage(me.viewer, undefined));
