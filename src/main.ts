@@ -13,7 +13,7 @@ import { publishCurriculum } from './curriculum/publish/index.js';
 import { publishDirectory } from './directory/wiki.js';
 import { createLogger, type Logger } from './log.js';
 import { startMailDelivery } from './mail/index.js';
-import { processHolderId, runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
+import { holderChangeLog, processHolderId, runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
 import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
 import { gracefulStop, type Lifecycle } from './lifecycle/drain.js';
@@ -105,12 +105,14 @@ async function main(): Promise<void> {
   const mailJob = startMailDelivery({ store: runtime.database, smtpUrl: config.mail.smtpUrl, from: config.mail.from, logger });
   // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself, once per
   // interval across every replica sharing the store (src/jobs lease).
+  const progressHolder = holderChangeLog(runtime.database, 'progress-sync', logger);
   const progressSync = runtime.moodle
     ? scheduleProgressSync({
         sync: () => runtime.tracker.sync(),
         // Once per interval across replicas: the first to take the lease syncs, the others skip.
         runExclusive: async (job) => {
-          await runExclusive(runtime.database, 'progress-sync', 30 * 60_000, job, { holdForMs: Math.max(0, config.progress.syncIntervalMinutes * 60_000 - 5_000) });
+          const outcome = await runExclusive(runtime.database, 'progress-sync', 30 * 60_000, job, { holdForMs: Math.max(0, config.progress.syncIntervalMinutes * 60_000 - 5_000) });
+          await progressHolder(outcome.ran);
         },
         intervalMinutes: config.progress.syncIntervalMinutes,
         logger,
@@ -158,6 +160,7 @@ function startNotesRetries(runtime: Runtime, logger: Logger, everyMs: number): J
   return scheduleJob(runtime.database, {
     name: 'notes-publish',
     everyMs,
+    logger,
     run: async () => {
       const run = await notes.publishPending();
       if (run.results.length > 0) logger.info({ notes: run.results.length, edits: run.edits, halted: run.halted }, 'Pending notes published');

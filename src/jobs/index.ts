@@ -8,3 +8,4 @@
 export { acquireLease, holdLeaseUntil, leaseHolder, leaseMigrations, processHolderId, releaseLease, releaseLeasesOf, type LeaseOptions } from './lease.js';
 export { runExclusive, type ExclusiveOutcome, type RunExclusiveOptions } from './run.js';
 export { scheduleJob, type JobSchedule, type ScheduledJob } from './schedule.js';
+export { holderChangeLog, type HolderLogger } from './holder-log.js';

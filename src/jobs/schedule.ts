@@ -1,5 +1,6 @@
 import type { StoreDb } from '../store/database.js';
 import type { LeaseOptions } from './lease.js';
+import { holderChangeLog, type HolderLogger } from './holder-log.js';
 import { runExclusive } from './run.js';
 
 export interface ScheduledJob {
@@ -11,6 +12,8 @@ export interface ScheduledJob {
   onError?: (error: unknown) => void;
   /** Clock and holder, for tests. */
   lease?: LeaseOptions;
+  /** Told which process runs the job each time that changes (src/jobs/holder-log.ts). */
+  logger?: HolderLogger;
 }
 
 export interface JobSchedule {
@@ -27,11 +30,13 @@ export interface JobSchedule {
  */
 export function scheduleJob(store: StoreDb, job: ScheduledJob, options: { start?: boolean } = {}): JobSchedule {
   let running = false;
+  const holderChanged = job.logger && holderChangeLog(store, job.name, job.logger, job.lease);
   const tick = async (): Promise<boolean> => {
     if (running) return false;
     running = true;
     try {
       const outcome = await runExclusive(store, job.name, Math.max(job.everyMs, 60_000), job.run, { ...job.lease, holdForMs: job.everyMs });
+      await holderChanged?.(outcome.ran);
       return outcome.ran;
     } catch (error) {
       job.onError?.(error);

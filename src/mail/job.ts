@@ -29,6 +29,7 @@ export function startMailDelivery(input: { store: StoreDb; smtpUrl: string | und
       if (report.failed > 0) logger.warn({ failed: report.failed }, 'Mails not sent: kept in the outbox, tried again later (reason on the dashboard\'s agenda page)');
     },
     ...(input.lease ? { lease: input.lease } : {}),
+    logger,
     onError: (err) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Mail delivery run failed'),
   }, { start: input.start ?? true });
   return { tick: schedule.tick, stop: () => { schedule.stop(); sender.close(); } };
