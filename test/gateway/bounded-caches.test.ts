@@ -7,20 +7,17 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCurriculum } from '../../src/curriculum/loader.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 import { DOCUMENT_CACHE_LIMITS, PERSISTED_QUERY_LIMITS } from '../../src/graphql/document-cache.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
-import { WikiClient } from '../../src/wiki/index.js';
-import { freePort } from '../support/net.js';
+import { upstreamFreeDeps } from './http.js';
 
 let deps: GatewayDeps;
 const running: Array<{ server: Server; gateway: Gateway }> = [];
 
 beforeAll(async () => {
   // No wiki answers there: these queries read the curriculum only.
-  const wiki = WikiClient.lazy({ apiUrl: `http://127.0.0.1:${await freePort()}/api.php`, maxRetries: 0 });
-  deps = { wiki, wikiMode: 'none', moodle: undefined, curriculum: await loadCurriculum('course-modules'), moodleActivityMap: new Map(), probes: [] };
+  deps = await upstreamFreeDeps();
 });
 
 afterAll(async () => {

@@ -5,19 +5,13 @@
  * cycle through 1,000 fragments names a few of them, not all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCurriculum } from '../../src/curriculum/loader.js';
-import { WikiClient } from '../../src/wiki/index.js';
-import { freePort } from '../support/net.js';
-import { startGateway, type RunningGateway } from './http.js';
+import { startGateway, upstreamFreeDeps, type RunningGateway } from './http.js';
 
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  // No wiki answers there: every request here is refused before any upstream is read.
-  const wiki = WikiClient.lazy({ apiUrl: `http://127.0.0.1:${await freePort()}/api.php`, maxRetries: 0 });
-  gateway = await startGateway({
-    wiki, wikiMode: 'none', moodle: undefined, curriculum: await loadCurriculum('course-modules'), moodleActivityMap: new Map(), probes: [],
-  });
+  // No wiki answers there: every request here is refused or answered before any upstream is read.
+  gateway = await startGateway(await upstreamFreeDeps());
 });
 afterAll(async () => {
   await gateway?.close();

@@ -5,6 +5,9 @@ import { buildRuntime, type Runtime } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createGateway, type GatewayOptions } from '../../src/server.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
+import { loadCurriculum } from '../../src/curriculum/loader.js';
+import { WikiClient } from '../../src/wiki/index.js';
+import { freePort } from '../support/net.js';
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {
   status: number;
@@ -64,4 +67,13 @@ export async function startRuntimeGateway(
       runtime.close();
     },
   };
+}
+
+/**
+ * The dependencies of a gateway with no upstream to reach: the curriculum from course-modules,
+ * no Moodle, and a wiki address where nothing answers (for requests refused before any read).
+ */
+export async function upstreamFreeDeps(): Promise<GatewayDeps> {
+  const wiki = WikiClient.lazy({ apiUrl: `http://127.0.0.1:${await freePort()}/api.php`, maxRetries: 0 });
+  return { wiki, wikiMode: 'none', moodle: undefined, curriculum: await loadCurriculum('course-modules'), moodleActivityMap: new Map(), probes: [] };
 }

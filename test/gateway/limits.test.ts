@@ -5,21 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIntrospectionQuery, parse } from 'graphql';
-import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { makeExecutableSchema } from '../../src/graphql/executable-schema.js';
 import { defaultQueryLimits, limitErrors, measureQuery } from '../../src/graphql/limits.js';
-import { WikiClient } from '../../src/wiki/index.js';
-import { freePort } from '../support/net.js';
-import { startGateway, type RunningGateway } from './http.js';
+import { startGateway, upstreamFreeDeps, type RunningGateway } from './http.js';
 
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  // No wiki answers there: these specs are about requests refused before any upstream is read.
-  const wiki = WikiClient.lazy({ apiUrl: `http://127.0.0.1:${await freePort()}/api.php`, maxRetries: 0 });
-  gateway = await startGateway({
-    wiki, wikiMode: 'none', moodle: undefined, curriculum: await loadCurriculum('course-modules'), moodleActivityMap: new Map(), probes: [],
-  });
+  // No wiki answers there: every request here is refused or answered before any upstream is read.
+  gateway = await startGateway(await upstreamFreeDeps());
 });
 
 afterAll(async () => {
