@@ -84,6 +84,27 @@ export interface Gateway {
   execution: CompiledExecution | undefined;
 }
 
+/**
+ * The request checks one after the other (Apollo runs plugins' didResolveOperation together):
+ * the first refusal stops the rest, so a document the depth and cost limits refuse (a fragment
+ * bomb) is never walked by the upstream budget. Their hooks keep no per-request state: built once.
+ */
+function checksInOrder(...plugins: Array<ApolloServerPlugin<any>>): ApolloServerPlugin<GatewayContext> {
+  type Check = ((context: unknown) => Promise<void>) | undefined;
+  let checks: Promise<Check[]> | undefined;
+  const hooks = {
+    async didResolveOperation(context: unknown) {
+      for (const check of await checks!) await check?.(context);
+    },
+  };
+  return {
+    async requestDidStart(requestContext) {
+      checks ??= Promise.all(plugins.map(async (p) => (await p.requestDidStart?.(requestContext as never))?.didResolveOperation as Check));
+      return hooks as never;
+    },
+  };
+}
+
 /** Errors listed in one answer; the others are counted (graphql-js stops validating at 100). */
 const MAX_ERRORS = 20;
 
@@ -154,8 +175,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     stopOnTerminationSignals: false,
     introspection: true,
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(options.limits ?? defaultQueryLimits),
-      upstreamBudgetPlugin({ ...defaultUpstreamBudget, ...options.upstreamBudget, moodle: deps.moodle !== undefined }), responsePlugin(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(),
+      checksInOrder(queryLimitsPlugin(options.limits ?? defaultQueryLimits), upstreamBudgetPlugin({ ...defaultUpstreamBudget, ...options.upstreamBudget, moodle: deps.moodle !== undefined })),
+      responsePlugin(metrics)],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),
