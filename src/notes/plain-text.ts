@@ -218,6 +218,14 @@ export function escapeMarkdown(text: string): string {
   return out + escapeText(text.slice(last));
 }
 
+/**
+ * `-`, `+`, `_` and `=` between two letters or digits are never Markdown syntax ("Saint-Priest",
+ * "camille_martin", "06-12-34-56-78"): left as they are, so that the removal of e-mail addresses
+ * and phone numbers, which runs after documents are read into Markdown, sees them as typed.
+ */
 function escapeText(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#+\-!|~&=]/g, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2');
+  return text
+    .replace(/[\\`*_{}[\]<>#+\-!|~&=]/g, (ch, offset: number, whole: string) =>
+      /[-+_=]/.test(ch) && /[\p{L}\p{N}]/u.test(whole[offset - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[offset + 1] ?? '') ? ch : `\\${ch}`)
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }

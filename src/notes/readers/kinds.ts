@@ -1,8 +1,9 @@
 /**
  * Which files are notes, by name: plain text and Markdown as typed, word-processor documents
- * (.odt, .docx) and pad exports (Etherpad/Framapad: .txt, .html, .etherpad). Documents and pad
- * HTML/JSON exports are read into Markdown (the converter then reads them as Markdown); anything
- * else is refused, in French, before it is queued. Light on purpose: the converter imports it.
+ * (.odt, .docx) and pad exports (Etherpad/Framapad: .txt, .html, .etherpad). Documents are read
+ * into Markdown (the converter then reads them as Markdown), pad exports into plain text (read as
+ * a .txt note); anything else is refused, in French, before it is queued. Light on purpose: the
+ * converter imports it.
  */
 import path from 'node:path';
 
@@ -21,8 +22,8 @@ export function noteFileKind(fileName: string): NoteFileKind | undefined {
   return KINDS[path.extname(fileName).toLowerCase()];
 }
 
-/** A file whose text the readers turned into Markdown (documents, pad HTML and JSON exports). */
+/** A file whose text the readers turned into Markdown (.odt and .docx documents). */
 export function isMarkdownReadFile(fileName: string): boolean {
   const kind = noteFileKind(fileName);
-  return kind === 'odt' || kind === 'docx' || kind === 'pad-html' || kind === 'etherpad';
+  return kind === 'odt' || kind === 'docx';
 }
