@@ -12,6 +12,7 @@ import { publishPendingNotes } from '../src/notes/publisher.js';
 import { NoteQueue, type NoteInput } from '../src/notes/queue.js';
 import { openPollenStore } from '../src/store-schema.js';
 import { WikiClient } from '../src/wiki/client.js';
+import { notesReadersRatioLine } from './notes-readers.js';
 import { printTable, startBenchWiki } from './support.js';
 
 const NOTES = 100;
@@ -116,6 +117,7 @@ export default async function run(): Promise<void> {
       ['re-publish 100 unchanged (empty queue)', `${rerunMs.toFixed(0)} ms, ${rerun.edits} edits, ${rerun.apiCalls} wiki calls (1 batched read)`],
     );
     printTable(`Notes to wiki: ${NOTES} notes vs ${NOTES} raw mwbot edits (median ratio ${ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]?.toFixed(2)})`, rows);
+    console.log(await notesReadersRatioLine());
   } finally {
     await rm(work, { recursive: true, force: true });
     await wiki.stop();

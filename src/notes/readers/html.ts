@@ -1,5 +1,5 @@
 /**
- * HTML to document blocks: what mammoth makes of a .docx, and Etherpad/Framapad HTML exports
+ * HTML to document blocks: Etherpad/Framapad HTML exports
  * (lines separated by `<br>`, lists as `<ul class="bullet">` with nested lists as siblings of
  * their item). Only text is kept: no attribute, link target, image, script or style.
  */

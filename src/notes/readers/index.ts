@@ -81,7 +81,7 @@ export async function readNoteBytes(bytes: Uint8Array, fileName: string): Promis
     if (kind === 'odt' || kind === 'docx') {
       // A document saved under the other extension is still read for what it is.
       const isWord = isZipWith(bytes, 'word/document.xml');
-      const blocks = isWord ? await docxToBlocks(bytes) : odtToBlocks(bytes);
+      const blocks = isWord ? docxToBlocks(bytes) : odtToBlocks(bytes);
       return { text: blocksToMarkdown(blocks), warnings: [] };
     }
     const { text, warnings } = decodeNoteBytes(bytes, fileName);

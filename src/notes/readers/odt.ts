@@ -1,21 +1,19 @@
 /**
  * OpenDocument text (.odt, LibreOffice and OnlyOffice's own format) to document blocks: the
- * zip's content.xml, read with fflate and fast-xml-parser. Headings (`text:h`, and paragraphs
+ * zip's content.xml, read with fflate and htmlparser2's XML mode (several times faster here than
+ * fast-xml-parser's ordered mode, and the same parser as the .docx and HTML readers). Headings (`text:h`, and paragraphs
  * in the Title style), paragraphs, lists (numbered or not, from their list style) and tables;
  * comments, footnotes' bodies, frames and tracked deletions are left out.
  */
+import type { ChildNode } from 'domhandler';
 import { strFromU8, unzipSync } from 'fflate';
-import { XMLParser } from 'fast-xml-parser';
+import { parseDocument } from 'htmlparser2';
 import { cleanText, type DocBlock, type DocListItem } from './blocks.js';
 
 type ListBlock = Extract<DocBlock, { kind: 'list' }>;
-/** fast-xml-parser's ordered form: `{ 'text:p': [...children], ':@': { attributes } }` or `{ '#text': '…' }`. */
-type XmlNode = Record<string, unknown>;
+type XmlNode = ChildNode;
 
-const parser = new XMLParser({
-  preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', trimValues: false,
-  parseTagValue: false, parseAttributeValue: false, processEntities: true, htmlEntities: false,
-});
+const parse = (xml: string): XmlNode[] => parseDocument(xml, { xmlMode: true }).children;
 
 const SKIPPED = new Set(['office:annotation', 'office:annotation-end', 'text:note', 'draw:frame', 'draw:custom-shape', 'text:tracked-changes', 'text:sequence-decls', 'text:bookmark', 'text:bookmark-start', 'text:bookmark-end', 'text:soft-page-break', 'table:table-columns', 'table:table-column', 'office:forms', 'text:table-of-content', 'text:alphabetical-index', 'text:index-title']);
 
@@ -23,8 +21,8 @@ export function odtToBlocks(bytes: Uint8Array): DocBlock[] {
   const files = unzipSync(bytes, { filter: (f) => f.name === 'content.xml' || f.name === 'styles.xml' });
   const content = files['content.xml'];
   if (!content) throw new Error('no content.xml');
-  const doc = parser.parse(strFromU8(content)) as XmlNode[];
-  const styles = files['styles.xml'] ? (parser.parse(strFromU8(files['styles.xml'])) as XmlNode[]) : [];
+  const doc = parse(strFromU8(content));
+  const styles = files['styles.xml'] ? parse(strFromU8(files['styles.xml'])) : [];
   const context = readStyles([...doc, ...styles]);
   const text = find(doc, ['office:document-content', 'office:body', 'office:text']);
   const blocks: DocBlock[] = [];
@@ -122,8 +120,8 @@ function tableRows(nodes: XmlNode[], context: StyleContext): string[][] {
 function inline(nodes: XmlNode[]): string {
   let out = '';
   for (const node of nodes) {
-    if (typeof node['#text'] === 'string' || typeof node['#text'] === 'number') {
-      out += String(node['#text']).replace(/\s+/g, ' ');
+    if (node.type === 'text') {
+      out += node.data.replace(/\s+/g, ' ');
       continue;
     }
     const name = tagOf(node);
@@ -146,17 +144,15 @@ function baseStyle(style: string | undefined, context: StyleContext): string | u
 }
 
 function tagOf(node: XmlNode): string | undefined {
-  return Object.keys(node).find((k) => k !== ':@' && k !== '#text');
+  return node.type === 'tag' ? node.name : undefined;
 }
 
 function children(node: XmlNode): XmlNode[] {
-  const tag = tagOf(node);
-  const value = tag === undefined ? undefined : node[tag];
-  return Array.isArray(value) ? (value as XmlNode[]) : [];
+  return node.type === 'tag' ? node.children : [];
 }
 
 function attributes(node: XmlNode): Record<string, string> {
-  return (node[':@'] as Record<string, string> | undefined) ?? {};
+  return node.type === 'tag' ? node.attribs : {};
 }
 
 function find(nodes: XmlNode[], path: string[]): XmlNode[] | undefined {
