@@ -2,15 +2,16 @@
  * Reading documents vs typed minutes: the same minutes (sections, paragraphs, nested lists, a
  * table) as a .txt file, a LibreOffice .odt, a Word .docx and an Etherpad export (.etherpad JSON
  * and .html), each read from its bytes to its page (readNoteBytes, then convertNote), in turns,
- * in the same run. Prints one line: the mean of the .odt, .docx and pad medians over the .txt
- * median (aim <= 3).
+ * in the same run (bench/notes.ts runs it before starting its wiki). Prints one line: the mean
+ * of the .odt, .docx and pad medians over the .txt median (aim <= 3).
  */
 import { strToU8, zipSync } from 'fflate';
 import { convertNote } from '../src/notes/convert.js';
 import { readNoteBytes } from '../src/notes/readers/index.js';
 
 const SECTIONS = 12;
-const ROUNDS = 41;
+const ROUNDS = 61;
+const WARM_UP_ROUNDS = 5;
 
 interface Section { heading: string; paragraph: string; items: string[]; sub: string[] }
 
@@ -104,7 +105,8 @@ export async function notesReadersRatioLine(): Promise<string> {
   const m = minutes();
   const files: Array<[string, Uint8Array]> = [['cr.txt', asText(m)], ['cr.odt', asOdt(m)], ['cr.docx', asDocx(m)], ['cr.etherpad', asEtherpad(m)], ['cr.html', asPadHtml(m)]];
   const times = new Map<string, number[]>(files.map(([name]) => [name, []]));
-  for (const [name, bytes] of files) await readMs(bytes, name); // warm-up: modules loaded, code compiled
+  // Warm-up: modules loaded, code compiled.
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const [name, bytes] of files) await readMs(bytes, name);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, bytes] of files) times.get(name)?.push(await readMs(bytes, name));
   }

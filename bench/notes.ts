@@ -62,6 +62,8 @@ export async function rawMwbot(apiUrl: string, user: string, password: string): 
 }
 
 export default async function run(): Promise<void> {
+  // Measured before the wiki starts: its PHP processes and job queue would compete for the CPU.
+  const readersLine = await notesReadersRatioLine();
   const wiki = await startBenchWiki();
   const work = await mkdtemp(path.join(tmpdir(), 'pollen-bench-notes-'));
   try {
@@ -117,7 +119,7 @@ export default async function run(): Promise<void> {
       ['re-publish 100 unchanged (empty queue)', `${rerunMs.toFixed(0)} ms, ${rerun.edits} edits, ${rerun.apiCalls} wiki calls (1 batched read)`],
     );
     printTable(`Notes to wiki: ${NOTES} notes vs ${NOTES} raw mwbot edits (median ratio ${ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]?.toFixed(2)})`, rows);
-    console.log(await notesReadersRatioLine());
+    console.log(readersLine);
   } finally {
     await rm(work, { recursive: true, force: true });
     await wiki.stop();
