@@ -11,6 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { convertNote } from '../../src/notes/convert.js';
 import { NoteQueue } from '../../src/notes/queue.js';
 import { listNoteFiles, readNoteInputs } from '../../src/notes/sources.js';
+import { watchFolder } from '../../src/notes/watch.js';
+import type { WikiClient } from '../../src/wiki/client.js';
+import { openTestStore } from '../support/store.js';
 import { openPollenStore } from '../../src/store-schema.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -64,6 +67,24 @@ describe('files that are no notes', () => {
       await store.close();
     }
   }, 60_000);
+});
+
+describe('a watched folder', () => {
+  it('reports a damaged document once, in French, and queues nothing for it', async () => {
+    const dir = mkdtempSync(path.join(work, 'surveille-'));
+    writeFileSync(path.join(dir, 'abime.docx'), 'PK\u0003\u0004 pas vraiment un document Word');
+    const queue = new NoteQueue(await openTestStore());
+    const lines: string[] = [];
+    const controller = new AbortController();
+    let passes = 0;
+    // Nothing to publish: the wiki is never called.
+    await watchFolder({} as WikiClient, queue, {
+      dir, intervalMs: 100, signal: controller.signal, log: (line) => lines.push(line),
+      onPass: () => { if (++passes === 3) controller.abort(); },
+    });
+    expect(lines.filter((l) => l.includes('abime.docx'))).toEqual([expect.stringMatching(/^avertissement : .*abime\.docx : « abime\.docx » n’a pas pu être lu comme un document Word \(\.docx\)/)]);
+    expect((await queue.list()).total).toBe(0);
+  });
 });
 
 describe('documents named on the command line', () => {
