@@ -1,7 +1,6 @@
 /**
- * HTML to document blocks: Etherpad/Framapad HTML exports
- * (lines separated by `<br>`, lists as `<ul class="bullet">` with nested lists as siblings of
- * their item). Only text is kept: no attribute, link target, image, script or style.
+ * HTML to document blocks: Etherpad/Framapad HTML exports (lines separated by `<br>`, lists as
+ * `<ul class="bullet">` with nested lists as siblings of their item), or any simple HTML page. Only text is kept: no attribute, link target, image, script or style.
  */
 import type { ChildNode, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
@@ -48,8 +47,9 @@ function readChildren(nodes: readonly ChildNode[], blocks: DocBlock[]): void {
       flush();
       blocks.push({ kind: 'table', rows: tableRows(node) });
     } else if (name === 'li') {
+      // An item outside any list: a list of its own.
       flush();
-      blocks.push(readList({ ...node, children: [node] } as Element));
+      blocks.push({ kind: 'list', ordered: false, items: [listItem(node)] });
     } else if (BLOCKS.has(name)) {
       flush();
       if (name === 'pre') blocks.push({ kind: 'paragraph', text: cleanText(inlineText(node.children, true)) });
@@ -67,14 +67,7 @@ function readList(list: Element): ListBlock {
     if (!isElement(child)) continue;
     const name = child.name.toLowerCase();
     if (name === 'li') {
-      const item: DocListItem = { text: '', lists: [] };
-      const text: ChildNode[] = [];
-      for (const part of child.children) {
-        if (isElement(part) && (part.name === 'ul' || part.name === 'ol')) item.lists.push(readList(part));
-        else text.push(part);
-      }
-      item.text = cleanText(inlineText(text));
-      block.items.push(item);
+      block.items.push(listItem(child));
     } else if (name === 'ul' || name === 'ol') {
       // Etherpad: a nested list is a sibling of its item.
       const last = block.items[block.items.length - 1];
@@ -83,6 +76,18 @@ function readList(list: Element): ListBlock {
     }
   }
   return block;
+}
+
+/** An item's text and the lists nested in it. */
+function listItem(li: Element): DocListItem {
+  const item: DocListItem = { text: '', lists: [] };
+  const text: ChildNode[] = [];
+  for (const part of li.children) {
+    if (isElement(part) && (part.name === 'ul' || part.name === 'ol')) item.lists.push(readList(part));
+    else text.push(part);
+  }
+  item.text = cleanText(inlineText(text));
+  return item;
 }
 
 function tableRows(table: Element): string[][] {
