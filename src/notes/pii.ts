@@ -40,7 +40,8 @@ const SPELLED_DOT = String.raw`\s*${OPEN}\s*(?:dot|point|\.)\s*${CLOSE}\s*|\s+(?
 const KNOWN_TLD = 'fr|org|com|net|eu|info|asso|coop|bzh|be|ch|lu|ca|qc|uk|io';
 const LABEL = String.raw`[\p{L}\p{N}-]+`;
 const EMAIL = new RegExp(
-  String.raw`<?(?:mailto:)?(?<![\p{L}\p{N}._%+-])([\p{L}\p{N}._%+-]+(?:\s*${OPEN}\s*(?:dot|point)\s*${CLOSE}\s*[\p{L}\p{N}_%+-]+)*)(${AT})(${LABEL}(?:(?:\.|${SPELLED_DOT})${LABEL})*?(?:\.\p{L}{2,}|(?:${SPELLED_DOT})(?:${KNOWN_TLD})))(?![\p{L}\p{N}-])>?`,
+  // `\<…\>`: Markdown read from a document escapes the angle brackets; they stay, both.
+  String.raw`(?:(?<!\\)<)?(?:mailto:)?(?<![\p{L}\p{N}._%+-])([\p{L}\p{N}._%+-]+(?:\s*${OPEN}\s*(?:dot|point)\s*${CLOSE}\s*[\p{L}\p{N}_%+-]+)*)(${AT})(${LABEL}(?:(?:\.|${SPELLED_DOT})${LABEL})*?(?:\.\p{L}{2,}|(?:${SPELLED_DOT})(?:${KNOWN_TLD})))(?![\p{L}\p{N}-])>?`,
   'giu',
 );
 

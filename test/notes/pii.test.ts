@@ -84,6 +84,10 @@ describe('disguised e-mail addresses', () => {
     expect(result).toEqual({ text: `${sentence} Contact : ${EMAIL_PLACEHOLDER}.`, removed: 1 });
   });
 
+  it('keeps both escaped angle brackets of an address in Markdown read from a document', () => {
+    expect(removePersonalData('écrire à \\<camille_martin+asso@exemple-asso.fr\\> avant lundi').text).toBe(`écrire à \\<${EMAIL_PLACEHOLDER}\\> avant lundi`);
+  });
+
   it('keeps none of them on the page nor in the store', async () => {
     const source = `Atelier messagerie\n\nDate : 12/03/2025\n\n${disguised.map((e, i) => `- contact ${i + 1} : ${e}`).join('\n')}\n`;
     const note = convertNote(source);
