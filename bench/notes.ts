@@ -13,6 +13,7 @@ import { NoteQueue, type NoteInput } from '../src/notes/queue.js';
 import { openPollenStore } from '../src/store-schema.js';
 import { WikiClient } from '../src/wiki/client.js';
 import { concurrentCliLine } from './notes-concurrent.js';
+import { notesReadersRatioLine } from './notes-readers.js';
 import { printTable, startBenchWiki } from './support.js';
 
 const NOTES = 100;
@@ -62,6 +63,8 @@ export async function rawMwbot(apiUrl: string, user: string, password: string): 
 }
 
 export default async function run(): Promise<void> {
+  // Measured before the wiki starts: its PHP processes and job queue would compete for the CPU.
+  const readersLine = await notesReadersRatioLine();
   const wiki = await startBenchWiki();
   const work = await mkdtemp(path.join(tmpdir(), 'pollen-bench-notes-'));
   try {
@@ -118,6 +121,7 @@ export default async function run(): Promise<void> {
     );
     printTable(`Notes to wiki: ${NOTES} notes vs ${NOTES} raw mwbot edits (median ratio ${ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]?.toFixed(2)})`, rows);
     console.log(await concurrentCliLine(wiki));
+    console.log(readersLine);
   } finally {
     await rm(work, { recursive: true, force: true });
     await wiki.stop();

@@ -180,13 +180,13 @@ export async function main(argv: string[]): Promise<number> {
   const program = frenchProgram('notes', 'Publie les comptes-rendus des animateur·rices sur le wiki, via la file d’attente locale.');
 
   program.command('publish')
-    .description('met en file et publie des notes (fichiers .md/.txt ou dossiers)')
+    .description('met en file et publie des notes (fichiers .txt, .md, .odt, .docx, exports de pad .html/.etherpad, ou dossiers)')
     .argument('<chemins...>', 'fichiers ou dossiers de notes')
     .option('--dry-run', 'n’écrit rien : affiche le wikitexte et les différences avec la page actuelle')
     .action(guard(async (paths: string[], opts: { dryRun?: boolean }) => {
       const config = loadConfig();
       const inputs = await readNoteInputs(paths, 'cli');
-      if (inputs.length === 0) throw new Error(`aucune note (.md, .markdown, .txt) dans ${paths.join(', ')}`);
+      if (inputs.length === 0) throw new Error(`aucune note (.txt, .md, .odt, .docx, .html, .etherpad) dans ${paths.join(', ')}`);
       if (opts.dryRun) {
         const client = await connectWiki(config);
         // Read only: the store is opened only if it exists, to reuse the notes' reception times.

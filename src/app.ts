@@ -1,4 +1,5 @@
 import { createAgenda } from './agenda/index.js';
+import { minutesDetails } from './agenda/minutes.js';
 import { AuthService } from './auth/service.js';
 import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
 import { ensureDashboardAccess, type DashboardAccess } from './auth/first-start.js';
@@ -150,7 +151,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
       background: wiki, modules: curriculumPages(curriculum),
       // Which replica or worker published each note, for operators (LOG_LEVEL=debug).
       log: (line) => logger.debug({ component: 'notes' }, line),
-      sessions: { exists: async (id) => (await agenda.store.session(id)) !== undefined, attachMinutes: (id, title) => agenda.attachMinutes(id, title) },
+      sessions: { exists: async (id) => (await agenda.store.session(id)) !== undefined, details: async (id) => minutesDetails(await agenda.store.session(id)), attachMinutes: (id, title) => agenda.attachMinutes(id, title) },
     }),
     directory,
     agenda,

@@ -14,6 +14,8 @@ import { removePersonalData } from './pii.js';
 import { escapeMarkdown, plainTextToMarkdown } from './plain-text.js';
 import { summaryTemplateCall } from './template.js';
 import { categoryName, DEFAULT_NOTE_TITLE, noteTitle } from './title.js';
+import { isMeaninglessFileStem, titleFromBody, titleFromLine } from './title-text.js';
+import { isMarkdownReadFile } from './readers/kinds.js';
 
 export type NoteFormat = 'markdown' | 'plain';
 
@@ -116,17 +118,30 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
   }
   let body = header.body;
   let bodyTitle: string | undefined;
+  /** The first line, more than a title but followed by a blank line: it stays in the body. */
+  let openingLine: string | undefined;
   if (format === 'plain') {
     const plain = plainTextToMarkdown(body);
     // Subjects pasted from e-mails: "TR: Re: compte rendu…".
     bodyTitle = plain.title?.replace(/^(?:(?:tr|re|fwd?|réf)\s*:\s*)+/i, '');
+    openingLine = plain.openingLine;
     body = plain.markdown;
   } else {
     const h1 = /^\s*#\s+(.+?)\s*#*\s*(?:\n|$)/.exec(body);
     if (h1 && (fm.title === undefined || fm.title === h1[1]) && body.slice(h1[0].length).trim() !== '') {
-      bodyTitle = h1[1];
+      bodyTitle = h1[1]?.replace(/\\(.)/g, '$1');
       body = body.slice(h1[0].length);
+    } else {
+      // A first paragraph of one line: a title can be made of it (the line stays).
+      openingLine = /^\s*([^\n#>|`-][^\n]*)\n[ \t]*\n\s*\S/.exec(body)?.[1];
     }
+  }
+  // A first line read as a title, when the front matter or an « Objet : » line names the note
+  // otherwise: it is text, and stays.
+  const ownTitle = fm.title ?? header.meta.title;
+  if (format === 'plain' && bodyTitle !== undefined && ownTitle !== undefined && ownTitle.trim() !== bodyTitle.trim() && body.trim() !== '') {
+    body = `${escapeMarkdown(bodyTitle)}\n\n${body}`;
+    bodyTitle = undefined;
   }
   const bodyHasText = body.replace(/^\s*([_\-=*~#.•])(?:\s*\1){2,}\s*$/gm, '').trim() !== '';
   if (!bodyHasText && bodyTitle === undefined) {
@@ -135,7 +150,8 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
   // A note that is only a title line: the line is its content too.
   if (!bodyHasText && bodyTitle !== undefined) body = format === 'plain' ? escapeMarkdown(bodyTitle) : bodyTitle;
 
-  const meta = buildMeta(fm, header.meta, { bodyTitle, fileName: options.fileName, now: options.now, format, clean, opening: header.body, warnings });
+  const textTitle = (openingLine !== undefined ? titleFromLine(openingLine) : undefined) ?? titleFromBody(body);
+  const meta = buildMeta(fm, header.meta, { bodyTitle, openingTitle: openingLine !== undefined ? textTitle : undefined, textTitle, fileName: options.fileName, now: options.now, format, clean, opening: header.body, warnings });
   const content = markdownToWikitext(body, { linkTitles: linkableTitles(options) });
   const template = summaryTemplateCall({
     date: meta.date,
@@ -158,7 +174,8 @@ export function convertNote(source: string, options: ConvertNoteOptions = {}): C
  */
 export function detectFormat(body: string, declared?: NoteFormat, fileName?: string): NoteFormat {
   if (declared !== undefined) return declared;
-  if (/\.(md|markdown)$/i.test(fileName ?? '')) return 'markdown';
+  // Documents and pad exports are read into Markdown (src/notes/readers).
+  if (/\.(md|markdown)$/i.test(fileName ?? '') || isMarkdownReadFile(fileName ?? '')) return 'markdown';
   const atxHeadings = body.match(/^#{1,6}\s+\S/gm)?.length ?? 0;
   // One "# …" line alone may be plain text ("# une ligne"); a first-line "# Titre" or two headings are Markdown.
   if (/^\s*#{1,6}\s+\S/.test(body) || atxHeadings >= 2) return 'markdown';
@@ -184,7 +201,12 @@ function linkableTitles(options: ConvertNoteOptions): string[] {
 }
 
 interface MetaContext {
+  /** The text's own title: its first line when it reads as a title (then left out of the body). */
   bodyTitle: string | undefined;
+  /** A title made from a first line that is more than a title (it stays in the body). */
+  openingTitle: string | undefined;
+  /** A title made from the text's first words, when nothing better names the note. */
+  textTitle: string | undefined;
   fileName: string | undefined;
   now: Date | undefined;
   format: NoteFormat;
@@ -200,7 +222,9 @@ const DATE_LINES = 5;
 const FUTURE_WARNING_DAYS = 60;
 
 function buildMeta(fm: FrontMatter, header: HeaderMeta, ctx: MetaContext): NoteMeta {
-  const date = fm.date ?? header.date ?? dateFromFileName(ctx.fileName) ?? dateFromOpening(ctx) ?? dateOfReception(ctx);
+  // The minutes of an agenda session (`sessionDate`/`sessionTitle`, filled in at intake from the
+  // agenda, see session-details.ts) take its date and title unless the note gives its own.
+  const date = fm.date ?? header.date ?? dateFromFileName(ctx.fileName) ?? fm.sessionDate ?? dateFromOpening(ctx) ?? dateOfReception(ctx);
   if (date !== undefined && ctx.now && Date.parse(date) - ctx.now.getTime() > FUTURE_WARNING_DAYS * 86_400_000) {
     ctx.warnings.push(`La date de la note (${date}) est loin dans le futur : vérifiez-la.`);
   }
@@ -210,7 +234,7 @@ function buildMeta(fm: FrontMatter, header: HeaderMeta, ctx: MetaContext): NoteM
       'La note n\'a pas de date : ajoutez « date: AAAA-MM-JJ » dans l\'en-tête, une ligne « Date : 12/03/2025 » en haut de la note, ou la date au début du nom du fichier (2025-03-12-atelier.md).',
     );
   }
-  const title = fm.title ?? header.title ?? ctx.bodyTitle ?? titleFromFileName(ctx.fileName) ?? DEFAULT_NOTE_TITLE;
+  const title = fm.title ?? header.title ?? ctx.bodyTitle ?? fm.sessionTitle ?? ctx.openingTitle ?? titleFromFileName(ctx.fileName) ?? ctx.textTitle ?? DEFAULT_NOTE_TITLE;
   const cleanList = (list: string[] | undefined): string[] => (list ?? []).map((s) => ctx.clean(s) ?? s);
   const place = ctx.clean(fm.place ?? header.place);
   const source = ctx.clean(fm.source);
@@ -258,7 +282,7 @@ function dateFromFileName(fileName: string | undefined): string | undefined {
   return parseFrenchDate(baseName(fileName)) ?? undefined;
 }
 
-/** "2025-03-12-atelier-nextcloud.md" → "Atelier nextcloud". */
+/** "2025-03-12-atelier-nextcloud.md" → "Atelier nextcloud"; nothing from a hash or "Sans titre 1". */
 function titleFromFileName(fileName: string | undefined): string | undefined {
   if (fileName === undefined) return undefined;
   const stem = baseName(fileName)
@@ -267,7 +291,7 @@ function titleFromFileName(fileName: string | undefined): string | undefined {
     .replace(/^\d+(?=[-_ ])/, '')
     .replace(/[-_]+/g, ' ')
     .trim();
-  return stem === '' ? undefined : stem;
+  return stem === '' || isMeaninglessFileStem(stem) ? undefined : stem;
 }
 
 function categoryLines(tags: string[]): string {

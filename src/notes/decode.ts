@@ -1,8 +1,11 @@
 /**
- * First step of a note's journey: the bytes of a file to text. UTF-8 (with or without BOM) is
- * read as is; UTF-16 with a BOM too; anything that is not valid UTF-8 is read as Windows-1252
- * (a superset of Latin-1, what older office tools save French text in), with a warning naming
- * the encoding. Nothing is ever decoded to U+FFFD replacement characters.
+ * First step of a note's journey: the bytes of a file to text. The encoding is decided on the
+ * whole text, never on byte patterns: a text that is valid UTF-8 (with or without BOM) is UTF-8;
+ * UTF-16 needs its BOM; anything else is read as Windows-1252 (a superset of Latin-1, what older
+ * office tools save French text in). Both UTF-16 and Windows-1252 come with a French warning
+ * naming the encoding. Nothing is ever decoded to U+FFFD replacement characters, except a text
+ * whose Windows-1252 reading shows UTF-8 letters ("Ã©" for "é"): two encodings in one file, which
+ * no reading gets right, refused with what to do.
  */
 
 export type NoteEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'mixed';
@@ -14,26 +17,35 @@ export interface DecodedNote {
   warnings: string[];
 }
 
-/** A UTF-8 encoded letter (2 or 3 bytes), as seen in a Latin-1 reading of the bytes. */
-const UTF8_MULTIBYTE = /[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}/;
+/**
+ * French letters and punctuation saved as UTF-8 then read as Windows-1252: "Ã©" (é), "Ã¨" (è),
+ * "Ã " (à), "Ã§" (ç), "â€™" (’), "Â«" («)... A French text never holds these pairs.
+ */
+const UTF8_READ_AS_CP1252 = /Ã[\u00a0-\u00bf\u0080-\u009f€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€[™˜œ¦“”¢\u009d]|Â[«»\u00a0°]/;
 
 export function decodeNoteBytes(bytes: Uint8Array, fileName = 'la note'): DecodedNote {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', warnings: [] };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', warnings: [] };
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) {
+    return {
+      text: new TextDecoder(utf16).decode(bytes.subarray(2)),
+      encoding: utf16,
+      warnings: [`« ${fileName} » n’est pas en UTF-8 : lu comme de l’UTF-16 (« Unicode » du Bloc-notes de Windows). Vérifiez les accents sur la page ; enregistrez le fichier en UTF-8 pour ne plus voir cet avertissement.`],
+    };
+  }
   try {
     // `fatal`: an invalid sequence throws instead of becoming U+FFFD. The BOM is dropped.
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', warnings: [] };
   } catch {
-    if (UTF8_MULTIBYTE.test(Buffer.from(bytes).toString('latin1'))) {
-      // Valid UTF-8 letters next to invalid bytes: neither reading is right. The invalid bytes
-      // become U+FFFD, which the converter refuses with a message naming the file.
+    const text = decodeWindows1252(bytes);
+    if (UTF8_READ_AS_CP1252.test(text)) {
+      // Some letters are UTF-8, others are not. The lossy UTF-8 reading holds U+FFFD, which the
+      // converter refuses; the warning says what happened and what to do.
       return {
         text: new TextDecoder('utf-8').decode(bytes),
         encoding: 'mixed',
-        warnings: [`« ${fileName} » mélange de l’UTF-8 et un autre encodage (Windows-1252 ?) : des lettres sont illisibles.`],
+        warnings: [`« ${fileName} » mélange deux encodages (UTF-8 et Windows-1252, souvent après un copier-coller entre deux logiciels) : une partie des accents ne peut pas être lue. Ouvrez le fichier, corrigez les lettres accentuées illisibles et enregistrez-le en UTF-8.`],
       };
     }
-    const text = decodeWindows1252(bytes);
     return {
       text,
       encoding: 'windows-1252',

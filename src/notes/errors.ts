@@ -11,7 +11,11 @@ export type NoteErrorCode =
   /** The text holds U+FFFD replacement characters: a tool already lost the original letters. */
   | 'NOTE_UNREADABLE'
   /** Another note already goes to this page (see identity.ts). */
-  | 'NOTE_PAGE_TAKEN';
+  | 'NOTE_PAGE_TAKEN'
+  /** A file of a kind notes are not read from (.pdf, .rtf, .doc…; see readers/). */
+  | 'NOTE_FILE_UNSUPPORTED'
+  /** A document or pad export that could not be read (damaged, or not what its name says). */
+  | 'NOTE_FILE_UNREADABLE';
 
 /** A note that cannot be converted; `message` says in French what to fix. */
 export class NoteError extends Error {

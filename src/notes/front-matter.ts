@@ -58,6 +58,12 @@ export const frontMatterSchema = z.strictObject({
     .optional(),
   /** Number of the agenda session these are the minutes of (the agenda then links them). */
   session: z.coerce.number({ error: 'numéro de session attendu (par exemple 12)' }).int('numéro de session attendu (par exemple 12)').positive('numéro de session attendu (par exemple 12)').optional(),
+  /**
+   * Filled in by Pollen at intake, from the agenda, for a note naming a `session` (see
+   * session-details.ts): the session's title and day, used when the note gives none of its own.
+   */
+  sessionTitle: text.optional(),
+  sessionDate: date.optional(),
   /** Keep e-mail addresses and phone numbers (the people agreed to publish them). */
   keepPersonalData: z.boolean({ error: 'true ou false attendu' }).optional(),
   /** Where the note comes from (a pad, a file, a meeting). */
@@ -111,7 +117,7 @@ export function splitFrontMatter(source: string): SplitNote {
     const field = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : (issue?.path.join('.') ?? '');
     const why =
       issue?.code === 'unrecognized_keys'
-        ? `champ inconnu. Champs possibles : ${Object.keys(frontMatterSchema.shape).join(', ')}`
+        ? `champ inconnu. Champs possibles : ${Object.keys(frontMatterSchema.shape).filter((k) => !k.startsWith('session') || k === 'session').join(', ')}`
         : frenchIssue(issue);
     throw new NoteError('NOTE_FRONT_MATTER_INVALID', `En-tête de la note, champ « ${field} » : ${why}.`, field);
   }

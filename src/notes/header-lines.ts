@@ -17,7 +17,7 @@ export interface HeaderMeta {
 const HEADER_ZONE_LINES = 12;
 
 const LABELS: Array<{ field: keyof HeaderMeta; pattern: RegExp }> = [
-  { field: 'title', pattern: /^(objet|sujet|titre)$/i },
+  { field: 'title', pattern: /^(objet|sujet|titre|subject)$/i },
   { field: 'date', pattern: /^(date|le|quand)( de la réunion| de l'atelier| de la séance)?$/i },
   { field: 'place', pattern: /^(lieu|où|adresse|salle)$/i },
   {
@@ -55,7 +55,8 @@ function readLabel(line: string, meta: HeaderMeta): boolean {
   const m = LABEL_LINE.exec(line.trim());
   if (!m) return false;
   const label = (m[1] ?? '').trim();
-  const value = (m[2] ?? '').replace(/^(\*\*|__)|(\*\*|__)$/g, '').trim();
+  // Markdown read from documents escapes punctuation ("Saint\-Étienne"): metadata is plain text.
+  const value = (m[2] ?? '').replace(/^(\*\*|__)|(\*\*|__)$/g, '').replace(/\\([\\`*_{}[\]<>#+\-!|~&=.()])/g, '$1').trim();
   const entry = LABELS.find((l) => l.pattern.test(label));
   if (!entry || value === '' || meta[entry.field] !== undefined) return false;
   switch (entry.field) {

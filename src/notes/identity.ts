@@ -22,5 +22,5 @@ export function contentKey(sourceHash: string): string {
 
 /** The refusal of a different note aimed at a page another note holds, in French. */
 export function pageTakenReason(pageTitle: string, owner: { id: number; fileName: string | null }): string {
-  return `La page « ${pageTitle} » reçoit déjà une autre note (${owner.fileName ?? `note n° ${owner.id}`}) : cette note ne la remplace pas. Donnez-lui un autre titre ou une autre date ; pour corriger la note déjà reçue, modifiez-la elle-même (son fichier, ou submitNote avec replaces: ${owner.id}).`;
+  return `La page « ${pageTitle} » reçoit déjà une autre note (${owner.fileName ?? `note n° ${owner.id}`}) : cette note ne la remplace pas. Donnez-lui un titre à elle : une ligne « title: Mon titre » entre deux lignes « --- » tout en haut de la note (ou une première ligne courte suivie d’une ligne vide), ou une autre date (« date: AAAA-MM-JJ ») ; pour corriger la note déjà reçue, modifiez-la elle-même (son fichier, ou submitNote avec replaces: ${owner.id}).`;
 }

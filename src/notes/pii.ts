@@ -17,7 +17,10 @@ import { normalizeSource } from './normalize.js';
 
 /**
  * E-mail addresses, also disguised against robots: `prenom.nom AT domaine.fr`, `(at)`, `[at]`,
- * `{at}`, `arobase`, `(arobase)`. A domain needs a dot and a 2+ letter ending, so "at home." is no address.
+ * `{at}`, `arobase`, `(arobase)`, ` @ `, with dots written `(dot)`, `[dot]`, `DOT`, `point`.
+ * A domain needs a dot and a 2+ letter ending, so "at home." is no address; a dot written as a
+ * word needs a known ending (`point org`, `DOT fr`) and an `@` that is no plain English "at"
+ * ("look at example dot com" is a sentence about a web site, and stays).
  */
 export const EMAIL_PLACEHOLDER = '[courriel retiré]';
 export const PHONE_PLACEHOLDER = '[téléphone retiré]';
@@ -28,8 +31,27 @@ export interface PersonalDataRemoval {
   removed: number;
 }
 
-const EMAIL =
-  /<?(?:mailto:)?(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|\s?[[({<]\s?(?:at|arobase|@)\s?[\])}>]\s?|\s+(?:at|arobase)\s+)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}-])>?/giu;
+const OPEN = String.raw`[[({<]`;
+const CLOSE = String.raw`[\])}>]`;
+const AT = String.raw`@|\s+@\s+|\s*${OPEN}\s*(?:at|arobase|@)\s*${CLOSE}\s*|\s+(?:at|arobase)\s+`;
+/** A dot written out: `(dot)`, `[point]`, ` DOT `, ` point `. */
+const SPELLED_DOT = String.raw`\s*${OPEN}\s*(?:dot|point|\.)\s*${CLOSE}\s*|\s+(?:dot|point)\s+`;
+/** Endings a dot written as a word must lead to (an ordinary "point" rarely precedes these). */
+const KNOWN_TLD = 'fr|org|com|net|eu|info|asso|coop|bzh|be|ch|lu|ca|qc|uk|io';
+const LABEL = String.raw`[\p{L}\p{N}-]+`;
+const EMAIL = new RegExp(
+  // `\<…\>`: Markdown read from a document escapes the angle brackets; they stay, both.
+  String.raw`(?:(?<!\\)<)?(?:mailto:)?(?<![\p{L}\p{N}._%+-])([\p{L}\p{N}._%+-]+(?:\s*${OPEN}\s*(?:dot|point)\s*${CLOSE}\s*[\p{L}\p{N}_%+-]+)*)(${AT})(${LABEL}(?:(?:\.|${SPELLED_DOT})${LABEL})*?(?:\.\p{L}{2,}|(?:${SPELLED_DOT})(?:${KNOWN_TLD})))(?![\p{L}\p{N}-])>?`,
+  'giu',
+);
+
+/** An "at" that may be plain English ("look at example.org"): only with real dots after it. */
+function isAddress(at: string, domain: string): boolean {
+  const word = at.trim();
+  const plainAt = word !== 'AT' && /^at$/i.test(word);
+  const spelledDots = /\s(?:dot|point)\s/i.test(domain);
+  return !(plainAt && (spelledDots || /[[({<]/.test(domain)));
+}
 
 const FRENCH_PHONE = /(?<![\d+/.,-])(?<![\d][ .])0[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;
 const FRENCH_INTL_PHONE = /(?<![\d+])(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?\d{2}){4}(?![\d/]|[ .,]\d)/g;
@@ -40,7 +62,8 @@ const IDENTIFIER_CONTEXT = /(?:siret|siren|rna|iban|bic|n°|no\.|numéro de doss
 
 export function removePersonalData(text: string, placeholders: { email: string; phone: string } = { email: EMAIL_PLACEHOLDER, phone: PHONE_PLACEHOLDER }): PersonalDataRemoval {
   let removed = 0;
-  let out = text.replace(EMAIL, () => {
+  let out = text.replace(EMAIL, (match: string, _local: string, at: string, domain: string) => {
+    if (!isAddress(at, domain)) return match;
     removed++;
     return placeholders.email;
   });

@@ -3,7 +3,8 @@
  * Markdown converter). Recognised:
  * - a title line at the top (returned separately);
  * - headings: underlined with `===` (level 1) or `---` (level 2), ALL-CAPS lines (level 1),
- *   short lines ending with `:` followed by content (level 2);
+ *   short lines ending with `:` followed by content (level 2), a short line alone between blank
+ *   lines with content after it ("Introduction", level 2);
  * - bullets `-`, `*`, `•`, `–`, `—`, `◦`, `▪`, `·` and numbered items `1.`, `1)`, `a)`;
  *   nesting from indentation (spaces or tabs; a tab counts as 4 spaces); indented lines right
  *   after an item continue it;
@@ -15,8 +16,13 @@
  */
 
 export interface PlainTextResult {
-  /** The first line, when it reads as a title. */
+  /** The first line, when it reads as a title (it is then left out of the Markdown). */
   title?: string;
+  /**
+   * The first line, when a blank line follows it but it is more than a title (a sentence, a long
+   * line): a title can be made of it (see title-text.ts), and it stays in the Markdown.
+   */
+  openingLine?: string;
   markdown: string;
 }
 
@@ -79,17 +85,24 @@ export function plainTextToMarkdown(text: string): PlainTextResult {
       blocks.push({ kind: 'heading', depth: 2, text: line.trim().replace(/\s*:$/, '') });
       continue;
     }
+    if (blocks.some((b) => b.kind !== 'blank') && isLoneHeading(line, prev, next, lines.slice(i + 2))) {
+      blocks.push({ kind: 'heading', depth: 2, text: line.trim() });
+      continue;
+    }
     blocks.push({ kind: 'line', text: line.trim() });
   }
   // Title: the first block, when it is a short line (or a heading) and more content follows.
   const firstIndex = blocks.findIndex((b) => b.kind !== 'blank');
   const first = blocks[firstIndex];
   const hasMore = blocks.slice(firstIndex + 1).some((b) => b.kind !== 'blank');
+  let openingLine: string | undefined;
   if (first && hasMore && (first.kind === 'heading' || (first.kind === 'line' && isTitleLike(first.text, blocks[firstIndex + 1])))) {
     title = first.text;
     blocks.splice(firstIndex, 1);
+  } else if (first?.kind === 'line' && hasMore && blocks[firstIndex + 1]?.kind === 'blank') {
+    openingLine = first.text;
   }
-  return { ...(title !== undefined ? { title } : {}), markdown: render(blocks) };
+  return { ...(title !== undefined ? { title } : {}), ...(openingLine !== undefined ? { openingLine } : {}), markdown: render(blocks) };
 }
 
 function render(blocks: Block[]): string {
@@ -166,6 +179,22 @@ function isColonHeading(line: string, prev: Block | undefined, next: string, res
   return startsBlock && contentFollows;
 }
 
+/** Lines that open or close a letter, never section titles. */
+const SALUTATION = /^(bonjour|bonsoir|salut|coucou|merci|cordialement|bien à vous|bises|amitiés|à bientôt|bonne (journée|soirée|semaine|lecture))\b/i;
+
+/**
+ * "Introduction", "Bilan moral", "Questions diverses": a short line alone between blank lines,
+ * starting with a capital, without end punctuation, with content after it (not the last line).
+ */
+function isLoneHeading(line: string, prev: Block | undefined, next: string, afterNext: readonly string[]): boolean {
+  const t = line.trim();
+  if (prev !== undefined && prev.kind !== 'blank') return false;
+  if (next.trim() !== '' || !afterNext.some((l) => l.trim() !== '' && !SEPARATOR.test(l))) return false;
+  if (t.length > 50 || t.split(/\s+/).length > 6 || /^[ \t]/.test(line)) return false;
+  if (!/^\p{Lu}/u.test(t) || /[.,;:!?…)»"]$/.test(t) || /https?:\/\/|@/.test(t)) return false;
+  return !SALUTATION.test(t);
+}
+
 function isTitleLike(text: string, following: Block | undefined): boolean {
   if (text.length > 120 || /[.,;]$/.test(text)) return false;
   return following === undefined || following.kind !== 'line';
@@ -189,6 +218,14 @@ export function escapeMarkdown(text: string): string {
   return out + escapeText(text.slice(last));
 }
 
+/**
+ * `-`, `+`, `_` and `=` between two letters or digits are never Markdown syntax ("Saint-Priest",
+ * "camille_martin", "06-12-34-56-78"): left as they are, so that the removal of e-mail addresses
+ * and phone numbers, which runs after documents are read into Markdown, sees them as typed.
+ */
 function escapeText(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#+\-!|~&=]/g, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2');
+  return text
+    .replace(/[\\`*_{}[\]<>#+\-!|~&=]/g, (ch, offset: number, whole: string) =>
+      /[-+_=]/.test(ch) && /[\p{L}\p{N}]/u.test(whole[offset - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[offset + 1] ?? '') ? ch : `\\${ch}`)
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }

@@ -8,6 +8,7 @@ import { convertNote, type CurriculumPages } from './convert.js';
 import { NoteError } from './errors.js';
 import { draftTitle, noteDiff, planNotePage, type NotePageAction } from './page-texts.js';
 import { unknownSessionReason, type NoteInput, type NoteQueue, type SessionMinutes } from './queue.js';
+import { withSessionDetails } from './session-details.js';
 
 export interface NotePreview {
   fileName: string | null;
@@ -38,8 +39,10 @@ export interface PreviewOptions {
   sessions?: SessionMinutes | undefined;
 }
 
-export async function previewNotes(client: WikiClient, inputs: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
+export async function previewNotes(client: WikiClient, notes: readonly NoteInput[], opts: PreviewOptions = {}): Promise<NotePreview[]> {
   const botUser = await client.requireUser();
+  // A session's minutes take its title and day, as the queue records them.
+  const inputs = await Promise.all(notes.map((note) => withSessionDetails(note, opts.sessions)));
   const received = await Promise.all(inputs.map((input) => (input.key !== undefined ? opts.queue?.byKey(input.key) : undefined)));
   const converted = inputs.map((input, i) => {
     const known = received[i];

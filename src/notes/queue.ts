@@ -17,6 +17,7 @@ import { NoteError, type NoteErrorCode } from './errors.js';
 import { contentKey, pageTakenReason, type NoteIdentity } from './identity.js';
 import { normalizeSource } from './normalize.js';
 import { storedNoteSource } from './pii.js';
+import { withSessionDetails, type SessionDetails } from './session-details.js';
 
 export type NoteState = 'queued' | 'publishing' | 'published' | 'failed' | 'conflict';
 export const NOTE_STATES: readonly NoteState[] = ['queued', 'publishing', 'published', 'failed', 'conflict'];
@@ -49,6 +50,8 @@ export interface NoteInput {
 export interface SessionMinutes {
   exists(sessionId: number): Promise<boolean>;
   attachMinutes(sessionId: number, pageTitle: string): Promise<void>;
+  /** The session's title and day: its minutes take them when the note gives none (session-details.ts). */
+  details?(sessionId: number): Promise<SessionDetails | undefined>;
 }
 
 /** Why a note naming an unknown session is refused (GraphQL, CLI, watch: the same words). */
@@ -177,8 +180,8 @@ export class NoteQueue {
    * data), find the entry it is a version of, and refuse a different note aimed at a page
    * another note holds (`isSameNote`). Reads only.
    */
-  check(input: NoteInput): Promise<IntakeCheck> {
-    return this.#check(this.#db, input, async (id) => this.#sessions?.exists(id));
+  async check(input: NoteInput): Promise<IntakeCheck> {
+    return this.#check(this.#db, await withSessionDetails(input, this.#sessions), async (id) => this.#sessions?.exists(id));
   }
 
   /**
@@ -217,7 +220,7 @@ export class NoteQueue {
    * recording the same new note together: one inserts, the other finds it (unique key).
    */
   async enqueue(input: NoteInput): Promise<{ entry: QueueEntry; change: IntakeChange; warnings: string[] }> {
-    const outcome = await this.#record(input);
+    const outcome = await this.#record(await withSessionDetails(input, this.#sessions));
     // The minutes' page is known from intake on: the agenda links it (the page may follow).
     if (this.#sessions && outcome.session !== undefined && outcome.entry.state !== 'failed' && outcome.entry.pageTitle) {
       await this.#sessions.attachMinutes(outcome.session, outcome.entry.pageTitle);

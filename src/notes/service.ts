@@ -51,6 +51,7 @@ export class NotesService {
   readonly queue: NoteQueue;
 
   private readonly background: WikiClient;
+  private readonly sessions: SessionMinutes | undefined;
   private readonly modules: CurriculumPages | undefined;
   private readonly log: ((line: string) => void) | undefined;
   /** Runs of this service one at a time: a run also takes notes left `publishing`, which must not be another live run's. */
@@ -67,6 +68,7 @@ export class NotesService {
   ) {
     // The queue checks a note's session and links its minutes, for every way a note comes in.
     this.queue = new NoteQueue(store, { sessions: options.sessions });
+    this.sessions = options.sessions;
     this.background = options.background ?? wiki;
     this.modules = options.modules;
     this.log = options.log;
@@ -102,7 +104,7 @@ export class NotesService {
       // The same intake rule as a real submission: a preview never shows another note's page as this one's.
       const check = await this.queue.check(note);
       if (check.error?.code === 'NOTE_PAGE_TAKEN' || check.error?.code === 'NOTE_SESSION_NOT_FOUND') return refusal(check.error, check.title ?? null, check.warnings);
-      const [preview] = await previewNotes(this.wiki, [note], this.moduleLinks());
+      const [preview] = await previewNotes(this.wiki, [note], { ...this.moduleLinks(), sessions: this.sessions });
       const site = await this.wiki.siteInfo();
       return {
         state: preview?.action === 'invalid' ? 'invalid' : 'dry-run', id: null,

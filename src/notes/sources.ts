@@ -1,13 +1,18 @@
-/** Notes read from files: one note per `.md`, `.markdown` or `.txt` file, identified by its path. */
+/**
+ * Notes read from files: one note per file, identified by its path. Text and Markdown (.txt,
+ * .md), documents (.odt, .docx) and pad exports (.txt, .html, .etherpad) are read (readers/);
+ * a file named on the command line that is none of these is refused, in French, before any
+ * note is queued. A folder's other files are left alone.
+ */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeNoteBytes } from './decode.js';
 import type { NoteInput, NoteOrigin } from './queue.js';
+import { noteFileKind, readNoteBytes } from './readers/index.js';
 
-export const NOTE_FILE_EXTENSIONS: readonly string[] = ['.md', '.markdown', '.txt'];
+export { NOTE_FILE_EXTENSIONS } from './readers/kinds.js';
 
 export function isNoteFile(name: string): boolean {
-  return !name.startsWith('.') && !name.endsWith('~') && NOTE_FILE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+  return !name.startsWith('.') && !name.endsWith('~') && !name.startsWith('~$') && noteFileKind(name) !== undefined;
 }
 
 /** The queue key of a note file: its absolute path, so the same file is the same note. */
@@ -15,20 +20,26 @@ export function fileNoteKey(file: string): string {
   return `file:${path.resolve(file)}`;
 }
 
-/** Note files of a directory (not recursive, hidden and backup files skipped), sorted by name. */
+/** Note files of a directory (not recursive, hidden, backup and lock files skipped), sorted by name. */
 export async function listNoteFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries.filter((e) => e.isFile() && isNoteFile(e.name)).map((e) => path.join(dir, e.name)).sort();
 }
 
-/** A note file's bytes, decoded (UTF-8, else Windows-1252 with a warning; see decode.ts). */
+/**
+ * A note file read (decoded text, or a document or pad export read into text; see readers/).
+ * Throws a NoteError (`NOTE_FILE_UNSUPPORTED`, `NOTE_FILE_UNREADABLE`) with a French message.
+ */
 export async function readNoteFile(file: string, origin: NoteOrigin): Promise<NoteInput> {
   const fileName = path.basename(file);
-  const { text, warnings } = decodeNoteBytes(await readFile(file), fileName);
+  const { text, warnings } = await readNoteBytes(await readFile(file), fileName);
   return { source: text, fileName, key: fileNoteKey(file), origin, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-/** Every note of the given files and directories, in order. A missing path is an error. */
+/**
+ * Every note of the given files and directories, in order, all read before any is queued: a
+ * missing path, or a file that is no note, stops the whole command.
+ */
 export async function readNoteInputs(paths: readonly string[], origin: NoteOrigin): Promise<NoteInput[]> {
   const inputs: NoteInput[] = [];
   for (const p of paths) {

@@ -54,7 +54,15 @@ export async function watchFolder(client: WikiClient, queue: NoteQueue, opts: Wa
         if (!info) continue; // removed meanwhile
         const version = `${info.mtimeMs}:${info.size}`;
         if (seen.get(file) === version) continue;
-        const { change, warnings } = await queue.enqueue(await readNoteFile(file, 'watch'));
+        // A document that cannot be read (damaged .docx…) is reported once, not every pass, and
+        // does not hold up the folder's other notes; it is read again once it changes.
+        const input = await readNoteFile(file, 'watch').catch((err: unknown) => {
+          seen.set(file, version);
+          log(`avertissement : ${file} : ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        });
+        if (!input) continue;
+        const { change, warnings } = await queue.enqueue(input);
         seen.set(file, version);
         if (change !== 'unchanged') {
           queued += 1;

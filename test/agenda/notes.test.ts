@@ -84,4 +84,17 @@ describe('notes follow sessions', () => {
     const page = (await runtime.wiki.getPages(['Agenda'], { content: true })).get('Agenda');
     expect(page?.content).toContain(`[[Comptes-rendus/${day(-10)} Atelier logiciel libre à Rennes|compte rendu]]`);
   });
+
+  it('titles minutes without a title or date of their own with the session’s date and title, in the dry run as in the page', async () => {
+    const created = await gw.query(CREATE, { input: { moduleSlug: 'logiciel-libre', title: 'Atelier réparation de vélos', startsAt: `${day(-5)}T18:00`, endsAt: `${day(-5)}T20:00`, address: 'Salle des fêtes, Rennes', capacity: 10 } }, auth);
+    const id = created.data!.createSession.session.id as number;
+    const expected = `Comptes-rendus/${day(-5)} Atelier réparation de vélos`;
+    const note = 'Six vélos réparés, deux à reprendre la prochaine fois.\n';
+    const preview = await gw.query('mutation ($s: String!, $session: Int) { submitNote(source: $s, session: $session, dryRun: true) { state pageTitle } }', { s: note, session: id }, auth);
+    expect(preview.data?.submitNote).toMatchObject({ state: 'DRY_RUN', pageTitle: expected });
+    const published = await gw.query(SUBMIT, { s: note, session: id }, auth);
+    expect(published.data?.submitNote).toMatchObject({ state: 'PUBLISHED', pageTitle: expected });
+    expect((await gw.query(`{ session(id: ${id}) { minutesPageTitle } }`)).data?.session.minutesPageTitle).toBe(expected);
+    expect((await runtime.wiki.getPages([expected], { content: true })).get(expected)?.content).toContain('Six vélos réparés');
+  });
 });

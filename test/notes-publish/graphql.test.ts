@@ -110,11 +110,14 @@ describe('a different note never replaces another', () => {
     expect((await client.getPages([title], { content: true })).get(title)?.content).toContain('hors site');
   });
 
-  it('does not let a second untitled, undated note of the day replace the first', async () => {
+  it('titles untitled, undated notes of the day from their text; one aimed at a taken page is refused and told how to give a title', async () => {
     const a = (await run('facilitator', SUBMIT_CODE, { source: 'On a rangé le local et trié les câbles.\n' })).data?.submitNote as Submission | undefined;
     const b = (await run('facilitator', SUBMIT_CODE, { source: 'Point budget : il reste 300 euros pour le semestre.\n' })).data?.submitNote as Submission | undefined;
-    expect(a).toMatchObject({ state: 'PUBLISHED', pageTitle: expect.stringMatching(/^Comptes-rendus\/\d{4}-\d{2}-\d{2} Compte-rendu$/) });
-    expect(b).toMatchObject({ state: 'INVALID', code: 'NOTE_PAGE_TAKEN', pageTitle: a?.pageTitle });
+    expect(a).toMatchObject({ state: 'PUBLISHED', pageTitle: expect.stringMatching(/^Comptes-rendus\/\d{4}-\d{2}-\d{2} On a rangé le local et trié les câbles$/) });
+    expect(b).toMatchObject({ state: 'PUBLISHED', pageTitle: expect.stringMatching(/^Comptes-rendus\/\d{4}-\d{2}-\d{2} Point budget : il reste 300 euros pour le semestre$/) });
+    const c = (await run('facilitator', SUBMIT_CODE, { source: 'On a rangé le local et trié les câbles.\nPuis on a fermé.\n' })).data?.submitNote as Submission | undefined;
+    expect(c).toMatchObject({ state: 'INVALID', code: 'NOTE_PAGE_TAKEN', pageTitle: a?.pageTitle });
+    expect(JSON.stringify(c)).toContain('« title: Mon titre »');
     expect((await client.getPages([a?.pageTitle ?? ''], { content: true })).get(a?.pageTitle ?? '')?.content).toContain('trié les câbles');
   });
 });

@@ -2,15 +2,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { decodeNoteBytes } from '../../src/notes/decode.js';
 import type { NoteInput } from '../../src/notes/queue.js';
+import { readNoteBytes } from '../../src/notes/readers/index.js';
+import { isNoteFile } from '../../src/notes/sources.js';
 import type { WikiClient } from '../../src/wiki/client.js';
 export { sentences } from '../support/note-sentences.js';
 
 export const CORPUS_DIR = path.resolve(import.meta.dirname, '../fixtures/notes');
-export const corpusFiles = (): string[] => readdirSync(CORPUS_DIR).sort();
-/** Read as the CLI reads files: bytes decoded (some minutes are Windows-1252). */
-export const readCorpus = (file: string): string => decodeNoteBytes(readFileSync(path.join(CORPUS_DIR, file)), file).text;
+/** The corpus's notes (make-documents.ts, which writes its documents, is none). */
+export const corpusFiles = (): string[] => readdirSync(CORPUS_DIR).filter(isNoteFile).sort();
+/** Read once as the CLI reads files: bytes decoded (some minutes are Windows-1252), documents and pad exports read. */
+const corpusTexts = new Map(await Promise.all(corpusFiles().map(async (f) => [f, (await readNoteBytes(readFileSync(path.join(CORPUS_DIR, f)), f)).text] as const)));
+export const readCorpus = (file: string): string => corpusTexts.get(file) ?? '';
 /** A corpus note as the CLI records it. */
 export const corpusInput = (file: string): NoteInput => ({
   source: readCorpus(file), fileName: file, key: `file:${path.join(CORPUS_DIR, file)}`, origin: 'cli',

@@ -2,15 +2,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertNote } from '../../src/notes/convert.js';
-import { decodeNoteBytes } from '../../src/notes/decode.js';
+import { readNoteBytes } from '../../src/notes/readers/index.js';
+import { isNoteFile } from '../../src/notes/sources.js';
 import { sanitizeTitle } from '../../src/notes/title.js';
 import { sentences } from '../support/note-sentences.js';
 import { containsLive, visibleText } from '../wikitext/visible-text.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/notes');
-const files = readdirSync(dir).sort();
-/** Read as the CLI reads files: bytes decoded (some minutes are Windows-1252). */
-const read = (f: string): string => decodeNoteBytes(readFileSync(path.join(dir, f)), f).text;
+/** The notes (make-documents.ts, which writes the documents, is none). */
+const files = readdirSync(dir).filter(isNoteFile).sort();
+/** Read as the CLI reads files: bytes decoded (some minutes are Windows-1252), documents and pad exports read. */
+const texts = new Map(await Promise.all(files.map(async (f) => [f, (await readNoteBytes(readFileSync(path.join(dir, f)), f)).text] as const)));
+const read = (f: string): string => texts.get(f) ?? '';
 const knownTitles = ['Nextcloud', 'Logiciel libre', 'CHATONS', 'Diagnostic numérique'];
 const convert = (f: string) => convertNote(read(f), { fileName: f, knownTitles });
 
@@ -145,5 +148,67 @@ describe('particular notes', () => {
     expect(note.wikitext).toContain("On a préparé la réunion d'accueil des nouveaux bénévoles.");
     expect(note.wikitext).toContain('Chacun présentera un [[Logiciel libre|logiciel libre]]');
     expect(note.wikitext).not.toContain('[[Accueil');
+  });
+
+  describe('documents and pad exports, read like typed notes', () => {
+    const typed = ['~~~', '<script', '[[Catégorie:Piège', '[[Fichier:', '{{Supprimer'];
+    const inert = (wikitext: string): void => {
+      for (const live of typed) expect(containsLive(wikitext, live), `${live} is live in:\n${wikitext}`).toBe(false);
+      expect(wikitext.match(/\[\[Catégorie:/g)).toHaveLength(1);
+      expect(wikitext).not.toMatch(/courriel retiré\]\]|@|\(at\)|\[at\]| AT |arobase/);
+    };
+
+    it('reads a LibreOffice .odt: Title style, header lines, headings, nested and numbered lists, a table; no comment', () => {
+      const note = convert('19-conseil-administration-document.odt');
+      expect(note.title).toBe('Comptes-rendus/2025-09-18 Conseil d’administration de l’association Clés du Numérique');
+      expect(note.meta).toMatchObject({ place: 'salle polyvalente, Saint-Priest', participants: ['Odile', 'Karim', 'Sven'], format: 'markdown' });
+      expect(note.wikitext).toContain('== Points abordés ==\n\n* Renouvellement du site internet de l’association.\n* Formation des bénévoles au [[Logiciel libre|logiciel libre]].\n** deux sessions en octobre\n** une session en novembre\n* Demande');
+      expect(note.wikitext).toContain('=== Décisions ===\n\n# Le site sera hébergé chez un membre du collectif CHATONS.\n# Karim prépare');
+      expect(note.wikitext).toContain('{| class="wikitable"\n! Action\n! Qui\n! Échéance\n|-\n| Maquette du site\n| Sven\n| 30 septembre');
+      expect(note.wikitext).toContain('Prochaine réunion le 16 octobre.<br />Fin de la séance à 21 h.');
+      expect(note.wikitext).not.toContain('à vérifier avec Odile');
+      expect(note.personalDataRemoved).toBe(1);
+      inert(note.wikitext);
+    });
+
+    it('reads a Word .docx: Title style, « Animé par », headings, nested and numbered lists, a table', () => {
+      const note = convert('20-atelier-budget-participatif.docx');
+      expect(note.title).toBe('Comptes-rendus/2025-10-02 Atelier budget participatif du quartier des Tilleuls');
+      expect(note.meta.facilitators).toEqual(['Lucie', 'Malik']);
+      expect(note.wikitext).toContain('== Propositions retenues ==\n\n* Des bancs et un point d’eau près de l’aire de jeux.\n* Un atelier de réparation de vélos une fois par mois.\n** le samedi matin de préférence\n* Une boîte');
+      expect(note.wikitext).toContain('=== Calendrier ===\n\n# Vote des habitants en novembre.\n# Annonce');
+      expect(note.wikitext).toContain('|-\n| Bancs et point d’eau\n| 4 200 €\n| Comité de quartier');
+      expect(note.personalDataRemoved).toBe(1);
+      inert(note.wikitext);
+    });
+
+    it('reads an Etherpad .etherpad export: its heading, list and numbering attributes, without line markers', () => {
+      const note = convert('21-pad-permanence-numerique.etherpad');
+      expect(note.title).toBe('Comptes-rendus/2025-11-04 Permanence numérique du mardi');
+      expect(note.meta.participants).toEqual(['Nadia', 'Théo', 'Joëlle']);
+      expect(note.wikitext).toContain('== Demandes reçues ==\n\n* installer une application de messagerie chiffrée\n* sauvegarder ses photos\n** sur un disque externe\n** sur le cloud de l’association\n* remplir');
+      expect(note.wikitext).toContain('# Théo imprime le guide des mots de passe.\n# Joëlle contacte');
+      expect(note.wikitext).not.toMatch(/^\*[^*\s]|^\\\*/m);
+      inert(note.wikitext);
+    });
+
+    it('reads an Etherpad/Framapad .html export: lines, lists nested as Etherpad writes them, entities', () => {
+      const note = convert('22-pad-reunion-benevoles.html');
+      expect(note.title).toBe('Comptes-rendus/2026-01-13 Réunion des bénévoles de la Ressourcerie du Canal');
+      expect(note.wikitext).toContain('== Planning des ouvertures ==\n\n* mercredi après-midi : Bérénice et Paulo\n* samedi matin : Yacine, Inès et Mathéo\n** Inès ne peut pas venir le 24 janvier\n* dépôt');
+      expect(note.wikitext).toContain('# Un atelier couture avec la machine donnée en décembre.\n# Une bourse aux vélos sur le parvis.');
+      expect(note.wikitext).toContain('avec deux nouvelles bénévoles : bienvenue à elles !');
+      expect(note.wikitext).toContain('Pour s\'inscrire au planning');
+      inert(note.wikitext);
+    });
+
+    it('reads a pad .txt export: tab-indented sub-items, numbered items, headings alone on their line', () => {
+      const note = convert('23-pad-atelier-premier-ordinateur.txt');
+      expect(note.title).toBe('Comptes-rendus/2026-01-27 Atelier « Mon premier ordinateur »');
+      expect(note.wikitext).toContain('== Ce qu’on a vu ==\n\n* allumer, éteindre, mettre en veille\n* la souris et le clavier\n** double-clic et clic droit');
+      expect(note.wikitext).toContain('== Pour la prochaine fois ==\n\n# Apporter une clé USB.');
+      expect(note.personalDataRemoved).toBe(1);
+      inert(note.wikitext);
+    });
   });
 });

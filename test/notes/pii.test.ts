@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { convertNote } from '../../src/notes/convert.js';
 import { EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, removePersonalData } from '../../src/notes/pii.js';
+import { NoteQueue } from '../../src/notes/queue.js';
+import { openTestStore } from '../support/store.js';
 
 describe('removePersonalData', () => {
   it.each([
@@ -45,5 +48,56 @@ describe('removePersonalData', () => {
 
   it('counts every removal', () => {
     expect(removePersonalData('a@b.fr, 06 12 34 56 78, c@d.org').removed).toBe(3);
+  });
+});
+
+describe('disguised e-mail addresses', () => {
+  const disguised = [
+    'camille (at) example (dot) org',
+    'camille AT example DOT org',
+    'camille [at] example [dot] org',
+    'camille arobase example point org',
+    'camille @ example.org',
+    'camille(at)example(dot)org',
+    'camille.martin{at}asso{dot}fr',
+    'camille (arobase) asso (point) fr',
+    'camille (dot) martin (at) example (dot) org',
+  ];
+
+  it.each(disguised)('removes %s', (email) => {
+    expect(removePersonalData(`Pour s’inscrire, écrire à ${email} avant lundi.`)).toEqual({ text: `Pour s’inscrire, écrire à ${EMAIL_PLACEHOLDER} avant lundi.`, removed: 1 });
+  });
+
+  // Each ordinary sentence sits next to a disguised address: the address goes, the sentence stays.
+  it.each([
+    'We met at the station. Point taken.',
+    'On fait le point à 18 h sur les adhésions.',
+    'Look at example dot com for the slides.',
+    'Rendez-vous at home, point barre.',
+    'Le site asso point fr est en ligne.',
+    'Meet at 10 point 30 at the hall.',
+    'The point at issue: the budget.',
+    'Arrivée at noon. Point org : rien de neuf.',
+    'Une adresse en @asso-foot.fr pour tous.',
+  ])('leaves « %s » as written', (sentence) => {
+    const result = removePersonalData(`${sentence} Contact : camille AT example DOT org.`);
+    expect(result).toEqual({ text: `${sentence} Contact : ${EMAIL_PLACEHOLDER}.`, removed: 1 });
+  });
+
+  it('keeps both escaped angle brackets of an address in Markdown read from a document', () => {
+    expect(removePersonalData('écrire à \\<camille_martin+asso@exemple-asso.fr\\> avant lundi').text).toBe(`écrire à \\<${EMAIL_PLACEHOLDER}\\> avant lundi`);
+  });
+
+  it('keeps none of them on the page nor in the store', async () => {
+    const source = `Atelier messagerie\n\nDate : 12/03/2025\n\n${disguised.map((e, i) => `- contact ${i + 1} : ${e}`).join('\n')}\n`;
+    const note = convertNote(source);
+    expect(note.personalDataRemoved).toBe(disguised.length);
+    const queue = new NoteQueue(await openTestStore());
+    const { entry } = await queue.enqueue({ origin: 'graphql', source });
+    const stored = (await queue.get(entry.id))?.source ?? '';
+    for (const text of [note.wikitext, stored]) {
+      expect(text).not.toMatch(/camille|example|\(at\)|\[at\]|arobase| AT /);
+      expect(text).toContain('contact 9 : ');
+    }
   });
 });

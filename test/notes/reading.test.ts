@@ -30,8 +30,26 @@ describe('bytes to text', () => {
     const bytes = Buffer.concat([Buffer.from('Le trésorier ', 'utf8'), Buffer.from([0x61, 0x20, 0x70, 0x72, 0xe9, 0x73, 0x65, 0x6e, 0x74, 0xe9, 0x2e])]);
     const decoded = decodeNoteBytes(bytes, 'melange.txt');
     expect(decoded.encoding).toBe('mixed');
-    expect(decoded.warnings[0]).toMatch(/^« melange\.txt » mélange de l’UTF-8 et un autre encodage/);
+    expect(decoded.warnings[0]).toMatch(/^« melange\.txt » mélange deux encodages \(UTF-8 et Windows-1252/);
     expect(() => convertNote(decoded.text, { fileName: 'melange.txt', now: received })).toThrowError(expect.objectContaining({ code: 'NOTE_UNREADABLE' }));
+  });
+
+  it('reads genuine Windows-1252 French typography (« validé », a no-break space after an accented letter) as Windows-1252, not as "mixed"', () => {
+    // « valid\xe9\xa0» : \xe9\xa0\xbb looks like a UTF-8 letter, but the whole text is not UTF-8.
+    const bytes = Buffer.from([...Buffer.from('Budget ', 'latin1'), 0xab, 0xa0, ...Buffer.from('valid', 'latin1'), 0xe9, 0xa0, 0xbb, ...Buffer.from(' par l', 'latin1'), 0x92, ...Buffer.from('assembl', 'latin1'), 0xe9, 0x65, 0xa0, 0x21]);
+    const decoded = decodeNoteBytes(bytes, 'budget.txt');
+    expect(decoded).toMatchObject({ encoding: 'windows-1252', text: 'Budget «\u00a0validé\u00a0» par l’assemblée\u00a0!' });
+    expect(decoded.warnings).toEqual([expect.stringMatching(/^« budget\.txt » n’est pas en UTF-8 : lu comme du Windows-1252/)]);
+    expect(convertNote(decoded.text, { fileName: 'budget.txt', now: received }).wikitext).toContain('Budget « validé » par l’assemblée !');
+  });
+
+  it.each([
+    ['utf-16le', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Le trésorier a présenté le bilan.', 'utf16le')])],
+    ['utf-16be', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('Le trésorier a présenté le bilan.', 'utf16le').swap16()])],
+  ])('reads %s with the same kind of French warning as Windows-1252', (encoding, bytes) => {
+    const decoded = decodeNoteBytes(bytes, 'bilan.txt');
+    expect(decoded).toMatchObject({ encoding, text: 'Le trésorier a présenté le bilan.' });
+    expect(decoded.warnings).toEqual([expect.stringMatching(/^« bilan\.txt » n’est pas en UTF-8 : lu comme de l’UTF-16 .*enregistrez le fichier en UTF-8 pour ne plus voir cet avertissement\.$/)]);
   });
 
   it('reads the committed Windows-1252 fixture from disk as the CLI does', async () => {

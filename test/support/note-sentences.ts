@@ -13,6 +13,9 @@ export function sentences(source: string, keepPersonalData: boolean): string[] {
     if (/^(\*\*)?(date|lieu|animé par|animation|présents)\b/i.test(line)) continue; // shown in the template
     if (/^([-=_*~#.|: ])\1*$/.test(line.replace(/\s/g, '')) || /^\|?[\s:|-]+\|?$/.test(line)) continue; // separators
     line = line
+      // Markdown read from documents escapes punctuation (`\~`, `\[`) and ends broken lines with `\`.
+      .replace(/\\$/, '')
+      .replace(/\\([\\`*_{}[\]<>#+\-!|~&=.()])/g, '$1')
       .replace(/^#+\s+/, '')
       .replace(/^>\s?/, '')
       .replace(/^([-*+•–]|\d+[.)]|[a-z]\))\s+(\[[ x]\]\s+)?/, '')
