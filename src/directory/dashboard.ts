@@ -14,7 +14,7 @@ export interface ModerationView {
 }
 
 const ACTION_LABELS: Record<ModerationEvent['action'], string> = {
-  declared: 'déclarée', updated: 'mise à jour', approved: 'validée', rejected: 'refusée', withdrawn: 'retirée', recommended: 'reçue', verified: 'vérifiée',
+  declared: 'déclarée', updated: 'mise à jour', approved: 'validée', rejected: 'refusée', withdrawn: 'retirée', recommended: 'reçue', verified: 'vérifiée', replaced: 'remplacée',
 };
 
 function decisionForms(v: ModerationView, subject: 'provider' | 'recommendation', id: string, label: string): string {

@@ -10,6 +10,8 @@ interface ProviderTable {
   slug: string;
   name: string;
   name_key: string;
+  /** Set by migration 002 for older rows, at declaration since. */
+  wiki_title: string | null;
   website_key: string | null;
   kind: string;
   description: string;
@@ -74,6 +76,7 @@ export function toProvider(row: ProviderRow): Provider {
     id: Number(row.id),
     slug: row.slug,
     name: row.name,
+    wikiTitle: row.wiki_title ?? `Annuaire/${row.name}`,
     kind: row.kind as ProviderKind,
     description: row.description,
     services: JSON.parse(row.services) as ServiceId[],

@@ -14,13 +14,9 @@ export const TEMPLATE_PAGE = 'Modèle:Fiche annuaire';
 export const ROOT_CATEGORY = 'Annuaire des prestataires';
 export const RETIRED_CATEGORY = 'Annuaire – fiches retirées';
 
-/** Characters MediaWiki forbids in titles, replaced by a space. */
-function titlePart(text: string): string {
-  return text.replace(/[#<>[\]{}|_\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^[/:.\s]+/, '') || 'Structure';
-}
-
-export function providerPageTitle(p: Pick<Provider, 'name'>): string {
-  return `Annuaire/${titlePart(p.name)}`;
+/** The provider's own page (kept in the store: no two providers share one, see wiki-title.ts). */
+export function providerPageTitle(p: Pick<Provider, 'wikiTitle'>): string {
+  return p.wikiTitle;
 }
 
 export function serviceCategory(label: string): string {
