@@ -24,10 +24,14 @@ export async function main(argv: string[]): Promise<number> {
         const report = await publishDirectory(runtime.wiki, directory, { dryRun: opts.dryRun });
         for (const o of report.outcomes) console.log(`${o.status.padEnd(15)} ${o.title}${o.reason ? ` — ${o.reason}` : ''}`);
         for (const d of report.drafts) console.log(`brouillon       ${d}`);
+        for (const f of report.failures) console.error(`échec           ${f.title} — ${f.reason}`);
         console.log(`${report.outcomes.length} page(s) examinée(s), ${report.skipped} inchangée(s) sans appel au wiki, ${report.edits} modification(s), ${report.apiCalls} appel(s) au wiki${opts.dryRun ? ' (essai : rien n’a été modifié)' : ''}.`);
         if (report.halted) {
           console.error('Publication arrêtée par la page d’arrêt d’urgence du robot.');
           code = 3;
+        } else if (report.failures.length > 0) {
+          console.error(`${report.failures.length} page(s) refusée(s) par le wiki : les autres ont été publiées.`);
+          code = 4;
         } else if (report.outcomes.some((o) => o.status === 'conflict')) code = 2;
       } catch (err) {
         console.error(err instanceof ConfigError ? err.message : `La publication de l’annuaire a échoué : ${err instanceof Error ? err.message : String(err)}`);

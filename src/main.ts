@@ -169,6 +169,7 @@ function startDirectoryPublishing(runtime: Runtime, logger: Logger): NodeJS.Time
       .then(() => publishDirectory(runtime.wiki, directory))
       .then((report) => {
         if (report.edits > 0 || report.halted) logger.info({ edits: report.edits, drafts: report.drafts.length, halted: report.halted }, 'Directory published to the wiki');
+        for (const f of report.failures) logger.warn({ page: f.title, code: f.code }, f.reason);
       })
       .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Directory not published to the wiki'))
       .finally(() => {
@@ -197,6 +198,7 @@ function startAgendaPublishing(runtime: Runtime, logger: Logger, publicUrl: stri
       .then((run) => {
         if (run.edits > 0) logger.info({ edits: run.edits }, 'Agenda published to the wiki');
         for (const o of run.outcomes) if (o.status === 'conflict' || o.status === 'stopped') logger.warn({ page: o.title, status: o.status }, o.reason ?? 'Agenda page not published');
+        for (const f of run.failures) logger.warn({ page: f.title, code: f.code }, f.reason);
       })
       .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Agenda not published to the wiki'))
       .finally(() => {

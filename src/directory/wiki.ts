@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { WikiClient } from '../wiki/client.js';
-import { publishPage, publishPages, type PublishOutcome, type PublishRequest } from '../wiki/publish.js';
+import { publishPage, type PublishOutcome, type PublishRequest } from '../wiki/publish.js';
+import { publishPagesEach, type PublishFailure } from '../wiki/publish-each.js';
 import type { DirectoryService } from './service.js';
 import {
   categoriesOf, categoryPageText, INDEX_PAGE, indexPageText, providerPageText, providerPageTitle, retiredPageText, TEMPLATE_PAGE, templatePageText,
@@ -18,6 +19,8 @@ export interface DirectoryPublishReport {
   /** Pages whose text matched the last publication: not even read. */
   skipped: number;
   outcomes: PublishOutcome[];
+  /** Pages the wiki refused, each with its French reason: the others went out all the same. */
+  failures: PublishFailure[];
   drafts: string[];
   edits: number;
   apiCalls: number;
@@ -57,16 +60,23 @@ export async function publishDirectory(client: WikiClient, directory: DirectoryS
   const known = new Map((await directory.db.selectFrom('directory_wiki_pages').select(['title', 'text_hash']).execute()).map((r) => [r.title, r.text_hash]));
   // An empty directory never published stays off the wiki (no empty index on a fresh install).
   if (known.size === 0 && !pages.some((p) => p.title.startsWith(`${INDEX_PAGE}/`))) {
-    return { skipped: pages.length, outcomes: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
+    return { skipped: pages.length, outcomes: [], failures: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
   }
   const due = pages.filter((p) => known.get(p.title) !== hashOf(p.text));
-  const report: DirectoryPublishReport = { skipped: pages.length - due.length, outcomes: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
+  const report: DirectoryPublishReport = { skipped: pages.length - due.length, outcomes: [], failures: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
   if (due.length === 0) return report;
 
   const requests: PublishRequest[] = due.map((p) => ({ ...p, dryRun: options.dryRun === true }));
-  report.outcomes = await publishPages(client, requests);
-  for (const [i, outcome] of report.outcomes.entries()) {
+  // Each page on its own: a refused one is reported, the rest (a withdrawn provider's page
+  // included) still goes out.
+  const results = await publishPagesEach(client, requests);
+  for (const [i, outcome] of results.entries()) {
     const page = due[i]!;
+    if (outcome.status === 'failed') {
+      report.failures.push(outcome);
+      continue;
+    }
+    report.outcomes.push(outcome);
     if (outcome.status === 'stopped') report.halted = true;
     if (outcome.revid !== undefined) report.edits++;
     if (options.dryRun) continue;
