@@ -108,6 +108,8 @@ export const directoryMigrations: Migration[] = [
     id: 'directory/002-wiki-titles',
     up: async (db) => {
       await db.schema.alterTable('directory_providers').addColumn('wiki_title', 'text').execute();
+      // Titles a renamed provider had: their pages are marked and point to the new one.
+      await db.schema.alterTable('directory_providers').addColumn('former_wiki_titles', 'text', (c) => c.notNull().defaultTo('[]')).execute();
       const rows = await db.selectFrom('directory_providers').select(['id', 'name', 'city']).orderBy('id').execute();
       const taken = new Set<string>();
       for (const row of rows as Array<{ id: number; name: string; city: string | null }>) {

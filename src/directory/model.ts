@@ -67,6 +67,8 @@ export interface Provider {
   name: string;
   /** Its wiki page, `Annuaire/<Nom>`, distinct from every other provider's (see wiki-title.ts). */
   wikiTitle: string;
+  /** Titles it had before a change of name: those pages point to the new one. */
+  formerWikiTitles: string[];
   kind: ProviderKind;
   description: string;
   services: ServiceId[];

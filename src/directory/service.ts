@@ -47,6 +47,15 @@ function actorLabel(viewer: Viewer): string {
   return viewer.role === 'learner' ? `apprenant·e ${viewer.learnerId ?? '?'}` : viewer.role === 'anonymous' ? 'visiteur·se' : (viewer.displayName ?? viewer.role);
 }
 
+/** What changed of the structure's identity, in French: « nom », « site web », « territoires ». */
+function identityChanges(before: Provider, after: DeclarationInput): string[] {
+  const out: string[] = [];
+  if (after.name.trim() !== before.name.trim()) out.push('nom');
+  if (websiteKey(after.website) !== websiteKey(before.website)) out.push('site web');
+  if ([...after.territories].sort().join() !== [...before.territories].sort().join()) out.push('territoires');
+  return out;
+}
+
 export class DirectoryService {
   readonly db: DirectoryDb;
   readonly minRecommendations: number;
@@ -80,9 +89,9 @@ export class DirectoryService {
     return rows.map(toProvider);
   }
 
-  /** Providers ever listed or approved, for the wiki publisher (unlisting marks their page). */
+  /** Every provider, whatever its status, for the wiki publisher (unlisting marks their page). */
   async publishable(): Promise<Provider[]> {
-    const rows = await this.db.selectFrom('directory_providers').selectAll().where('status', '!=', 'pending').orderBy('name_key').orderBy('id').execute();
+    const rows = await this.db.selectFrom('directory_providers').selectAll().orderBy('name_key').orderBy('id').execute();
     return rows.map(toProvider);
   }
 
@@ -156,13 +165,25 @@ export class DirectoryService {
       publicContactConsent: true,
     };
     const now = isoNow(this.#now());
+    const changed = identityChanges(current, merged);
+    // A change of who the structure is (name, website, territories) is checked again before it is
+    // shown: the fiche goes back to `pending` and is unlisted (hidden, not kept in its old form)
+    // until a facilitator approves it. The directory shows only what a facilitator has checked,
+    // and the old fiche would show a name or a site the structure itself says is no longer
+    // right; a hijacked account cannot point a listed fiche to another site either. A
+    // facilitator's own edit is that check.
+    const review = changed.length > 0 && current.status === 'approved' && viewer.role !== 'facilitator' && viewer.role !== 'admin';
     return this.db.transaction().execute(async (trx) => {
       await this.#refuseDuplicate(trx, merged, current.id);
       const renamed = merged.name !== current.name;
-      const wikiTitle = renamed ? { wiki_title: await this.#freeTitle(trx, merged, current.id) } : {};
-      await trx.updateTable('directory_providers').set({ ...this.#columns(merged), ...wikiTitle, updated_at: now }).where('id', '=', current.id).execute();
+      const title = renamed ? await this.#freeTitle(trx, merged, current.id) : current.wikiTitle;
+      const titles = title === current.wikiTitle ? {} : { wiki_title: title, former_wiki_titles: JSON.stringify([...new Set([...current.formerWikiTitles, current.wikiTitle])].filter((t) => t !== title)) };
+      await trx.updateTable('directory_providers').set({ ...this.#columns(merged), ...titles, ...(review ? { status: 'pending' } : {}), updated_at: now }).where('id', '=', current.id).execute();
       await writeFacets(trx, current.id, merged.services, matchKeys(merged.territories));
-      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action: 'updated', reason: null, actor: actorLabel(viewer), at: now });
+      const what = changed.length > 1 ? `${changed.slice(0, -1).join(', ')} et ${changed.at(-1)!}` : changed[0]!;
+      const plural = changed.length > 1 || changed[0] === 'territoires';
+      const reason = review ? `${what[0]!.toUpperCase()}${what.slice(1)} modifié${plural ? 's' : ''} : la fiche est retirée de l’annuaire jusqu’à une nouvelle validation` : null;
+      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action: 'updated', reason, actor: actorLabel(viewer), at: now });
       await this.#relist(trx, current.id);
       return (await providerBy(trx, { id: current.id }))!;
     });
@@ -288,10 +309,11 @@ export class DirectoryService {
     return slug;
   }
 
-  /** A wiki title no other provider has (any status: a withdrawn one's page stays on the wiki). */
+  /** A wiki title no other provider has or had (any status: a withdrawn one's page stays on the wiki). */
   async #freeTitle(trx: DirectoryTx, d: DeclarationInput, selfId: number | null): Promise<string> {
-    const others = await trx.selectFrom('directory_providers').select(['id', 'wiki_title']).where('wiki_title', 'is not', null).execute();
-    const taken = new Set(others.filter((o) => Number(o.id) !== selfId).map((o) => foldText(o.wiki_title!)));
+    const others = await trx.selectFrom('directory_providers').select(['id', 'wiki_title', 'former_wiki_titles']).execute();
+    // A renamed provider's former titles stay taken: their pages point to it.
+    const taken = new Set(others.filter((o) => Number(o.id) !== selfId).flatMap((o) => [o.wiki_title ?? '', ...(JSON.parse(o.former_wiki_titles) as string[])]).filter(Boolean).map(foldText));
     return distinctProviderTitle(d.name, d.address?.city ?? (d.territories[0] ? territoryLabel(d.territories[0]) : null), taken);
   }
 

@@ -12,6 +12,7 @@ interface ProviderTable {
   name_key: string;
   /** Set by migration 002 for older rows, at declaration since. */
   wiki_title: string | null;
+  former_wiki_titles: Generated<string>;
   website_key: string | null;
   kind: string;
   description: string;
@@ -77,6 +78,7 @@ export function toProvider(row: ProviderRow): Provider {
     slug: row.slug,
     name: row.name,
     wikiTitle: row.wiki_title ?? `Annuaire/${row.name}`,
+    formerWikiTitles: JSON.parse(row.former_wiki_titles) as string[],
     kind: row.kind as ProviderKind,
     description: row.description,
     services: JSON.parse(row.services) as ServiceId[],

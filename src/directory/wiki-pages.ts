@@ -86,6 +86,20 @@ export function retiredPageText(p: Provider): string {
   ].join('\n');
 }
 
+/** A renamed provider's former page: where it went (while listed), out of the directory's categories. */
+export function renamedPageText(p: Provider, listed: boolean): string {
+  const name = escapeWikitext(p.name, { atLineStart: false });
+  return [
+    listed
+      ? `Cette structure s’appelle désormais '''[[${p.wikiTitle}|${name}]]'''.`
+      : `Cette structure s’appelle désormais '''${name}''' ; elle ne figure pas dans l’annuaire pour l’instant (changement en attente de vérification, ou fiche retirée).`,
+    '',
+    `Voir la [[${INDEX_PAGE}|liste des structures recommandées]].`,
+    '',
+    `[[Catégorie:${RETIRED_CATEGORY}]]`,
+  ].join('\n');
+}
+
 /** The index: every listed provider in a sortable table. */
 export function indexPageText(listed: readonly Provider[]): string {
   const rows = listed.map((p) =>

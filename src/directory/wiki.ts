@@ -10,7 +10,7 @@ import { publishPage, type PublishOutcome, type PublishRequest } from '../wiki/p
 import { publishPagesEach, type PublishFailure } from '../wiki/publish-each.js';
 import type { DirectoryService } from './service.js';
 import {
-  categoriesOf, categoryPageText, INDEX_PAGE, indexPageText, providerPageText, providerPageTitle, retiredPageText, TEMPLATE_PAGE, templatePageText,
+  categoriesOf, categoryPageText, INDEX_PAGE, indexPageText, providerPageText, providerPageTitle, renamedPageText, retiredPageText, TEMPLATE_PAGE, templatePageText,
 } from './wiki-pages.js';
 
 export const DRAFT_SUFFIX = '/Brouillon du robot';
@@ -46,10 +46,19 @@ export async function directoryPages(directory: DirectoryService): Promise<Array
   // Providers no longer listed whose page the bot published before: marked as withdrawn.
   const listedIds = new Set(listed.map((p) => p.id));
   const published = new Set((await directory.db.selectFrom('directory_wiki_pages').select('title').execute()).map((r) => r.title));
+  const current = new Set(pages.map((x) => x.title));
   for (const p of await directory.publishable()) {
     const title = providerPageTitle(p);
-    if (listedIds.has(p.id) || !published.has(title) || pages.some((x) => x.title === title)) continue;
-    pages.push({ title, text: retiredPageText(p), summary: `Annuaire : ${p.name} ne figure plus dans l’annuaire (robot Pollen)` });
+    if (!listedIds.has(p.id) && published.has(title) && !current.has(title)) {
+      current.add(title);
+      pages.push({ title, text: retiredPageText(p), summary: `Annuaire : ${p.name} ne figure plus dans l’annuaire (robot Pollen)` });
+    }
+    // A renamed provider's former pages: marked, pointing to its page while it is listed.
+    for (const former of p.formerWikiTitles) {
+      if (!published.has(former) || current.has(former)) continue;
+      current.add(former);
+      pages.push({ title: former, text: renamedPageText(p, listedIds.has(p.id)), summary: `Annuaire : ${p.name} a changé de nom (robot Pollen)` });
+    }
   }
   return pages;
 }

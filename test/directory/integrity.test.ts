@@ -125,4 +125,41 @@ describeEachStore('directory integrity', (backend) => {
     expect((await directory.provider(p.slug))!.verifiedCount).toBe(1);
     expect((await directory.recommendations([p.id], ['verified'])).map((r) => r.id)).toEqual([second.id]);
   });
+
+  it('sends a listed provider back to moderation when it changes its name, website or territories, and hides it until then', async () => {
+    const store = await open();
+    const directory = await directoryOn(store);
+    const owner = learner('local-ateliersducodelibre');
+    const p = await listedProvider(directory, 'Ateliers du Code Libre', { territories: ['33'] });
+    // Other fields change at once and stay listed.
+    expect(await directory.update(owner, p.slug, { description: 'Nouvelle présentation.' })).toMatchObject({ status: 'approved', listed: true });
+
+    await store.db.insertInto('directory_wiki_pages').values({ title: p.wikiTitle, text_hash: 'publiée', revid: 1, published_at: '2026-01-01T00:00:00.000Z' }).execute();
+    const renamed = await directory.update(owner, p.slug, { name: 'Code Libre Aquitain' });
+    expect(renamed).toMatchObject({ status: 'pending', listed: false, name: 'Code Libre Aquitain', wikiTitle: 'Annuaire/Code Libre Aquitain', formerWikiTitles: [p.wikiTitle] });
+    expect((await directory.providers({}, 10)).totalCount).toBe(0);
+    expect((await directory.history('provider', [p.id])).at(-1)).toMatchObject({ action: 'updated', reason: 'Nom modifié : la fiche est retirée de l’annuaire jusqu’à une nouvelle validation' });
+    expect((await directory.moderationQueue()).providers.map((x) => x.slug)).toEqual([p.slug]);
+    // Meanwhile the wiki's former page is marked: not in the directory for now.
+    const waiting = (await directoryPages(directory)).find((x) => x.title === p.wikiTitle);
+    expect(waiting?.text).toContain('ne figure pas dans l’annuaire pour l’instant');
+
+    await directory.approveProvider(FACILITATOR, p.slug);
+    expect(await directory.provider(p.slug)).toMatchObject({ status: 'approved', listed: true });
+    const pages = await directoryPages(directory);
+    expect(pages.find((x) => x.title === p.wikiTitle)?.text).toContain('[[Annuaire/Code Libre Aquitain|Code Libre Aquitain]]');
+    expect(pages.find((x) => x.title === 'Annuaire/Code Libre Aquitain')?.text).toContain('{{Fiche annuaire');
+
+    expect(await directory.update(owner, p.slug, { website: 'https://autre-site.example.org' })).toMatchObject({ status: 'pending', listed: false });
+    await directory.approveProvider(FACILITATOR, p.slug);
+    const moved = await directory.update(owner, p.slug, { territories: ['33', '24'] });
+    expect(moved).toMatchObject({ status: 'pending', listed: false });
+    expect((await directory.history('provider', [p.id])).at(-1)!.reason).toContain('Territoires modifiés');
+    await directory.approveProvider(FACILITATOR, p.slug);
+    // A facilitator's own correction is the check: it stays listed.
+    expect(await directory.update(FACILITATOR, p.slug, { name: 'Code Libre d’Aquitaine' })).toMatchObject({ status: 'approved', listed: true });
+    // Nobody else can take a former title.
+    const other = await directory.declare(learner('local-autre'), declaration('Ateliers du Code Libre', { territories: ['75'], website: null, address: { street: null, postalCode: null, city: 'Paris', lat: null, lon: null } }), '203.0.113.80');
+    expect(other.wikiTitle).toBe('Annuaire/Ateliers du Code Libre (Paris)');
+  });
 });
