@@ -103,6 +103,10 @@ export function whenOrWhereChanged(before: AgendaSession, after: AgendaSession):
 export function sessionChangedMail(before: AgendaSession, session: AgendaSession, registration: Registration, options: AgendaMailOptions): OutgoingMail | undefined {
   if (!registration.email) return undefined;
   const waiting = registration.status === 'waiting';
+  const timeMoved = before.startsAt !== session.startsAt || before.endsAt !== session.endsAt || before.timeZone !== session.timeZone;
+  const placeMoved = before.place.address !== session.place.address || before.place.onlineUrl !== session.place.onlineUrl;
+  // Name what changed: « Le nouveau lieu » when only the place moved.
+  const change = timeMoved && placeMoved ? 'Le nouveau créneau ou le nouveau lieu ne vous convient pas ?' : timeMoved ? 'Le nouveau créneau ne vous convient pas ?' : 'Le nouveau lieu ne vous convient pas ?';
   return {
     kind: 'agenda.changed',
     to: registration.email,
@@ -113,8 +117,8 @@ export function sessionChangedMail(before: AgendaSession, session: AgendaSession
       waiting ? 'Vous restez sur la liste d’attente. Voici les nouvelles informations :' : 'Votre inscription est maintenue. Voici les nouvelles informations :', '',
       ...details(session, options), '',
       options.publicUrl
-        ? 'Le nouveau créneau ne vous convient pas ? Annulez avec le lien reçu dans l’e-mail de votre inscription, pour libérer la place.'
-        : 'Le nouveau créneau ne vous convient pas ? Contactez l’équipe d’animation avec le code d’annulation reçu à votre inscription.',
+        ? `${change} Annulez avec le lien reçu dans l’e-mail de votre inscription, pour libérer la place.`
+        : `${change} Contactez l’équipe d’animation avec le code d’annulation reçu à votre inscription.`,
       ...SIGNATURE,
     ].join('\n'),
   };

@@ -4,6 +4,7 @@ import { tables, type StoreDb } from '../store/database.js';
 import type {
   ModerationEvent, Provider, ProviderKind, ProviderStatus, Questionnaire, Recommendation, RecommendationStatus, ServiceId, TrainingBadge,
 } from './model.js';
+import { de } from '../text/french.js';
 
 interface ProviderTable {
   id: Generated<number>;
@@ -197,7 +198,7 @@ export async function recentEvents(db: DirectoryDb, limit: number): Promise<Arra
     else {
       const rec = await db.selectFrom('directory_recommendations').select(['association_name', 'provider_id']).where('id', '=', event.subjectId).executeTakeFirst();
       const p = rec && (await providerBy(db, { id: Number(rec.provider_id) }));
-      if (rec) label = `Recommandation de ${rec.association_name}${p ? ` pour ${p.name}` : ''}`;
+      if (rec) label = `Recommandation ${de(rec.association_name)}${p ? ` pour ${p.name}` : ''}`;
     }
     out.push({ ...event, label });
   }

@@ -12,6 +12,7 @@ import type { DirectoryService } from './service.js';
 import {
   categoriesOf, categoryPageText, INDEX_PAGE, indexPageText, providerPageText, providerPageTitle, renamedPageText, retiredPageText, TEMPLATE_PAGE, templatePageText,
 } from './wiki-pages.js';
+import { de } from '../text/french.js';
 
 export const DRAFT_SUFFIX = '/Brouillon du robot';
 
@@ -38,7 +39,7 @@ export async function directoryPages(directory: DirectoryService): Promise<Array
     ...listed.map((p) => ({
       title: providerPageTitle(p),
       text: providerPageText(p, verified.filter((r) => r.providerId === p.id)),
-      summary: `Annuaire : fiche de ${p.name} (${p.verifiedCount} recommandation${p.verifiedCount > 1 ? 's' : ''} vérifiée${p.verifiedCount > 1 ? 's' : ''}) (robot Pollen)`,
+      summary: `Annuaire : fiche ${de(p.name)} (${p.verifiedCount} recommandation${p.verifiedCount > 1 ? 's' : ''} vérifiée${p.verifiedCount > 1 ? 's' : ''}) (robot Pollen)`,
     })),
     { title: INDEX_PAGE, text: indexPageText(listed), summary: `Annuaire : liste des ${listed.length} structures recommandées (robot Pollen)` },
     ...[...categoriesOf(listed)].map(([title, label]) => ({ title, text: categoryPageText(label), summary: 'Annuaire : catégorie (robot Pollen)' })),
