@@ -27,6 +27,8 @@ export interface AgendaServiceOptions {
    * mails wait; the dashboard says so). Unset: no mail.
    */
   mail?: (AgendaMailOptions & { smtpConfigured: boolean }) | undefined;
+  /** POLLEN_PUBLIC_URL: links handed out (a session's feed) are absolute. Default: the mail's. */
+  publicUrl?: string | undefined;
 }
 
 /** The outbox as the dashboard shows it: what waits, and why. */
@@ -62,6 +64,7 @@ export class AgendaService {
   readonly #now: () => Date;
   readonly #onAttended: AgendaServiceOptions['onAttended'];
   readonly #mail: AgendaServiceOptions['mail'];
+  readonly #publicUrl: string | undefined;
 
   constructor(
     readonly store: AgendaStore,
@@ -71,6 +74,12 @@ export class AgendaService {
     this.#now = options.now ?? (() => new Date());
     this.#onAttended = options.onAttended;
     this.#mail = options.mail;
+    this.#publicUrl = (options.publicUrl ?? options.mail?.publicUrl)?.replace(/\/+$/, '');
+  }
+
+  /** A session's own iCal feed: absolute when the public address is known, else from the site's root. */
+  icsUrl(session: Pick<AgendaSession, 'id'>): string {
+    return `${this.#publicUrl ?? ''}/agenda/sessions/${session.id}.ics`;
   }
 
   /** The outbox's waiting and failed mails (undefined when the agenda sends no mail). */
