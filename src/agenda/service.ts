@@ -1,5 +1,6 @@
 /** The agenda's rules, over its store: who may register, when, and what a change warns about. */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { hashToken, newRegistrationToken } from './tokens.js';
 import type { z } from 'zod';
 import { AgendaError } from './errors.js';
 import { firstMessage, sessionInputSchema, visitorSchema, type AgendaSession, type Registration, type SessionCounts, type SessionFields, type SessionInput, type VisitorInput } from './model.js';
@@ -49,9 +50,7 @@ export interface RegistrationResult extends RegistrationOutcome {
   token: string;
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+export { hashToken };
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
@@ -91,7 +90,7 @@ export class AgendaService {
   /** Mails to the people a change gave a seat (from the waiting list). */
   #promotedMails() {
     const mail = this.#mail;
-    return mail ? (session: AgendaSession, promoted: Registration[]) => promoted.map((r) => promotedMail(session, r, mail)) : undefined;
+    return mail ? async (session: AgendaSession, promoted: Registration[], tokenFor: (r: Registration) => Promise<string>) => Promise.all(promoted.map(async (r) => r.email ? promotedMail(session, r, await tokenFor(r), mail) : undefined)) : undefined;
   }
 
   now(): Date {
@@ -132,10 +131,11 @@ export class AgendaService {
     const mail = this.#mail;
     const promotedMails = this.#promotedMails();
     const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString(), mail && promotedMails
-      ? (after, { promoted: seated, previous, registered }) => {
+      ? async (after, { promoted: seated, previous, registered }, tokenFor) => {
           // A person given a seat hears of it (with the new details) once, not twice.
-          const moved = whenOrWhereChanged(previous, after) ? registered.filter((r) => !seated.some((p) => p.id === r.id)).map((r) => sessionChangedMail(previous, after, r, mail)) : [];
-          return [...promotedMails(after, seated), ...moved];
+          const told = whenOrWhereChanged(previous, after) ? registered.filter((r) => r.email && !seated.some((p) => p.id === r.id)) : [];
+          const moved = await Promise.all(told.map(async (r) => sessionChangedMail(previous, after, r, await tokenFor(r), mail)));
+          return [...(await promotedMails(after, seated, tokenFor)), ...moved];
         }
       : undefined);
     return { session, warnings, promoted };
@@ -172,7 +172,7 @@ export class AgendaService {
   }
 
   async #register(sessionId: number, who: { key: string; learnerId: string | null; name: string; email: string | null }, allowPrivate: boolean): Promise<RegistrationResult> {
-    const token = randomBytes(24).toString('base64url');
+    const token = newRegistrationToken();
     const now = this.now();
     const mail = this.#mail;
     const outcome = await this.store.register(sessionId, { ...who, tokenHash: hashToken(token) }, now.toISOString(), this.#openForRegistration(now, allowPrivate),

@@ -120,12 +120,12 @@ describe('French elision', () => {
     const { session } = await agendaOn(store).createSession(sessionInput({ title: 'Atelier d’écriture' }));
     const person: Registration = { id: 1, sessionId: session.id, learnerId: null, name: 'Inès', email: 'ines@exemple.org', status: 'confirmed', present: false, createdAt: session.startsAt, updatedAt: session.startsAt };
     const moved = { ...session, place: { ...session.place, address: '4 place Bellecour, 69002 Lyon' } };
-    const placeOnly = sessionChangedMail(session, moved, person, { publicUrl: 'https://pollen.example.org' })!.text;
+    const placeOnly = sessionChangedMail(session, moved, person, 'jeton-de-test-0123456789', { publicUrl: 'https://pollen.example.org' })!.text;
     expect(placeOnly).toContain('Le nouveau lieu ne vous convient pas ?');
     expect(placeOnly).not.toContain('créneau');
     const later = { ...session, startsAt: '2026-03-12T15:00:00.000Z', endsAt: '2026-03-12T18:00:00.000Z' };
-    expect(sessionChangedMail(session, later, person, {})!.text).toContain('Le nouveau créneau ne vous convient pas ?');
-    expect(sessionChangedMail(session, { ...later, place: moved.place }, person, {})!.text).toContain('Le nouveau créneau ou le nouveau lieu ne vous convient pas ?');
+    expect(sessionChangedMail(session, later, person, 'jeton-de-test-0123456789', {})!.text).toContain('Le nouveau créneau ne vous convient pas ?');
+    expect(sessionChangedMail(session, { ...later, place: moved.place }, person, 'jeton-de-test-0123456789', {})!.text).toContain('Le nouveau créneau ou le nouveau lieu ne vous convient pas ?');
     expect(placeOnly).not.toMatch(NOT_ELIDED);
   });
 });
