@@ -124,10 +124,19 @@ export class AgendaService {
   }
 
   async updateSession(id: number, input: SessionInput): Promise<SessionChange> {
-    const fields = this.#fields(input);
+    let fields = this.#fields(input);
     const current = await this.session(id);
     if (current.status === 'cancelled') throw new AgendaError('SESSION_CANCELLED', 'Cette session est annulée : elle ne peut plus être modifiée. Créez-en une nouvelle.');
     const warnings = await this.#warnings(fields, id);
+    // A new address with the old coordinates (the form sends back what it showed) would put the
+    // feed's GEO and the map at the old place: they are cleared, and the answer says so. New
+    // coordinates given with the new address are kept.
+    const before = current.place;
+    const after = fields.place;
+    if (after.address !== before.address && after.latitude !== null && after.latitude === before.latitude && after.longitude === before.longitude) {
+      fields = { ...fields, place: { ...after, latitude: null, longitude: null } };
+      warnings.push('L’adresse a changé : les coordonnées de l’ancienne adresse ont été effacées (le flux iCal et la carte n’indiquent plus de point). Donnez la latitude et la longitude du nouveau lieu si vous les connaissez.');
+    }
     const mail = this.#mail;
     const promotedMails = this.#promotedMails();
     const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString(), mail && promotedMails
