@@ -1,5 +1,6 @@
 /** The agenda's rules, over its store: who may register, when, and what a change warns about. */
 import { randomUUID } from 'node:crypto';
+import { readWallClock, repeatedTimeWarning } from './time.js';
 import { hashToken, newRegistrationToken } from './tokens.js';
 import type { z } from 'zod';
 import { AgendaError } from './errors.js';
@@ -105,6 +106,16 @@ export class AgendaService {
     return fields;
   }
 
+  /** A time typed in the autumn overlap was read as the first of the two: said, with how to ask for the second. */
+  #repeatedTimes(input: SessionInput, fields: SessionFields): string[] {
+    const out: string[] = [];
+    for (const [value, what] of [[input.startsAt, 'L’heure de début'], [input.endsAt, 'L’heure de fin']] as const) {
+      const reading = typeof value === 'string' ? readWallClock(value, fields.timeZone) : undefined;
+      if (reading?.repeated) out.push(repeatedTimeWarning(value, fields.timeZone, what, reading.instant));
+    }
+    return out;
+  }
+
   async #warnings(fields: SessionFields, exceptId?: number): Promise<string[]> {
     if (fields.status !== 'planned' || fields.facilitators.length === 0) return [];
     const others = await this.store.overlapping(fields.startsAt, fields.endsAt, exceptId);
@@ -118,7 +129,7 @@ export class AgendaService {
 
   async createSession(input: SessionInput): Promise<SessionChange> {
     const fields = this.#fields(input);
-    const warnings = await this.#warnings(fields);
+    const warnings = [...this.#repeatedTimes(input, fields), ...(await this.#warnings(fields))];
     const session = await this.store.createSession(fields, `${randomUUID()}@pollen`, this.now().toISOString());
     return { session, warnings, promoted: [] };
   }
@@ -127,7 +138,7 @@ export class AgendaService {
     let fields = this.#fields(input);
     const current = await this.session(id);
     if (current.status === 'cancelled') throw new AgendaError('SESSION_CANCELLED', 'Cette session est annulée : elle ne peut plus être modifiée. Créez-en une nouvelle.');
-    const warnings = await this.#warnings(fields, id);
+    const warnings = [...this.#repeatedTimes(input, fields), ...(await this.#warnings(fields, id))];
     // A new address with the old coordinates (the form sends back what it showed) would put the
     // feed's GEO and the map at the old place: they are cleared, and the answer says so. New
     // coordinates given with the new address are kept.
