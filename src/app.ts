@@ -104,6 +104,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     modules: curriculum,
     // Visitors' mails go to the outbox with each change; src/mail's job sends them (POLLEN_SMTP_URL).
     mail: { publicUrl: config.publicUrl, smtpConfigured: config.mail.smtpUrl !== undefined },
+    publicUrl: config.publicUrl,
     ...(tracker.mode === 'embedded' ? { onAttended: (learnerId: string, slug: string) => progress.markModuleDone(learnerId, slug, true) } : {}),
   });
 

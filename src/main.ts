@@ -1,4 +1,4 @@
-import { publishAgenda } from './agenda/wiki.js';
+import { scheduleAgendaPublishing } from './agenda/schedule.js';
 import { buildRuntime, type Runtime } from './app.js';
 import { firstTokenNotice, NO_DASHBOARD_ACCESS_WARNING } from './auth/first-start.js';
 import { ConfigError, describeConfig, loadConfig } from './config/index.js';
@@ -10,7 +10,7 @@ import { writeCartridgeApart } from './curriculum/imscc/write-apart.js';
 import { ActionLog } from './dashboard/actions.js';
 import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
-import { publishDirectory } from './directory/wiki.js';
+import { scheduleDirectoryPublishing } from './directory/schedule.js';
 import { createLogger, type Logger } from './log.js';
 import { startMailDelivery } from './mail/index.js';
 import { holderChangeLog, processHolderId, runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
@@ -99,8 +99,9 @@ async function main(): Promise<void> {
   tokensTimer.unref();
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesJob = startNotesRetries(runtime, logger, config.notesIntervalSeconds * 1000);
-  const directoryTimer = startDirectoryPublishing(runtime, logger);
-  const agendaTimer = startAgendaPublishing(runtime, logger, config.publicUrl);
+  // Directory and Agenda pages on the wiki: once per interval across replicas (src/jobs lease).
+  const directoryJob = startDirectoryPublishing(runtime, logger);
+  const agendaJob = startAgendaPublishing(runtime, logger, config.publicUrl);
   // Mails to visitors (agenda): the outbox is sent every minute, once across replicas.
   const mailJob = startMailDelivery({ store: runtime.database, smtpUrl: config.mail.smtpUrl, from: config.mail.from, logger });
   // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself, once per
@@ -127,8 +128,8 @@ async function main(): Promise<void> {
     drainMs: config.drainSeconds * 1000,
     stopJobs: () => {
       notesJob?.stop();
-      clearInterval(directoryTimer);
-      clearInterval(agendaTimer);
+      directoryJob?.stop();
+      agendaJob?.stop();
       mailJob?.stop();
       progressSync?.stop();
       clearInterval(tokensTimer);
@@ -171,56 +172,20 @@ function startNotesRetries(runtime: Runtime, logger: Logger, everyMs: number): J
 
 const TOKENS_REFRESH_INTERVAL_MS = 10_000;
 
-const DIRECTORY_PUBLISH_INTERVAL_MS = 5 * 60_000;
-
-/** The directory follows moderation on the wiki: training badges re-read, changed pages published. */
-function startDirectoryPublishing(runtime: Runtime, logger: Logger): NodeJS.Timeout {
-  let running = false;
-  const publish = () => {
-    const directory = runtime.deps.directory;
-    if (running || !directory) return;
-    running = true;
-    directory
-      .refreshTraining()
-      .then(() => publishDirectory(runtime.wiki, directory))
-      .then((report) => {
-        if (report.edits > 0 || report.halted) logger.info({ edits: report.edits, drafts: report.drafts.length, halted: report.halted }, 'Directory published to the wiki');
-      })
-      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Directory not published to the wiki'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  publish();
-  const timer = setInterval(publish, DIRECTORY_PUBLISH_INTERVAL_MS);
-  timer.unref();
-  return timer;
+/** The directory follows moderation on the wiki, once per interval across replicas; a first turn at start. */
+function startDirectoryPublishing(runtime: Runtime, logger: Logger): JobSchedule | undefined {
+  const directory = runtime.deps.directory;
+  if (!directory) return undefined;
+  const schedule = scheduleDirectoryPublishing({ store: runtime.database, wiki: runtime.wiki, directory, logger });
+  void schedule.tick();
+  return schedule;
 }
 
-const AGENDA_PUBLISH_INTERVAL_MS = 5 * 60_000;
-
-/**
- * The wiki's Agenda page follows the sessions: every 5 minutes, one batched read, and an edit only
- * when something changed (a session created, moved, cancelled, its minutes linked, or passed).
- */
-function startAgendaPublishing(runtime: Runtime, logger: Logger, publicUrl: string | undefined): NodeJS.Timeout {
-  let running = false;
-  const publish = () => {
-    const agenda = runtime.deps.agenda;
-    if (running || !agenda) return;
-    running = true;
-    publishAgenda(runtime.wiki, agenda, { publicUrl })
-      .then((run) => {
-        if (run.edits > 0) logger.info({ edits: run.edits }, 'Agenda published to the wiki');
-        for (const o of run.outcomes) if (o.status === 'conflict' || o.status === 'stopped') logger.warn({ page: o.title, status: o.status }, o.reason ?? 'Agenda page not published');
-      })
-      .catch((err: unknown) => logger.warn({ error: (err as Error).name, code: (err as { code?: string }).code }, 'Agenda not published to the wiki'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  setTimeout(publish, 10_000).unref();
-  const timer = setInterval(publish, AGENDA_PUBLISH_INTERVAL_MS);
-  timer.unref();
-  return timer;
+/** The wiki's Agenda page, once per interval across replicas; a first turn 10 s after start. */
+function startAgendaPublishing(runtime: Runtime, logger: Logger, publicUrl: string | undefined): JobSchedule | undefined {
+  const agenda = runtime.deps.agenda;
+  if (!agenda) return undefined;
+  const schedule = scheduleAgendaPublishing({ store: runtime.database, wiki: runtime.wiki, agenda, logger, publicUrl });
+  setTimeout(() => void schedule.tick(), 10_000).unref();
+  return schedule;
 }

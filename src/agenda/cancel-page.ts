@@ -69,6 +69,8 @@ ${sessionFacts(session)}
       page(res, 200, 'Inscription annulée', `<p>C’est fait : votre inscription est annulée. Merci d’avoir libéré la place.</p>\n${sessionFacts(found.session)}`);
     } catch (err) {
       if (err instanceof AgendaError && err.code === 'REGISTRATION_NOT_FOUND') return page(res, 404, 'Lien d’annulation inconnu', `<p class="error">${e(UNKNOWN)}</p>`);
+      // Two clicks at once: the other one cancelled it.
+      if (err instanceof AgendaError && err.code === 'REGISTRATION_ALREADY_CANCELLED') return page(res, 410, 'Inscription déjà annulée', '<p>Cette inscription est déjà annulée : vous n’avez plus rien à faire.</p>');
       unavailable(res);
     }
   });

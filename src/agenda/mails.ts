@@ -57,7 +57,7 @@ export function registrationMail(session: AgendaSession, registration: Registrat
 }
 
 /** Moved from the waiting list to a seat. */
-export function promotedMail(session: AgendaSession, registration: Registration, options: AgendaMailOptions): OutgoingMail | undefined {
+export function promotedMail(session: AgendaSession, registration: Registration, token: string, options: AgendaMailOptions): OutgoingMail | undefined {
   if (!registration.email) return undefined;
   return {
     kind: 'agenda.promoted',
@@ -67,9 +67,7 @@ export function promotedMail(session: AgendaSession, registration: Registration,
       `Bonjour ${registration.name},`, '',
       `Une place s’est libérée pour « ${session.title} » : vous quittez la liste d’attente, votre inscription est confirmée.`, '',
       ...details(session, options), '',
-      options.publicUrl
-        ? 'Vous ne pourrez pas venir ? Annulez avec le lien reçu dans l’e-mail de votre inscription, pour que la place aille à la personne suivante.'
-        : 'Vous ne pourrez pas venir ? Contactez l’équipe d’animation avec le code d’annulation reçu à votre inscription, pour que la place aille à la personne suivante.',
+      ...cancellation(token, options),
       ...SIGNATURE,
     ].join('\n'),
   };
@@ -100,9 +98,13 @@ export function whenOrWhereChanged(before: AgendaSession, after: AgendaSession):
 }
 
 /** The session moved (day, hours or place): to everyone registered, with the new details. */
-export function sessionChangedMail(before: AgendaSession, session: AgendaSession, registration: Registration, options: AgendaMailOptions): OutgoingMail | undefined {
+export function sessionChangedMail(before: AgendaSession, session: AgendaSession, registration: Registration, token: string, options: AgendaMailOptions): OutgoingMail | undefined {
   if (!registration.email) return undefined;
   const waiting = registration.status === 'waiting';
+  const timeMoved = before.startsAt !== session.startsAt || before.endsAt !== session.endsAt || before.timeZone !== session.timeZone;
+  const placeMoved = before.place.address !== session.place.address || before.place.onlineUrl !== session.place.onlineUrl;
+  // Name what changed: « Le nouveau lieu » when only the place moved.
+  const change = timeMoved && placeMoved ? 'Le nouveau créneau ou le nouveau lieu ne vous convient pas ?' : timeMoved ? 'Le nouveau créneau ne vous convient pas ?' : 'Le nouveau lieu ne vous convient pas ?';
   return {
     kind: 'agenda.changed',
     to: registration.email,
@@ -112,9 +114,8 @@ export function sessionChangedMail(before: AgendaSession, session: AgendaSession
       `La session « ${session.title} » change : elle était prévue ${frenchWhen(before)}${before.place.address && before.place.address !== session.place.address ? ` (${before.place.address})` : ''}.`,
       waiting ? 'Vous restez sur la liste d’attente. Voici les nouvelles informations :' : 'Votre inscription est maintenue. Voici les nouvelles informations :', '',
       ...details(session, options), '',
-      options.publicUrl
-        ? 'Le nouveau créneau ne vous convient pas ? Annulez avec le lien reçu dans l’e-mail de votre inscription, pour libérer la place.'
-        : 'Le nouveau créneau ne vous convient pas ? Contactez l’équipe d’animation avec le code d’annulation reçu à votre inscription.',
+      change,
+      ...cancellation(token, options),
       ...SIGNATURE,
     ].join('\n'),
   };

@@ -47,4 +47,16 @@ export const agendaMigrations: Migration[] = [
       await db.schema.createIndex('agenda_registrations_queue').on('agenda_registrations').columns(['session_id', 'status', 'id']).execute();
     },
   },
+  {
+    // Later mails (a seat freed, the session moved) carry their own cancellation link: a new
+    // token each (the first one is only in the registration mail, and only its hash is kept).
+    id: 'agenda/002-registration-tokens',
+    up: async (db, dialect) => {
+      await withIdColumn(db.schema.createTable('agenda_registration_tokens'), dialect)
+        .addColumn('registration_id', 'integer', (c) => c.notNull().references('agenda_registrations.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

@@ -1,6 +1,6 @@
 /** The agenda's concepts: sessions of a module or workshop, and the people registered to them. */
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE, isValidTimeZone, parseInstant } from './time.js';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, parseInstant, readWallClock, skippedTimeMessage } from './time.js';
 
 export const SESSION_STATUSES = ['planned', 'cancelled', 'done'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -116,6 +116,9 @@ export const sessionInputSchema = z
     const ends = parseInstant(input.endsAt, input.timeZone);
     if (!starts) ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'Date de début illisible : utilisez la forme 2026-03-12T14:00.' });
     if (!ends) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'Date de fin illisible : utilisez la forme 2026-03-12T17:00.' });
+    // A time the spring change skips is refused (not silently moved an hour later): the person chooses.
+    if (starts && readWallClock(input.startsAt, input.timeZone)?.skipped) ctx.addIssue({ code: 'custom', path: ['startsAt'], message: skippedTimeMessage(input.startsAt, input.timeZone, 'L’heure de début') });
+    if (ends && readWallClock(input.endsAt, input.timeZone)?.skipped) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: skippedTimeMessage(input.endsAt, input.timeZone, 'L’heure de fin') });
     if (starts && ends && ends.getTime() <= starts.getTime()) {
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'La fin de la session doit être après son début.' });
     }

@@ -42,6 +42,7 @@ export interface RegistrationsTable {
 export interface AgendaTables {
   agenda_sessions: SessionsTable;
   agenda_registrations: RegistrationsTable;
+  agenda_registration_tokens: { id: Generated<number>; registration_id: number; token_hash: string; created_at: string };
 }
 
 export type Db = Kysely<AgendaTables>;

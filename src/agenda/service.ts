@@ -1,5 +1,7 @@
 /** The agenda's rules, over its store: who may register, when, and what a change warns about. */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { readWallClock, repeatedTimeWarning } from './time.js';
+import { hashToken, newRegistrationToken } from './tokens.js';
 import type { z } from 'zod';
 import { AgendaError } from './errors.js';
 import { firstMessage, sessionInputSchema, visitorSchema, type AgendaSession, type Registration, type SessionCounts, type SessionFields, type SessionInput, type VisitorInput } from './model.js';
@@ -27,6 +29,8 @@ export interface AgendaServiceOptions {
    * mails wait; the dashboard says so). Unset: no mail.
    */
   mail?: (AgendaMailOptions & { smtpConfigured: boolean }) | undefined;
+  /** POLLEN_PUBLIC_URL: links handed out (a session's feed) are absolute. Default: the mail's. */
+  publicUrl?: string | undefined;
 }
 
 /** The outbox as the dashboard shows it: what waits, and why. */
@@ -47,9 +51,7 @@ export interface RegistrationResult extends RegistrationOutcome {
   token: string;
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+export { hashToken };
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
@@ -62,6 +64,7 @@ export class AgendaService {
   readonly #now: () => Date;
   readonly #onAttended: AgendaServiceOptions['onAttended'];
   readonly #mail: AgendaServiceOptions['mail'];
+  readonly #publicUrl: string | undefined;
 
   constructor(
     readonly store: AgendaStore,
@@ -71,6 +74,12 @@ export class AgendaService {
     this.#now = options.now ?? (() => new Date());
     this.#onAttended = options.onAttended;
     this.#mail = options.mail;
+    this.#publicUrl = (options.publicUrl ?? options.mail?.publicUrl)?.replace(/\/+$/, '');
+  }
+
+  /** A session's own iCal feed: absolute when the public address is known, else from the site's root. */
+  icsUrl(session: Pick<AgendaSession, 'id'>): string {
+    return `${this.#publicUrl ?? ''}/agenda/sessions/${session.id}.ics`;
   }
 
   /** The outbox's waiting and failed mails (undefined when the agenda sends no mail). */
@@ -82,7 +91,7 @@ export class AgendaService {
   /** Mails to the people a change gave a seat (from the waiting list). */
   #promotedMails() {
     const mail = this.#mail;
-    return mail ? (session: AgendaSession, promoted: Registration[]) => promoted.map((r) => promotedMail(session, r, mail)) : undefined;
+    return mail ? async (session: AgendaSession, promoted: Registration[], tokenFor: (r: Registration) => Promise<string>) => Promise.all(promoted.map(async (r) => r.email ? promotedMail(session, r, await tokenFor(r), mail) : undefined)) : undefined;
   }
 
   now(): Date {
@@ -95,6 +104,16 @@ export class AgendaService {
       throw new AgendaError('BAD_USER_INPUT', `Module inconnu : « ${fields.moduleSlug} ». Choisissez un module du parcours, ou aucun pour un atelier hors parcours.`, 'moduleSlug');
     }
     return fields;
+  }
+
+  /** A time typed in the autumn overlap was read as the first of the two: said, with how to ask for the second. */
+  #repeatedTimes(input: SessionInput, fields: SessionFields): string[] {
+    const out: string[] = [];
+    for (const [value, what] of [[input.startsAt, 'L’heure de début'], [input.endsAt, 'L’heure de fin']] as const) {
+      const reading = typeof value === 'string' ? readWallClock(value, fields.timeZone) : undefined;
+      if (reading?.repeated) out.push(repeatedTimeWarning(value, fields.timeZone, what, reading.instant));
+    }
+    return out;
   }
 
   async #warnings(fields: SessionFields, exceptId?: number): Promise<string[]> {
@@ -110,23 +129,33 @@ export class AgendaService {
 
   async createSession(input: SessionInput): Promise<SessionChange> {
     const fields = this.#fields(input);
-    const warnings = await this.#warnings(fields);
+    const warnings = [...this.#repeatedTimes(input, fields), ...(await this.#warnings(fields))];
     const session = await this.store.createSession(fields, `${randomUUID()}@pollen`, this.now().toISOString());
     return { session, warnings, promoted: [] };
   }
 
   async updateSession(id: number, input: SessionInput): Promise<SessionChange> {
-    const fields = this.#fields(input);
+    let fields = this.#fields(input);
     const current = await this.session(id);
     if (current.status === 'cancelled') throw new AgendaError('SESSION_CANCELLED', 'Cette session est annulée : elle ne peut plus être modifiée. Créez-en une nouvelle.');
-    const warnings = await this.#warnings(fields, id);
+    const warnings = [...this.#repeatedTimes(input, fields), ...(await this.#warnings(fields, id))];
+    // A new address with the old coordinates (the form sends back what it showed) would put the
+    // feed's GEO and the map at the old place: they are cleared, and the answer says so. New
+    // coordinates given with the new address are kept.
+    const before = current.place;
+    const after = fields.place;
+    if (after.address !== before.address && after.latitude !== null && after.latitude === before.latitude && after.longitude === before.longitude) {
+      fields = { ...fields, place: { ...after, latitude: null, longitude: null } };
+      warnings.push('L’adresse a changé : les coordonnées de l’ancienne adresse ont été effacées (le flux iCal et la carte n’indiquent plus de point). Donnez la latitude et la longitude du nouveau lieu si vous les connaissez.');
+    }
     const mail = this.#mail;
     const promotedMails = this.#promotedMails();
     const { session, promoted } = await this.store.updateSession(id, fields, this.now().toISOString(), mail && promotedMails
-      ? (after, { promoted: seated, previous, registered }) => {
+      ? async (after, { promoted: seated, previous, registered }, tokenFor) => {
           // A person given a seat hears of it (with the new details) once, not twice.
-          const moved = whenOrWhereChanged(previous, after) ? registered.filter((r) => !seated.some((p) => p.id === r.id)).map((r) => sessionChangedMail(previous, after, r, mail)) : [];
-          return [...promotedMails(after, seated), ...moved];
+          const told = whenOrWhereChanged(previous, after) ? registered.filter((r) => r.email && !seated.some((p) => p.id === r.id)) : [];
+          const moved = await Promise.all(told.map(async (r) => sessionChangedMail(previous, after, r, await tokenFor(r), mail)));
+          return [...(await promotedMails(after, seated, tokenFor)), ...moved];
         }
       : undefined);
     return { session, warnings, promoted };
@@ -163,7 +192,7 @@ export class AgendaService {
   }
 
   async #register(sessionId: number, who: { key: string; learnerId: string | null; name: string; email: string | null }, allowPrivate: boolean): Promise<RegistrationResult> {
-    const token = randomBytes(24).toString('base64url');
+    const token = newRegistrationToken();
     const now = this.now();
     const mail = this.#mail;
     const outcome = await this.store.register(sessionId, { ...who, tokenHash: hashToken(token) }, now.toISOString(), this.#openForRegistration(now, allowPrivate),

@@ -4,15 +4,25 @@ import { isoNow } from '../store/migrations.js';
 import { AgendaError } from './errors.js';
 import type { AgendaSession, Registration, RegistrationStatus, SessionCounts, SessionFields } from './model.js';
 import { countStatus, fieldColumns, promoteWaiting, seatCounts, toRegistration, toSession, type AgendaTables, type Db, type RegistrationRow, type SessionRow } from './rows.js';
+import { hashToken, newRegistrationToken } from './tokens.js';
 import { inWriteTransaction } from './transaction.js';
 import { queueMails, type OutgoingMail } from '../mail/index.js';
 
-/** The mails a change sends (composed by the service), written to the outbox in the change's transaction. */
-type MailsOf<T> = ((session: AgendaSession, outcome: T) => Array<OutgoingMail | undefined>) | undefined;
+/**
+ * The mails a change sends (composed by the service), written to the outbox in the change's
+ * transaction. `tokenFor` gives a registered person a new cancellation token for their mail
+ * (its hash is kept in the same transaction, so the link works once the mail is out).
+ */
+type MailsOf<T> = ((session: AgendaSession, outcome: T, tokenFor: (r: Registration) => Promise<string>) => Promise<Array<OutgoingMail | undefined>> | Array<OutgoingMail | undefined>) | undefined;
 
 async function queueWith<T>(trx: Db, mails: MailsOf<T>, session: AgendaSession, outcome: T, now: string): Promise<void> {
   if (!mails) return;
-  await queueMails(trx, mails(session, outcome).filter((m): m is OutgoingMail => m !== undefined), now);
+  const tokenFor = async (r: Registration) => {
+    const token = newRegistrationToken();
+    await trx.insertInto('agenda_registration_tokens').values({ registration_id: r.id, token_hash: hashToken(token), created_at: now }).execute();
+    return token;
+  };
+  await queueMails(trx, (await mails(session, outcome, tokenFor)).filter((m): m is OutgoingMail => m !== undefined), now);
 }
 
 export interface SessionQuery {
@@ -239,6 +249,8 @@ export class AgendaStore {
     return this.#inTurn(Number(found.session_id), () => inWriteTransaction<AgendaTables, { registration: Registration; promoted: Registration[] }>(this.store, async (trx) => {
       const session = await this.#lockSession(trx, Number(found.session_id));
       const current = await trx.selectFrom('agenda_registrations').selectAll().where('id', '=', found.id).executeTakeFirstOrThrow();
+      // A used link says so, as the cancellation page does (410 there): nothing was cancelled now.
+      if (current.status === 'cancelled' && 'tokenHash' in where) throw new AgendaError('REGISTRATION_ALREADY_CANCELLED', 'Cette inscription est déjà annulée : vous n’avez plus rien à faire.');
       if (current.status === 'cancelled') return { registration: toRegistration(current), promoted: [] };
       const row = await trx
         .updateTable('agenda_registrations')
@@ -308,7 +320,12 @@ export class AgendaStore {
 
   async #findRegistration(where: { tokenHash: string } | { id: number }): Promise<RegistrationRow | undefined> {
     const q = this.#db.selectFrom('agenda_registrations').selectAll();
-    return ('id' in where ? q.where('id', '=', where.id) : q.where('token_hash', '=', where.tokenHash)).executeTakeFirst();
+    if ('id' in where) return q.where('id', '=', where.id).executeTakeFirst();
+    // The token given at registration, or one sent with a later mail.
+    return q.where((eb) => eb.or([
+      eb('token_hash', '=', where.tokenHash),
+      eb('id', 'in', eb.selectFrom('agenda_registration_tokens').select('registration_id').where('token_hash', '=', where.tokenHash)),
+    ])).executeTakeFirst();
   }
 
   async #lockSession(trx: Db, id: number): Promise<SessionRow> {

@@ -5,7 +5,8 @@
  * unchanged agenda costs one batched read and no edit; a human edit is never overwritten.
  */
 import { escapeWikitext, sanitizeExternalUrl } from '../wikitext/index.js';
-import { publishPages, type PublishOutcome, type WikiClient } from '../wiki/index.js';
+import type { PublishOutcome, WikiClient } from '../wiki/index.js';
+import { publishPagesEach, type PublishFailure } from '../wiki/publish-each.js';
 import type { AgendaSession } from './model.js';
 import type { AgendaModule, AgendaService } from './service.js';
 import { DEFAULT_TIME_ZONE } from './time.js';
@@ -139,6 +140,8 @@ export function renderModuleSessions(sessions: readonly AgendaSession[], now: Da
 
 export interface AgendaPublication {
   outcomes: PublishOutcome[];
+  /** Pages the wiki refused (French reasons); the other pages went out all the same. */
+  failures: PublishFailure[];
   /** Pages created or updated (0 when nothing changed). */
   edits: number;
 }
@@ -156,6 +159,8 @@ export async function publishAgenda(client: WikiClient, service: AgendaService, 
       return { title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: renderModuleSessions(list, now, feedUrl(options.publicUrl, slug)), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` };
     }),
   ].map((r) => ({ ...r, dryRun: options.dryRun === true }));
-  const outcomes = await publishPages(client, requests);
-  return { outcomes, edits: outcomes.filter((o) => !o.dryRun && (o.status === 'created' || o.status === 'updated')).length };
+  const results = await publishPagesEach(client, requests);
+  const outcomes = results.filter((o): o is PublishOutcome => o.status !== 'failed');
+  const failures = results.filter((o): o is PublishFailure => o.status === 'failed');
+  return { outcomes, failures, edits: outcomes.filter((o) => !o.dryRun && (o.status === 'created' || o.status === 'updated')).length };
 }

@@ -9,6 +9,7 @@ import type { QueueEntry } from '../notes/queue.js';
 import type { LearnerProgress } from '../progress/model.js';
 import { STATE_LABELS } from './charts.js';
 import { escapeHtml, frenchDate, frenchDays, frenchPercent, timeElement } from './format.js';
+import { de } from '../text/french.js';
 
 export interface LearnerPageData {
   id: string;
@@ -67,7 +68,7 @@ export function learnerPageBody(data: LearnerPageData, curriculum: readonly Curr
         .join('')}</ul>`
     : '<p class="empty">Aucune contribution au wiki comptée pour un module. Elles sont relevées par « npm run progress:sync ».</p>';
   const contribLink = wikiApiUrl
-    ? `<p><a href="${escapeHtml(pageUrl(wikiApiUrl, `Spécial:Contributions/${data.wikiUser}`))}">Toutes les modifications de ${escapeHtml(data.wikiUser)} sur le wiki</a></p>`
+    ? `<p><a href="${escapeHtml(pageUrl(wikiApiUrl, `Spécial:Contributions/${data.wikiUser}`))}">Toutes les modifications ${de(escapeHtml(data.wikiUser))} sur le wiki</a></p>`
     : '';
   const history = data.history.length
     ? `${historySvg(data.history)}

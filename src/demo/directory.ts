@@ -7,6 +7,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { ProviderKind, ServiceId } from '../directory/model.js';
 import type { DemoContext } from './index.js';
+import { de } from '../text/french.js';
 
 const FACILITATOR: Viewer = { role: 'facilitator', learnerId: null, displayName: 'Démonstration' };
 const ANONYMOUS: Viewer = { role: 'anonymous', learnerId: null, displayName: null };
@@ -88,7 +89,7 @@ export async function seedDirectory(directory: DirectoryService): Promise<string
     const provider = await directory.declare(FACILITATOR, {
       name,
       kind: kind as ProviderKind,
-      description: `${name} accompagne les associations${city ? ` autour de ${city}` : ' partout en France, à distance'} dans le passage à des outils libres : écoute des besoins, choix des outils, formation et suivi.`,
+      description: `${name} accompagne les associations${city ? ` autour ${de(city)}` : ' partout en France, à distance'} dans le passage à des outils libres : écoute des besoins, choix des outils, formation et suivi.`,
       services: SERVICE_SETS[i % SERVICE_SETS.length],
       territories,
       address: city ? { street: null, postalCode: null, city, lat: Number(lat), lon: Number(lon) } : null,
@@ -101,7 +102,7 @@ export async function seedDirectory(directory: DirectoryService): Promise<string
     if (approved) await directory.approveProvider(FACILITATOR, provider.slug, 'Structure connue de l’équipe (démonstration)');
     for (let k = 0; k < 2; k++) {
       const n = i * 2 + k;
-      const association = `${ASSOCIATIONS[n % ASSOCIATIONS.length]} de ${city || 'Villeneuve'}`;
+      const association = `${ASSOCIATIONS[n % ASSOCIATIONS.length]} ${de(city || 'Villeneuve')}`;
       const rec = await directory.recommend(ANONYMOUS, {
         providerSlug: provider.slug,
         associationName: association,

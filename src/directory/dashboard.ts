@@ -2,6 +2,7 @@
 import { escapeHtml, frenchShortDateTime, timeElement } from '../dashboard/format.js';
 import { ANSWER_LABELS, CRITERIA, PROVIDER_KINDS, SERVICES, type CriterionId, type ModerationEvent, type Provider, type Recommendation } from './model.js';
 import { territoryLabel } from './territories.js';
+import { de } from '../text/french.js';
 
 export interface ModerationView {
   providers: Provider[];
@@ -14,7 +15,7 @@ export interface ModerationView {
 }
 
 const ACTION_LABELS: Record<ModerationEvent['action'], string> = {
-  declared: 'déclarée', updated: 'mise à jour', approved: 'validée', rejected: 'refusée', withdrawn: 'retirée', recommended: 'reçue', verified: 'vérifiée',
+  declared: 'déclarée', updated: 'mise à jour', approved: 'validée', rejected: 'refusée', withdrawn: 'retirée', recommended: 'reçue', verified: 'vérifiée', replaced: 'remplacée',
 };
 
 function decisionForms(v: ModerationView, subject: 'provider' | 'recommendation', id: string, label: string): string {
@@ -47,7 +48,7 @@ function questionnaireTable(r: Recommendation): string {
 }
 
 function recommendationItem(v: ModerationView, r: Recommendation & { provider: Provider }): string {
-  const label = `la recommandation de ${r.associationName}`;
+  const label = `la recommandation ${de(r.associationName)}`;
   return `<li class="card" data-recommendation="${r.id}">
 <h4>${escapeHtml(r.associationName)} recommande ${escapeHtml(r.provider.name)}</h4>
 <p class="meta">Contact pour vérifier : <a href="mailto:${escapeHtml(r.verificationContact)}">${escapeHtml(r.verificationContact)}</a>${r.rna ? ` — RNA ${escapeHtml(r.rna)}` : ''} — Projet : ${escapeHtml(r.periodStart)}${r.periodEnd ? ` à ${escapeHtml(r.periodEnd)}` : ''}${r.provider.status !== 'approved' ? ' — <strong>structure pas encore validée</strong>' : ''}</p>

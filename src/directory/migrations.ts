@@ -1,5 +1,7 @@
 import type { Migration } from '../store/migrations.js';
 import { withIdColumn } from '../store/migrations.js';
+import { foldText, sameAssociation } from './model.js';
+import { distinctProviderTitle } from './wiki-title.js';
 
 /**
  * The directory's tables. Services and served territories are also kept as one row each
@@ -98,6 +100,47 @@ export const directoryMigrations: Migration[] = [
         .addColumn('revid', 'integer')
         .addColumn('published_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  {
+    // Each provider keeps its own wiki title: two providers of one name (in different places)
+    // once shared `Annuaire/<Nom>` and overwrote each other's page on every run.
+    id: 'directory/002-wiki-titles',
+    up: async (db) => {
+      await db.schema.alterTable('directory_providers').addColumn('wiki_title', 'text').execute();
+      // Titles a renamed provider had: their pages are marked and point to the new one.
+      await db.schema.alterTable('directory_providers').addColumn('former_wiki_titles', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      const rows = await db.selectFrom('directory_providers').select(['id', 'name', 'city']).orderBy('id').execute();
+      const taken = new Set<string>();
+      for (const row of rows as Array<{ id: number; name: string; city: string | null }>) {
+        const title = distinctProviderTitle(row.name, row.city, taken);
+        taken.add(foldText(title));
+        await db.updateTable('directory_providers').set({ wiki_title: title }).where('id', '=', row.id).execute();
+      }
+    },
+  },
+  {
+    // One recommendation per association per provider: of verified ones from the same
+    // association, the latest stays and the earlier are `replaced` (the provider was counted twice).
+    id: 'directory/003-one-recommendation-per-association',
+    up: async (db) => {
+      type Row = { id: number; provider_id: number; rna: string | null; association_name: string };
+      const rows = (await db.selectFrom('directory_recommendations').select(['id', 'provider_id', 'rna', 'association_name'])
+        .where('status', '=', 'verified').orderBy('id', 'desc').execute()) as Row[];
+      const kept: Row[] = [];
+      const at = new Date().toISOString();
+      const asRec = (r: Row) => ({ rna: r.rna, associationName: r.association_name });
+      for (const row of rows) {
+        const later = kept.find((k) => Number(k.provider_id) === Number(row.provider_id) && sameAssociation(asRec(k), asRec(row)));
+        if (!later) {
+          kept.push(row);
+          continue;
+        }
+        await db.updateTable('directory_recommendations').set({ status: 'replaced', updated_at: at }).where('id', '=', row.id).execute();
+        await db.insertInto('directory_moderation').values({
+          subject: 'recommendation', subject_id: Number(row.id), action: 'replaced', reason: `Remplacée par la recommandation n° ${later.id} de la même association`, actor: 'mise à jour de Pollen', at,
+        }).execute();
+      }
     },
   },
 ];

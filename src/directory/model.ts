@@ -41,7 +41,8 @@ export type Questionnaire = Record<CriterionId, CriterionResponse>;
 
 /** Declaration: pending until a facilitator approves it; withdrawn by the provider. */
 export type ProviderStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
-export type RecommendationStatus = 'pending' | 'verified' | 'rejected';
+/** `replaced`: the same association recommended the provider again, and the later one was verified. */
+export type RecommendationStatus = 'pending' | 'verified' | 'rejected' | 'replaced';
 
 export interface Address {
   street: string | null;
@@ -64,6 +65,10 @@ export interface Provider {
   id: number;
   slug: string;
   name: string;
+  /** Its wiki page, `Annuaire/<Nom>`, distinct from every other provider's (see wiki-title.ts). */
+  wikiTitle: string;
+  /** Titles it had before a change of name: those pages point to the new one. */
+  formerWikiTitles: string[];
   kind: ProviderKind;
   description: string;
   services: ServiceId[];
@@ -103,10 +108,19 @@ export interface Recommendation {
 export interface ModerationEvent {
   subject: 'provider' | 'recommendation';
   subjectId: number;
-  action: 'declared' | 'updated' | 'approved' | 'rejected' | 'withdrawn' | 'recommended' | 'verified';
+  action: 'declared' | 'updated' | 'approved' | 'rejected' | 'withdrawn' | 'recommended' | 'verified' | 'replaced';
   reason: string | null;
   actor: string;
   at: string;
+}
+
+/**
+ * Two recommendations of one provider come from the same association: same RNA number, or same
+ * name (no case, no accents). The verification contact is not a test: a federation or a shared
+ * volunteer may answer for several associations.
+ */
+export function sameAssociation(a: Pick<Recommendation, 'rna' | 'associationName'>, b: Pick<Recommendation, 'rna' | 'associationName'>): boolean {
+  return (a.rna !== null && b.rna !== null && a.rna.toUpperCase() === b.rna.toUpperCase()) || foldText(a.associationName) === foldText(b.associationName);
 }
 
 /** A coded refusal: GraphQL and the pages show `message` (French) and `code`. */

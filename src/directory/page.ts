@@ -113,7 +113,9 @@ export function directoryPage(d: DirectoryPageData): string {
   const n = d.page.totalCount;
   const list = d.page.providers.length
     ? `<ul class="providers" id="resultats">${d.page.providers.map((p) => providerItem(p, d.quotes.filter((r) => r.providerId === p.id), d.wikiUrl(p))).join('\n')}</ul>`
-    : '<p class="empty" id="aucun-resultat">Aucune structure recommandée ne correspond à ces critères. Élargissez le territoire ou retirez un filtre.</p>';
+    : d.error || Object.values(d.filter).some((v) => v !== null && v !== undefined && v !== '')
+      ? '<p class="empty" id="aucun-resultat">Aucune structure recommandée ne correspond à ces critères. Élargissez le territoire ou retirez un filtre.</p>'
+      : '<p class="empty" id="aucun-resultat">L’annuaire ne compte encore aucune structure : une structure y figure une fois validée par l’équipe d’animation et recommandée par une association qu’elle a accompagnée.</p>';
   const pager = [d.firstUrl ? `<a href="${escapeHtml(d.firstUrl)}">Retour au début de la liste</a>` : '', d.nextUrl ? `<a href="${escapeHtml(d.nextUrl)}" rel="next">Structures suivantes</a>` : ''].join('');
   return directoryShell(
     'Annuaire des prestataires recommandés — Pollen',

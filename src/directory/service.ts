@@ -14,7 +14,7 @@ import {
   type DeclarationInput, type ProviderFilter,
 } from './inputs.js';
 import {
-  DirectoryError, domainOf, foldText, slugify, SERVICES, websiteKey,
+  DirectoryError, domainOf, foldText, sameAssociation, slugify, SERVICES, websiteKey,
   type ModerationEvent, type Provider, type Recommendation, type RecommendationStatus, type TrainingBadge,
 } from './model.js';
 import { searchProviders, type ProviderPage } from './search.js';
@@ -22,7 +22,8 @@ import {
   directoryDb, historyOf, providerBy, recentEvents, recommendationsOf, recordEvent, takeRateSlot, toProvider, toRecommendation, writeFacets,
   type DirectoryDb, type DirectoryTx,
 } from './store.js';
-import { matchKeys, territoryLabel } from './territories.js';
+import { matchKeys, overlappingTerritories, territoryLabel } from './territories.js';
+import { distinctProviderTitle } from './wiki-title.js';
 
 export interface DirectorySettings {
   /** POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: verified recommendations needed to be listed. Default 1. */
@@ -44,6 +45,15 @@ const SHARED_MAIL_DOMAINS = new Set([
 
 function actorLabel(viewer: Viewer): string {
   return viewer.role === 'learner' ? `apprenant·e ${viewer.learnerId ?? '?'}` : viewer.role === 'anonymous' ? 'visiteur·se' : (viewer.displayName ?? viewer.role);
+}
+
+/** What changed of the structure's identity, in French: « nom », « site web », « territoires ». */
+function identityChanges(before: Provider, after: DeclarationInput): string[] {
+  const out: string[] = [];
+  if (after.name.trim() !== before.name.trim()) out.push('nom');
+  if (websiteKey(after.website) !== websiteKey(before.website)) out.push('site web');
+  if ([...after.territories].sort().join() !== [...before.territories].sort().join()) out.push('territoires');
+  return out;
 }
 
 export class DirectoryService {
@@ -79,9 +89,9 @@ export class DirectoryService {
     return rows.map(toProvider);
   }
 
-  /** Providers ever listed or approved, for the wiki publisher (unlisting marks their page). */
+  /** Every provider, whatever its status, for the wiki publisher (unlisting marks their page). */
   async publishable(): Promise<Provider[]> {
-    const rows = await this.db.selectFrom('directory_providers').selectAll().where('status', '!=', 'pending').orderBy('name_key').orderBy('id').execute();
+    const rows = await this.db.selectFrom('directory_providers').selectAll().orderBy('name_key').orderBy('id').execute();
     return rows.map(toProvider);
   }
 
@@ -126,7 +136,8 @@ export class DirectoryService {
     return this.db.transaction().execute(async (trx) => {
       await this.#refuseDuplicate(trx, data, null);
       const slug = await this.#freeSlug(trx, slugify(data.name));
-      const row = { ...this.#columns(data), slug, learner_id: viewer.learnerId, status: 'pending', listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
+      const wiki_title = await this.#freeTitle(trx, data, null);
+      const row = { ...this.#columns(data), slug, wiki_title, learner_id: viewer.learnerId, status: 'pending', listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
       const { id } = await trx.insertInto('directory_providers').values(row).returning('id').executeTakeFirstOrThrow();
       await writeFacets(trx, Number(id), data.services, matchKeys(data.territories));
       await recordEvent(trx, { subject: 'provider', subjectId: Number(id), action: 'declared', reason: null, actor: actorLabel(viewer), at: now });
@@ -154,11 +165,25 @@ export class DirectoryService {
       publicContactConsent: true,
     };
     const now = isoNow(this.#now());
+    const changed = identityChanges(current, merged);
+    // A change of who the structure is (name, website, territories) is checked again before it is
+    // shown: the fiche goes back to `pending` and is unlisted (hidden, not kept in its old form)
+    // until a facilitator approves it. The directory shows only what a facilitator has checked,
+    // and the old fiche would show a name or a site the structure itself says is no longer
+    // right; a hijacked account cannot point a listed fiche to another site either. A
+    // facilitator's own edit is that check.
+    const review = changed.length > 0 && current.status === 'approved' && viewer.role !== 'facilitator' && viewer.role !== 'admin';
     return this.db.transaction().execute(async (trx) => {
       await this.#refuseDuplicate(trx, merged, current.id);
-      await trx.updateTable('directory_providers').set({ ...this.#columns(merged), updated_at: now }).where('id', '=', current.id).execute();
+      const renamed = merged.name !== current.name;
+      const title = renamed ? await this.#freeTitle(trx, merged, current.id) : current.wikiTitle;
+      const titles = title === current.wikiTitle ? {} : { wiki_title: title, former_wiki_titles: JSON.stringify([...new Set([...current.formerWikiTitles, current.wikiTitle])].filter((t) => t !== title)) };
+      await trx.updateTable('directory_providers').set({ ...this.#columns(merged), ...titles, ...(review ? { status: 'pending' } : {}), updated_at: now }).where('id', '=', current.id).execute();
       await writeFacets(trx, current.id, merged.services, matchKeys(merged.territories));
-      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action: 'updated', reason: null, actor: actorLabel(viewer), at: now });
+      const what = changed.length > 1 ? `${changed.slice(0, -1).join(', ')} et ${changed.at(-1)!}` : changed[0]!;
+      const plural = changed.length > 1 || changed[0] === 'territoires';
+      const reason = review ? `${what[0]!.toUpperCase()}${what.slice(1)} modifié${plural ? 's' : ''} : la fiche est retirée de l’annuaire jusqu’à une nouvelle validation` : null;
+      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action: 'updated', reason, actor: actorLabel(viewer), at: now });
       await this.#relist(trx, current.id);
       return (await providerBy(trx, { id: current.id }))!;
     });
@@ -269,7 +294,8 @@ export class DirectoryService {
       if (site && c.website_key === site) {
         throw new DirectoryError('DUPLICATE_PROVIDER', `Le site ${d.website} est déjà celui de « ${c.name} » dans l’annuaire : mettez cette fiche à jour plutôt que d’en créer une autre.`, { existing: c.slug });
       }
-      const shared = (JSON.parse(c.territories) as string[]).filter((t) => d.territories.includes(t));
+      // A région overlaps its départements: « Hauts-de-France » and « Somme (80) » are one place.
+      const shared = overlappingTerritories(d.territories, JSON.parse(c.territories) as string[]);
       if (shared.length) {
         throw new DirectoryError('DUPLICATE_PROVIDER', `« ${c.name} » figure déjà dans l’annuaire sur le même territoire (${shared.map(territoryLabel).join(', ')}) : mettez cette fiche à jour plutôt que d’en créer une autre.`, { existing: c.slug });
       }
@@ -281,6 +307,14 @@ export class DirectoryService {
     let slug = base;
     for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
     return slug;
+  }
+
+  /** A wiki title no other provider has or had (any status: a withdrawn one's page stays on the wiki). */
+  async #freeTitle(trx: DirectoryTx, d: DeclarationInput, selfId: number | null): Promise<string> {
+    const others = await trx.selectFrom('directory_providers').select(['id', 'wiki_title', 'former_wiki_titles']).execute();
+    // A renamed provider's former titles stay taken: their pages point to it.
+    const taken = new Set(others.filter((o) => Number(o.id) !== selfId).flatMap((o) => [o.wiki_title ?? '', ...(JSON.parse(o.former_wiki_titles) as string[])]).filter(Boolean).map(foldText));
+    return distinctProviderTitle(d.name, d.address?.city ?? (d.territories[0] ? territoryLabel(d.territories[0]) : null), taken);
   }
 
   async #mustFind(slug: string): Promise<Provider> {
@@ -313,9 +347,26 @@ export class DirectoryService {
       if (!row) throw new DirectoryError('NOT_FOUND', `Aucune recommandation n° ${id}.`);
       await trx.updateTable('directory_recommendations').set({ status, updated_at: now }).where('id', '=', id).execute();
       await recordEvent(trx, { subject: 'recommendation', subjectId: id, action: status, reason, actor: actorLabel(viewer), at: now });
+      if (status === 'verified') await this.#replaceEarlier(trx, toRecommendation(row), viewer, now);
       await this.#relist(trx, Number(row.provider_id));
       return toRecommendation({ ...row, status, updated_at: now });
     });
+  }
+
+  /**
+   * One recommendation per association per provider: once one is verified, the same
+   * association's other recommendations of that provider (verified or still pending) are
+   * `replaced`, with an event naming the one that replaced them. Until then the earlier stays:
+   * a stranger sending a recommendation in an association's name cannot take its place.
+   */
+  async #replaceEarlier(trx: DirectoryTx, kept: Recommendation, viewer: Viewer, now: string): Promise<void> {
+    const others = await trx.selectFrom('directory_recommendations').selectAll()
+      .where('provider_id', '=', kept.providerId).where('id', '!=', kept.id).where('status', 'in', ['pending', 'verified']).execute();
+    for (const other of others.map(toRecommendation)) {
+      if (!sameAssociation(kept, other)) continue;
+      await trx.updateTable('directory_recommendations').set({ status: 'replaced', updated_at: now }).where('id', '=', other.id).execute();
+      await recordEvent(trx, { subject: 'recommendation', subjectId: other.id, action: 'replaced', reason: `Remplacée par la recommandation n° ${kept.id} de la même association`, actor: actorLabel(viewer), at: now });
+    }
   }
 
   /** Recomputes a provider's verified count and listing from its rows. */

@@ -4,12 +4,16 @@ import { tables, type StoreDb } from '../store/database.js';
 import type {
   ModerationEvent, Provider, ProviderKind, ProviderStatus, Questionnaire, Recommendation, RecommendationStatus, ServiceId, TrainingBadge,
 } from './model.js';
+import { de } from '../text/french.js';
 
 interface ProviderTable {
   id: Generated<number>;
   slug: string;
   name: string;
   name_key: string;
+  /** Set by migration 002 for older rows, at declaration since. */
+  wiki_title: string | null;
+  former_wiki_titles: Generated<string>;
   website_key: string | null;
   kind: string;
   description: string;
@@ -74,6 +78,8 @@ export function toProvider(row: ProviderRow): Provider {
     id: Number(row.id),
     slug: row.slug,
     name: row.name,
+    wikiTitle: row.wiki_title ?? `Annuaire/${row.name}`,
+    formerWikiTitles: JSON.parse(row.former_wiki_titles) as string[],
     kind: row.kind as ProviderKind,
     description: row.description,
     services: JSON.parse(row.services) as ServiceId[],
@@ -192,7 +198,7 @@ export async function recentEvents(db: DirectoryDb, limit: number): Promise<Arra
     else {
       const rec = await db.selectFrom('directory_recommendations').select(['association_name', 'provider_id']).where('id', '=', event.subjectId).executeTakeFirst();
       const p = rec && (await providerBy(db, { id: Number(rec.provider_id) }));
-      if (rec) label = `Recommandation de ${rec.association_name}${p ? ` pour ${p.name}` : ''}`;
+      if (rec) label = `Recommandation ${de(rec.association_name)}${p ? ` pour ${p.name}` : ''}`;
     }
     out.push({ ...event, label });
   }

@@ -109,3 +109,21 @@ export function territoryLabel(id: string): string {
   if (!t) return id;
   return t.kind === 'departement' ? `${t.name} (${t.id})` : t.name;
 }
+
+/** One territory covers another: the same one, or a région and one of its départements. */
+function covers(outer: Territory, inner: Territory): boolean {
+  return outer.id === inner.id || (outer.kind === 'region' && inner.kind === 'departement' && inner.region === outer.id);
+}
+
+/**
+ * The territories of `theirs` that overlap `ours`: the same territory, a région and one of its
+ * départements either way round. Two départements of one région do not overlap (a provider in
+ * the Somme and one in the Nord serve different places), « à distance » overlaps only itself.
+ */
+export function overlappingTerritories(ours: readonly string[], theirs: readonly string[]): string[] {
+  const mine = ours.flatMap((id) => territories.get(id) ?? []);
+  return theirs.filter((id) => {
+    const t = territories.get(id);
+    return t !== undefined && mine.some((m) => covers(m, t) || covers(t, m));
+  });
+}

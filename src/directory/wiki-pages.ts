@@ -14,13 +14,9 @@ export const TEMPLATE_PAGE = 'Modèle:Fiche annuaire';
 export const ROOT_CATEGORY = 'Annuaire des prestataires';
 export const RETIRED_CATEGORY = 'Annuaire – fiches retirées';
 
-/** Characters MediaWiki forbids in titles, replaced by a space. */
-function titlePart(text: string): string {
-  return text.replace(/[#<>[\]{}|_\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^[/:.\s]+/, '') || 'Structure';
-}
-
-export function providerPageTitle(p: Pick<Provider, 'name'>): string {
-  return `Annuaire/${titlePart(p.name)}`;
+/** The provider's own page (kept in the store: no two providers share one, see wiki-title.ts). */
+export function providerPageTitle(p: Pick<Provider, 'wikiTitle'>): string {
+  return p.wikiTitle;
 }
 
 export function serviceCategory(label: string): string {
@@ -83,6 +79,20 @@ export function providerPageText(p: Provider, verified: readonly Recommendation[
 export function retiredPageText(p: Provider): string {
   return [
     `'''${escapeWikitext(p.name, { atLineStart: false })}''' ne figure plus dans l’annuaire des prestataires recommandés (fiche retirée par la structure, ou en attente de vérification).`,
+    '',
+    `Voir la [[${INDEX_PAGE}|liste des structures recommandées]].`,
+    '',
+    `[[Catégorie:${RETIRED_CATEGORY}]]`,
+  ].join('\n');
+}
+
+/** A renamed provider's former page: where it went (while listed), out of the directory's categories. */
+export function renamedPageText(p: Provider, listed: boolean): string {
+  const name = escapeWikitext(p.name, { atLineStart: false });
+  return [
+    listed
+      ? `Cette structure s’appelle désormais '''[[${p.wikiTitle}|${name}]]'''.`
+      : `Cette structure s’appelle désormais '''${name}''' ; elle ne figure pas dans l’annuaire pour l’instant (changement en attente de vérification, ou fiche retirée).`,
     '',
     `Voir la [[${INDEX_PAGE}|liste des structures recommandées]].`,
     '',

@@ -6,11 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { WikiClient } from '../wiki/client.js';
-import { publishPage, publishPages, type PublishOutcome, type PublishRequest } from '../wiki/publish.js';
+import { publishPage, type PublishOutcome, type PublishRequest } from '../wiki/publish.js';
+import { publishPagesEach, type PublishFailure } from '../wiki/publish-each.js';
 import type { DirectoryService } from './service.js';
 import {
-  categoriesOf, categoryPageText, INDEX_PAGE, indexPageText, providerPageText, providerPageTitle, retiredPageText, TEMPLATE_PAGE, templatePageText,
+  categoriesOf, categoryPageText, INDEX_PAGE, indexPageText, providerPageText, providerPageTitle, renamedPageText, retiredPageText, TEMPLATE_PAGE, templatePageText,
 } from './wiki-pages.js';
+import { de } from '../text/french.js';
 
 export const DRAFT_SUFFIX = '/Brouillon du robot';
 
@@ -18,6 +20,8 @@ export interface DirectoryPublishReport {
   /** Pages whose text matched the last publication: not even read. */
   skipped: number;
   outcomes: PublishOutcome[];
+  /** Pages the wiki refused, each with its French reason: the others went out all the same. */
+  failures: PublishFailure[];
   drafts: string[];
   edits: number;
   apiCalls: number;
@@ -35,7 +39,7 @@ export async function directoryPages(directory: DirectoryService): Promise<Array
     ...listed.map((p) => ({
       title: providerPageTitle(p),
       text: providerPageText(p, verified.filter((r) => r.providerId === p.id)),
-      summary: `Annuaire : fiche de ${p.name} (${p.verifiedCount} recommandation${p.verifiedCount > 1 ? 's' : ''} vérifiée${p.verifiedCount > 1 ? 's' : ''}) (robot Pollen)`,
+      summary: `Annuaire : fiche ${de(p.name)} (${p.verifiedCount} recommandation${p.verifiedCount > 1 ? 's' : ''} vérifiée${p.verifiedCount > 1 ? 's' : ''}) (robot Pollen)`,
     })),
     { title: INDEX_PAGE, text: indexPageText(listed), summary: `Annuaire : liste des ${listed.length} structures recommandées (robot Pollen)` },
     ...[...categoriesOf(listed)].map(([title, label]) => ({ title, text: categoryPageText(label), summary: 'Annuaire : catégorie (robot Pollen)' })),
@@ -43,10 +47,19 @@ export async function directoryPages(directory: DirectoryService): Promise<Array
   // Providers no longer listed whose page the bot published before: marked as withdrawn.
   const listedIds = new Set(listed.map((p) => p.id));
   const published = new Set((await directory.db.selectFrom('directory_wiki_pages').select('title').execute()).map((r) => r.title));
+  const current = new Set(pages.map((x) => x.title));
   for (const p of await directory.publishable()) {
     const title = providerPageTitle(p);
-    if (listedIds.has(p.id) || !published.has(title) || pages.some((x) => x.title === title)) continue;
-    pages.push({ title, text: retiredPageText(p), summary: `Annuaire : ${p.name} ne figure plus dans l’annuaire (robot Pollen)` });
+    if (!listedIds.has(p.id) && published.has(title) && !current.has(title)) {
+      current.add(title);
+      pages.push({ title, text: retiredPageText(p), summary: `Annuaire : ${p.name} ne figure plus dans l’annuaire (robot Pollen)` });
+    }
+    // A renamed provider's former pages: marked, pointing to its page while it is listed.
+    for (const former of p.formerWikiTitles) {
+      if (!published.has(former) || current.has(former)) continue;
+      current.add(former);
+      pages.push({ title: former, text: renamedPageText(p, listedIds.has(p.id)), summary: `Annuaire : ${p.name} a changé de nom (robot Pollen)` });
+    }
   }
   return pages;
 }
@@ -57,16 +70,23 @@ export async function publishDirectory(client: WikiClient, directory: DirectoryS
   const known = new Map((await directory.db.selectFrom('directory_wiki_pages').select(['title', 'text_hash']).execute()).map((r) => [r.title, r.text_hash]));
   // An empty directory never published stays off the wiki (no empty index on a fresh install).
   if (known.size === 0 && !pages.some((p) => p.title.startsWith(`${INDEX_PAGE}/`))) {
-    return { skipped: pages.length, outcomes: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
+    return { skipped: pages.length, outcomes: [], failures: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
   }
   const due = pages.filter((p) => known.get(p.title) !== hashOf(p.text));
-  const report: DirectoryPublishReport = { skipped: pages.length - due.length, outcomes: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
+  const report: DirectoryPublishReport = { skipped: pages.length - due.length, outcomes: [], failures: [], drafts: [], edits: 0, apiCalls: 0, halted: false };
   if (due.length === 0) return report;
 
   const requests: PublishRequest[] = due.map((p) => ({ ...p, dryRun: options.dryRun === true }));
-  report.outcomes = await publishPages(client, requests);
-  for (const [i, outcome] of report.outcomes.entries()) {
+  // Each page on its own: a refused one is reported, the rest (a withdrawn provider's page
+  // included) still goes out.
+  const results = await publishPagesEach(client, requests);
+  for (const [i, outcome] of results.entries()) {
     const page = due[i]!;
+    if (outcome.status === 'failed') {
+      report.failures.push(outcome);
+      continue;
+    }
+    report.outcomes.push(outcome);
     if (outcome.status === 'stopped') report.halted = true;
     if (outcome.revid !== undefined) report.edits++;
     if (options.dryRun) continue;

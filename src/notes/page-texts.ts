@@ -6,6 +6,7 @@
 import { OMIT_HEADERS, createTwoFilesPatch } from 'diff';
 import type { WikiPage } from '../wiki/pages.js';
 import { planPublication } from '../wiki/publish.js';
+import { de } from '../text/french.js';
 
 /** Subpage where the bot writes its version of a note page a person has changed. */
 export const DRAFT_SUFFIX = 'Brouillon du robot';
@@ -43,7 +44,7 @@ function clip(summary: string): string {
 export function noteEditSummary(facilitators: readonly string[], update: boolean): string {
   const who = names(facilitators);
   const verb = update ? 'mis à jour' : 'publié';
-  return clip(`Compte-rendu ${verb} depuis ${who ? `les notes de ${who}` : 'les notes de l’atelier'} ${SIGNATURE}`);
+  return clip(`Compte-rendu ${verb} depuis ${who ? `les notes ${de(who)}` : 'les notes de l’atelier'} ${SIGNATURE}`);
 }
 
 /** Summary of a draft subpage edit. */

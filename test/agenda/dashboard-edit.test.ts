@@ -72,4 +72,24 @@ describe('editing a session from the dashboard', () => {
     expect(forged.status).toBe(403);
     expect((await gw.agenda.session(id)).title).toBe('Atelier gouvernance partagée');
   });
+
+  it('clears the old coordinates when the address changes without new ones, and says so; keeps new ones given', async () => {
+    const placed = (await gw.agenda.createSession({ title: 'Atelier cartographie', startsAt: '2026-03-19T14:00', endsAt: '2026-03-19T17:00', address: 'Maison des associations, Lyon', latitude: 45.764, longitude: 4.8357, facilitators: ['Inès Roy'], capacity: 10 })).session.id;
+    const url = `${gw.base}/dashboard/agenda/sessions/${placed}`;
+    const send = (form: Record<string, string>) =>
+      fetch(`${url}/modifier`, { method: 'POST', redirect: 'manual', headers: { origin: gw.base, cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+    const fields = editForm(await (await fetch(url, { headers: { cookie } })).text());
+    expect(fields).toMatchObject({ latitude: '45.764', longitude: '4.8357' });
+
+    const moved = await send({ ...fields, address: 'Tiers-lieu La Ruche, 12 rue Paul Bert, Villeurbanne' });
+    expect(moved.status).toBe(200);
+    expect(await moved.text()).toContain('les coordonnées de l’ancienne adresse ont été effacées');
+    expect((await gw.agenda.session(placed)).place).toMatchObject({ address: 'Tiers-lieu La Ruche, 12 rue Paul Bert, Villeurbanne', latitude: null, longitude: null });
+    const feed = await (await fetch(`${gw.base}/agenda/sessions/${placed}.ics`)).text();
+    expect(feed).not.toContain('GEO:');
+
+    const located = await send({ ...editForm(await (await fetch(url, { headers: { cookie } })).text()), address: 'Salle des fêtes, Vaulx-en-Velin', latitude: '45.778', longitude: '4.922' });
+    expect(await located.text()).not.toContain('ont été effacées');
+    expect((await gw.agenda.session(placed)).place).toMatchObject({ latitude: 45.778, longitude: 4.922 });
+  });
 });

@@ -1,5 +1,5 @@
 /** Shared fixtures of the agenda specs: a store on either backend, a clock, session inputs. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgendaService } from '../../src/agenda/service.js';
@@ -40,7 +40,10 @@ export async function openTwin(backend: StoreBackend): Promise<[StoreDb, StoreDb
   let a: StoreDb;
   let b: StoreDb;
   if (backend.name === 'sqlite') {
-    a = await openDatabase({ kind: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'pollen-agenda-')), 'store.sqlite') });
+    const dir = mkdtempSync(join(tmpdir(), 'pollen-agenda-'));
+    const store = await openDatabase({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+    // Closing the store removes its folder: no temporary folder outlives the spec.
+    a = { ...store, close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
     b = a;
   } else {
     const url = await createTestDatabase();

@@ -111,6 +111,10 @@ describeEachStore('agenda over HTTP', (backend) => {
 
     const cancel = 'mutation ($t: String!) { cancelRegistration(token: $t) { status } }';
     expect((await gw.gql(cancel, { t: mine.body.data?.registerForSession.token })).body.data?.cancelRegistration.status).toBe('CANCELLED');
+    // A used token says so, as the cancellation page does (410).
+    const twice = await gw.gql(cancel, { t: mine.body.data?.registerForSession.token });
+    expect(codeOf(twice)).toBe('REGISTRATION_ALREADY_CANCELLED');
+    expect(twice.body.errors?.[0]?.message).toBe('Cette inscription est déjà annulée : vous n’avez plus rien à faire.');
     expect(codeOf(await gw.gql(cancel, { t: 'faux-jeton-0123456789' }))).toBe('REGISTRATION_NOT_FOUND');
 
     const regs = `{ session(id: ${session.id}) { registrations { id name email status present } } }`;

@@ -128,8 +128,12 @@ describe('npm run token', () => {
   });
 
   it('refuses a role it does not know, in French, and creates nothing', async () => {
+    const before = (await run('list')).out;
     const refused = await run('create', '--role', 'superuser', '--name', 'X');
     expect(refused).toEqual({ code: 2, out: 'Jeton non créé : Le rôle est « facilitator » ou « admin ».' });
+    // Nothing created: the list (count and every line) is what it was.
+    expect((await run('list')).out).toBe(before);
+    expect(before).not.toContain('« X »');
   });
 
   it('says which command to run when the store has no token', () => {

@@ -142,8 +142,16 @@ describe('learner sign-in with Moodle', () => {
   });
 
   it('answers LOGIN_UNAVAILABLE when Moodle is down, without counting a failure', async () => {
+    const failures = async () => Number((await gw.store.db.selectFrom('auth_login_failures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await failures();
     replayMoodle(MOODLE_URL, [{ path: '/login/token.php', status: 503, body: 'down' }]);
     expect(codeOf(await gw.gql(LOGIN, { u: 'learner2', p: 'Some-Pass-123' }))).toBe('LOGIN_UNAVAILABLE');
+    expect(await failures()).toBe(before);
+    // A wrong password, by contrast, is counted: the counter above is the one that limits.
+    nock.cleanAll();
+    replayMoodle(MOODLE_URL, [{ path: '/login/token.php', body: JSON.stringify((await import('../support/moodle.js')).loadFixture('error_login_token_invalidlogin').response) }]);
+    expect(codeOf(await gw.gql(LOGIN, { u: 'learner2', p: 'Wrong-Pass-456' }))).toBe('LOGIN_FAILED');
+    expect(await failures()).toBeGreaterThan(before);
   });
 
   it('keeps the password, the Moodle token and the site token out of logs, errors and the store', async () => {

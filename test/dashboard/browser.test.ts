@@ -3,7 +3,7 @@
  * sign in as a facilitator through the form, load the dashboard, check every number shown
  * against the store, and save screenshots under test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,7 +117,11 @@ describe('the dashboard in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflow()).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-narrow.png`, fullPage: true });
-    expect(existsSync(`${ARTIFACTS}dashboard.png`)).toBe(true);
+    // On a phone the wide tables scroll inside their own box, which stays within the screen.
+    expect(await page.locator('#table-progression').count()).toBe(1);
+    const boxes = await page.locator('.scroll').evaluateAll((els) => els.map((b) => b.getBoundingClientRect().right - document.documentElement.clientWidth));
+    expect(boxes.length).toBeGreaterThan(0);
+    expect(Math.max(...boxes)).toBeLessThanOrEqual(1);
   });
 
   it('signs out with the button', async () => {

@@ -3,7 +3,7 @@
  * work without it), over the gateway as `npm start` builds it with the demo data. Screenshots
  * go to test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,19 +98,39 @@ describe('the directory in a browser, without JavaScript', { timeout: 120_000 },
     expect((await directory.provider(declared.slug))?.status).toBe('approved');
     expect(await page.locator(`[data-provider="${declared.slug}"]`).count()).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}annuaire-moderation-apres.png`, fullPage: true });
-    expect(existsSync(`${ARTIFACTS}annuaire-moderation.png`)).toBe(true);
+    const latest = await page.locator('#table-historique tbody tr').first().textContent();
+    expect(latest).toContain(declared.name);
+    expect(latest).toContain('validée');
   });
 
-  it('refuses the moderation page to a learner and a decision posted without the form token', async () => {
+  it('refuses the moderation page to a learner', async () => {
     const learner = await gw.learner('ines');
     const res = await fetch(`${gw.gateway.url}/dashboard/annuaire`, { headers: learner });
     expect(res.status).toBe(403);
-    const forged = await fetch(`${gw.gateway.url}/dashboard/annuaire/decision`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: gw.gateway.url, cookie: `pollen_session=${(learner.authorization ?? "").slice(7)}` },
-      body: 'subject=provider&id=orleans-services-libres&decision=approve&csrf=x',
+  });
+
+  it('refuses a facilitator\'s decision posted without the form token, and takes it with the token', async () => {
+    // Signed in as a facilitator (the browser's session cookie): only the form token is missing,
+    // so nothing but the CSRF check can refuse these.
+    const cookie = (await context.cookies(gw.gateway.url)).map((c) => `${c.name}=${c.value}`).join('; ');
+    expect(cookie).toContain('pollen_session=');
+    const post = (body: string) => fetch(`${gw.gateway.url}/dashboard/annuaire/decision`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: gw.gateway.url, cookie },
+      body,
     });
-    expect(forged.status).toBe(403);
-    expect((await gw.runtime.deps.directory!.provider('orleans-services-libres'))?.status).toBe('pending');
+    const directory = gw.runtime.deps.directory!;
+    expect((await directory.provider('orleans-services-libres'))?.status).toBe('pending');
+    for (const body of ['subject=provider&id=orleans-services-libres&decision=approve', 'subject=provider&id=orleans-services-libres&decision=approve&csrf=x']) {
+      const forged = await post(body);
+      expect(forged.status).toBe(403);
+      expect(await forged.text()).toContain('Ce formulaire a expiré ou ne vient pas de Pollen');
+    }
+    expect((await directory.provider('orleans-services-libres'))?.status).toBe('pending');
+    await page.goto(`${gw.gateway.url}/dashboard/annuaire`);
+    const token = await page.locator('input[name=csrf]').first().getAttribute('value');
+    const genuine = await post(`subject=provider&id=orleans-services-libres&decision=approve&csrf=${encodeURIComponent(token ?? '')}`);
+    expect(genuine.status).toBe(303);
+    expect((await directory.provider('orleans-services-libres'))?.status).toBe('approved');
   });
 });

@@ -41,7 +41,7 @@ describe('npm run directory:publish', { timeout: 120_000 }, () => {
   it('dry-runs without editing, publishes the store\'s directory, then finds nothing to do', async () => {
     const dry = await run('--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.out).toContain('created         Annuaire/Ondes Libres du Morvan');
+    expect(dry.out).toContain('créée           Annuaire/Ondes Libres du Morvan');
     expect(dry.out).toContain('essai : rien n’a été modifié');
     const client = await wiki.botClient();
     expect((await client.getPages(['Annuaire/Ondes Libres du Morvan'])).get('Annuaire/Ondes Libres du Morvan')?.exists).toBe(false);

@@ -46,8 +46,8 @@ describeEachStore('directory store and lifecycle', (backend) => {
     const directory = await directoryOn(await open(), { minRecommendations: 2, requireTraining: true, training: async () => badges });
     const p = await directory.declare(learner('local-bea'), declaration('Libre Ensemble'), '203.0.113.8');
     await directory.approveProvider(FACILITATOR, p.slug);
-    for (const name of ['Association A', 'Association B']) {
-      const r = await directory.recommend(ANON, recommendation(p.slug, { associationName: name }), '198.51.100.3');
+    for (const [name, rna] of [['Association A', 'W691000001'], ['Association B', 'W691000002']]) {
+      const r = await directory.recommend(ANON, recommendation(p.slug, { associationName: name, rna }), '198.51.100.3');
       await directory.verifyRecommendation(FACILITATOR, r.id);
     }
     await directory.refreshTraining();

@@ -78,7 +78,7 @@ describe('directory published to the wiki', () => {
   it('keeps a human edit and leaves its version as a draft beside it', async () => {
     await wiki.humanEdit('Annuaire/Libre Armor', 'Page reprise à la main par une contributrice.', 'Reprise manuelle');
     const p = (await directory.provider('libre-armor'))!;
-    const r = await directory.recommend(ANON, recommendation(p.slug, { associationName: 'Ludothèque de Lannion' }), '198.51.100.9');
+    const r = await directory.recommend(ANON, recommendation(p.slug, { associationName: 'Ludothèque de Lannion', rna: 'W223000001' }), '198.51.100.9');
     await directory.verifyRecommendation(FACILITATOR, r.id);
     const report = await publishDirectory(client, directory);
     const outcome = report.outcomes.find((o) => o.title === 'Annuaire/Libre Armor');

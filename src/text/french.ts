@@ -1,0 +1,27 @@
+/**
+ * French elision, in one place: « de » and « le » become « d’ » and « l’ » before a vowel
+ * (« la fiche d’Accompagnement Libre », « autour d’Amiens », « l’Atelier »). A word starting
+ * with « h » keeps the full form: whether its h is mute (d’Hélène) or aspirated (de Haute-Loire)
+ * cannot be told from the spelling, and « de H… » is never wrong to read.
+ */
+
+/** Starts with a vowel (accents and ligatures included), once leading markup-free spaces are skipped. */
+export function startsWithVowel(text: string): boolean {
+  return /^[aeiouyàâäéèêëîïôöùûüÿœæ]/iu.test(text.trimStart().normalize('NFC'));
+}
+
+/** « de Lyon », « d’Amiens ». */
+export function de(text: string): string {
+  return startsWithVowel(text) ? `d’${text.trimStart()}` : `de ${text}`;
+}
+
+/** « le Rhône », « l’Atelier ». */
+export function le(text: string): string {
+  return startsWithVowel(text) ? `l’${text.trimStart()}` : `le ${text}`;
+}
+
+/** As `de`, capitalised at the start of a sentence: « De Lyon », « D’Amiens ». */
+export function De(text: string): string {
+  const out = de(text);
+  return out[0]!.toUpperCase() + out.slice(1);
+}
