@@ -6,7 +6,7 @@ import type { CurriculumModule } from '../curriculum/schema.js';
 import { pageUrl } from '../graphql/datasources/wiki.js';
 import type { NoteState, QueueEntry } from '../notes/queue.js';
 import type { ModuleState } from '../progress/model.js';
-import type { CohortSummary } from '../progress/service.js';
+import type { CohortLearner, CohortSummary } from '../progress/service.js';
 import { percentOf } from './format.js';
 
 /** The notes queue's read API (NoteQueue.list / listQueue satisfy it). */
@@ -111,36 +111,47 @@ export interface DashboardData {
   notes: Section<NotesView>;
 }
 
+/** The grid's module columns, in the order given; completion counts when given (0 otherwise). */
+export function moduleColumns(slugs: ReadonlyArray<{ slug: string; completedCount?: number; learnerCount?: number }>, curriculum: readonly CurriculumModule[]): ModuleColumn[] {
+  const bySlug = new Map(curriculum.map((m) => [m.slug, m]));
+  return slugs.map((m, i) => {
+    const module = bySlug.get(m.slug);
+    const completedCount = m.completedCount ?? 0;
+    const learnerCount = m.learnerCount ?? 0;
+    return {
+      slug: m.slug,
+      order: module?.order ?? i + 1,
+      title: module?.title ?? m.slug,
+      completedCount,
+      learnerCount,
+      percent: percentOf(completedCount, learnerCount),
+    };
+  });
+}
+
+/** One learner's row of the grid (and of the exports). */
+export function learnerRow(row: CohortLearner, modules: readonly ModuleColumn[]): LearnerRow {
+  const bySlugProgress = new Map(row.progress.modules.map((p) => [p.slug, p]));
+  return {
+    id: row.learner.id,
+    name: row.learner.displayName,
+    username: row.learner.username,
+    percent: row.progress.percent,
+    doneCount: row.progress.doneCount,
+    states: modules.map((m) => bySlugProgress.get(m.slug)?.state ?? 'not_started'),
+    completedAt: modules.map((m) => (bySlugProgress.get(m.slug)?.state === 'done' ? (bySlugProgress.get(m.slug)?.completedAt ?? null) : null)),
+    lastActivityAt: row.progress.lastActivityAt,
+    stalled: row.stalled,
+  };
+}
+
 /** Shapes the cohort summary for the heatmap, the bar chart and the stalled table. */
 export function assembleCohort(cohort: CohortSummary, curriculum: readonly CurriculumModule[]): Pick<
   DashboardData, 'snapshotAt' | 'stalledAfterDays' | 'modules' | 'learners' | 'stalled' | 'averagePercent'
 > {
   const bySlug = new Map(curriculum.map((m) => [m.slug, m]));
-  const modules: ModuleColumn[] = cohort.modules.map((m, i) => {
-    const module = bySlug.get(m.slug);
-    return {
-      slug: m.slug,
-      order: module?.order ?? i + 1,
-      title: module?.title ?? m.slug,
-      completedCount: m.completedCount,
-      learnerCount: m.learnerCount,
-      percent: percentOf(m.completedCount, m.learnerCount),
-    };
-  });
-  const learners: LearnerRow[] = cohort.learners.map((row) => {
-    const bySlugProgress = new Map(row.progress.modules.map((p) => [p.slug, p]));
-    return {
-      id: row.learner.id,
-      name: row.learner.displayName,
-      username: row.learner.username,
-      percent: row.progress.percent,
-      doneCount: row.progress.doneCount,
-      states: modules.map((m) => bySlugProgress.get(m.slug)?.state ?? 'not_started'),
-      completedAt: modules.map((m) => (bySlugProgress.get(m.slug)?.state === 'done' ? (bySlugProgress.get(m.slug)?.completedAt ?? null) : null)),
-      lastActivityAt: row.progress.lastActivityAt,
-      stalled: row.stalled,
-    };
-  });
+  const modules = moduleColumns(cohort.modules, curriculum);
+  const learners: LearnerRow[] = cohort.learners.map((row) => learnerRow(row, modules));
   const stalled: StalledLearner[] = cohort.stalled.map((row) => {
     const last = row.progress.modules
       .filter((p) => p.state === 'done' && p.completedAt)

@@ -19,10 +19,10 @@ import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
 import { csrfTokensFor, isSameOrigin } from './csrf.js';
-import { cohortPage, parseCohortFilter } from './cohort-view.js';
-import { assembleCohort, loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
-import { cohortCsv } from './export.js';
-import { cohortXlsx, XLSX_TYPE } from './export-xlsx.js';
+import { cohortPage, learnerFilter, parseCohortFilter } from './cohort-view.js';
+import { learnerRow, loadDashboard, moduleColumns, type LearnerRow, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { writeCohortCsv } from './export.js';
+import { writeCohortXlsx, XLSX_TYPE } from './export-xlsx.js';
 import type { ActionLog } from './actions.js';
 import { registerNoteActions } from './note-actions.js';
 import { NotesService } from '../notes/service.js';
@@ -59,6 +59,9 @@ export interface DashboardOptions {
   actions?: ActionLog | undefined;
 }
 
+/** Learners read from the store at a time by the exports. */
+const EXPORT_PAGE_SIZE = 500;
+
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   `style-src ${DASHBOARD_CSS_HASH}`,
@@ -83,16 +86,6 @@ const NOTE_NOTICES: Record<string, string> = {
 
 function noteNotice(value: unknown): string | undefined {
   return typeof value === 'string' ? NOTE_NOTICES[value] : undefined;
-}
-
-/** Every learner matching a filter, across pages (the export is not paginated). */
-function filterAll(learners: Parameters<typeof cohortPage>[0], modules: Parameters<typeof cohortPage>[1], filter: ReturnType<typeof parseCohortFilter>) {
-  const out = [];
-  for (let page = 1; ; page++) {
-    const view = cohortPage(learners, modules, { ...filter, page });
-    out.push(...view.learners);
-    if (page >= view.pages) return out;
-  }
 }
 
 /** The dashboard's Express router, to mount at /dashboard. */
@@ -198,33 +191,38 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     return { viewer, signOut, progress: deps.progress };
   }
 
-  /** The cohort grid (filtered as on the page, every page) and the day for the file name. */
-  async function exportedGrid(req: Request, progress: ProgressService) {
-    const cohort = assembleCohort(await progress.cohortSummary(), deps.curriculum);
-    const learners = filterAll(cohort.learners, cohort.modules, parseCohortFilter(req.query));
+  /**
+   * The cohort grid (filtered as on the page, every page) streamed to the response, page by page
+   * from the store: memory stays flat whatever the cohort's size. A store failure before the
+   * first byte is the French 500 page; after it, the download is cut (the file is incomplete).
+   */
+  async function streamExport(req: Request, res: Response, format: 'csv' | 'xlsx'): Promise<void> {
+    const access = await facilitatorOnly(req, res);
+    if (!access) return;
+    const modules = moduleColumns(deps.curriculum, deps.curriculum);
+    const keep = learnerFilter(modules, parseCohortFilter(req.query));
+    const progress = access.progress;
+    async function* rows(): AsyncGenerator<LearnerRow[]> {
+      for await (const page of progress.cohortLearnerPages(EXPORT_PAGE_SIZE)) {
+        const kept = page.map((row) => learnerRow(row, modules)).filter(keep);
+        if (kept.length) yield kept;
+      }
+    }
     const day = (options.now?.() ?? new Date()).toISOString().slice(0, 10);
-    return { grid: { modules: cohort.modules, learners }, day };
+    res.status(200).type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.${format}"`);
+    try {
+      if (format === 'csv') await writeCohortCsv(res, modules, rows());
+      else await writeCohortXlsx(res, modules, rows());
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   // The cohort grid for a spreadsheet, as CSV and as XLSX.
-  router.get('/export.csv', async (req, res) => {
-    const access = await facilitatorOnly(req, res);
-    if (!access) return;
-    const { grid, day } = await exportedGrid(req, access.progress);
-    res.status(200).type('text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.csv"`);
-    res.send(cohortCsv(grid));
-  });
-
-  router.get('/export.xlsx', async (req, res) => {
-    const access = await facilitatorOnly(req, res);
-    if (!access) return;
-    const { grid, day } = await exportedGrid(req, access.progress);
-    const body = await cohortXlsx(grid);
-    res.status(200).type(XLSX_TYPE);
-    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.xlsx"`);
-    res.send(body);
-  });
+  router.get('/export.csv', (req, res) => streamExport(req, res, 'csv'));
+  router.get('/export.xlsx', (req, res) => streamExport(req, res, 'xlsx'));
 
   router.get('/apprenant/:id', async (req, res) => {
     const access = await facilitatorOnly(req, res);

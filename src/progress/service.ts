@@ -2,7 +2,7 @@ import { MoodleAuthError, MoodleClient, MoodleError } from '../moodle/index.js';
 import { MANUAL_COMPLETION } from './activity-catalog.js';
 import { daysSince } from './compute.js';
 import { ProgressError } from './errors.js';
-import type { Learner } from './learners.js';
+import type { Learner, LearnerCursor } from './learners.js';
 import type { LearnerProgress, SyncReport } from './model.js';
 import type { ProgressTracker } from './tracker.js';
 
@@ -81,12 +81,7 @@ export class ProgressService {
     for (const learner of learners) {
       const progress = latest.get(learner.id);
       if (!progress) continue;
-      rows.push({
-        learner,
-        progress,
-        stalled: progress.stalled,
-        daysSinceActivity: daysSince(progress.lastActivityAt ?? learner.firstSeenAt, now),
-      });
+      rows.push(cohortLearner(learner, progress, now));
     }
     const modules = this.tracker.curriculum.map((m) => ({
       slug: m.slug,
@@ -101,6 +96,29 @@ export class ProgressService {
       stalled: rows.filter((r) => r.stalled).sort((a, b) => b.daysSinceActivity - a.daysSinceActivity),
       modules,
     };
+  }
+
+  /**
+   * The cohort of `cohortSummary`, page by page (`pageSize` learners a page, three store queries
+   * each), for reads that must not hold the whole cohort in memory (the exports).
+   */
+  async *cohortLearnerPages(pageSize = 500): AsyncGenerator<CohortLearner[]> {
+    const now = this.tracker.now();
+    let after: LearnerCursor | undefined;
+    for (;;) {
+      const learners = await this.tracker.learners.page(pageSize, after);
+      if (learners.length === 0) return;
+      const last = learners.at(-1)!;
+      after = { sortKey: last.sortKey, id: last.id };
+      const latest = await this.tracker.snapshots.latest(learners.map((l) => l.id));
+      const rows: CohortLearner[] = [];
+      for (const { sortKey: _sortKey, ...learner } of learners) {
+        const progress = latest.get(learner.id);
+        if (progress) rows.push(cohortLearner(learner, progress, now));
+      }
+      if (rows.length) yield rows;
+      if (learners.length < pageSize) return;
+    }
   }
 
   /**
@@ -141,6 +159,10 @@ export class ProgressService {
     }
     return this.tracker.refreshLearner(learnerId);
   }
+}
+
+function cohortLearner(learner: Learner, progress: LearnerProgress, now: Date): CohortLearner {
+  return { learner, progress, stalled: progress.stalled, daysSinceActivity: daysSince(progress.lastActivityAt ?? learner.firstSeenAt, now) };
 }
 
 function notManual(slug: string): ProgressError {
