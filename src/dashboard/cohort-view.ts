@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { LearnerRow, ModuleColumn } from './data.js';
 import { escapeHtml } from './format.js';
+import { pageNav } from './pager.js';
 
 export const PAGE_SIZE = 50;
 
@@ -113,10 +114,7 @@ export function filterForm(view: CohortPage, modules: readonly ModuleColumn[]): 
 </form>`;
 }
 
-/** "Page 2 sur 40" with previous and next links. */
+/** "Page 2 sur 40" with previous and next links, and the page numbers. */
 export function pagination(view: CohortPage): string {
-  if (view.pages <= 1) return '';
-  const prev = view.page > 1 ? `<a rel="prev" href="${escapeHtml(filterQuery(view.filter, { page: view.page - 1 }) || '?')}">Page précédente</a>` : '';
-  const next = view.page < view.pages ? `<a rel="next" href="${escapeHtml(filterQuery(view.filter, { page: view.page + 1 }))}">Page suivante</a>` : '';
-  return `<nav class="pages" aria-label="Pages de la cohorte"><p>${prev} <span>Page ${view.page} sur ${view.pages}</span> ${next}</p></nav>`;
+  return pageNav({ label: 'Pages de la cohorte', page: view.page, pages: view.pages, href: (page) => filterQuery(view.filter, { page }) || '?' });
 }

@@ -19,6 +19,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
 import { csrfTokensFor, isSameOrigin } from './csrf.js';
+import { cohortFromStore } from './cohort-data.js';
 import { cohortPage, learnerFilter, parseCohortFilter } from './cohort-view.js';
 import { learnerRow, loadDashboard, moduleColumns, type LearnerRow, type NotesQueueReader, type RecentChangesReader } from './data.js';
 import { writeCohortCsv } from './export.js';
@@ -57,6 +58,11 @@ export interface DashboardOptions {
   now?: () => Date;
   /** Where facilitators' actions are recorded; set, the notes section gets its buttons. */
   actions?: ActionLog | undefined;
+}
+
+/** The stalled table's page asked for (`?bloques=3`); anything unreadable is page 1. */
+function stalledPageOf(value: unknown): number {
+  return z.coerce.number().int().min(1).max(100_000).catch(1).parse(Array.isArray(value) ? value[0] : value);
 }
 
 /** Learners read from the store at a time by the exports. */
@@ -134,8 +140,10 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
       return html(res, 503, messagePage('Suivi indisponible', 'Le suivi de progression n’est pas configuré sur ce serveur : le tableau de bord ne peut pas afficher la cohorte.'));
     }
     try {
+      const filter = parseCohortFilter(req.query);
       const data = await loadDashboard({
-        cohort: () => progress.cohortSummary(),
+        // One page of the grid and of the stalled table, figures from aggregates: a few queries at any size.
+        cohort: () => cohortFromStore(progress, deps.curriculum, filter, stalledPageOf(req.query.bloques)),
         curriculum: deps.curriculum,
         wiki: deps.wiki,
         notes: options.notes ?? deps.notes?.queue,
@@ -145,7 +153,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         notesLimit: options.notesLimit,
         now: options.now,
       });
-      const view = cohortPage(data.learners, data.modules, parseCohortFilter(req.query));
+      const view = data.grid ?? cohortPage(data.learners, data.modules, filter);
       const recentChangesUrl = deps.wiki ? pageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;
       const noteActions = options.actions && notesService && signOut ? { csrf: signOut.csrfToken } : undefined;
       const body = dashboardBody(data, { base: paths(req).home, view, wikiFilter: parseWikiFilter(req.query.wiki), recentChangesUrl, noteActions, notice: noteNotice(req.query.note) });
@@ -228,7 +236,8 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     const access = await facilitatorOnly(req, res);
     if (!access) return;
     const id = String(req.params.id ?? '');
-    const row = (await access.progress.cohortSummary()).learners.find((l) => l.learner.id === id);
+    // This learner only, by id (never the whole cohort).
+    const row = await access.progress.cohortLearner(id);
     if (!row) {
       return html(res, 404, messagePage('Apprenant·e introuvable', 'Personne n’a cet identifiant dans le dernier relevé de progression. Revenez au tableau de bord et choisissez un nom dans la liste.', { href: paths(req).home, text: 'Retour au tableau de bord' }));
     }

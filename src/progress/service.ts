@@ -1,5 +1,6 @@
 import { MoodleAuthError, MoodleClient, MoodleError } from '../moodle/index.js';
 import { MANUAL_COMPLETION } from './activity-catalog.js';
+import type { CohortFigures, CohortRowFilter, CohortRowPage } from './cohort-queries.js';
 import { daysSince } from './compute.js';
 import { ProgressError } from './errors.js';
 import type { Learner, LearnerCursor } from './learners.js';
@@ -32,6 +33,14 @@ export interface CohortSummary {
   stalled: CohortLearner[];
   /** In curriculum order. */
   modules: ModuleCompletion[];
+}
+
+/** One page of cohort learners, and where it sits among all pages. */
+export interface CohortLearnerPage {
+  rows: CohortLearner[];
+  total: number;
+  page: number;
+  pages: number;
 }
 
 /** Writes a learner's own completion with their own Moodle token. */
@@ -96,6 +105,32 @@ export class ProgressService {
       stalled: rows.filter((r) => r.stalled).sort((a, b) => b.daysSinceActivity - a.daysSinceActivity),
       modules,
     };
+  }
+
+  /** The cohort's figures (counts, modules done, completions per module) from SQL aggregates. */
+  cohortFigures(): Promise<CohortFigures> {
+    return this.tracker.cohort.figures();
+  }
+
+  /** One page of the stalled learners, those without progress the longest first. */
+  async stalledPage(page: number, pageSize: number): Promise<CohortLearnerPage> {
+    return this.#learnerPage(await this.tracker.cohort.stalledPage(page, pageSize));
+  }
+
+  /** One page of the cohort in display order, filtered by state and last activity in the store. */
+  async cohortPage(filter: CohortRowFilter, page: number, pageSize: number): Promise<CohortLearnerPage> {
+    return this.#learnerPage(await this.tracker.cohort.rowsPage(filter, page, pageSize));
+  }
+
+  /** One active learner with their latest snapshot (undefined: unknown, inactive or never synced). */
+  async cohortLearner(learnerId: string): Promise<CohortLearner | undefined> {
+    const row = await this.tracker.cohort.row(learnerId);
+    return row && cohortLearner(row.learner, row.progress, this.tracker.now());
+  }
+
+  #learnerPage(found: CohortRowPage): CohortLearnerPage {
+    const now = this.tracker.now();
+    return { ...found, rows: found.rows.map((r) => cohortLearner(r.learner, r.progress, now)) };
   }
 
   /**

@@ -14,6 +14,8 @@ import type { StoreDb } from '../../src/store/database.js';
 const DAY = 86_400_000;
 
 export interface CohortSeed {
+  /** The first learner's number (default 1): seed more learners into a seeded cohort. */
+  from?: number;
   /** Learners to create; learner i is `apprenant-<i>` (display name "Apprenant·e <i>", zero-padded). */
   count: number;
   curriculum: readonly CurriculumModule[];
@@ -39,7 +41,7 @@ export async function seedCohort(store: StoreDb, seed: CohortSeed): Promise<{ le
   const modulesDone = seed.modulesDone ?? ((i) => i % (moduleCount + 1));
   const daysAgo = seed.daysAgo ?? ((i) => i % 40);
   let done = 0;
-  const indexes = Array.from({ length: seed.count }, (_, i) => i + 1);
+  const indexes = Array.from({ length: seed.count }, (_, i) => i + (seed.from ?? 1));
   for (const batch of chunks(indexes, 1000)) {
     const created = await learners.upsertMoodleLearners(batch.map((i) => ({ id: i, username: `apprenant-${i}`, fullname: seededName(i) })));
     const progress: LearnerProgress[] = [];
