@@ -76,6 +76,27 @@ function pageOf(page: number, total: number, size: number): { page: number; page
   return { page: clamped, pages, offset: (clamped - 1) * size };
 }
 
+/** A cursor of the cohort's connection: where a page ended in display order. */
+export interface CohortCursor {
+  sortKey: string;
+  id: string;
+}
+
+export function encodeCohortCursor(c: CohortCursor): string {
+  return Buffer.from(JSON.stringify([c.sortKey, c.id])).toString('base64url');
+}
+
+/** The cursor, or undefined when it is not one of ours. */
+export function decodeCohortCursor(text: string): CohortCursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return { sortKey: value[0], id: value[1] };
+  } catch {
+    /* not ours */
+  }
+  return undefined;
+}
+
 export class CohortQueries {
   readonly #db: Kysely<unknown>;
 
@@ -108,6 +129,20 @@ export class CohortQueries {
   /** Learners in display order matching `filter`, one page: three queries. */
   async rowsPage(filter: CohortRowFilter, page: number, size: number): Promise<CohortRowPage> {
     return this.#page(whereOf(filter), sql`lower(l.display_name), l.id`, page, size);
+  }
+
+  /**
+   * Up to `limit` learners in display order after the cursor `after` (keyset on the store's own
+   * lowercased name and the id): two queries. `sortKey` goes back into the next cursor.
+   */
+  async rowsAfter(limit: number, after?: CohortCursor): Promise<Array<CohortRow & { sortKey: string }>> {
+    const where = after
+      ? sql`(lower(l.display_name) > ${after.sortKey} OR (lower(l.display_name) = ${after.sortKey} AND l.id > ${after.id}))`
+      : sql`1 = 1`;
+    const found = await sql<JoinedRow & { sort_key: string }>`SELECT ${ROW_COLUMNS}, lower(l.display_name) AS sort_key FROM ${LATEST}
+      WHERE ${where} ORDER BY lower(l.display_name), l.id LIMIT ${limit}`.execute(this.#db);
+    const rows = await this.#withModules(found.rows);
+    return rows.map((row, i) => ({ ...row, sortKey: found.rows[i]!.sort_key }));
   }
 
   /** One active learner and their latest snapshot, by id: two queries. */

@@ -1,6 +1,6 @@
 import { MoodleAuthError, MoodleClient, MoodleError } from '../moodle/index.js';
 import { MANUAL_COMPLETION } from './activity-catalog.js';
-import type { CohortFigures, CohortRowFilter, CohortRowPage } from './cohort-queries.js';
+import { encodeCohortCursor, type CohortCursor, type CohortFigures, type CohortRowFilter, type CohortRowPage } from './cohort-queries.js';
 import { daysSince } from './compute.js';
 import { ProgressError } from './errors.js';
 import type { Learner, LearnerCursor } from './learners.js';
@@ -126,6 +126,13 @@ export class ProgressService {
   async cohortLearner(learnerId: string): Promise<CohortLearner | undefined> {
     const row = await this.tracker.cohort.row(learnerId);
     return row && cohortLearner(row.learner, row.progress, this.tracker.now());
+  }
+
+  /** Up to `first` learners in display order after `after` (the connection's page), with each one's cursor. */
+  async cohortLearnersAfter(first: number, after?: CohortCursor): Promise<Array<{ cursor: string; row: CohortLearner }>> {
+    const now = this.tracker.now();
+    const rows = await this.tracker.cohort.rowsAfter(first, after);
+    return rows.map((r) => ({ cursor: encodeCohortCursor({ sortKey: r.sortKey, id: r.learner.id }), row: cohortLearner(r.learner, r.progress, now) }));
   }
 
   #learnerPage(found: CohortRowPage): CohortLearnerPage {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { LearnerProgress } from '../../progress/model.js';
+import type { CohortFigures } from '../../progress/cohort-queries.js';
 import type { CohortSummary, ProgressService } from '../../progress/service.js';
 
 /**
@@ -9,6 +10,7 @@ import type { CohortSummary, ProgressService } from '../../progress/service.js';
 export class ProgressDataSource {
   readonly progressOf: DataLoader<string, LearnerProgress>;
   #cohort: Promise<CohortSummary> | undefined;
+  #figures: Promise<CohortFigures> | undefined;
 
   constructor(readonly service: ProgressService) {
     this.progressOf = new DataLoader(async (ids) => {
@@ -17,6 +19,13 @@ export class ProgressDataSource {
     });
   }
 
+  /** The cohort's figures (SQL aggregates), read once per request. */
+  figures(): Promise<CohortFigures> {
+    this.#figures ??= this.service.cohortFigures();
+    return this.#figures;
+  }
+
+  /** The whole cohort in memory: for small cohorts and the specs; the `cohort` field pages instead. */
   cohort(): Promise<CohortSummary> {
     this.#cohort ??= this.service.cohortSummary().then((cohort) => {
       for (const row of cohort.learners) this.progressOf.prime(row.learner.id, row.progress);
