@@ -99,13 +99,29 @@ export function decodeCohortCursor(text: string): CohortCursor | undefined {
 
 export class CohortQueries {
   readonly #db: Kysely<unknown>;
+  #figures: { key: string; value: CohortFigures } | undefined;
 
   constructor(store: StoreDb) {
     this.#db = store.db as Kysely<unknown>;
   }
 
-  /** Learner count, modules done, stalled count and the latest snapshot time; completions per module. Two queries. */
+  /**
+   * Learner count, modules done, stalled count and the latest snapshot time; completions per
+   * module. The per-module count reads every latest snapshot's modules (about 0.1 s at 10,000
+   * learners), so the figures are kept until a snapshot is written or a learner comes or goes:
+   * one cheap query when nothing changed, three otherwise.
+   */
   async figures(): Promise<CohortFigures> {
+    const stamp = await sql<{ last_id: number | null; active: number }>`SELECT (SELECT MAX(id) FROM progress_snapshots) AS last_id,
+      (SELECT COUNT(*) FROM progress_learners WHERE active = 1) AS active`.execute(this.#db);
+    const key = `${stamp.rows[0]?.last_id ?? ''}:${stamp.rows[0]?.active ?? ''}`;
+    if (this.#figures?.key === key) return this.#figures.value;
+    const value = await this.#readFigures();
+    this.#figures = { key, value };
+    return value;
+  }
+
+  async #readFigures(): Promise<CohortFigures> {
     const totals = await sql<{ learners: number; done: number | null; stalled: number | null; snapshot_at: string | null }>`
       SELECT COUNT(*) AS learners, SUM(s.done_count) AS done, SUM(s.stalled) AS stalled, MAX(s.taken_at) AS snapshot_at FROM ${LATEST}`.execute(this.#db);
     const bySlug = await sql<{ slug: string; n: number }>`
