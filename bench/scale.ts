@@ -73,9 +73,10 @@ function rssMb(pid: number): number {
 }
 
 /** Downloads `url` whole, sampling the gateway's RSS meanwhile: seconds, bytes, peak RSS. */
-async function download(gateway: RunningGateway, url: string): Promise<{ seconds: number; bytes: number; peakMb: number; alive: boolean }> {
+async function download(gateway: RunningGateway, url: string): Promise<{ seconds: number; bytes: number; beforeMb: number; peakMb: number; alive: boolean }> {
   const pid = gateway.child.pid!;
-  let peak = rssMb(pid);
+  const beforeMb = rssMb(pid);
+  let peak = beforeMb;
   const sampler = setInterval(() => {
     try {
       peak = Math.max(peak, rssMb(pid));
@@ -87,7 +88,7 @@ async function download(gateway: RunningGateway, url: string): Promise<{ seconds
   try {
     const response = await fetch(`${gateway.url}${url}`, { headers: auth });
     const bytes = (await response.arrayBuffer()).byteLength;
-    return { seconds: (performance.now() - started) / 1000, bytes, peakMb: peak, alive: gateway.child.exitCode === null && gateway.child.signalCode === null };
+    return { seconds: (performance.now() - started) / 1000, bytes, beforeMb, peakMb: peak, alive: gateway.child.exitCode === null && gateway.child.signalCode === null };
   } finally {
     clearInterval(sampler);
   }
@@ -124,8 +125,8 @@ async function runOn(label: 'sqlite' | 'postgres', location: StoreLocation, sett
     const xlsx = await download(gateway, '/dashboard/export.xlsx');
     const csv = await download(gateway, '/dashboard/export.csv');
     console.log(`scale ${label} dashboard p50 ${dashboard.toFixed(0)} ms, learner page p50 ${learner.toFixed(0)} ms, stalled table page 40 p50 ${stalled.toFixed(0)} ms`);
-    console.log(`scale ${label} export.xlsx ${LEARNERS} rows ${xlsx.seconds.toFixed(1)} s peak rss ${xlsx.peakMb.toFixed(0)} MB (${(xlsx.bytes / 1e6).toFixed(1)} MB file${xlsx.alive ? '' : ', GATEWAY DIED'})`);
-    console.log(`scale ${label} export.csv ${LEARNERS} rows ${csv.seconds.toFixed(1)} s peak rss ${csv.peakMb.toFixed(0)} MB (${(csv.bytes / 1e6).toFixed(1)} MB file${csv.alive ? '' : ', GATEWAY DIED'})`);
+    console.log(`scale ${label} export.xlsx ${LEARNERS} rows ${xlsx.seconds.toFixed(1)} s peak rss ${xlsx.peakMb.toFixed(0)} MB (rss before ${xlsx.beforeMb.toFixed(0)} MB, ${(xlsx.bytes / 1e6).toFixed(1)} MB file${xlsx.alive ? '' : ', GATEWAY DIED'})`);
+    console.log(`scale ${label} export.csv ${LEARNERS} rows ${csv.seconds.toFixed(1)} s peak rss ${csv.peakMb.toFixed(0)} MB (rss before ${csv.beforeMb.toFixed(0)} MB, ${(csv.bytes / 1e6).toFixed(1)} MB file${csv.alive ? '' : ', GATEWAY DIED'})`);
   } finally {
     await gateway.stop();
   }
