@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { LearnerRow, ModuleColumn } from './data.js';
 import { escapeHtml } from './format.js';
+import { pageNav } from './pager.js';
 
 export const PAGE_SIZE = 50;
 
@@ -67,17 +68,20 @@ function matchesState(l: LearnerRow, state: StateFilter, moduleIndex: number): b
   return l.doneCount > 0 && l.percent < 100;
 }
 
-/** The learners of one page of the filtered grid. */
-export function cohortPage(learners: readonly LearnerRow[], modules: readonly ModuleColumn[], filter: CohortFilter): CohortPage {
+/** The test a learner's row must pass to be kept by `filter` (the grid's pages and the exports). */
+export function learnerFilter(modules: readonly ModuleColumn[], filter: CohortFilter): (l: LearnerRow) => boolean {
   const q = fold(filter.q);
   const moduleIndex = filter.module ? modules.findIndex((m) => m.slug === filter.module) : -1;
   const since = filter.depuis ? `${filter.depuis}T00:00:00` : '';
-  const matching = learners.filter(
-    (l) =>
-      (!q || fold(l.name).includes(q) || fold(l.username).includes(q)) &&
-      matchesState(l, filter.etat, moduleIndex) &&
-      (!since || (l.lastActivityAt !== null && l.lastActivityAt >= since)),
-  );
+  return (l) =>
+    (!q || fold(l.name).includes(q) || fold(l.username).includes(q)) &&
+    matchesState(l, filter.etat, moduleIndex) &&
+    (!since || (l.lastActivityAt !== null && l.lastActivityAt >= since));
+}
+
+/** The learners of one page of the filtered grid. */
+export function cohortPage(learners: readonly LearnerRow[], modules: readonly ModuleColumn[], filter: CohortFilter): CohortPage {
+  const matching = learners.filter(learnerFilter(modules, filter));
   const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
   const page = Math.min(filter.page, pages);
   return { learners: matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), matching: matching.length, page, pages, filter: { ...filter, page } };
@@ -110,10 +114,7 @@ export function filterForm(view: CohortPage, modules: readonly ModuleColumn[]): 
 </form>`;
 }
 
-/** "Page 2 sur 40" with previous and next links. */
+/** "Page 2 sur 40" with previous and next links, and the page numbers. */
 export function pagination(view: CohortPage): string {
-  if (view.pages <= 1) return '';
-  const prev = view.page > 1 ? `<a rel="prev" href="${escapeHtml(filterQuery(view.filter, { page: view.page - 1 }) || '?')}">Page précédente</a>` : '';
-  const next = view.page < view.pages ? `<a rel="next" href="${escapeHtml(filterQuery(view.filter, { page: view.page + 1 }))}">Page suivante</a>` : '';
-  return `<nav class="pages" aria-label="Pages de la cohorte"><p>${prev} <span>Page ${view.page} sur ${view.pages}</span> ${next}</p></nav>`;
+  return pageNav({ label: 'Pages de la cohorte', page: view.page, pages: view.pages, href: (page) => filterQuery(view.filter, { page }) || '?' });
 }

@@ -6,7 +6,8 @@ import type { CurriculumModule } from '../curriculum/schema.js';
 import { pageUrl } from '../graphql/datasources/wiki.js';
 import type { NoteState, QueueEntry } from '../notes/queue.js';
 import type { ModuleState } from '../progress/model.js';
-import type { CohortSummary } from '../progress/service.js';
+import type { CohortLearner, CohortSummary } from '../progress/service.js';
+import type { CohortPage } from './cohort-view.js';
 import { percentOf } from './format.js';
 
 /** The notes queue's read API (NoteQueue.list / listQueue satisfy it). */
@@ -34,7 +35,8 @@ export interface RecentChangesReader {
 }
 
 export interface DashboardSources {
-  cohort: () => Promise<CohortSummary> | CohortSummary;
+  /** The whole cohort (shaped here), or its part already read page by page from the store (cohort-data.ts). */
+  cohort: () => Promise<CohortSummary | CohortPart> | CohortSummary | CohortPart;
   curriculum: readonly CurriculumModule[];
   wiki?: RecentChangesReader | undefined;
   notes?: NotesQueueReader | undefined;
@@ -103,60 +105,86 @@ export interface DashboardData {
   snapshotAt: string | null;
   stalledAfterDays: number;
   modules: ModuleColumn[];
+  /** The grid's rows: the whole cohort (in memory), or only the page shown (`grid` set). */
   learners: LearnerRow[];
+  /** Learners followed, over all pages. */
+  learnerCount: number;
+  /** The grid's page when read page by page from the store; unset: paged from `learners`. */
+  grid?: CohortPage | undefined;
+  /** The stalled table's rows (one page) and where that page sits. */
   stalled: StalledLearner[];
+  stalledView: { page: number; pages: number; total: number };
   /** Mean of the learners' percents, 0 for an empty cohort. */
   averagePercent: number;
   wiki: Section<WikiChangeRow[]>;
   notes: Section<NotesView>;
 }
 
-/** Shapes the cohort summary for the heatmap, the bar chart and the stalled table. */
-export function assembleCohort(cohort: CohortSummary, curriculum: readonly CurriculumModule[]): Pick<
-  DashboardData, 'snapshotAt' | 'stalledAfterDays' | 'modules' | 'learners' | 'stalled' | 'averagePercent'
-> {
+/** The grid's module columns, in the order given; completion counts when given (0 otherwise). */
+export function moduleColumns(slugs: ReadonlyArray<{ slug: string; completedCount?: number; learnerCount?: number }>, curriculum: readonly CurriculumModule[]): ModuleColumn[] {
   const bySlug = new Map(curriculum.map((m) => [m.slug, m]));
-  const modules: ModuleColumn[] = cohort.modules.map((m, i) => {
+  return slugs.map((m, i) => {
     const module = bySlug.get(m.slug);
+    const completedCount = m.completedCount ?? 0;
+    const learnerCount = m.learnerCount ?? 0;
     return {
       slug: m.slug,
       order: module?.order ?? i + 1,
       title: module?.title ?? m.slug,
-      completedCount: m.completedCount,
-      learnerCount: m.learnerCount,
-      percent: percentOf(m.completedCount, m.learnerCount),
+      completedCount,
+      learnerCount,
+      percent: percentOf(completedCount, learnerCount),
     };
   });
-  const learners: LearnerRow[] = cohort.learners.map((row) => {
-    const bySlugProgress = new Map(row.progress.modules.map((p) => [p.slug, p]));
-    return {
-      id: row.learner.id,
-      name: row.learner.displayName,
-      username: row.learner.username,
-      percent: row.progress.percent,
-      doneCount: row.progress.doneCount,
-      states: modules.map((m) => bySlugProgress.get(m.slug)?.state ?? 'not_started'),
-      completedAt: modules.map((m) => (bySlugProgress.get(m.slug)?.state === 'done' ? (bySlugProgress.get(m.slug)?.completedAt ?? null) : null)),
-      lastActivityAt: row.progress.lastActivityAt,
-      stalled: row.stalled,
-    };
-  });
-  const stalled: StalledLearner[] = cohort.stalled.map((row) => {
-    const last = row.progress.modules
-      .filter((p) => p.state === 'done' && p.completedAt)
-      .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''))
-      .at(-1);
-    return {
-      name: row.learner.displayName,
-      percent: row.progress.percent,
-      daysSinceActivity: row.daysSinceActivity,
-      lastActivityAt: row.progress.lastActivityAt,
-      lastModuleTitle: last ? (bySlug.get(last.slug)?.title ?? last.slug) : null,
-    };
-  });
+}
+
+/** One learner's row of the grid (and of the exports). */
+export function learnerRow(row: CohortLearner, modules: readonly ModuleColumn[]): LearnerRow {
+  const bySlugProgress = new Map(row.progress.modules.map((p) => [p.slug, p]));
+  return {
+    id: row.learner.id,
+    name: row.learner.displayName,
+    username: row.learner.username,
+    percent: row.progress.percent,
+    doneCount: row.progress.doneCount,
+    states: modules.map((m) => bySlugProgress.get(m.slug)?.state ?? 'not_started'),
+    completedAt: modules.map((m) => (bySlugProgress.get(m.slug)?.state === 'done' ? (bySlugProgress.get(m.slug)?.completedAt ?? null) : null)),
+    lastActivityAt: row.progress.lastActivityAt,
+    stalled: row.stalled,
+  };
+}
+
+/** The stalled table's row for a learner. */
+export function stalledRow(row: CohortLearner, curriculum: readonly CurriculumModule[]): StalledLearner {
+  const last = row.progress.modules
+    .filter((p) => p.state === 'done' && p.completedAt)
+    .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? ''))
+    .at(-1);
+  return {
+    name: row.learner.displayName,
+    percent: row.progress.percent,
+    daysSinceActivity: row.daysSinceActivity,
+    lastActivityAt: row.progress.lastActivityAt,
+    lastModuleTitle: last ? (curriculum.find((m) => m.slug === last.slug)?.title ?? last.slug) : null,
+  };
+}
+
+/** The cohort part of the dashboard's data. */
+export type CohortPart = Pick<
+  DashboardData, 'snapshotAt' | 'stalledAfterDays' | 'modules' | 'learners' | 'learnerCount' | 'stalled' | 'stalledView' | 'averagePercent' | 'grid'
+>;
+
+/** Shapes a whole cohort summary (in memory) for the heatmap, the bar chart and the stalled table. */
+export function assembleCohort(cohort: CohortSummary, curriculum: readonly CurriculumModule[]): CohortPart {
+  const modules = moduleColumns(cohort.modules, curriculum);
+  const learners: LearnerRow[] = cohort.learners.map((row) => learnerRow(row, modules));
+  const stalled: StalledLearner[] = cohort.stalled.map((row) => stalledRow(row, curriculum));
   // The cohort's modules done over the modules it could have done: the same rounding rule.
   const averagePercent = percentOf(learners.reduce((sum, l) => sum + l.doneCount, 0), learners.length * modules.length);
-  return { snapshotAt: cohort.snapshotAt, stalledAfterDays: cohort.stalledAfterDays, modules, learners, stalled, averagePercent };
+  return {
+    snapshotAt: cohort.snapshotAt, stalledAfterDays: cohort.stalledAfterDays, modules, learners, learnerCount: learners.length,
+    stalled, stalledView: { page: 1, pages: 1, total: stalled.length }, averagePercent,
+  };
 }
 
 /** Recent changes with their page links. */
@@ -207,6 +235,7 @@ async function readNotes(sources: DashboardSources): Promise<Section<NotesView>>
 export async function loadDashboard(sources: DashboardSources): Promise<DashboardData> {
   const now = (sources.now ?? (() => new Date()))();
   const wiki = readWiki(sources);
-  const cohort = assembleCohort(await sources.cohort(), sources.curriculum);
+  const read = await sources.cohort();
+  const cohort = 'learnerCount' in read ? read : assembleCohort(read, sources.curriculum);
   return { generatedAt: now.toISOString(), ...cohort, wiki: await wiki, notes: await readNotes(sources) };
 }

@@ -1,25 +1,41 @@
 /**
- * The cohort grid as an XLSX workbook (exceljs): one sheet "Cohorte", the same header and rows
- * as the CSV export, header row bold. Cells are plain values (strings and numbers), never
- * formulas, so a name that looks like a formula is stored and shown as text.
+ * The cohort grid as an XLSX workbook (exceljs's streaming writer): one sheet "Cohorte", the
+ * same header and rows as the CSV export, header row bold. Each row is committed (written to
+ * the zip on its way to the browser) as soon as it is added, so memory does not grow with the
+ * cohort. Cells are plain values (strings and numbers), never formulas, so a name that looks
+ * like a formula is stored and shown as text.
  */
-import type { DashboardData } from './data.js';
-import { cohortGrid } from './export.js';
+import type { Writable } from 'node:stream';
+import type { LearnerRow, ModuleColumn } from './data.js';
+import { drained, gridHeader, gridRow } from './export.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export async function cohortXlsx(data: Pick<DashboardData, 'modules' | 'learners'>): Promise<Buffer> {
-  const { header, rows } = cohortGrid(data);
+/**
+ * Writes the workbook to `out` page by page as `pages` yields them; the writer ends `out`.
+ * Stops early (false) when `out` is closed by the reader (a download cancelled).
+ */
+export async function writeCohortXlsx(out: Writable, modules: readonly ModuleColumn[], pages: AsyncIterable<readonly LearnerRow[]>): Promise<boolean> {
   // Loaded on the first export, not at start: exceljs costs the gateway's every process about
   // 20 MB of resident memory (code and heap) for a page a facilitator opens now and then.
   const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
+  // Inline strings: a shared-strings table would hold every name until the end.
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Pollen';
+  const header = gridHeader(modules);
   const sheet = workbook.addWorksheet('Cohorte', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow(header).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
-  sheet.columns.forEach((column, i) => {
-    column.width = Math.min(40, Math.max(12, (header[i] ?? '').length + 2));
-  });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  // Widths before the first row: the streaming writer writes the columns out with it.
+  sheet.columns = header.map((title) => ({ width: Math.min(40, Math.max(12, title.length + 2)) }));
+  const head = sheet.addRow(header);
+  head.font = { bold: true };
+  head.commit();
+  for await (const page of pages) {
+    if (out.destroyed) return false;
+    for (const learner of page) sheet.addRow(gridRow(learner)).commit();
+    // The zip is piped into `out`: let the reader catch up before the next page is read.
+    await drained(out);
+  }
+  sheet.commit();
+  await workbook.commit();
+  return true;
 }

@@ -1,8 +1,11 @@
 /**
  * The cohort grid as CSV for French spreadsheets: UTF-8 with a byte-order mark (so Excel reads
- * the accents), `;` between fields, CRLF line ends, one row per learner.
+ * the accents), `;` between fields, CRLF line ends, one row per learner. Written page by page
+ * as the store hands the cohort over, so a cohort of any size costs the same memory.
  */
-import type { DashboardData } from './data.js';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { DashboardData, LearnerRow, ModuleColumn } from './data.js';
 import { STATE_LABELS } from './charts.js';
 import { frenchDate } from './format.js';
 
@@ -15,13 +18,17 @@ export function csvField(value: string | number): string {
   return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The grid's header and rows (raw values), shared by the CSV and XLSX exports. */
-export function cohortGrid(data: Pick<DashboardData, 'modules' | 'learners'>): { header: string[]; rows: (string | number)[][] } {
-  const header = [
+/** The grid's header (raw values), shared by the CSV and XLSX exports. */
+export function gridHeader(modules: readonly Pick<ModuleColumn, 'order' | 'title'>[]): string[] {
+  return [
     'Apprenant·e', 'Identifiant', 'Progression (%)', 'Modules terminés', 'Dernière activité', 'Bloqué·e',
-    ...data.modules.map((m) => `${m.order}. ${m.title}`),
+    ...modules.map((m) => `${m.order}. ${m.title}`),
   ];
-  const rows = data.learners.map((l) => [
+}
+
+/** One learner's row of the grid (raw values), shared by the CSV and XLSX exports. */
+export function gridRow(l: LearnerRow): (string | number)[] {
+  return [
     l.name,
     l.username,
     l.percent,
@@ -32,12 +39,41 @@ export function cohortGrid(data: Pick<DashboardData, 'modules' | 'learners'>): {
       const at = l.completedAt[i];
       return state === 'done' && at ? `${STATE_LABELS[state]} le ${frenchDate(at)}` : STATE_LABELS[state];
     }),
-  ]);
-  return { header, rows };
+  ];
 }
 
-/** The grid: learner, progress, each module's state (and completion date), last activity, stalled. */
+/** The grid's header and rows (raw values), for a grid already in memory. */
+export function cohortGrid(data: Pick<DashboardData, 'modules' | 'learners'>): { header: string[]; rows: (string | number)[][] } {
+  return { header: gridHeader(data.modules), rows: data.learners.map(gridRow) };
+}
+
+function csvLine(row: readonly (string | number)[]): string {
+  return `${row.map(csvField).join(';')}\r\n`;
+}
+
+/** The grid as one CSV text (a grid already in memory). */
 export function cohortCsv(data: Pick<DashboardData, 'modules' | 'learners'>): string {
   const { header, rows } = cohortGrid(data);
-  return BOM + [header, ...rows].map((row) => row.map(csvField).join(';')).join('\r\n') + '\r\n';
+  return BOM + [header, ...rows].map(csvLine).join('');
+}
+
+/** Resolves once `out` has drained its buffer (or is closed: a cancelled download). */
+export async function drained(out: Writable): Promise<void> {
+  if (!out.writableNeedDrain || out.destroyed) return;
+  await Promise.race([once(out, 'drain'), once(out, 'close')]);
+}
+
+/**
+ * Writes the CSV to `out` page by page as `pages` yields them, then ends it. Stops early (false)
+ * when `out` is closed by the reader (a download cancelled).
+ */
+export async function writeCohortCsv(out: Writable, modules: readonly ModuleColumn[], pages: AsyncIterable<readonly LearnerRow[]>): Promise<boolean> {
+  out.write(BOM + csvLine(gridHeader(modules)));
+  for await (const page of pages) {
+    if (out.destroyed) return false;
+    out.write(page.map((l) => csvLine(gridRow(l))).join(''));
+    await drained(out);
+  }
+  out.end();
+  return true;
 }

@@ -19,10 +19,11 @@ import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
 import { csrfTokensFor, isSameOrigin } from './csrf.js';
-import { cohortPage, parseCohortFilter } from './cohort-view.js';
-import { assembleCohort, loadDashboard, type NotesQueueReader, type RecentChangesReader } from './data.js';
-import { cohortCsv } from './export.js';
-import { cohortXlsx, XLSX_TYPE } from './export-xlsx.js';
+import { cohortFromStore } from './cohort-data.js';
+import { cohortPage, learnerFilter, parseCohortFilter } from './cohort-view.js';
+import { learnerRow, loadDashboard, moduleColumns, type LearnerRow, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { writeCohortCsv } from './export.js';
+import { writeCohortXlsx, XLSX_TYPE } from './export-xlsx.js';
 import type { ActionLog } from './actions.js';
 import { registerNoteActions } from './note-actions.js';
 import { NotesService } from '../notes/service.js';
@@ -59,6 +60,14 @@ export interface DashboardOptions {
   actions?: ActionLog | undefined;
 }
 
+/** The stalled table's page asked for (`?bloques=3`); anything unreadable is page 1. */
+function stalledPageOf(value: unknown): number {
+  return z.coerce.number().int().min(1).max(100_000).catch(1).parse(Array.isArray(value) ? value[0] : value);
+}
+
+/** Learners read from the store at a time by the exports. */
+const EXPORT_PAGE_SIZE = 500;
+
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   `style-src ${DASHBOARD_CSS_HASH}`,
@@ -83,16 +92,6 @@ const NOTE_NOTICES: Record<string, string> = {
 
 function noteNotice(value: unknown): string | undefined {
   return typeof value === 'string' ? NOTE_NOTICES[value] : undefined;
-}
-
-/** Every learner matching a filter, across pages (the export is not paginated). */
-function filterAll(learners: Parameters<typeof cohortPage>[0], modules: Parameters<typeof cohortPage>[1], filter: ReturnType<typeof parseCohortFilter>) {
-  const out = [];
-  for (let page = 1; ; page++) {
-    const view = cohortPage(learners, modules, { ...filter, page });
-    out.push(...view.learners);
-    if (page >= view.pages) return out;
-  }
 }
 
 /** The dashboard's Express router, to mount at /dashboard. */
@@ -141,8 +140,10 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
       return html(res, 503, messagePage('Suivi indisponible', 'Le suivi de progression n’est pas configuré sur ce serveur : le tableau de bord ne peut pas afficher la cohorte.'));
     }
     try {
+      const filter = parseCohortFilter(req.query);
       const data = await loadDashboard({
-        cohort: () => progress.cohortSummary(),
+        // One page of the grid and of the stalled table, figures from aggregates: a few queries at any size.
+        cohort: () => cohortFromStore(progress, deps.curriculum, filter, stalledPageOf(req.query.bloques)),
         curriculum: deps.curriculum,
         wiki: deps.wiki,
         notes: options.notes ?? deps.notes?.queue,
@@ -152,7 +153,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         notesLimit: options.notesLimit,
         now: options.now,
       });
-      const view = cohortPage(data.learners, data.modules, parseCohortFilter(req.query));
+      const view = data.grid ?? cohortPage(data.learners, data.modules, filter);
       const recentChangesUrl = deps.wiki ? pageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;
       const noteActions = options.actions && notesService && signOut ? { csrf: signOut.csrfToken } : undefined;
       const body = dashboardBody(data, { base: paths(req).home, view, wikiFilter: parseWikiFilter(req.query.wiki), recentChangesUrl, noteActions, notice: noteNotice(req.query.note) });
@@ -198,39 +199,45 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     return { viewer, signOut, progress: deps.progress };
   }
 
-  /** The cohort grid (filtered as on the page, every page) and the day for the file name. */
-  async function exportedGrid(req: Request, progress: ProgressService) {
-    const cohort = assembleCohort(await progress.cohortSummary(), deps.curriculum);
-    const learners = filterAll(cohort.learners, cohort.modules, parseCohortFilter(req.query));
+  /**
+   * The cohort grid (filtered as on the page, every page) streamed to the response, page by page
+   * from the store: memory stays flat whatever the cohort's size. A store failure before the
+   * first byte is the French 500 page; after it, the download is cut (the file is incomplete).
+   */
+  async function streamExport(req: Request, res: Response, format: 'csv' | 'xlsx'): Promise<void> {
+    const access = await facilitatorOnly(req, res);
+    if (!access) return;
+    const modules = moduleColumns(deps.curriculum, deps.curriculum);
+    const keep = learnerFilter(modules, parseCohortFilter(req.query));
+    const progress = access.progress;
+    async function* rows(): AsyncGenerator<LearnerRow[]> {
+      for await (const page of progress.cohortLearnerPages(EXPORT_PAGE_SIZE)) {
+        const kept = page.map((row) => learnerRow(row, modules)).filter(keep);
+        if (kept.length) yield kept;
+      }
+    }
     const day = (options.now?.() ?? new Date()).toISOString().slice(0, 10);
-    return { grid: { modules: cohort.modules, learners }, day };
+    res.status(200).type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.${format}"`);
+    try {
+      if (format === 'csv') await writeCohortCsv(res, modules, rows());
+      else await writeCohortXlsx(res, modules, rows());
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   // The cohort grid for a spreadsheet, as CSV and as XLSX.
-  router.get('/export.csv', async (req, res) => {
-    const access = await facilitatorOnly(req, res);
-    if (!access) return;
-    const { grid, day } = await exportedGrid(req, access.progress);
-    res.status(200).type('text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.csv"`);
-    res.send(cohortCsv(grid));
-  });
-
-  router.get('/export.xlsx', async (req, res) => {
-    const access = await facilitatorOnly(req, res);
-    if (!access) return;
-    const { grid, day } = await exportedGrid(req, access.progress);
-    const body = await cohortXlsx(grid);
-    res.status(200).type(XLSX_TYPE);
-    res.setHeader('Content-Disposition', `attachment; filename="pollen-cohorte-${day}.xlsx"`);
-    res.send(body);
-  });
+  router.get('/export.csv', (req, res) => streamExport(req, res, 'csv'));
+  router.get('/export.xlsx', (req, res) => streamExport(req, res, 'xlsx'));
 
   router.get('/apprenant/:id', async (req, res) => {
     const access = await facilitatorOnly(req, res);
     if (!access) return;
     const id = String(req.params.id ?? '');
-    const row = (await access.progress.cohortSummary()).learners.find((l) => l.learner.id === id);
+    // This learner only, by id (never the whole cohort).
+    const row = await access.progress.cohortLearner(id);
     if (!row) {
       return html(res, 404, messagePage('Apprenant·e introuvable', 'Personne n’a cet identifiant dans le dernier relevé de progression. Revenez au tableau de bord et choisissez un nom dans la liste.', { href: paths(req).home, text: 'Retour au tableau de bord' }));
     }

@@ -4,6 +4,8 @@ import type { ModuleState } from '../progress/model.js';
 import { completionBarsSvg, heatmapSvg, STATE_GLYPHS, STATE_LABELS, stateSwatchSvg } from './charts.js';
 import { cohortPage, filterForm, filterQuery, pagination, parseCohortFilter, type CohortPage } from './cohort-view.js';
 import type { DashboardData, NotesView, Section, WikiChangeRow } from './data.js';
+import { STALLED_PAGE_SIZE } from './cohort-data.js';
+import { pageNav } from './pager.js';
 import { escapeHtml, frenchDays, frenchPercent, frenchShortDateTime, timeElement } from './format.js';
 
 export const NOTE_STATE_LABELS: Record<NoteState, string> = {
@@ -65,9 +67,9 @@ function cellText(state: ModuleState): string {
 function summary(data: DashboardData): string {
   const notes = data.notes.ok ? String(data.notes.value.counts.conflict + data.notes.value.counts.failed) : '—';
   return `<dl class="summary" aria-label="Chiffres clés">
-<div><dt>Apprenant·es suivi·es</dt><dd id="chiffre-apprenants">${data.learners.length}</dd></div>
-<div><dt>Progression moyenne</dt><dd id="chiffre-moyenne">${data.learners.length ? frenchPercent(data.averagePercent) : '<span aria-label="sans objet">—</span>'}</dd></div>
-<div><dt>Apprenant·es bloqué·es</dt><dd id="chiffre-bloques">${data.stalled.length}</dd></div>
+<div><dt>Apprenant·es suivi·es</dt><dd id="chiffre-apprenants">${data.learnerCount}</dd></div>
+<div><dt>Progression moyenne</dt><dd id="chiffre-moyenne">${data.learnerCount ? frenchPercent(data.averagePercent) : '<span aria-label="sans objet">—</span>'}</dd></div>
+<div><dt>Apprenant·es bloqué·es</dt><dd id="chiffre-bloques">${data.stalledView.total}</dd></div>
 <div><dt>Notes en échec ou en conflit</dt><dd id="chiffre-notes">${notes}</dd></div>
 </dl>`;
 }
@@ -94,12 +96,12 @@ function progressSection(data: DashboardData, grid: GridOptions): string {
 <tbody>
 ${rows}
 </tbody></table></div>`
-    : `<p class="empty">${data.learners.length ? 'Aucun·e apprenant·e ne correspond à ces filtres.' : escapeHtml(NO_SNAPSHOT)}</p>`;
+    : `<p class="empty">${data.learnerCount ? 'Aucun·e apprenant·e ne correspond à ces filtres.' : escapeHtml(NO_SNAPSHOT)}</p>`;
   return `<section class="card" id="progression" aria-labelledby="titre-progression">
 <h2 id="titre-progression">Progression de la cohorte</h2>
 <p class="meta">${data.snapshotAt ? `Données du dernier relevé : ${timeElement(data.snapshotAt)}.` : escapeHtml(NO_SNAPSHOT)} Colonnes : modules dans l’ordre du parcours (le numéro renvoie au tableau « Achèvement par module »). Les pourcentages portent sur les modules que chaque apprenant·e peut terminer : un module « hors Moodle » (aucune activité Moodle ne lui correspond) n’y compte pas.</p>
 ${filterForm(view, data.modules)}
-<p class="meta" id="compte-filtre">${plural(view.matching, 'apprenant·e correspond', 'apprenant·es correspondent')} aux filtres sur ${data.learners.length}. <a href="${escapeHtml(`${grid.base}/export.csv${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter ces lignes (CSV pour tableur)</a> · <a href="${escapeHtml(`${grid.base}/export.xlsx${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter en XLSX (tableur)</a></p>
+<p class="meta" id="compte-filtre">${plural(view.matching, 'apprenant·e correspond', 'apprenant·es correspondent')} aux filtres sur ${data.learnerCount}. <a href="${escapeHtml(`${grid.base}/export.csv${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter ces lignes (CSV pour tableur)</a> · <a href="${escapeHtml(`${grid.base}/export.xlsx${filterQuery(view.filter, { page: 1 })}`)}" download>Exporter en XLSX (tableur)</a></p>
 <ul class="legend" aria-label="Légende">${legend}</ul>
 ${view.learners.length ? scrollRegion('Carte de progression', heatmapSvg(data.modules, view.learners)) : ''}
 <details${view.learners.length ? '' : ' open'}><summary>Tableau des données de la carte (noms : page de chaque personne)</summary>
@@ -119,7 +121,7 @@ function completionSection(data: DashboardData): string {
     .join('\n');
   return `<section class="card" id="achevement" aria-labelledby="titre-achevement">
 <h2 id="titre-achevement">Achèvement par module</h2>
-<p class="meta">Part des ${plural(data.learners.length, 'apprenant·e', 'apprenant·es')} de la cohorte ayant terminé chaque module.</p>
+<p class="meta">Part des ${plural(data.learnerCount, 'apprenant·e', 'apprenant·es')} de la cohorte ayant terminé chaque module.</p>
 ${scrollRegion('Graphique d’achèvement par module', completionBarsSvg(data.modules))}
 <details open><summary>Tableau des données du graphique</summary>
 <div class="scroll"><table class="stack" id="table-achevement">
@@ -132,7 +134,14 @@ ${rows}
 </section>`;
 }
 
-function stalledSection(data: DashboardData): string {
+/** A page of the stalled table, the grid's filters kept. */
+function stalledHref(grid: GridOptions, page: number): string {
+  const query = filterQuery(grid.view.filter);
+  const extra = page > 1 ? `bloques=${page}` : '';
+  return `${query}${extra ? `${query ? '&' : '?'}${extra}` : query ? '' : '?'}#bloques`;
+}
+
+function stalledSection(data: DashboardData, grid: GridOptions): string {
   const rows = data.stalled
     .map((s) =>
       `<tr><th scope="row">${escapeHtml(s.name)}</th><td class="num" data-label="Progression">${frenchPercent(s.percent)}</td>` +
@@ -143,16 +152,19 @@ function stalledSection(data: DashboardData): string {
     .join('\n');
   const body = data.stalled.length
     ? `<div class="scroll"><table class="stack" id="table-bloques">
-<caption>Apprenant·es sans progression depuis ${frenchDays(data.stalledAfterDays)} ou plus, les plus anciens d’abord</caption>
+<caption>Apprenant·es sans progression depuis ${frenchDays(data.stalledAfterDays)} ou plus, les plus anciens d’abord${data.stalledView.pages > 1 ? ` (page ${data.stalledView.page} sur ${data.stalledView.pages})` : ''}</caption>
 <thead><tr><th scope="col">Apprenant·e</th><th scope="col" class="num">Progression</th><th scope="col" class="num">Sans progression depuis</th><th scope="col">Dernier module terminé</th><th scope="col">Dernière activité</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`
-    : `<p class="empty" id="aucun-bloque">Aucun·e apprenant·e sans progression depuis ${frenchDays(data.stalledAfterDays)} ou plus.</p>`;
+    : data.stalledView.total
+      ? '<p class="empty">Cette page est au-delà de la liste.</p>'
+      : `<p class="empty" id="aucun-bloque">Aucun·e apprenant·e sans progression depuis ${frenchDays(data.stalledAfterDays)} ou plus.</p>`;
   return `<section class="card" id="bloques" aria-labelledby="titre-bloques">
 <h2 id="titre-bloques">Apprenant·es bloqué·es</h2>
-<p class="meta">Est signalé·e toute personne qui n’a terminé aucun module depuis ${frenchDays(data.stalledAfterDays)} (parcours non terminé).</p>
+<p class="meta">Est signalé·e toute personne qui n’a terminé aucun module depuis ${frenchDays(data.stalledAfterDays)} (parcours non terminé)${data.stalledView.total > STALLED_PAGE_SIZE ? ` : ${data.stalledView.total} personnes, ${STALLED_PAGE_SIZE} par page` : ''}.</p>
 ${body}
+${pageNav({ label: 'Pages des apprenant·es bloqué·es', page: data.stalledView.page, pages: data.stalledView.pages, href: (page) => stalledHref(grid, page) })}
 </section>`;
 }
 
@@ -264,7 +276,7 @@ export function dashboardBody(data: DashboardData, grid: GridOptions = { base: '
 ${summary(data)}
 ${progressSection(data, grid)}
 ${completionSection(data)}
-${stalledSection(data)}
+${stalledSection(data, grid)}
 ${wikiSection(data.wiki, grid.wikiFilter ?? 'tous', grid.recentChangesUrl)}
 ${notesSection(data.notes, grid.noteActions ? { base: grid.base, csrf: grid.noteActions.csrf } : undefined, grid.notice)}
 </main>`;

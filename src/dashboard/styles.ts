@@ -71,6 +71,9 @@ form.filters input, form.filters select { font: inherit; padding: .35rem; border
 textarea { font: inherit; font-family: ui-monospace, monospace; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; }
 textarea:focus-visible { outline: 3px solid #12355b; outline-offset: 2px; }
 nav.pages p { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
+nav.pages ul { list-style: none; display: flex; flex-wrap: wrap; gap: .35rem; padding: 0; margin: .35rem 0; }
+nav.pages li a, nav.pages li span { display: inline-block; min-width: 2.25rem; padding: .3rem .5rem; text-align: center; border: 1px solid var(--line); border-radius: 6px; }
+nav.pages li span[aria-current] { background: #12355b; border-color: #12355b; color: #fff; font-weight: 700; }
 form.signin label { display: block; font-weight: 600; margin: 0 0 .35rem; }
 form.signin input { font: inherit; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; margin: 0 0 .35rem; }
 .hint { color: var(--muted); font-size: .92rem; margin: 0 0 1rem; }

@@ -39,7 +39,11 @@ export const defaultQueryLimits: QueryLimits = { maxDepth: 10, maxIntrospectionD
 /** Arguments whose value bounds the length of the list a field returns. */
 const SIZE_ARGUMENTS = ['limit', 'first', 'titles'];
 
-function listSize(field: FieldNode, variables: Record<string, unknown>, fallback: number, usage: { variableSized: boolean }): number {
+/**
+ * The bound a field's size argument gives (`first: 50`, a variable, or the argument's default in
+ * the schema when the query leaves it out); undefined when the field has no such argument.
+ */
+function listSize(field: FieldNode, fieldDef: GraphQLField<unknown, unknown> | undefined, variables: Record<string, unknown>, usage: { variableSized: boolean }): number | undefined {
   for (const arg of field.arguments ?? []) {
     if (!SIZE_ARGUMENTS.includes(arg.name.value)) continue;
     const v = arg.value;
@@ -52,7 +56,8 @@ function listSize(field: FieldNode, variables: Record<string, unknown>, fallback
       if (Array.isArray(value)) return value.length;
     }
   }
-  return fallback;
+  const byDefault = fieldDef?.args.find((a) => SIZE_ARGUMENTS.includes(a.name) && typeof a.defaultValue === 'number');
+  return byDefault ? (byDefault.defaultValue as number) : undefined;
 }
 
 function fieldsOf(type: GraphQLCompositeType): Record<string, GraphQLField<unknown, unknown>> | undefined {
@@ -115,7 +120,9 @@ export function measureQuery(
   const measured = new Map<string, SetMeasure | 'in progress'>();
   const none: SetMeasure = { depth: 0, introspectionDepth: 0, cost: 0 };
 
-  const measureSet = (set: SelectionSetNode, type: GraphQLCompositeType, introspecting: boolean): SetMeasure => {
+  // `pageSize`: the size argument of the connection this set belongs to (`providers(first: 50)
+  // { edges { ... } }`): its lists with no size argument of their own hold that many items.
+  const measureSet = (set: SelectionSetNode, type: GraphQLCompositeType, introspecting: boolean, pageSize?: number): SetMeasure => {
     let depth = 0;
     let introspectionDepth = 0;
     let cost = 0;
@@ -140,25 +147,30 @@ export function measureQuery(
         let factor = 1;
         if (named && sel.selectionSet && isCompositeType(named)) {
           const outType: GraphQLOutputType = getNullableType(fieldDef!.type);
-          if (!inIntrospection && isListType(outType)) factor = Math.max(1, listSize(sel, variables, limits.defaultListSize, usage));
-          sub = measureSet(sel.selectionSet, named, inIntrospection);
+          const size = inIntrospection ? undefined : listSize(sel, fieldDef, variables, usage);
+          if (!inIntrospection && isListType(outType)) {
+            factor = Math.max(1, size ?? pageSize ?? limits.defaultListSize);
+            sub = measureSet(sel.selectionSet, named, inIntrospection);
+          } else {
+            sub = measureSet(sel.selectionSet, named, inIntrospection, size);
+          }
         }
         cost += 1;
         add(sub, 1, factor, inIntrospection);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        add(measureSet(sel.selectionSet, cond && isCompositeType(cond) ? cond : type, introspecting), 0, 1, introspecting);
+        add(measureSet(sel.selectionSet, cond && isCompositeType(cond) ? cond : type, introspecting, pageSize), 0, 1, introspecting);
       } else {
         const frag = fragments.get(sel.name.value);
         if (!frag) continue;
-        const key = `${introspecting ? 'i:' : ''}${sel.name.value}`;
+        const key = `${introspecting ? 'i:' : ''}${pageSize ?? ''}:${sel.name.value}`;
         let known = measured.get(key);
         if (known === 'in progress') continue; // a cycle: reported by validation, never executed
         if (!known) {
           measured.set(key, 'in progress');
           onFragmentMeasured?.(sel.name.value);
           const cond = schema.getType(frag.typeCondition.name.value);
-          known = measureSet(frag.selectionSet, cond && isCompositeType(cond) ? cond : type, introspecting);
+          known = measureSet(frag.selectionSet, cond && isCompositeType(cond) ? cond : type, introspecting, pageSize);
           measured.set(key, known);
         }
         add(known, 0, 1, introspecting);

@@ -10,7 +10,8 @@ export {
   type WikiContributionsSource, type WikiPagesReader,
 } from './wiki-contributions.js';
 export { ProgressTracker, type ProgressTrackerOptions, type TrackerMoodle } from './tracker.js';
-export { ProgressService, type CohortLearner, type CohortSummary, type ModuleCompletion, type LearnerMoodleFactory } from './service.js';
+export { CohortQueries, type CohortFigures, type CohortRowFilter } from './cohort-queries.js';
+export { ProgressService, type CohortLearner, type CohortLearnerPage, type CohortSummary, type ModuleCompletion, type LearnerMoodleFactory } from './service.js';
 export { ProgressError, type ProgressErrorCode } from './errors.js';
 export { createProgressRuntime, type ProgressRuntime } from './runtime.js';
 export { progressMigrations } from './migrations.js';

@@ -71,6 +71,12 @@ function toLearner(row: LearnerRow): Learner {
   };
 }
 
+/** Where a page of learners ended (LearnerStore.page). */
+export interface LearnerCursor {
+  sortKey: string;
+  id: string;
+}
+
 /** The id of a Moodle learner in the store. */
 export function moodleLearnerId(userId: number): string {
   return `moodle-${userId}`;
@@ -194,6 +200,18 @@ export class LearnerStore {
       .where('password_hash', 'is not', null)
       .executeTakeFirst();
     return row && { learner: toLearner(row), passwordHash: row.password_hash as string };
+  }
+
+  /**
+   * One page of the active learners in display order (the order of `list`), after the page that
+   * ended with `after` (keyset: the cohort is read page by page, never whole). `sortKey` is the
+   * store's own lowercased name, to pass back as `after`.
+   */
+  async page(limit: number, after?: LearnerCursor): Promise<Array<Learner & { sortKey: string }>> {
+    let query = this.#db.selectFrom('progress_learners').select([...COLUMNS, sql<string>`lower(display_name)`.as('sort_key')]).where('active', '=', 1);
+    if (after) query = query.where(sql<boolean>`(lower(display_name) > ${after.sortKey} OR (lower(display_name) = ${after.sortKey} AND id > ${after.id}))`);
+    const rows = await query.orderBy(sql`lower(display_name)`).orderBy('id').limit(limit).execute();
+    return rows.map((row) => ({ ...toLearner(row), sortKey: row.sort_key }));
   }
 
   /** Learners in display order (case-insensitive); active ones only unless told otherwise. */

@@ -1,8 +1,9 @@
 import { MoodleAuthError, MoodleClient, MoodleError } from '../moodle/index.js';
 import { MANUAL_COMPLETION } from './activity-catalog.js';
+import { encodeCohortCursor, type CohortCursor, type CohortFigures, type CohortRowFilter, type CohortRowPage } from './cohort-queries.js';
 import { daysSince } from './compute.js';
 import { ProgressError } from './errors.js';
-import type { Learner } from './learners.js';
+import type { Learner, LearnerCursor } from './learners.js';
 import type { LearnerProgress, SyncReport } from './model.js';
 import type { ProgressTracker } from './tracker.js';
 
@@ -32,6 +33,14 @@ export interface CohortSummary {
   stalled: CohortLearner[];
   /** In curriculum order. */
   modules: ModuleCompletion[];
+}
+
+/** One page of cohort learners, and where it sits among all pages. */
+export interface CohortLearnerPage {
+  rows: CohortLearner[];
+  total: number;
+  page: number;
+  pages: number;
 }
 
 /** Writes a learner's own completion with their own Moodle token. */
@@ -81,12 +90,7 @@ export class ProgressService {
     for (const learner of learners) {
       const progress = latest.get(learner.id);
       if (!progress) continue;
-      rows.push({
-        learner,
-        progress,
-        stalled: progress.stalled,
-        daysSinceActivity: daysSince(progress.lastActivityAt ?? learner.firstSeenAt, now),
-      });
+      rows.push(cohortLearner(learner, progress, now));
     }
     const modules = this.tracker.curriculum.map((m) => ({
       slug: m.slug,
@@ -101,6 +105,62 @@ export class ProgressService {
       stalled: rows.filter((r) => r.stalled).sort((a, b) => b.daysSinceActivity - a.daysSinceActivity),
       modules,
     };
+  }
+
+  /** The cohort's figures (counts, modules done, completions per module) from SQL aggregates. */
+  cohortFigures(): Promise<CohortFigures> {
+    return this.tracker.cohort.figures();
+  }
+
+  /** One page of the stalled learners, those without progress the longest first. */
+  async stalledPage(page: number, pageSize: number): Promise<CohortLearnerPage> {
+    return this.#learnerPage(await this.tracker.cohort.stalledPage(page, pageSize));
+  }
+
+  /** One page of the cohort in display order, filtered by state and last activity in the store. */
+  async cohortPage(filter: CohortRowFilter, page: number, pageSize: number): Promise<CohortLearnerPage> {
+    return this.#learnerPage(await this.tracker.cohort.rowsPage(filter, page, pageSize));
+  }
+
+  /** One active learner with their latest snapshot (undefined: unknown, inactive or never synced). */
+  async cohortLearner(learnerId: string): Promise<CohortLearner | undefined> {
+    const row = await this.tracker.cohort.row(learnerId);
+    return row && cohortLearner(row.learner, row.progress, this.tracker.now());
+  }
+
+  /** Up to `first` learners in display order after `after` (the connection's page), with each one's cursor. */
+  async cohortLearnersAfter(first: number, after?: CohortCursor): Promise<Array<{ cursor: string; row: CohortLearner }>> {
+    const now = this.tracker.now();
+    const rows = await this.tracker.cohort.rowsAfter(first, after);
+    return rows.map((r) => ({ cursor: encodeCohortCursor({ sortKey: r.sortKey, id: r.learner.id }), row: cohortLearner(r.learner, r.progress, now) }));
+  }
+
+  #learnerPage(found: CohortRowPage): CohortLearnerPage {
+    const now = this.tracker.now();
+    return { ...found, rows: found.rows.map((r) => cohortLearner(r.learner, r.progress, now)) };
+  }
+
+  /**
+   * The cohort of `cohortSummary`, page by page (`pageSize` learners a page, three store queries
+   * each), for reads that must not hold the whole cohort in memory (the exports).
+   */
+  async *cohortLearnerPages(pageSize = 500): AsyncGenerator<CohortLearner[]> {
+    const now = this.tracker.now();
+    let after: LearnerCursor | undefined;
+    for (;;) {
+      const learners = await this.tracker.learners.page(pageSize, after);
+      if (learners.length === 0) return;
+      const last = learners.at(-1)!;
+      after = { sortKey: last.sortKey, id: last.id };
+      const latest = await this.tracker.snapshots.latest(learners.map((l) => l.id));
+      const rows: CohortLearner[] = [];
+      for (const { sortKey: _sortKey, ...learner } of learners) {
+        const progress = latest.get(learner.id);
+        if (progress) rows.push(cohortLearner(learner, progress, now));
+      }
+      if (rows.length) yield rows;
+      if (learners.length < pageSize) return;
+    }
   }
 
   /**
@@ -141,6 +201,10 @@ export class ProgressService {
     }
     return this.tracker.refreshLearner(learnerId);
   }
+}
+
+function cohortLearner(learner: Learner, progress: LearnerProgress, now: Date): CohortLearner {
+  return { learner, progress, stalled: progress.stalled, daysSinceActivity: daysSince(progress.lastActivityAt ?? learner.firstSeenAt, now) };
 }
 
 function notManual(slug: string): ProgressError {

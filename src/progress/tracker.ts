@@ -8,6 +8,7 @@ import { LearnerStore, moodleLearnerId, type Learner } from './learners.js';
 import type { LearnerProgress, SyncReport } from './model.js';
 import { SelfCompletionStore } from './self-completions.js';
 import { SnapshotStore } from './snapshots.js';
+import { CohortQueries } from './cohort-queries.js';
 import { contributionPages, modulesContributedBy, wikiUserOf, type WikiContributionsSource } from './wiki-contributions.js';
 
 /** The Moodle calls the tracker makes with the site (admin/bot) token. */
@@ -47,6 +48,8 @@ const STUDENT_ROLE = 'student';
 export class ProgressTracker {
   readonly learners: LearnerStore;
   readonly snapshots: SnapshotStore;
+  /** The cohort's read side in SQL (figures, pages, one learner). */
+  readonly cohort: CohortQueries;
   readonly selfCompletions: SelfCompletionStore;
   readonly catalog: ActivityCatalog | undefined;
   readonly curriculum: readonly CurriculumModule[];
@@ -61,6 +64,7 @@ export class ProgressTracker {
     this.stalledAfterDays = options.stalledAfterDays ?? 14;
     this.learners = new LearnerStore(options.store, this.now);
     this.snapshots = new SnapshotStore(options.store);
+    this.cohort = new CohortQueries(options.store);
     this.selfCompletions = new SelfCompletionStore(options.store);
     this.catalog =
       options.moodle &&

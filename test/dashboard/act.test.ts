@@ -91,7 +91,7 @@ describe('the cohort grid at 2,000 learners', () => {
     const view = cohortPage(learners, modules, parseCohortFilter({ page: '40' }));
     expect(view).toMatchObject({ matching: 2000, page: 40, pages: 40 });
     expect(view.learners).toHaveLength(PAGE_SIZE);
-    const data = { generatedAt: '2026-03-01T09:00:00Z', snapshotAt: '2026-03-01T09:00:00Z', stalledAfterDays: 14, modules, learners, stalled: [], averagePercent: 0, wiki: { ok: true as const, value: [] }, notes: { ok: false as const, message: 'non reliée' } };
+    const data = { generatedAt: '2026-03-01T09:00:00Z', snapshotAt: '2026-03-01T09:00:00Z', stalledAfterDays: 14, modules, learners, learnerCount: learners.length, stalled: [], stalledView: { page: 1, pages: 1, total: 0 }, averagePercent: 0, wiki: { ok: true as const, value: [] }, notes: { ok: false as const, message: 'non reliée' } };
     const html = dashboardBody(data, { base: '/dashboard', view: cohortPage(learners, modules, parseCohortFilter({ page: '2' })) });
     expect(html.match(/<tr data-learner=/g)).toHaveLength(PAGE_SIZE);
     expect(html).toContain('Page 2 sur 40');
@@ -124,7 +124,7 @@ describe('one rounding rule for every percentage', () => {
 describe('wiki activity on the dashboard', () => {
   const change = (title: string, bot: boolean) => ({ title, url: `http://wiki.test/index.php?title=${title}`, user: bot ? 'Robot' : 'Camille', timestamp: '2026-03-01T09:00:00Z', comment: '', bot, isNew: false });
   const data = {
-    generatedAt: '2026-03-01T09:00:00Z', snapshotAt: null, stalledAfterDays: 14, modules: [], learners: [], stalled: [], averagePercent: 0,
+    generatedAt: '2026-03-01T09:00:00Z', snapshotAt: null, stalledAfterDays: 14, modules: [], learners: [], learnerCount: 0, stalled: [], stalledView: { page: 1, pages: 1, total: 0 }, averagePercent: 0,
     wiki: { ok: true as const, value: [...Array.from({ length: 30 }, (_, i) => change(`Robot_${i}`, true)), change('Page_humaine', false)] },
     notes: { ok: false as const, message: 'non reliée' },
   };

@@ -1,14 +1,15 @@
 import DataLoader from 'dataloader';
 import type { LearnerProgress } from '../../progress/model.js';
-import type { CohortSummary, ProgressService } from '../../progress/service.js';
+import type { CohortFigures } from '../../progress/cohort-queries.js';
+import type { ProgressService } from '../../progress/service.js';
 
 /**
  * Progress seen from one request: learners' progress goes through one DataLoader (one store read
- * for every learner asked in the same tick), the cohort summary is computed once.
+ * for every learner asked in the same tick), the cohort's figures are read once.
  */
 export class ProgressDataSource {
   readonly progressOf: DataLoader<string, LearnerProgress>;
-  #cohort: Promise<CohortSummary> | undefined;
+  #figures: Promise<CohortFigures> | undefined;
 
   constructor(readonly service: ProgressService) {
     this.progressOf = new DataLoader(async (ids) => {
@@ -17,11 +18,9 @@ export class ProgressDataSource {
     });
   }
 
-  cohort(): Promise<CohortSummary> {
-    this.#cohort ??= this.service.cohortSummary().then((cohort) => {
-      for (const row of cohort.learners) this.progressOf.prime(row.learner.id, row.progress);
-      return cohort;
-    });
-    return this.#cohort;
+  /** The cohort's figures (SQL aggregates), read once per request. */
+  figures(): Promise<CohortFigures> {
+    this.#figures ??= this.service.cohortFigures();
+    return this.#figures;
   }
 }

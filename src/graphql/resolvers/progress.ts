@@ -3,7 +3,8 @@ import { requireLearner, requireRole, type Viewer } from '../../auth/viewer.js';
 import { MoodleError } from '../../moodle/index.js';
 import { ProgressError } from '../../progress/errors.js';
 import { completableCount, type LearnerProgress, type ModuleProgress, type SyncReport } from '../../progress/model.js';
-import type { CohortLearner, ModuleCompletion } from '../../progress/service.js';
+import { decodeCohortCursor, type CohortFigures } from '../../progress/cohort-queries.js';
+import type { CohortLearner } from '../../progress/service.js';
 import type { GatewayContext } from '../context.js';
 import type { ProgressDataSource } from '../datasources/progress.js';
 import { upstreamError } from '../errors.js';
@@ -27,11 +28,36 @@ async function reported<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What `cohort` resolves to: its fields read their page or figure from here. */
+interface CohortRoot {
+  source: ProgressDataSource;
+  figures: CohortFigures;
+}
+
+/** Largest page of the cohort's lists. */
+export const COHORT_MAX_PAGE_SIZE = 100;
+
+function pageSize(first: number | null | undefined, fallback: number): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 0 || size > COHORT_MAX_PAGE_SIZE) {
+    throw new GraphQLError(`first : entre 0 et ${COHORT_MAX_PAGE_SIZE}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return size;
+}
+
+/** A learner read with the cohort: their progress is not read again in the same request. */
+function primed(source: ProgressDataSource, row: CohortLearner): CohortLearner {
+  source.progressOf.prime(row.learner.id, row.progress);
+  return row;
+}
+
 export const progressResolvers = {
   Query: {
-    cohort: (_: unknown, __: unknown, ctx: GatewayContext) => {
+    cohort: async (_: unknown, __: unknown, ctx: GatewayContext): Promise<CohortRoot> => {
       requireRole(ctx, 'facilitator', 'admin');
-      return progressOf(ctx).cohort();
+      const source = progressOf(ctx);
+      // The figures are read here: a store that is down fails the field itself, as before.
+      return { source, figures: await source.figures() };
     },
   },
   Me: {
@@ -39,8 +65,29 @@ export const progressResolvers = {
       viewer.learnerId === null ? null : reported(() => progressOf(ctx).progressOf.load(viewer.learnerId as string)),
   },
   Cohort: {
-    modules: (cohort: { modules: ModuleCompletion[] }, _: unknown, ctx: GatewayContext) =>
-      cohort.modules.map((m) => ({ ...m, module: ctx.curriculum.module(m.slug) })).filter((m) => m.module !== undefined),
+    learnerConnection: async (root: CohortRoot, args: { first?: number | null; after?: string | null }) => {
+      const first = pageSize(args.first, 20);
+      const after = args.after ? decodeCohortCursor(args.after) : undefined;
+      if (args.after && !after) throw new GraphQLError('Curseur de pagination illisible : reprenez la liste depuis le début.', { extensions: { code: 'BAD_USER_INPUT' } });
+      // One more than asked: whether another page follows.
+      const rows = await root.source.service.cohortLearnersAfter(first + 1, after);
+      const edges = rows.slice(0, first).map((r) => ({ cursor: r.cursor, node: primed(root.source, r.row) }));
+      return { totalCount: root.figures.learners, edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    },
+    learners: async (root: CohortRoot, args: { first?: number | null }) =>
+      (await root.source.service.cohortLearnersAfter(pageSize(args.first, 100))).map((r) => primed(root.source, r.row)),
+    stalled: async (root: CohortRoot, args: { first?: number | null }) => {
+      const first = pageSize(args.first, 100);
+      return first === 0 ? [] : (await root.source.service.stalledPage(1, first)).rows.map((row) => primed(root.source, row));
+    },
+    learnerCount: (root: CohortRoot) => root.figures.learners,
+    stalledCount: (root: CohortRoot) => root.figures.stalled,
+    snapshotAt: (root: CohortRoot) => root.figures.snapshotAt,
+    stalledAfterDays: (root: CohortRoot) => root.source.service.tracker.stalledAfterDays,
+    modules: (root: CohortRoot, _: unknown, ctx: GatewayContext) =>
+      root.source.service.tracker.curriculum
+        .map((m) => ({ slug: m.slug, completedCount: root.figures.completedBySlug.get(m.slug) ?? 0, learnerCount: root.figures.learners, module: ctx.curriculum.module(m.slug) }))
+        .filter((m) => m.module !== undefined),
   },
   CohortLearner: {
     id: (row: CohortLearner) => row.learner.id,
