@@ -49,7 +49,7 @@ describe('publishing the whole corpus to a real wiki', () => {
     const notes = changes.filter((c) => c.title.startsWith('Comptes-rendus/'));
     expect(notes).toHaveLength(files.length);
     for (const change of notes) {
-      expect(change.comment).toMatch(/^Compte-rendu publié depuis les notes (de |de l’atelier).*\(robot Pollen\)$/);
+      expect(change.comment).toMatch(/^Compte-rendu publié depuis les notes (de |d’).*\(robot Pollen\)$/);
       expect(change.tags).toContain('pollen');
       expect(change.bot).toBe(true);
     }
