@@ -113,7 +113,16 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
   // The form key is shared by every process (read once from the store or derived from POLLEN_SECRET_KEY).
   router.use(csrf.middleware);
 
-  const paths = (req: Request) => ({ home: req.baseUrl || '/', signIn: `${req.baseUrl}/connexion`, signOut: `${req.baseUrl}/deconnexion` });
+  // The dashboard's own paths, also from the pages of its sub-routers (/dashboard/agenda...):
+  // their req.baseUrl is the sub-router's, so the dashboard's is kept when a request enters it.
+  router.use((req, res, next) => {
+    res.locals.dashboardBase ??= req.baseUrl;
+    next();
+  });
+  const paths = (req: Request) => {
+    const base = (req.res?.locals.dashboardBase as string | undefined) ?? req.baseUrl;
+    return { home: base || '/', signIn: `${base}/connexion`, signOut: `${base}/deconnexion` };
+  };
 
   /** The viewer, and the sign-out form when the request carries a live session cookie. */
   async function whoIs(req: Request): Promise<{ viewer: Viewer; signOut: SignOutForm | undefined; expired: boolean }> {
@@ -167,7 +176,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
     // The agenda's pages (src/agenda) under the same sign-in, roles and form protections.
     router.use('/agenda', createAgendaDashboardRouter(deps.agenda, {
       async staff(req, res) {
-        const signIn = `${req.baseUrl.replace(/\/agenda$/, '')}/connexion`;
+        const signIn = paths(req).signIn;
         if (!deps.auth) return void html(res, 503, signInPage({ action: signIn, unavailable: true }));
         const { viewer, signOut } = await whoIs(req);
         if (viewer.role === 'anonymous') return void res.redirect(303, signIn);
