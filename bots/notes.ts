@@ -267,9 +267,12 @@ export async function main(argv: string[]): Promise<number> {
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
-      note(`Surveillance de ${dir} (toutes les ${intervalMs} ms).`);
       const links = await moduleLinks(config);
-      await withStore(config, (store) => watchFolder(client, new NoteQueue(store, { sessions: sessionMinutes(store) }), { dir, intervalMs, signal: controller.signal, log: say, ...links }));
+      await withStore(config, (store) => {
+        // Its role and its store, as the gateways log theirs at start (no password in the description).
+        note(`Surveillance de ${dir} (toutes les ${intervalMs} ms) : travailleur de notes, magasin ${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${store.description}.`);
+        return watchFolder(client, new NoteQueue(store, { sessions: sessionMinutes(store) }), { dir, intervalMs, signal: controller.signal, log: say, ...links });
+      });
       note('Surveillance arrêtée.');
       return 0;
     }));

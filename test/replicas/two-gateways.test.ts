@@ -107,6 +107,15 @@ const LOGIN = `mutation($username: String!, $password: String!) { login(username
 const ME = '{ me { role displayName } }';
 
 describe('two gateway replicas and two notes workers on one PostgreSQL', () => {
+  it('each process says at start its role and its store', () => {
+    if (!postgresAdminUrl()) throw new Error('PostgreSQL 15 is not installed: this spec did not run');
+    for (const w of workers) expect(w.output()).toMatch(/Surveillance de .* : travailleur de notes, magasin PostgreSQL /);
+    for (const g of [gatewayA, gatewayB]) {
+      const ready = logLines(g).find((l) => String(l.msg).startsWith('Pollen gateway ready'));
+      expect(ready).toMatchObject({ role: 'gateway', store: 'postgres' });
+    }
+  });
+
   it('accepts on gateway B a session opened on gateway A; logging out on B ends it on A', async () => {
     if (!postgresAdminUrl()) throw new Error('PostgreSQL 15 is not installed: this spec did not run');
     const login = await graphql(gatewayA, LOGIN, { username: 'alice', password: 'alice-secret-1' });
