@@ -108,7 +108,7 @@ describe('per-address request budget', () => {
     expect((await graphql(gateway.url, '127.0.0.2')).status).toBe(200);
   });
 
-  it('answers a browser a French page, and leaves /health and /metrics to operators', async () => {
+  it('answers a browser a French page, and leaves /health, /metrics and the probes to operators', async () => {
     const gateway = await gatewayWith(SMALL);
     for (let i = 0; i < 5; i++) expect((await graphql(gateway.url, '127.0.0.3')).status).toBe(200);
     const page = await send(gateway.url, { from: '127.0.0.3', path: '/dashboard', method: 'GET', headers: { accept: 'text/html,application/xhtml+xml' } });
@@ -119,6 +119,11 @@ describe('per-address request budget', () => {
     expect(page.body).toContain('Trop de requêtes');
     expect((await send(gateway.url, { from: '127.0.0.3', path: '/metrics', method: 'GET' })).status).toBe(200);
     expect([200, 503]).toContain((await send(gateway.url, { from: '127.0.0.3', path: '/health', method: 'GET' })).status);
+    // A balancer polls the probes from its own address: they never run out.
+    for (let i = 0; i < 10; i++) {
+      expect((await send(gateway.url, { from: '127.0.0.3', path: '/livez', method: 'GET' })).status).toBe(200);
+      expect((await send(gateway.url, { from: '127.0.0.3', path: '/readyz', method: 'GET' })).status).toBe(200);
+    }
   });
 
   it('gives a signed-in facilitator their own larger budget, even from a flooded address', async () => {
