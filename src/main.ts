@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   const { app, apollo } = await createGateway(runtime.deps, { logger, trustProxy: config.trustProxy, processMetrics: true, metrics: runtime.metrics,
     readiness: { draining: () => lifecycle?.draining ?? false, checkStore: () => storeServerVersion(runtime.database) },
     upstreamBudget: config.upstreamBudget, rateLimit: config.rateLimit,
+    web: { store: runtime.database, publicUrl: config.publicUrl },
     // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
     dashboard: { actions: await ActionLog.open(runtime.database) },
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { authenticateOnce } from './auth/request-auth.js';
 import type { AuthService } from './auth/service.js';
-import { escapeHtml } from './dashboard/format.js';
+import { escapeHtml } from './web/format.js';
 import { pageShell } from './dashboard/pages.js';
 
 /** A token bucket: `burst` requests at once, then `perSecond` on average; perSecond 0: no limit. */

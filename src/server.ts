@@ -13,8 +13,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
 import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
-import { escapeHtml } from './dashboard/format.js';
-import { pageShell } from './dashboard/pages.js';
+import { createHomeRouter } from './home/routes.js';
+import { notFoundOrWrongMethod, serverError } from './web/errors.js';
+import { Web, type WebOptions } from './web/web.js';
 import { createFormatError } from './graphql/errors.js';
 import { explorerPage } from './graphql/explorer.js';
 import { BoundedCache, DOCUMENT_CACHE_LIMITS, estimateDocumentBytes, estimateTextBytes, PERSISTED_QUERY_LIMITS, type BoundedCacheOptions } from './graphql/document-cache.js';
@@ -54,6 +55,8 @@ export interface GatewayOptions {
    * a cheap check of the store. Without it, /readyz answers from the process alone.
    */
   readiness?: { draining(): boolean; checkStore(): Promise<unknown> };
+  /** The web layer's store (form limits across replicas) and POLLEN_PUBLIC_URL. */
+  web?: Omit<WebOptions, 'auth'>;
   /** Bounds of the parsed documents kept (default DOCUMENT_CACHE_LIMITS); for specs. */
   documentCache?: Pick<BoundedCacheOptions<DocumentNode>, 'maxEntries' | 'maxBytes'>;
 }
@@ -234,7 +237,10 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);
   });
-  app.get(['/', '/graphql', '/explorer'], (req, res, next) => {
+  const web = new Web({ ...options.web, auth: deps.auth });
+  app.use(createHomeRouter(deps, web));
+  app.use(web.signOutRoute());
+  app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
@@ -257,8 +263,8 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     }
     next(err);
   });
-  app.use(notFoundOrWrongMethod);
-  app.use(serverError(options.logger));
+  app.use(notFoundOrWrongMethod(web, KNOWN_PATHS));
+  app.use(serverError(web, options.logger));
   return { app, apollo, metrics, documents, persistedQueries, execution };
 }
 
@@ -276,59 +282,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** The gateway's own paths and their methods, for 405 (with Allow) versus 404. */
 const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
-  ['/', 'GET, HEAD'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'], ['/livez', 'GET, HEAD'], ['/readyz', 'GET, HEAD'],
+  ['/', 'GET, HEAD'], ['/deconnexion', 'POST'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'], ['/livez', 'GET, HEAD'], ['/readyz', 'GET, HEAD'],
   ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
   ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
 ]);
 
-/**
- * Error handler of every page (dashboard, directory, agenda): a store out of reach answers a
- * French 503 page (JSON for API clients) with Retry-After, anything else a French 500 page,
- * instead of Express's English "Internal Server Error"; each is logged once with its cause.
- */
-function serverError(logger: Logger | undefined) {
-  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
-    if (res.headersSent) return next(err);
-    const storeDown = isStoreUnavailable(err);
-    const cause = err instanceof Error ? `${err.name}: ${err.message}${err.cause instanceof Error ? ` <- ${err.cause.name}: ${err.cause.message}` : ''}` : String(err);
-    if (storeDown) logger?.warn({ code: 'STORE_UNAVAILABLE', path: req.path, cause }, 'Store unavailable: the page was answered 503');
-    else logger?.error({ code: 'INTERNAL_SERVER_ERROR', path: req.path, cause }, 'Unexpected error while answering a page');
-    const status = storeDown ? 503 : 500;
-    const title = storeDown ? 'Service momentanément indisponible' : 'Erreur interne';
-    const message = storeDown
-      ? 'La base de données de Pollen est injoignable pour le moment : réessayez dans un instant.'
-      : 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez, ou prévenez l’équipe qui gère Pollen si elle se répète.';
-    if (storeDown) res.setHeader('Retry-After', '30');
-    if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
-      res.status(status).json({ errors: [{ message, extensions: { code: storeDown ? 'STORE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR' } }] });
-      return;
-    }
-    res.status(status).type('html').send(pageShell({
-      title: `${title} — Pollen`,
-      heading: 'Pollen',
-      body: `<main id="contenu">\n<h2>${title}</h2>\n<p>${escapeHtml(message)}</p>\n</main>`,
-    }));
-  };
-}
-
-/** Last handler: a French page (or JSON for API clients) instead of Express's "Cannot GET". */
-function notFoundOrWrongMethod(req: Request, res: Response): void {
-  const allow = KNOWN_PATHS.get(req.path);
-  const status = allow ? 405 : 404;
-  if (allow) res.setHeader('Allow', allow);
-  const title = allow ? 'Méthode non autorisée' : 'Page introuvable';
-  const message = allow
-    ? `Cette adresse existe mais n’accepte pas la méthode ${req.method} (méthodes acceptées : ${allow}).`
-    : 'Aucune page de Pollen ne se trouve à cette adresse. Vérifiez le lien, ou partez de l’une des pages ci-dessous.';
-  if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
-    res.status(status).json({ errors: [{ message, extensions: { code: allow ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND' } }] });
-    return;
-  }
-  const links = '<ul><li><a href="/graphql">L’explorateur de l’API</a></li><li><a href="/dashboard">Le tableau de bord des animateur·rices</a></li><li><a href="/health">L’état des services</a></li></ul>';
-  res.status(status).type('html').send(pageShell({
-    title: `${title} — Pollen`,
-    heading: 'Pollen',
-    body: `<main id="contenu">\n<h2>${title}</h2>\n<p>${escapeHtml(message)}</p>\n${links}\n</main>`,
-  }));
-}
 

@@ -7,7 +7,7 @@
  * The token is the only key: no account, no cookie. Pages are French, without script.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { escapeHtml } from '../dashboard/format.js';
+import { escapeHtml } from '../web/format.js';
 import { pageShell } from '../dashboard/pages.js';
 import { AgendaError } from './errors.js';
 import { CANCEL_PATH } from './mails.js';

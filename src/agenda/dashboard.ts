@@ -3,7 +3,7 @@
  * the session form, upcoming sessions with their seats, past sessions still waiting for their
  * minutes (« compte rendu manquant ») with attendance, and a session's registrations.
  */
-import { escapeHtml, frenchDateTime, timeElement } from '../dashboard/format.js';
+import { escapeHtml, frenchDateTime, timeElement } from '../web/format.js';
 import type { AgendaSession, Registration, SessionCounts } from './model.js';
 import type { AgendaMailStatus, AgendaModule } from './service.js';
 import { DEFAULT_TIME_ZONE, localInputValue } from './time.js';

@@ -5,7 +5,7 @@
  */
 import type { ModuleState } from '../progress/model.js';
 import type { LearnerRow, ModuleColumn } from './data.js';
-import { escapeHtml, frenchPercent, truncate } from './format.js';
+import { escapeHtml, frenchPercent, truncate } from '../web/format.js';
 
 /**
  * Colours, all checked for WCAG AA on white (#fff) or against their glyph:

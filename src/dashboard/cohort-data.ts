@@ -8,7 +8,7 @@ import type { CohortRowFilter } from '../progress/cohort-queries.js';
 import type { ProgressService } from '../progress/service.js';
 import { learnerFilter, PAGE_SIZE, type CohortFilter, type CohortPage, type StateFilter } from './cohort-view.js';
 import { learnerRow, moduleColumns, stalledRow, type CohortPart, type LearnerRow, type ModuleColumn } from './data.js';
-import { percentOf } from './format.js';
+import { percentOf } from '../web/format.js';
 
 /** Rows of the stalled table per page, as the grid. */
 export const STALLED_PAGE_SIZE = 50;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { LearnerRow, ModuleColumn } from './data.js';
-import { escapeHtml } from './format.js';
+import { escapeHtml } from '../web/format.js';
 import { pageNav } from './pager.js';
 
 export const PAGE_SIZE = 50;

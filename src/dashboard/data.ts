@@ -8,7 +8,7 @@ import type { NoteState, QueueEntry } from '../notes/queue.js';
 import type { ModuleState } from '../progress/model.js';
 import type { CohortLearner, CohortSummary } from '../progress/service.js';
 import type { CohortPage } from './cohort-view.js';
-import { percentOf } from './format.js';
+import { percentOf } from '../web/format.js';
 
 /** The notes queue's read API (NoteQueue.list / listQueue satisfy it). */
 export interface NotesQueueReader {

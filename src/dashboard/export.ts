@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { DashboardData, LearnerRow, ModuleColumn } from './data.js';
 import { STATE_LABELS } from './charts.js';
-import { frenchDate } from './format.js';
+import { frenchDate } from '../web/format.js';
 
 const BOM = '\uFEFF';
 

@@ -8,7 +8,7 @@ import { pageUrl } from '../graphql/datasources/wiki.js';
 import type { QueueEntry } from '../notes/queue.js';
 import type { LearnerProgress } from '../progress/model.js';
 import { STATE_LABELS } from './charts.js';
-import { escapeHtml, frenchDate, frenchDays, frenchPercent, timeElement } from './format.js';
+import { escapeHtml, frenchDate, frenchDays, frenchPercent, timeElement } from '../web/format.js';
 import { de } from '../text/french.js';
 
 export interface LearnerPageData {

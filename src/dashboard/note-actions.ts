@@ -14,8 +14,8 @@ import type { Viewer } from '../auth/viewer.js';
 import { discardNote, retryNote, stuckNote } from '../notes/queue-actions.js';
 import type { NotesService } from '../notes/service.js';
 import type { ActionLog } from './actions.js';
-import { isSameOrigin, type CsrfTokens } from './csrf.js';
-import { escapeHtml } from './format.js';
+import { isSameOrigin, type CsrfTokens } from '../web/csrf.js';
+import { escapeHtml } from '../web/format.js';
 import { messagePage, pageShell, type SignOutForm } from './pages.js';
 
 export interface NoteActionsContext {

@@ -2,7 +2,7 @@
  * Page links for a long table: previous and next, "Page 3 sur 40", and the page numbers around
  * the current one with the first and the last, so the end of a long list is one click away.
  */
-import { escapeHtml } from './format.js';
+import { escapeHtml } from '../web/format.js';
 
 /** The pages to link: the first, the last, and two either side of the current; null marks a gap. */
 export function pageNumbers(page: number, pages: number): Array<number | null> {

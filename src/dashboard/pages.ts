@@ -1,8 +1,8 @@
 /** Whole HTML pages: the shell, the sign-in form, the refusal and "not configured" pages. */
 import type { Viewer } from '../auth/viewer.js';
-import { FAVICON } from '../graphql/explorer.js';
-import { escapeHtml } from './format.js';
-import { DASHBOARD_CSS } from './styles.js';
+import { FAVICON } from '../web/favicon.js';
+import { escapeHtml } from '../web/format.js';
+import { DASHBOARD_CSS } from '../web/styles.js';
 
 export interface SignOutForm {
   /** Where the form posts (…/deconnexion). */

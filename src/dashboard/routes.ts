@@ -18,7 +18,7 @@ import { hashToken } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { ProgressService } from '../progress/service.js';
-import { csrfTokensFor, isSameOrigin } from './csrf.js';
+import { csrfTokensFor, isSameOrigin } from '../web/csrf.js';
 import { cohortFromStore } from './cohort-data.js';
 import { cohortPage, learnerFilter, parseCohortFilter } from './cohort-view.js';
 import { learnerRow, loadDashboard, moduleColumns, type LearnerRow, type NotesQueueReader, type RecentChangesReader } from './data.js';
@@ -32,7 +32,7 @@ import { wikiUserOf } from '../progress/wiki-contributions.js';
 import { forbiddenPage, messagePage, pageShell, signInPage, type SignOutForm } from './pages.js';
 import { dashboardBody, parseWikiFilter } from './sections.js';
 import { pageUrl } from '../graphql/datasources/wiki.js';
-import { DASHBOARD_CSS_HASH } from './styles.js';
+import { DASHBOARD_CSS_HASH } from '../web/styles.js';
 
 /** What the dashboard reads; GatewayDeps provides it all. */
 export interface DashboardDeps {

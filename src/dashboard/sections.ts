@@ -6,7 +6,7 @@ import { cohortPage, filterForm, filterQuery, pagination, parseCohortFilter, typ
 import type { DashboardData, NotesView, Section, WikiChangeRow } from './data.js';
 import { STALLED_PAGE_SIZE } from './cohort-data.js';
 import { pageNav } from './pager.js';
-import { escapeHtml, frenchDays, frenchPercent, frenchShortDateTime, timeElement } from './format.js';
+import { escapeHtml, frenchDays, frenchPercent, frenchShortDateTime, timeElement } from '../web/format.js';
 
 export const NOTE_STATE_LABELS: Record<NoteState, string> = {
   queued: 'En attente',

@@ -1,5 +1,5 @@
 /** The facilitators' moderation section of the directory (rendered inside the dashboard's shell). */
-import { escapeHtml, frenchShortDateTime, timeElement } from '../dashboard/format.js';
+import { escapeHtml, frenchShortDateTime, timeElement } from '../web/format.js';
 import { ANSWER_LABELS, CRITERIA, PROVIDER_KINDS, SERVICES, type CriterionId, type ModerationEvent, type Provider, type Recommendation } from './model.js';
 import { territoryLabel } from './territories.js';
 import { de } from '../text/french.js';

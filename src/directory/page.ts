@@ -4,8 +4,8 @@
  * OpenStreetMap tools), so nothing depends on tiles loading.
  */
 import { createHash } from 'node:crypto';
-import { DASHBOARD_CSS } from '../dashboard/styles.js';
-import { escapeHtml } from '../dashboard/format.js';
+import { DASHBOARD_CSS } from '../web/styles.js';
+import { escapeHtml } from '../web/format.js';
 import { groupTitles, type Group } from '../curriculum/schema.js';
 import type { ProviderFilter } from './inputs.js';
 import { PROVIDER_KINDS, SERVICES, type Provider, type Recommendation } from './model.js';

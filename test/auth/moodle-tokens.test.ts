@@ -11,7 +11,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AuthService } from '../../src/auth/service.js';
 import { hashToken } from '../../src/auth/tokens.js';
-import { csrfTokensFor } from '../../src/dashboard/csrf.js';
+import { csrfTokensFor } from '../../src/web/csrf.js';
 import type { Logger } from '../../src/log.js';
 import { LearnerStore } from '../../src/progress/learners.js';
 import { openDatabase, type StoreDb } from '../../src/store/database.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completionBarsSvg, heatmapSvg, stateSwatchSvg } from '../../src/dashboard/charts.js';
 import type { LearnerRow, ModuleColumn } from '../../src/dashboard/data.js';
-import { escapeHtml, frenchDateTime, frenchDays, frenchPercent, truncate } from '../../src/dashboard/format.js';
+import { escapeHtml, frenchDateTime, frenchDays, frenchPercent, truncate } from '../../src/web/format.js';
 
 function moduleColumn(order: number, completed: number, learners: number, title = `Module ${order}`): ModuleColumn {
   return { slug: `m${order}`, order, title, completedCount: completed, learnerCount: learners, percent: learners ? Math.round((completed / learners) * 100) : 0 };

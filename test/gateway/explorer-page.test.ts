@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explorerPage, FAVICON } from '../../src/graphql/explorer.js';
+import { explorerPage } from '../../src/graphql/explorer.js';
+import { FAVICON } from '../../src/web/favicon.js';
 import { pageShell } from '../../src/dashboard/pages.js';
 
 describe('the query explorer page', () => {

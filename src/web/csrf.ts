@@ -1,8 +1,8 @@
 /**
- * Cross-site request forgery defences for the dashboard's forms, on top of the SameSite=Strict
- * session cookie: every POST must come from this origin (Origin, else Referer), and forms made
- * for a session carry a token derived from that session (HMAC), so a token is useless with
- * another session and needs no storage. The HMAC key is shared by every process (see
+ * Cross-site request forgery defences for every form, on top of the SameSite cookies: every POST
+ * must come from this origin (Origin, else Referer), and forms carry a token derived (HMAC) from
+ * what binds them to one browser: its session, or for visitors without one the `pollen_form`
+ * cookie (src/web/web.tsx), so a token is useless in another browser and needs no storage. The HMAC key is shared by every process (see
  * AuthService.csrfKey: derived from POLLEN_SECRET_KEY, else a random key kept once in the store),
  * so a form rendered by one gateway replica is accepted by another, and after a restart.
  */
@@ -44,6 +44,11 @@ export class CsrfTokens {
     this.ready().then(() => next(), next);
   };
 
+  /** The key itself, once ready (other secrets of the web layer are derived from it). */
+  key(): Buffer {
+    return this.#keyOrThrow();
+  }
+
   #keyOrThrow(): Buffer {
     if (!this.#key) throw new Error('CsrfTokens used before ready()');
     return this.#key;
@@ -74,20 +79,33 @@ export function csrfTokensFor(auth: { csrfKey(): Promise<Buffer> } | undefined):
  * A request with neither, or with `Origin: null` (sandboxed frames, privacy redirects), is refused:
  * browsers send a real origin on a form submission from our own page.
  */
-export function isSameOrigin(headers: IncomingHttpHeaders, protocol: string, requestHost: string | undefined = headers.host): boolean {
+export function isSameOrigin(headers: IncomingHttpHeaders, protocol: string, requestHost: string | undefined = headers.host, publicOrigin?: string): boolean {
   // Express's req.host: the Host header, or X-Forwarded-Host behind a proxy it trusts (POLLEN_TRUST_PROXY).
   const host = requestHost;
-  if (!host) return false;
-  const expected = `${protocol}://${host}`;
+  const expected = new Set<string>();
+  if (host) expected.add(`${protocol}://${host}`);
+  // POLLEN_PUBLIC_URL: the address people use, whatever Host the proxy in front passes on.
+  if (publicOrigin) expected.add(publicOrigin);
+  if (expected.size === 0) return false;
   const origin = headers.origin;
-  if (typeof origin === 'string') return origin === expected;
+  if (typeof origin === 'string') return expected.has(origin);
   const referer = headers.referer;
   if (typeof referer === 'string') {
     try {
-      return new URL(referer).origin === expected;
+      return expected.has(new URL(referer).origin);
     } catch {
       return false;
     }
   }
   return false;
+}
+
+/** The origin of POLLEN_PUBLIC_URL (`https://pollen.example.org`), or undefined. */
+export function originOf(publicUrl: string | undefined): string | undefined {
+  if (!publicUrl) return undefined;
+  try {
+    return new URL(publicUrl).origin;
+  } catch {
+    return undefined;
+  }
 }

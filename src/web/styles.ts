@@ -1,11 +1,11 @@
 /**
- * The dashboard's only stylesheet, inlined in every page (no CDN, no extra request) and allowed
+ * The one stylesheet of every page (public pages, learner space, dashboard), inlined in every page (no CDN, no extra request) and allowed
  * by its hash in the Content-Security-Policy. Colours meet WCAG AA on their backgrounds:
  * text #1a1a1a / #4a4a4a on white or #f6f7f9, links #0b57d0 (6.4:1 on white), notices on pale fills.
  */
 import { createHash } from 'node:crypto';
 
-export const DASHBOARD_CSS = `
+export const WEB_CSS = `
 :root { color-scheme: light; --text: #1a1a1a; --muted: #4a4a4a; --line: #c9ced6; --bg: #f6f7f9; --card: #ffffff;
   --link: #0b57d0; --accent: #1f5f8b; --warn-bg: #fff4e0; --warn-line: #8a4b00; --error-bg: #fdecea; --error-line: #a4161a; }
 * { box-sizing: border-box; }
@@ -77,6 +77,31 @@ nav.pages li span[aria-current] { background: #12355b; border-color: #12355b; co
 form.signin label { display: block; font-weight: 600; margin: 0 0 .35rem; }
 form.signin input { font: inherit; width: 100%; padding: .5rem; border: 2px solid #6b6b6b; border-radius: 6px; margin: 0 0 .35rem; }
 .hint { color: var(--muted); font-size: .92rem; margin: 0 0 1rem; }
+/* Site navigation (every page) */
+nav.site { background: #0d2845; }
+nav.site ul { list-style: none; max-width: 1200px; margin: 0 auto; padding: .25rem 1rem; display: flex; flex-wrap: wrap; gap: .15rem 1rem; }
+nav.site a { color: #fff; display: inline-block; padding: .3rem .1rem; }
+nav.site a[aria-current] { font-weight: 700; text-decoration-thickness: 3px; }
+nav.site a:focus-visible { outline-color: #fff; box-shadow: 0 0 0 5px #0d2845; }
+footer.site { max-width: 1200px; margin: 2rem auto 0; padding: 1rem; color: var(--muted); border-top: 1px solid var(--line); font-size: .92rem; }
+.lead { font-size: 1.1rem; max-width: 48rem; }
+.ok { border-left: 5px solid #1b5e20; background: #e8f5e9; padding: .6rem .9rem; margin: .5rem 0; }
+.cards { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 16rem), 1fr)); gap: .75rem; }
+.cards > li { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; overflow-wrap: anywhere; }
+.cards h3 { margin: 0 0 .25rem; font-size: 1.05rem; }
+/* Forms of the public pages: one field per line, label above, hint and error under it. */
+form.stack { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; max-width: 40rem; }
+form.stack .field { margin: 0 0 1rem; }
+form.stack label, form.stack legend { display: block; font-weight: 600; margin: 0 0 .25rem; }
+form.stack fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; padding: .5rem .9rem; }
+form.stack .choice { display: flex; gap: .5rem; align-items: flex-start; margin: .25rem 0; }
+form.stack .choice label { font-weight: 400; margin: 0; }
+form.stack .choice input { margin-top: .3rem; width: auto; }
+form.stack input, form.stack select, form.stack textarea { font: inherit; width: 100%; max-width: 100%; padding: .45rem; border: 2px solid #6b6b6b; border-radius: 6px; background: #fff; }
+form.stack textarea { font-family: inherit; min-height: 6rem; }
+form.stack [aria-invalid=true] { border-color: var(--error-line); }
+.field-error { color: var(--error-line); font-weight: 600; margin: .15rem 0 .25rem; }
+.trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 @media (max-width: 900px) and (min-width: 641px) { .scroll-hint { display: block; } }
 @media (max-width: 640px) {
   main { padding: .5rem; }
@@ -98,5 +123,19 @@ form.signin input { font: inherit; width: 100%; padding: .5rem; border: 2px soli
 }
 `;
 
-/** `'sha256-…'` source for the Content-Security-Policy's style-src. */
-export const DASHBOARD_CSS_HASH = `'sha256-${createHash('sha256').update(DASHBOARD_CSS, 'utf8').digest('base64')}'`;
+/** A stylesheet and its `'sha256-…'` source for the Content-Security-Policy's style-src. */
+export interface Stylesheet {
+  readonly text: string;
+  readonly hash: string;
+}
+
+/** A page's extra stylesheet (a concept's own rules), hashed once when its module loads. */
+export function stylesheet(text: string): Stylesheet {
+  return { text, hash: `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'` };
+}
+
+export const WEB_STYLESHEET = stylesheet(WEB_CSS);
+
+/** @deprecated the string pages' names, until they move to JSX (src/web/shell.tsx). */
+export const DASHBOARD_CSS = WEB_CSS;
+export const DASHBOARD_CSS_HASH = WEB_STYLESHEET.hash;

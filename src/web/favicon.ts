@@ -1,0 +1,2 @@
+/** Pollen's icon (the wiki's logo, drawn small) as an inline SVG favicon: no extra file. */
+export const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><g fill="#f2a900" stroke="#12355b" stroke-width="6"><ellipse cx="50" cy="26" rx="15" ry="20"/><ellipse cx="50" cy="74" rx="15" ry="20"/><ellipse cx="26" cy="50" rx="20" ry="15"/><ellipse cx="74" cy="50" rx="20" ry="15"/></g><circle cx="50" cy="50" r="14" fill="#12355b"/></svg>')}`;

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.js';
+import { startRuntimeGateway } from '../gateway/http.js';
+
+let running: Awaited<ReturnType<typeof startRuntimeGateway>>;
+
+beforeAll(async () => {
+  // The runtime `npm start` builds (store, auth, agenda, directory), over a wiki address where nothing answers.
+  running = await startRuntimeGateway(`http://127.0.0.1:${await freePort()}/api.php`, { botUser: 'Robot@pollen', botPassword: 'x' });
+});
+afterAll(async () => {
+  await running?.close();
+});
+
+describe('the home page', () => {
+  it('is a French page for people, with the parcours, the agenda, the directory and sign-in, no explorer', async () => {
+    const res = await fetch(`${running.gateway.url}/`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(html).not.toContain('GraphiQL');
+    expect(html).toContain('17 modules');
+    expect(html).toContain('href="/parcours/');
+    expect(html).toContain('Aucun atelier n’est prévu pour le moment.');
+    expect(html).toContain('href="/annuaire"');
+    expect(html).toContain('href="/connexion"');
+    expect(html).toContain('<a class="skip" href="#contenu">');
+    expect(res.headers.get('content-security-policy')).toMatch(/style-src 'sha256-/);
+    // A visitor gets the cookie its forms' tokens are bound to.
+    expect(res.headers.get('set-cookie')).toMatch(/pollen_form=[\w-]+; Path=\/; HttpOnly; SameSite=Lax/);
+  });
+
+  it('leaves the explorer at /graphql (browsers) and /explorer', async () => {
+    for (const path of ['/graphql', '/explorer']) {
+      const html = await (await fetch(`${running.gateway.url}${path}`, { headers: { accept: 'text/html' } })).text();
+      expect(html).toContain('explorateur GraphQL');
+    }
+  });
+
+  it('answers an unknown address with a French 404 page on the same layer', async () => {
+    const res = await fetch(`${running.gateway.url}/nulle-part`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('<h1>Page introuvable</h1>');
+    expect(html).toContain('href="/agenda"');
+  });
+
+  it('refuses a sign-out posted from another site, and says so in French', async () => {
+    const res = await fetch(`${running.gateway.url}/deconnexion`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://ailleurs.example', cookie: 'pollen_session=abc', accept: 'text/html' },
+      body: 'csrf=x',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('Ce formulaire n’a pas pu être vérifié');
+  });
+});
