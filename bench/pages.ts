@@ -1,0 +1,117 @@
+/**
+ * Public pages bench: the runtime `npm start` builds (SQLite file store), 2,000 listed providers
+ * with recommendations and 1,000 public sessions seeded through Pollen's own services, then each
+ * page's median over sequential requests on one keep-alive connection, against the smallest
+ * GraphQL request (`{ __typename }`) through the same gateway in the same run.
+ *
+ *   pages p50 / X ms, /agenda Y ms, /agenda/sessions/<id> Z ms, /annuaire W ms, /annuaire/<slug> V ms; worst ratio to { __typename } through the gateway R
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { buildRuntime } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { allTerritories } from '../src/directory/territories.js';
+import { SERVICES, type ServiceId } from '../src/directory/model.js';
+import { createGateway } from '../src/server.js';
+import { freePort, median } from './support.js';
+
+const PROVIDERS = 2000;
+const SESSIONS = 1000;
+const RUNS = 300;
+const WARMUP = 30;
+
+const yes = { answer: 'yes', comment: null };
+
+async function timed(runs: number, fn: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await fn();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+export default async function pagesBench(): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), 'pollen-bench-pages-'));
+  const config = loadConfig({
+    WIKI_API_URL: `http://127.0.0.1:${await freePort()}/api.php`, WIKI_BOT_USER: 'Robot@bench', WIKI_BOT_PASSWORD: 'unused',
+    POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'),
+  });
+  const runtime = await buildRuntime(config, pino({ level: 'silent' }));
+  try {
+    const directory = runtime.deps.directory!;
+    const agenda = runtime.deps.agenda!;
+    const staff = { role: 'facilitator' as const, learnerId: null, displayName: 'Banc d’essai' };
+    const departements = allTerritories().filter((t) => t.kind === 'departement');
+    const services = Object.keys(SERVICES) as ServiceId[];
+    const seeded = performance.now();
+    let slug = '';
+    for (let i = 0; i < PROVIDERS; i++) {
+      const dep = departements[i % departements.length]!;
+      const p = await directory.declare(staff, {
+        name: `Structure ${i} ${dep.name}`, kind: (['chatons', 'entreprise', 'association', 'autre'] as const)[i % 4],
+        description: `Accompagnement numérique des associations, structure ${i}.`, services: [services[i % services.length]!, 'accompagnement'],
+        territories: [dep.id], address: { street: null, postalCode: null, city: dep.name, lat: 43 + (i % 70) / 10, lon: -4 + (i % 110) / 10 },
+        website: `https://structure-${i}.example.org`,
+      }, `bench:${i}`);
+      await directory.approveProvider(staff, p.slug);
+      for (let k = 0; k < 2; k++) {
+        const r = await directory.recommend({ role: 'anonymous', learnerId: null, displayName: null }, {
+          providerSlug: p.slug, associationName: `Association ${i}-${k}`, verificationContact: `bureau@asso-${i}-${k}.example.net`, periodStart: '2025-03',
+          work: 'Migration des outils.', tools: ['Nextcloud'], questionnaire: { delivered: yes, usersTrained: yes, documentationLeft: yes, supportAfter: yes, wouldRecommend: yes },
+          quote: 'Très bon accompagnement.', quoteConsent: true,
+        }, `bench:${i}:${k}`);
+        await directory.verifyRecommendation(staff, r.id);
+      }
+      if (i === PROVIDERS / 2) slug = p.slug;
+    }
+    const modules = runtime.deps.curriculum;
+    let sessionId = 0;
+    for (let i = 0; i < SESSIONS; i++) {
+      const day = new Date(Date.now() + (i - 200) * 8 * 3600_000);
+      const local = (h: number) => new Date(day.getTime() + h * 3600_000).toISOString().slice(0, 16);
+      const { session } = await agenda.createSession({
+        moduleSlug: modules[i % modules.length]!.slug, title: `Atelier ${i}`, description: 'Apportez un ordinateur portable.',
+        startsAt: local(0), endsAt: local(2), address: `${i} rue des Lilas, 69001 Lyon`, latitude: 45.76, longitude: 4.83,
+        facilitators: ['Camille Martin'], capacity: 20, isPublic: true,
+      });
+      if (i === 500) sessionId = session.id;
+    }
+    const seedSeconds = (performance.now() - seeded) / 1000;
+
+    const { app, apollo } = await createGateway(runtime.deps, { web: { store: runtime.database } });
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const page = (p: string) => async () => {
+      const res = await fetch(`${base}${p}`, { headers: { accept: 'text/html' } });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`${p} answered ${res.status}: ${body.slice(0, 200)}`);
+    };
+    const typename = async () => {
+      const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      await res.text();
+    };
+    const baseline = await timed(RUNS, typename);
+    const paths: Array<[string, string]> = [
+      ['/', '/'], ['/agenda', '/agenda'], ['/agenda/sessions/<id>', `/agenda/sessions/${sessionId}`],
+      ['/annuaire', '/annuaire'], ['/annuaire/<slug>', `/annuaire/${slug}`],
+    ];
+    const figures: Array<[string, number]> = [];
+    for (const [label, p] of paths) figures.push([label, await timed(RUNS, page(p))]);
+    const worst = Math.max(...figures.map(([, ms]) => ms / baseline));
+    console.log(`pages seeded ${PROVIDERS} providers (${PROVIDERS * 2} verified recommendations) and ${SESSIONS} sessions in ${seedSeconds.toFixed(0)} s; { __typename } p50 ${baseline.toFixed(2)} ms`);
+    console.log(`pages p50 ${figures.map(([label, ms]) => `${label} ${ms.toFixed(2)} ms`).join(', ')}; worst ratio to { __typename } through the gateway ${worst.toFixed(2)}`);
+    await new Promise((resolve) => server.close(resolve));
+    await apollo.stop();
+  } finally {
+    runtime.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
