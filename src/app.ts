@@ -1,4 +1,6 @@
 import { createAgenda } from './agenda/index.js';
+import { loadAlternatives } from './matchmaking/alternatives.js';
+import { MatchmakingService } from './matchmaking/service.js';
 import { minutesDetails } from './agenda/minutes.js';
 import { AuthService } from './auth/service.js';
 import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
@@ -83,6 +85,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   }
 
   const curriculum = await loadCurriculum(config.curriculumDir);
+  // The alternatives catalogue is content too: checked against the parcours before anything starts.
+  const needs = await loadAlternatives(curriculum);
   // Unreachable PostgreSQL: StoreUnavailableError, in French, naming the URL without its password.
   const database = await openPollenStore(config.store);
   const recordMoodle = upstreamRequestRecorder(metrics, 'moodle');
@@ -156,6 +160,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     }),
     directory,
     agenda,
+    matchmaking: new MatchmakingService(database, { needs, curriculum, directory, agenda }),
   };
   return {
     deps, wiki, gatewayWiki, wikiCache, moodle, database, tracker, apiTokens, dashboardAccess, metrics, localWiki,

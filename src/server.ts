@@ -14,6 +14,7 @@ import { createContext, type GatewayContext, type GatewayDeps } from './graphql/
 import type { UpstreamObserver } from './graphql/errors.js';
 import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { createHomeRouter } from './home/routes.js';
+import { createDiagnosticPages } from './matchmaking/pages.js';
 import { notFoundOrWrongMethod, serverError } from './web/errors.js';
 import { Web, type WebOptions } from './web/web.js';
 import { createFormatError } from './graphql/errors.js';
@@ -240,6 +241,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const web = new Web({ ...options.web, auth: deps.auth });
   app.use(createHomeRouter(deps, web));
   app.use(web.signOutRoute());
+  if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web));
   app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
@@ -282,7 +284,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** The gateway's own paths and their methods, for 405 (with Allow) versus 404. */
 const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
-  ['/', 'GET, HEAD'], ['/deconnexion', 'POST'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'], ['/livez', 'GET, HEAD'], ['/readyz', 'GET, HEAD'],
+  ['/', 'GET, HEAD'], ['/deconnexion', 'POST'], ['/diagnostic', 'GET, HEAD, POST'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'], ['/livez', 'GET, HEAD'], ['/readyz', 'GET, HEAD'],
   ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
   ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
 ]);

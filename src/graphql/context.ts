@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { MatchmakingService } from '../matchmaking/service.js';
 import type { AgendaService } from '../agenda/service.js';
 import { authenticateOnce } from '../auth/request-auth.js';
 import type { AuthService } from '../auth/service.js';
@@ -43,6 +44,8 @@ export interface GatewayDeps {
   directory?: DirectoryService | undefined;
   /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */
   agenda?: AgendaService | undefined;
+  /** Needs diagnostics for associations (src/matchmaking). Undefined: no /diagnostic pages. */
+  matchmaking?: MatchmakingService | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */

@@ -87,6 +87,7 @@ export function createHomeRouter(deps: HomeDeps, web: Web): Router {
                   : 'Des structures recommandées par des associations.'}
               </p>
               <ul>
+                <li><a href="/diagnostic">Faire le diagnostic des besoins numériques de votre association</a></li>
                 <li><a href="/annuaire">Chercher une structure près de chez vous</a></li>
                 <li><a href="/annuaire/declarer">Déclarer votre structure</a></li>
               </ul>

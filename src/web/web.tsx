@@ -104,7 +104,8 @@ export class Web {
         'Content-Security-Policy': `default-src 'none'; style-src ${styles}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
         'X-Content-Type-Options': 'nosniff',
         'X-Frame-Options': 'DENY',
-        'Referrer-Policy': 'same-origin',
+        // A page of a private link sets its own (no-referrer) before sending.
+        'Referrer-Policy': (res.getHeader('Referrer-Policy') as string | undefined) ?? 'same-origin',
       })
       .send(`<!doctype html>\n${renderToString(<Page {...props} />)}`);
   }

@@ -11,6 +11,7 @@ import { FlashSeal } from '../../src/web/flash.js';
 import { formState, PostForm, TextArea, TextField } from '../../src/web/forms.js';
 import { MemoryFormLimits } from '../../src/web/limits.js';
 import { Web } from '../../src/web/web.js';
+import { FormBrowser } from '../support/form-browser.js';
 
 let server: Server;
 let origin: string;
@@ -56,35 +57,9 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-/** A browser without JavaScript: keeps its cookies, follows nothing by itself. */
-class Browser {
-  cookies = new Map<string, string>();
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  keep(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (/Max-Age=0/.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  async get(path: string): Promise<{ res: Response; html: string }> {
-    const res = await fetch(`${origin}${path}`, { headers: { cookie: this.header(), accept: 'text/html' } });
-    this.keep(res);
-    return { res, html: await res.text() };
-  }
-  async post(path: string, fields: Record<string, string>, headers: Record<string, string> = { origin }): Promise<Response> {
-    const res = await fetch(`${origin}${path}`, {
-      method: 'POST', redirect: 'manual',
-      headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: new URLSearchParams(fields).toString(),
-    });
-    this.keep(res);
-    return res;
+class Browser extends FormBrowser {
+  constructor() {
+    super(origin);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The web layer's own pages (home, sign-in choice, 404) in Chromium with JavaScript disabled, on
+ * The web layer's own pages (home, sign-in choice, 404, the needs diagnostic and its answer) in Chromium with JavaScript disabled, on
  * the runtime `npm start` builds: axe-core finds nothing at 1366×768 and 390×844, no horizontal
  * scrolling on the phone, the skip link comes first with a visible focus ring, and a session
  * ends from the shell's « Se déconnecter » on any page.
@@ -14,6 +14,7 @@ import { buildRuntime, type Runtime } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startGateway, type RunningGateway } from '../gateway/http.js';
 import { launchChromium } from '../support/browser.js';
+import { FormBrowser, formTokenIn } from '../support/form-browser.js';
 import { freePort } from '../support/net.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -25,6 +26,7 @@ const HOSTILE = '<script>alert(1)</script> ~~~~ [[Lien]] {{Modèle}} Atelier au 
 let runtime: Runtime;
 let gateway: RunningGateway;
 let browser: Browser;
+let diagnostic: string;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -37,6 +39,11 @@ beforeAll(async () => {
   await runtime.deps.agenda!.createSession({ moduleSlug: null, title: HOSTILE, startsAt: `${soon}T14:00`, endsAt: `${soon}T17:00`, address: 'Maison des associations, 12 rue de la République, Lyon', capacity: 12 });
   gateway = await startGateway(runtime.deps, { web: { store: runtime.database } });
   browser = await launchChromium();
+  // A diagnostic's answer page, from a questionnaire sent as a browser without JavaScript would.
+  const visitor = new FormBrowser(gateway.url);
+  const token = formTokenIn((await visitor.get('/diagnostic')).html);
+  const tools = ['messagerie', 'fichiers', 'agenda', 'formulaires', 'visio', 'site', 'comptabilite', 'adherents'].map((id, i): [string, string] => [`outil-${id}`, i % 2 ? 'proprietaire' : 'aucun']);
+  diagnostic = (await visitor.post('/diagnostic', [['csrf', token], ['association', HOSTILE], ['courriel', 'bureau@asso.example.org'], ['territoire', '69'], ['taille', 'moyenne'], ...tools])).headers.get('location')!;
 });
 afterAll(async () => {
   await browser?.close();
@@ -58,13 +65,13 @@ async function check(page: Page, name: string): Promise<void> {
 }
 
 describe('the web layer\'s pages, JavaScript off', () => {
-  it('home, sign-in choice and 404: 0 axe violations and no horizontal scroll at both sizes; the skip link comes first, visibly focused', { timeout: 180_000 }, async () => {
+  it('home, sign-in choice and 404: 0 axe violations and no horizontal scroll at both sizes; the skip link comes first, visibly focused', { timeout: 400_000 }, async () => {
     for (const [label, viewport] of Object.entries(VIEWPORTS)) {
       // The pages carry no script at all, so axe (which is one) runs in a context with scripts on;
       // what a person without JavaScript does is checked in its own context below.
       const axeContext = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Europe/Paris', bypassCSP: true });
       const audited = await axeContext.newPage();
-      for (const [name, path, status] of [['accueil', '/', 200], ['connexion', '/connexion', 200], ['introuvable', '/nulle-part', 404]] as const) {
+      for (const [name, path, status] of [['accueil', '/', 200], ['connexion', '/connexion', 200], ['introuvable', '/nulle-part', 404], ['diagnostic', '/diagnostic', 200], ['diagnostic-reponse', diagnostic, 200]] as const) {
         expect((await audited.goto(`${gateway.url}${path}`))?.status()).toBe(status);
         await check(audited, `${name}-${label}`);
       }
