@@ -11,21 +11,21 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { buildRuntime } from '../src/app.js';
+import { buildRuntime, type Runtime } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { allTerritories } from '../src/directory/territories.js';
 import { SERVICES, type ServiceId } from '../src/directory/model.js';
 import { createGateway } from '../src/server.js';
 import { freePort, median } from './support.js';
 
-const PROVIDERS = 2000;
-const SESSIONS = 1000;
+export const PROVIDERS = 2000;
+export const SESSIONS = 1000;
 const RUNS = 300;
 const WARMUP = 30;
 
 const yes = { answer: 'yes', comment: null };
 
-async function timed(runs: number, fn: () => Promise<void>): Promise<number> {
+export async function timed(runs: number, fn: () => Promise<void>): Promise<number> {
   for (let i = 0; i < WARMUP; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -36,6 +36,53 @@ async function timed(runs: number, fn: () => Promise<void>): Promise<number> {
   return median(times);
 }
 
+/** 2,000 listed providers (two verified recommendations each) and 1,000 public sessions, through the services. */
+export async function seedNational(runtime: Runtime): Promise<{ slug: string; sessionId: number }> {
+  const directory = runtime.deps.directory!;
+  const agenda = runtime.deps.agenda!;
+  const staff = { role: 'facilitator' as const, learnerId: null, displayName: 'Banc d’essai' };
+  const departements = allTerritories().filter((t) => t.kind === 'departement');
+  const services = Object.keys(SERVICES) as ServiceId[];
+  let slug = '';
+  for (let i = 0; i < PROVIDERS; i++) {
+    const dep = departements[i % departements.length]!;
+    const p = await directory.declare(staff, {
+      name: `Structure ${i} ${dep.name}`, kind: (['chatons', 'entreprise', 'association', 'autre'] as const)[i % 4],
+      description: `Accompagnement numérique des associations, structure ${i}.`, services: [services[i % services.length]!, 'accompagnement'],
+      territories: [dep.id], address: { street: null, postalCode: null, city: dep.name, lat: 43 + (i % 70) / 10, lon: -4 + (i % 110) / 10 },
+      website: `https://structure-${i}.example.org`,
+    }, `bench:${i}`);
+    await directory.approveProvider(staff, p.slug);
+    for (let k = 0; k < 2; k++) {
+      const r = await directory.recommend({ role: 'anonymous', learnerId: null, displayName: null }, {
+        providerSlug: p.slug, associationName: `Association ${i}-${k}`, verificationContact: `bureau@asso-${i}-${k}.example.net`, periodStart: '2025-03',
+        work: 'Migration des outils.', tools: ['Nextcloud'], questionnaire: { delivered: yes, usersTrained: yes, documentationLeft: yes, supportAfter: yes, wouldRecommend: yes },
+        quote: 'Très bon accompagnement.', quoteConsent: true,
+      }, `bench:${i}:${k}`);
+      await directory.verifyRecommendation(staff, r.id);
+    }
+    if (i === PROVIDERS / 2) slug = p.slug;
+  }
+  const modules = runtime.deps.curriculum;
+  let sessionId = 0;
+  for (let i = 0; i < SESSIONS; i++) {
+    const day = new Date(Date.now() + (i - 200) * 8 * 3600_000);
+    const local = (h: number) => new Date(day.getTime() + h * 3600_000).toISOString().slice(0, 16);
+    // Spread over every département (by postal code), one in five online.
+    const dep = departements[(i * 7) % departements.length]!.id;
+    const postalCode = /^\d{2}$/.test(dep) ? `${dep}000` : /^\d{3}$/.test(dep) ? `${dep}00` : '20000';
+    const online = i % 5 === 0;
+    const { session } = await agenda.createSession({
+      moduleSlug: modules[i % modules.length]!.slug, title: `Atelier ${i}`, description: 'Apportez un ordinateur portable.',
+      startsAt: local(0), endsAt: local(2), address: online ? null : `${i} rue des Lilas, ${postalCode} Ville`, onlineUrl: online ? `https://visio.example.org/atelier-${i}` : null,
+      latitude: online ? null : 45.76, longitude: online ? null : 4.83,
+      facilitators: ['Camille Martin'], capacity: 20, isPublic: true,
+    });
+    if (i === 500) sessionId = session.id;
+  }
+  return { slug, sessionId };
+}
+
 export default async function pagesBench(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'pollen-bench-pages-'));
   const config = loadConfig({
@@ -44,44 +91,8 @@ export default async function pagesBench(): Promise<void> {
   });
   const runtime = await buildRuntime(config, pino({ level: 'silent' }));
   try {
-    const directory = runtime.deps.directory!;
-    const agenda = runtime.deps.agenda!;
-    const staff = { role: 'facilitator' as const, learnerId: null, displayName: 'Banc d’essai' };
-    const departements = allTerritories().filter((t) => t.kind === 'departement');
-    const services = Object.keys(SERVICES) as ServiceId[];
     const seeded = performance.now();
-    let slug = '';
-    for (let i = 0; i < PROVIDERS; i++) {
-      const dep = departements[i % departements.length]!;
-      const p = await directory.declare(staff, {
-        name: `Structure ${i} ${dep.name}`, kind: (['chatons', 'entreprise', 'association', 'autre'] as const)[i % 4],
-        description: `Accompagnement numérique des associations, structure ${i}.`, services: [services[i % services.length]!, 'accompagnement'],
-        territories: [dep.id], address: { street: null, postalCode: null, city: dep.name, lat: 43 + (i % 70) / 10, lon: -4 + (i % 110) / 10 },
-        website: `https://structure-${i}.example.org`,
-      }, `bench:${i}`);
-      await directory.approveProvider(staff, p.slug);
-      for (let k = 0; k < 2; k++) {
-        const r = await directory.recommend({ role: 'anonymous', learnerId: null, displayName: null }, {
-          providerSlug: p.slug, associationName: `Association ${i}-${k}`, verificationContact: `bureau@asso-${i}-${k}.example.net`, periodStart: '2025-03',
-          work: 'Migration des outils.', tools: ['Nextcloud'], questionnaire: { delivered: yes, usersTrained: yes, documentationLeft: yes, supportAfter: yes, wouldRecommend: yes },
-          quote: 'Très bon accompagnement.', quoteConsent: true,
-        }, `bench:${i}:${k}`);
-        await directory.verifyRecommendation(staff, r.id);
-      }
-      if (i === PROVIDERS / 2) slug = p.slug;
-    }
-    const modules = runtime.deps.curriculum;
-    let sessionId = 0;
-    for (let i = 0; i < SESSIONS; i++) {
-      const day = new Date(Date.now() + (i - 200) * 8 * 3600_000);
-      const local = (h: number) => new Date(day.getTime() + h * 3600_000).toISOString().slice(0, 16);
-      const { session } = await agenda.createSession({
-        moduleSlug: modules[i % modules.length]!.slug, title: `Atelier ${i}`, description: 'Apportez un ordinateur portable.',
-        startsAt: local(0), endsAt: local(2), address: `${i} rue des Lilas, 69001 Lyon`, latitude: 45.76, longitude: 4.83,
-        facilitators: ['Camille Martin'], capacity: 20, isPublic: true,
-      });
-      if (i === 500) sessionId = session.id;
-    }
+    const { slug, sessionId } = await seedNational(runtime);
     const seedSeconds = (performance.now() - seeded) / 1000;
 
     const { app, apollo } = await createGateway(runtime.deps, { web: { store: runtime.database } });

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const suites = ['gateway', 'notes', 'progress', 'directory', 'agenda', 'moodle', 'store', 'scale', 'pages'];
+const suites = ['gateway', 'notes', 'progress', 'directory', 'agenda', 'moodle', 'store', 'scale', 'pages', 'matchmaking'];
 const only = process.argv.slice(2);
 
 for (const name of suites) {
