@@ -1,11 +1,12 @@
 /**
  * /annuaire's reads, apart from the service (which the GraphQL API pages by cursor): one page of
  * the list by number (an offset and a count, so the last of 250 pages is one click away), and
- * the map's points, every matching provider with only what a point needs. The page's quotes come
- * in one more query (DirectoryService.recommendations): four queries whatever the page size.
+ * the map's points, or its counts by département when too many providers match. The page's
+ * quotes come in one more query (DirectoryService.recommendations): four queries a page.
  */
+import { sql } from 'kysely';
 import { parseInput, providerFilterSchema, type ProviderFilter } from './inputs.js';
-import type { MapProvider } from './map/map.js';
+import { MAX_MAP_POINTS, type MapGroup, type MapProvider } from './map/map.js';
 import type { Provider } from './model.js';
 import { applyFilter } from './search.js';
 import { toProvider, type DirectoryDb } from './store.js';
@@ -19,8 +20,6 @@ export interface NumberedPage {
   pageCount: number;
 }
 
-/** The map reads at most this many providers (the whole directory, for a long while). */
-export const MAP_READ_LIMIT = 20_000;
 
 /** Listed providers matching `filter`, by name, page `page` (from 1) of `size`. */
 export async function providersPage(db: DirectoryDb, filter: ProviderFilter, page: number, size: number): Promise<NumberedPage> {
@@ -40,14 +39,43 @@ export async function providersPage(db: DirectoryDb, filter: ProviderFilter, pag
   return { providers: rows.map(toProvider), totalCount, page, pageCount: Math.max(1, Math.ceil(totalCount / size)) };
 }
 
-/** Every listed provider matching `filter`, with what the map draws of it, in one query. */
-export async function mapProviders(db: DirectoryDb, filter: ProviderFilter): Promise<MapProvider[]> {
+/** The département of a row's postal code, in SQL (SQLite and PostgreSQL): as departementOfPostalCode. */
+const departementKey = sql<string | null>`case
+  when directory_providers.postal_code like '97%' then substr(directory_providers.postal_code, 1, 3)
+  when directory_providers.postal_code like '20%' then (case when directory_providers.postal_code < '20200' then '2A' else '2B' end)
+  else substr(directory_providers.postal_code, 1, 2) end`;
+
+/**
+ * What the map draws of the `total` providers matching `filter`, in one query: each provider
+ * (slug, name, point) up to MAX_MAP_POINTS of them, else one row per département (count and mean
+ * point; a provider without a postal code is a row of its own, placed by its point).
+ */
+export async function mapData(db: DirectoryDb, filter: ProviderFilter, total: number): Promise<{ providers: MapProvider[] } | { groups: MapGroup[] }> {
   const parsed = parseInput(providerFilterSchema, filter);
-  const rows = await applyFilter(db.selectFrom('directory_providers'), parsed)
-    .select(['directory_providers.slug', 'directory_providers.name', 'directory_providers.lat', 'directory_providers.lon', 'directory_providers.postal_code'])
-    .orderBy('directory_providers.name_key')
-    .orderBy('directory_providers.id')
-    .limit(MAP_READ_LIMIT)
+  const base = applyFilter(db.selectFrom('directory_providers'), parsed);
+  if (total <= MAX_MAP_POINTS) {
+    const rows = await base
+      .select(['directory_providers.slug', 'directory_providers.name', 'directory_providers.lat', 'directory_providers.lon', 'directory_providers.postal_code'])
+      .orderBy('directory_providers.name_key')
+      .orderBy('directory_providers.id')
+      .limit(MAX_MAP_POINTS)
+      .execute();
+    return { providers: rows.map((r) => ({ slug: r.slug, name: r.name, lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon), postalCode: r.postal_code })) };
+  }
+  const rows = await base
+    .select((eb) => [
+      departementKey.as('departement'),
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.count<number | string>('directory_providers.lat').as('located'),
+      eb.fn.avg<number | string | null>('directory_providers.lat').as('lat'),
+      eb.fn.avg<number | string | null>('directory_providers.lon').as('lon'),
+    ])
+    .groupBy([departementKey, sql`case when directory_providers.postal_code is null then directory_providers.id end`])
     .execute();
-  return rows.map((r) => ({ slug: r.slug, name: r.name, lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon), postalCode: r.postal_code }));
+  return {
+    groups: rows.map((r) => ({
+      departement: r.departement, count: Number(r.n), located: Number(r.located),
+      lat: r.lat === null ? null : Number(r.lat), lon: r.lon === null ? null : Number(r.lon),
+    })),
+  };
 }

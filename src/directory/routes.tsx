@@ -3,14 +3,15 @@
  *   GET /annuaire.geojson   listed providers with coordinates, RFC 7946
  *
  * /annuaire reads a page in four queries whatever its size: the page's rows, the count, the
- * page's verified quotes, and the map's points (every matching provider, a few columns each).
+ * page's verified quotes, and the map's points (each matching provider up to 300 of them, else
+ * one row per département, counted by the store).
  */
 import express, { type Router } from 'express';
 import type { Web } from '../web/web.js';
 import { providersGeoJson } from './geojson.js';
 import type { ProviderFilter } from './inputs.js';
-import { mapProviders, providersPage } from './listing.js';
-import { planMap } from './map/map.js';
+import { mapData, providersPage } from './listing.js';
+import { planGroups, planMap } from './map/map.js';
 import { DirectoryError, type Provider } from './model.js';
 import { DIRECTORY_CSS, DirectoryContent, type DirectoryPageData } from './page.js';
 import type { DirectoryService } from './service.js';
@@ -57,16 +58,19 @@ export function createDirectoryRouter(directory: DirectoryService, web: Web, opt
         return void send(400, { ...empty, filter, pageUrl: (n) => directoryUrl(filter, n), error: 'Numéro de page invalide : choisissez une page dans la liste des pages.' });
       }
       let rows;
-      let points;
       try {
-        [rows, points] = await Promise.all([providersPage(directory.db, filter, page, PAGE_SIZE), mapProviders(directory.db, filter)]);
+        rows = await providersPage(directory.db, filter, page, PAGE_SIZE);
       } catch (err) {
         if (!(err instanceof DirectoryError)) throw err;
         return void send(400, { ...empty, filter: {}, error: err.message });
       }
-      const quotes = await directory.recommendations(rows.providers.map((p) => p.id), ['verified']);
+      const [quotes, points] = await Promise.all([
+        directory.recommendations(rows.providers.map((p) => p.id), ['verified']),
+        mapData(directory.db, filter, rows.totalCount),
+      ]);
       const pageUrl = (n: number) => directoryUrl(filter, n);
-      const map = planMap(points, (departement) => directoryUrl({ ...filter, territory: departement }));
+      const listUrl = (departement: string) => directoryUrl({ ...filter, territory: departement });
+      const map = 'groups' in points ? planGroups(points.groups, listUrl) : planMap(points.providers, listUrl);
       const outOfRange = rows.totalCount > 0 && page > rows.pageCount;
       send(outOfRange ? 404 : 200, {
         filter, quotes, wikiUrl, pageUrl, map,

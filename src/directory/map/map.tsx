@@ -16,6 +16,18 @@ export interface MapProvider {
   postalCode: string | null;
 }
 
+/** Providers of one département, as the store counts them (listing.ts). */
+export interface MapGroup {
+  /** From the postal code; null for a provider without one (placed by its point). */
+  departement: string | null;
+  count: number;
+  /** How many of them have coordinates. */
+  located: number;
+  /** The mean point of those with coordinates. */
+  lat: number | null;
+  lon: number | null;
+}
+
 /** Past this many points, the map shows one mark per département with its count. */
 export const MAX_MAP_POINTS = 300;
 
@@ -65,25 +77,46 @@ export function planMap(providers: readonly MapProvider[], listUrl: (departement
     };
   }
   // One mark per département, at the mean of its providers' points.
-  const groups = new Map<string, { x: number; y: number; n: number }>();
-  for (const { p, x, y } of placed) {
-    const code = departementOfPostalCode(p.postalCode) ?? departementAt(p.lon!, p.lat!) ?? 'autre';
-    const g = groups.get(code) ?? { x: 0, y: 0, n: 0 };
-    g.x += x;
-    g.y += y;
-    g.n++;
-    groups.set(code, g);
+  const groups: MapGroup[] = placed.map(({ p }) => ({ departement: departementOfPostalCode(p.postalCode) ?? null, count: 1, located: 1, lat: p.lat, lon: p.lon }));
+  const plan = planGroups(groups, listUrl);
+  return { ...plan, left: left + plan.left };
+}
+
+/** One mark per département with its count, from the store's groups (or the providers' own). */
+export function planGroups(groups: readonly MapGroup[], listUrl: (departement: string) => string): MapPlan {
+  const merged = new Map<string, { lat: number; lon: number; n: number }>();
+  let left = 0;
+  let shown = 0;
+  for (const g of groups) {
+    left += g.count - g.located;
+    if (g.located === 0 || g.lat === null || g.lon === null || !areaOf(g.lon, g.lat)) {
+      left += g.located;
+      continue;
+    }
+    const code = g.departement ?? departementAt(g.lon, g.lat) ?? 'autre';
+    const m = merged.get(code) ?? { lat: 0, lon: 0, n: 0 };
+    m.lat += g.lat * g.located;
+    m.lon += g.lon * g.located;
+    m.n += g.located;
+    merged.set(code, m);
+    shown += g.located;
   }
-  const markers = [...groups.entries()]
-    .sort((a, b) => b[1].n - a[1].n)
-    .map(([code, g]) => ({
-      x: g.x / g.n,
-      y: g.y / g.n,
-      href: code === 'autre' ? '/annuaire' : listUrl(code),
-      title: `${code === 'autre' ? 'Hors département connu' : territoryLabel(code)} : ${plural(g.n, 'structure', 'structures')}`,
-      count: g.n,
-    }));
-  return { markers, shown: placed.length, left, aggregated: true };
+  const markers = [...merged.entries()]
+    .sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))
+    .flatMap(([code, m]) => {
+      const lat = m.lat / m.n;
+      const lon = m.lon / m.n;
+      const area = areaOf(lon, lat);
+      if (!area) return [];
+      const [x, y] = projectIn(area, lon, lat);
+      return [{
+        x, y,
+        href: code === 'autre' ? '/annuaire' : listUrl(code),
+        title: `${code === 'autre' ? 'Hors département connu' : territoryLabel(code)} : ${plural(m.n, 'structure', 'structures')}`,
+        count: m.n,
+      }];
+    });
+  return { markers, shown, left, aggregated: true };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -116,7 +149,7 @@ export function DirectoryMap(props: { plan: MapPlan }) {
             m.count === 1 && !plan.aggregated ? (
               <a href={m.href}>
                 <title>{m.title}</title>
-                <circle cx={round(m.x)} cy={round(m.y)} r="9" />
+                <circle cx={round(m.x)} cy={round(m.y)} r="13" />
               </a>
             ) : (
               <a href={m.href} class="groupe">
