@@ -45,7 +45,7 @@ function Option(props: { value: string; label: string; selected: string | null |
 function Filters(props: { filter: ProviderFilter }) {
   const { filter } = props;
   return (
-    <form class="annuaire-filtres" method="get" action="/annuaire" role="search" aria-label="Filtrer l’annuaire">
+    <form class="filters annuaire-filtres" method="get" action="/annuaire" role="search" aria-label="Filtrer l’annuaire">
       <div>
         <label for="service">Service</label>
         <select id="service" name="service">
