@@ -248,7 +248,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     res.type('html').send(explorerPage('/graphql', EXAMPLE_QUERY));
   });
   if (deps.directory) {
-    app.use(createDirectoryRouter(deps.directory, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+    app.use(createDirectoryRouter(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
     app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
   }
   if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));

@@ -60,7 +60,7 @@ describe('the directory in a browser, without JavaScript', { timeout: 120_000 },
 
   it('pages through the results with a link', async () => {
     await page.goto(`${gw.gateway.url}/annuaire`);
-    await Promise.all([page.waitForURL(/apres=/), page.click('a[rel=next]')]);
+    await Promise.all([page.waitForURL(/page=2$/), page.click('a[rel=next]')]);
     const rest = await page.locator('#resultats > li').count();
     expect(rest).toBe((await gw.runtime.deps.directory!.providers({}, 20)).totalCount - 20);
     await page.setViewportSize({ width: 390, height: 844 });

@@ -10,7 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sessionChangedMail } from '../../src/agenda/mails.js';
 import type { Registration } from '../../src/agenda/model.js';
 import { seedDirectory } from '../../src/demo/directory.js';
-import { directoryPage } from '../../src/directory/page.js';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { DirectoryContent } from '../../src/directory/page.js';
 import { directoryPages } from '../../src/directory/wiki.js';
 import type { StoreDb } from '../../src/store/database.js';
 import { de, le, startsWithVowel } from '../../src/text/french.js';
@@ -106,11 +108,11 @@ describe('French elision', () => {
     const texts = [...all.map((p) => p.description), ...recs.map((r) => `${r.associationName} ${r.work}`), ...(await directoryPages(demo)).flatMap((p) => [p.summary, p.text])];
     for (const text of texts) expect(text).not.toMatch(NOT_ELIDED);
 
-    const empty = { providers: [], totalCount: 0, hasNextPage: false, endCursor: null };
-    const unfiltered = directoryPage({ filter: {}, page: empty, quotes: [], nextUrl: null, firstUrl: null, wikiUrl: () => null });
+    const empty = { providers: [], totalCount: 0, page: 1, pageCount: 1, pageUrl: () => '/annuaire', quotes: [], wikiUrl: () => null };
+    const unfiltered = renderToString(h(DirectoryContent, { ...empty, filter: {} }));
     expect(unfiltered).not.toContain('retirez un filtre');
     expect(unfiltered).toContain('L’annuaire ne compte encore aucune structure');
-    const filtered = directoryPage({ filter: { territory: '80' }, page: empty, quotes: [], nextUrl: null, firstUrl: null, wikiUrl: () => null });
+    const filtered = renderToString(h(DirectoryContent, { ...empty, filter: { territory: '80' } }));
     expect(filtered).toContain('retirez un filtre');
   });
 
