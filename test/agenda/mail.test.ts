@@ -15,7 +15,7 @@ import { ALL_MIGRATIONS } from '../../src/store-schema.js';
 import type { StoreDb } from '../../src/store/database.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { describeEachStore } from '../support/postgres.js';
-import { FACILITATOR_TOKEN, REGISTER, startAgendaGateway, type AgendaGateway } from './support.js';
+import { FACILITATOR_TOKEN, REGISTER, registerAndConfirm, startAgendaGateway, type AgendaGateway } from './support.js';
 
 const NOW = new Date('2026-03-01T08:00:00Z');
 const PUBLIC = 'https://pollen.example.org';
@@ -79,7 +79,7 @@ describeEachStore('e-mails to visitors', (backend) => {
   const tokens: Record<string, string> = {};
 
   const register = async (id: number, name: string, email: string) => {
-    const answer = await gw.gql(REGISTER, { id, name, email });
+    const answer = await registerAndConfirm(gw, { id, name, email });
     expect(answer.body.errors).toBeUndefined();
     return answer.body.data!.registerForSession as { token: string; waitingPosition: number | null; registration: { id: number; status: string } };
   };
@@ -315,7 +315,7 @@ describe('e-mails without SMTP or without a public address', () => {
     const { logger } = capturingLogger();
     expect(startMailDelivery({ store, smtpUrl: undefined, from: FROM, logger })).toBeUndefined();
     const id = (await gw.agenda.createSession({ title: 'Atelier données ouvertes', startsAt: '2026-03-12T14:00', endsAt: '2026-03-12T17:00', address: 'Lyon', capacity: 5 })).session.id;
-    const answer = await gw.gql(REGISTER, { id, name: 'Gaëlle Morel', email: 'gaelle@exemple.org' });
+    const answer = await registerAndConfirm(gw, { id, name: 'Gaëlle Morel', email: 'gaelle@exemple.org' });
     const token = answer.body.data!.registerForSession.token as string;
     const [mail] = await new MailOutbox(store).list(1);
     expect(mail).toMatchObject({ to: 'gaelle@exemple.org', state: 'pending', attempts: 0, subject: 'Inscription confirmée : Atelier données ouvertes, 12 mars 2026' });

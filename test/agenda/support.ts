@@ -80,3 +80,17 @@ export async function startAgendaGateway(database: StoreDb, now: () => Date, opt
 export const SESSION_FIELDS = 'id uid title moduleSlug module { title } startsAt endsAt timeZone place { address latitude longitude onlineUrl } facilitators capacity public status sequence confirmedCount waitingCount seatsLeft icsUrl';
 export const CREATE = `mutation ($input: SessionInput!) { createSession(input: $input) { warnings session { ${SESSION_FIELDS} } } }`;
 export const REGISTER = 'mutation ($id: Int!, $name: String, $email: String) { registerForSession(sessionId: $id, name: $name, email: $email) { token waitingPosition registration { id name email status } } }';
+
+export const CONFIRM = 'mutation ($t: String!) { confirmRegistration(token: $t) { token waitingPosition registration { id name email status } } }';
+
+/**
+ * A visitor registers over GraphQL and confirms with the mailed token (double opt-in), answered
+ * as `registerForSession` answered before confirmation existed; a refused registration as it is.
+ */
+export async function registerAndConfirm(gw: Pick<AgendaGateway, 'gql'>, variables: Record<string, unknown>): Promise<GqlAnswer> {
+  const asked = await gw.gql(REGISTER, variables);
+  const token = (asked.body.data?.registerForSession as { token?: string } | undefined)?.token;
+  if (!token) return asked;
+  const confirmed = await gw.gql(CONFIRM, { t: token });
+  return { ...confirmed, body: { ...confirmed.body, data: confirmed.body.data ? { registerForSession: confirmed.body.data.confirmRegistration } : confirmed.body.data } };
+}
