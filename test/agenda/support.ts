@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/index.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 import { createProgressRuntime } from '../../src/progress/runtime.js';
 import type { ProgressService } from '../../src/progress/service.js';
-import { createGateway } from '../../src/server.js';
+import { createGateway, type GatewayOptions } from '../../src/server.js';
 import { openPollenStore } from '../../src/store-schema.js';
 import type { StoreDb } from '../../src/store/database.js';
 import { ADMIN_TOKEN, FACILITATOR_TOKEN, fixtureCurriculum, LOGIN, type GqlAnswer } from '../progress/support.js';
@@ -37,19 +37,19 @@ const emptyWiki: GatewayDeps['wiki'] = {
 };
 
 /** `mail`: the agenda queues its mails to visitors (see AgendaServiceOptions.mail). */
-export async function startAgendaGateway(database: StoreDb, now: () => Date, options: { mail?: AgendaServiceOptions['mail'] } = {}): Promise<AgendaGateway> {
+export async function startAgendaGateway(database: StoreDb, now: () => Date, options: { mail?: AgendaServiceOptions['mail']; web?: GatewayOptions['web']; confirmHours?: number } = {}): Promise<AgendaGateway> {
   const config = loadConfig({ POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN, POLLEN_ADMIN_TOKENS: ADMIN_TOKEN });
   const store = await openPollenStore({ kind: 'sqlite', path: ':memory:' });
   // « gouvernance » is a workshop: attending one of its sessions completes it.
   const curriculum = fixtureCurriculum().map((m) => (m.slug === 'gouvernance' ? { ...m, attendanceCompletes: true } : m));
   const runtime = createProgressRuntime({ config, store, curriculum, moodle: undefined, logger: pino({ level: 'silent' }), now });
   const auth = createAuthService({ config, store, learners: runtime.tracker.learners, now });
-  const agenda = await createAgenda(database, { modules: curriculum, now, onAttended: (learnerId, slug) => runtime.progress.markModuleDone(learnerId, slug, true), mail: options.mail });
+  const agenda = await createAgenda(database, { modules: curriculum, now, onAttended: (learnerId, slug) => runtime.progress.markModuleDone(learnerId, slug, true), mail: options.mail, confirmHours: options.confirmHours });
   const deps: GatewayDeps = {
     wiki: emptyWiki, wikiMode: 'fake', moodle: undefined, curriculum, moodleActivityMap: new Map(), probes: [],
     auth, progress: runtime.progress, agenda,
   };
-  const { app, apollo } = await createGateway(deps, { agendaPageUrl: 'http://wiki.test/index.php/Agenda' });
+  const { app, apollo } = await createGateway(deps, { agendaPageUrl: 'http://wiki.test/index.php/Agenda', web: options.web });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
