@@ -128,6 +128,29 @@ describeEachStore('agenda over HTTP', (backend) => {
     expect((await gw.gql(mark, { id: seen[0]!.id }, FACILITATOR_TOKEN)).body.data?.markAttendance.present).toBe(true);
   });
 
+  it('keeps a visitor PENDING, holding nothing, until they confirm with the mailed token; places go in order of confirmation', async () => {
+    const { session } = await create({ title: 'Double confirmation', capacity: 1, startsAt: '2026-04-04T14:00', endsAt: '2026-04-04T16:00', facilitators: [] });
+    const first = await gw.gql(REGISTER, { id: session.id, name: 'Premier inscrit', email: 'premier@exemple.org' });
+    const second = await gw.gql(REGISTER, { id: session.id, name: 'Seconde inscrite', email: 'seconde@exemple.org' });
+    expect(first.body.data?.registerForSession).toMatchObject({ waitingPosition: null, registration: { status: 'PENDING', email: null } });
+    const counts = `{ session(id: ${session.id}) { confirmedCount waitingCount seatsLeft } }`;
+    expect((await gw.gql(counts)).body.data?.session).toEqual({ confirmedCount: 0, waitingCount: 0, seatsLeft: 1 });
+    expect(codeOf(await gw.gql(REGISTER, { id: session.id, name: 'Premier inscrit', email: 'PREMIER@exemple.org' }))).toBe('ALREADY_PENDING');
+    // The second confirms first: she gets the seat, he the waiting list.
+    const confirm = 'mutation ($t: String!) { confirmRegistration(token: $t) { waitingPosition registration { status } } }';
+    expect((await gw.gql(confirm, { t: second.body.data?.registerForSession.token })).body.data?.confirmRegistration).toEqual({ waitingPosition: null, registration: { status: 'CONFIRMED' } });
+    expect((await gw.gql(confirm, { t: first.body.data?.registerForSession.token })).body.data?.confirmRegistration).toEqual({ waitingPosition: 1, registration: { status: 'WAITING' } });
+    // Confirming again answers the same, and changes nothing.
+    expect((await gw.gql(confirm, { t: first.body.data?.registerForSession.token })).body.data?.confirmRegistration).toEqual({ waitingPosition: 1, registration: { status: 'WAITING' } });
+    expect((await gw.gql(counts)).body.data?.session).toEqual({ confirmedCount: 1, waitingCount: 1, seatsLeft: 0 });
+    expect(codeOf(await gw.gql(confirm, { t: 'faux-jeton-0123456789' }))).toBe('REGISTRATION_NOT_FOUND');
+    // An unconfirmed request withdrawn with its token frees nothing it never held.
+    const third = await gw.gql(REGISTER, { id: session.id, name: 'Troisième', email: 'troisieme@exemple.org' });
+    const withdraw = await gw.gql('mutation ($t: String!) { cancelRegistration(token: $t) { status } }', { t: third.body.data?.registerForSession.token });
+    expect(withdraw.body.data?.cancelRegistration.status).toBe('CANCELLED');
+    expect((await gw.gql(counts)).body.data?.session).toEqual({ confirmedCount: 1, waitingCount: 1, seatsLeft: 0 });
+  });
+
   it('closes registration to past and cancelled sessions, and refuses a capacity below the seats taken', async () => {
     const past = await create({ title: 'Passée', startsAt: '2026-02-10T14:00', endsAt: '2026-02-10T16:00', facilitators: [] });
     const late = await registerAndConfirm(gw, { id: past.session.id, name: 'Rémi', email: 'remi@exemple.org' });
