@@ -109,6 +109,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     // Visitors' mails go to the outbox with each change; src/mail's job sends them (POLLEN_SMTP_URL).
     mail: { publicUrl: config.publicUrl, smtpConfigured: config.mail.smtpUrl !== undefined },
     publicUrl: config.publicUrl,
+    confirmHours: config.agenda.confirmHours,
     ...(tracker.mode === 'embedded' ? { onAttended: (learnerId: string, slug: string) => progress.markModuleDone(learnerId, slug, true) } : {}),
   });
 

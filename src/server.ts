@@ -5,6 +5,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { printSchema, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
 import { createAgendaRouter } from './agenda/routes.js';
+import { createAgendaPages } from './agenda/pages/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import { createModerationRouter } from './directory/moderation-routes.js';
 import { createDirectoryRouter } from './directory/routes.js';
@@ -251,6 +252,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     app.use(createDirectoryRouter(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
     app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
   }
+  if (deps.agenda) app.use(createAgendaPages(deps.agenda, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));
   app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);

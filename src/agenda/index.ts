@@ -9,10 +9,10 @@ import { AgendaStore } from './store.js';
 export { AgendaError, type AgendaErrorCode } from './errors.js';
 export { agendaMigrations } from './migrations.js';
 export { sessionMinutes } from './minutes.js';
-export { AgendaService, type AgendaMailStatus, type AgendaModule, type RegistrationResult, type SessionChange } from './service.js';
-export { CANCEL_PATH, cancelUrl } from './mails.js';
+export { AgendaService, DEFAULT_CONFIRM_HOURS, type AgendaMailStatus, type AgendaModule, type PendingResult, type RegistrationResult, type SessionChange } from './service.js';
+export { CANCEL_PATH, CONFIRM_PATH, cancelUrl, confirmUrl, sessionPath } from './mails.js';
 export { AgendaStore } from './store.js';
-export type { AgendaSession, Registration, SessionInput } from './model.js';
+export type { AgendaSession, PendingRegistration, Registration, SessionInput } from './model.js';
 
 /** The agenda on this store, its tables migrated. */
 export async function createAgenda(store: StoreDb, options: AgendaServiceOptions): Promise<AgendaService> {

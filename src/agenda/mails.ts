@@ -3,7 +3,7 @@
  * to the outbox (src/mail) in the same transaction as the change they tell about.
  */
 import type { OutgoingMail } from '../mail/index.js';
-import type { AgendaSession, Registration } from './model.js';
+import type { AgendaSession, PendingRegistration, Registration } from './model.js';
 import { frenchWhen } from './wiki.js';
 
 export interface AgendaMailOptions {
@@ -18,6 +18,18 @@ export function cancelUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${CANCEL_PATH}?jeton=${encodeURIComponent(token)}`;
 }
 
+/** Page where a visitor confirms their registration from the mailed link (GET shows a button, POST confirms). */
+export const CONFIRM_PATH = '/agenda/inscription/confirmer';
+
+export function confirmUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${CONFIRM_PATH}?jeton=${encodeURIComponent(token)}`;
+}
+
+/** A public session's page. */
+export function sessionPath(session: Pick<AgendaSession, 'id'>): string {
+  return `/agenda/sessions/${session.id}`;
+}
+
 const shortDate = (s: AgendaSession) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: s.timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(s.startsAt));
 
@@ -26,6 +38,7 @@ function details(s: AgendaSession, options: AgendaMailOptions): string[] {
   if (s.place.address) lines.push(`Où : ${s.place.address}`);
   if (s.place.onlineUrl) lines.push(`En ligne : ${s.place.onlineUrl}`);
   if (s.facilitators.length) lines.push(`Animation : ${s.facilitators.join(', ')}`);
+  if (options.publicUrl && s.isPublic) lines.push(`Page de la session : ${options.publicUrl.replace(/\/+$/, '')}${sessionPath(s)}`);
   if (options.publicUrl && s.isPublic) lines.push(`Ajouter à votre agenda : ${options.publicUrl.replace(/\/+$/, '')}/agenda/sessions/${s.id}.ics`);
   return lines;
 }
@@ -39,6 +52,30 @@ function cancellation(token: string, options: AgendaMailOptions): string[] {
     'Vous ne pourrez pas venir ? Contactez l’équipe d’animation pour annuler votre inscription et libérer la place,',
     `en lui donnant ce code d’annulation : ${token}`,
   ];
+}
+
+/**
+ * A visitor asked for a place: the link to confirm it (double opt-in; it holds nothing until
+ * then), how long it is valid, and how to withdraw. Without a public address, the code.
+ */
+export function confirmationMail(session: AgendaSession, pending: PendingRegistration, token: string, hours: number, options: AgendaMailOptions): OutgoingMail {
+  const confirm = options.publicUrl
+    ? [`Pour confirmer votre inscription, ouvrez ce lien puis cliquez sur « Confirmer mon inscription » (lien valable ${hours} heures) :`, confirmUrl(options.publicUrl, token)]
+    : [`Pour confirmer votre inscription (dans les ${hours} heures), donnez ce code de confirmation à l’équipe d’animation : ${token}`];
+  return {
+    kind: 'agenda.confirm',
+    to: pending.email,
+    subject: `Confirmez votre inscription : ${session.title}, ${shortDate(session)}`,
+    text: [
+      `Bonjour ${pending.name},`, '',
+      `Vous avez demandé à vous inscrire à « ${session.title} ».`,
+      ...confirm, '',
+      'Tant qu’elle n’est pas confirmée, votre demande ne réserve aucune place. Vous n’êtes pas à l’origine de cette demande ? Ignorez ce message : elle sera oubliée.', '',
+      ...details(session, options), '',
+      ...cancellation(token, options),
+      ...SIGNATURE,
+    ].join('\n'),
+  };
 }
 
 /** Registered: a seat, or a place on the waiting list. */

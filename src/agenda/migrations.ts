@@ -59,4 +59,24 @@ export const agendaMigrations: Migration[] = [
         .execute();
     },
   },
+  {
+    // Double opt-in: a visitor's registration waits here until they open the link mailed to
+    // them; only then does it become a registration (a seat or a waiting-list place, in order of
+    // confirmation: its id is given then). An unconfirmed one expires and held nothing.
+    id: 'agenda/003-pending-registrations',
+    up: async (db, dialect) => {
+      await withIdColumn(db.schema.createTable('agenda_pending_registrations'), dialect)
+        .addColumn('session_id', 'integer', (c) => c.notNull().references('agenda_sessions.id').onDelete('cascade'))
+        .addColumn('registrant_key', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        // SHA-256 of the token mailed to the person: it confirms, then stays their cancellation token.
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('agenda_pending_once', ['session_id', 'registrant_key'])
+        .execute();
+      await db.schema.createIndex('agenda_pending_expiry').on('agenda_pending_registrations').columns(['expires_at']).execute();
+    },
+  },
 ];

@@ -60,6 +60,19 @@ export interface Registration {
   updatedAt: string;
 }
 
+/**
+ * A visitor's registration before they open the link mailed to them (double opt-in): it holds
+ * no seat and no waiting-list place, and expires at `expiresAt`.
+ */
+export interface PendingRegistration {
+  id: number;
+  sessionId: number;
+  name: string;
+  email: string;
+  expiresAt: string;
+  createdAt: string;
+}
+
 const MAX_TITLE = 200;
 
 const trimmed = (max: number, what: string) =>

@@ -3,10 +3,10 @@
  *   GET /agenda.ics                   every public session (cancelled ones as CANCELLED)
  *   GET /agenda/modules/<slug>.ics    the public sessions of one module
  *   GET /agenda/sessions/<id>.ics     one public session
- *   GET|POST /agenda/desinscription   a visitor cancels with their token (cancel-page.ts)
+ * The pages people read (/agenda, a session, registration, confirmation, cancellation) are in
+ * src/agenda/pages/routes.tsx, on the web layer.
  */
 import express, { type Response, type Router } from 'express';
-import { createCancelRouter } from './cancel-page.js';
 import { renderCalendar } from './ical.js';
 import type { AgendaSession } from './model.js';
 import type { AgendaService } from './service.js';
@@ -46,8 +46,6 @@ export function createAgendaRouter(service: AgendaService, options: AgendaFeedOp
   const router = express.Router();
   const failed = (res: Response) => res.status(503).type('text/plain; charset=utf-8').send('L’agenda est momentanément indisponible : réessayez dans un instant.');
 
-  // GET /agenda/desinscription?jeton=… (shows) and POST (cancels): the link of the registration mail.
-  router.use(createCancelRouter(service));
   router.get('/agenda.ics', async (_req, res) => {
     try {
       sendCalendar(res, await agendaFeed(service, options), 'agenda.ics');

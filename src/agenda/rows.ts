@@ -1,6 +1,6 @@
 /** The agenda's rows: table shapes, row <-> model mapping, and the counting steps of transactions. */
 import type { Generated, Kysely, Selectable } from 'kysely';
-import type { AgendaSession, Registration, RegistrationStatus, SessionFields, SessionStatus } from './model.js';
+import type { AgendaSession, PendingRegistration, Registration, RegistrationStatus, SessionFields, SessionStatus } from './model.js';
 
 export interface SessionsTable {
   id: Generated<number>;
@@ -43,6 +43,19 @@ export interface AgendaTables {
   agenda_sessions: SessionsTable;
   agenda_registrations: RegistrationsTable;
   agenda_registration_tokens: { id: Generated<number>; registration_id: number; token_hash: string; created_at: string };
+  agenda_pending_registrations: PendingTable;
+}
+
+/** A visitor's registration until they confirm it from their mail (agenda/003). */
+export interface PendingTable {
+  id: Generated<number>;
+  session_id: number;
+  registrant_key: string;
+  name: string;
+  email: string;
+  token_hash: string;
+  expires_at: string;
+  created_at: string;
 }
 
 export type Db = Kysely<AgendaTables>;
@@ -74,6 +87,10 @@ export function toSession(r: SessionRow): AgendaSession {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+export function toPending(r: Selectable<PendingTable>): PendingRegistration {
+  return { id: Number(r.id), sessionId: Number(r.session_id), name: r.name, email: r.email, expiresAt: r.expires_at, createdAt: r.created_at };
 }
 
 export function toRegistration(r: RegistrationRow): Registration {

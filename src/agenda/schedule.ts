@@ -27,6 +27,8 @@ export function scheduleAgendaPublishing(
     everyMs: options.everyMs ?? AGENDA_PUBLISH_INTERVAL_MS,
     ...(options.lease ? { lease: options.lease } : {}),
     run: async () => {
+      // Visitors' requests not confirmed in time are forgotten (they held no place: nobody moves).
+      await agenda.expirePending();
       const run = await publishAgenda(wiki, agenda, { publicUrl });
       if (run.edits > 0) logger.info({ edits: run.edits }, 'Agenda published to the wiki');
       for (const o of run.outcomes) if (o.status === 'conflict' || o.status === 'stopped') logger.warn({ page: o.title, status: o.status }, o.reason ?? 'Agenda page not published');

@@ -4,10 +4,10 @@ import { readWallClock, repeatedTimeWarning } from './time.js';
 import { hashToken, newRegistrationToken } from './tokens.js';
 import type { z } from 'zod';
 import { AgendaError } from './errors.js';
-import { firstMessage, sessionInputSchema, visitorSchema, type AgendaSession, type Registration, type SessionCounts, type SessionFields, type SessionInput, type VisitorInput } from './model.js';
+import { firstMessage, sessionInputSchema, visitorSchema, type AgendaSession, type PendingRegistration, type Registration, type SessionCounts, type SessionFields, type SessionInput, type VisitorInput } from './model.js';
 import { AgendaStore, type RegistrationOutcome, type SessionQuery } from './store.js';
 import { MailOutbox, type OutboxStatus } from '../mail/index.js';
-import { promotedMail, registrationMail, sessionCancelledMail, sessionChangedMail, whenOrWhereChanged, type AgendaMailOptions } from './mails.js';
+import { confirmationMail, promotedMail, registrationMail, sessionCancelledMail, sessionChangedMail, whenOrWhereChanged, type AgendaMailOptions } from './mails.js';
 
 export interface AgendaModule {
   slug: string;
@@ -31,7 +31,24 @@ export interface AgendaServiceOptions {
   mail?: (AgendaMailOptions & { smtpConfigured: boolean }) | undefined;
   /** POLLEN_PUBLIC_URL: links handed out (a session's feed) are absolute. Default: the mail's. */
   publicUrl?: string | undefined;
+  /** POLLEN_AGENDA_CONFIRM_HOURS: how long a visitor's mailed confirmation link stays valid (default 48). */
+  confirmHours?: number | undefined;
 }
+
+/** A visitor's request, to confirm from the mailed link (double opt-in). */
+export interface PendingResult {
+  pending: PendingRegistration;
+  /** The mailed token: it confirms, then cancels. Shown once, only its hash is stored. */
+  token: string;
+}
+
+/** Links in mails when POLLEN_PUBLIC_URL is unset: the address the person's request came to. */
+export interface MailLinks {
+  publicUrl?: string | undefined;
+}
+
+/** Default of POLLEN_AGENDA_CONFIRM_HOURS. */
+export const DEFAULT_CONFIRM_HOURS = 48;
 
 /** The outbox as the dashboard shows it: what waits, and why. */
 export interface AgendaMailStatus extends OutboxStatus {
@@ -65,6 +82,7 @@ export class AgendaService {
   readonly #onAttended: AgendaServiceOptions['onAttended'];
   readonly #mail: AgendaServiceOptions['mail'];
   readonly #publicUrl: string | undefined;
+  readonly confirmHours: number;
 
   constructor(
     readonly store: AgendaStore,
@@ -75,6 +93,13 @@ export class AgendaService {
     this.#onAttended = options.onAttended;
     this.#mail = options.mail;
     this.#publicUrl = (options.publicUrl ?? options.mail?.publicUrl)?.replace(/\/+$/, '');
+    this.confirmHours = options.confirmHours ?? DEFAULT_CONFIRM_HOURS;
+  }
+
+  /** The mail settings, links from POLLEN_PUBLIC_URL or else from the request's own address. */
+  #mailWith(links: MailLinks): AgendaMailOptions | undefined {
+    const mail = this.#mail;
+    return mail && { ...mail, publicUrl: mail.publicUrl ?? links.publicUrl };
   }
 
   /** A session's own iCal feed: absolute when the public address is known, else from the site's root. */
@@ -205,10 +230,72 @@ export class AgendaService {
     return this.#register(sessionId, { key: `learner:${learner.id}`, learnerId: learner.id, name: learner.name, email: null }, true);
   }
 
-  /** A visitor registers with a name and an e-mail address, to public sessions only. */
-  async registerVisitor(sessionId: number, input: VisitorInput): Promise<RegistrationResult> {
+  /**
+   * A visitor asks for a place at a public session with a name and an e-mail address (double
+   * opt-in): nothing is held until they open the mailed link (confirmRegistration); the request
+   * expires after `confirmHours`. The same address twice is refused, with no second mail.
+   */
+  async registerVisitor(sessionId: number, input: VisitorInput, links: MailLinks = {}): Promise<PendingResult> {
     const visitor = parse(visitorSchema, input);
-    return this.#register(sessionId, { key: `email:${visitor.email}`, learnerId: null, name: visitor.name, email: visitor.email }, false);
+    const token = newRegistrationToken();
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.confirmHours * 3_600_000).toISOString();
+    const mail = this.#mailWith(links);
+    const hours = this.confirmHours;
+    const pending = await this.store.registerPending(sessionId, { key: `email:${visitor.email}`, learnerId: null, name: visitor.name, email: visitor.email, tokenHash: hashToken(token) }, now.toISOString(), expiresAt,
+      this.#openForRegistration(now, false), mail ? (session, p) => [confirmationMail(session, p, token, hours, mail)] : undefined);
+    return { pending, token };
+  }
+
+  /**
+   * The visitor opened their link and confirmed: a seat, or the end of the waiting list (places go
+   * in order of confirmation), and a mail saying which. Confirming twice answers the same.
+   */
+  async confirmRegistration(token: string, links: MailLinks = {}): Promise<RegistrationResult & { already: boolean }> {
+    if (token.length < 10 || token.length > 100) throw new AgendaError('REGISTRATION_NOT_FOUND', 'Ce lien de confirmation ne correspond à aucune inscription : vérifiez que l’adresse est complète, ou inscrivez-vous de nouveau.');
+    const now = this.now();
+    const mail = this.#mailWith(links);
+    const outcome = await this.store.confirmPending(hashToken(token), now.toISOString(), this.#openForRegistration(now, false),
+      mail ? (session, o) => [registrationMail(session, o.registration, token, o.waitingPosition, mail)] : undefined);
+    return { ...outcome, token };
+  }
+
+  /** The request waiting for confirmation with this token, and its session; undefined when none. */
+  async pendingByToken(token: string): Promise<{ pending: PendingRegistration; session: AgendaSession; expired: boolean } | undefined> {
+    if (token.length < 10 || token.length > 100) return undefined;
+    const pending = await this.store.pending(hashToken(token));
+    const session = pending && (await this.store.session(pending.sessionId));
+    return pending && session ? { pending, session, expired: pending.expiresAt <= this.now().toISOString() } : undefined;
+  }
+
+  /** Withdraws an unconfirmed request with its token (it held nothing); undefined when none. */
+  async cancelPending(token: string): Promise<PendingRegistration | undefined> {
+    if (token.length < 10 || token.length > 100) return undefined;
+    return this.store.cancelPending(hashToken(token));
+  }
+
+  /** Forgets the requests not confirmed in time (they held nothing: nobody moves). */
+  expirePending(): Promise<number> {
+    return this.store.expirePending(this.now().toISOString());
+  }
+
+  /** A signed-in learner's registration to a session (cancelled included), and their place on the waiting list. */
+  async learnerRegistration(sessionId: number, learnerId: string): Promise<{ registration: Registration; waitingPosition: number | null } | undefined> {
+    const registration = await this.store.registrationOf(sessionId, `learner:${learnerId}`);
+    if (!registration) return undefined;
+    return { registration, waitingPosition: registration.status === 'waiting' ? await this.store.waitingPosition(registration) : null };
+  }
+
+  /** A signed-in learner cancels their own registration; the first person waiting gets the seat. */
+  async cancelLearnerRegistration(sessionId: number, learnerId: string): Promise<{ registration: Registration; promoted: Registration[] }> {
+    const registration = await this.store.registrationOf(sessionId, `learner:${learnerId}`);
+    if (!registration || registration.status === 'cancelled') throw new AgendaError('REGISTRATION_NOT_FOUND', 'Vous n’êtes pas inscrit·e à cette session.');
+    return this.store.cancelRegistration({ id: registration.id }, this.now().toISOString(), this.#promotedMails());
+  }
+
+  /** Past public sessions, most recent first (the agenda page's « sessions passées »). */
+  pastSessions(limit: number): Promise<AgendaSession[]> {
+    return this.store.pastSessions(this.now().toISOString(), limit);
   }
 
   /** The registration holding this token, and its session (the cancellation page); undefined when none. */

@@ -2,8 +2,8 @@
 import { tables, type StoreDb } from '../store/database.js';
 import { isoNow } from '../store/migrations.js';
 import { AgendaError } from './errors.js';
-import type { AgendaSession, Registration, RegistrationStatus, SessionCounts, SessionFields } from './model.js';
-import { countStatus, fieldColumns, promoteWaiting, seatCounts, toRegistration, toSession, type AgendaTables, type Db, type RegistrationRow, type SessionRow } from './rows.js';
+import type { AgendaSession, PendingRegistration, Registration, RegistrationStatus, SessionCounts, SessionFields } from './model.js';
+import { countStatus, fieldColumns, promoteWaiting, seatCounts, toPending, toRegistration, toSession, type AgendaTables, type Db, type RegistrationRow, type SessionRow } from './rows.js';
 import { hashToken, newRegistrationToken } from './tokens.js';
 import { inWriteTransaction } from './transaction.js';
 import { queueMails, type OutgoingMail } from '../mail/index.js';
@@ -217,29 +217,134 @@ export class AgendaStore {
     return this.#inTurn(sessionId, () => inWriteTransaction<AgendaTables, RegistrationOutcome>(this.store, async (trx) => {
       const session = toSession(await this.#lockSession(trx, sessionId));
       checks(session);
-      const existing = await trx
-        .selectFrom('agenda_registrations')
-        .selectAll()
-        .where('session_id', '=', sessionId)
-        .where('registrant_key', '=', who.key)
-        .executeTakeFirst();
-      if (existing && existing.status !== 'cancelled') {
-        throw new AgendaError('ALREADY_REGISTERED', 'Vous êtes déjà inscrit·e à cette session (ou sur sa liste d’attente).');
-      }
-      const { confirmed, waiting: waitingAlready } = await seatCounts(trx, sessionId);
-      // Seats go in order: nobody jumps the waiting list.
-      const status: RegistrationStatus = confirmed < session.capacity && waitingAlready === 0 ? 'confirmed' : 'waiting';
-      const values = { learner_id: who.learnerId, name: who.name, email: who.email, token_hash: who.tokenHash, status, present: 0, updated_at: now };
-      if (existing) await trx.deleteFrom('agenda_registrations').where('id', '=', existing.id).execute();
-      const row = await trx
-        .insertInto('agenda_registrations')
-        .values({ ...values, session_id: sessionId, registrant_key: who.key, created_at: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const outcome = { registration: toRegistration(row), waitingPosition: status === 'waiting' ? waitingAlready + 1 : null };
+      const outcome = await this.#seat(trx, session, who, now);
       await queueWith(trx, mails, session, outcome, now);
       return outcome;
     }));
+  }
+
+  /** A seat, or the end of the waiting list (nobody jumps it); refuses someone already registered. */
+  async #seat(trx: Db, session: AgendaSession, who: Registrant, now: string): Promise<RegistrationOutcome> {
+    const existing = await trx
+      .selectFrom('agenda_registrations')
+      .selectAll()
+      .where('session_id', '=', session.id)
+      .where('registrant_key', '=', who.key)
+      .executeTakeFirst();
+    if (existing && existing.status !== 'cancelled') {
+      throw new AgendaError('ALREADY_REGISTERED', 'Vous êtes déjà inscrit·e à cette session (ou sur sa liste d’attente).');
+    }
+    const { confirmed, waiting: waitingAlready } = await seatCounts(trx, session.id);
+    const status: RegistrationStatus = confirmed < session.capacity && waitingAlready === 0 ? 'confirmed' : 'waiting';
+    const values = { learner_id: who.learnerId, name: who.name, email: who.email, token_hash: who.tokenHash, status, present: 0, updated_at: now };
+    if (existing) await trx.deleteFrom('agenda_registrations').where('id', '=', existing.id).execute();
+    const row = await trx
+      .insertInto('agenda_registrations')
+      .values({ ...values, session_id: session.id, registrant_key: who.key, created_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { registration: toRegistration(row), waitingPosition: status === 'waiting' ? waitingAlready + 1 : null };
+  }
+
+  /**
+   * A visitor's request, waiting for them to open the mailed link (double opt-in): no seat, no
+   * waiting-list place. Refused when the same address is already registered or already waiting
+   * to confirm (no second mail); an expired request of theirs is replaced.
+   */
+  async registerPending(sessionId: number, who: Registrant & { email: string }, now: string, expiresAt: string, checks: (s: AgendaSession) => void, mails?: MailsOf<PendingRegistration>): Promise<PendingRegistration> {
+    return this.#inTurn(sessionId, () => inWriteTransaction<AgendaTables, PendingRegistration>(this.store, async (trx) => {
+      const session = toSession(await this.#lockSession(trx, sessionId));
+      checks(session);
+      await trx.deleteFrom('agenda_pending_registrations').where('session_id', '=', sessionId).where('expires_at', '<=', now).execute();
+      const registered = await trx.selectFrom('agenda_registrations').select('status').where('session_id', '=', sessionId).where('registrant_key', '=', who.key).executeTakeFirst();
+      if (registered && registered.status !== 'cancelled') {
+        throw new AgendaError('ALREADY_REGISTERED', 'Cette adresse e-mail est déjà inscrite à cette session (ou sur sa liste d’attente) : rien n’a été ajouté. Le lien d’annulation est dans l’e-mail reçu à l’inscription.', 'email');
+      }
+      const pending = await trx.selectFrom('agenda_pending_registrations').select('id').where('session_id', '=', sessionId).where('registrant_key', '=', who.key).executeTakeFirst();
+      if (pending) {
+        throw new AgendaError('ALREADY_PENDING', 'Une inscription à cette session attend déjà la confirmation de cette adresse e-mail : ouvrez le lien de l’e-mail que nous vous avons envoyé (regardez aussi dans les indésirables). Aucun nouvel e-mail n’a été envoyé.', 'email');
+      }
+      const row = await trx
+        .insertInto('agenda_pending_registrations')
+        .values({ session_id: sessionId, registrant_key: who.key, name: who.name, email: who.email, token_hash: who.tokenHash, expires_at: expiresAt, created_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const result = toPending(row);
+      await queueWith(trx, mails, session, result, now);
+      return result;
+    }));
+  }
+
+  /** The request waiting for confirmation with this token (expired ones included: the page says so). */
+  async pending(tokenHash: string): Promise<PendingRegistration | undefined> {
+    const row = await this.#db.selectFrom('agenda_pending_registrations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row && toPending(row);
+  }
+
+  /**
+   * Confirms a request from its mailed link: it becomes a registration now (a seat, or the end of
+   * the waiting list: places go in order of confirmation). A link opened twice answers the
+   * registration it made (`already`).
+   */
+  async confirmPending(tokenHash: string, now: string, checks: (s: AgendaSession) => void, mails?: MailsOf<RegistrationOutcome>): Promise<RegistrationOutcome & { already: boolean }> {
+    const found = await this.pending(tokenHash);
+    if (!found) return this.#alreadyConfirmed(tokenHash);
+    return this.#inTurn(found.sessionId, async () => {
+      const done = await inWriteTransaction<AgendaTables, (RegistrationOutcome & { already: boolean }) | undefined>(this.store, async (trx) => {
+        const session = toSession(await this.#lockSession(trx, found.sessionId));
+        const row = await trx.selectFrom('agenda_pending_registrations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+        if (!row) return undefined; // confirmed by a click at the same time
+        if (row.expires_at <= now) throw new AgendaError('CONFIRMATION_EXPIRED', 'Ce lien de confirmation a expiré : l’inscription n’a pas été confirmée à temps. Inscrivez-vous de nouveau depuis la page de la session.');
+        checks(session);
+        await trx.deleteFrom('agenda_pending_registrations').where('id', '=', row.id).execute();
+        const outcome = await this.#seat(trx, session, { key: row.registrant_key, learnerId: null, name: row.name, email: row.email, tokenHash: row.token_hash }, now);
+        await queueWith(trx, mails, session, outcome, now);
+        return { ...outcome, already: false };
+      });
+      return done ?? this.#alreadyConfirmed(tokenHash);
+    });
+  }
+
+  async #alreadyConfirmed(tokenHash: string): Promise<RegistrationOutcome & { already: boolean }> {
+    const registration = await this.registration({ tokenHash });
+    if (!registration) throw new AgendaError('REGISTRATION_NOT_FOUND', 'Ce lien de confirmation ne correspond à aucune inscription : vérifiez que l’adresse est complète, ou inscrivez-vous de nouveau.');
+    return { registration, waitingPosition: registration.status === 'waiting' ? await this.waitingPosition(registration) : null, already: true };
+  }
+
+  /** Withdraws a request never confirmed (the cancellation link of the first mail): it held nothing. */
+  async cancelPending(tokenHash: string): Promise<PendingRegistration | undefined> {
+    const row = await this.#db.deleteFrom('agenda_pending_registrations').where('token_hash', '=', tokenHash).returningAll().executeTakeFirst();
+    return row && toPending(row);
+  }
+
+  /** Forgets the requests not confirmed in time; nothing else changes (they held no place). */
+  async expirePending(now: string): Promise<number> {
+    const result = await this.#db.deleteFrom('agenda_pending_registrations').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** 1-based place of a waiting registration on its session's list. */
+  async waitingPosition(registration: Pick<Registration, 'id' | 'sessionId'>): Promise<number> {
+    const r = await this.#db
+      .selectFrom('agenda_registrations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('session_id', '=', registration.sessionId)
+      .where('status', '=', 'waiting')
+      .where('id', '<', registration.id)
+      .executeTakeFirstOrThrow();
+    return Number(r.n) + 1;
+  }
+
+  /** Someone's registration to a session (`learner:<id>`, `email:<address>`), cancelled ones included. */
+  async registrationOf(sessionId: number, key: string): Promise<Registration | undefined> {
+    const row = await this.#db.selectFrom('agenda_registrations').selectAll().where('session_id', '=', sessionId).where('registrant_key', '=', key).executeTakeFirst();
+    return row && toRegistration(row);
+  }
+
+  /** Public sessions ended before `now`, most recent first. */
+  async pastSessions(now: string, limit: number): Promise<AgendaSession[]> {
+    const rows = await this.#db.selectFrom('agenda_sessions').selectAll().where('ends_at', '<', now).where('is_public', '=', 1).orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toSession);
   }
 
   /** Cancels the registration holding this token; a freed seat goes to the first waiting. */

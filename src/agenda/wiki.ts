@@ -53,9 +53,22 @@ function statusText(s: AgendaSession): string {
   return s.status === 'done' ? 'a eu lieu' : 'prévue';
 }
 
-function row(s: AgendaSession, modules: ReadonlyMap<string, AgendaModule>, past: boolean): string {
+/** `<public>/agenda/sessions/<id>`: the session's page with its registration form; null without a safe public address. */
+export function sessionPageUrl(publicUrl: string | undefined, session: Pick<AgendaSession, 'id'>): string | null {
+  if (!publicUrl) return null;
+  return sanitizeExternalUrl(`${publicUrl.replace(/\/+$/, '')}/agenda/sessions/${session.id}`);
+}
+
+/** The session's title, linked to its page (where people register) when the public address is known. */
+function titleCell(s: AgendaSession, publicUrl: string | undefined): string {
+  if (s.status === 'cancelled') return `<s>${cell(s.title)}</s> (annulée)`;
+  const url = sessionPageUrl(publicUrl, s);
+  return url ? externalLink(url, s.title) : cell(s.title);
+}
+
+function row(s: AgendaSession, modules: ReadonlyMap<string, AgendaModule>, past: boolean, publicUrl: string | undefined): string {
   const module = s.moduleSlug ? modules.get(s.moduleSlug) : undefined;
-  const title = s.status === 'cancelled' ? `<s>${cell(s.title)}</s> (annulée)` : cell(s.title);
+  const title = titleCell(s, publicUrl);
   const cells = [
     cell(frenchWhen(s)),
     title,
@@ -69,12 +82,12 @@ function row(s: AgendaSession, modules: ReadonlyMap<string, AgendaModule>, past:
   return `|- id="session-${s.id}"\n| ${cells.join(' || ')}`;
 }
 
-function table(sessions: AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, past: boolean): string {
+function table(sessions: AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, past: boolean, publicUrl: string | undefined): string {
   if (sessions.length === 0) return past ? "''Aucune session passée.''" : "''Aucune session prévue pour l’instant.''";
   return [
     '{| class="wikitable"',
     `! Date !! Session !! Module !! Lieu !! Animation !! ${past ? 'Compte rendu' : 'Capacité'}`,
-    ...sessions.map((s) => row(s, modules, past)),
+    ...sessions.map((s) => row(s, modules, past, publicUrl)),
     '|}',
   ].join('\n');
 }
@@ -117,18 +130,22 @@ export function renderAgendaPage(sessions: readonly AgendaSession[], modules: Re
   return [
     '<!-- Page publiée par le robot Pollen depuis son agenda. Une modification faite à la main est conservée : le robot ne l’écrase pas et la signale. -->' +
       'Ateliers et sessions de formation du réseau, à venir et passés. Chaque session passée renvoie à son compte rendu.',
-    `== Sessions à venir ==\n${table(upcoming, modules, false)}`,
-    `== Sessions passées ==\n${table(past, modules, true)}`,
+    `== Sessions à venir ==\n${table(upcoming, modules, false, options.publicUrl)}`,
+    `== Sessions passées ==\n${table(past, modules, true, options.publicUrl)}`,
     feedLinks(sessions, modules, options.publicUrl),
     '[[Catégorie:Agenda]]',
   ].filter(Boolean).join('\n\n');
 }
 
 /** A module's `…/Sessions` subpage: its public sessions, each linked to its row of the Agenda. */
-export function renderModuleSessions(sessions: readonly AgendaSession[], now: Date, feed?: string | null): string {
+export function renderModuleSessions(sessions: readonly AgendaSession[], now: Date, feed?: string | null, publicUrl?: string): string {
   const { upcoming, past } = split(sessions, now);
+  const page = (s: AgendaSession) => {
+    const url = s.status === 'cancelled' ? null : sessionPageUrl(publicUrl, s);
+    return url ? ` (${externalLink(url, Date.parse(s.startsAt) > now.getTime() ? 'détails et inscription' : 'détails')})` : '';
+  };
   const item = (s: AgendaSession) =>
-    `* ${link(AGENDA_PAGE, `${frenchWhen(s)} : ${s.title}`, `session-${s.id}`)}` +
+    `* ${link(AGENDA_PAGE, `${frenchWhen(s)} : ${s.title}`, `session-${s.id}`)}${page(s)}` +
     (s.status === 'cancelled' ? ' (annulée)' : s.minutesTitle ? ` — ${link(s.minutesTitle, 'compte rendu')}` : '');
   return [
     '<!-- Liste publiée par le robot Pollen depuis son agenda ; elle est affichée sur la page du module. -->' +
@@ -156,7 +173,7 @@ export async function publishAgenda(client: WikiClient, service: AgendaService, 
     { title: AGENDA_PAGE, text: renderAgendaPage(sessions, service.modules, now, options), summary: 'Agenda : mise à jour des sessions (robot Pollen)' },
     ...[...byModule].map(([slug, list]) => {
       const module = service.modules.get(slug)!;
-      return { title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: renderModuleSessions(list, now, feedUrl(options.publicUrl, slug)), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` };
+      return { title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: renderModuleSessions(list, now, feedUrl(options.publicUrl, slug), options.publicUrl), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` };
     }),
   ].map((r) => ({ ...r, dryRun: options.dryRun === true }));
   const results = await publishPagesEach(client, requests);

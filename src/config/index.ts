@@ -41,6 +41,8 @@ export interface Config {
   progress: ProgressConfig;
   wikiCache: WikiCacheConfig;
   directory: DirectoryConfig;
+  /** POLLEN_AGENDA_CONFIRM_HOURS: how long a visitor's mailed confirmation link is valid. */
+  agenda: { confirmHours: number };
   /** Upstream calls per GraphQL request, by who asks (src/graphql/upstream-budget.ts). */
   upstreamBudget: { anonymous: number; facilitator: number };
   /** Requests per client address, or per signed-in facilitator (src/rate-limit.ts); perSecond 0: no limit. */
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requireTraining: e.POLLEN_DIRECTORY_REQUIRE_TRAINING,
       rateLimitPerHour: e.POLLEN_DIRECTORY_RATE_LIMIT,
     },
+    agenda: { confirmHours: e.POLLEN_AGENDA_CONFIRM_HOURS },
     upstreamBudget: { anonymous: e.POLLEN_UPSTREAM_BUDGET_ANONYMOUS, facilitator: e.POLLEN_UPSTREAM_BUDGET_FACILITATOR },
     rateLimit: {
       anonymous: { perSecond: e.POLLEN_RATE_LIMIT_ANONYMOUS_PER_SECOND, burst: e.POLLEN_RATE_LIMIT_ANONYMOUS_BURST },

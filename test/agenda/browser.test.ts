@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type StoreDb } from '../../src/store/database.js';
 import { launchChromium } from '../support/browser.js';
 import { FACILITATOR_TOKEN, startAgendaGateway, type AgendaGateway } from './support.js';
+import { registerConfirmed } from './fixtures.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
@@ -27,8 +28,8 @@ describe('the agenda dashboard in a browser', () => {
     // A session held in February, with two people registered, before the clock moves to March.
     const past = await gw.agenda.createSession({ moduleSlug: 'gouvernance', title: 'Atelier gouvernance partagée', startsAt: '2026-02-10T14:00', endsAt: '2026-02-10T17:00', address: 'Maison des associations, Lyon', capacity: 10 });
     pastId = past.session.id;
-    await gw.agenda.registerVisitor(pastId, { name: 'Nadia Benali', email: 'nadia@exemple.org' });
-    await gw.agenda.registerVisitor(pastId, { name: 'Paul Girard', email: 'paul@exemple.org' });
+    await registerConfirmed(gw.agenda, pastId, { name: 'Nadia Benali', email: 'nadia@exemple.org' });
+    await registerConfirmed(gw.agenda, pastId, { name: 'Paul Girard', email: 'paul@exemple.org' });
     clock = new Date('2026-03-01T08:00:00Z');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });

@@ -8,7 +8,7 @@ import { createAgenda } from '../../src/agenda/index.js';
 import type { AgendaService } from '../../src/agenda/service.js';
 import type { StoreDb } from '../../src/store/database.js';
 import { describeEachStore } from '../support/postgres.js';
-import { MODULES, NOW, sessionInput } from './fixtures.js';
+import { MODULES, NOW, registerConfirmed, sessionInput } from './fixtures.js';
 
 const PUBLIC = 'https://pollen.example.org';
 const LINK = new RegExp(`${PUBLIC}/agenda/desinscription\\?jeton=([A-Za-z0-9_%-]+)`);
@@ -37,9 +37,9 @@ describeEachStore('cancellation links in every agenda mail', (backend) => {
     const agenda: AgendaService = await createAgenda(store, { modules: MODULES, now: () => NOW, mail: { publicUrl: PUBLIC, smtpConfigured: false } });
     const input = sessionInput({ capacity: 1 });
     const { session } = await agenda.createSession(input);
-    const ana = await agenda.registerVisitor(session.id, { name: 'Ana', email: 'ana@exemple.org' });
-    const bea = await agenda.registerVisitor(session.id, { name: 'Béa', email: 'bea@exemple.org' });
-    await agenda.registerVisitor(session.id, { name: 'Cyd', email: 'cyd@exemple.org' });
+    const ana = await registerConfirmed(agenda, session.id, { name: 'Ana', email: 'ana@exemple.org' });
+    const bea = await registerConfirmed(agenda, session.id, { name: 'Béa', email: 'bea@exemple.org' });
+    await registerConfirmed(agenda, session.id, { name: 'Cyd', email: 'cyd@exemple.org' });
 
     await agenda.cancelRegistration(ana.token);
     const promoted = await outbox(store, 'agenda.promoted', 'bea@exemple.org');

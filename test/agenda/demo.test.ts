@@ -36,6 +36,9 @@ describe('demo agenda (POLLEN_DEMO=1)', () => {
     const full = sessions.filter((s) => counts.get(s.id)!.confirmed === s.capacity);
     expect(full.length).toBeGreaterThanOrEqual(2);
     expect(full.some((s) => counts.get(s.id)!.waiting > 0)).toBe(true);
+    // The public agenda page shows coming sessions already full with people waiting (visitors confirmed their mail).
+    expect(full.some((s) => Date.parse(s.startsAt) > now && counts.get(s.id)!.waiting > 0)).toBe(true);
+    expect(await store.db.selectFrom('agenda_pending_registrations' as never).selectAll().execute()).toEqual([]);
     expect(sessions.every((s) => s.moduleSlug === null || agenda.modules.has(s.moduleSlug))).toBe(true);
     const registrations = await agenda.registrations(sessions[0]!.id);
     expect(registrations.every((r) => r.email?.endsWith('@example.org'))).toBe(true);

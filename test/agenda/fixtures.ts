@@ -57,3 +57,12 @@ export async function openTwin(backend: StoreBackend): Promise<[StoreDb, StoreDb
 export function agendaOn(store: StoreDb, now: () => Date = () => NOW): AgendaService {
   return new AgendaService(new AgendaStore(store), { modules: MODULES, now });
 }
+
+/**
+ * A visitor registers and confirms from the mailed link at once (double opt-in): what
+ * registerVisitor answered before confirmation existed, for specs about seats and the waiting list.
+ */
+export async function registerConfirmed(service: AgendaService, sessionId: number, visitor: { name: string; email: string }) {
+  const { token } = await service.registerVisitor(sessionId, visitor);
+  return service.confirmRegistration(token);
+}

@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StoreDb } from '../../src/store/database.js';
 import { describeEachStore } from '../support/postgres.js';
-import { CREATE, FACILITATOR_TOKEN, REGISTER, codeOf, startAgendaGateway, type AgendaGateway } from './support.js';
+import { CREATE, FACILITATOR_TOKEN, REGISTER, codeOf, registerAndConfirm, startAgendaGateway, type AgendaGateway } from './support.js';
 
 const NOW = new Date('2026-03-01T08:00:00Z');
 
@@ -88,7 +88,7 @@ describeEachStore('agenda over HTTP', (backend) => {
   it('gives the last seats to exactly as many of 30 parallel HTTP requests, the rest waiting in order', async () => {
     const { session } = await create({ title: 'Atelier très demandé', capacity: 5, startsAt: '2026-04-02T14:00', endsAt: '2026-04-02T16:00', facilitators: [] });
     const answers = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => gw.gql(REGISTER, { id: session.id, name: `Personne ${i}`, email: `personne${i}@exemple.org` })),
+      Array.from({ length: 30 }, (_, i) => registerAndConfirm(gw, { id: session.id, name: `Personne ${i}`, email: `personne${i}@exemple.org` })),
     );
     expect(answers.map((a) => a.body.errors)).toEqual(Array(30).fill(undefined));
     const results = answers.map((a) => a.body.data!.registerForSession as { waitingPosition: number | null; registration: { status: string; email: string | null } });
@@ -106,7 +106,7 @@ describeEachStore('agenda over HTTP', (backend) => {
     expect(mine.body.data?.registerForSession.registration).toMatchObject({ name: 'Alice Martin', status: 'CONFIRMED' });
     expect(codeOf(await gw.gql(REGISTER, { id: session.id }, learner))).toBe('ALREADY_REGISTERED');
     expect(codeOf(await gw.gql(REGISTER, { id: session.id }))).toBe('BAD_USER_INPUT');
-    const visitor = await gw.gql(REGISTER, { id: session.id, name: 'Rémi', email: 'remi@exemple.org' });
+    const visitor = await registerAndConfirm(gw, { id: session.id, name: 'Rémi', email: 'remi@exemple.org' });
     expect(visitor.body.data?.registerForSession).toMatchObject({ waitingPosition: 1, registration: { status: 'WAITING' } });
 
     const cancel = 'mutation ($t: String!) { cancelRegistration(token: $t) { status } }';
@@ -128,20 +128,43 @@ describeEachStore('agenda over HTTP', (backend) => {
     expect((await gw.gql(mark, { id: seen[0]!.id }, FACILITATOR_TOKEN)).body.data?.markAttendance.present).toBe(true);
   });
 
+  it('keeps a visitor PENDING, holding nothing, until they confirm with the mailed token; places go in order of confirmation', async () => {
+    const { session } = await create({ title: 'Double confirmation', capacity: 1, startsAt: '2026-04-04T14:00', endsAt: '2026-04-04T16:00', facilitators: [] });
+    const first = await gw.gql(REGISTER, { id: session.id, name: 'Premier inscrit', email: 'premier@exemple.org' });
+    const second = await gw.gql(REGISTER, { id: session.id, name: 'Seconde inscrite', email: 'seconde@exemple.org' });
+    expect(first.body.data?.registerForSession).toMatchObject({ waitingPosition: null, registration: { status: 'PENDING', email: null } });
+    const counts = `{ session(id: ${session.id}) { confirmedCount waitingCount seatsLeft } }`;
+    expect((await gw.gql(counts)).body.data?.session).toEqual({ confirmedCount: 0, waitingCount: 0, seatsLeft: 1 });
+    expect(codeOf(await gw.gql(REGISTER, { id: session.id, name: 'Premier inscrit', email: 'PREMIER@exemple.org' }))).toBe('ALREADY_PENDING');
+    // The second confirms first: she gets the seat, he the waiting list.
+    const confirm = 'mutation ($t: String!) { confirmRegistration(token: $t) { waitingPosition registration { status } } }';
+    expect((await gw.gql(confirm, { t: second.body.data?.registerForSession.token })).body.data?.confirmRegistration).toEqual({ waitingPosition: null, registration: { status: 'CONFIRMED' } });
+    expect((await gw.gql(confirm, { t: first.body.data?.registerForSession.token })).body.data?.confirmRegistration).toEqual({ waitingPosition: 1, registration: { status: 'WAITING' } });
+    // Confirming again answers the same, and changes nothing.
+    expect((await gw.gql(confirm, { t: first.body.data?.registerForSession.token })).body.data?.confirmRegistration).toEqual({ waitingPosition: 1, registration: { status: 'WAITING' } });
+    expect((await gw.gql(counts)).body.data?.session).toEqual({ confirmedCount: 1, waitingCount: 1, seatsLeft: 0 });
+    expect(codeOf(await gw.gql(confirm, { t: 'faux-jeton-0123456789' }))).toBe('REGISTRATION_NOT_FOUND');
+    // An unconfirmed request withdrawn with its token frees nothing it never held.
+    const third = await gw.gql(REGISTER, { id: session.id, name: 'Troisième', email: 'troisieme@exemple.org' });
+    const withdraw = await gw.gql('mutation ($t: String!) { cancelRegistration(token: $t) { status } }', { t: third.body.data?.registerForSession.token });
+    expect(withdraw.body.data?.cancelRegistration.status).toBe('CANCELLED');
+    expect((await gw.gql(counts)).body.data?.session).toEqual({ confirmedCount: 1, waitingCount: 1, seatsLeft: 0 });
+  });
+
   it('closes registration to past and cancelled sessions, and refuses a capacity below the seats taken', async () => {
     const past = await create({ title: 'Passée', startsAt: '2026-02-10T14:00', endsAt: '2026-02-10T16:00', facilitators: [] });
-    const late = await gw.gql(REGISTER, { id: past.session.id, name: 'Rémi', email: 'remi@exemple.org' });
+    const late = await registerAndConfirm(gw, { id: past.session.id, name: 'Rémi', email: 'remi@exemple.org' });
     expect(late.body.errors?.[0]).toMatchObject({ message: 'Les inscriptions sont closes : cette session a déjà commencé ou a eu lieu.', extensions: { code: 'REGISTRATION_CLOSED' } });
 
     const { session } = await create({ title: 'À annuler', capacity: 2, startsAt: '2026-04-04T14:00', endsAt: '2026-04-04T16:00', facilitators: [] });
-    await gw.gql(REGISTER, { id: session.id, name: 'A', email: 'a@exemple.org' });
-    await gw.gql(REGISTER, { id: session.id, name: 'B', email: 'b@exemple.org' });
+    await registerAndConfirm(gw, { id: session.id, name: 'A', email: 'a@exemple.org' });
+    await registerAndConfirm(gw, { id: session.id, name: 'B', email: 'b@exemple.org' });
     const shrink = await gw.gql('mutation ($id: Int!, $input: SessionInput!) { updateSession(id: $id, input: $input) { session { capacity } } }', { id: session.id, input: input({ title: 'À annuler', capacity: 1, startsAt: '2026-04-04T14:00', endsAt: '2026-04-04T16:00', facilitators: [] }) }, FACILITATOR_TOKEN);
     expect(codeOf(shrink)).toBe('CAPACITY_BELOW_REGISTRATIONS');
     expect(codeOf(await gw.gql(`mutation { cancelSession(id: ${session.id}) { status } }`, {}, learner))).toBe('FORBIDDEN');
     const cancelled = await gw.gql(`mutation { cancelSession(id: ${session.id}) { status sequence } }`, {}, FACILITATOR_TOKEN);
     expect(cancelled.body.data?.cancelSession).toEqual({ status: 'CANCELLED', sequence: 1 });
-    expect(codeOf(await gw.gql(REGISTER, { id: session.id, name: 'C', email: 'c@exemple.org' }))).toBe('SESSION_CANCELLED');
+    expect(codeOf(await registerAndConfirm(gw, { id: session.id, name: 'C', email: 'c@exemple.org' }))).toBe('SESSION_CANCELLED');
   });
 
   it('serves /agenda.ics, per-module and per-session feeds that ical.js reads: public sessions only, cancelled ones kept as CANCELLED', async () => {

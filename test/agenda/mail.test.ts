@@ -15,13 +15,25 @@ import { ALL_MIGRATIONS } from '../../src/store-schema.js';
 import type { StoreDb } from '../../src/store/database.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { describeEachStore } from '../support/postgres.js';
-import { FACILITATOR_TOKEN, REGISTER, startAgendaGateway, type AgendaGateway } from './support.js';
+import { WebClient } from './web-client.js';
+import { FACILITATOR_TOKEN, REGISTER, registerAndConfirm, startAgendaGateway, type AgendaGateway } from './support.js';
 
 const NOW = new Date('2026-03-01T08:00:00Z');
 const PUBLIC = 'https://pollen.example.org';
 const SMTP_USER = 'pollen-robot';
 const SMTP_PASSWORD = 'Sm7p-p4ss/w0rd!';
 const FROM = 'Pollen <agenda@pollen.example.org>';
+
+/**
+ * Visitors first get a mail to confirm their registration (double opt-in; its links are followed in
+ * test/agenda/pages.test.ts and the browser spec). This spec is about the mails that follow (seat,
+ * waiting list, changes, cancellation, delivery): the confirmation mails are taken out of the
+ * outbox once the person has confirmed. Returns how many were taken out.
+ */
+async function dropConfirmationMails(store: StoreDb): Promise<number> {
+  const result = await store.db.deleteFrom('mail_outbox' as never).where('kind' as never, '=', 'agenda.confirm' as never).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
 
 interface Received { to: string; from: string; subject: string; text: string }
 
@@ -79,8 +91,9 @@ describeEachStore('e-mails to visitors', (backend) => {
   const tokens: Record<string, string> = {};
 
   const register = async (id: number, name: string, email: string) => {
-    const answer = await gw.gql(REGISTER, { id, name, email });
+    const answer = await registerAndConfirm(gw, { id, name, email });
     expect(answer.body.errors).toBeUndefined();
+    await dropConfirmationMails(store);
     return answer.body.data!.registerForSession as { token: string; waitingPosition: number | null; registration: { id: number; status: string } };
   };
   const deliver = async () => {
@@ -151,16 +164,19 @@ describeEachStore('e-mails to visitors', (backend) => {
     expect(shown.status).toBe(200);
     const html = await shown.text();
     expect(html).toContain('Annuler votre inscription');
-    expect(html).toContain('« Atelier gouvernance partagée »');
+    expect(html).toContain('Atelier gouvernance partagée</a>');
     expect(html).toContain('jeudi 12 mars 2026, 14:00 – 17:00');
     expect(html).toContain('Confirmer l’annulation');
     // A mail scanner following the link twice changes nothing.
     await fetch(link);
     expect((await gw.agenda.registrations(atelier)).map((r) => [r.name, r.status])).toEqual([['Alice Dupont', 'confirmed'], ['Bruno Petit', 'waiting']]);
 
-    const confirmed = await fetch(`${gw.base}/agenda/desinscription`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ jeton: tokens.alice! }) });
-    expect(confirmed.status).toBe(200);
-    expect(await confirmed.text()).toContain('votre inscription est annulée');
+    // The page's form (CSRF token of this browser, same origin), then post/redirect/get to the session's page.
+    const browser = new WebClient(gw.base);
+    await browser.get(link.replace(gw.base, ''));
+    const confirmed = await browser.submit('/agenda/desinscription', { jeton: tokens.alice! });
+    expect(confirmed.posted.status).toBe(303);
+    expect(confirmed.text).toContain('votre inscription est annulée');
     expect((await gw.agenda.registrations(atelier)).map((r) => [r.name, r.status])).toEqual([['Bruno Petit', 'confirmed'], ['Alice Dupont', 'cancelled']]);
     await deliver();
     expect(smtp.inbox.slice(2).map((m) => [m.to, m.subject])).toEqual([['bruno@exemple.org', 'Une place s’est libérée : Atelier gouvernance partagée, 12 mars 2026']]);
@@ -172,8 +188,10 @@ describeEachStore('e-mails to visitors', (backend) => {
     const unknown = await fetch(`${gw.base}/agenda/desinscription?jeton=ceci-n-est-pas-un-jeton-valide`);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('Ce lien d’annulation ne correspond à aucune inscription');
-    const posted = await fetch(`${gw.base}/agenda/desinscription`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'jeton=' });
+    const posted = await browser.post('/agenda/desinscription', { jeton: '' });
     expect(posted.status).toBe(404);
+    // Without this browser's form token: refused, nothing done.
+    expect((await fetch(`${gw.base}/agenda/desinscription`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ jeton: tokens.bruno! }) })).status).toBe(403);
   });
 
   it('tells the people registered when the session moves (day, hours or place), not when only its title changes', async () => {
@@ -315,8 +333,9 @@ describe('e-mails without SMTP or without a public address', () => {
     const { logger } = capturingLogger();
     expect(startMailDelivery({ store, smtpUrl: undefined, from: FROM, logger })).toBeUndefined();
     const id = (await gw.agenda.createSession({ title: 'Atelier données ouvertes', startsAt: '2026-03-12T14:00', endsAt: '2026-03-12T17:00', address: 'Lyon', capacity: 5 })).session.id;
-    const answer = await gw.gql(REGISTER, { id, name: 'Gaëlle Morel', email: 'gaelle@exemple.org' });
+    const answer = await registerAndConfirm(gw, { id, name: 'Gaëlle Morel', email: 'gaelle@exemple.org' });
     const token = answer.body.data!.registerForSession.token as string;
+    expect(await dropConfirmationMails(store)).toBe(1);
     const [mail] = await new MailOutbox(store).list(1);
     expect(mail).toMatchObject({ to: 'gaelle@exemple.org', state: 'pending', attempts: 0, subject: 'Inscription confirmée : Atelier données ouvertes, 12 mars 2026' });
     expect(mail!.text).toContain(`en lui donnant ce code d’annulation : ${token}`);

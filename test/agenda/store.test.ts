@@ -4,7 +4,7 @@ import type { StoreDb } from '../../src/store/database.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { agendaMigrations } from '../../src/agenda/migrations.js';
 import { describeEachStore } from '../support/postgres.js';
-import { agendaOn, openTwin, sessionInput } from './fixtures.js';
+import { agendaOn, openTwin, registerConfirmed, sessionInput } from './fixtures.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -72,14 +72,14 @@ describeEachStore('agenda store', (backend) => {
   it('fills seats in order, then a waiting list promoted in order when someone cancels', async () => {
     const service = await agenda();
     const { session } = await service.createSession(sessionInput({ capacity: 2 }));
-    const ana = await service.registerVisitor(session.id, { name: 'Ana', email: 'ana@exemple.org' });
+    const ana = await registerConfirmed(service, session.id, { name: 'Ana', email: 'ana@exemple.org' });
     const bob = await service.registerLearner(session.id, { id: 'local-bob', name: 'Bob' });
-    const cyd = await service.registerVisitor(session.id, { name: 'Cyd', email: 'CYD@exemple.org' });
-    const dee = await service.registerVisitor(session.id, { name: 'Dee', email: 'dee@exemple.org' });
+    const cyd = await registerConfirmed(service, session.id, { name: 'Cyd', email: 'CYD@exemple.org' });
+    const dee = await registerConfirmed(service, session.id, { name: 'Dee', email: 'dee@exemple.org' });
     expect([ana, bob, cyd, dee].map((r) => [r.registration.status, r.waitingPosition])).toEqual([['confirmed', null], ['confirmed', null], ['waiting', 1], ['waiting', 2]]);
     expect(cyd.registration.email).toBe('cyd@exemple.org');
 
-    expect(await codeOf(service.registerVisitor(session.id, { name: 'Ana bis', email: 'Ana@Exemple.org' }))).toBe('ALREADY_REGISTERED');
+    expect(await codeOf(registerConfirmed(service, session.id, { name: 'Ana bis', email: 'Ana@Exemple.org' }))).toBe('ALREADY_REGISTERED');
     expect(await codeOf(service.registerLearner(session.id, { id: 'local-bob', name: 'Bob' }))).toBe('ALREADY_REGISTERED');
 
     const cancelled = await service.cancelRegistration(ana.token);
@@ -91,7 +91,7 @@ describeEachStore('agenda store', (backend) => {
     expect((await service.counts([session.id])).get(session.id)).toEqual({ confirmed: 2, waiting: 1, present: 0 });
     expect(await codeOf(service.cancelRegistration('x'.repeat(32)))).toBe('REGISTRATION_NOT_FOUND');
     // Who cancelled may come back, at the end of the line.
-    const again = await service.registerVisitor(session.id, { name: 'Ana', email: 'ana@exemple.org' });
+    const again = await registerConfirmed(service, session.id, { name: 'Ana', email: 'ana@exemple.org' });
     expect([again.registration.status, again.waitingPosition]).toEqual(['waiting', 2]);
     expect((await service.registrations(session.id)).map((r) => `${r.name}:${r.status}`)).toEqual(['Bob:confirmed', 'Cyd:confirmed', 'Dee:waiting', 'Ana:waiting']);
   });
@@ -99,7 +99,7 @@ describeEachStore('agenda store', (backend) => {
   it('refuses a capacity below the confirmed registrations, and a larger one promotes the waiting list', async () => {
     const service = await agenda();
     const { session } = await service.createSession(sessionInput({ capacity: 2 }));
-    for (const name of ['a', 'b', 'c', 'd']) await service.registerVisitor(session.id, { name, email: `${name}@exemple.org` });
+    for (const name of ['a', 'b', 'c', 'd']) await registerConfirmed(service, session.id, { name, email: `${name}@exemple.org` });
     const error = await service.updateSession(session.id, sessionInput({ capacity: 1 })).catch((e: AgendaError) => e);
     expect(error).toMatchObject({ code: 'CAPACITY_BELOW_REGISTRATIONS', message: expect.stringMatching(/^La capacité \(1\) ne peut pas être inférieure aux 2 inscriptions confirmées/) });
     const grown = await service.updateSession(session.id, sessionInput({ capacity: 3 }));
@@ -113,16 +113,16 @@ describeEachStore('agenda store', (backend) => {
   it('closes registration for past, cancelled and private sessions (visitors), with clear codes', async () => {
     const service = await agenda();
     const past = await service.createSession(sessionInput({ startsAt: '2026-02-12T14:00', endsAt: '2026-02-12T17:00' }));
-    expect(await codeOf(service.registerVisitor(past.session.id, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('REGISTRATION_CLOSED');
+    expect(await codeOf(registerConfirmed(service, past.session.id, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('REGISTRATION_CLOSED');
     const cancelled = await service.createSession(sessionInput());
     const after = await service.cancelSession(cancelled.session.id);
     expect([after.status, after.sequence]).toEqual(['cancelled', 1]);
-    expect(await codeOf(service.registerVisitor(cancelled.session.id, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('SESSION_CANCELLED');
+    expect(await codeOf(registerConfirmed(service, cancelled.session.id, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('SESSION_CANCELLED');
     const hidden = await service.createSession(sessionInput({ isPublic: false }));
-    expect(await codeOf(service.registerVisitor(hidden.session.id, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('SESSION_NOT_FOUND');
+    expect(await codeOf(registerConfirmed(service, hidden.session.id, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('SESSION_NOT_FOUND');
     expect((await service.registerLearner(hidden.session.id, { id: 'local-ana', name: 'Ana' })).registration.status).toBe('confirmed');
-    expect(await codeOf(service.registerVisitor(9999, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('SESSION_NOT_FOUND');
-    expect(await codeOf(service.registerVisitor(past.session.id, { name: 'Ana', email: 'pas-une-adresse' }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(registerConfirmed(service, 9999, { name: 'Ana', email: 'ana@exemple.org' }))).toBe('SESSION_NOT_FOUND');
+    expect(await codeOf(registerConfirmed(service, past.session.id, { name: 'Ana', email: 'pas-une-adresse' }))).toBe('BAD_USER_INPUT');
   });
 
   it('lists sessions by period and module, a page at a time, private ones only when asked', async () => {
@@ -143,7 +143,7 @@ describeEachStore('agenda store', (backend) => {
     const service = await agenda();
     const { session } = await service.createSession(sessionInput({ capacity: 1 }));
     const bob = await service.registerLearner(session.id, { id: 'local-bob', name: 'Bob' });
-    const waiting = await service.registerVisitor(session.id, { name: 'Ana', email: 'ana@exemple.org' });
+    const waiting = await registerConfirmed(service, session.id, { name: 'Ana', email: 'ana@exemple.org' });
     expect((await service.markAttendance(bob.registration.id, true)).present).toBe(true);
     expect(await codeOf(service.markAttendance(waiting.registration.id, true))).toBe('REGISTRATION_NOT_FOUND');
     expect((await service.counts([session.id])).get(session.id)).toEqual({ confirmed: 1, waiting: 1, present: 1 });
@@ -170,9 +170,9 @@ describeEachStore('agenda registrations under concurrency', (backend) => {
     opened.push(a, b);
     const replicas = [agendaOn(a), agendaOn(b)];
     const { session } = await replicas[0]!.createSession(sessionInput({ capacity: 5 }));
-    for (let i = 0; i < 4; i++) await replicas[0]!.registerVisitor(session.id, { name: `P${i}`, email: `p${i}@exemple.org` });
+    for (let i = 0; i < 4; i++) await registerConfirmed(replicas[0]!, session.id, { name: `P${i}`, email: `p${i}@exemple.org` });
     const burst = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => replicas[i % 2]!.registerVisitor(session.id, { name: `R${i}`, email: `r${i}@exemple.org` })),
+      Array.from({ length: 16 }, (_, i) => registerConfirmed(replicas[i % 2]!, session.id, { name: `R${i}`, email: `r${i}@exemple.org` })),
     );
     expect(burst.filter((r) => r.registration.status === 'confirmed')).toHaveLength(1);
     expect(burst.map((r) => r.waitingPosition).filter((p) => p !== null).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
@@ -185,13 +185,13 @@ describeEachStore('agenda registrations under concurrency', (backend) => {
     const replicas = [agendaOn(a), agendaOn(b)];
     const { session } = await replicas[0]!.createSession(sessionInput({ capacity: 3 }));
     const seated = [];
-    for (let i = 0; i < 3; i++) seated.push(await replicas[0]!.registerVisitor(session.id, { name: `S${i}`, email: `s${i}@exemple.org` }));
-    for (let i = 0; i < 4; i++) await replicas[1]!.registerVisitor(session.id, { name: `W${i}`, email: `w${i}@exemple.org` });
+    for (let i = 0; i < 3; i++) seated.push(await registerConfirmed(replicas[0]!, session.id, { name: `S${i}`, email: `s${i}@exemple.org` }));
+    for (let i = 0; i < 4; i++) await registerConfirmed(replicas[1]!, session.id, { name: `W${i}`, email: `w${i}@exemple.org` });
     await Promise.all([
       replicas[0]!.cancelRegistration(seated[0]!.token),
       replicas[1]!.cancelRegistration(seated[1]!.token),
-      replicas[0]!.registerVisitor(session.id, { name: 'Late', email: 'late@exemple.org' }),
-      replicas[1]!.registerVisitor(session.id, { name: 'Later', email: 'later@exemple.org' }),
+      registerConfirmed(replicas[0]!, session.id, { name: 'Late', email: 'late@exemple.org' }),
+      registerConfirmed(replicas[1]!, session.id, { name: 'Later', email: 'later@exemple.org' }),
     ]);
     const regs = await replicas[0]!.registrations(session.id);
     expect(regs.filter((r) => r.status === 'confirmed').map((r) => r.name)).toEqual(['S2', 'W0', 'W1']);

@@ -98,6 +98,11 @@ describe('agenda on a real wiki', () => {
     expect(page.text).toContain(`Sessions du module « ${MODULES[1]!.title} » (iCal)`);
     const sub = await client.request({ action: 'parse', page: `${MODULES[0]!.wikiPage}/Sessions`, prop: 'externallinks', formatversion: 2 }) as { parse: { externallinks: string[] } };
     expect(sub.parse.externallinks).toContain(`${PUBLIC}/agenda/modules/${MODULES[0]!.slug}.ics`);
+    // Each session's page (details and registration form), from the Agenda page and its module's subpage; not a cancelled one.
+    expect(raw.parse.externallinks).toEqual(expect.arrayContaining([`${PUBLIC}/agenda/sessions/${ids.next}`, `${PUBLIC}/agenda/sessions/${ids.past}`]));
+    expect(raw.parse.externallinks).not.toContain(`${PUBLIC}/agenda/sessions/${ids.cancelled}`);
+    expect(sub.parse.externallinks).toContain(`${PUBLIC}/agenda/sessions/${ids.next}`);
+    expect((await rendered(client, `${MODULES[0]!.wikiPage}/Sessions`)).text).toContain('détails et inscription');
   });
 
   it('without a public address, links no feed (no dead link, nothing wrong said), and again makes 0 edits when nothing changed', async () => {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { AgendaError } from '../../agenda/errors.js';
-import type { AgendaSession, Registration, SessionInput } from '../../agenda/model.js';
+import type { AgendaSession, PendingRegistration, Registration, SessionInput } from '../../agenda/model.js';
 import type { AgendaService } from '../../agenda/service.js';
 import { requireRole } from '../../auth/viewer.js';
 import type { GatewayContext } from '../context.js';
@@ -43,6 +43,11 @@ function sessionInput(input: Record<string, unknown>): SessionInput {
 
 const visible = (session: AgendaSession | undefined, ctx: GatewayContext) => (session && (session.isPublic || isStaff(ctx)) ? session : null);
 
+/** A visitor's request before (or withdrawn before) confirmation, as a GraphQL Registration. */
+function pendingView(p: PendingRegistration, status: 'pending' | 'cancelled') {
+  return { id: p.id, sessionId: p.sessionId, learnerId: null, name: p.name, email: p.email, status, present: false, createdAt: p.createdAt, updatedAt: p.createdAt };
+}
+
 const withService = <T>(ctx: GatewayContext, run: (service: AgendaService) => Promise<T>) => agendaCall(() => run(agendaOf(ctx).service));
 
 export const agendaResolvers = {
@@ -83,9 +88,18 @@ export const agendaResolvers = {
         return withService(ctx, (s) => s.registerLearner(args.sessionId, learner));
       }
       if (args.name == null || args.email == null) throw badInput('Pour vous inscrire sans compte, donnez votre nom et votre adresse e-mail.');
-      return withService(ctx, (s) => s.registerVisitor(args.sessionId, { name: args.name!, email: args.email! }));
+      // Double opt-in: the visitor's request is PENDING until they confirm (mailed link, or confirmRegistration).
+      return withService(ctx, async (s) => {
+        const { pending, token } = await s.registerVisitor(args.sessionId, { name: args.name!, email: args.email! });
+        return { registration: pendingView(pending, 'pending'), waitingPosition: null, token };
+      });
     },
-    cancelRegistration: async (_: unknown, { token }: { token: string }, ctx: GatewayContext) => (await withService(ctx, (s) => s.cancelRegistration(token))).registration,
+    confirmRegistration: (_: unknown, { token }: { token: string }, ctx: GatewayContext) => withService(ctx, (s) => s.confirmRegistration(token)),
+    cancelRegistration: (_: unknown, { token }: { token: string }, ctx: GatewayContext) => withService(ctx, async (s) => {
+      // An unconfirmed request is withdrawn (it held nothing); else the registration is cancelled.
+      const withdrawn = await s.cancelPending(token);
+      return withdrawn ? pendingView(withdrawn, 'cancelled') : (await s.cancelRegistration(token)).registration;
+    }),
     markAttendance: (_: unknown, args: { registrationId: number; present: boolean }, ctx: GatewayContext) => {
       requireRole(ctx, ...STAFF);
       return withService(ctx, (s) => s.markAttendance(args.registrationId, args.present));
@@ -110,7 +124,7 @@ export const agendaResolvers = {
     },
   },
   Registration: {
-    status: (r: Registration) => r.status.toUpperCase(),
+    status: (r: Pick<Registration, 'id'> & { status: string }) => r.status.toUpperCase(),
     // Personal data: only facilitators and admins see it, never in an anonymous answer.
     email: (r: Registration, _: unknown, ctx: GatewayContext) => (isStaff(ctx) ? r.email : null),
     learnerId: (r: Registration, _: unknown, ctx: GatewayContext) => (isStaff(ctx) ? r.learnerId : null),
