@@ -8,6 +8,7 @@ import { createAgendaRouter } from './agenda/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import { createModerationRouter } from './directory/moderation-routes.js';
 import { createDirectoryRouter } from './directory/routes.js';
+import { createProviderPages } from './directory/pages/routes.js';
 import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
@@ -239,6 +240,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   });
   const web = new Web({ ...options.web, auth: deps.auth });
   app.use(createHomeRouter(deps, web));
+  if (deps.directory) app.use(createProviderPages(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   app.use(web.signOutRoute());
   app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';

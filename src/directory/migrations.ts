@@ -158,6 +158,9 @@ export const directoryMigrations: Migration[] = [
       // Where the structure's sign-in links go: never shown, never in GraphQL.
       await db.schema.alterTable('directory_providers').addColumn('manager_email', 'text').execute();
       await db.schema.createIndex('directory_providers_manager').on('directory_providers').column('manager_email').execute();
+      // One unconfirmed declaration per identical send (cleared once confirmed).
+      await db.schema.alterTable('directory_providers').addColumn('submission_key', 'text').execute();
+      await db.schema.createIndex('directory_providers_submission').unique().on('directory_providers').column('submission_key').execute();
       // Confirmation and sign-in links, kept hashed; each opens once.
       await db.schema
         .createTable('directory_links')

@@ -166,6 +166,9 @@ export class DirectoryError extends Error {
   }
 }
 
+/** Paths under /annuaire/ that are pages, never a provider's slug. */
+export const RESERVED_SLUGS: readonly string[] = ['declarer', 'gerer', 'confirmer'];
+
 /** Lowercase, no accents, only letters and digits separated by single dashes. */
 export function slugify(text: string): string {
   return text

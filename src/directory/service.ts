@@ -14,7 +14,7 @@ import {
   type DeclarationInput, type ProviderFilter,
 } from './inputs.js';
 import {
-  DirectoryError, domainOf, foldText, sameAssociation, slugify, SERVICES, websiteKey,
+  DirectoryError, domainOf, foldText, RESERVED_SLUGS, sameAssociation, slugify, SERVICES, websiteKey,
   type ModerationEvent, type Provider, type Recommendation, type RecommendationStatus, type TrainingBadge,
 } from './model.js';
 import { searchProviders, type ProviderPage } from './search.js';
@@ -39,6 +39,8 @@ export interface DirectorySettings {
 
 /** A send of a public form: where the structure's links go, and what to write with the row (link, mail). */
 export interface PublicSubmission<T> {
+  /** The same key twice (an identical send) stores one row, and `within` runs once. */
+  key: string;
   email?: string;
   within(trx: DirectoryTx, created: T): Promise<void>;
 }
@@ -100,6 +102,10 @@ export class DirectoryService {
     return providerBy(this.db, { slug });
   }
 
+  providerById(id: number, db: DirectoryDb | DirectoryTx = this.db): Promise<Provider | undefined> {
+    return providerBy(db, { id });
+  }
+
   /** Every listed provider, by name (wiki, GeoJSON). */
   async listed(): Promise<Provider[]> {
     const rows = await this.db.selectFrom('directory_providers').selectAll().where('listed', '=', 1).orderBy('name_key').orderBy('id').execute();
@@ -156,11 +162,13 @@ export class DirectoryService {
     const now = isoNow(this.#now());
     const training = form ? null : ((await this.#badgeFor(viewer.learnerId)) ?? null);
     return this.db.transaction().execute(async (trx) => {
+      const sent = form && (await trx.selectFrom('directory_providers').select('id').where('submission_key', '=', form.key).executeTakeFirst());
+      if (sent) return (await providerBy(trx, { id: Number(sent.id) }))!;
       await this.#refuseDuplicate(trx, data, null);
       const slug = await this.#freeSlug(trx, slugify(data.name));
       const wiki_title = await this.#freeTitle(trx, data, null);
       const status = form ? 'unconfirmed' : 'pending';
-      const row = { ...this.#columns(data), slug, wiki_title, learner_id: viewer.learnerId, manager_email: form?.email ?? null, status, listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
+      const row = { ...this.#columns(data), slug, wiki_title, learner_id: viewer.learnerId, manager_email: form?.email ?? null, submission_key: form?.key ?? null, status, listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
       const { id } = await trx.insertInto('directory_providers').values(row).returning('id').executeTakeFirstOrThrow();
       await writeFacets(trx, Number(id), data.services, matchKeys(data.territories));
       // A form's declaration is recorded when its address is confirmed (confirmDeclaration).
@@ -175,7 +183,7 @@ export class DirectoryService {
   /** The mailed link of a public declaration was opened: facilitators see it from now on. */
   async confirmDeclaration(trx: DirectoryTx, providerId: number): Promise<Provider | undefined> {
     const now = isoNow(this.#now());
-    const done = await trx.updateTable('directory_providers').set({ status: 'pending', updated_at: now }).where('id', '=', providerId).where('status', '=', 'unconfirmed').executeTakeFirst();
+    const done = await trx.updateTable('directory_providers').set({ status: 'pending', submission_key: null, updated_at: now }).where('id', '=', providerId).where('status', '=', 'unconfirmed').executeTakeFirst();
     if (Number(done.numUpdatedRows) === 1) {
       await recordEvent(trx, { subject: 'provider', subjectId: providerId, action: 'declared', reason: 'Adresse e-mail confirmée par le lien envoyé', actor: 'structure (formulaire public)', at: now });
     }
@@ -272,7 +280,7 @@ export class DirectoryService {
     return (await this.#recommend(viewer, input, clientAddress)).recommendation;
   }
 
-  async recommendByForm(input: unknown, form: PublicSubmission<Recommendation> & { key: string; extra: RecommendationExtra }): Promise<{ recommendation: Recommendation; created: boolean }> {
+  async recommendByForm(input: unknown, form: PublicSubmission<Recommendation> & { extra: RecommendationExtra }): Promise<{ recommendation: Recommendation; created: boolean }> {
     return this.#recommend(ANONYMOUS_VIEWER, input, undefined, form);
   }
 
@@ -287,10 +295,10 @@ export class DirectoryService {
     return row && toRecommendation(row);
   }
 
-  async #recommend(viewer: Viewer, input: unknown, clientAddress: string | undefined, form?: PublicSubmission<Recommendation> & { key: string; extra: RecommendationExtra }): Promise<{ recommendation: Recommendation; created: boolean }> {
+  async #recommend(viewer: Viewer, input: unknown, clientAddress: string | undefined, form?: PublicSubmission<Recommendation> & { extra: RecommendationExtra }): Promise<{ recommendation: Recommendation; created: boolean }> {
     const data = parseInput(recommendationSchema, input);
     const provider = await this.#mustFind(data.providerSlug);
-    if (provider.status === 'withdrawn' || provider.status === 'rejected' || (form && !provider.listed)) {
+    if (provider.status === 'withdrawn' || provider.status === 'rejected' || provider.status === 'unconfirmed') {
       throw new DirectoryError('INVALID_STATE', `« ${provider.name} » n’est pas dans l’annuaire : elle ne peut pas être recommandée.`);
     }
     if (viewer.learnerId !== null && viewer.learnerId === provider.learnerId) {
@@ -393,7 +401,7 @@ export class DirectoryService {
   }
 
   async #freeSlug(trx: DirectoryTx, base: string): Promise<string> {
-    const taken = new Set((await trx.selectFrom('directory_providers').select('slug').where('slug', 'like', `${base}%`).execute()).map((r) => r.slug));
+    const taken = new Set([...RESERVED_SLUGS, ...(await trx.selectFrom('directory_providers').select('slug').where('slug', 'like', `${base}%`).execute()).map((r) => r.slug)]);
     let slug = base;
     for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
     return slug;

@@ -28,6 +28,7 @@ interface ProviderTable {
   public_contact: string | null;
   /** Set by migration 004: where a structure declared on the public form gets its sign-in links. */
   manager_email: string | null;
+  submission_key: string | null;
   learner_id: string | null;
   status: string;
   listed: number;
