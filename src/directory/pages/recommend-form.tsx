@@ -103,7 +103,7 @@ export function readRecommendation(provider: Provider, fields: Record<string, st
     providerSlug: provider.slug,
     associationName: fields.association ?? '',
     rna: (fields.rna ?? '').trim() || null,
-    verificationContact: (fields.email ?? '').trim(),
+    verificationContact: (fields.email ?? '').trim().toLowerCase(),
     periodStart: errors.mois || errors.annee ? '2000-01' : period,
     periodEnd: null,
     work: fields.travail ?? '',
