@@ -162,6 +162,7 @@ export class DirectoryService {
     const now = isoNow(this.#now());
     const training = form ? null : ((await this.#badgeFor(viewer.learnerId)) ?? null);
     return this.db.transaction().execute(async (trx) => {
+      // PostgreSQL: identical sends at once race for the same slug; the losers find the winner's row below.
       const sent = form && (await trx.selectFrom('directory_providers').select('id').where('submission_key', '=', form.key).executeTakeFirst());
       if (sent) return (await providerBy(trx, { id: Number(sent.id) }))!;
       await this.#refuseDuplicate(trx, data, null);
@@ -177,6 +178,11 @@ export class DirectoryService {
       const provider = (await providerBy(trx, { id: Number(id) }))!;
       await form?.within(trx, provider);
       return provider;
+    }).catch(async (err: unknown) => {
+      // An identical send committed first (unique slug or key): its row is the answer, with no second mail.
+      const sent = form && !(err instanceof DirectoryError) && (await this.db.selectFrom('directory_providers').select('id').where('submission_key', '=', form.key).executeTakeFirst());
+      if (sent) return (await providerBy(this.db, { id: Number(sent.id) }))!;
+      throw err;
     });
   }
 
