@@ -4,6 +4,7 @@
  * that writes the link.
  */
 import type { OutgoingMail } from '../mail/index.js';
+import { de } from '../text/french.js';
 import type { Provider, Recommendation } from './model.js';
 
 const SIGNATURE = ['', '-- ', 'Pollen — message automatique, merci de ne pas y répondre.'];
@@ -13,7 +14,7 @@ export function recommendationConfirmMail(provider: Provider, rec: Recommendatio
   return {
     kind: 'directory.recommendation-confirm',
     to: rec.verificationContact,
-    subject: `Confirmez votre recommandation de ${provider.name}`,
+    subject: `Confirmez votre recommandation ${de(provider.name)}`,
     text: [
       'Bonjour,', '',
       `Vous avez recommandé « ${provider.name} » dans l’annuaire Pollen au nom de « ${rec.associationName} ».`,
@@ -30,7 +31,7 @@ export function declarationConfirmMail(provider: Provider, to: string, link: str
   return {
     kind: 'directory.declaration-confirm',
     to,
-    subject: `Confirmez la déclaration de ${provider.name}`,
+    subject: `Confirmez la déclaration ${de(provider.name)}`,
     text: [
       'Bonjour,', '',
       `Vous avez déclaré « ${provider.name} » dans l’annuaire Pollen.`,

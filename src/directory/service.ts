@@ -169,7 +169,8 @@ export class DirectoryService {
       const slug = await this.#freeSlug(trx, slugify(data.name));
       const wiki_title = await this.#freeTitle(trx, data, null);
       const status = form ? 'unconfirmed' : 'pending';
-      const row = { ...this.#columns(data), slug, wiki_title, learner_id: viewer.learnerId, manager_email: form?.email ?? null, submission_key: form?.key ?? null, status, listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
+      const row = { ...this.#columns(data), slug, wiki_title, learner_id: viewer.learnerId, status, listed: 0, verified_count: 0, training, created_at: now, updated_at: now,
+        ...(form ? { manager_email: form.email ?? null, submission_key: form.key } : {}) };
       const { id } = await trx.insertInto('directory_providers').values(row).returning('id').executeTakeFirstOrThrow();
       await writeFacets(trx, Number(id), data.services, matchKeys(data.territories));
       // A form's declaration is recorded when its address is confirmed (confirmDeclaration).
@@ -329,7 +330,8 @@ export class DirectoryService {
         } : {}),
       };
       // An identical send already stored (a double click, a replayed POST): nothing new, no mail.
-      const inserted = await trx.insertInto('directory_recommendations').values(row).onConflict((oc) => oc.column('submission_key').doNothing()).returning('id').executeTakeFirst();
+      const insert = trx.insertInto('directory_recommendations').values(row);
+      const inserted = await (form ? insert.onConflict((oc) => oc.column('submission_key').doNothing()) : insert).returning('id').executeTakeFirst();
       if (!inserted) {
         const first = await trx.selectFrom('directory_recommendations').selectAll().where('submission_key', '=', form!.key).executeTakeFirstOrThrow();
         return { recommendation: toRecommendation(first), created: false };

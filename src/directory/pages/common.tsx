@@ -11,7 +11,7 @@ export const PROVIDER_PAGES_CSS = stylesheet(`
 .recommendations { list-style: none; padding: 0; margin: 0; }
 .recommendations > li { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 .75rem; overflow-wrap: anywhere; }
 .recommendations h3 { margin: 0 0 .25rem; font-size: 1.05rem; }
-.criteria { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: .15rem 1rem; margin: .5rem 0; }
+.criteria { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: .15rem 1rem; margin: .5rem 0; max-width: 36rem; }
 .criteria dt { font-weight: 400; }
 .criteria dd { margin: 0; font-weight: 600; }
 blockquote { margin: .5rem 0; padding: .25rem .9rem; border-left: 4px solid var(--line); font-style: italic; }

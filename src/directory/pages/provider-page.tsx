@@ -5,6 +5,7 @@
  * Unlisted structures (waiting, withdrawn, not yet recommended) are a 404.
  */
 import { groupTitles, type Group } from '../../curriculum/schema.js';
+import { de } from '../../text/french.js';
 import { CRITERIA, FOLLOW_UP_CRITERIA, PROVIDER_KINDS, SERVICES, type CriterionId, type FollowUpId, type Provider, type Recommendation, type TrainingBadge } from '../model.js';
 import { territoryLabel } from '../territories.js';
 import { answerLabel, frenchList, frenchMonth } from './common.js';
@@ -51,7 +52,7 @@ function Criteria(props: { rec: Recommendation }) {
 
 function RecommendationItem(props: { rec: Recommendation }) {
   const { rec } = props;
-  const when = rec.periodEnd && rec.periodEnd !== rec.periodStart ? `de ${frenchMonth(rec.periodStart)} à ${frenchMonth(rec.periodEnd)}` : `en ${frenchMonth(rec.periodStart)}`;
+  const when = rec.periodEnd && rec.periodEnd !== rec.periodStart ? `${de(frenchMonth(rec.periodStart))} à ${frenchMonth(rec.periodEnd)}` : `en ${frenchMonth(rec.periodStart)}`;
   const tools = rec.replacedTools.length && rec.tools.length
     ? `Outils remplacés : ${frenchList(rec.replacedTools)}, par ${frenchList(rec.tools)}.`
     : rec.tools.length ? `Outils libres mis en place : ${frenchList(rec.tools)}.` : null;
@@ -94,7 +95,7 @@ export function ProviderView(props: { provider: Provider; recommendations: reado
           <dt>Contact</dt>
           <dd>
             {p.publicContact ? <p><Contact contact={p.publicContact} /></p> : <p>La structure n’affiche pas de contact : passez par son site web.</p>}
-            {p.website ? <p><a href={p.website}>{`Site web de ${p.name}`}</a></p> : null}
+            {p.website ? <p><a href={p.website}>{`Site web ${de(p.name)}`}</a></p> : null}
           </dd>
         </div>
       </dl>
@@ -105,7 +106,7 @@ export function ProviderView(props: { provider: Provider; recommendations: reado
       </section>
       <p><a class="call" href={`/annuaire/${p.slug}/recommander`}>Recommander cette structure</a></p>
       <ul>
-        {props.wikiUrl ? <li><a href={props.wikiUrl}>{`La fiche de ${p.name} sur le wiki`}</a></li> : null}
+        {props.wikiUrl ? <li><a href={props.wikiUrl}>{`La fiche ${de(p.name)} sur le wiki`}</a></li> : null}
         <li><a href="/annuaire">Retour à l’annuaire</a></li>
       </ul>
     </>

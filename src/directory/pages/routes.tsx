@@ -8,6 +8,7 @@
  */
 import express, { type Router } from 'express';
 import { queueMails } from '../../mail/index.js';
+import { de } from '../../text/french.js';
 import { formState, PostForm } from '../../web/forms.js';
 import type { Web } from '../../web/web.js';
 import { createLink, peekLink, useLink } from '../access.js';
@@ -128,7 +129,7 @@ export function createProviderPages(directory: DirectoryService, web: Web, optio
         children: (
           <>
             <RecommendForm provider={provider} state={state} token={context.formToken} now={now()} />
-            <p>{provider.listed ? <a href={`/annuaire/${provider.slug}`}>{`Retour à la fiche de ${provider.name}`}</a> : <a href="/annuaire">Retour à l’annuaire</a>}</p>
+            <p>{provider.listed ? <a href={`/annuaire/${provider.slug}`}>{`Retour à la fiche ${de(provider.name)}`}</a> : <a href="/annuaire">Retour à l’annuaire</a>}</p>
           </>
         ),
       });
