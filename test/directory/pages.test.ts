@@ -248,6 +248,23 @@ describe('« Déclarer ma structure » and the structure’s own fiche', () => {
     expect(answer.html).toMatch(/id="champ-nom"[^>]*autofocus/);
   });
 
+  it('does nothing for a robot on the declaration and link forms, and answers as for people', async () => {
+    const robot = visitor();
+    const declared = await robot.post('/annuaire/declarer', '/annuaire/declarer', declarationFields({ nom: 'Robot Hébergeur', site: 'https://robot.example.org', email: 'robot@robot.example.org', site_web: 'https://spam.example' }));
+    expect(declared.html).toContain('Un e-mail vient d’être envoyé');
+    expect(await directory().db.selectFrom('directory_providers').select('id').where('name', '=', 'Robot Hébergeur').execute()).toEqual([]);
+    const link = await robot.post('/annuaire/gerer', '/annuaire/gerer/lien', { email: 'gestion@hebergeurs-plateau.example.org', site_web: 'x' });
+    expect(link.html).toContain('Si cette adresse est celle d’une structure de l’annuaire');
+    expect(await gw.deliver()).toEqual([]);
+  });
+
+  it('limits sign-in link requests per e-mail address, in French, next to the field', async () => {
+    for (let i = 0; i < 3; i++) await visitor().post('/annuaire/gerer', '/annuaire/gerer/lien', { email: 'limite@structure.example.org' });
+    const refused = await visitor().post('/annuaire/gerer', '/annuaire/gerer/lien', { email: 'limite@structure.example.org' });
+    expect(refused.html).toContain('id="lien-email-erreur">Erreur : Trop d’envois de ce formulaire');
+    expect(refused.html).toContain('value="limite@structure.example.org"');
+  });
+
   it('never gives a structure a slug that is one of the pages', async () => {
     const v = visitor();
     await v.post('/annuaire/declarer', '/annuaire/declarer', declarationFields({ nom: 'Gérer', site: 'https://gerer.example.org', departements: '75', email: 'a@gerer.example.org' }));
