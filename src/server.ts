@@ -9,6 +9,7 @@ import { createAgendaPages } from './agenda/pages/routes.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import { createModerationRouter } from './directory/moderation-routes.js';
 import { createDirectoryRouter } from './directory/routes.js';
+import { createProviderPages } from './directory/pages/routes.js';
 import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
@@ -241,6 +242,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   });
   const web = new Web({ ...options.web, auth: deps.auth });
   app.use(createHomeRouter(deps, web));
+  if (deps.directory) app.use(createProviderPages(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   app.use(web.signOutRoute());
   if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web));
   app.get(['/graphql', '/explorer'], (req, res, next) => {

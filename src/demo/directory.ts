@@ -10,7 +10,6 @@ import type { DemoContext } from './index.js';
 import { de } from '../text/french.js';
 
 const FACILITATOR: Viewer = { role: 'facilitator', learnerId: null, displayName: 'Démonstration' };
-const ANONYMOUS: Viewer = { role: 'anonymous', learnerId: null, displayName: null };
 
 /** name | kind | city | département | lat | lon (empty city: no address, remote only) */
 const PROVIDERS = `Les Chatons du Vercors|chatons|Grenoble|38|45.188|5.724
@@ -57,6 +56,8 @@ const ASSOCIATIONS = [
   'Association Vélo Pour Tous', 'Maison des Jeunes et de la Culture', 'Ressourcerie Le Grenier', 'Collectif Parents d’Élèves', 'Aide aux Devoirs Solidaire',
 ];
 const TOOLS = [['Nextcloud', 'Thunderbird'], ['Framaspace', 'Etherpad'], ['Mobilizon', 'PeerTube'], ['Dolibarr', 'Nextcloud'], ['Jitsi Meet', 'Mattermost']];
+/** What each TOOLS pair replaced, in the same order. */
+const REPLACED = [['Google Drive', 'Outlook'], ['Dropbox', 'Google Docs'], ['Facebook Événements', 'YouTube'], ['Excel', 'Google Drive'], ['Zoom', 'WhatsApp']];
 const QUOTES = [
   'Ils ont pris le temps d’écouter nos besoins avant de proposer des outils.',
   'Nos bénévoles utilisent maintenant l’agenda partagé sans aide.',
@@ -103,7 +104,7 @@ export async function seedDirectory(directory: DirectoryService): Promise<string
     for (let k = 0; k < 2; k++) {
       const n = i * 2 + k;
       const association = `${ASSOCIATIONS[n % ASSOCIATIONS.length]} ${de(city || 'Villeneuve')}`;
-      const rec = await directory.recommend(ANONYMOUS, {
+      const input = {
         providerSlug: provider.slug,
         associationName: association,
         rna: n % 3 === 0 ? null : `W${String(100000000 + n * 7919).slice(0, 9)}`,
@@ -121,7 +122,19 @@ export async function seedDirectory(directory: DirectoryService): Promise<string
         },
         quote: QUOTES[n % QUOTES.length],
         quoteConsent: n % 3 !== 2,
-      }, `demo:rec:${n}`);
+      };
+      // As the public form sends them: the tools replaced and the two follow-up criteria, then
+      // confirmed as through the mailed link.
+      const { recommendation: rec } = await directory.recommendByForm(input, {
+        key: `demo:rec:${n}`,
+        extra: {
+          replacedTools: REPLACED[n % REPLACED.length]!,
+          followUp: { needAssessed: { answer: n % 6 === 0 ? 'partial' : 'yes', comment: null }, autonomous: { answer: n % 4 === 0 ? 'partial' : 'yes', comment: n % 4 === 0 ? 'Encore quelques questions sur les partages.' : null } },
+          contactConsent: true,
+        },
+        within: async () => {},
+      });
+      await directory.db.transaction().execute((trx) => directory.confirmRecommendation(trx, rec.id));
       // Every structure's first recommendation is checked; one in three second ones waits.
       if (approved && (k === 0 || n % 3 !== 0)) {
         await directory.verifyRecommendation(FACILITATOR, rec.id, 'Association jointe au téléphone (démonstration)');

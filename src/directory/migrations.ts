@@ -143,4 +143,41 @@ export const directoryMigrations: Migration[] = [
       }
     },
   },
+  {
+    // The public forms (src/directory/pages): recommendations and declarations confirmed through a
+    // mailed link, the structure's own sign-in links and sessions (no password).
+    id: 'directory/004-public-forms',
+    up: async (db, dialect) => {
+      // One row per identical submission: twenty identical sends insert once (ON CONFLICT DO NOTHING).
+      await db.schema.alterTable('directory_recommendations').addColumn('submission_key', 'text').execute();
+      await db.schema.createIndex('directory_recommendations_submission').unique().on('directory_recommendations').column('submission_key').execute();
+      await db.schema.alterTable('directory_recommendations').addColumn('replaced_tools', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema.alterTable('directory_recommendations').addColumn('follow_up', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      await db.schema.alterTable('directory_recommendations').addColumn('contact_consent', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('directory_recommendations').addColumn('confirmed_at', 'text').execute();
+      // Where the structure's sign-in links go: never shown, never in GraphQL.
+      await db.schema.alterTable('directory_providers').addColumn('manager_email', 'text').execute();
+      await db.schema.createIndex('directory_providers_manager').on('directory_providers').column('manager_email').execute();
+      // One unconfirmed declaration per identical send (cleared once confirmed).
+      await db.schema.alterTable('directory_providers').addColumn('submission_key', 'text').execute();
+      await db.schema.createIndex('directory_providers_submission').unique().on('directory_providers').column('submission_key').execute();
+      // Confirmation and sign-in links, kept hashed; each opens once.
+      await db.schema
+        .createTable('directory_links')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('directory_provider_sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('provider_id', 'integer', (c) => c.notNull().references('directory_providers.id').onDelete('cascade'))
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      void dialect;
+    },
+  },
 ];

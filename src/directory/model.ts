@@ -30,6 +30,16 @@ export const CRITERIA = {
   wouldRecommend: 'Recommanderait la structure',
 } as const;
 export type CriterionId = keyof typeof CRITERIA;
+/**
+ * Two more criteria the public recommendation form asks (kept apart from CRITERIA, which every
+ * GraphQL recommendation must answer): was the need looked at before tools were chosen, and does
+ * the association manage on its own now.
+ */
+export const FOLLOW_UP_CRITERIA = {
+  needAssessed: 'Besoins étudiés avant de choisir les outils',
+  autonomous: 'Association autonome aujourd’hui',
+} as const;
+export type FollowUpId = keyof typeof FOLLOW_UP_CRITERIA;
 export type CriterionAnswer = 'yes' | 'partial' | 'no';
 export const ANSWER_LABELS: Record<CriterionAnswer, string> = { yes: 'oui', partial: 'en partie', no: 'non' };
 
@@ -39,10 +49,16 @@ export interface CriterionResponse {
 }
 export type Questionnaire = Record<CriterionId, CriterionResponse>;
 
-/** Declaration: pending until a facilitator approves it; withdrawn by the provider. */
-export type ProviderStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
-/** `replaced`: the same association recommended the provider again, and the later one was verified. */
-export type RecommendationStatus = 'pending' | 'verified' | 'rejected' | 'replaced';
+/**
+ * Declaration: pending until a facilitator approves it; withdrawn by the provider. `unconfirmed`:
+ * declared on the public form, waiting for the link mailed to its address (no facilitator sees it).
+ */
+export type ProviderStatus = 'unconfirmed' | 'pending' | 'approved' | 'rejected' | 'withdrawn';
+/**
+ * `replaced`: the same association recommended the provider again, and the later one was verified.
+ * `unconfirmed`: sent on the public form, waiting for the link mailed to the recommender.
+ */
+export type RecommendationStatus = 'unconfirmed' | 'pending' | 'verified' | 'rejected' | 'replaced';
 
 export interface Address {
   street: string | null;
@@ -100,6 +116,14 @@ export interface Recommendation {
   questionnaire: Questionnaire;
   quote: string | null;
   quoteConsent: boolean;
+  /** The tools the project replaced (the public form asks « which tools replaced which »). */
+  replacedTools: string[];
+  /** Answers to FOLLOW_UP_CRITERIA (public form only; empty for older and GraphQL ones). */
+  followUp: Partial<Record<FollowUpId, CriterionResponse>>;
+  /** The recommender agreed to be contacted by facilitators to verify (public form). */
+  contactConsent: boolean;
+  /** When the recommender confirmed through the mailed link (public form), else null. */
+  confirmedAt: string | null;
   status: RecommendationStatus;
   createdAt: string;
 }
@@ -141,6 +165,9 @@ export class DirectoryError extends Error {
     this.name = 'DirectoryError';
   }
 }
+
+/** Paths under /annuaire/ that are pages, never a provider's slug. */
+export const RESERVED_SLUGS: readonly string[] = ['declarer', 'gerer', 'confirmer'];
 
 /** Lowercase, no accents, only letters and digits separated by single dashes. */
 export function slugify(text: string): string {

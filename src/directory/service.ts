@@ -14,7 +14,7 @@ import {
   type DeclarationInput, type ProviderFilter,
 } from './inputs.js';
 import {
-  DirectoryError, domainOf, foldText, sameAssociation, slugify, SERVICES, websiteKey,
+  DirectoryError, domainOf, foldText, RESERVED_SLUGS, sameAssociation, slugify, SERVICES, websiteKey,
   type ModerationEvent, type Provider, type Recommendation, type RecommendationStatus, type TrainingBadge,
 } from './model.js';
 import { searchProviders, type ProviderPage } from './search.js';
@@ -37,6 +37,25 @@ export interface DirectorySettings {
   now?: () => Date;
 }
 
+/** A send of a public form: where the structure's links go, and what to write with the row (link, mail). */
+export interface PublicSubmission<T> {
+  /** The same key twice (an identical send) stores one row, and `within` runs once. */
+  key: string;
+  email?: string;
+  within(trx: DirectoryTx, created: T): Promise<void>;
+}
+
+/** What the public recommendation form asks beyond recommendationSchema. */
+export interface RecommendationExtra {
+  replacedTools: string[];
+  followUp: Recommendation['followUp'];
+  contactConsent: boolean;
+}
+
+const ANONYMOUS_VIEWER: Viewer = { role: 'anonymous', learnerId: null, displayName: null };
+const MANAGER_ACTOR = 'structure (lien de gestion)';
+const MANAGER_VIEWER: Viewer = { role: 'anonymous', learnerId: null, displayName: MANAGER_ACTOR };
+
 /** Public e-mail providers: sharing one says nothing about who the sender is. */
 const SHARED_MAIL_DOMAINS = new Set([
   'gmail.com', 'laposte.net', 'orange.fr', 'free.fr', 'sfr.fr', 'wanadoo.fr', 'outlook.fr', 'outlook.com', 'hotmail.fr', 'hotmail.com',
@@ -44,7 +63,7 @@ const SHARED_MAIL_DOMAINS = new Set([
 ]);
 
 function actorLabel(viewer: Viewer): string {
-  return viewer.role === 'learner' ? `apprenant·e ${viewer.learnerId ?? '?'}` : viewer.role === 'anonymous' ? 'visiteur·se' : (viewer.displayName ?? viewer.role);
+  return viewer.role === 'learner' ? `apprenant·e ${viewer.learnerId ?? '?'}` : viewer.role === 'anonymous' ? (viewer.displayName ?? 'visiteur·se') : (viewer.displayName ?? viewer.role);
 }
 
 /** What changed of the structure's identity, in French: « nom », « site web », « territoires ». */
@@ -81,6 +100,10 @@ export class DirectoryService {
 
   provider(slug: string): Promise<Provider | undefined> {
     return providerBy(this.db, { slug });
+  }
+
+  providerById(id: number, db: DirectoryDb | DirectoryTx = this.db): Promise<Provider | undefined> {
+    return providerBy(db, { id });
   }
 
   /** Every listed provider, by name (wiki, GeoJSON). */
@@ -127,29 +150,76 @@ export class DirectoryService {
 
   // ---- providers ----------------------------------------------------------------------------
 
-  /** A signed-in learner declares the structure they work for; pending until approved. */
-  async declare(viewer: Viewer, input: unknown, clientAddress: string | undefined): Promise<Provider> {
+  /**
+   * A signed-in learner declares the structure they work for; pending until approved. From the
+   * public form (`form`): `unconfirmed` until the mailed link is opened, with the address the
+   * structure's sign-in links go to; `form.within` writes the link and its mail in the same
+   * transaction. The page counted the send against its own limits.
+   */
+  async declare(viewer: Viewer, input: unknown, clientAddress: string | undefined, form?: PublicSubmission<Provider>): Promise<Provider> {
     const data = parseInput(declarationSchema, input);
-    await this.#limit('declare', clientAddress);
+    if (!form) await this.#limit('declare', clientAddress);
     const now = isoNow(this.#now());
-    const training = (await this.#badgeFor(viewer.learnerId)) ?? null;
+    const training = form ? null : ((await this.#badgeFor(viewer.learnerId)) ?? null);
     return this.db.transaction().execute(async (trx) => {
+      // PostgreSQL: identical sends at once race for the same slug; the losers find the winner's row below.
+      const sent = form && (await trx.selectFrom('directory_providers').select('id').where('submission_key', '=', form.key).executeTakeFirst());
+      if (sent) return (await providerBy(trx, { id: Number(sent.id) }))!;
       await this.#refuseDuplicate(trx, data, null);
       const slug = await this.#freeSlug(trx, slugify(data.name));
       const wiki_title = await this.#freeTitle(trx, data, null);
-      const row = { ...this.#columns(data), slug, wiki_title, learner_id: viewer.learnerId, status: 'pending', listed: 0, verified_count: 0, training, created_at: now, updated_at: now };
+      const status = form ? 'unconfirmed' : 'pending';
+      const row = { ...this.#columns(data), slug, wiki_title, learner_id: viewer.learnerId, status, listed: 0, verified_count: 0, training, created_at: now, updated_at: now,
+        ...(form ? { manager_email: form.email ?? null, submission_key: form.key } : {}) };
       const { id } = await trx.insertInto('directory_providers').values(row).returning('id').executeTakeFirstOrThrow();
       await writeFacets(trx, Number(id), data.services, matchKeys(data.territories));
-      await recordEvent(trx, { subject: 'provider', subjectId: Number(id), action: 'declared', reason: null, actor: actorLabel(viewer), at: now });
+      // A form's declaration is recorded when its address is confirmed (confirmDeclaration).
+      if (!form) await recordEvent(trx, { subject: 'provider', subjectId: Number(id), action: 'declared', reason: null, actor: actorLabel(viewer), at: now });
       await this.#relist(trx, Number(id));
-      return (await providerBy(trx, { id: Number(id) }))!;
+      const provider = (await providerBy(trx, { id: Number(id) }))!;
+      await form?.within(trx, provider);
+      return provider;
+    }).catch(async (err: unknown) => {
+      // An identical send committed first (unique slug or key): its row is the answer, with no second mail.
+      const sent = form && !(err instanceof DirectoryError) && (await this.db.selectFrom('directory_providers').select('id').where('submission_key', '=', form.key).executeTakeFirst());
+      if (sent) return (await providerBy(this.db, { id: Number(sent.id) }))!;
+      throw err;
     });
+  }
+
+  /** The mailed link of a public declaration was opened: facilitators see it from now on. */
+  async confirmDeclaration(trx: DirectoryTx, providerId: number): Promise<Provider | undefined> {
+    const now = isoNow(this.#now());
+    const done = await trx.updateTable('directory_providers').set({ status: 'pending', submission_key: null, updated_at: now }).where('id', '=', providerId).where('status', '=', 'unconfirmed').executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 1) {
+      await recordEvent(trx, { subject: 'provider', subjectId: providerId, action: 'declared', reason: 'Adresse e-mail confirmée par le lien envoyé', actor: 'structure (formulaire public)', at: now });
+    }
+    return providerBy(trx, { id: providerId });
   }
 
   /** The provider's own learner (or a facilitator) changes the entry; listing is recomputed. */
   async update(viewer: Viewer, slug: string, input: unknown): Promise<Provider> {
-    const changes = parseInput(providerUpdateSchema, input);
     const current = await this.#owned(viewer, slug);
+    const staff = viewer.role === 'facilitator' || viewer.role === 'admin';
+    return this.#applyUpdate(current, input, actorLabel(viewer), staff);
+  }
+
+  /** The structure itself, signed in through its mailed link (src/directory/pages), changes its fiche. */
+  async updateAsManager(providerId: number, input: unknown): Promise<Provider> {
+    const current = await providerBy(this.db, { id: providerId });
+    if (!current) throw new DirectoryError('NOT_FOUND', 'Cette fiche n’existe plus.');
+    return this.#applyUpdate(current, input, MANAGER_ACTOR, false);
+  }
+
+  /** The structure itself withdraws its fiche (unlisted at once). */
+  async withdrawAsManager(providerId: number): Promise<Provider> {
+    const current = await providerBy(this.db, { id: providerId });
+    if (!current) throw new DirectoryError('NOT_FOUND', 'Cette fiche n’existe plus.');
+    return this.#setStatus(MANAGER_VIEWER, current, 'withdrawn', 'withdrawn', 'Retirée par la structure');
+  }
+
+  async #applyUpdate(current: Provider, input: unknown, actor: string, staff: boolean): Promise<Provider> {
+    const changes = parseInput(providerUpdateSchema, input);
     if (current.status === 'withdrawn' || current.status === 'rejected') {
       throw new DirectoryError('INVALID_STATE', 'Cette fiche a été retirée ou refusée : déclarez la structure à nouveau.');
     }
@@ -172,7 +242,7 @@ export class DirectoryService {
     // and the old fiche would show a name or a site the structure itself says is no longer
     // right; a hijacked account cannot point a listed fiche to another site either. A
     // facilitator's own edit is that check.
-    const review = changed.length > 0 && current.status === 'approved' && viewer.role !== 'facilitator' && viewer.role !== 'admin';
+    const review = changed.length > 0 && current.status === 'approved' && !staff;
     return this.db.transaction().execute(async (trx) => {
       await this.#refuseDuplicate(trx, merged, current.id);
       const renamed = merged.name !== current.name;
@@ -183,7 +253,7 @@ export class DirectoryService {
       const what = changed.length > 1 ? `${changed.slice(0, -1).join(', ')} et ${changed.at(-1)!}` : changed[0]!;
       const plural = changed.length > 1 || changed[0] === 'territoires';
       const reason = review ? `${what[0]!.toUpperCase()}${what.slice(1)} modifié${plural ? 's' : ''} : la fiche est retirée de l’annuaire jusqu’à une nouvelle validation` : null;
-      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action: 'updated', reason, actor: actorLabel(viewer), at: now });
+      await recordEvent(trx, { subject: 'provider', subjectId: current.id, action: 'updated', reason, actor, at: now });
       await this.#relist(trx, current.id);
       return (await providerBy(trx, { id: current.id }))!;
     });
@@ -208,11 +278,34 @@ export class DirectoryService {
 
   // ---- recommendations ----------------------------------------------------------------------
 
-  /** An association (anonymous is fine) recommends a provider; pending until verified. */
+  /**
+   * An association (anonymous is fine) recommends a provider; pending until verified. From the
+   * public form (`form`): `unconfirmed` until the mailed link is opened; an identical send
+   * (same `form.key`) inserts nothing and gives back the first one with `created: false`.
+   */
   async recommend(viewer: Viewer, input: unknown, clientAddress: string | undefined): Promise<Recommendation> {
+    return (await this.#recommend(viewer, input, clientAddress)).recommendation;
+  }
+
+  async recommendByForm(input: unknown, form: PublicSubmission<Recommendation> & { extra: RecommendationExtra }): Promise<{ recommendation: Recommendation; created: boolean }> {
+    return this.#recommend(ANONYMOUS_VIEWER, input, undefined, form);
+  }
+
+  /** The mailed link of a public recommendation was opened: facilitators see it from now on. */
+  async confirmRecommendation(trx: DirectoryTx, id: number): Promise<Recommendation | undefined> {
+    const now = isoNow(this.#now());
+    const done = await trx.updateTable('directory_recommendations').set({ status: 'pending', confirmed_at: now, updated_at: now }).where('id', '=', id).where('status', '=', 'unconfirmed').executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 1) {
+      await recordEvent(trx, { subject: 'recommendation', subjectId: id, action: 'recommended', reason: 'Adresse e-mail confirmée par le lien envoyé', actor: 'association (formulaire public)', at: now });
+    }
+    const row = await trx.selectFrom('directory_recommendations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecommendation(row);
+  }
+
+  async #recommend(viewer: Viewer, input: unknown, clientAddress: string | undefined, form?: PublicSubmission<Recommendation> & { extra: RecommendationExtra }): Promise<{ recommendation: Recommendation; created: boolean }> {
     const data = parseInput(recommendationSchema, input);
     const provider = await this.#mustFind(data.providerSlug);
-    if (provider.status === 'withdrawn' || provider.status === 'rejected') {
+    if (provider.status === 'withdrawn' || provider.status === 'rejected' || provider.status === 'unconfirmed') {
       throw new DirectoryError('INVALID_STATE', `« ${provider.name} » n’est pas dans l’annuaire : elle ne peut pas être recommandée.`);
     }
     if (viewer.learnerId !== null && viewer.learnerId === provider.learnerId) {
@@ -223,18 +316,31 @@ export class DirectoryService {
     if (domain && !SHARED_MAIL_DOMAINS.has(domain) && own.some((d) => d === domain || (d !== null && domain.endsWith(`.${d}`)))) {
       throw new DirectoryError('SELF_RECOMMENDATION', `Le contact de vérification (${domain}) est celui de la structure recommandée : la recommandation doit venir de l’association accompagnée.`);
     }
-    await this.#limit('recommend', clientAddress);
+    if (!form) await this.#limit('recommend', clientAddress);
     const now = isoNow(this.#now());
     return this.db.transaction().execute(async (trx) => {
       const row = {
         provider_id: provider.id, association_name: data.associationName, rna: data.rna, verification_contact: data.verificationContact,
         period_start: data.periodStart, period_end: data.periodEnd, work: data.work, tools: JSON.stringify(data.tools),
         questionnaire: JSON.stringify(data.questionnaire), quote: data.quote, quote_consent: data.quoteConsent ? 1 : 0,
-        status: 'pending', created_at: now, updated_at: now,
+        status: form ? 'unconfirmed' : 'pending', created_at: now, updated_at: now,
+        ...(form ? {
+          submission_key: form.key, replaced_tools: JSON.stringify(form.extra.replacedTools), follow_up: JSON.stringify(form.extra.followUp),
+          contact_consent: form.extra.contactConsent ? 1 : 0,
+        } : {}),
       };
-      const { id } = await trx.insertInto('directory_recommendations').values(row).returning('id').executeTakeFirstOrThrow();
-      await recordEvent(trx, { subject: 'recommendation', subjectId: Number(id), action: 'recommended', reason: null, actor: actorLabel(viewer), at: now });
-      return toRecommendation((await trx.selectFrom('directory_recommendations').selectAll().where('id', '=', Number(id)).executeTakeFirstOrThrow()));
+      // An identical send already stored (a double click, a replayed POST): nothing new, no mail.
+      const insert = trx.insertInto('directory_recommendations').values(row);
+      const inserted = await (form ? insert.onConflict((oc) => oc.column('submission_key').doNothing()) : insert).returning('id').executeTakeFirst();
+      if (!inserted) {
+        const first = await trx.selectFrom('directory_recommendations').selectAll().where('submission_key', '=', form!.key).executeTakeFirstOrThrow();
+        return { recommendation: toRecommendation(first), created: false };
+      }
+      const id = Number(inserted.id);
+      if (!form) await recordEvent(trx, { subject: 'recommendation', subjectId: id, action: 'recommended', reason: null, actor: actorLabel(viewer), at: now });
+      const recommendation = toRecommendation((await trx.selectFrom('directory_recommendations').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+      await form?.within(trx, recommendation);
+      return { recommendation, created: true };
     });
   }
 
@@ -303,7 +409,7 @@ export class DirectoryService {
   }
 
   async #freeSlug(trx: DirectoryTx, base: string): Promise<string> {
-    const taken = new Set((await trx.selectFrom('directory_providers').select('slug').where('slug', 'like', `${base}%`).execute()).map((r) => r.slug));
+    const taken = new Set([...RESERVED_SLUGS, ...(await trx.selectFrom('directory_providers').select('slug').where('slug', 'like', `${base}%`).execute()).map((r) => r.slug)]);
     let slug = base;
     for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
     return slug;

@@ -26,6 +26,9 @@ interface ProviderTable {
   lon: number | null;
   website: string | null;
   public_contact: string | null;
+  /** Set by migration 004: where a structure declared on the public form gets its sign-in links. */
+  manager_email: string | null;
+  submission_key: string | null;
   learner_id: string | null;
   status: string;
   listed: number;
@@ -49,6 +52,12 @@ interface RecommendationTable {
   questionnaire: string;
   quote: string | null;
   quote_consent: number;
+  /** Migration 004: the public form's identical-submission key, its extra answers, consent, confirmation. */
+  submission_key: string | null;
+  replaced_tools: Generated<string>;
+  follow_up: Generated<string>;
+  contact_consent: Generated<number>;
+  confirmed_at: string | null;
   status: string;
   created_at: string;
   updated_at: string;
@@ -62,6 +71,8 @@ export interface DirectoryTables {
   directory_moderation: { id: Generated<number>; subject: string; subject_id: number; action: string; reason: string | null; actor: string; at: string };
   directory_rate_events: { id: Generated<number>; action: string; client_key: string; at: string };
   directory_wiki_pages: { title: string; text_hash: string; revid: number | null; published_at: string };
+  directory_links: { token_hash: string; purpose: string; subject_id: number; expires_at: string; used_at: string | null; created_at: string };
+  directory_provider_sessions: { token_hash: string; provider_id: number; expires_at: string };
 }
 
 export type DirectoryDb = Kysely<DirectoryTables>;
@@ -113,6 +124,10 @@ export function toRecommendation(row: RecommendationRow): Recommendation {
     questionnaire: JSON.parse(row.questionnaire) as Questionnaire,
     quote: row.quote,
     quoteConsent: Number(row.quote_consent) === 1,
+    replacedTools: JSON.parse(row.replaced_tools ?? '[]') as string[],
+    followUp: JSON.parse(row.follow_up ?? '{}') as Recommendation['followUp'],
+    contactConsent: Number(row.contact_consent ?? 0) === 1,
+    confirmedAt: row.confirmed_at ?? null,
     status: row.status as RecommendationStatus,
     createdAt: row.created_at,
   };
