@@ -16,6 +16,7 @@ import { checkMoodleSettings } from './moodle/check.js';
 import { createMetrics, upstreamRequestRecorder, type GatewayMetrics } from './metrics.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
+import { LearnerSpace } from './learner/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
 import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
@@ -156,6 +157,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     }),
     directory,
     agenda,
+    learnerSpace: new LearnerSpace({
+      store: database, learners: tracker.learners, auth, progress, curriculum, signup: config.learnerSignup,
+      moodle: config.moodle && { siteUrl: config.moodle.url, courseId: config.moodle.courseId, activityMap: config.moodleActivityMap },
+    }),
   };
   return {
     deps, wiki, gatewayWiki, wikiCache, moodle, database, tracker, apiTokens, dashboardAccess, metrics, localWiki,

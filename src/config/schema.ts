@@ -181,6 +181,8 @@ export const envSchema = z.object({
     POLLEN_RATE_LIMIT_FACILITATOR_BURST: z.coerce.number({ error: 'must be a whole number of requests' }).int().min(1, 'must be 1 or more').default(500),
     /** Anonymous recommendations (and declarations) accepted per client address per hour. */
     POLLEN_DIRECTORY_RATE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(5),
+    /** Learners' own sign-up at /inscription (embedded mode; with Moodle, sign-up is Moodle's): `open` (default) or `closed`. */
+    POLLEN_LEARNER_SIGNUP: z.enum(['open', 'closed'], { error: 'must be open or closed' }).default('open'),
     /** `1`: load the fictional demo data (directory...) into an empty store at start. */
     POLLEN_DEMO: z.enum(['1', '0', 'true', 'false', ''], { error: 'must be 1 or 0' }).optional().transform((v) => v === '1' || v === 'true'),
     /**
