@@ -14,6 +14,7 @@ import { createContext, type GatewayContext, type GatewayDeps } from './graphql/
 import type { UpstreamObserver } from './graphql/errors.js';
 import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { createHomeRouter } from './home/routes.js';
+import { createLearnerRouter } from './learner/routes.js';
 import { notFoundOrWrongMethod, serverError } from './web/errors.js';
 import { Web, type WebOptions } from './web/web.js';
 import { createFormatError } from './graphql/errors.js';
@@ -239,6 +240,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   });
   const web = new Web({ ...options.web, auth: deps.auth });
   app.use(createHomeRouter(deps, web));
+  if (deps.learnerSpace) app.use(createLearnerRouter(deps.learnerSpace, { agenda: deps.agenda, wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }, web));
   app.use(web.signOutRoute());
   app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
