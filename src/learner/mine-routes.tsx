@@ -45,7 +45,7 @@ export function createMineRouter(space: LearnerSpace, web: Web): Router {
               <section class="card" aria-labelledby="titre-modules">
                 <h2 id="titre-modules">Les modules</h2>
                 <table class="stack">
-                  <caption class="sr">Vos modules, dans l’ordre du parcours</caption>
+                  <caption>Vos modules, dans l’ordre du parcours</caption>
                   <thead><tr><th scope="col">Module</th><th scope="col">Section</th><th scope="col">État</th></tr></thead>
                   <tbody>
                     {progress.modules.map((m) => {
