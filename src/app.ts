@@ -129,7 +129,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
   });
   await directory.relistAll();
-  if (config.demo) await loadDemo({ database, directory, agenda, logger });
+  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger });
   const apiTokens = await ApiTokenStore.open(database);
   const storedTokens = new StoredApiTokens(apiTokens);
   const dashboardAccess = await ensureDashboardAccess({

@@ -146,12 +146,12 @@ describe('the learner space in a browser, without JavaScript', { timeout: 180_00
     expect(progress.modules.filter((m) => m.state === 'done').map((m) => m.slug)).toEqual([module1.slug, questionless.slug]);
     expect(await page.textContent('#avancement')).toBe(`${progress.percent} % du parcours : 2 modules terminés sur ${gw.space.curriculum.length}.`);
     const cookie = (await context.cookies()).find((c) => c.name === 'pollen_session')!;
-    const answer = await gw.gateway.query<{ me: { progress: { percent: number; doneCount: number; modules: Array<{ slug: string; state: string }> } } }>(
-      '{ me { progress { percent doneCount modules { slug state } } } }', {}, { cookie: `pollen_session=${cookie.value}` });
+    const answer = await gw.gateway.query<{ me: { progress: { percent: number; doneCount: number; modules: Array<{ module: { slug: string }; state: string }> } } }>(
+      '{ me { progress { percent doneCount modules { module { slug } state } } } }', {}, { cookie: `pollen_session=${cookie.value}` });
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.me.progress.doneCount).toBe(2);
     expect(answer.data!.me.progress.percent).toBe(progress.percent);
-    expect(answer.data!.me.progress.modules.filter((m) => m.state.toLowerCase() === 'done').map((m) => m.slug)).toEqual([module1.slug, questionless.slug]);
+    expect(answer.data!.me.progress.modules.filter((m) => m.state.toLowerCase() === 'done').map((m) => m.module.slug)).toEqual([module1.slug, questionless.slug]);
     const attempts = (await page.locator('#titre-tentatives + ul > li').allTextContents());
     expect(attempts).toHaveLength(2);
   });
