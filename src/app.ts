@@ -18,6 +18,7 @@ import { checkMoodleSettings } from './moodle/check.js';
 import { createMetrics, upstreamRequestRecorder, type GatewayMetrics } from './metrics.js';
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
+import { LearnerSpace } from './learner/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
 import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
@@ -133,7 +134,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
   });
   await directory.relistAll();
-  if (config.demo) await loadDemo({ database, directory, agenda, logger });
+  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger });
   const apiTokens = await ApiTokenStore.open(database);
   const storedTokens = new StoredApiTokens(apiTokens);
   const dashboardAccess = await ensureDashboardAccess({
@@ -162,6 +163,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     directory,
     agenda,
     matchmaking: new MatchmakingService(database, { needs, curriculum, directory, agenda }),
+    learnerSpace: new LearnerSpace({
+      store: database, learners: tracker.learners, auth, progress, curriculum, signup: config.learnerSignup,
+      moodle: config.moodle && { siteUrl: config.moodle.url, courseId: config.moodle.courseId, activityMap: config.moodleActivityMap },
+    }),
   };
   return {
     deps, wiki, gatewayWiki, wikiCache, moodle, database, tracker, apiTokens, dashboardAccess, metrics, localWiki,

@@ -17,6 +17,7 @@ import type { UpstreamObserver } from './graphql/errors.js';
 import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { createHomeRouter } from './home/routes.js';
 import { createDiagnosticPages } from './matchmaking/pages.js';
+import { createLearnerRouter } from './learner/routes.js';
 import { notFoundOrWrongMethod, serverError } from './web/errors.js';
 import { Web, type WebOptions } from './web/web.js';
 import { createFormatError } from './graphql/errors.js';
@@ -243,6 +244,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const web = new Web({ ...options.web, auth: deps.auth });
   app.use(createHomeRouter(deps, web));
   if (deps.directory) app.use(createProviderPages(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+  if (deps.learnerSpace) app.use(createLearnerRouter(deps.learnerSpace, { agenda: deps.agenda, wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }, web));
   app.use(web.signOutRoute());
   if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web));
   app.get(['/graphql', '/explorer'], (req, res, next) => {

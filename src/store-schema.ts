@@ -4,6 +4,7 @@ import { authMigrations } from './auth/migrations.js';
 import { DASHBOARD_MIGRATIONS } from './dashboard/actions.js';
 import { directoryMigrations } from './directory/migrations.js';
 import { leaseMigrations } from './jobs/lease.js';
+import { learnerMigrations } from './learner/migrations.js';
 import { mailMigrations } from './mail/migrations.js';
 import { matchmakingMigrations } from './matchmaking/service.js';
 import { notesMigrations } from './notes/queue-schema.js';
@@ -19,7 +20,7 @@ import type { StoreLocation } from './store/url.js';
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...authMigrations, ...progressMigrations, ...notesMigrations, ...leaseMigrations,
   ...API_TOKEN_MIGRATIONS, ...DASHBOARD_MIGRATIONS, ...directoryMigrations, ...agendaMigrations,
-  ...mailMigrations, ...matchmakingMigrations,
+  ...mailMigrations, ...matchmakingMigrations, ...learnerMigrations,
 ];
 
 /** Opens the store and brings its schema up to date (once, under the migration lock). */

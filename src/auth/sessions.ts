@@ -147,6 +147,12 @@ export class SessionStore {
     await this.#db.deleteFrom('auth_sessions').where('token_hash', '=', tokenHash).execute();
   }
 
+  /** Ends every session of a learner (a new password, a deleted account); how many there were. */
+  async deleteForLearner(learnerId: string): Promise<number> {
+    const result = await this.#db.deleteFrom('auth_sessions').where('learner_id', '=', learnerId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Ends a session; true when there was one. */
   async delete(token: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('auth_sessions').where('token_hash', '=', hashToken(token)).executeTakeFirst();

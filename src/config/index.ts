@@ -49,6 +49,8 @@ export interface Config {
   rateLimit: { anonymous: { perSecond: number; burst: number }; facilitator: { perSecond: number; burst: number } };
   /** POLLEN_DEMO: load the fictional demo data into an empty store. */
   demo: boolean;
+  /** POLLEN_LEARNER_SIGNUP: whether learners may create their own account at /inscription (embedded mode). */
+  learnerSignup: 'open' | 'closed';
   /** POLLEN_SECRET_KEY, 32 bytes (secret); undefined when unset. */
   secretKey: Buffer | undefined;
   /** POLLEN_PUBLIC_URL, without a trailing slash: the gateway as people reach it. */
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       facilitator: { perSecond: e.POLLEN_RATE_LIMIT_FACILITATOR_PER_SECOND, burst: e.POLLEN_RATE_LIMIT_FACILITATOR_BURST },
     },
     demo: e.POLLEN_DEMO,
+    learnerSignup: e.POLLEN_LEARNER_SIGNUP,
     secretKey: e.POLLEN_SECRET_KEY,
     publicUrl: e.POLLEN_PUBLIC_URL,
     mail: { smtpUrl: e.POLLEN_SMTP_URL, from: e.POLLEN_MAIL_FROM },

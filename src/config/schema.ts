@@ -183,6 +183,8 @@ export const envSchema = z.object({
     POLLEN_DIRECTORY_RATE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(5),
     /** Hours a visitor has to confirm their agenda registration from the mailed link (double opt-in). */
     POLLEN_AGENDA_CONFIRM_HOURS: z.coerce.number({ error: 'must be a whole number of hours' }).int().min(1, 'must be at least 1 hour').max(24 * 30, 'must be at most 720 hours (30 days)').default(48),
+    /** Learners' own sign-up at /inscription (embedded mode; with Moodle, sign-up is Moodle's): `open` (default) or `closed`. */
+    POLLEN_LEARNER_SIGNUP: z.enum(['open', 'closed'], { error: 'must be open or closed' }).default('open'),
     /** `1`: load the fictional demo data (directory...) into an empty store at start. */
     POLLEN_DEMO: z.enum(['1', '0', 'true', 'false', ''], { error: 'must be 1 or 0' }).optional().transform((v) => v === '1' || v === 'true'),
     /**

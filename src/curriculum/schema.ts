@@ -52,6 +52,8 @@ export const moduleFrontMatterSchema = z.strictObject({
     .min(1)
     .refine((a) => a.some((x) => x.type === 'contribute'), { message: 'at least one activity of type "contribute"' }),
   quiz: z.array(quizQuestionSchema).min(3, 'at least 3 quiz questions'),
+  /** Share of right answers (percent) that passes the quiz in the learner space; default 50. */
+  quizPassPercent: z.number().int().min(1).max(100).optional(),
   /** Title of the wiki page the module is published to. */
   wikiPage: text,
   moodle: moodleMappingSchema,

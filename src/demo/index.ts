@@ -5,7 +5,9 @@
  */
 import type { AgendaService } from '../agenda/service.js';
 import type { DirectoryService } from '../directory/service.js';
+import { loadLearnerDemo } from '../learner/demo.js';
 import type { Logger } from '../log.js';
+import type { ProgressTracker } from '../progress/tracker.js';
 import type { StoreDb } from '../store/database.js';
 import { loadAgendaDemo } from './agenda.js';
 import { loadDirectoryDemo } from './directory.js';
@@ -14,13 +16,16 @@ export interface DemoContext {
   database: StoreDb;
   directory?: DirectoryService | undefined;
   agenda?: AgendaService | undefined;
+  /** Embedded progress: the learner space's fictional learners, their completions and quiz attempts. */
+  tracker?: ProgressTracker | undefined;
   logger?: Logger | undefined;
 }
 
 /** A loader: returns a one-line French summary of what it loaded (or that it left things as they were). */
 export type DemoLoader = (ctx: DemoContext) => Promise<string>;
 
-export const demoLoaders: DemoLoader[] = [loadDirectoryDemo, async (ctx) => (ctx.agenda ? loadAgendaDemo(ctx.agenda) : 'Démo : pas d’agenda sur ce serveur.')];
+export const demoLoaders: DemoLoader[] = [loadDirectoryDemo, async (ctx) => (ctx.agenda ? loadAgendaDemo(ctx.agenda) : 'Démo : pas d’agenda sur ce serveur.'),
+  async (ctx) => (ctx.tracker ? loadLearnerDemo(ctx.database, ctx.tracker) : 'Démo : pas de suivi des apprenant·es sur ce serveur.')];
 
 export async function loadDemo(ctx: DemoContext): Promise<string[]> {
   const lines: string[] = [];

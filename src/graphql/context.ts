@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/service.js';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { DirectoryService } from '../directory/service.js';
+import type { LearnerSpace } from '../learner/service.js';
 import type { NotesService } from '../notes/service.js';
 import type { ProgressService } from '../progress/service.js';
 import { AgendaDataSource } from './datasources/agenda.js';
@@ -46,6 +47,8 @@ export interface GatewayDeps {
   agenda?: AgendaService | undefined;
   /** Needs diagnostics for associations (src/matchmaking). Undefined: no /diagnostic pages. */
   matchmaking?: MatchmakingService | undefined;
+  /** The learner space's pages (src/learner): sign-up, parcours, quizzes, « Mon parcours ». Undefined: not served. */
+  learnerSpace?: LearnerSpace | undefined;
 }
 
 /** What every resolver receives: one data source per upstream, created for this request. */

@@ -112,23 +112,5 @@ export function createHomeRouter(deps: HomeDeps, web: Web): Router {
       next(err);
     }
   });
-  // Where people sign in: the learners' own form joins this page (src/learner), facilitators paste their token.
-  router.get('/connexion', web.ready, async (req, res, next) => {
-    try {
-      const context = await web.context(req, res);
-      web.send(res, 200, {
-        title: 'Se connecter',
-        section: 'connexion',
-        context,
-        children: (
-          <ul>
-            <li><a href="/dashboard/connexion">Connexion des animateur·rices et administrateur·rices (jeton d’accès)</a></li>
-          </ul>
-        ),
-      });
-    } catch (err) {
-      next(err);
-    }
-  });
   return router;
 }

@@ -15,3 +15,4 @@ export { ProgressService, type CohortLearner, type CohortLearnerPage, type Cohor
 export { ProgressError, type ProgressErrorCode } from './errors.js';
 export { createProgressRuntime, type ProgressRuntime } from './runtime.js';
 export { progressMigrations } from './migrations.js';
+export { forgetLearnerProgress } from './forget.js';

@@ -1,0 +1,226 @@
+/**
+ * Issue 22 over HTTP, on a real store and a real SMTP server: sign-up confirmed by a mailed link,
+ * sign-in, quizzes scored on the server and kept, completion seen by the progress service the
+ * dashboard reads, the same quiz sent twice and twenty times at once, hostile names, password
+ * links used once, the learner's data downloaded and erased.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CurriculumModule } from '../../src/curriculum/schema.js';
+import { linkIn, startLearnerGateway, Visitor, type LearnerGateway } from './support.js';
+
+let gw: LearnerGateway;
+let module1: CurriculumModule;
+
+const right = (m: CurriculumModule) => Object.fromEntries(m.quiz.map((q, i) => [`q${i + 1}`, String(q.answer)]));
+const wrong = (m: CurriculumModule) => Object.fromEntries(m.quiz.map((q, i) => [`q${i + 1}`, String((q.answer + 1) % q.choices.length)]));
+
+/** Opens the module's page and sends its quiz form (with the form's own `envoi` key) with `answers`. */
+async function answerQuiz(visitor: Visitor, m: CurriculumModule, answers: Record<string, string>) {
+  const page = (await visitor.get(`/parcours/${m.slug}`)).html;
+  const token = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+  const envoi = /name="envoi" value="([^"]+)"/.exec(page)![1]!;
+  return visitor.post(`/parcours/${m.slug}/quiz`, { ...answers, envoi }, { token });
+}
+
+/** Signs up, confirms by the mailed link and signs in; the visitor is then signed in. */
+async function newLearner(name: string, email: string, password = 'un mot de passe solide'): Promise<Visitor> {
+  const visitor = new Visitor(gw.gateway.url);
+  const signUp = await visitor.submit('/inscription', '/inscription', { nom: name, email, mot_de_passe: password, site_web: '' });
+  expect(signUp.status).toBe(303);
+  await gw.deliver();
+  const mail = gw.smtp.inbox.filter((m) => m.to === email).at(-1)!;
+  expect(mail.subject).toBe('Confirmez votre adresse pour le parcours Pollen');
+  const link = new URL(linkIn(mail.text, '/inscription/confirmer?jeton='));
+  const page = await visitor.get(`${link.pathname}${link.search}`);
+  expect(page.status).toBe(200);
+  const token = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
+  const confirmed = await visitor.post('/inscription/confirmer', { jeton: link.searchParams.get('jeton')! }, { token });
+  expect(confirmed.location).toBe('/connexion');
+  const signIn = await visitor.submit('/connexion', '/connexion', { identifiant: email, mot_de_passe: password });
+  expect(signIn.location).toBe('/mon-parcours');
+  return visitor;
+}
+
+beforeAll(async () => {
+  gw = await startLearnerGateway();
+  module1 = gw.runtime.deps.curriculum[0]!;
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+describe('sign-up and sign-in', () => {
+  it('creates the account only once its mailed link is confirmed by a POST, and signs in by e-mail', async () => {
+    const visitor = new Visitor(gw.gateway.url);
+    await visitor.submit('/inscription', '/inscription', { nom: 'Inès Moreau', email: 'Ines@Exemple.org', mot_de_passe: 'un mot de passe solide' });
+    await gw.deliver();
+    const mail = gw.smtp.inbox.find((m) => m.to === 'ines@exemple.org')!;
+    expect(mail.text).toContain('Bonjour Inès Moreau,');
+    // Not confirmed yet: no sign-in, no learner in the cohort.
+    const early = await visitor.submit('/connexion', '/connexion', { identifiant: 'ines@exemple.org', mot_de_passe: 'un mot de passe solide' });
+    expect(early.location).toBe('/connexion');
+    expect((await visitor.get('/connexion')).html).toContain('adresse e-mail ou mot de passe incorrect');
+    // GET only shows the button (mail scanners open links).
+    const link = new URL(linkIn(mail.text, '/inscription/confirmer?jeton='));
+    const shown = await visitor.get(`${link.pathname}${link.search}`);
+    expect(shown.html).toContain('Confirmer mon adresse');
+    expect((await gw.runtime.tracker.learners.list()).map((l) => l.displayName)).not.toContain('Inès Moreau');
+    const token = /name="csrf" value="([^"]+)"/.exec(shown.html)![1]!;
+    await visitor.post('/inscription/confirmer', { jeton: link.searchParams.get('jeton')! }, { token });
+    expect((await gw.runtime.tracker.learners.list()).map((l) => l.displayName)).toContain('Inès Moreau');
+    // The link works once.
+    expect((await visitor.get(`${link.pathname}${link.search}`)).status).toBe(404);
+    const signIn = await visitor.submit('/connexion', '/connexion', { identifiant: 'INES@exemple.org', mot_de_passe: 'un mot de passe solide' });
+    expect(signIn.location).toBe('/mon-parcours');
+    expect(visitor.cookies.has('pollen_session')).toBe(true);
+    const mine = await visitor.get('/mon-parcours');
+    expect(mine.html).toContain('Connecté·e en tant qu’Inès Moreau (apprenant·e)');
+  });
+
+  it('refuses a short password and a bad address next to their fields, keeping what was typed but never the password', async () => {
+    const visitor = new Visitor(gw.gateway.url);
+    const res = await visitor.submit('/inscription', '/inscription', { nom: 'Zoé', email: 'pas-une-adresse', mot_de_passe: 'court' });
+    expect(res.location).toBe('/inscription');
+    const page = (await visitor.get('/inscription')).html;
+    expect(page).toContain('Erreur : indiquez une adresse e-mail');
+    expect(page).toContain('Erreur : choisissez un mot de passe d’au moins 10 caractères.');
+    expect(page).toContain('value="pas-une-adresse"');
+    expect(page).not.toContain('court');
+  });
+
+  it('mails an address that already has an account instead of a second account, and the page says the same', async () => {
+    await newLearner('Paul Roux', 'paul@exemple.org');
+    const visitor = new Visitor(gw.gateway.url);
+    await visitor.submit('/inscription', '/inscription', { nom: 'Autre Paul', email: 'paul@exemple.org', mot_de_passe: 'encore un mot de passe' });
+    await gw.deliver();
+    expect(gw.smtp.inbox.filter((m) => m.to === 'paul@exemple.org').at(-1)!.subject).toBe('Vous avez déjà un compte sur le parcours Pollen');
+    expect((await gw.runtime.tracker.learners.list()).filter((l) => l.displayName === 'Autre Paul')).toEqual([]);
+  });
+
+  it('refuses a form posted from another site or without its token', async () => {
+    const visitor = new Visitor(gw.gateway.url);
+    const token = await visitor.token('/inscription');
+    expect((await visitor.post('/inscription', { nom: 'X', email: 'x@exemple.org', mot_de_passe: 'un mot de passe solide' }, { token, origin: 'https://ailleurs.example' })).status).toBe(403);
+    expect((await visitor.post('/connexion', { identifiant: 'x@exemple.org', mot_de_passe: 'y' })).status).toBe(403);
+  });
+
+  it('sets a new password with a mailed link that works once, and ends the sessions', async () => {
+    const learner = await newLearner('Léa Garnier', 'lea@exemple.org', 'ancien mot de passe');
+    const visitor = new Visitor(gw.gateway.url);
+    await visitor.submit('/connexion/mot-de-passe-oublie', '/connexion/mot-de-passe-oublie', { email: 'lea@exemple.org' });
+    // An unknown address gets the same answer and no mail.
+    const unknown = await visitor.submit('/connexion/mot-de-passe-oublie', '/connexion/mot-de-passe-oublie', { email: 'personne@exemple.org' });
+    expect(unknown.location).toBe('/connexion');
+    await gw.deliver();
+    expect(gw.smtp.inbox.some((m) => m.to === 'personne@exemple.org')).toBe(false);
+    const link = new URL(linkIn(gw.smtp.inbox.filter((m) => m.to === 'lea@exemple.org').at(-1)!.text, '/connexion/nouveau-mot-de-passe?jeton='));
+    const jeton = link.searchParams.get('jeton')!;
+    const done = await visitor.submit(`${link.pathname}${link.search}`, '/connexion/nouveau-mot-de-passe', { jeton, mot_de_passe: 'nouveau mot de passe' });
+    expect(done.location).toBe('/connexion');
+    expect((await learner.get('/mon-parcours')).location).toMatch(/^\/connexion/);
+    expect((await visitor.get(`${link.pathname}${link.search}`)).status).toBe(404);
+    const again = await visitor.submit('/connexion', '/connexion/nouveau-mot-de-passe', { jeton, mot_de_passe: 'un troisième mot de passe' });
+    expect(again.location).toBe('/connexion/mot-de-passe-oublie');
+    expect((await visitor.submit('/connexion', '/connexion', { identifiant: 'lea@exemple.org', mot_de_passe: 'nouveau mot de passe' })).location).toBe('/mon-parcours');
+  });
+
+  it('blocks an account after five wrong passwords, as the dashboard sign-in does', async () => {
+    await newLearner('Hugo Blanc', 'hugo@exemple.org');
+    const visitor = new Visitor(gw.gateway.url);
+    for (let i = 0; i < 5; i++) await visitor.submit('/connexion', '/connexion', { identifiant: 'hugo@exemple.org', mot_de_passe: `faux-${i}` });
+    const blocked = await visitor.submit('/connexion', '/connexion', { identifiant: 'hugo@exemple.org', mot_de_passe: 'un mot de passe solide' });
+    expect(blocked.location).toBe('/connexion');
+    expect((await visitor.get('/connexion')).html).toContain('Trop de tentatives de connexion échouées');
+  });
+});
+
+describe('quizzes', () => {
+  it('keeps every attempt, shows what was wrong, and completes the module when passed, as the progress service sees it', async () => {
+    const learner = await newLearner('Sami Haddad', 'sami@exemple.org');
+    const failed = await answerQuiz(learner, module1, wrong(module1));
+    expect(failed.location).toMatch(new RegExp(`^/parcours/${module1.slug}/tentatives/\\d+$`));
+    const result = (await learner.get(failed.location!)).html;
+    expect(result).toContain(`0 bonne réponse sur ${module1.quiz.length}`);
+    expect(result).toContain('Ce n’est pas la bonne réponse.');
+    expect(result).toContain('Réessayer le quiz');
+    const passed = await answerQuiz(learner, module1, right(module1));
+    expect((await learner.get(passed.location!)).html).toContain('quiz réussi');
+    const id = (await gw.runtime.tracker.learners.list()).find((l) => l.displayName === 'Sami Haddad')!.id;
+    const progress = await gw.runtime.deps.progress!.learnerProgress(id);
+    expect(progress.modules.find((m) => m.slug === module1.slug)!.state).toBe('done');
+    expect(progress.doneCount).toBe(1);
+    const attempts = await gw.space.rows.attempts(id);
+    expect(attempts.map((a) => a.passed)).toEqual([false, true]);
+    const activity = await gw.space.quizActivity([id]);
+    expect(activity.get(id)).toMatchObject({ attempts: 2, passed: 1, failingModules: [] });
+  });
+
+  it('refuses a quiz with a blank answer next to the question', async () => {
+    const learner = await newLearner('Nina Petit', 'nina@exemple.org');
+    const { q1: _q1, ...rest } = right(module1);
+    const res = await answerQuiz(learner, module1, rest);
+    expect(res.location).toBe(`/parcours/${module1.slug}#quiz`);
+    expect((await learner.get(`/parcours/${module1.slug}`)).html).toContain('Erreur : choisissez une réponse à cette question.');
+  });
+
+  it('makes one attempt and one completion of the same form sent twice, then twenty times at once', async () => {
+    const learner = await newLearner('Jules Fabre', 'jules@exemple.org');
+    const id = (await gw.runtime.tracker.learners.list()).find((l) => l.displayName === 'Jules Fabre')!.id;
+    const page = (await learner.get(`/parcours/${module1.slug}`)).html;
+    const token = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const envoi = /name="envoi" value="([^"]+)"/.exec(page)![1]!;
+    const fields = { ...right(module1), envoi };
+    const twice = [await learner.post(`/parcours/${module1.slug}/quiz`, fields, { token }), await learner.post(`/parcours/${module1.slug}/quiz`, fields, { token })];
+    expect(twice[0]!.location).toBe(twice[1]!.location);
+    expect((await gw.space.rows.attempts(id)).length).toBe(1);
+    const module2 = gw.runtime.deps.curriculum[1]!;
+    const page2 = (await learner.get(`/parcours/${module2.slug}`)).html;
+    const fields2 = { ...right(module2), envoi: /name="envoi" value="([^"]+)"/.exec(page2)![1]! };
+    const token2 = /name="csrf" value="([^"]+)"/.exec(page2)![1]!;
+    const all = await Promise.all(Array.from({ length: 20 }, () => learner.post(`/parcours/${module2.slug}/quiz`, fields2, { token: token2 })));
+    expect(new Set(all.map((r) => r.location)).size).toBe(1);
+    expect((await gw.space.rows.attempts(id)).length).toBe(2);
+    const history = await gw.runtime.deps.progress!.learnerHistory(id, 100);
+    // One snapshot per completion (plus the first one, before any): never two for the same module.
+    expect(history[0]!.doneCount).toBe(2);
+    expect(history.filter((h) => h.doneCount === 2).length).toBe(1);
+  });
+});
+
+describe('hostile names', () => {
+  it('shows <script>, ~~~~ and [[x]] as text', async () => {
+    const learner = await newLearner('<script>alert(1)</script> ~~~~ [[x]]', 'hostile@exemple.org');
+    const html = (await learner.get('/mon-parcours')).html;
+    expect(html).toContain('&lt;script>alert(1)&lt;/script> ~~~~ [[x]]');
+    expect(html).not.toContain('<script>');
+    await gw.deliver();
+    expect(gw.smtp.inbox.find((m) => m.to === 'hostile@exemple.org')!.text).toContain('Bonjour <script>alert(1)</script> ~~~~ [[x]],');
+  });
+});
+
+describe('the learner’s own data', () => {
+  it('downloads JSON and CSV, then erases the account and its progress', async () => {
+    const learner = await newLearner('Emma Roche', 'emma@exemple.org');
+    await answerQuiz(learner, module1, right(module1));
+    const json = await learner.get('/mon-parcours/donnees.json');
+    expect(json.headers.get('content-disposition')).toContain('attachment');
+    const data = JSON.parse(json.html) as { account: { email: string }; quizAttempts: unknown[]; progress: { doneCount: number } };
+    expect(data.account.email).toBe('emma@exemple.org');
+    expect(data.quizAttempts).toHaveLength(1);
+    expect(data.progress.doneCount).toBe(1);
+    const csv = await learner.get('/mon-parcours/donnees.csv');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.html).toContain('"compte","","Emma Roche"');
+    const id = (await gw.runtime.tracker.learners.list()).find((l) => l.displayName === 'Emma Roche')!.id;
+    const refused = await learner.submit('/mon-parcours', '/mon-parcours/supprimer', {});
+    expect(refused.location).toBe('/mon-parcours#titre-donnees');
+    const deleted = await learner.submit('/mon-parcours', '/mon-parcours/supprimer', { confirmation: 'oui' });
+    expect(deleted.location).toBe('/');
+    expect(await gw.runtime.tracker.learners.byId(id)).toBeUndefined();
+    expect(await gw.space.rows.attempts(id)).toEqual([]);
+    expect(await gw.runtime.deps.progress!.learnerHistory(id)).toEqual([]);
+    expect((await learner.get('/mon-parcours')).location).toMatch(/^\/connexion/);
+    const visitor = new Visitor(gw.gateway.url);
+    expect((await visitor.submit('/connexion', '/connexion', { identifiant: 'emma@exemple.org', mot_de_passe: 'un mot de passe solide' })).location).toBe('/connexion');
+  });
+});
