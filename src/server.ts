@@ -4,7 +4,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
+import { createAgendaDashboardRouter } from './agenda/dashboard-routes.js';
 import { createAgendaRouter } from './agenda/routes.js';
+import { createStaffGate, noStore } from './dashboard/access.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import { createModerationRouter } from './directory/moderation-routes.js';
 import { createDirectoryRouter } from './directory/routes.js';
@@ -250,7 +252,11 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
   }
   if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));
-  app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
+  // The facilitators' pages: the dashboard's, the agenda's and the directory's, behind one gate.
+  const staff = createStaffGate(deps.auth, web, '/dashboard');
+  app.use('/dashboard', noStore);
+  if (deps.agenda) app.use('/dashboard/agenda', createAgendaDashboardRouter(deps.agenda, web, staff));
+  app.use('/dashboard', createDashboardRouter(deps, web, options.dashboard, staff));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
   // not Express's HTML error page.
