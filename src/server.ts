@@ -249,12 +249,12 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   });
   if (deps.directory) {
     app.use(createDirectoryRouter(deps.directory, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
-    app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
   }
   if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));
   // The facilitators' pages: the dashboard's, the agenda's and the directory's, behind one gate.
   const staff = createStaffGate(deps.auth, web, '/dashboard');
   app.use('/dashboard', noStore);
+  if (deps.directory) app.use('/dashboard/annuaire', createModerationRouter(deps.directory, web, staff));
   if (deps.agenda) app.use('/dashboard/agenda', createAgendaDashboardRouter(deps.agenda, web, staff));
   app.use('/dashboard', createDashboardRouter(deps, web, options.dashboard, staff));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);
