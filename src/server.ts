@@ -201,7 +201,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.set('etag', false);
   app.set('trust proxy', options.trustProxy ?? false);
   // Before every route: one address (or one facilitator) cannot take the whole process.
-  if (options.rateLimit) app.use(rateLimit(options.rateLimit, deps.auth));
+  // The web layer of every page (and of the rate limit's French 429 page).
+  const web = new Web({ ...options.web, auth: deps.auth });
+  if (options.rateLimit) app.use(rateLimit(options.rateLimit, deps.auth, web));
   const sdl = printSchema(schema);
 
   const graphql = expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) });
@@ -239,7 +241,6 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);
   });
-  const web = new Web({ ...options.web, auth: deps.auth });
   app.use(createHomeRouter(deps, web));
   app.use(web.signOutRoute());
   app.get(['/graphql', '/explorer'], (req, res, next) => {
