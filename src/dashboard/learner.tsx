@@ -90,6 +90,7 @@ export function LearnerContent(props: { data: LearnerPageData; curriculum: reado
   return (
     <>
       <p><a href={props.back}>← Retour au tableau de bord</a></p>
+      <h2 id="titre-apprenant">{data.name}</h2>
       <dl class="summary" aria-label="Chiffres clés">
         <div><dt>Identifiant</dt><dd>{data.username}</dd></div>
         <div><dt>Progression</dt><dd id="chiffre-progression">{frenchPercent(data.progress.percent)}</dd></div>

@@ -193,7 +193,7 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
       };
       web.send(res, 200, {
         title: `${row.learner.displayName} — tableau de bord`,
-        heading: row.learner.displayName,
+        heading: 'Fiche d’apprenant·e',
         section: 'tableau-de-bord',
         context: access.context,
         stylesheets: DASHBOARD_STYLESHEETS,
