@@ -13,7 +13,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { RefusedForm } from '../web/flash.js';
 import type { PageContext } from '../web/shell.js';
 import type { Web } from '../web/web.js';
-import { AgendaDashboardContent, SessionDashboardContent, type SessionFormState, type SessionFormValues } from './dashboard.js';
+import { AGENDA_DASHBOARD_STYLESHEET, AgendaDashboardContent, SessionDashboardContent, type SessionFormState, type SessionFormValues } from './dashboard.js';
 import { AgendaError } from './errors.js';
 import type { SessionInput } from './model.js';
 import type { AgendaService } from './service.js';
@@ -88,7 +88,7 @@ export function createAgendaDashboardRouter(agenda: AgendaService, web: Web, gat
         base: req.baseUrl, home: gate.home, csrfToken: context.formToken, modules: [...agenda.modules.values()], upcoming, missingMinutes, counts, mail,
         form: refusedForm(context.refused, NEW_SESSION), saved: notice,
       };
-      web.send(res, 200, { title: 'Agenda des sessions', section: 'tableau-de-bord', context: shell, children: <AgendaDashboardContent view={view} /> });
+      web.send(res, 200, { title: 'Agenda des sessions', section: 'tableau-de-bord', context: shell, stylesheets: [AGENDA_DASHBOARD_STYLESHEET], children: <AgendaDashboardContent view={view} /> });
     } catch (err) {
       next(err);
     }
@@ -123,7 +123,7 @@ export function createAgendaDashboardRouter(agenda: AgendaService, web: Web, gat
         base: req.baseUrl, csrfToken: context.formToken, session, registrations, counts: counts.get(id)!, modules: [...agenda.modules.values()],
         form: refusedForm(context.refused, EDIT_SESSION), saved: notice,
       };
-      web.send(res, 200, { title: `${session.title} — agenda`, heading: session.title, section: 'tableau-de-bord', context: shell, children: <SessionDashboardContent view={view} /> });
+      web.send(res, 200, { title: `${session.title} — agenda`, heading: session.title, section: 'tableau-de-bord', context: shell, stylesheets: [AGENDA_DASHBOARD_STYLESHEET], children: <SessionDashboardContent view={view} /> });
     } catch (err) {
       next(err);
     }

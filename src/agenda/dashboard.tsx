@@ -6,9 +6,18 @@
 import type { ComponentChildren } from 'preact';
 import { frenchDateTime } from '../web/format.js';
 import { CsrfField } from '../web/forms.js';
+import { stylesheet } from '../web/styles.js';
 import type { AgendaSession, Registration, SessionCounts } from './model.js';
 import type { AgendaMailStatus, AgendaModule } from './service.js';
 import { DEFAULT_TIME_ZONE, localInputValue } from './time.js';
+
+/** The agenda pages' own rules: the form's fields within a phone's width (a module's long title made the select 630 px wide). */
+export const AGENDA_DASHBOARD_STYLESHEET = stylesheet(`
+form.signin select, form.signin textarea { font: inherit; width: 100%; max-width: 100%; padding: .45rem; border: 2px solid #6b6b6b; border-radius: 6px; margin: 0 0 .35rem; }
+form.signin p.choice { display: flex; gap: .5rem; align-items: flex-start; }
+form.signin p.choice input { width: auto; margin: .3rem 0 0; }
+td code { overflow-wrap: anywhere; }
+`);
 
 /** What the form was filled with (strings, as the browser sends them). */
 export type SessionFormValues = Partial<Record<'moduleSlug' | 'title' | 'description' | 'startsAt' | 'endsAt' | 'timeZone' | 'address' | 'latitude' | 'longitude' | 'onlineUrl' | 'facilitators' | 'capacity' | 'isPublic', string>>;

@@ -31,14 +31,24 @@ const VIA_LABELS = { moodle: 'Moodle', wiki: 'contribution au wiki', self: 'déc
 const parisDay = new Intl.DateTimeFormat('fr-CA', { timeZone: DASHBOARD_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /**
- * The label of each snapshot: its date, or its date and time when another snapshot shares the
- * day (a sync run twice a day would otherwise show the same label twice).
+ * The label of each snapshot: its date; its date and time when another snapshot shares the day
+ * (a sync run twice a day showed the same label twice); with the seconds when the minute too.
  */
 export function snapshotLabels(history: readonly Pick<LearnerProgress, 'snapshotAt'>[]): string[] {
-  const dayOf = (at: string) => parisDay.format(new Date(at));
-  const perDay = new Map<string, number>();
-  for (const h of history) perDay.set(dayOf(h.snapshotAt), (perDay.get(dayOf(h.snapshotAt)) ?? 0) + 1);
-  return history.map((h) => ((perDay.get(dayOf(h.snapshotAt)) ?? 0) > 1 ? frenchShortDateTime(h.snapshotAt) : frenchDate(h.snapshotAt)));
+  const repeated = (keys: string[]) => {
+    const counts = new Map<string, number>();
+    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    return (k: string) => (counts.get(k) ?? 0) > 1;
+  };
+  const days = history.map((h) => parisDay.format(new Date(h.snapshotAt)));
+  const minutes = history.map((h) => frenchShortDateTime(h.snapshotAt));
+  const sharedDay = repeated(days);
+  const sharedMinute = repeated(minutes);
+  return history.map((h, i) => {
+    if (!sharedDay(days[i]!)) return frenchDate(h.snapshotAt);
+    if (!sharedMinute(minutes[i]!)) return minutes[i]!;
+    return `${minutes[i]}:${String(new Date(h.snapshotAt).getUTCSeconds()).padStart(2, '0')}`;
+  });
 }
 
 /**
