@@ -4,8 +4,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
+import { createAgendaDashboardRouter } from './agenda/dashboard-routes.js';
 import { createAgendaRouter } from './agenda/routes.js';
 import { createAgendaPages } from './agenda/pages/routes.js';
+import { createStaffGate, noStore } from './dashboard/access.js';
 import { createDashboardRouter, type DashboardOptions } from './dashboard/routes.js';
 import { createModerationRouter } from './directory/moderation-routes.js';
 import { createDirectoryRouter } from './directory/routes.js';
@@ -203,7 +205,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.set('etag', false);
   app.set('trust proxy', options.trustProxy ?? false);
   // Before every route: one address (or one facilitator) cannot take the whole process.
-  if (options.rateLimit) app.use(rateLimit(options.rateLimit, deps.auth));
+  // The web layer of every page (and of the rate limit's French 429 page).
+  const web = new Web({ ...options.web, auth: deps.auth });
+  if (options.rateLimit) app.use(rateLimit(options.rateLimit, deps.auth, web));
   const sdl = printSchema(schema);
 
   const graphql = expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) });
@@ -241,7 +245,6 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);
   });
-  const web = new Web({ ...options.web, auth: deps.auth });
   app.use(createHomeRouter(deps, web));
   if (deps.directory) app.use(createProviderPages(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   if (deps.learnerSpace) app.use(createLearnerRouter(deps.learnerSpace, { agenda: deps.agenda, wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }, web));
@@ -254,11 +257,15 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   });
   if (deps.directory) {
     app.use(createDirectoryRouter(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
-    app.use('/dashboard/annuaire', createModerationRouter(deps.directory, deps.auth));
   }
   if (deps.agenda) app.use(createAgendaPages(deps.agenda, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   if (deps.agenda) app.use(createAgendaRouter(deps.agenda, { agendaPageUrl: options.agendaPageUrl }));
-  app.use('/dashboard', createDashboardRouter(deps, options.dashboard));
+  // The facilitators' pages: the dashboard's, the agenda's and the directory's, behind one gate.
+  const staff = createStaffGate(deps.auth, web, '/dashboard');
+  app.use('/dashboard', noStore);
+  if (deps.directory) app.use('/dashboard/annuaire', createModerationRouter(deps.directory, web, staff));
+  if (deps.agenda) app.use('/dashboard/agenda', createAgendaDashboardRouter(deps.agenda, web, staff));
+  app.use('/dashboard', createDashboardRouter(deps, web, options.dashboard, staff));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
   // not Express's HTML error page.

@@ -3,7 +3,7 @@
  * shaped for the views. Read-only: nothing here writes to a store or an upstream.
  */
 import type { CurriculumModule } from '../curriculum/schema.js';
-import { pageUrl } from '../graphql/datasources/wiki.js';
+import { wikiPageUrl as pageUrl } from '../wiki/urls.js';
 import type { NoteState, QueueEntry } from '../notes/queue.js';
 import type { ModuleState } from '../progress/model.js';
 import type { CohortLearner, CohortSummary } from '../progress/service.js';

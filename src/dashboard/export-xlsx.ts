@@ -2,12 +2,15 @@
  * The cohort grid as an XLSX workbook (exceljs's streaming writer): one sheet "Cohorte", the
  * same header and rows as the CSV export, header row bold. Each row is committed (written to
  * the zip on its way to the browser) as soon as it is added, so memory does not grow with the
- * cohort. Cells are plain values (strings and numbers), never formulas, so a name that looks
- * like a formula is stored and shown as text.
+ * cohort. Cells are plain values (strings, numbers and dates: real date cells, shown
+ * 08/03/2026), never formulas, so a name that looks like a formula is stored and shown as text.
  */
 import type { Writable } from 'node:stream';
 import type { LearnerRow, ModuleColumn } from './data.js';
 import { drained, gridHeader, gridRow } from './export.js';
+
+/** How a day shows in the sheet (the cell holds a date: sorting and filtering work as dates). */
+const DATE_FORMAT = 'dd/mm/yyyy';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -31,7 +34,13 @@ export async function writeCohortXlsx(out: Writable, modules: readonly ModuleCol
   head.commit();
   for await (const page of pages) {
     if (out.destroyed) return false;
-    for (const learner of page) sheet.addRow(gridRow(learner)).commit();
+    for (const learner of page) {
+      const row = sheet.addRow(gridRow(learner));
+      row.eachCell((cell) => {
+        if (cell.value instanceof Date) cell.numFmt = DATE_FORMAT;
+      });
+      row.commit();
+    }
     // The zip is piped into `out`: let the reader catch up before the next page is read.
     await drained(out);
   }

@@ -1,19 +1,31 @@
 /**
  * The cohort grid as CSV for French spreadsheets: UTF-8 with a byte-order mark (so Excel reads
- * the accents), `;` between fields, CRLF line ends, one row per learner. Written page by page
- * as the store hands the cohort over, so a cohort of any size costs the same memory.
+ * the accents), `;` between fields, CRLF line ends, one row per learner, dates as ISO days
+ * (2026-03-08: a spreadsheet sorts and filters them as dates). Written page by page as the
+ * store hands the cohort over, so a cohort of any size costs the same memory.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { DashboardData, LearnerRow, ModuleColumn } from './data.js';
 import { STATE_LABELS } from './charts.js';
-import { frenchDate } from '../web/format.js';
+import { DASHBOARD_TIME_ZONE } from '../web/format.js';
 
 const BOM = '\uFEFF';
 
-/** One CSV field: quoted when needed; a leading = + - @ is defused so no formula runs on open. */
-export function csvField(value: string | number): string {
-  let text = String(value);
+/** A cell of the grid: text, a number, or a day (a Date at midnight UTC of that day in Paris). */
+export type GridCell = string | number | Date;
+
+const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: DASHBOARD_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The Paris day of an instant, as a Date at midnight UTC (what a spreadsheet's date cell holds). */
+export function dayOf(value: string): Date | '' {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? '' : new Date(`${parisDay.format(date)}T00:00:00Z`);
+}
+
+/** One CSV field: quoted when needed; a leading = + - @ is defused so no formula runs on open; a day as YYYY-MM-DD. */
+export function csvField(value: GridCell): string {
+  let text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -26,28 +38,31 @@ export function gridHeader(modules: readonly Pick<ModuleColumn, 'order' | 'title
   ];
 }
 
-/** One learner's row of the grid (raw values), shared by the CSV and XLSX exports. */
-export function gridRow(l: LearnerRow): (string | number)[] {
+/**
+ * One learner's row of the grid (raw values), shared by the CSV and XLSX exports: a module
+ * completed holds its day of completion (a date cell), any other its state in French.
+ */
+export function gridRow(l: LearnerRow): GridCell[] {
   return [
     l.name,
     l.username,
     l.percent,
     l.doneCount,
-    l.lastActivityAt ? frenchDate(l.lastActivityAt) : '',
+    l.lastActivityAt ? dayOf(l.lastActivityAt) : '',
     l.stalled ? 'oui' : 'non',
     ...l.states.map((state, i) => {
       const at = l.completedAt[i];
-      return state === 'done' && at ? `${STATE_LABELS[state]} le ${frenchDate(at)}` : STATE_LABELS[state];
+      return state === 'done' && at ? dayOf(at) || STATE_LABELS[state] : STATE_LABELS[state];
     }),
   ];
 }
 
 /** The grid's header and rows (raw values), for a grid already in memory. */
-export function cohortGrid(data: Pick<DashboardData, 'modules' | 'learners'>): { header: string[]; rows: (string | number)[][] } {
+export function cohortGrid(data: Pick<DashboardData, 'modules' | 'learners'>): { header: string[]; rows: GridCell[][] } {
   return { header: gridHeader(data.modules), rows: data.learners.map(gridRow) };
 }
 
-function csvLine(row: readonly (string | number)[]): string {
+function csvLine(row: readonly GridCell[]): string {
   return `${row.map(csvField).join(';')}\r\n`;
 }
 

@@ -1,4 +1,8 @@
-/** Whole HTML pages: the shell, the sign-in form, the refusal and "not configured" pages. */
+/**
+ * @deprecated The string page shell, kept only for src/agenda/cancel-page.ts (being rewritten
+ * on the web layer by the agenda's public pages): delete this file once nothing imports it.
+ * Every dashboard page uses the web layer's shell (src/web/shell.tsx).
+ */
 import type { Viewer } from '../auth/viewer.js';
 import { FAVICON } from '../web/favicon.js';
 import { escapeHtml } from '../web/format.js';
@@ -66,60 +70,4 @@ ${options.body}
 </body>
 </html>
 `;
-}
-
-export interface SignInPageOptions {
-  action: string;
-  /** A French error to show above the form (never the token typed). */
-  error?: string | undefined;
-  /** Shown when signing in is not configured at all. */
-  unavailable?: boolean;
-}
-
-/** The sign-in form: a facilitator or admin pastes their API token. */
-export function signInPage(options: SignInPageOptions): string {
-  const error = options.error ? `<p class="error" role="alert" id="erreur-connexion">${escapeHtml(options.error)}</p>` : '';
-  const form = options.unavailable
-    ? '<p class="notice">La connexion au tableau de bord n’est pas configurée sur ce serveur : l’administrateur·rice doit définir des jetons d’animation (POLLEN_FACILITATOR_TOKENS).</p>'
-    : `<form class="signin" method="post" action="${escapeHtml(options.action)}"${options.error ? ' aria-describedby="erreur-connexion"' : ''}>
-<label for="jeton">Jeton d’accès (API)</label>
-<p class="hint" id="aide-jeton">Collez le jeton d’animation que l’administrateur·rice de Pollen vous a remis. Il n’est pas conservé dans votre navigateur : une session de courte durée le remplace.</p>
-<input id="jeton" name="token" type="password" autocomplete="off" required maxlength="512" aria-describedby="aide-jeton">
-<p><button class="primary" type="submit">Se connecter</button></p>
-</form>`;
-  return pageShell({
-    title: 'Connexion — tableau de bord Pollen',
-    body: `<main id="contenu">
-<h2>Connexion</h2>
-<p>Le tableau de bord est réservé aux animateur·rices et aux administrateur·rices de la formation.</p>
-${error}
-${form}
-</main>`,
-  });
-}
-
-/** 403: signed in, but not as a facilitator or admin. */
-export function forbiddenPage(viewer: Viewer, signOut: SignOutForm | undefined): string {
-  return pageShell({
-    title: 'Accès refusé — tableau de bord Pollen',
-    viewer,
-    signOut,
-    body: `<main id="contenu">
-<h2>Accès refusé</h2>
-<p class="error">Le tableau de bord de la cohorte est réservé aux animateur·rices et aux administrateur·rices. Votre compte d’apprenant·e donne accès à votre propre progression seulement.</p>
-<p>Pour consulter le tableau de bord, déconnectez-vous puis connectez-vous avec un jeton d’animation.</p>
-</main>`,
-  });
-}
-
-/** A plain French message page (bad request, expired form…). */
-export function messagePage(title: string, message: string, link?: { href: string; text: string }): string {
-  return pageShell({
-    title: `${title} — tableau de bord Pollen`,
-    body: `<main id="contenu">
-<h2>${escapeHtml(title)}</h2>
-<p class="error">${escapeHtml(message)}</p>
-${link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : ''}
-</main>`,
-  });
 }

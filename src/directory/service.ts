@@ -24,6 +24,7 @@ import {
 } from './store.js';
 import { matchKeys, overlappingTerritories, territoryLabel } from './territories.js';
 import { distinctProviderTitle } from './wiki-title.js';
+import { de } from '../text/french.js';
 
 export interface DirectorySettings {
   /** POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: verified recommendations needed to be listed. Default 1. */
@@ -507,5 +508,59 @@ export class DirectoryService {
       const minutes = Math.max(1, Math.ceil(slot.retryAfterSeconds / 60));
       throw new DirectoryError('RATE_LIMITED', `Trop d’envois depuis cette adresse : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`, { retryAfterSeconds: slot.retryAfterSeconds });
     }
+  }
+
+  // ---- moderation, page by page (the dashboard's /dashboard/annuaire) -------------------------
+
+  /**
+   * One page of each part of the moderation queue, oldest first, each recommendation with its
+   * structure, and the latest `historyLimit` decisions labelled (as recentHistory() does): eight
+   * queries, whatever the queue's length (moderationQueue() reads it all, with one query per
+   * structure). Pages are numbered from 1; past the last, the last is given.
+   */
+  async moderationPage(pages: { providers: number; recommendations: number }, size: number, historyLimit = 20): Promise<{
+    providers: Provider[];
+    providerCount: number;
+    recommendations: Array<Recommendation & { provider: Provider }>;
+    recommendationCount: number;
+    history: Array<ModerationEvent & { label: string }>;
+  }> {
+    const [providerRow, recommendationRow] = await Promise.all([
+      this.db.selectFrom('directory_providers').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
+      this.db.selectFrom('directory_recommendations').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
+    ]);
+    const providerCount = Number(providerRow.n);
+    const recommendationCount = Number(recommendationRow.n);
+    const offset = (page: number, count: number) => (Math.min(Math.max(1, page), Math.max(1, Math.ceil(count / size))) - 1) * size;
+    const [providerRows, recommendationRows] = await Promise.all([
+      this.db.selectFrom('directory_providers').selectAll().where('status', '=', 'pending').orderBy('id').limit(size).offset(offset(pages.providers, providerCount)).execute(),
+      this.db.selectFrom('directory_recommendations').selectAll().where('status', '=', 'pending').orderBy('id').limit(size).offset(offset(pages.recommendations, recommendationCount)).execute(),
+    ]);
+    const recs = recommendationRows.map(toRecommendation);
+    const events = await this.db.selectFrom('directory_moderation').selectAll().orderBy('id', 'desc').limit(historyLimit).execute();
+    const ids = (subject: string) => [...new Set(events.filter((e) => e.subject === subject).map((e) => Number(e.subject_id)))];
+    const decided = ids('recommendation');
+    const decidedRows = decided.length ? await this.db.selectFrom('directory_recommendations').select(['id', 'association_name', 'provider_id']).where('id', 'in', decided).execute() : [];
+    const ownerIds = [...new Set([...recs.map((r) => r.providerId), ...ids('provider'), ...decidedRows.map((r) => Number(r.provider_id))])];
+    const owners = new Map(
+      ownerIds.length ? (await this.db.selectFrom('directory_providers').selectAll().where('id', 'in', ownerIds).execute()).map((row) => [Number(row.id), toProvider(row)] as const) : [],
+    );
+    const decidedById = new Map(decidedRows.map((r) => [Number(r.id), r]));
+    const history = events.map((r) => {
+      const event = { subject: r.subject as ModerationEvent['subject'], subjectId: Number(r.subject_id), action: r.action as ModerationEvent['action'], reason: r.reason, actor: r.actor, at: r.at };
+      const rec = event.subject === 'recommendation' ? decidedById.get(event.subjectId) : undefined;
+      const owner = rec ? owners.get(Number(rec.provider_id)) : undefined;
+      const label = event.subject === 'provider'
+        ? (owners.get(event.subjectId)?.name ?? `n° ${event.subjectId}`)
+        : rec ? `Recommandation ${de(rec.association_name)}${owner ? ` pour ${owner.name}` : ''}` : `n° ${event.subjectId}`;
+      return { ...event, label };
+    });
+    return {
+      providers: providerRows.map(toProvider),
+      providerCount,
+      recommendations: recs.flatMap((r) => (owners.has(r.providerId) ? [{ ...r, provider: owners.get(r.providerId)! }] : [])),
+      recommendationCount,
+      history,
+    };
   }
 }

@@ -25,7 +25,7 @@ describe('signing out from the agenda pages of the dashboard', () => {
 
   it.each(['/dashboard/agenda', '/dashboard/agenda/sessions/ID'])('from %s, the form posts to the dashboard’s sign-out and ends the session', async (pagePath) => {
     const html = await (await fetch(`${gw.base}${pagePath.replace('ID', String(id))}`, { headers: { cookie } })).text();
-    const form = /<form method="post" action="([^"]+)"><input type="hidden" name="csrf" value="([^"]+)">[^<]*<button type="submit">Se déconnecter<\/button><\/form>/.exec(html);
+    const form = /<form method="post" action="([^"]+)"><input type="hidden" name="csrf" value="([^"]+)"\/?>[^<]*<button type="submit">Se déconnecter<\/button><\/form>/.exec(html);
     expect(form?.[1]).toBe('/dashboard/deconnexion');
     const out = await fetch(`${gw.base}${form![1]}`, {
       method: 'POST', redirect: 'manual', headers: { origin: gw.base, cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: form![2]! }),

@@ -39,8 +39,8 @@ describe('a dashboard to act on (over HTTP)', () => {
     expect(records[0]?.[6]).toBe('1. Module bienvenue');
     const zoe = records.find((r) => r[1] === 'zoe');
     // 1 of 7 modules: 14 % by the one rounding rule; the completion date in French.
-    expect(zoe?.slice(0, 6)).toEqual(['Zoé Lefèvre; "la doyenne"', 'zoe', '14', '1', '8 mars 2026', 'non']);
-    expect(zoe?.[6]).toBe('Terminé le 8 mars 2026');
+    expect(zoe?.slice(0, 6)).toEqual(['Zoé Lefèvre; "la doyenne"', 'zoe', '14', '1', '2026-03-08', 'non']);
+    expect(zoe?.[6]).toBe('2026-03-08');
     expect(zoe?.[7]).toBe('Non commencé');
     // A name that looks like a formula is defused, so opening the file runs nothing.
     expect(records.find((r) => r[1] === 'malo')?.[0]).toBe('\'=HYPERLINK("x")');
@@ -59,7 +59,7 @@ describe('a dashboard to act on (over HTTP)', () => {
     const page = await fetch(`${origin}/dashboard/apprenant/local-zoe`, { headers: asFacilitator });
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('<title>Zoé Lefèvre; &quot;la doyenne&quot; — tableau de bord Pollen</title>');
+    expect(html).toContain('<title>Zoé Lefèvre; &quot;la doyenne&quot; — tableau de bord — Pollen</title>');
     expect(html).toMatch(/<tr data-slug="bienvenue" data-state="done">.*<td data-label="État">Terminé<\/td><td data-label="Terminé le"><time datetime="2026-03-08T10:30:00.000Z">8 mars 2026 à 11:30<\/time><\/td><td data-label="Par">déclaré par la personne<\/td>/);
     expect(html).toMatch(/<tr data-slug="quiz-final" data-state="not_started">/);
     // Two snapshots (the sync, then the module marked done): newest first in the table.
@@ -140,6 +140,13 @@ describe('wiki activity on the dashboard', () => {
     const robots = dashboardBody(data, { base: '/dashboard', view, wikiFilter: 'robots' });
     expect(robots.match(/>Robot_\d+</g)?.length).toBe(15);
     expect(robots).not.toContain('Page_humaine');
+  });
+
+  it('tells on an empty dashboard how learners arrive, not only the sync command (issue 28 item 9)', () => {
+    const html = dashboardBody(data, { base: '/dashboard', view });
+    const arrival = html.slice(html.indexOf('id="arrivee-apprenants"'));
+    expect(arrival).toContain('npm run progress:sync -- add-learner');
+    expect(arrival).toContain('Moodle');
   });
 
   it('names the command when there is no snapshot yet, and shows no average for an empty cohort', () => {

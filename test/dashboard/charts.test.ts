@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { completionBarsSvg, heatmapSvg, stateSwatchSvg } from '../../src/dashboard/charts.js';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { CompletionBars, Heatmap, StateSwatch } from '../../src/dashboard/charts.js';
 import type { LearnerRow, ModuleColumn } from '../../src/dashboard/data.js';
+
+// The charts are JSX components now: rendered to the HTML the page carries.
+const heatmapSvg = (modules: ModuleColumn[], learners: LearnerRow[]) => renderToString(h(Heatmap, { modules, learners }));
+const completionBarsSvg = (modules: ModuleColumn[], options: { barWidth?: number } = {}) => renderToString(h(CompletionBars, { modules, ...options }));
+const stateSwatchSvg = (state: 'done') => renderToString(h(StateSwatch, { state }));
 import { escapeHtml, frenchDateTime, frenchDays, frenchPercent, truncate } from '../../src/web/format.js';
 
 function moduleColumn(order: number, completed: number, learners: number, title = `Module ${order}`): ModuleColumn {
@@ -29,8 +36,8 @@ describe('heatmapSvg', () => {
   it('escapes learner names and module titles containing < and &', () => {
     const svg = heatmapSvg(modules, learners);
     wellFormed(svg);
-    expect(svg).toContain('Zoé &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Cie&quot;');
-    expect(svg).toContain('Données &lt;ouvertes&gt; &amp; communs');
+    expect(svg).toContain('Zoé &lt;script>alert(1)&lt;/script> &amp; &quot;Cie&quot;');
+    expect(svg).toContain('Données &lt;ouvertes> &amp; communs');
   });
 
   it('has an accessible name and a description, and a glyph besides the colour for done and failed', () => {
@@ -71,7 +78,7 @@ describe('completionBarsSvg', () => {
   it('escapes module titles', () => {
     const svg = completionBarsSvg([moduleColumn(1, 1, 2, 'Financer <vite> & bien')]);
     wellFormed(svg);
-    expect(svg).toContain('Financer &lt;vite&gt; &amp; bien');
+    expect(svg).toContain('Financer &lt;vite> &amp; bien');
   });
 
   it('draws a sentence when the parcours has no module', () => {

@@ -140,14 +140,14 @@ describe('loadDashboard', () => {
     expect(data.notes).toMatchObject({ ok: true, value: { total: 2, counts: { conflict: 1, published: 1 } } });
     const html = dashboardBody(data);
     expect(html).toContain('<a href="http://wiki/x?a=1&amp;b=2">voir Compte rendu 2/Brouillon</a>');
-    expect(html).toContain('Modifiée par une personne &lt;après&gt; le robot');
+    expect(html).toContain('Modifiée par une personne &lt;après> le robot');
   });
 
   it('renders headings in order and escapes names in the tables', async () => {
     const data = await loadDashboard({ ...base, cohort: () => summary([row('b', 'Bruno <B&B>', ['done'], { stalled: true, days: 20 })]) });
     const html = dashboardBody(data);
     expect(html).not.toContain('Bruno <B&B>');
-    expect(html).toContain('Bruno &lt;B&amp;B&gt;');
+    expect(html).toContain('Bruno &lt;B&amp;B>');
     const levels = [...html.matchAll(/<h([1-6])/g)].map((m) => Number(m[1]));
     expect(levels[0]).toBe(2);
     levels.forEach((level, i) => expect(level - (levels[i - 1] ?? 1)).toBeLessThanOrEqual(1));

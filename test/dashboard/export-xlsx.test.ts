@@ -12,7 +12,7 @@ async function readSheet(bytes: ArrayBuffer): Promise<{ rows: string[][]; boldHe
   const rows: string[][] = [];
   sheet?.eachRow((row) => {
     const values = row.values as unknown[];
-    rows.push(values.slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+    rows.push(values.slice(1).map((v) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v))));
   });
   return { rows, boldHeader: sheet?.getRow(1).getCell(1).font?.bold === true, sheets: workbook.worksheets.map((w) => w.name) };
 }
@@ -50,10 +50,22 @@ describe('the cohort grid as XLSX (over HTTP)', () => {
     expect(rows[0]?.[6]).toBe('1. Module bienvenue');
     const zoe = rows.find((r) => r[1] === 'zoe');
     expect(zoe).toEqual(csv.find((r) => r[1] === 'zoe'));
-    expect(zoe?.slice(0, 7)).toEqual(['Zoé Lefèvre; "la doyenne"', 'zoe', '14', '1', '8 mars 2026', 'non', 'Terminé le 8 mars 2026']);
+    expect(zoe?.slice(0, 7)).toEqual(['Zoé Lefèvre; "la doyenne"', 'zoe', '14', '1', '2026-03-08', 'non', '2026-03-08']);
     // A name that looks like a formula is a plain text cell: nothing to defuse, nothing runs.
     expect(rows.find((r) => r[1] === 'malo')?.[0]).toBe('=HYPERLINK("x")');
     expect(rows).toHaveLength(csv.length);
+  });
+
+  it('writes days as real date cells with a date format (issue 28 item 9: they were French text a spreadsheet cannot sort)', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await fetch(`${origin}/dashboard/export.xlsx?q=zo%C3%A9`, { headers: asFacilitator })).arrayBuffer());
+    const row = workbook.getWorksheet('Cohorte')!.getRow(2);
+    for (const column of [5, 7]) {
+      const cell = row.getCell(column);
+      expect(cell.value, `column ${column}`).toBeInstanceOf(Date);
+      expect((cell.value as Date).toISOString()).toBe('2026-03-08T00:00:00.000Z');
+      expect(cell.numFmt).toMatch(/d+.m+.y+/);
+    }
   });
 
   it('keeps only the rows the filters keep, as the CSV does', async () => {

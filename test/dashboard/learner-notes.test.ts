@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addLearner } from '../../bots/progress-sync.js';
 import { createDashboardRouter } from '../../src/dashboard/routes.js';
 import { NoteQueue } from '../../src/notes/queue.js';
+import { Web } from '../../src/web/web.js';
 import { FACILITATOR_TOKEN, fixtureCurriculum, startGateway, type TestGateway } from '../progress/support.js';
 import { describeEachStore } from '../support/postgres.js';
 
@@ -38,7 +39,7 @@ describeEachStore('the learner page lists the published notes that name the lear
     // Queued, never published: not listed.
     await queue.enqueue(note('brouillon', 'Brouillon', 'Zoé Lefèvre relira la charte.'));
     const app = express();
-    app.use('/dashboard', createDashboardRouter({ auth: gw.runtime.auth, progress: gw.runtime.progress, curriculum: fixtureCurriculum() }, { notes: queue }));
+    app.use('/dashboard', createDashboardRouter({ auth: gw.runtime.auth, progress: gw.runtime.progress, curriculum: fixtureCurriculum() }, new Web({ auth: gw.runtime.auth }), { notes: queue }));
     server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -76,7 +76,7 @@ describe('the dashboard over HTTP', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await page.text();
     expect(html).toContain('Progression de la cohorte');
-    expect(html).toContain('Alice &lt;Martin&gt; &amp; Co');
+    expect(html).toContain('Alice &lt;Martin> &amp; Co');
     expect(html).toMatch(/<tr data-slug="bienvenue">.*data-col="termine">1<\/td><td [^>]*data-col="apprenants">1<\/td>/);
     expect(html).toContain('Se déconnecter');
   });

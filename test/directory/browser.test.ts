@@ -124,7 +124,8 @@ describe('the directory in a browser, without JavaScript', { timeout: 120_000 },
     for (const body of ['subject=provider&id=orleans-services-libres&decision=approve', 'subject=provider&id=orleans-services-libres&decision=approve&csrf=x']) {
       const forged = await post(body);
       expect(forged.status).toBe(403);
-      expect(await forged.text()).toContain('Ce formulaire a expiré ou ne vient pas de Pollen');
+      // The web layer's refusal (src/web/web.tsx checkPost).
+      expect(await forged.text()).toContain('Ce formulaire n’a pas pu être vérifié');
     }
     expect((await directory.provider('orleans-services-libres'))?.status).toBe('pending');
     await page.goto(`${gw.gateway.url}/dashboard/annuaire`);

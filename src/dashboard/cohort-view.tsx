@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import type { LearnerRow, ModuleColumn } from './data.js';
-import { escapeHtml } from '../web/format.js';
-import { pageNav } from './pager.js';
+import { PageNav } from './pager.js';
 
 export const PAGE_SIZE = 50;
 
@@ -101,20 +100,32 @@ export function filterQuery(filter: CohortFilter, overrides: Partial<CohortFilte
 }
 
 /** The GET form of the filters. */
-export function filterForm(view: CohortPage, modules: readonly ModuleColumn[]): string {
-  const f = view.filter;
-  const states = STATES.map((s) => `<option value="${s}"${s === f.etat ? ' selected' : ''}>${STATE_FILTER_LABELS[s]}</option>`).join('');
-  const moduleOptions = ['<option value="">Tout le parcours</option>', ...modules.map((m) => `<option value="${escapeHtml(m.slug)}"${m.slug === f.module ? ' selected' : ''}>${m.order}. ${escapeHtml(m.title)}</option>`)].join('');
-  return `<form class="filters" method="get" action="" aria-label="Filtrer la cohorte">
-<p><label for="filtre-nom">Nom</label><input id="filtre-nom" name="q" type="search" value="${escapeHtml(f.q)}" maxlength="100"></p>
-<p><label for="filtre-module">Module</label><select id="filtre-module" name="module">${moduleOptions}</select></p>
-<p><label for="filtre-etat">État</label><select id="filtre-etat" name="etat">${states}</select></p>
-<p><label for="filtre-depuis">Actif·ve depuis le</label><input id="filtre-depuis" name="depuis" type="date" value="${escapeHtml(f.depuis)}"></p>
-<p><button type="submit">Filtrer</button> <a href="?">Tout afficher</a></p>
-</form>`;
+export function FilterForm(props: { view: CohortPage; modules: readonly ModuleColumn[] }) {
+  const f = props.view.filter;
+  return (
+    <form class="filters" method="get" action="" aria-label="Filtrer la cohorte">
+      <p><label for="filtre-nom">Nom</label><input id="filtre-nom" name="q" type="search" value={f.q} maxLength={100} /></p>
+      <p>
+        <label for="filtre-module">Module</label>
+        <select id="filtre-module" name="module">
+          <option value="">Tout le parcours</option>
+          {props.modules.map((m) => <option value={m.slug} selected={m.slug === f.module}>{`${m.order}. ${m.title}`}</option>)}
+        </select>
+      </p>
+      <p>
+        <label for="filtre-etat">État</label>
+        <select id="filtre-etat" name="etat">
+          {STATES.map((s) => <option value={s} selected={s === f.etat}>{STATE_FILTER_LABELS[s]}</option>)}
+        </select>
+      </p>
+      <p><label for="filtre-depuis">Actif·ve depuis le</label><input id="filtre-depuis" name="depuis" type="date" value={f.depuis} /></p>
+      <p><button type="submit">Filtrer</button> <a href="?">Tout afficher</a></p>
+    </form>
+  );
 }
 
 /** "Page 2 sur 40" with previous and next links, and the page numbers. */
-export function pagination(view: CohortPage): string {
-  return pageNav({ label: 'Pages de la cohorte', page: view.page, pages: view.pages, href: (page) => filterQuery(view.filter, { page }) || '?' });
+export function Pagination(props: { view: CohortPage }) {
+  const view = props.view;
+  return <PageNav label="Pages de la cohorte" page={view.page} pages={view.pages} href={(page) => filterQuery(view.filter, { page }) || '?'} />;
 }

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { authenticateOnce } from './auth/request-auth.js';
 import type { AuthService } from './auth/service.js';
-import { escapeHtml } from './web/format.js';
-import { pageShell } from './dashboard/pages.js';
+import type { Web } from './web/web.js';
 
 /** A token bucket: `burst` requests at once, then `perSecond` on average; perSecond 0: no limit. */
 export interface BucketSettings {
@@ -114,7 +113,8 @@ const EXEMPT = new Set(['/health', '/metrics', '/livez', '/readyz']);
  * or admin's own, else its address's); an empty bucket answers 429 with Retry-After and a French
  * body, JSON (`RATE_LIMITED`) for API clients, a page for browsers.
  */
-export function rateLimit(settings: RateLimitSettings, auth: AuthService | undefined): RequestHandler {
+/** `web` draws the French 429 page for browsers; API clients get a JSON error. */
+export function rateLimit(settings: RateLimitSettings, auth: AuthService | undefined, web: Web): RequestHandler {
   const anonymous = settings.anonymous.perSecond > 0 ? new TokenBuckets(settings.anonymous, settings.maxBuckets) : undefined;
   const facilitator = settings.facilitator.perSecond > 0 ? new TokenBuckets(settings.facilitator, settings.maxBuckets) : undefined;
   const delayMs = settings.refusalDelayMs ?? 5000;
@@ -124,7 +124,7 @@ export function rateLimit(settings: RateLimitSettings, auth: AuthService | undef
     if (wait === 0) return next();
     const retryAfter = Math.max(1, Math.ceil(wait));
     const refuse = () => {
-      if (!res.headersSent && !res.destroyed) tooManyRequests(req, res, retryAfter);
+      if (!res.headersSent && !res.destroyed) tooManyRequests(web, req, res, retryAfter);
     };
     // Spread over the second half of the delay: connections refused together (a flood's first
     // burst) do not all come back in the same instant, in step, every time.
@@ -155,7 +155,7 @@ function refusalMessage(retryAfter: number): string {
 /** The JSON refusals, by Retry-After, built once: a flood is answered without serialising anything. */
 const jsonRefusals = new Map<number, Buffer>();
 
-function tooManyRequests(req: Request, res: Response, retryAfter: number): void {
+function tooManyRequests(web: Web, req: Request, res: Response, retryAfter: number): void {
   const message = refusalMessage(retryAfter);
   if (req.accepts(['application/json', 'text/html']) !== 'text/html') {
     let body = jsonRefusals.get(retryAfter);
@@ -166,10 +166,15 @@ function tooManyRequests(req: Request, res: Response, retryAfter: number): void 
     res.writeHead(429, { 'Retry-After': String(retryAfter), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
     return;
   }
-  res.status(429).setHeader('Retry-After', String(retryAfter));
-  res.type('html').send(pageShell({
-    title: 'Trop de requêtes — Pollen',
-    heading: 'Pollen',
-    body: `<main id="contenu">\n<h2>Trop de requêtes</h2>\n<p>${escapeHtml(message)}</p>\n<p>Les animateur·rices connecté·es ont leur propre budget, plus large.</p>\n</main>`,
-  }));
+  res.setHeader('Retry-After', String(retryAfter));
+  web.send(res, 429, {
+    title: 'Trop de requêtes',
+    section: 'autre',
+    children: (
+      <>
+        <p>{message}</p>
+        <p>Les animateur·rices connecté·es ont leur propre budget, plus large.</p>
+      </>
+    ),
+  });
 }

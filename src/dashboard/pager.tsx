@@ -2,7 +2,6 @@
  * Page links for a long table: previous and next, "Page 3 sur 40", and the page numbers around
  * the current one with the first and the last, so the end of a long list is one click away.
  */
-import { escapeHtml } from '../web/format.js';
 
 /** The pages to link: the first, the last, and two either side of the current; null marks a gap. */
 export function pageNumbers(page: number, pages: number): Array<number | null> {
@@ -17,7 +16,7 @@ export function pageNumbers(page: number, pages: number): Array<number | null> {
   return out;
 }
 
-export interface PageNavOptions {
+export interface PageNavProps {
   /** The navigation's accessible name ("Pages de la cohorte"). */
   label: string;
   page: number;
@@ -27,17 +26,23 @@ export interface PageNavOptions {
 }
 
 /** The navigation, or nothing for a single page. */
-export function pageNav(options: PageNavOptions): string {
-  const { page, pages, href } = options;
-  if (pages <= 1) return '';
-  const prev = page > 1 ? `<a rel="prev" href="${escapeHtml(href(page - 1))}">Page précédente</a>` : '';
-  const next = page < pages ? `<a rel="next" href="${escapeHtml(href(page + 1))}">Page suivante</a>` : '';
-  const numbers = pageNumbers(page, pages)
-    .map((p) => {
-      if (p === null) return '<li aria-hidden="true">…</li>';
-      if (p === page) return `<li><span aria-current="page">${p}</span></li>`;
-      return `<li><a href="${escapeHtml(href(p))}" aria-label="Page ${p}">${p}</a></li>`;
-    })
-    .join('');
-  return `<nav class="pages" aria-label="${escapeHtml(options.label)}"><p>${prev} <span>Page ${page} sur ${pages}</span> ${next}</p><ul>${numbers}</ul></nav>`;
+export function PageNav(props: PageNavProps) {
+  const { page, pages, href } = props;
+  if (pages <= 1) return null;
+  return (
+    <nav class="pages" aria-label={props.label}>
+      <p>
+        {page > 1 ? <a rel="prev" href={href(page - 1)}>Page précédente</a> : null}
+        {' '}<span>{`Page ${page} sur ${pages}`}</span>{' '}
+        {page < pages ? <a rel="next" href={href(page + 1)}>Page suivante</a> : null}
+      </p>
+      <ul>
+        {pageNumbers(page, pages).map((p) =>
+          p === null ? <li aria-hidden="true">…</li>
+            : p === page ? <li><span aria-current="page">{p}</span></li>
+            : <li><a href={href(p)} aria-label={`Page ${p}`}>{p}</a></li>,
+        )}
+      </ul>
+    </nav>
+  );
 }
