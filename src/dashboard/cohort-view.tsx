@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { LearnerRow, ModuleColumn } from './data.js';
-import { PageNav } from './pager.js';
+import { PageNav } from '../web/pager.js';
 
 export const PAGE_SIZE = 50;
 

@@ -7,7 +7,7 @@ import { CompletionBars, CompletionBarsNarrow, Heatmap, HeatmapNarrow, STATE_GLY
 import { cohortPage, FilterForm, filterQuery, Pagination, parseCohortFilter, type CohortPage } from './cohort-view.js';
 import type { DashboardData, NotesView, Section, WikiChangeRow } from './data.js';
 import { STALLED_PAGE_SIZE } from './cohort-data.js';
-import { PageNav } from './pager.js';
+import { PageNav } from '../web/pager.js';
 import { Time } from './time.js';
 import { frenchDays, frenchPercent, frenchShortDateTime } from '../web/format.js';
 

@@ -1,5 +1,5 @@
 /** The facilitators' moderation page of the directory (server-side JSX, inside the web layer's shell). */
-import { PageNav } from '../dashboard/pager.js';
+import { PageNav } from '../web/pager.js';
 import { de } from '../text/french.js';
 import { frenchShortDateTime } from '../web/format.js';
 import { CsrfField } from '../web/forms.js';

@@ -1,12 +1,5 @@
-/** Escaping and French formatting for the dashboard's HTML and SVG. */
+/** French formatting of dates, percents and days for every page (HTML itself comes from JSX, escaped by default). */
 import { wholePercent } from '../progress/percent.js';
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML and SVG (element content and quoted attribute values alike). */
-export function escapeHtml(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
 
 /** The dashboard shows every time in Paris time, whatever the server's zone. */
 export const DASHBOARD_TIME_ZONE = 'Europe/Paris';
@@ -38,12 +31,6 @@ export function frenchDate(value: string | Date | null | undefined): string {
 export function frenchShortDateTime(value: string | Date | null | undefined): string {
   const date = value ? parse(value) : undefined;
   return date ? shortDateTime.format(date) : 'date inconnue';
-}
-
-/** `<time datetime="…">` with the French rendering inside. */
-export function timeElement(value: string | null | undefined, format: (v: string) => string = frenchDateTime): string {
-  if (!value || !parse(value)) return 'date inconnue';
-  return `<time datetime="${escapeHtml(new Date(value).toISOString())}">${escapeHtml(format(value))}</time>`;
 }
 
 /** "60 %" with the French narrow no-break space. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { explorerPage } from '../../src/graphql/explorer.js';
 import { FAVICON } from '../../src/web/favicon.js';
-import { pageShell } from '../../src/dashboard/pages.js';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { Page } from '../../src/web/shell.js';
 
 describe('the query explorer page', () => {
   const html = explorerPage('/graphql', '{ health { ok } }');
@@ -21,6 +23,6 @@ describe('the query explorer page', () => {
   it('goes to one column on a phone, and has a favicon like the dashboard', () => {
     expect(html).toMatch(/@media \(max-width: 700px\) \{ main \{ grid-template-columns: 1fr;/);
     expect(html).toContain(`<link rel="icon" type="image/svg+xml" href="${FAVICON}">`);
-    expect(pageShell({ title: 'x', body: '' })).toContain(`<link rel="icon" type="image/svg+xml" href="${FAVICON}">`);
+    expect(renderToString(h(Page, { title: 'x' }))).toContain(`<link rel="icon" type="image/svg+xml" href="${FAVICON}"/>`);
   });
 });
