@@ -1,4 +1,4 @@
-import { MoodleAuthError, MoodleClient, MoodleError } from '../moodle/index.js';
+import { MoodleAuthError, MoodleClient, MoodleError, MoodleUnavailableError } from '../moodle/index.js';
 import { MANUAL_COMPLETION } from './activity-catalog.js';
 import { encodeCohortCursor, type CohortCursor, type CohortFigures, type CohortRowFilter, type CohortRowPage } from './cohort-queries.js';
 import { daysSince } from './compute.js';
@@ -196,6 +196,10 @@ export class ProgressService {
       }
       if (error instanceof MoodleAuthError) {
         throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Moodle n’accepte plus votre session : reconnectez-vous, puis réessayez.');
+      }
+      // The learner's own token: not a setting of Pollen's, so not a MOODLE_TOKEN problem.
+      if (error instanceof MoodleError && !(error instanceof MoodleUnavailableError)) {
+        throw new ProgressError('MOODLE_REFUSED', `Moodle a refusé d’enregistrer votre avancement (code ${error.code}) : réessayez plus tard ou prévenez votre animateur·rice.`);
       }
       throw error;
     }
