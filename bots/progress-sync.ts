@@ -19,6 +19,14 @@ export function formatSyncReport(report: SyncReport): string {
     `Synchronisation (${report.source === 'moodle' ? 'Moodle' : 'magasin local'}) du ${parisDateTime(report.snapshotAt)} :`,
     `  ${plural(report.learners, 'apprenant·e', 'apprenant·es')}, ${report.stalled} à l'arrêt, ${plural(report.moodleRequests, 'requête', 'requêtes')} HTTP vers Moodle, ${report.durationMs} ms.`,
   ];
+  if (report.catalogRefreshed && report.source === 'moodle') lines.push('  Activités du cours relues dans Moodle.');
+  if (report.unmatchedActivities.length > 0) {
+    lines.push(`  ${plural(report.unmatchedActivities.length, 'activité', 'activités')} de Moodle sans module du parcours (numéro d’identification inconnu) :`);
+    for (const a of report.unmatchedActivities) lines.push(`    - « ${a.name} » (idnumber ${a.idnumber}, cmid ${a.cmid})`);
+  }
+  if (report.modulesWithoutActivity.length > 0) {
+    lines.push(`  ${plural(report.modulesWithoutActivity.length, 'module', 'modules')} du parcours sans activité dans Moodle : ${report.modulesWithoutActivity.join(', ')}`);
+  }
   for (const w of report.warnings) lines.push(`  attention : ${w}`);
   return lines.join('\n');
 }

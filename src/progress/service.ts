@@ -16,6 +16,13 @@ export interface CohortLearner {
   daysSinceActivity: number;
 }
 
+/** A learner whose enrolment in the Moodle course is suspended: shown apart, never in the cohort. */
+export interface SuspendedLearner {
+  moodleUserId: number;
+  username: string;
+  displayName: string;
+}
+
 /** Completion of one curriculum module across the cohort. */
 export interface ModuleCompletion {
   slug: string;
@@ -55,6 +62,11 @@ export class ProgressService {
     readonly tracker: ProgressTracker,
     private readonly learnerMoodle?: LearnerMoodleFactory,
   ) {}
+
+  /** Learners whose enrolment is suspended in Moodle (left out of the cohort), read from Moodle now; none without Moodle. */
+  suspendedLearners(): Promise<SuspendedLearner[]> {
+    return this.tracker.suspendedLearners();
+  }
 
   /** Runs a full sync (admin). */
   sync(): Promise<SyncReport> {

@@ -89,6 +89,17 @@ export class ProgressTracker {
     return mapModulesToCmids(this.curriculum, await this.catalog.activities(), this.#options.activityMap ?? new Map());
   }
 
+  /** Students whose enrolment is suspended in Moodle (one call); none in embedded mode. */
+  async suspendedLearners(): Promise<Array<{ moodleUserId: number; username: string; displayName: string }>> {
+    const moodle = this.#options.moodle;
+    if (!moodle) return [];
+    const suspended = await moodle.client.getEnrolledUsers(moodle.courseId, { status: 'suspended' });
+    return suspended
+      .filter((u) => (u.roles ?? []).some((r) => r.shortname === STUDENT_ROLE))
+      .map((u) => ({ moodleUserId: u.id, username: u.username, displayName: u.fullname }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
+  }
+
   /** Syncs the whole cohort and writes one snapshot per learner. */
   async sync(): Promise<SyncReport> {
     const started = performance.now();

@@ -85,6 +85,7 @@ export const progressResolvers = {
       const first = pageSize(args.first, 100);
       return first === 0 ? [] : (await root.source.service.stalledPage(1, first)).rows.map((row) => primed(root.source, row));
     },
+    suspendedLearners: (root: CohortRoot, _: unknown, ctx: GatewayContext) => reported(ctx, () => root.source.suspendedLearners()),
     learnerCount: (root: CohortRoot) => root.figures.learners,
     stalledCount: (root: CohortRoot) => root.figures.stalled,
     snapshotAt: (root: CohortRoot) => root.figures.snapshotAt,
