@@ -19,16 +19,22 @@ $cm = get_coursemodule_from_id('quiz', $cmid, 0, false, MUST_EXIST);
 $user = $DB->get_record('user', ['username' => $username], '*', MUST_EXIST);
 \core\session\manager::set_user($user);
 
-$generator = (new testing_data_generator())->get_plugin_generator('mod_quiz');
-$attempt = $generator->create_attempt($cm->instance, $user->id);
-$responses = [];
+$datagenerator = new testing_data_generator();
+$attempt = $datagenerator->get_plugin_generator('mod_quiz')->create_attempt($cm->instance, $user->id);
+// The quiz generator's submit_responses reads the usage through a unit-test-only method: the same
+// steps through the quiz_attempt API (simulated POST data, submit, grade).
+$attemptobj = \mod_quiz\quiz_attempt::create($attempt->id);
+$postdata = [];
 if ($outcome === 'pass') {
-    $attemptobj = \mod_quiz\quiz_attempt::create($attempt->id);
+    $questions = $datagenerator->get_plugin_generator('core_question');
     foreach ($attemptobj->get_slots() as $slot) {
-        $question = $attemptobj->get_question_attempt($slot)->get_question();
-        $responses[$slot] = $question->summarise_response($question->get_correct_response());
+        $qa = $attemptobj->get_question_attempt($slot);
+        $question = $qa->get_question();
+        $postdata += $questions->get_simulated_post_data_for_question_attempt($qa, $question->summarise_response($question->get_correct_response()), false);
     }
 }
-$generator->submit_responses($attempt->id, $responses, false, true);
+$attemptobj->process_submitted_actions(time(), false, $postdata);
+$attemptobj->process_submit(time(), false);
+$attemptobj->process_grade_submission(time());
 $grade = quiz_get_best_grade($DB->get_record('quiz', ['id' => $cm->instance], '*', MUST_EXIST), $user->id);
 echo json_encode(['attemptId' => (int) $attempt->id, 'grade' => $grade === null ? null : (float) $grade]), "\n";
