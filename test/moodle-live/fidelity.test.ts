@@ -19,6 +19,8 @@ import { cohortCsv } from '../../src/dashboard/export.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 import type { WikiApi } from '../../src/graphql/datasources/wiki.js';
 import { MoodleClient, type MoodleCourseSection } from '../../src/moodle/index.js';
+import { checkMoodleSettings } from '../../src/moodle/check.js';
+import { freePort } from '../../scripts/net.js';
 import type { ProgressRuntime } from '../../src/progress/runtime.js';
 import { createProgressRuntime } from '../../src/progress/runtime.js';
 import { createGateway } from '../../src/server.js';
@@ -116,8 +118,13 @@ describeLive('Pollen’s progress equals Moodle’s own report', (live) => {
     dir = await mkdtemp(path.join(tmpdir(), 'pollen-fidelity-'));
     mbz = path.join(dir, 'pollen.mbz');
     // Built by the command an administrator runs, with the local wiki on another port and no WIKI_API_URL.
-    const built = await runBot('curriculum-moodle', ['--out', mbz, '--start', START, '--shortname', `fidelite-${suffix}`], { POLLEN_WIKI_PORT: WIKI_PORT, WIKI_API_URL: '' });
+    // And without --start (checked in 7.), for today: both at once.
+    const [built, today] = await Promise.all([
+      runBot('curriculum-moodle', ['--out', mbz, '--start', START, '--shortname', `fidelite-${suffix}`], { POLLEN_WIKI_PORT: WIKI_PORT, WIKI_API_URL: '' }),
+      runBot('curriculum-moodle', ['--out', path.join(dir, 'today.mbz')], {}),
+    ]);
     expect(built.code, built.out).toBe(0);
+    expect(today.code, today.out).toBe(0);
     courseId = await restore(live(), mbz);
     ({ users } = await generateCourse(live(), { courseId, users: Object.values(people) }));
     admin = new MoodleClient({ url: live().url, token: live().adminToken, retryDelayMs: 0 });
@@ -145,7 +152,6 @@ describeLive('Pollen’s progress equals Moodle’s own report', (live) => {
     for (const link of links) expect(link.contents?.[0]?.fileurl, link.name).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${WIKI_PORT}/index\\.php/`));
     // And without --start, today (UTC) is the start date.
     const today = path.join(dir, 'today.mbz');
-    expect((await runBot('curriculum-moodle', ['--out', today], {})).code).toBe(0);
     const tar = new TextDecoder().decode(gunzipSync(new Uint8Array(await readFile(today))));
     const now = new Date();
     expect(tar).toContain(`<startdate>${Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) / 1000}</startdate>`);
@@ -268,15 +274,28 @@ describeLive('Pollen’s progress equals Moodle’s own report', (live) => {
 
   it('5. a wrong setting names itself in French on every path: progress:sync, GraphQL, /health', async () => {
     const env = { MOODLE_URL: live().url, MOODLE_TOKEN: live().adminToken, MOODLE_COURSE_ID: '999', POLLEN_STORE_PATH: ':memory:', WIKI_API_URL: '' };
-    const wrongCourse = await runBot('progress-sync', ['--no-wiki'], env);
+    const badToken = 'not-the-token-0123456789';
+    const [wrongCourse, wrongToken] = await Promise.all([
+      runBot('progress-sync', ['--no-wiki'], env),
+      runBot('progress-sync', ['--no-wiki'], { ...env, MOODLE_COURSE_ID: String(courseId), MOODLE_TOKEN: badToken }),
+    ]);
     expect(wrongCourse.code).toBe(1);
     expect(wrongCourse.out).toContain('progress:sync a échoué : MOODLE_COURSE_ID=999 : aucun cours de ce numéro dans Moodle');
     expect(wrongCourse.out).not.toContain('find data record');
 
-    const badToken = 'not-the-token-0123456789';
-    const wrongToken = await runBot('progress-sync', ['--no-wiki'], { ...env, MOODLE_COURSE_ID: String(courseId), MOODLE_TOKEN: badToken });
+    expect(wrongToken.code).toBe(1);
     expect(wrongToken.out).toContain('progress:sync a échoué : MOODLE_TOKEN : Moodle refuse ce jeton (code invalidtoken)');
     expect(wrongToken.out).not.toContain(badToken);
+
+    // At the gateway's start (src/app.ts logs these): token, course, and an address that is not Moodle or answers nothing.
+    const client = (url: string, token: string) => new MoodleClient({ url, token, retryDelayMs: 0, maxRetries: 0 });
+    expect((await checkMoodleSettings(client(live().url, badToken), courseId)).problems).toEqual([expect.stringMatching(/^MOODLE_TOKEN : Moodle refuse ce jeton \(code invalidtoken\)/)]);
+    expect((await checkMoodleSettings(client(live().url, live().adminToken), 999)).problems).toEqual([expect.stringMatching(/^MOODLE_COURSE_ID=999 : /)]);
+    expect((await checkMoodleSettings(client(`${live().url}/pas-moodle`, live().adminToken), courseId)).problems).toEqual([
+      expect.stringMatching(/^MOODLE_URL : http:\/\/127\.0\.0\.1:\d+\/pas-moodle ne répond pas comme un Moodle \(code httperror, HTTP 404\)/),
+    ]);
+    const closed = await checkMoodleSettings(client(`http://127.0.0.1:${await freePort()}`, live().adminToken), courseId);
+    expect(closed).toEqual({ unreachable: true, problems: [expect.stringMatching(/^MOODLE_URL : Moodle ne répond pas à http:\/\/127\.0\.0\.1:\d+ \(code networkerror\)/)] });
 
     await withGateway(live(), courseId, badToken, curriculum, async (url) => {
       const answer = await gql(url, '{ course { id } }');
