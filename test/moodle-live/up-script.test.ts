@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../../scripts/net.js';
+import { startPostgresCluster } from '../../scripts/postgres/cluster.js';
 import type { MoodleSite } from '../../scripts/moodle/site.js';
 import { describeLive } from '../support/moodle-live.js';
 
@@ -60,5 +61,21 @@ describeLive('scripts/moodle/up.sh on a shared machine', (live) => {
       expect(down.code, down.stderr).toBe(0);
     }
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('builds the template’s database cluster in the folder it is given, not the system temp folder', async () => {
+    await mkdir(path.join(ROOT, 'var'), { recursive: true });
+    const work = await mkdtemp(path.join(ROOT, 'var', 'moodle-template-spec-'));
+    try {
+      const cluster = await startPostgresCluster({ fast: true, parentDir: work });
+      try {
+        expect(cluster.dir.startsWith(`${work}/pollen-pg-`)).toBe(true);
+        expect(existsSync(path.join(cluster.dir, 'PG_VERSION'))).toBe(true);
+      } finally {
+        await cluster.stop();
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
