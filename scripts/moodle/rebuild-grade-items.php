@@ -10,6 +10,7 @@ define('CLI_SCRIPT', true);
 $tree = $argv[1] ?? '';
 require $tree . '/config.php';
 require_once($CFG->libdir . '/gradelib.php');
+require_once($CFG->dirroot . '/course/lib.php');
 
 $courseid = (int) ($argv[2] ?? 0);
 $course = $DB->get_record('course', ['id' => $courseid], '*', MUST_EXIST);

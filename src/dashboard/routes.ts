@@ -161,6 +161,7 @@ export function createDashboardRouter(deps: DashboardDeps, options: DashboardOpt
         wikiLimit: options.wikiLimit ?? 50,
         notesLimit: options.notesLimit,
         now: options.now,
+        moodleMatch: () => progress.activityMatch(),
       });
       const view = data.grid ?? cohortPage(data.learners, data.modules, filter);
       const recentChangesUrl = deps.wiki ? pageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;

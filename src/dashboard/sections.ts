@@ -74,6 +74,26 @@ function summary(data: DashboardData): string {
 </dl>`;
 }
 
+/** What matches nothing between the Moodle course and the curriculum: shown only when there is something. */
+function moodleMatchNotice(data: DashboardData): string {
+  const match = data.moodleMatch;
+  if (!match || (match.unmatchedActivities.length === 0 && match.modulesWithoutActivity.length === 0)) return '';
+  const activities = match.unmatchedActivities.length
+    ? `<p>Activités de Moodle qui ne correspondent à aucun module (numéro d’identification inconnu) :</p><ul>${match.unmatchedActivities
+        .map((a) => `<li>${escapeHtml(`« ${a.name} » (idnumber ${a.idnumber})`)}</li>`)
+        .join('')}</ul>`
+    : '';
+  const modules = match.modulesWithoutActivity.length
+    ? `<p>Modules du parcours sans activité dans Moodle (suivis nulle part) :</p><ul>${match.modulesWithoutActivity
+        .map((m) => `<li>${escapeHtml(`Module ${m.order} : ${m.title}`)}</li>`)
+        .join('')}</ul>`
+    : '';
+  return `<section aria-labelledby="titre-correspondance" id="correspondance">
+<h2 id="titre-correspondance">Correspondance avec Moodle</h2>
+${activities}${modules}
+</section>`;
+}
+
 function progressSection(data: DashboardData, grid: GridOptions): string {
   const view = grid.view;
   const legend = (['done', 'failed', 'not_started', 'outside_moodle'] as const)
@@ -274,6 +294,7 @@ export function dashboardBody(data: DashboardData, grid: GridOptions = { base: '
 <main id="contenu">
 <p class="meta">Page générée le ${timeElement(data.generatedAt)} (heure de Paris).</p>
 ${summary(data)}
+${moodleMatchNotice(data)}
 ${progressSection(data, grid)}
 ${completionSection(data)}
 ${stalledSection(data, grid)}

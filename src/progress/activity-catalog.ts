@@ -66,6 +66,12 @@ export class ActivityCatalog {
     this.#db = tables<CatalogTables>(store);
   }
 
+  /** What the cache holds, however old, without asking Moodle (empty before the first read). */
+  async cached(): Promise<CourseActivity[]> {
+    const rows = await this.#db.selectFrom('progress_activity_cache').select(['cmid', 'idnumber', 'completion', 'name']).where('course_id', '=', this.courseId).orderBy('cmid').execute();
+    return rows.map((r) => ({ cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name }));
+  }
+
   /** The cached activities while fresh, else refetched from Moodle. */
   async activities(): Promise<CourseActivity[]> {
     return (await this.read()).activities;

@@ -1,5 +1,5 @@
 import { MoodleAuthError, MoodleClient, MoodleError, MoodleUnavailableError } from '../moodle/index.js';
-import { manualActivityOf } from './activity-match.js';
+import { manualActivityOf, matchActivities, type ActivityMatch } from './activity-match.js';
 import { encodeCohortCursor, type CohortCursor, type CohortFigures, type CohortRowFilter, type CohortRowPage } from './cohort-queries.js';
 import { daysSince } from './compute.js';
 import { ProgressError } from './errors.js';
@@ -66,6 +66,16 @@ export class ProgressService {
   /** Learners whose enrolment is suspended in Moodle (left out of the cohort), read from Moodle now; none without Moodle. */
   suspendedLearners(): Promise<SuspendedLearner[]> {
     return this.tracker.suspendedLearners();
+  }
+
+  /**
+   * What matches nothing between the course (as last read by a sync, from the store: no Moodle
+   * call) and the curriculum; undefined without Moodle or before the first sync.
+   */
+  async activityMatch(): Promise<ActivityMatch | undefined> {
+    const activities = await this.tracker.catalog?.cached();
+    if (!activities || activities.length === 0) return undefined;
+    return matchActivities(this.tracker.curriculum, activities, this.tracker.activityMap);
   }
 
   /** Runs a full sync (admin). */

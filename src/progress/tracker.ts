@@ -1,4 +1,5 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
+import { de } from '../text/french.js';
 import type { Logger } from '../log.js';
 import type { MoodleClient } from '../moodle/index.js';
 import type { StoreDb } from '../store/database.js';
@@ -78,7 +79,11 @@ export class ProgressTracker {
     return this.#options.moodle ? 'moodle' : 'embedded';
   }
 
-  /** slug -> cmid (empty in embedded mode). */
+  /** MOODLE_ACTIVITY_MAP: slug -> cmid, winning over the content files. */
+  get activityMap(): ReadonlyMap<string, number> {
+    return this.#options.activityMap ?? new Map();
+  }
+
   /** POLLEN_WIKI_USER_MAP: learner username → wiki account. */
   get wikiUserMap(): ReadonlyMap<string, string> {
     return this.#options.wikiUserMap ?? new Map();
@@ -124,7 +129,7 @@ export class ProgressTracker {
         const user = students[i];
         if (!user) return;
         if (result.ok) completion.set(moodleLearnerId(user.id), result.data.statuses);
-        else warnings.push(`Progression de ${user.username} illisible dans Moodle (code ${result.error.code}) : son état précédent est gardé.`);
+        else warnings.push(`Progression ${de(user.username)} illisible dans Moodle (code ${result.error.code}) : son état précédent est gardé.`);
       });
       // The course changed since the catalog was cached (an activity deleted or added): read it again now.
       if (this.catalog && catalog.fromCache && catalogIsStale(catalog.activities, [...completion.values()])) {

@@ -14,7 +14,9 @@ import { runMoodleCli, type MoodleSite } from '../../scripts/moodle/site.js';
 import { loadConfig } from '../../src/config/index.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import type { CurriculumModule } from '../../src/curriculum/schema.js';
-import { assembleCohort } from '../../src/dashboard/data.js';
+import { assembleCohort, loadDashboard } from '../../src/dashboard/data.js';
+import { dashboardBody } from '../../src/dashboard/sections.js';
+import { escapeHtml } from '../../src/dashboard/format.js';
 import { cohortCsv } from '../../src/dashboard/export.js';
 import type { GatewayDeps } from '../../src/graphql/context.js';
 import type { WikiApi } from '../../src/graphql/datasources/wiki.js';
@@ -133,7 +135,7 @@ describeLive('Pollen’s progress equals Moodle’s own report', (live) => {
     store = await openPollenStore({ kind: 'sqlite', path: ':memory:' });
     const config = loadConfig({ MOODLE_URL: live().url, MOODLE_TOKEN: live().adminToken, MOODLE_COURSE_ID: String(courseId) });
     runtime = createProgressRuntime({ config, store, curriculum, moodle: admin });
-  });
+  }, 600_000);
   afterAll(async () => {
     await store?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -191,6 +193,11 @@ describeLive('Pollen’s progress equals Moodle’s own report', (live) => {
     const brunoLine = csv.split('\r\n').find((line) => line.includes(people.bruno.username))!;
     expect(brunoLine.split(';')[6 + 2]).toBe('Échoué');
     expect(brunoLine.split(';')[6 + 0]).toBe('Non commencé');
+    // The dashboard's grid: the cell says « Échoué » (glyph and screen-reader text).
+    const html = dashboardBody(await loadDashboard({ cohort: () => runtime.progress.cohortSummary(), curriculum }));
+    const brunoRow = html.split('\n').find((line) => line.includes(`data-learner="moodle-${users[people.bruno.username]}"`))!;
+    expect(brunoRow.match(/<td data-state="[a-z_]+">/g)?.[2]).toBe('<td data-state="failed">');
+    expect(brunoRow).toContain('<span class="sr">Échoué</span>');
   });
 
   it('2. a suspended enrolment leaves the cohort, as in Moodle’s report, and is listed apart', async () => {
@@ -247,6 +254,11 @@ describeLive('Pollen’s progress equals Moodle’s own report', (live) => {
       });
       expect(answer.data.module.moodleActivity.id).toBe(added.cmids[seventeen.slug]);
     });
+    // And on the dashboard, from the catalog the sync stored (no Moodle call).
+    const html = dashboardBody(await loadDashboard({ cohort: () => runtime.progress.cohortSummary(), curriculum, moodleMatch: () => runtime.progress.activityMatch() }));
+    expect(html).toContain('<h2 id="titre-correspondance">Correspondance avec Moodle</h2>');
+    expect(html).toContain('<li>« Atelier en plus » (idnumber atelier-en-plus)</li>');
+    expect(html).toContain(`<li>Module 16 : ${escapeHtml(sixteen.title)}</li>`);
   });
 
   it('4. a course where nothing matches (imported from the cartridge, no idnumbers) warns once, in French, with what to do', async () => {

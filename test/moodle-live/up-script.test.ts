@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../../scripts/net.js';
@@ -36,6 +36,8 @@ describeLive('scripts/moodle/up.sh on a shared machine', (live) => {
   it('serves on POLLEN_MOODLE_PORT with its PostgreSQL on POLLEN_MOODLE_DB_PORT, everything in POLLEN_MOODLE_DIR; down.sh removes it', async () => {
     await mkdir(path.join(ROOT, 'var'), { recursive: true });
     parent = await mkdtemp(path.join(ROOT, 'var', 'moodle-up-spec-'));
+    // As an administrator's folder would be: PostgreSQL runs as its own user and must reach the data folder.
+    await chmod(parent, 0o755);
     const dir = path.join(parent, 'moodle');
     const [port, dbPort] = [await freePort(), await freePort()];
     const env = { POLLEN_MOODLE_PORT: String(port), POLLEN_MOODLE_DB_PORT: String(dbPort), POLLEN_MOODLE_DIR: dir };
@@ -61,11 +63,12 @@ describeLive('scripts/moodle/up.sh on a shared machine', (live) => {
       expect(down.code, down.stderr).toBe(0);
     }
     expect(existsSync(dir)).toBe(false);
-  });
+  }, 600_000);
 
   it('builds the template’s database cluster in the folder it is given, not the system temp folder', async () => {
     await mkdir(path.join(ROOT, 'var'), { recursive: true });
     const work = await mkdtemp(path.join(ROOT, 'var', 'moodle-template-spec-'));
+    await chmod(work, 0o755);
     try {
       const cluster = await startPostgresCluster({ fast: true, parentDir: work });
       try {
