@@ -41,7 +41,8 @@ describeLive('the IMS Common Cartridge in Moodle', (live) => {
     restored = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Restored;
     admin = new MoodleClient({ url: live().url, token: live().adminToken, retryDelayMs: 0 });
     sections = await admin.getCourseContents(restored.courseId);
-  });
+    // Convert and restore: seconds on an idle machine, minutes when the live specs share two busy cores.
+  }, 600_000);
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
