@@ -1,14 +1,11 @@
 import { plural } from '../src/cli/format.js';
 import { frenchProgram } from '../src/cli/french-help.js';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_IMSCC_PATH, wikiBaseUrlFromApi, writeCartridge } from '../src/curriculum/imscc/write.js';
+import { defaultWikiBaseUrl } from '../src/curriculum/imscc/paths.js';
+import { DEFAULT_IMSCC_PATH, writeCartridge } from '../src/curriculum/imscc/write.js';
 import { CurriculumError, loadCurriculum } from '../src/curriculum/loader.js';
 import { isLoopbackUrl } from '../src/config/public-url.js';
 
-/** The local wiki's API when no wiki is configured, on POLLEN_WIKI_PORT as scripts/wiki/up.sh starts it. */
-function localWikiApiUrl(): string {
-  return `http://127.0.0.1:${process.env.POLLEN_WIKI_PORT || '8080'}/api.php`;
-}
 
 interface ExportOptions {
   dir: string;
@@ -21,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
   const program = frenchProgram('curriculum:export', 'Écrit le parcours en paquet IMS Common Cartridge 1.1, pour les plateformes autres que Moodle (pour Moodle : curriculum:moodle).')
     .option('--dir <dossier>', 'dossier des fichiers de module', process.env.POLLEN_CURRICULUM_DIR || 'course-modules')
     .option('--out <fichier>', 'paquet à écrire', DEFAULT_IMSCC_PATH)
-    .option('--wiki-base-url <url>', 'début des adresses publiques des pages du wiki (défaut : tiré de WIKI_API_URL)', wikiBaseUrlFromApi(process.env.WIKI_API_URL || localWikiApiUrl()))
+    .option('--wiki-base-url <url>', 'début des adresses publiques des pages du wiki (défaut : tiré de WIKI_API_URL, sinon le wiki local sur POLLEN_WIKI_PORT)', defaultWikiBaseUrl())
     .option('--title <titre>', 'titre du cours dans le paquet')
     .action(async (opts: ExportOptions) => {
       try {

@@ -5,7 +5,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { loadCurriculum } from '../src/curriculum/loader.js';
 import { createLogger } from '../src/log.js';
-import { MoodleClient } from '../src/moodle/index.js';
+import { MoodleClient, MoodleError, moodleSettingProblem, type MoodleSiteSettings } from '../src/moodle/index.js';
 import { LearnerStore } from '../src/progress/learners.js';
 import type { SyncReport } from '../src/progress/model.js';
 import { createProgressRuntime } from '../src/progress/runtime.js';
@@ -19,6 +19,14 @@ export function formatSyncReport(report: SyncReport): string {
     `Synchronisation (${report.source === 'moodle' ? 'Moodle' : 'magasin local'}) du ${parisDateTime(report.snapshotAt)} :`,
     `  ${plural(report.learners, 'apprenant·e', 'apprenant·es')}, ${report.stalled} à l'arrêt, ${plural(report.moodleRequests, 'requête', 'requêtes')} HTTP vers Moodle, ${report.durationMs} ms.`,
   ];
+  if (report.catalogRefreshed && report.source === 'moodle') lines.push('  Activités du cours relues dans Moodle.');
+  if (report.unmatchedActivities.length > 0) {
+    lines.push(`  ${plural(report.unmatchedActivities.length, 'activité', 'activités')} de Moodle sans module du parcours (numéro d’identification inconnu) :`);
+    for (const a of report.unmatchedActivities) lines.push(`    - « ${a.name} » (idnumber ${a.idnumber}, cmid ${a.cmid})`);
+  }
+  if (report.modulesWithoutActivity.length > 0) {
+    lines.push(`  ${plural(report.modulesWithoutActivity.length, 'module', 'modules')} du parcours sans activité dans Moodle : ${report.modulesWithoutActivity.join(', ')}`);
+  }
   for (const w of report.warnings) lines.push(`  attention : ${w}`);
   return lines.join('\n');
 }
@@ -113,10 +121,26 @@ async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv);
 }
 
+/** The one line a failed run prints: the setting to check when one is to blame, else the error's class and code. */
+export function syncFailureMessage(err: unknown, settings: MoodleSiteSettings | undefined): string {
+  const setting = settings && moodleSettingProblem(err, settings);
+  if (setting) return `progress:sync a échoué : ${setting}`;
+  const e = err as { name?: string; code?: string; message?: string };
+  // A Moodle error's own text is English and names no setting: its class and code say enough.
+  if (err instanceof MoodleError) return `progress:sync a échoué : Moodle a refusé la demande ${err.wsfunction ?? ''} (${err.name}, code ${err.code}).`;
+  return `progress:sync a échoué : ${e.name ?? 'Error'}${e.code ? ` (${e.code})` : ''} : ${e.message ?? String(err)}`;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv).catch((err: unknown) => {
-    const e = err as { name?: string; code?: string; message?: string };
-    console.error(`progress:sync a échoué : ${e.name ?? 'Error'}${e.code ? ` (${e.code})` : ''} : ${e.message ?? String(err)}`);
+    let settings: MoodleSiteSettings | undefined;
+    try {
+      const moodle = loadConfig().moodle;
+      settings = moodle && { url: moodle.url, courseId: moodle.courseId };
+    } catch {
+      // main() already said what is wrong with the configuration
+    }
+    console.error(syncFailureMessage(err, settings));
     process.exitCode = 1;
   });
 }

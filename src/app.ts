@@ -98,9 +98,15 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   if (!moodle) logger.info('No MOODLE_URL set: progress lives in the embedded store');
   if (moodle && config.moodle) {
     // Wrong settings name themselves; the gateway still starts, with Moodle down in /health.
-    const check = await checkMoodleSettings(moodle, config.moodle.courseId).catch((err: unknown) => ({ problems: [`Moodle : ${String((err as Error).message)}`], unreachable: false }));
-    for (const problem of check.problems) logger.error({ upstream: 'moodle' }, problem);
-    if (check.unreachable) logger.warn({ url: config.moodle.url }, 'Moodle unreachable at start: serving the rest; Moodle fields answer MOODLE_UNAVAILABLE until it is back');
+    const check = await checkMoodleSettings(moodle, config.moodle.courseId).catch((err: unknown) => ({
+      problems: [`Moodle : vérification des réglages MOODLE_URL, MOODLE_TOKEN et MOODLE_COURSE_ID impossible (${String((err as { code?: unknown }).code ?? (err as Error).name)}).`],
+      unreachable: false,
+    }));
+    if (check.unreachable) {
+      logger.warn({ url: config.moodle.url }, `Moodle unreachable at start: serving the rest; Moodle fields answer MOODLE_UNAVAILABLE until it is back. ${check.problems.join(' ')}`);
+    } else {
+      for (const problem of check.problems) logger.error({ upstream: 'moodle' }, problem);
+    }
   }
 
   const { progress, tracker } = createProgressRuntime({ config, store: database, curriculum, moodle, wiki, logger, onMoodleRequest: moodleRecorder });

@@ -1,11 +1,13 @@
 /**
  * `up <dir>`: installs (once) and serves a throwaway Moodle in <dir>, with a demo course and two
- * learners made by Moodle's data generator, then prints the settings as KEY=value lines.
+ * learners made by Moodle's data generator, then prints the settings as KEY=value lines. Ports:
+ * POLLEN_MOODLE_PORT (Moodle) and POLLEN_MOODLE_DB_PORT (its PostgreSQL) on 127.0.0.1, else free ones.
  * `down <dir>`: stops its web server and PostgreSQL cluster and deletes <dir>.
  * Called by scripts/moodle/up.sh and down.sh.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { ADMIN_PASSWORD, provisionMoodle, readSite, runSitePhp, siteSettings, stopSite, type MoodleSite } from './site.js';
 
@@ -43,13 +45,30 @@ async function demoCourse(site: MoodleSite): Promise<number> {
   return out.courseId;
 }
 
+/** A port setting: unset, or a number from 1 to 65535 that nothing listens on yet. */
+async function portSetting(name: string): Promise<number | undefined> {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} : donnez un numéro de port entre 1 et 65535.`);
+  const free = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+  if (!free) throw new Error(`${name}=${port} : ce port est déjà pris sur 127.0.0.1 ; choisissez-en un autre.`);
+  return port;
+}
+
 async function up(): Promise<void> {
   let site = await readSite(dir);
   if (site && (await answers(site))) {
     log(`The local Moodle is already running at ${site.url}`);
   } else {
     if (site) throw new Error(`${dir} holds a Moodle that does not answer: run scripts/moodle/down.sh first`);
-    site = await provisionMoodle({ root: dir, log });
+    const port = await portSetting('POLLEN_MOODLE_PORT');
+    const dbPort = await portSetting('POLLEN_MOODLE_DB_PORT');
+    site = await provisionMoodle({ root: dir, log, port, dbPort });
     await demoCourse(site);
     log(`The local Moodle is running at ${site.url} (admin / ${ADMIN_PASSWORD}; learners learner1 / Learner-pass-1, learner2 / Learner-pass-2)`);
   }
@@ -63,9 +82,14 @@ async function down(): Promise<void> {
   log(`The local Moodle in ${dir} is stopped and removed`);
 }
 
-if (command === 'up') await up();
-else if (command === 'down') await down();
-else {
-  log('usage: cli.ts up|down [dir]');
-  process.exitCode = 2;
+try {
+  if (command === 'up') await up();
+  else if (command === 'down') await down();
+  else {
+    log('usage: cli.ts up|down [dir]');
+    process.exitCode = 2;
+  }
+} catch (err) {
+  log(`moodle:${command ?? ''} : ${(err as Error).message}`);
+  process.exitCode = 1;
 }

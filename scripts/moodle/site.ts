@@ -73,8 +73,12 @@ export function runMoodleCli(site: Pick<MoodleSite, 'tree'>, script: string, arg
 export interface ProvisionOptions {
   /** Folder that receives this site's database cluster, source tree (hard links), data root and site.json. */
   root: string;
-  /** Where installed templates are kept between runs. Default: POLLEN_MOODLE_TEMPLATE_DIR or var/moodle-template. */
+  /** Where installed templates are kept between runs (the install's database cluster is built there too). Default: POLLEN_MOODLE_TEMPLATE_DIR or var/moodle-template. */
   templateDir?: string;
+  /** Moodle's port on 127.0.0.1. Default: a free one. */
+  port?: number;
+  /** Its PostgreSQL's port on 127.0.0.1. Default: a free one. */
+  dbPort?: number;
   log?: (line: string) => void;
 }
 
@@ -103,7 +107,7 @@ export async function provisionMoodle(options: ProvisionOptions): Promise<Moodle
   if (!archive) throw new Error('The Moodle archive is missing (../shared/moodle/moodle-*.tar.xz or POLLEN_MOODLE_ARCHIVE)');
   const template = path.join(options.templateDir ?? defaultTemplateDir(), templateKey(archive));
   if (!existsSync(path.join(template, 'ready.json'))) await buildTemplate(archive, template, log);
-  return startFromTemplate(template, path.resolve(options.root));
+  return startFromTemplate(template, path.resolve(options.root), { port: options.port, dbPort: options.dbPort });
 }
 
 interface SiteTokens {
@@ -127,7 +131,8 @@ async function buildTemplate(archive: string, template: string, log: (line: stri
   await mkdir(path.join(work, 'moodledata'), { recursive: true });
   log(`unpacking ${path.basename(archive)}`);
   await execFileAsync('tar', ['xJf', archive, '-C', work], { timeout: 600_000 });
-  const cluster = await startPostgresCluster({ fast: true });
+  // In the template's own work folder, not the system temp folder: a shared machine's /tmp may be small or cleaned.
+  const cluster = await startPostgresCluster({ fast: true, parentDir: work });
   try {
     const db = new URL(await cluster.createDatabase('moodle'));
     const port = await freePort();
@@ -143,6 +148,7 @@ async function buildTemplate(archive: string, template: string, log: (line: stri
     await rm(path.join(tree, 'config.php'));
     await pgRun('pg_ctl', ['-D', cluster.dir, '-m', 'fast', '-w', 'stop']);
     await execFileAsync('cp', ['-a', cluster.dir, path.join(work, 'pgdata')]);
+    await cluster.stop();
     await writeFile(path.join(work, 'ready.json'), JSON.stringify({ archive: path.basename(archive), builtAt: new Date().toISOString() }));
     await rm(template, { recursive: true, force: true });
     await rename(work, template);
@@ -152,7 +158,7 @@ async function buildTemplate(archive: string, template: string, log: (line: stri
   }
 }
 
-async function startFromTemplate(template: string, root: string): Promise<MoodleSite> {
+async function startFromTemplate(template: string, root: string, ports: { port?: number | undefined; dbPort?: number | undefined }): Promise<MoodleSite> {
   await mkdir(root, { recursive: true });
   await chmod(root, 0o755);
   const tree = path.join(root, 'moodle');
@@ -164,16 +170,18 @@ async function startFromTemplate(template: string, root: string): Promise<Moodle
   await execFileAsync('cp', ['-a', path.join(template, 'pgdata'), postgresDir]);
   let dbPort = 0;
   for (let attempt = 0; ; attempt++) {
-    dbPort = await freePort();
+    dbPort = ports.dbPort ?? (await freePort());
     try {
       await pgRun('pg_ctl', ['-D', postgresDir, '-l', path.join(postgresDir, 'server.log'), '-w', '-t', '120', '-o',
         `-p ${dbPort} -c listen_addresses=127.0.0.1 -k ${postgresDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
       break;
     } catch (err) {
+      // A port chosen by the operator is not retried: it is taken, and they must choose another.
+      if (ports.dbPort !== undefined) throw new Error(`PostgreSQL ne démarre pas sur le port ${dbPort} (POLLEN_MOODLE_DB_PORT) : port déjà pris ? Voir ${postgresDir}/server.log. ${String((err as Error).message).slice(0, 300)}`);
       if (attempt >= 2) throw err;
     }
   }
-  const port = await freePort();
+  const port = ports.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   await writeFile(path.join(tree, 'config.php'), configPhp({ dbPort, url, dataroot }));
   await runMoodleCli({ tree }, 'admin/cli/purge_caches.php');

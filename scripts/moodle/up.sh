@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A throwaway Moodle 5.1 for trying Pollen against a real Moodle (and for the live specs' recipe):
-#   - unpacks ../shared/moodle/moodle-*.tar.xz (or $POLLEN_MOODLE_ARCHIVE) into ${POLLEN_MOODLE_DIR:-var/moodle}
-#   - starts its own PostgreSQL 15 cluster on a free loopback port, installs Moodle (~80 s)
-#   - serves it with `php -d max_input_vars=5000 -S 127.0.0.1:<free port>` in its own process group
+#   - unpacks ../shared/moodle/moodle-*.tar.xz (or $POLLEN_MOODLE_ARCHIVE) into its data folder
+#     ${POLLEN_MOODLE_DIR:-var/moodle} (source tree, moodledata, PostgreSQL data, logs), installing
+#     once into ${POLLEN_MOODLE_TEMPLATE_DIR:-var/moodle-template} (~80 s; nothing goes to /tmp)
+#   - starts its own PostgreSQL 15 cluster on 127.0.0.1:${POLLEN_MOODLE_DB_PORT:-<free port>}
+#   - serves it with `php -d max_input_vars=5000 -S 127.0.0.1:${POLLEN_MOODLE_PORT:-<free port>}` in its own process group
 #   - turns on REST web services and completion, adds a `pollen` service with every function
 #     Pollen calls and an admin token, a demo course and learners learner1/learner2 (generator)
 #   - prints the settings as KEY=value lines on stdout (MOODLE_URL, MOODLE_TOKEN, MOODLE_COURSE_ID)

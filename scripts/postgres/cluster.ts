@@ -36,13 +36,15 @@ export interface ClusterOptions {
    * loses a throwaway cluster. Benchmarks keep the defaults, as a real server would run.
    */
   fast?: boolean;
+  /** Folder that receives the cluster's own folder. Default: the system temp folder. */
+  parentDir?: string;
 }
 
 export async function startPostgresCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
   if (!postgresAvailable()) {
     throw new Error(`PostgreSQL 15 is not installed (${POSTGRES_BIN}/initdb missing): apt-get install postgresql-15`);
   }
-  const root = await mkdtemp(path.join(tmpdir(), 'pollen-pg-'));
+  const root = await mkdtemp(path.join(options.parentDir ?? tmpdir(), 'pollen-pg-'));
   const dir = path.join(root, 'data');
   const asRoot = process.getuid?.() === 0;
   let uid: number | undefined;

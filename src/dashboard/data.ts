@@ -2,6 +2,7 @@
  * What the dashboard shows, gathered from the progress store, the wiki and the notes queue, and
  * shaped for the views. Read-only: nothing here writes to a store or an upstream.
  */
+import type { ActivityMatch } from '../progress/activity-match.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import { wikiPageUrl as pageUrl } from '../wiki/urls.js';
 import type { NoteState, QueueEntry } from '../notes/queue.js';
@@ -46,6 +47,8 @@ export interface DashboardSources {
   /** A wiki slower than this is reported as unreachable. Default 5 s. */
   wikiTimeoutMs?: number;
   now?: () => Date;
+  /** What matches nothing between the Moodle course and the curriculum (undefined: no Moodle, or not synced yet). */
+  moodleMatch?: (() => Promise<ActivityMatch | undefined>) | undefined;
 }
 
 export interface ModuleColumn {
@@ -118,6 +121,8 @@ export interface DashboardData {
   averagePercent: number;
   wiki: Section<WikiChangeRow[]>;
   notes: Section<NotesView>;
+  /** Moodle activities that match no module, modules with no activity (Moodle mode, after a sync). */
+  moodleMatch?: { unmatchedActivities: Array<{ cmid: number; idnumber: string; name: string }>; modulesWithoutActivity: Array<{ order: number; title: string }> } | undefined;
 }
 
 /** The grid's module columns, in the order given; completion counts when given (0 otherwise). */
@@ -237,5 +242,11 @@ export async function loadDashboard(sources: DashboardSources): Promise<Dashboar
   const wiki = readWiki(sources);
   const read = await sources.cohort();
   const cohort = 'learnerCount' in read ? read : assembleCohort(read, sources.curriculum);
-  return { generatedAt: now.toISOString(), ...cohort, wiki: await wiki, notes: await readNotes(sources) };
+  const match = await sources.moodleMatch?.().catch(() => undefined);
+  const bySlug = new Map(sources.curriculum.map((m) => [m.slug, m]));
+  const moodleMatch = match && {
+    unmatchedActivities: match.unmatchedActivities.map((a) => ({ cmid: a.cmid, idnumber: a.idnumber ?? '', name: a.name })),
+    modulesWithoutActivity: match.modulesWithoutActivity.map((slug) => ({ order: bySlug.get(slug)?.order ?? 0, title: bySlug.get(slug)?.title ?? slug })),
+  };
+  return { generatedAt: now.toISOString(), ...cohort, wiki: await wiki, notes: await readNotes(sources), moodleMatch };
 }

@@ -111,6 +111,7 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
         wikiLimit: options.wikiLimit ?? 50,
         notesLimit: options.notesLimit,
         now: options.now,
+        moodleMatch: () => progress.activityMatch(),
       });
       const view = data.grid ?? cohortPage(data.learners, data.modules, filter);
       const recentChangesUrl = deps.wiki ? wikiPageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;

@@ -85,6 +85,29 @@ function CellText(props: { state: ModuleState }) {
   return <><span aria-hidden="true">{STATE_GLYPHS[props.state] || '–'}</span><span class="sr">{STATE_LABELS[props.state]}</span></>;
 }
 
+/** What matches nothing between the Moodle course and the curriculum: shown only when there is something. */
+function MoodleMatchNotice(props: { data: DashboardData }) {
+  const match = props.data.moodleMatch;
+  if (!match || (match.unmatchedActivities.length === 0 && match.modulesWithoutActivity.length === 0)) return null;
+  return (
+    <section aria-labelledby="titre-correspondance" id="correspondance" class="card">
+      <h2 id="titre-correspondance">Correspondance avec Moodle</h2>
+      {match.unmatchedActivities.length ? (
+        <>
+          <p>Activités de Moodle qui ne correspondent à aucun module (numéro d’identification inconnu) :</p>
+          <ul>{match.unmatchedActivities.map((a) => <li>{`« ${a.name} » (idnumber ${a.idnumber})`}</li>)}</ul>
+        </>
+      ) : null}
+      {match.modulesWithoutActivity.length ? (
+        <>
+          <p>Modules du parcours sans activité dans Moodle (suivis nulle part) :</p>
+          <ul>{match.modulesWithoutActivity.map((m) => <li>{`Module ${m.order} : ${m.title}`}</li>)}</ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
 function Summary(props: { data: DashboardData }) {
   const data = props.data;
   const notes = data.notes.ok ? String(data.notes.value.counts.conflict + data.notes.value.counts.failed) : '—';
@@ -382,6 +405,7 @@ export function DashboardContent(props: { data: DashboardData; grid: GridOptions
       <DashboardNav base={grid.base} sections />
       <p class="meta">Page générée le <Time value={data.generatedAt} /> (heure de Paris).</p>
       <Summary data={data} />
+      <MoodleMatchNotice data={data} />
       <ProgressSection data={data} grid={grid} />
       <CompletionSection data={data} />
       <StalledSection data={data} grid={grid} />

@@ -2,6 +2,7 @@ import { isStoreUnavailable } from '../store/database.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { frenchRequestError } from './french-messages.js';
+import { moodleSettingProblem, type MoodleSiteSettings } from '../moodle/settings.js';
 
 export type Upstream = 'wiki' | 'moodle' | 'store' | 'curriculum';
 
@@ -21,9 +22,11 @@ const UNAVAILABLE_NAMES = /Unavailable|Timeout|Network/;
 
 /**
  * Turns an upstream failure into a GraphQL error with a stable code, e.g. WIKI_UNAVAILABLE or
- * MOODLE_ERROR, keeping the upstream's own code (never its request, token or stack).
+ * MOODLE_ERROR, keeping the upstream's own code (never its request, token or stack). With the
+ * site's Moodle settings (calls made with MOODLE_TOKEN, not a learner's token), a failure caused
+ * by a setting names it and says what to check.
  */
-export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
+export function upstreamError(upstream: Upstream, err: unknown, moodleSettings?: MoodleSiteSettings): GraphQLError {
   if (err instanceof GraphQLError) return err;
   // A store failure inside a wiki or Moodle operation (the notes queue, the progress store) is
   // the store's, not the upstream's: the request can be retried once the store is back.
@@ -42,6 +45,8 @@ export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
       { extensions: { code: 'MOODLE_UNEXPECTED_RESPONSE', upstream, upstreamCode } },
     );
   }
+  const setting = upstream === 'moodle' && moodleSettings ? moodleSettingProblem(err, moodleSettings) : undefined;
+  if (setting) return new GraphQLError(`Moodle a refusé la demande de Pollen : ${setting}`, { extensions: { code, upstream, upstreamCode } });
   const what = UPSTREAM_NAMES[upstream];
   const message = unavailable
     ? `${what.subject} est injoignable pour le moment ; les autres champs sont servis. Réessayez plus tard.`
@@ -53,14 +58,14 @@ export function upstreamError(upstream: Upstream, err: unknown): GraphQLError {
 export type UpstreamObserver = (upstream: Upstream, outcome: 'ok' | 'error' | 'unavailable', seconds: number) => void;
 
 /** Runs an upstream call and reports its failure as a coded GraphQL error. */
-export async function fromUpstream<T>(upstream: Upstream, run: () => Promise<T>, observe?: UpstreamObserver): Promise<T> {
+export async function fromUpstream<T>(upstream: Upstream, run: () => Promise<T>, observe?: UpstreamObserver, moodleSettings?: MoodleSiteSettings): Promise<T> {
   const started = performance.now();
   try {
     const value = await run();
     observe?.(upstream, 'ok', (performance.now() - started) / 1000);
     return value;
   } catch (err) {
-    const error = upstreamError(upstream, err);
+    const error = upstreamError(upstream, err, moodleSettings);
     observe?.(upstream, String(error.extensions.code).endsWith('_UNAVAILABLE') ? 'unavailable' : 'error', (performance.now() - started) / 1000);
     throw error;
   }

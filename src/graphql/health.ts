@@ -1,3 +1,4 @@
+import { moodleSettingProblem, unknownCourseProblem } from '../moodle/settings.js';
 import type { GatewayDeps } from './context.js';
 
 export interface UpstreamStatus {
@@ -6,6 +7,8 @@ export interface UpstreamStatus {
   latencyMs: number | null;
   version: string | null;
   error: string | null;
+  /** When not ok and a setting is to blame: which one and what to check, in French (never a secret). */
+  detail: string | null;
   mode: string | null;
 }
 
@@ -14,6 +17,8 @@ export interface HealthProbe {
   name: string;
   mode: string;
   check(): Promise<string | null>;
+  /** The French sentence naming the setting to check for this failure, when one is to blame. */
+  explain?(error: unknown): string | undefined;
 }
 
 const PROBE_TIMEOUT_MS = 3000;
@@ -25,12 +30,13 @@ async function runProbe(probe: HealthProbe): Promise<UpstreamStatus> {
       probe.check(),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS).unref()),
     ]);
-    return { name: probe.name, ok: true, latencyMs: round(performance.now() - started), version, error: null, mode: probe.mode };
+    return { name: probe.name, ok: true, latencyMs: round(performance.now() - started), version, error: null, detail: null, mode: probe.mode };
   } catch (err) {
     const reason = err instanceof Error && /fetch failed|ECONNREFUSED|no answer/.test(`${err.message} ${String((err as { code?: unknown }).code)}`)
       ? 'unreachable'
       : ((err as { code?: unknown }).code as string | undefined) ?? 'error';
-    return { name: probe.name, ok: false, latencyMs: round(performance.now() - started), version: null, error: reason, mode: probe.mode };
+    const detail = probe.explain?.(err) ?? null;
+    return { name: probe.name, ok: false, latencyMs: round(performance.now() - started), version: null, error: reason, detail, mode: probe.mode };
   }
 }
 
@@ -61,9 +67,13 @@ export function upstreamProbes(deps: GatewayDeps): HealthProbe[] {
           check: async () => {
             const release = (await moodle.api.getSiteInfo()).release;
             // A wrong MOODLE_COURSE_ID leaves Moodle unusable for Pollen: down, and say which setting.
-            if (!(await moodle.api.getCourse(moodle.courseId))) throw Object.assign(new Error('course not found'), { code: 'MOODLE_COURSE_ID: no such course' });
+            if (!(await moodle.api.getCourse(moodle.courseId))) {
+              throw Object.assign(new Error('course not found'), { code: 'MOODLE_COURSE_ID: no such course', detail: unknownCourseProblem(moodle.courseId) });
+            }
             return release;
           },
+          explain: (error) =>
+            (error as { detail?: string }).detail ?? moodleSettingProblem(error, { url: moodle.siteUrl, courseId: moodle.courseId }),
         }
       : { name: 'moodle', mode: 'embedded store (no Moodle configured)', check: async () => null },
   );

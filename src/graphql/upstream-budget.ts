@@ -84,6 +84,8 @@ export const UPSTREAM_COSTS: Readonly<Record<string, UpstreamCost>> = {
   // Course, contents and activity idnumbers, fetched once per request.
   'Query.course': { kind: 'once', key: 'moodle.course', calls: (b) => (b.moodle ? 3 : 0) },
   'CurriculumModule.moodleActivity': { kind: 'once', key: 'moodle.course', calls: (b) => (b.moodle ? 3 : 0) },
+  // The course's suspended enrolments, read once per request when asked.
+  'Cohort.suspendedLearners': { kind: 'once', key: 'moodle.suspended', calls: (b) => (b.moodle ? 1 : 0) },
   // Mutations, as upper bounds: Moodle's token and site info for a learner's sign-in (none in
   // embedded mode, counted anyway), a note's page read, preview and edit, a completion, a sync.
   'Mutation.login': { kind: 'each', calls: 2 },

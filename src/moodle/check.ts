@@ -1,31 +1,25 @@
 import type { MoodleClient } from './client.js';
-import { MoodleAuthError, MoodleAccessError, MoodleUnavailableError } from './errors.js';
+import { MoodleUnavailableError } from './errors.js';
+import { moodleSettingProblem, unknownCourseProblem } from './settings.js';
 
 /**
  * What is wrong with the Moodle settings, in French, each naming the setting to fix (never its
  * value when it is a secret). Empty when the token works and the course exists. Moodle being
- * unreachable is not a settings problem: it is reported apart (`unreachable`).
+ * unreachable is reported apart (`unreachable`), with its sentence naming MOODLE_URL.
  */
 export async function checkMoodleSettings(
-  moodle: Pick<MoodleClient, 'getSiteInfo' | 'getCourse'>,
+  moodle: Pick<MoodleClient, 'getSiteInfo' | 'getCourse' | 'url'>,
   courseId: number,
 ): Promise<{ problems: string[]; unreachable: boolean }> {
+  const settings = { url: moodle.url, courseId };
   try {
     await moodle.getSiteInfo();
+    if (!(await moodle.getCourse(courseId))) return { problems: [unknownCourseProblem(courseId)], unreachable: false };
   } catch (err) {
-    if (err instanceof MoodleUnavailableError) return { problems: [], unreachable: true };
-    if (err instanceof MoodleAuthError || err instanceof MoodleAccessError) {
-      return { problems: [`MOODLE_TOKEN : Moodle refuse ce jeton (${err.code}). Créez un jeton pour le service de Pollen et mettez-le dans MOODLE_TOKEN.`], unreachable: false };
-    }
-    throw err;
-  }
-  try {
-    if (!(await moodle.getCourse(courseId))) {
-      return { problems: [`MOODLE_COURSE_ID=${courseId} : aucun cours de ce numéro dans Moodle (ou le jeton ne le voit pas). Donnez l’id du cours (course/view.php?id=…).`], unreachable: false };
-    }
-  } catch (err) {
-    if (err instanceof MoodleUnavailableError) return { problems: [], unreachable: true };
-    throw err;
+    const problem = moodleSettingProblem(err, settings);
+    if (!problem) throw err;
+    const unreachable = err instanceof MoodleUnavailableError && (err.code === 'networkerror' || err.code === 'timeout');
+    return { problems: [problem], unreachable };
   }
   return { problems: [], unreachable: false };
 }

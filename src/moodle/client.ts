@@ -306,9 +306,15 @@ export class MoodleClient {
     return resolveActivityIdnumbers(this, courseId);
   }
 
-  /** core_enrol_get_enrolled_users: the course's participants with their roles. */
-  getEnrolledUsers(courseId: number): Promise<MoodleEnrolledUser[]> {
-    return this.call('core_enrol_get_enrolled_users', { courseid: courseId }, enrolledUsersSchema);
+  /**
+   * core_enrol_get_enrolled_users: the course's participants with their roles. `status`: only
+   * active enrolments (as Moodle's completion report counts them) or only suspended ones; both
+   * need the token user's `moodle/course:enrolreview` in the course. Default: every enrolment.
+   */
+  getEnrolledUsers(courseId: number, filter: { status?: 'active' | 'suspended' } = {}): Promise<MoodleEnrolledUser[]> {
+    const option = filter.status === 'active' ? 'onlyactive' : filter.status === 'suspended' ? 'onlysuspended' : undefined;
+    const params = option ? { courseid: courseId, options: [{ name: option, value: 1 }] } : { courseid: courseId };
+    return this.call('core_enrol_get_enrolled_users', params, enrolledUsersSchema);
   }
 
   /** core_enrol_get_users_courses: a user's courses with progress in percent. */

@@ -7,3 +7,4 @@ export { encodeForm, encodeJsonArguments, encodeRestCall, flattenParams, type Mo
 export * from './errors.js';
 export type * from './inputs.js';
 export * from './schemas/index.js';
+export { moodleSettingProblem, unknownCourseProblem, type MoodleSiteSettings } from './settings.js';

@@ -1,4 +1,3 @@
-import type { CurriculumModule } from '../curriculum/schema.js';
 import type { MoodleBatchResult, MoodleClient } from '../moodle/index.js';
 import { courseModuleResponseSchema, MoodleInvalidResponseError } from '../moodle/index.js';
 import type { Kysely } from 'kysely';
@@ -46,9 +45,6 @@ export interface CourseActivity {
   name: string;
 }
 
-/** Moodle completion mode that lets a learner mark an activity done. */
-export const MANUAL_COMPLETION = 1;
-
 /** The Moodle calls the catalog makes. */
 export type CatalogMoodle = Pick<MoodleClient, 'getCourseContents' | 'callEach'>;
 
@@ -70,8 +66,19 @@ export class ActivityCatalog {
     this.#db = tables<CatalogTables>(store);
   }
 
+  /** What the cache holds, however old, without asking Moodle (empty before the first read). */
+  async cached(): Promise<CourseActivity[]> {
+    const rows = await this.#db.selectFrom('progress_activity_cache').select(['cmid', 'idnumber', 'completion', 'name']).where('course_id', '=', this.courseId).orderBy('cmid').execute();
+    return rows.map((r) => ({ cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name }));
+  }
+
   /** The cached activities while fresh, else refetched from Moodle. */
   async activities(): Promise<CourseActivity[]> {
+    return (await this.read()).activities;
+  }
+
+  /** The same, saying whether they came from the cache (a sync then checks them against Moodle's completion data). */
+  async read(): Promise<{ activities: CourseActivity[]; fromCache: boolean }> {
     const rows = await this.#db
       .selectFrom('progress_activity_cache')
       .select(['cmid', 'idnumber', 'completion', 'name', 'fetched_at'])
@@ -79,8 +86,8 @@ export class ActivityCatalog {
       .orderBy('cmid')
       .execute();
     const fresh = rows.length > 0 && rows.every((r) => this.now() - Number(r.fetched_at) < this.ttlMs);
-    if (fresh) return rows.map((r) => ({ cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name }));
-    return this.refresh();
+    if (fresh) return { activities: rows.map((r) => ({ cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name })), fromCache: true };
+    return { activities: await this.refresh(), fromCache: false };
   }
 
   /** Refetches from Moodle and replaces the cache. Throws the first failed lookup (no silent holes). */
@@ -120,21 +127,4 @@ export class ActivityCatalog {
   }
 }
 
-/**
- * slug -> cmid for the curriculum: the operator's MOODLE_ACTIVITY_MAP first, then the module's
- * own `moodle.cmid`, then its `moodle.idnumber` (= its slug) looked up among the activities.
- */
-export function mapModulesToCmids(
-  modules: readonly CurriculumModule[],
-  activities: readonly CourseActivity[],
-  overrides: ReadonlyMap<string, number>,
-): Map<string, number> {
-  const byIdnumber = new Map(activities.filter((a) => a.idnumber).map((a) => [a.idnumber as string, a.cmid]));
-  const result = new Map<string, number>();
-  for (const module of modules) {
-    const cmid =
-      overrides.get(module.slug) ?? module.moodle.cmid ?? (module.moodle.idnumber ? byIdnumber.get(module.moodle.idnumber) : undefined);
-    if (cmid !== undefined) result.set(module.slug, cmid);
-  }
-  return result;
-}
+export { MANUAL_COMPLETION, mapModulesToCmids } from './activity-match.js';

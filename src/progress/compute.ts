@@ -5,7 +5,7 @@ import { wholePercent } from './percent.js';
 /** One activity's completion for a learner, as Moodle reports it (state 0-3, unix seconds). */
 export interface ActivityCompletion {
   cmid: number;
-  /** 0 incomplete, 1 complete, 2 complete pass, 3 complete fail. */
+  /** 0 incomplete, 1 complete, 2 complete pass, 3 complete fail, 4 complete fail with the grade hidden. */
   state: number;
   timecompleted: number;
 }
@@ -33,7 +33,7 @@ export interface ProgressInputs {
 function stateOf(completion: ActivityCompletion | undefined): ModuleState {
   if (!completion) return 'not_started';
   if (completion.state === 1 || completion.state === 2) return 'done';
-  if (completion.state === 3) return 'failed';
+  if (completion.state === 3 || completion.state === 4) return 'failed';
   return 'not_started';
 }
 

@@ -4,6 +4,8 @@ export type ProgressErrorCode =
   | 'MODULE_NOT_IN_MOODLE'
   | 'COMPLETION_NOT_MANUAL'
   | 'MOODLE_SESSION_EXPIRED'
+  /** Moodle refused the learner's own write for another reason (its code is in the message). */
+  | 'MOODLE_REFUSED'
   | 'UNKNOWN_LEARNER';
 
 /** A progress operation refused for a reason the caller can act on. */

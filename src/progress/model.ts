@@ -46,8 +46,14 @@ export interface SyncReport {
   /** HTTP requests made to Moodle during the sync. */
   moodleRequests: number;
   durationMs: number;
-  /** Problems that did not stop the sync (a learner whose completion could not be read, wiki down…). */
+  /** Problems that did not stop the sync (a learner whose completion could not be read, wiki down…), in French. */
   warnings: string[];
+  /** Whether the sync read the course's activities from Moodle (cache expired, or the course changed since). */
+  catalogRefreshed: boolean;
+  /** Activities with an idnumber that matches no module (nor a module's sibling activity). */
+  unmatchedActivities: Array<{ cmid: number; idnumber: string; name: string }>;
+  /** Slugs of the modules no activity of the course stands for (Moodle mode). */
+  modulesWithoutActivity: string[];
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
-import { MoodleAuthError, MoodleClient, MoodleError } from '../moodle/index.js';
-import { MANUAL_COMPLETION } from './activity-catalog.js';
+import { MoodleAuthError, MoodleClient, MoodleError, MoodleUnavailableError } from '../moodle/index.js';
+import { manualActivityOf, matchActivities, type ActivityMatch } from './activity-match.js';
 import { encodeCohortCursor, type CohortCursor, type CohortFigures, type CohortRowFilter, type CohortRowPage } from './cohort-queries.js';
 import { daysSince } from './compute.js';
 import { ProgressError } from './errors.js';
@@ -14,6 +14,13 @@ export interface CohortLearner {
   stalled: boolean;
   /** Whole days since the last progress (or since first seen when nothing is done). */
   daysSinceActivity: number;
+}
+
+/** A learner whose enrolment in the Moodle course is suspended: shown apart, never in the cohort. */
+export interface SuspendedLearner {
+  moodleUserId: number;
+  username: string;
+  displayName: string;
 }
 
 /** Completion of one curriculum module across the cohort. */
@@ -55,6 +62,21 @@ export class ProgressService {
     readonly tracker: ProgressTracker,
     private readonly learnerMoodle?: LearnerMoodleFactory,
   ) {}
+
+  /** Learners whose enrolment is suspended in Moodle (left out of the cohort), read from Moodle now; none without Moodle. */
+  suspendedLearners(): Promise<SuspendedLearner[]> {
+    return this.tracker.suspendedLearners();
+  }
+
+  /**
+   * What matches nothing between the course (as last read by a sync, from the store: no Moodle
+   * call) and the curriculum; undefined without Moodle or before the first sync.
+   */
+  async activityMatch(): Promise<ActivityMatch | undefined> {
+    const activities = await this.tracker.catalog?.cached();
+    if (!activities || activities.length === 0) return undefined;
+    return matchActivities(this.tracker.curriculum, activities, this.tracker.activityMap);
+  }
 
   /** Runs a full sync (admin). */
   sync(): Promise<SyncReport> {
@@ -165,8 +187,10 @@ export class ProgressService {
 
   /**
    * Marks one of the learner's own modules done (or not). Moodle mode: written to Moodle as the
-   * learner (their own token), only where the activity is manually completed. Embedded mode:
-   * written to the store. Returns the learner's fresh progress.
+   * learner (their own token) on the module's manually completed activity: the tracked one when
+   * it is manual, else its sibling (in Pollen's own course, the wiki link `<slug>-wiki`, ticked
+   * once the learner contributed; the module itself is done when its quiz is passed). Embedded
+   * mode: written to the store. Returns the learner's fresh progress.
    * @throws ProgressError UNKNOWN_MODULE, MODULE_NOT_IN_MOODLE, COMPLETION_NOT_MANUAL,
    *   MOODLE_SESSION_EXPIRED; MoodleError for other Moodle failures.
    */
@@ -182,13 +206,18 @@ export class ProgressService {
     if (cmid === undefined) {
       throw new ProgressError('MODULE_NOT_IN_MOODLE', `Le module « ${slug} » n’a pas d’activité dans le cours Moodle : prévenez votre animateur·rice.`);
     }
-    const activity = (await this.tracker.catalog?.activities())?.find((a) => a.cmid === cmid);
-    if (activity && activity.completion !== MANUAL_COMPLETION) throw notManual(slug);
+    // The module's own activity when the learner marks it, else its sibling they tick by hand (in
+    // Pollen's own course: the link to the wiki page, `<slug>-wiki`); none: Moodle completes it.
+    const activities = (await this.tracker.catalog?.activities()) ?? [];
+    const known = activities.some((a) => a.cmid === cmid);
+    const manual = known ? manualActivityOf(module, cmid, activities) : undefined;
+    if (known && !manual) throw notManual(slug);
+    const target = manual?.cmid ?? cmid;
     if (!learnerMoodleToken || !this.learnerMoodle) {
       throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Pollen ne connaît plus votre session Moodle : reconnectez-vous, puis réessayez.');
     }
     try {
-      await this.learnerMoodle(learnerMoodleToken).updateActivityCompletionManually(cmid, done);
+      await this.learnerMoodle(learnerMoodleToken).updateActivityCompletionManually(target, done);
     } catch (error) {
       if (error instanceof MoodleError && error.code === 'cannotmanualctrack') {
         await this.tracker.catalog?.invalidate();
@@ -196,6 +225,10 @@ export class ProgressService {
       }
       if (error instanceof MoodleAuthError) {
         throw new ProgressError('MOODLE_SESSION_EXPIRED', 'Moodle n’accepte plus votre session : reconnectez-vous, puis réessayez.');
+      }
+      // The learner's own token: not a setting of Pollen's, so not a MOODLE_TOKEN problem.
+      if (error instanceof MoodleError && !(error instanceof MoodleUnavailableError)) {
+        throw new ProgressError('MOODLE_REFUSED', `Moodle a refusé d’enregistrer votre avancement (code ${error.code}) : réessayez plus tard ou prévenez votre animateur·rice.`);
       }
       throw error;
     }
@@ -210,6 +243,6 @@ function cohortLearner(learner: Learner, progress: LearnerProgress, now: Date): 
 function notManual(slug: string): ProgressError {
   return new ProgressError(
     'COMPLETION_NOT_MANUAL',
-    `Le module « ${slug} » est validé automatiquement dans Moodle (consultation, note…), pas à la main : faites l’activité dans Moodle.`,
+    `Le module « ${slug} » est validé automatiquement dans Moodle (page consultée, quiz réussi…) : aucune de ses activités ne se coche à la main. Faites ses activités dans Moodle.`,
   );
 }

@@ -1,8 +1,10 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
+import { de } from '../text/french.js';
 import type { Logger } from '../log.js';
 import type { MoodleClient } from '../moodle/index.js';
 import type { StoreDb } from '../store/database.js';
-import { ActivityCatalog, mapModulesToCmids } from './activity-catalog.js';
+import { ActivityCatalog, type CourseActivity } from './activity-catalog.js';
+import { mapModulesToCmids, matchActivities, nothingMatchedWarning } from './activity-match.js';
 import { computeProgress, type ActivityCompletion } from './compute.js';
 import { LearnerStore, moodleLearnerId, type Learner } from './learners.js';
 import type { LearnerProgress, SyncReport } from './model.js';
@@ -77,7 +79,11 @@ export class ProgressTracker {
     return this.#options.moodle ? 'moodle' : 'embedded';
   }
 
-  /** slug -> cmid (empty in embedded mode). */
+  /** MOODLE_ACTIVITY_MAP: slug -> cmid, winning over the content files. */
+  get activityMap(): ReadonlyMap<string, number> {
+    return this.#options.activityMap ?? new Map();
+  }
+
   /** POLLEN_WIKI_USER_MAP: learner username → wiki account. */
   get wikiUserMap(): ReadonlyMap<string, string> {
     return this.#options.wikiUserMap ?? new Map();
@@ -88,6 +94,17 @@ export class ProgressTracker {
     return mapModulesToCmids(this.curriculum, await this.catalog.activities(), this.#options.activityMap ?? new Map());
   }
 
+  /** Students whose enrolment is suspended in Moodle (one call); none in embedded mode. */
+  async suspendedLearners(): Promise<Array<{ moodleUserId: number; username: string; displayName: string }>> {
+    const moodle = this.#options.moodle;
+    if (!moodle) return [];
+    const suspended = await moodle.client.getEnrolledUsers(moodle.courseId, { status: 'suspended' });
+    return suspended
+      .filter((u) => (u.roles ?? []).some((r) => r.shortname === STUDENT_ROLE))
+      .map((u) => ({ moodleUserId: u.id, username: u.username, displayName: u.fullname }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
+  }
+
   /** Syncs the whole cohort and writes one snapshot per learner. */
   async sync(): Promise<SyncReport> {
     const started = performance.now();
@@ -96,10 +113,14 @@ export class ProgressTracker {
     const warnings: string[] = [];
     let learners: Learner[];
     const completion = new Map<string, ActivityCompletion[]>();
-    const cmidOf = await this.cmidMap();
+    let catalog = this.catalog ? await this.catalog.read() : { activities: [] as CourseActivity[], fromCache: false };
+    let catalogRefreshed = Boolean(this.catalog) && !catalog.fromCache;
+    const overrides = this.#options.activityMap ?? new Map<string, number>();
+    let cmidOf = mapModulesToCmids(this.curriculum, catalog.activities, overrides);
 
     if (moodle) {
-      const enrolled = await moodle.client.getEnrolledUsers(moodle.courseId);
+      // Active enrolments only, as Moodle's own reports: a suspended learner is no longer in the cohort.
+      const enrolled = await moodle.client.getEnrolledUsers(moodle.courseId, { status: 'active' });
       const students = enrolled.filter((u) => (u.roles ?? []).some((r) => r.shortname === STUDENT_ROLE));
       learners = await this.learners.upsertMoodleLearners(students);
       await this.learners.deactivateMoodleLearnersExcept(learners.map((l) => l.id));
@@ -108,8 +129,14 @@ export class ProgressTracker {
         const user = students[i];
         if (!user) return;
         if (result.ok) completion.set(moodleLearnerId(user.id), result.data.statuses);
-        else warnings.push(`Completion of learner ${user.username} unreadable (${result.error.code}); previous state kept.`);
+        else warnings.push(`Progression ${de(user.username)} illisible dans Moodle (code ${result.error.code}) : son état précédent est gardé.`);
       });
+      // The course changed since the catalog was cached (an activity deleted or added): read it again now.
+      if (this.catalog && catalog.fromCache && catalogIsStale(catalog.activities, [...completion.values()])) {
+        catalog = { activities: await this.catalog.refresh(), fromCache: false };
+        catalogRefreshed = true;
+        cmidOf = mapModulesToCmids(this.curriculum, catalog.activities, overrides);
+      }
     } else {
       learners = await this.learners.list({ source: 'local' });
     }
@@ -143,6 +170,8 @@ export class ProgressTracker {
     }
     await this.snapshots.write(progress, 'sync');
     await this.snapshots.prune(now);
+    const match = moodle ? matchActivities(this.curriculum, catalog.activities, overrides) : undefined;
+    if (moodle && match && !match.anyMatched) warnings.push(nothingMatchedWarning(moodle.courseId));
     const report: SyncReport = {
       snapshotAt: now.toISOString(),
       source: this.mode,
@@ -151,8 +180,14 @@ export class ProgressTracker {
       moodleRequests: (moodle?.client.stats.httpRequests ?? 0) - requestsBefore,
       durationMs: Math.round(performance.now() - started),
       warnings,
+      catalogRefreshed,
+      unmatchedActivities: (match?.unmatchedActivities ?? []).map((a) => ({ cmid: a.cmid, idnumber: a.idnumber ?? '', name: a.name })),
+      modulesWithoutActivity: match?.modulesWithoutActivity ?? [],
     };
-    this.#options.logger?.info({ event: 'progress_sync', ...report, warnings: warnings.length }, 'Progress synced');
+    this.#options.logger?.info(
+      { event: 'progress_sync', ...report, warnings: warnings.length, unmatchedActivities: report.unmatchedActivities.length, modulesWithoutActivity: report.modulesWithoutActivity.length },
+      'Progress synced',
+    );
     return report;
   }
 
@@ -201,6 +236,20 @@ export class ProgressTracker {
       return undefined;
     }
   }
+}
+
+/**
+ * Whether Moodle's completion data disagrees with the cached catalog: an activity Moodle tracks
+ * that the cache does not know (added, or its completion turned on), or a cached tracked activity
+ * that no learner's completion lists any more (deleted, or its completion turned off).
+ */
+export function catalogIsStale(activities: readonly CourseActivity[], completions: ReadonlyArray<readonly ActivityCompletion[]>): boolean {
+  if (completions.length === 0) return false;
+  const tracked = new Set(activities.filter((a) => a.completion > 0).map((a) => a.cmid));
+  const seen = new Set(completions.flatMap((statuses) => statuses.map((s) => s.cmid)));
+  for (const cmid of seen) if (!tracked.has(cmid)) return true;
+  for (const cmid of tracked) if (!seen.has(cmid)) return true;
+  return false;
 }
 
 /** Modules a previous snapshot counted as done through the wiki: a contribution stays made. */

@@ -25,10 +25,14 @@ describe('the Moodle backup of the curriculum (.mbz)', () => {
     expect(backup.counts).toMatchObject({ modules: modules.length, sections: 3, quizzes: modules.length });
   });
 
-  it('gives each module page its slug as idnumber and completion on view; quizzes complete on passing grade', () => {
+  it('gives each module quiz its slug as idnumber, open once the page is viewed, complete on passing grade; the page `<slug>-page`, completion on view', () => {
     const { files } = buildMbz(modules, options);
     const moduleXml = (mod: string, n: number) => files.find((f) => f.path === `activities/${mod}_${n}/module.xml`)!.content;
-    expect(moduleXml('page', 1)).toContain(`<idnumber>${modules[0]!.slug}</idnumber>`);
+    const first = [...modules].sort((a, b) => a.order - b.order)[0]!;
+    expect(moduleXml('quiz', 3)).toContain(`<idnumber>${first.slug}</idnumber>`);
+    expect(moduleXml('page', 1)).toContain(`<idnumber>${first.slug}-page</idnumber>`);
+    expect(moduleXml('url', 2)).toContain(`<idnumber>${first.slug}-wiki</idnumber>`);
+    expect(moduleXml('quiz', 3)).toContain('<availability>{&quot;op&quot;:&quot;&amp;&quot;,&quot;c&quot;:[{&quot;type&quot;:&quot;completion&quot;,&quot;cm&quot;:1,&quot;e&quot;:1}],&quot;showc&quot;:[true]}</availability>');
     expect(moduleXml('page', 1)).toMatch(/<completion>2<\/completion>[\s\S]*<completionview>1<\/completionview>/);
     expect(moduleXml('url', 2)).toContain('<completion>1</completion>');
     expect(moduleXml('quiz', 3)).toMatch(/<completion>2<\/completion>\s*<completiongradeitemnumber>0<\/completiongradeitemnumber>\s*<completionpassgrade>1<\/completionpassgrade>/);
@@ -38,6 +42,26 @@ describe('the Moodle backup of the curriculum (.mbz)', () => {
   it('writes the same bytes twice and French decimals in the summary', () => {
     expect(Buffer.from(exportMbz(modules, options)).equals(Buffer.from(exportMbz(modules, options)))).toBe(true);
     expect(buildMbz(modules, options).files.find((f) => f.path === 'course/course.xml')!.content).toMatch(/environ \d+,\d heures/);
+  });
+
+  it('puts the parcours presentation in section 0 and starts the course on startDate', () => {
+    const { files } = buildMbz(modules, { ...options, startDate: 1788220800 });
+    const zero = files.find((f) => f.path === 'sections/section_1/section.xml')!.content;
+    expect(zero).toContain('&lt;h1&gt;Pollen : accompagner les associations vers le logiciel libre&lt;/h1&gt;');
+    expect(zero).toContain('Le module est validé quand son quiz est réussi.');
+    expect(files.find((f) => f.path === 'course/course.xml')!.content).toContain('<startdate>1788220800</startdate>');
+    expect(files[0]!.content).toContain('<original_course_startdate>1788220800</original_course_startdate>');
+  });
+
+  it('curriculum:moodle and curriculum:export take the wiki base URL by one rule: WIKI_API_URL, else the local wiki on POLLEN_WIKI_PORT', async () => {
+    const { defaultWikiBaseUrl } = await import('../../src/curriculum/imscc/paths.js');
+    expect(defaultWikiBaseUrl({ POLLEN_WIKI_PORT: '8123' })).toBe('http://127.0.0.1:8123/index.php/');
+    expect(defaultWikiBaseUrl({})).toBe('http://127.0.0.1:8080/index.php/');
+    expect(defaultWikiBaseUrl({ WIKI_API_URL: 'https://wiki.example.org/w/api.php', POLLEN_WIKI_PORT: '8123' })).toBe('https://wiki.example.org/w/index.php/');
+    const { courseStartDate } = await import('../../bots/curriculum-moodle.js');
+    expect(courseStartDate('2026-09-01')).toBe(1788220800);
+    expect(courseStartDate(undefined, new Date('2026-12-07T23:59:00Z'))).toBe(Date.UTC(2026, 11, 7) / 1000);
+    expect(() => courseStartDate('2026-02-30')).toThrow(/--start 2026-02-30 : donnez une date réelle au format AAAA-MM-JJ/);
   });
 
   it('knows a loopback wiki address when it sees one', () => {

@@ -13,7 +13,7 @@ import { activityTitles, exportImscc, PRESENTATION_TITLE } from '../../src/curri
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { groups, groupTitles, type CurriculumModule } from '../../src/curriculum/schema.js';
 import { MoodleClient, type MoodleCourseSection } from '../../src/moodle/index.js';
-import { describeLive } from '../support/moodle-live.js';
+import { describeLive, generateCourse, unique } from '../support/moodle-live.js';
 
 const WIKI = 'https://wiki.example.org/index.php/';
 
@@ -41,7 +41,8 @@ describeLive('the IMS Common Cartridge in Moodle', (live) => {
     restored = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Restored;
     admin = new MoodleClient({ url: live().url, token: live().adminToken, retryDelayMs: 0 });
     sections = await admin.getCourseContents(restored.courseId);
-  });
+    // Convert and restore: seconds on an idle machine, minutes when the live specs share two busy cores.
+  }, 600_000);
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -92,6 +93,20 @@ describeLive('the IMS Common Cartridge in Moodle', (live) => {
     expect(modules.length).toBeGreaterThan(curriculum.length * 3);
     expect(modules.filter((m) => (m.completion ?? 0) !== 0)).toEqual([]);
     expect((await admin.getActivityIdnumbers(restored.courseId)).size).toBe(0);
+  });
+
+  it('has quizzes without grade items (Moodle’s converter writes an empty gradebook) until the course reset the README gives rebuilds them', async () => {
+    const learner = { username: `cc-${unique()}`, password: 'Learner-pass-1', firstname: 'Lou', lastname: 'Blanc' };
+    const { users } = await generateCourse(live(), { courseId: restored.courseId, users: [learner] });
+    const quizItems = async () =>
+      ((await admin.getGradeItems(restored.courseId, users[learner.username]!)).usergrades[0]?.gradeitems ?? []).filter((i) => i.itemmodule === 'quiz');
+    expect(await quizItems()).toEqual([]);
+    // What the administrator does: Course reset > Gradebook > « Supprimer toutes les notes » (here by its script).
+    const out = JSON.parse((await runSitePhp(live(), 'rebuild-grade-items.php', [String(restored.courseId)])).trim().split('\n').at(-1) ?? '{}') as { gradeItems: Record<string, number> };
+    expect(out.gradeItems.quiz).toBe(curriculum.length);
+    const items = await quizItems();
+    expect(items).toHaveLength(curriculum.length);
+    expect(new Set(items.map((i) => i.grademax))).toEqual(new Set([10]));
   });
 
   it('keeps the French decimal comma in the course summary', async () => {

@@ -1,6 +1,6 @@
 /**
  * The course Pollen builds (npm run curriculum:moodle) restored by Moodle's own CLI, then tracked
- * with no activity map: a learner completes two activities through Moodle's web services and the
+ * with no activity map: a learner reads two lessons and passes their quizzes in Moodle, and the
  * progress sync reports exactly those two modules.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import type { CurriculumModule } from '../../src/curriculum/schema.js';
 import { MoodleClient } from '../../src/moodle/index.js';
 import { createProgressRuntime } from '../../src/progress/runtime.js';
 import { openPollenStore } from '../../src/store-schema.js';
-import { describeLive, generateCourse, learnerToken, unique } from '../support/moodle-live.js';
+import { describeLive, generateCourse, learnerToken, quizAttempt, unique } from '../support/moodle-live.js';
 import type { MoodleSite } from '../../scripts/moodle/site.js';
 
 async function restore(site: MoodleSite, file: string): Promise<number> {
@@ -57,17 +57,24 @@ describeLive('the Moodle course Pollen builds', (live) => {
     expect(course?.summary).toMatch(/environ \d+,\d heures/);
   });
 
-  it('gives every activity its idnumber (the page carries the module slug), and keeps them on a second restore', async () => {
+  it('gives every activity its idnumber (the quiz carries the module slug), and keeps them on a second restore', async () => {
     const expected = Object.fromEntries(curriculum.flatMap((m) => Object.values(activityIdnumbers(m.slug)).map((idnumber) => [idnumber, true])));
     const first = await admin.getActivityIdnumbers(courseId);
     expect(Object.fromEntries([...first.keys()].map((k) => [k, true]))).toEqual(expected);
+    const quizzes = (await admin.getCourseContents(courseId)).flatMap((s) => s.modules).filter((m) => m.modname === 'quiz');
+    expect(quizzes.map((q) => q.id).sort()).toEqual(curriculum.map((m) => first.get(m.slug)).sort());
+    // Each quiz opens once its module's page is viewed: the restore pointed the condition at the restored page.
+    for (const module of curriculum) {
+      const quiz = quizzes.find((q) => q.id === first.get(module.slug));
+      expect(JSON.parse(quiz?.availability ?? 'null'), module.slug).toEqual({ op: '&', c: [{ type: 'completion', cm: first.get(`${module.slug}-page`), e: 1 }], showc: [true] });
+    }
     const again = await restore(live(), file);
     expect(again).not.toBe(courseId);
     const second = await admin.getActivityIdnumbers(again);
     expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
   });
 
-  it('is tracked with no activity map: a learner completes two activities in Moodle, the sync reports exactly those two', async () => {
+  it('is tracked with no activity map: a learner reads two lessons and passes their quizzes in Moodle, the sync reports exactly those two', async () => {
     const learner = { username: `mbz-${unique()}`, password: 'Learner-pass-1', firstname: 'Sacha', lastname: 'Roux' };
     const { users } = await generateCourse(live(), { courseId, users: [learner] });
     const userId = users[learner.username]!;
@@ -76,9 +83,9 @@ describeLive('the Moodle course Pollen builds', (live) => {
     const pages = (await admin.getCourseContents(courseId)).flatMap((s) => s.modules).filter((m) => m.modname === 'page');
     const idnumbers = await admin.getActivityIdnumbers(courseId);
     for (const module of [one, two]) {
-      const cmid = idnumbers.get(module.slug);
-      const page = pages.find((p) => p.id === cmid);
+      const page = pages.find((p) => p.id === idnumbers.get(`${module.slug}-page`));
       expect((await asLearner.viewPage(page!.instance)).status).toBe(true);
+      await quizAttempt(live(), idnumbers.get(module.slug)!, learner.username, 'pass');
     }
 
     const config = loadConfig({ MOODLE_URL: live().url, MOODLE_TOKEN: live().adminToken, MOODLE_COURSE_ID: String(courseId) });

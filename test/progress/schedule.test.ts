@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/index.js';
 import type { SyncReport } from '../../src/progress/model.js';
 import { scheduleProgressSync } from '../../src/progress/schedule.js';
 
-const report: SyncReport = { snapshotAt: '2026-12-01T00:00:00.000Z', source: 'moodle', learners: 2, stalled: 0, moodleRequests: 2, durationMs: 5, warnings: [] };
+const report: SyncReport = { snapshotAt: '2026-12-01T00:00:00.000Z', source: 'moodle', learners: 2, stalled: 0, moodleRequests: 2, durationMs: 5, warnings: [], catalogRefreshed: false, unmatchedActivities: [], modulesWithoutActivity: [] };
 const logger = { info: vi.fn(), warn: vi.fn() };
 
 beforeEach(() => vi.useFakeTimers());

@@ -80,7 +80,13 @@ export function syncRoutes(options: { contentsOverride?: (raw: string) => string
   const contents = loadFixture('core_course_get_contents').raw_response;
   const cmids = [1, 2, 3, 4, 5, 6, 7, 8];
   return [
-    'core_enrol_get_enrolled_users',
+    // The sync asks for active enrolments only (no recording of that option: same answer shape).
+    {
+      name: 'core_enrol_get_enrolled_users',
+      wsfunction: 'core_enrol_get_enrolled_users',
+      params: [['courseid', '2'], ['options[0][name]', 'onlyactive'], ['options[0][value]', '1']],
+      body: loadFixture('core_enrol_get_enrolled_users').raw_response,
+    },
     { name: 'contents', wsfunction: 'core_course_get_contents', body: options.contentsOverride ? options.contentsOverride(contents) : contents },
     batchRoute(
       'batch idnumbers',

@@ -81,3 +81,30 @@ export function unique(): string {
 export async function learnerToken(site: MoodleSite, username: string, password: string): Promise<string> {
   return (await requestLoginToken(site.url, username, password)).token;
 }
+
+/** Runs one of scripts/moodle/*.php with a JSON spec file; returns its last line, parsed. */
+async function runWithSpec<T>(site: MoodleSite, script: string, spec: unknown): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pollen-moodle-spec-'));
+  const file = path.join(dir, 'spec.json');
+  try {
+    await writeFile(file, JSON.stringify(spec));
+    const out = await runSitePhp(site, script, [file]);
+    return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as T;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A course changed as a teacher would (scripts/moodle/alter.php): activities deleted or added, enrolments suspended. */
+export function alterCourse(
+  site: MoodleSite,
+  spec: { courseId: number; deleteCmids?: number[]; addModules?: GeneratedModule[]; suspend?: string[] },
+): Promise<Pick<GeneratedCourse, 'cmids' | 'instances'>> {
+  return runWithSpec(site, 'alter.php', spec);
+}
+
+/** A learner's finished attempt at a quiz (scripts/moodle/quiz-attempt.php): every answer right, or none given. */
+export async function quizAttempt(site: MoodleSite, quizCmid: number, username: string, outcome: 'pass' | 'fail'): Promise<{ grade: number | null }> {
+  const out = await runSitePhp(site, 'quiz-attempt.php', [String(quizCmid), username, outcome]);
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { grade: number | null };
+}

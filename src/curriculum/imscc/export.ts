@@ -67,8 +67,11 @@ function moduleActivities(module: CurriculumModule): CartridgeActivity[] {
   ];
 }
 
-/** The course presentation (first section): what the path is, its groups and modules in order, how a module goes. */
-function renderPresentationPage(courseTitle: string, description: string, ordered: readonly CurriculumModule[]): string {
+/**
+ * The course presentation's body (the cartridge's first page, the .mbz's section 0): what the
+ * path is, its groups and modules in order, how a module goes (`moduleNote`).
+ */
+export function presentationBodyHtml(courseTitle: string, description: string, ordered: readonly CurriculumModule[], moduleNote: string): string {
   const sections = groups
     .map((group) => [group, ordered.filter((m) => m.group === group)] as const)
     .filter(([, modules]) => modules.length > 0)
@@ -78,6 +81,11 @@ function renderPresentationPage(courseTitle: string, description: string, ordere
           .map((m) => `  <li>${escapeHtml(`Module ${m.order} : ${m.title}`)} (${formatMinutes(m.estimatedMinutes)})</li>`)
           .join('\n')}\n</ul>`,
     );
+  return [`<h1>${escapeHtml(courseTitle)}</h1>`, `<p>${escapeHtml(description)}</p>`, `<p>${escapeHtml(moduleNote)}</p>`, ...sections].join('\n');
+}
+
+/** The course presentation page (first section). */
+function renderPresentationPage(courseTitle: string, description: string, ordered: readonly CurriculumModule[]): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="fr">',
@@ -86,10 +94,7 @@ function renderPresentationPage(courseTitle: string, description: string, ordere
     `<title>${escapeHtml(PRESENTATION_TITLE)}</title>`,
     '</head>',
     '<body>',
-    `<h1>${escapeHtml(courseTitle)}</h1>`,
-    `<p>${escapeHtml(description)}</p>`,
-    `<p>${escapeHtml('Chaque module a trois activités : la leçon, un lien vers sa page du wiki, où l’on contribue, et un quiz.')}</p>`,
-    ...sections,
+    presentationBodyHtml(courseTitle, description, ordered, 'Chaque module a trois activités : la leçon, un lien vers sa page du wiki, où l’on contribue, et un quiz.'),
     '</body>',
     '</html>',
     '',

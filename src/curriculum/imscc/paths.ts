@@ -14,3 +14,11 @@ export function wikiBaseUrlFromApi(apiUrl: string | undefined): string {
   if (apiUrl && /\/api\.php$/.test(apiUrl)) return apiUrl.replace(/api\.php$/, 'index.php/');
   return DEFAULT_WIKI_BASE_URL;
 }
+
+/**
+ * The wiki base URL both exports use unless told otherwise (--wiki-base-url): from WIKI_API_URL,
+ * else the local wiki on POLLEN_WIKI_PORT (default 8080) as scripts/wiki/up.sh starts it.
+ */
+export function defaultWikiBaseUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return wikiBaseUrlFromApi(env.WIKI_API_URL || `http://127.0.0.1:${env.POLLEN_WIKI_PORT || '8080'}/api.php`);
+}

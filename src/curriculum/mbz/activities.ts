@@ -28,6 +28,8 @@ export interface MbzActivity {
   idnumber: string;
   name: string;
   completion: Completion;
+  /** Moodle's availability JSON (conditions a learner must meet to open it), or none. */
+  availability?: string;
   /** The module's own record, e.g. `<page id="1">...</page>`. */
   instanceXml: string;
   /** grades.xml's grade items (quizzes). */
@@ -65,7 +67,7 @@ function moduleXml(a: MbzActivity, added: number): string {
     groupmode: 0,
     groupingid: 0,
     ...completionFields(a.completion),
-    availability: NULL,
+    availability: a.availability ?? NULL,
     showdescription: 0,
     downloadcontent: 1,
     lang: NULL,
@@ -133,4 +135,12 @@ export function urlXml(id: number, name: string, intro: string, externalUrl: str
     },
     '    ',
   )}\n  </url>`;
+}
+
+/**
+ * Availability: open once the activity `moduleId` (inside the backup) is complete. The restore maps
+ * the id onto the restored course module (availability_completion's update_after_restore).
+ */
+export function afterCompletionOf(moduleId: number): string {
+  return JSON.stringify({ op: '&', c: [{ type: 'completion', cm: moduleId, e: 1 }], showc: [true] });
 }

@@ -25,6 +25,8 @@ export interface MbzCourse {
   /** questions.xml's categories. */
   questionCategoriesXml: string;
   time: number;
+  /** The course's start date (seconds since the epoch). */
+  startDate: number;
   fileName: string;
 }
 
@@ -34,7 +36,7 @@ function courseXml(c: MbzCourse): string {
   return xmlFile(`<course id="1" contextid="${c.contextId}">
 ${fields({
   shortname: c.shortname, fullname: c.fullname, idnumber: '', summary: c.summary, summaryformat: 1, format: 'topics', showgrades: 1,
-  newsitems: 0, startdate: c.time, enddate: 0, marker: 0, maxbytes: 0, legacyfiles: 0, showreports: 0, visible: 1, groupmode: 0,
+  newsitems: 0, startdate: c.startDate, enddate: 0, marker: 0, maxbytes: 0, legacyfiles: 0, showreports: 0, visible: 1, groupmode: 0,
   groupmodeforce: 0, defaultgroupingid: 0, lang: 'fr', theme: '', timecreated: c.time, timemodified: c.time, requested: 0,
   showactivitydates: 0, showcompletionconditions: 1, pdfexportfont: NULL, enablecompletion: 1, completionnotify: 0, enableaitools: NULL,
 })}
@@ -190,7 +192,7 @@ ${fields({
   backup_release: '5.1', backup_date: c.time, mnet_remoteusers: 0, include_files: 1, include_file_references_to_external_content: 0,
   original_wwwroot: 'https://pollen.invalid', original_site_identifier_hash: 'pollen-curriculum', original_course_id: 1,
   original_course_format: 'topics', original_course_fullname: c.fullname, original_course_shortname: c.shortname,
-  original_course_startdate: c.time, original_course_enddate: 0, original_course_contextid: c.contextId, original_system_contextid: 1,
+  original_course_startdate: c.startDate, original_course_enddate: 0, original_course_contextid: c.contextId, original_system_contextid: 1,
 }, '    ')}
     <details>
       <detail backup_id="pollen-curriculum">

@@ -1,16 +1,20 @@
 /**
  * The curriculum as a Moodle backup (.mbz) that `admin/cli/restore_backup.php` restores into a
- * course Pollen tracks with no activity map: one named section per curriculum group; per module a
- * page (the lesson, completion on view, idnumber = the module's slug), a link to its wiki page
- * (manual completion: contributing happens on the wiki; idnumber `<slug>-wiki`) and a quiz whose
- * questions sit in a category of the quiz's question bank (completion on passing grade;
- * idnumber `<slug>-quiz`); course completion on, over every activity.
+ * course Pollen tracks with no activity map: the parcours presentation in section 0, one named
+ * section per curriculum group; per module a page (the lesson, completion on view, idnumber
+ * `<slug>-page`), a link to its wiki page (manual completion: the learner ticks it once they
+ * contributed on the wiki, and markModuleDone writes it; idnumber `<slug>-wiki`) and a quiz whose
+ * questions sit in a category of the quiz's question bank, open once the page is viewed
+ * (availability) and complete on its passing grade (complete-pass or complete-fail): the quiz
+ * carries the module's slug, so Moodle itself holds "page viewed AND quiz passed" for a module.
+ * Course completion on, over every activity.
  */
 import { renderModulePage } from '../html.js';
 import { wikiPageUrl } from '../imscc/weblink.js';
 import type { PackageFile } from '../imscc/zip.js';
 import { groupTitles, type CurriculumModule, type Group } from '../schema.js';
-import { activityFiles, pageXml, urlXml, type MbzActivity } from './activities.js';
+import { presentationBodyHtml } from '../imscc/export.js';
+import { activityFiles, afterCompletionOf, pageXml, urlXml, type MbzActivity } from './activities.js';
 import { courseFiles, type MbzSection } from './course.js';
 import { questionCategoriesXml, quizGradeItemXml, quizInforefXml, quizXml, type QuizIds } from './quiz.js';
 import { tarGzip } from './tar.js';
@@ -22,15 +26,25 @@ export interface ExportMbzOptions {
   shortName?: string;
   /** Seconds since the epoch written as creation times. Default: 2020-01-01 (same bytes on every export). */
   time?: number;
+  /** The course's start date, seconds since the epoch. Default: `time` (curriculum:moodle gives today, or --start). */
+  startDate?: number;
 }
 
 export const DEFAULT_MBZ_TITLE = 'Pollen : accompagner les associations vers le logiciel libre';
 export const DEFAULT_MBZ_SHORTNAME = 'pollen-parcours';
 
-/** The activity idnumbers of a module in the built course (the page carries the slug: Pollen tracks it). */
+/**
+ * The activity idnumbers of a module in the built course: the quiz carries the slug (Pollen tracks
+ * it: passing it is completing the module), the page and the wiki link a suffix of it.
+ */
 export function activityIdnumbers(slug: string): { page: string; wiki: string; quiz: string } {
-  return { page: slug, wiki: `${slug}-wiki`, quiz: `${slug}-quiz` };
+  return { page: `${slug}-page`, wiki: `${slug}-wiki`, quiz: slug };
 }
+
+/** How each module goes, said in section 0 and in every page. */
+const MODULE_NOTE =
+  'Chaque module a trois activités : la leçon, un lien vers sa page du wiki, où l’on contribue (cochez-le ensuite), et un quiz, ' +
+  'qui s’ouvre une fois la leçon lue. Le module est validé quand son quiz est réussi.';
 
 export interface MbzBackup {
   files: PackageFile[];
@@ -38,7 +52,11 @@ export interface MbzBackup {
 }
 
 function pageBody(module: CurriculumModule, titlesBySlug: ReadonlyMap<string, string>, wikiUrl: string): string {
-  const html = renderModulePage(module, { titlesBySlug, wikiUrl, quizNote: 'Le quiz de ce module est une activité à part, juste après le lien vers le wiki.' });
+  const html = renderModulePage(module, {
+    titlesBySlug,
+    wikiUrl,
+    quizNote: 'Le quiz de ce module est une activité à part, juste après le lien vers le wiki : il s’ouvre une fois cette leçon lue, et le réussir valide le module.',
+  });
   return html.slice(html.indexOf('<body>') + '<body>'.length, html.indexOf('</body>')).trim();
 }
 
@@ -47,8 +65,12 @@ export function buildMbz(modules: readonly CurriculumModule[], options: ExportMb
   const ordered = [...modules].sort((a, b) => a.order - b.order);
   const titlesBySlug = new Map(ordered.map((m) => [m.slug, m.title]));
   const groups = [...new Set(ordered.map((m) => m.group))] as Group[];
+  const totalMinutes = ordered.reduce((sum, m) => sum + m.estimatedMinutes, 0);
+  const hours = (Math.round(totalMinutes / 6) / 10).toLocaleString('fr-FR');
+  const description = `Parcours de formation en ${ordered.length} modules (environ ${hours} heures) pour accompagner les associations vers le logiciel libre et les communs.`;
+  const fullname = options.courseTitle ?? DEFAULT_MBZ_TITLE;
   const sections: MbzSection[] = [
-    { id: 1, number: 0, name: null, summary: '' },
+    { id: 1, number: 0, name: null, summary: presentationBodyHtml(fullname, description, ordered, MODULE_NOTE) },
     ...groups.map((group, i) => ({ id: i + 2, number: i + 1, name: groupTitles[group], summary: '' })),
   ];
   const sectionOf = new Map(groups.map((group, i) => [group, sections[i + 1] as MbzSection]));
@@ -87,19 +109,17 @@ export function buildMbz(modules: readonly CurriculumModule[], options: ExportMb
     questionId += module.quiz.length;
     categories.push(questionCategoriesXml(module, quizIds, time));
     activities.push({
-      ...quiz, idnumber: idnumbers.quiz, name: quizName, completion: { kind: 'passgrade' },
+      ...quiz, idnumber: idnumbers.quiz, name: quizName, completion: { kind: 'passgrade' }, availability: afterCompletionOf(page.moduleId),
       instanceXml: quizXml(module, quizName, quizIds, time),
       gradeItemsXml: quizGradeItemXml(quizName, idnumbers.quiz, quizIds, quiz.instanceId + 1, time),
       inforefXml: quizInforefXml(quizIds),
     });
   }
 
-  const totalMinutes = ordered.reduce((sum, m) => sum + m.estimatedMinutes, 0);
-  const hours = (Math.round(totalMinutes / 6) / 10).toLocaleString('fr-FR');
   const course = {
-    fullname: options.courseTitle ?? DEFAULT_MBZ_TITLE,
+    fullname,
     shortname: options.shortName ?? DEFAULT_MBZ_SHORTNAME,
-    summary: `<p>${escapeHtml(`Parcours de formation en ${ordered.length} modules (environ ${hours} heures) pour accompagner les associations vers le logiciel libre et les communs.`)}</p>`,
+    summary: `<p>${escapeHtml(description)}</p>`,
     contextId: 50,
     sections,
     activities,
@@ -107,6 +127,7 @@ export function buildMbz(modules: readonly CurriculumModule[], options: ExportMb
     courseGradeItemId: gradeItems.course,
     questionCategoriesXml: categories.join(''),
     time,
+    startDate: options.startDate ?? time,
     fileName: 'pollen-parcours.mbz',
   };
   return {

@@ -56,6 +56,8 @@ export class MoodleDataSource {
   private coursePromise: Promise<CourseView | null> | undefined;
   private idnumbersPromise: Promise<Map<string, number>> | undefined;
   private readonly activityByCmid: DataLoader<number, ActivityView | null>;
+  /** MOODLE_URL and MOODLE_COURSE_ID: errors caused by them name them. */
+  readonly #settings: { url: string; courseId: number };
 
   constructor(
     private readonly api: MoodleApi,
@@ -63,6 +65,7 @@ export class MoodleDataSource {
     private readonly siteUrl: string,
     private readonly observe?: UpstreamObserver,
   ) {
+    this.#settings = { url: siteUrl, courseId };
     this.activityByCmid = new DataLoader(async (cmids) => {
       const course = await this.course();
       const all = new Map(course?.sections.flatMap((s) => s.activities.map((a) => [a.id, a] as const)) ?? []);
@@ -101,12 +104,12 @@ export class MoodleDataSource {
           })),
         })),
       };
-    }, this.observe);
+    }, this.observe, this.#settings);
     return this.coursePromise;
   }
 
   idnumbers(): Promise<Map<string, number>> {
-    this.idnumbersPromise ??= fromUpstream('moodle', () => this.api.getActivityIdnumbers(this.courseId), this.observe);
+    this.idnumbersPromise ??= fromUpstream('moodle', () => this.api.getActivityIdnumbers(this.courseId), this.observe, this.#settings);
     return this.idnumbersPromise;
   }
 

@@ -18,6 +18,14 @@ export class ProgressDataSource {
     });
   }
 
+  #suspended: ReturnType<ProgressService['suspendedLearners']> | undefined;
+
+  /** Learners whose enrolment is suspended in Moodle, read once per request. */
+  suspendedLearners(): ReturnType<ProgressService['suspendedLearners']> {
+    this.#suspended ??= this.service.suspendedLearners();
+    return this.#suspended;
+  }
+
   /** The cohort's figures (SQL aggregates), read once per request. */
   figures(): Promise<CohortFigures> {
     this.#figures ??= this.service.cohortFigures();

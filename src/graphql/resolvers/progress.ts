@@ -14,8 +14,12 @@ function progressOf(ctx: GatewayContext): ProgressDataSource {
   return ctx.progress;
 }
 
-/** ProgressError keeps its code; Moodle failures become MOODLE_* upstream errors. */
-async function reported<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * ProgressError keeps its code; Moodle failures become MOODLE_* upstream errors. Progress calls
+ * Moodle with the site's token (a learner's own token only in markModuleDone, whose refusals
+ * come back as ProgressError): a failure caused by a setting names it.
+ */
+async function reported<T>(ctx: GatewayContext, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -23,7 +27,8 @@ async function reported<T>(run: () => Promise<T>): Promise<T> {
       const code = error.code === 'UNKNOWN_MODULE' ? 'BAD_USER_INPUT' : error.code;
       throw new GraphQLError(error.message, { extensions: { code, reason: error.code } });
     }
-    if (error instanceof MoodleError) throw upstreamError('moodle', error);
+    const moodle = ctx.deps.moodle;
+    if (error instanceof MoodleError) throw upstreamError('moodle', error, moodle && { url: moodle.siteUrl, courseId: moodle.courseId });
     throw error;
   }
 }
@@ -62,7 +67,7 @@ export const progressResolvers = {
   },
   Me: {
     progress: (viewer: Viewer, _: unknown, ctx: GatewayContext) =>
-      viewer.learnerId === null ? null : reported(() => progressOf(ctx).progressOf.load(viewer.learnerId as string)),
+      viewer.learnerId === null ? null : reported(ctx, () => progressOf(ctx).progressOf.load(viewer.learnerId as string)),
   },
   Cohort: {
     learnerConnection: async (root: CohortRoot, args: { first?: number | null; after?: string | null }) => {
@@ -80,6 +85,7 @@ export const progressResolvers = {
       const first = pageSize(args.first, 100);
       return first === 0 ? [] : (await root.source.service.stalledPage(1, first)).rows.map((row) => primed(root.source, row));
     },
+    suspendedLearners: (root: CohortRoot, _: unknown, ctx: GatewayContext) => reported(ctx, () => root.source.suspendedLearners()),
     learnerCount: (root: CohortRoot) => root.figures.learners,
     stalledCount: (root: CohortRoot) => root.figures.stalled,
     snapshotAt: (root: CohortRoot) => root.figures.snapshotAt,
@@ -112,7 +118,7 @@ export const progressResolvers = {
       // The learner is the session's: no argument names whose progress changes.
       const learnerId = requireLearner(ctx);
       const source = progressOf(ctx);
-      return reported(async () => {
+      return reported(ctx, async () => {
         const moodleToken = await ctx.deps.auth?.moodleTokenOf(ctx.sessionHash);
         const progress = await source.service.markModuleDone(learnerId, args.slug, args.done ?? true, moodleToken);
         source.progressOf.clear(learnerId).prime(learnerId, progress);
@@ -121,7 +127,7 @@ export const progressResolvers = {
     },
     syncProgress: (_: unknown, __: unknown, ctx: GatewayContext) => {
       requireRole(ctx, 'admin');
-      return reported(() => progressOf(ctx).service.sync());
+      return reported(ctx, () => progressOf(ctx).service.sync());
     },
   },
 };
