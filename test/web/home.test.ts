@@ -45,6 +45,15 @@ describe('the home page', () => {
     expect(html).toContain('href="/agenda"');
   });
 
+  it('answers a wrong method on a public page 405 with Allow, in French', async () => {
+    for (const [path, allow] of [['/agenda', 'GET, HEAD'], ['/annuaire/declarer', 'GET, HEAD, POST'], ['/inscription', 'GET, HEAD, POST']]) {
+      const res = await fetch(`${running.gateway.url}${path}`, { method: 'DELETE', headers: { accept: 'text/html' } });
+      expect(res.status, path).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(await res.text()).toContain('<h1>Méthode non autorisée</h1>');
+    }
+  });
+
   it('refuses a sign-out posted from another site, and says so in French', async () => {
     const res = await fetch(`${running.gateway.url}/deconnexion`, {
       method: 'POST', redirect: 'manual',
