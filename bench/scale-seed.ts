@@ -1,8 +1,8 @@
 /**
  * The national network of issue 29, seeded through Pollen's own services: 10,000 learners (the
  * progress store's classes, test/support/cohort-seed.ts), 5,000 providers declared, approved and
- * recommended 4 times each through DirectoryService (3 of the 4 verified, the 4th waiting, as in
- * real life), 1,000 agenda sessions with 30 learners registered to each through AgendaService.
+ * recommended 4 times each through DirectoryService (all verified but one in
+ * every 25 providers' last, waiting in the moderation queue: 200 there), 1,000 agenda sessions with 30 learners registered to each through AgendaService.
  * Deterministic: the same store every run.
  */
 import { createAgenda } from '../src/agenda/index.js';
@@ -13,7 +13,7 @@ import { allTerritories } from '../src/directory/territories.js';
 import type { StoreDb } from '../src/store/database.js';
 import { seedCohort } from '../test/support/cohort-seed.js';
 
-export const SCALE = { learners: 10_000, providers: 5_000, recommendationsEach: 4, verifiedEach: 3, sessions: 1_000, registrationsEach: 30 } as const;
+export const SCALE = { learners: 10_000, providers: 5_000, recommendationsEach: 4, pendingEvery: 25, sessions: 1_000, registrationsEach: 30 } as const;
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function random(seed: number): () => number {
@@ -68,7 +68,7 @@ export async function seedProviders(store: StoreDb, count: number, onProgress?: 
         quote: k < 2 ? `Un accompagnement patient, projet ${k + 1}.` : null, quoteConsent: k < 2,
       }, `bench:${i}:${k}`);
       recommendations++;
-      if (k < SCALE.verifiedEach) await directory.verifyRecommendation(staff, r.id);
+      if (k < SCALE.recommendationsEach - 1 || i % SCALE.pendingEvery !== 0) await directory.verifyRecommendation(staff, r.id);
     }
     if ((i + 1) % 500 === 0) onProgress?.(i + 1);
   }
