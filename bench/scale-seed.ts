@@ -10,6 +10,8 @@ import type { CurriculumModule } from '../src/curriculum/schema.js';
 import { SERVICES, type ServiceId } from '../src/directory/model.js';
 import { DirectoryService } from '../src/directory/service.js';
 import { allTerritories } from '../src/directory/territories.js';
+import { trainingFromProgress } from '../src/directory/training.js';
+import { SnapshotStore } from '../src/progress/snapshots.js';
 import type { StoreDb } from '../src/store/database.js';
 import { seedCohort } from '../test/support/cohort-seed.js';
 
@@ -39,8 +41,10 @@ export interface ScaleCounts {
   registrations: number;
 }
 
-export async function seedProviders(store: StoreDb, count: number, onProgress?: (done: number) => void): Promise<number> {
-  const directory = new DirectoryService(store, { rateLimit: { max: 1_000_000_000, windowMinutes: 1 } });
+export async function seedProviders(store: StoreDb, count: number, curriculum: readonly CurriculumModule[], onProgress?: (done: number) => void): Promise<number> {
+  // Wired as the gateway wires it: a linked learner's badge is stored at approval.
+  const snapshots = new SnapshotStore(store);
+  const directory = new DirectoryService(store, { rateLimit: { max: 1_000_000_000, windowMinutes: 1 }, training: trainingFromProgress((ids) => snapshots.latest(ids), curriculum) });
   const rnd = random(29);
   const departements = allTerritories().filter((t) => t.kind === 'departement');
   const services = Object.keys(SERVICES) as ServiceId[];
@@ -103,7 +107,7 @@ export async function seedNationalNetwork(store: StoreDb, curriculum: readonly C
   const cohort = await seedCohort(store, { count: SCALE.learners, curriculum, now });
   log(`  seeded ${cohort.learners} learners in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   started = performance.now();
-  const recommendations = await seedProviders(store, SCALE.providers, (done) => log(`  seeded ${done} providers (${((performance.now() - started) / 1000).toFixed(0)} s)`));
+  const recommendations = await seedProviders(store, SCALE.providers, curriculum, (done) => log(`  seeded ${done} providers (${((performance.now() - started) / 1000).toFixed(0)} s)`));
   started = performance.now();
   const agenda = await seedAgenda(store, curriculum, now);
   log(`  seeded ${agenda.sessions} sessions, ${agenda.registrations} registrations in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -253,16 +253,7 @@ export class DirectoryService {
    * one UPDATE: no provider is read into memory, whatever the directory's size.
    */
   async relistAll(): Promise<void> {
-    const verified = sql<number>`(SELECT COUNT(*) FROM directory_recommendations r WHERE r.provider_id = directory_providers.id AND r.status = 'verified')`;
-    // The badge is stored as JSON.stringify writes it: `"complete":true` only in a complete one.
-    const trained = this.requireTraining ? sql`AND training LIKE ${'%"complete":true%'}` : sql``;
-    await this.db
-      .updateTable('directory_providers')
-      .set({
-        verified_count: verified,
-        listed: sql<number>`CASE WHEN status = 'approved' AND ${verified} >= ${this.minRecommendations} ${trained} THEN 1 ELSE 0 END`,
-      })
-      .execute();
+    await this.#relistSet(this.db);
   }
 
   /**
@@ -290,10 +281,8 @@ export class DirectoryService {
       });
       if (changed.length > 0) {
         await this.db.transaction().execute(async (trx) => {
-          for (const c of changed) {
-            await trx.updateTable('directory_providers').set({ training: c.json }).where('id', '=', c.id).execute();
-            await this.#relist(trx, c.id);
-          }
+          for (const c of changed) await trx.updateTable('directory_providers').set({ training: c.json }).where('id', '=', c.id).execute();
+          await this.#relistSet(trx, changed.map((c) => c.id));
         });
       }
       done.checked += rows.length;
@@ -403,6 +392,22 @@ export class DirectoryService {
       await trx.updateTable('directory_recommendations').set({ status: 'replaced', updated_at: now }).where('id', '=', other.id).execute();
       await recordEvent(trx, { subject: 'recommendation', subjectId: other.id, action: 'replaced', reason: `Remplacée par la recommandation n° ${kept.id} de la même association`, actor: actorLabel(viewer), at: now });
     }
+  }
+
+  /**
+   * #relist for many providers (`ids`, or every one) in one UPDATE: the same rule, nothing read
+   * into memory. The badge is stored as JSON.stringify writes it: `"complete":true` only in a
+   * complete one.
+   */
+  async #relistSet(db: DirectoryDb | DirectoryTx, ids?: readonly number[]): Promise<void> {
+    const verified = sql<number>`(SELECT COUNT(*) FROM directory_recommendations r WHERE r.provider_id = directory_providers.id AND r.status = 'verified')`;
+    const trained = this.requireTraining ? sql`AND training LIKE ${'%"complete":true%'}` : sql``;
+    const update = db.updateTable('directory_providers').set({
+      verified_count: verified,
+      listed: sql<number>`CASE WHEN status = 'approved' AND ${verified} >= ${this.minRecommendations} ${trained} THEN 1 ELSE 0 END`,
+    });
+    if (!ids) await update.execute();
+    else for (const chunk of chunks(ids)) await update.where('id', 'in', chunk).execute();
   }
 
   /** Recomputes a provider's verified count and listing from its rows. */
