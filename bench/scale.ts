@@ -179,12 +179,14 @@ async function runOn(backend: Backend, work: string): Promise<void> {
       const during = median(duringTimes);
       loading = false;
       await Promise.all(loaders);
-      const jobLines = gateway.output().split('\n').filter((l) => l.includes('Directory')).length;
+      const progressLines = gateway.output().split('\n').filter((l) => l.includes('Directory publishing to the wiki in progress'));
+      const lastProgress = progressLines.at(-1)?.match(/"checked":(\d+),"edits":(\d+)/);
+      const publication = lastProgress ? `directory publication in the background: ${lastProgress[1]} pages checked, ${lastProgress[2]} edits when last logged (${progressLines.length} progress lines)` : 'no directory progress logged';
       const alive = xlsx.alive ? '' : ', GATEWAY DIED';
       const tag = `(${backend.label})`;
       console.log(`scale dashboard p50 ${dashboard.toFixed(0)} ms, learner page p50 ${learner.toFixed(0)} ms, export.xlsx ${SCALE.learners} rows ${xlsx.seconds.toFixed(1)} s peak rss ${xlsx.peakMb.toFixed(0)} MB, moderation page p50 ${moderation.toFixed(0)} ms, /annuaire p50 during 4 dashboard loads ${during.toFixed(0)} ms (alone ${alone.toFixed(0)} ms, ratio ${(during / alone).toFixed(2)}) ${tag}`);
       console.log(`scale rss at start ${start.rssMb.toFixed(0)} MB (empty store ${empty.rssMb.toFixed(0)} MB) ${tag}`);
-      console.log(`  ${tag} first ${START_WINDOW_S} s after ready: rss peak ${start.peakMb.toFixed(0)} MB (empty store ${empty.peakMb.toFixed(0)} MB), event loop longest delay ${start.loopMaxMs.toFixed(0)} ms (empty store ${empty.loopMaxMs.toFixed(0)} ms); export rss before ${xlsx.beforeMb.toFixed(0)} MB, ${(xlsx.bytes / 1e6).toFixed(1)} MB file${alive}; ${dashboardLoads} dashboard loads beside /annuaire; ${jobLines} directory log lines`);
+      console.log(`  ${tag} first ${START_WINDOW_S} s after ready: rss peak ${start.peakMb.toFixed(0)} MB (empty store ${empty.peakMb.toFixed(0)} MB), event loop longest delay ${start.loopMaxMs.toFixed(0)} ms (empty store ${empty.loopMaxMs.toFixed(0)} ms); export rss before ${xlsx.beforeMb.toFixed(0)} MB, ${(xlsx.bytes / 1e6).toFixed(1)} MB file${alive}; ${dashboardLoads} dashboard loads beside /annuaire; ${publication}`);
     } finally {
       await gateway.stop();
     }

@@ -265,7 +265,7 @@ export class DirectoryService {
   async refreshTraining(options: { sliceSize?: number; pause?: () => Promise<void> } = {}): Promise<{ checked: number; changed: number; slices: number }> {
     const done = { checked: 0, changed: 0, slices: 0 };
     if (!this.#training) return done;
-    const size = options.sliceSize ?? 200;
+    const size = options.sliceSize ?? 50;
     const pause = options.pause ?? yieldToEventLoop;
     let after = 0;
     for (;;) {
@@ -281,7 +281,9 @@ export class DirectoryService {
       });
       if (changed.length > 0) {
         await this.db.transaction().execute(async (trx) => {
-          for (const c of changed) await trx.updateTable('directory_providers').set({ training: c.json }).where('id', '=', c.id).execute();
+          // One statement for the slice's new badges, one for their listing.
+          const badge = sql<string | null>`CASE id ${sql.join(changed.map((c) => sql`WHEN ${c.id} THEN ${c.json}`), sql` `)} END`;
+          await trx.updateTable('directory_providers').set({ training: badge }).where('id', 'in', changed.map((c) => c.id)).execute();
           await this.#relistSet(trx, changed.map((c) => c.id));
         });
       }

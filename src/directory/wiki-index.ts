@@ -94,7 +94,7 @@ function parts(rows: readonly string[]): string[][] {
 }
 
 /** A group's pages (one, or one per letter and part) and the root's lines for it. */
-function groupPages(group: string, entries: readonly IndexEntry[]): { pages: IndexPage[]; rootLines: string[] } {
+export function groupPages(group: string, entries: readonly IndexEntry[]): { pages: IndexPage[]; rootLines: string[] } {
   const title = groupPageTitle(group);
   const label = escapeWikitext(group, { atLineStart: false });
   const intro = group === REMOTE_GROUP
@@ -129,8 +129,8 @@ function groupPages(group: string, entries: readonly IndexEntry[]): { pages: Ind
   return { pages: [{ title, text: groupText, summary: summary(entries.length) }, ...pages], rootLines: [rootLine, `** ${letterLinks.join(' · ')}`] };
 }
 
-/** Every index page: the root and each group's pages. `entries` in name order. */
-export function indexPages(entries: readonly IndexEntry[]): IndexPage[] {
+/** The groups of the index, in the root's order (régions by name, then « À distance »), with their entries. */
+export function indexGroups(entries: readonly IndexEntry[]): Array<[string, IndexEntry[]]> {
   const groups = new Map<string, IndexEntry[]>();
   for (const e of entries) {
     for (const g of e.groups) {
@@ -139,26 +139,37 @@ export function indexPages(entries: readonly IndexEntry[]): IndexPage[] {
       else groups.set(g, [e]);
     }
   }
-  const order = [...groups.keys()].filter((g) => g !== REMOTE_GROUP && g !== OTHER_GROUP).sort((a, b) => a.localeCompare(b, 'fr'));
+  const collator = new Intl.Collator('fr');
+  const order = [...groups.keys()].filter((g) => g !== REMOTE_GROUP && g !== OTHER_GROUP).sort(collator.compare);
   for (const g of [REMOTE_GROUP, OTHER_GROUP]) if (groups.has(g)) order.push(g);
-  const pages: IndexPage[] = [];
-  const rootLines: string[] = [];
-  for (const group of order) {
-    const built = groupPages(group, groups.get(group)!);
-    pages.push(...built.pages);
-    rootLines.push(...built.rootLines);
-  }
-  const root = [
+  return order.map((g) => [g, groups.get(g)!]);
+}
+
+/** The root page `Annuaire`: the count and each group's lines (see groupPages). */
+export function rootPage(total: number, rootLines: readonly string[]): IndexPage {
+  const text = [
     'Structures (hébergeurs CHATONS, entreprises du libre, associations) recommandées par des associations après un ou plusieurs projets réussis, vérifiés par l’équipe d’animation à l’aide d’un questionnaire de critères vérifiables. Cette page est tenue à jour par le robot Pollen.',
     '',
-    `${plural(entries.length, 'structure')} ${entries.length > 1 ? 'référencées' : 'référencée'}. Une structure qui intervient dans plusieurs régions figure dans chacune.`,
+    `${plural(total, 'structure')} ${total > 1 ? 'référencées' : 'référencée'}. Une structure qui intervient dans plusieurs régions figure dans chacune.`,
     '',
     '== Par région ==',
     ...rootLines,
     '',
     `[[Catégorie:${ROOT_CATEGORY}]]`,
   ].join('\n');
-  return [{ title: INDEX_PAGE, text: root, summary: `Annuaire : liste des ${entries.length} structures recommandées (robot Pollen)` }, ...pages];
+  return { title: INDEX_PAGE, text, summary: `Annuaire : liste des ${total} structures recommandées (robot Pollen)` };
+}
+
+/** Every index page at once: each group's pages, then the root. `entries` in name order. */
+export function indexPages(entries: readonly IndexEntry[]): IndexPage[] {
+  const pages: IndexPage[] = [];
+  const rootLines: string[] = [];
+  for (const [group, list] of indexGroups(entries)) {
+    const built = groupPages(group, list);
+    pages.push(...built.pages);
+    rootLines.push(...built.rootLines);
+  }
+  return [...pages, rootPage(entries.length, rootLines)];
 }
 
 /** An index page the bot published before that has no structure now. */

@@ -15,7 +15,7 @@ import { chunks } from '../store/chunks.js';
 import type { DirectoryService } from './service.js';
 import { toProvider } from './store.js';
 import { yieldToEventLoop } from './slices.js';
-import { emptyIndexPageText, indexEntry, indexPages, REGION_INDEX_PREFIX, type IndexEntry } from './wiki-index.js';
+import { emptyIndexPageText, groupPages, indexEntry, indexGroups, REGION_INDEX_PREFIX, rootPage, type IndexEntry } from './wiki-index.js';
 import {
   categoryPageText, providerPageText, providerPageTitle, renamedPageText, retiredPageText, serviceCategory, TEMPLATE_PAGE, templatePageText,
 } from './wiki-pages.js';
@@ -24,8 +24,8 @@ import { regionsOf } from './territories.js';
 import { de } from '../text/french.js';
 
 export const DRAFT_SUFFIX = '/Brouillon du robot';
-/** Pages built, compared and published together. */
-export const DEFAULT_SLICE_SIZE = 50;
+/** Pages built, compared and published together: a few tens of milliseconds of work. */
+export const DEFAULT_SLICE_SIZE = 20;
 
 export interface DirectoryWikiPage {
   title: string;
@@ -47,7 +47,7 @@ export interface DirectoryPublishOptions {
   dryRun?: boolean;
   /** POLLEN_PUBLIC_URL: each fiche links the provider's public page and recommendation form. */
   publicUrl?: string | undefined;
-  /** Pages per slice (default 50). */
+  /** Pages per slice (default 20). */
   sliceSize?: number;
   /** Told after each slice (the gateway logs progress from it). */
   onProgress?: (progress: DirectoryPublishProgress) => void;
@@ -128,14 +128,20 @@ export async function* directoryPageSlices(directory: DirectoryService, options:
     });
   }
 
-  const index = indexPages(entries);
-  const current = new Set(index.map((p) => p.title));
+  // The index a group at a time (each group's lists, then the root that links them).
+  const current = new Set<string>();
+  const rootLines: string[] = [];
+  for (const [group, list] of indexGroups(entries)) {
+    const built = groupPages(group, list);
+    rootLines.push(...built.rootLines);
+    for (const p of built.pages) current.add(p.title);
+    for (const slice of chunks(built.pages, size)) yield slice;
+  }
+  yield [rootPage(entries.length, rootLines)];
   // Index pages of a former split (a région gone, letters merged back): they say so.
   const formerIndex = await db.selectFrom('directory_wiki_pages').select('title').where('title', 'like', `${REGION_INDEX_PREFIX}%`).execute();
-  for (const { title } of formerIndex) {
-    if (!current.has(title)) index.push({ title, text: emptyIndexPageText(), summary: 'Annuaire : plus aucune structure sur cette liste (robot Pollen)' });
-  }
-  for (const slice of chunks(index, size)) yield slice;
+  const emptied = formerIndex.filter(({ title }) => !current.has(title)).map(({ title }) => ({ title, text: emptyIndexPageText(), summary: 'Annuaire : plus aucune structure sur cette liste (robot Pollen)' }));
+  for (const slice of chunks(emptied, size)) yield slice;
   const categoryPages = [...categories].map(([title, label]) => ({ title, text: categoryPageText(label), summary: 'Annuaire : catégorie (robot Pollen)' }));
   for (const slice of chunks(categoryPages, size)) yield slice;
 
