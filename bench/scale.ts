@@ -15,7 +15,7 @@
  * Asserts nothing.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -202,13 +202,22 @@ export default async function run(): Promise<void> {
   try {
     const file = path.join(work, 'pollen.sqlite');
     const curriculum = await loadCurriculum(path.join(ROOT, 'course-modules'));
-    const store = await openPollenStore({ kind: 'sqlite', path: file });
-    const seeded = performance.now();
-    try {
-      const counts = await seedNationalNetwork(store, curriculum, new Date(), (line) => console.log(line));
-      console.log(`  (${counts.learners} learners, ${counts.modulesDone} modules done, ${counts.providers} providers, ${counts.recommendations} recommendations, ${counts.sessions} sessions, ${counts.registrations} registrations, seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s)`);
-    } finally {
-      await store.close();
+    // POLLEN_BENCH_SCALE_STORE=<file>: a store seeded by an earlier run, copied instead of seeding
+    // again (11 minutes on a busy machine); a missing file is seeded and kept there.
+    const kept = process.env.POLLEN_BENCH_SCALE_STORE;
+    if (kept && existsSync(kept)) {
+      copyFileSync(kept, file);
+      console.log(`  (store seeded by an earlier run of bench/scale-seed.ts, copied from ${kept})`);
+    } else {
+      const store = await openPollenStore({ kind: 'sqlite', path: file });
+      const seeded = performance.now();
+      try {
+        const counts = await seedNationalNetwork(store, curriculum, new Date(), (line) => console.log(line));
+        console.log(`  (${counts.learners} learners, ${counts.modulesDone} modules done, ${counts.providers} providers, ${counts.recommendations} recommendations, ${counts.sessions} sessions, ${counts.registrations} registrations, seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s)`);
+      } finally {
+        await store.close();
+      }
+      if (kept) copyFileSync(file, kept);
     }
     // Copied to PostgreSQL before the SQLite run: both gateways start from the same seeded store.
     let postgres: Backend | undefined;
