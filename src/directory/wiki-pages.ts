@@ -160,13 +160,9 @@ export function categoryPageText(label: string): string {
   return `Structures recommandées de l’[[${INDEX_PAGE}|annuaire]] : ${escapeWikitext(label, { atLineStart: false })}.\n\n[[Catégorie:${ROOT_CATEGORY}]]`;
 }
 
-/** Every category title the listed providers use, with its label. */
-export function categoriesOf(listed: readonly Provider[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of listed) {
-    for (const s of p.services) out.set(`Catégorie:${serviceCategory(SERVICES[s])}`, SERVICES[s]);
-    for (const r of regionsOf(p.territories)) out.set(`Catégorie:${serviceCategory(r.name)}`, r.name);
-    if (p.territories.includes('a-distance')) out.set(`Catégorie:${serviceCategory('À distance')}`, 'À distance');
-  }
-  return out;
+/** Adds the category titles a listed provider's fiche names, with their labels, to `into`. */
+export function addCategoriesOf(p: Provider, into: Map<string, string>): void {
+  for (const s of p.services) into.set(`Catégorie:${serviceCategory(SERVICES[s])}`, SERVICES[s]);
+  for (const r of regionsOf(p.territories)) into.set(`Catégorie:${serviceCategory(r.name)}`, r.name);
+  if (p.territories.includes('a-distance')) into.set(`Catégorie:${serviceCategory('À distance')}`, 'À distance');
 }

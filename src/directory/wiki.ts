@@ -17,10 +17,8 @@ import { toProvider } from './store.js';
 import { yieldToEventLoop } from './slices.js';
 import { emptyIndexPageText, groupPages, indexEntry, indexGroups, REGION_INDEX_PREFIX, rootPage, type IndexEntry } from './wiki-index.js';
 import {
-  categoryPageText, providerPageText, providerPageTitle, renamedPageText, retiredPageText, serviceCategory, TEMPLATE_PAGE, templatePageText,
+  addCategoriesOf, categoryPageText, providerPageText, providerPageTitle, renamedPageText, retiredPageText, TEMPLATE_PAGE, templatePageText,
 } from './wiki-pages.js';
-import { SERVICES, type Provider } from './model.js';
-import { regionsOf } from './territories.js';
 import { de } from '../text/french.js';
 
 export const DRAFT_SUFFIX = '/Brouillon du robot';
@@ -72,13 +70,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n > 1 ? 's' : ''}`;
 }
 
-/** Every category a listed provider's fiche names, with its label. */
-function categoriesOfProvider(p: Provider, into: Map<string, string>): void {
-  for (const s of p.services) into.set(`Catégorie:${serviceCategory(SERVICES[s])}`, SERVICES[s]);
-  for (const r of regionsOf(p.territories)) into.set(`Catégorie:${serviceCategory(r.name)}`, r.name);
-  if (p.territories.includes('a-distance')) into.set(`Catégorie:${serviceCategory('À distance')}`, 'À distance');
-}
-
 /** Titles among `titles` the bot has published before. */
 async function publishedAmong(directory: DirectoryService, titles: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
@@ -119,7 +110,7 @@ export async function* directoryPageSlices(directory: DirectoryService, options:
     const verified = await directory.recommendations(providers.map((p) => p.id), ['verified']);
     yield providers.map((p, i) => {
       entries.push(indexEntry(p, rows[i]!.name_key));
-      categoriesOfProvider(p, categories);
+      addCategoriesOf(p, categories);
       return {
         title: providerPageTitle(p),
         text: providerPageText(p, verified.filter((r) => r.providerId === p.id), { publicUrl: options.publicUrl }),
