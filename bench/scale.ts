@@ -181,7 +181,7 @@ async function runOn(backend: Backend, work: string): Promise<void> {
       await Promise.all(loaders);
       const progressLines = gateway.output().split('\n').filter((l) => l.includes('Directory publishing to the wiki in progress'));
       const lastProgress = progressLines.at(-1)?.match(/"checked":(\d+),"edits":(\d+)/);
-      const publication = lastProgress ? `directory publication in the background: ${lastProgress[1]} pages checked, ${lastProgress[2]} edits when last logged (${progressLines.length} progress lines)` : 'no directory progress logged';
+      const publication = lastProgress ? `directory publication in the background: ${lastProgress[1]} pages checked, ${lastProgress[2]} edits when last logged (${progressLines.length} progress lines)` : 'no directory progress line yet (one every 30 s of a publication)';
       const alive = xlsx.alive ? '' : ', GATEWAY DIED';
       const tag = `(${backend.label})`;
       console.log(`scale dashboard p50 ${dashboard.toFixed(0)} ms, learner page p50 ${learner.toFixed(0)} ms, export.xlsx ${SCALE.learners} rows ${xlsx.seconds.toFixed(1)} s peak rss ${xlsx.peakMb.toFixed(0)} MB, moderation page p50 ${moderation.toFixed(0)} ms, /annuaire p50 during 4 dashboard loads ${during.toFixed(0)} ms (alone ${alone.toFixed(0)} ms, ratio ${(during / alone).toFixed(2)}) ${tag}`);
