@@ -24,14 +24,15 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (opts: { dryRun?: boolean }) => {
       let runtime;
       try {
-        runtime = await buildRuntime(loadConfig(), pino({ level: 'warn' }));
+        const config = loadConfig();
+        runtime = await buildRuntime(config, pino({ level: 'warn' }));
         const directory = runtime.deps.directory!;
         await directory.refreshTraining();
-        const report = await publishDirectory(runtime.wiki, directory, { dryRun: opts.dryRun });
+        const report = await publishDirectory(runtime.wiki, directory, { dryRun: opts.dryRun, publicUrl: config.publicUrl });
         for (const o of report.outcomes) console.log(`${STATUS_LABELS[o.status].padEnd(15)} ${o.title}${o.reason ? ` — ${o.reason}` : ''}`);
         for (const d of report.drafts) console.log(`brouillon       ${d}`);
         for (const f of report.failures) console.error(`échec           ${f.title} — ${f.reason}`);
-        console.log(`${report.outcomes.length} page(s) examinée(s), ${report.skipped} inchangée(s) sans appel au wiki, ${report.edits} modification(s), ${report.apiCalls} appel(s) au wiki${opts.dryRun ? ' (essai : rien n’a été modifié)' : ''}.`);
+        console.log(`${report.checked} page(s) examinée(s), ${report.skipped} inchangée(s) sans appel au wiki, ${report.edits} modification(s), ${report.apiCalls} appel(s) au wiki${opts.dryRun ? ' (essai : rien n’a été modifié)' : ''}.`);
         if (report.halted) {
           console.error('Publication arrêtée par la page d’arrêt d’urgence du robot.');
           code = 3;

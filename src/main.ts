@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   // Notes that could not be published (wiki down, maxlag, a crash) go out by themselves.
   const notesJob = startNotesRetries(runtime, logger, config.notesIntervalSeconds * 1000);
   // Directory and Agenda pages on the wiki: once per interval across replicas (src/jobs lease).
-  const directoryJob = startDirectoryPublishing(runtime, logger);
+  const directoryJob = startDirectoryPublishing(runtime, logger, config.publicUrl);
   const agendaJob = startAgendaPublishing(runtime, logger, config.publicUrl);
   // Mails to visitors (agenda): the outbox is sent every minute, once across replicas.
   const mailJob = startMailDelivery({ store: runtime.database, smtpUrl: config.mail.smtpUrl, from: config.mail.from, logger });
@@ -174,10 +174,10 @@ function startNotesRetries(runtime: Runtime, logger: Logger, everyMs: number): J
 const TOKENS_REFRESH_INTERVAL_MS = 10_000;
 
 /** The directory follows moderation on the wiki, once per interval across replicas; a first turn at start. */
-function startDirectoryPublishing(runtime: Runtime, logger: Logger): JobSchedule | undefined {
+function startDirectoryPublishing(runtime: Runtime, logger: Logger, publicUrl: string | undefined): JobSchedule | undefined {
   const directory = runtime.deps.directory;
   if (!directory) return undefined;
-  const schedule = scheduleDirectoryPublishing({ store: runtime.database, wiki: runtime.wiki, directory, logger });
+  const schedule = scheduleDirectoryPublishing({ store: runtime.database, wiki: runtime.wiki, directory, logger, publicUrl });
   void schedule.tick();
   return schedule;
 }

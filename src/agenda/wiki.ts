@@ -29,11 +29,24 @@ function externalLink(url: string, label: string): string {
   return safe ? `[${safe} ${cell(label)}]` : cell(label);
 }
 
+/** Formatters per zone: making one costs about as much as formatting a thousand dates. */
+const formatters = new Map<string, { day: Intl.DateTimeFormat; hour: Intl.DateTimeFormat }>();
+function formattersFor(zone: string): { day: Intl.DateTimeFormat; hour: Intl.DateTimeFormat } {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = {
+      day: new Intl.DateTimeFormat('fr-FR', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+      hour: new Intl.DateTimeFormat('fr-FR', { timeZone: zone, hour: '2-digit', minute: '2-digit' }),
+    };
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
 /** « jeudi 12 mars 2026, 14:00 – 17:00 » in the session's zone (its zone named when not Paris). */
 export function frenchWhen(session: Pick<AgendaSession, 'startsAt' | 'endsAt' | 'timeZone'>): string {
   const zone = session.timeZone;
-  const day = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const hour = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, hour: '2-digit', minute: '2-digit' });
+  const { day, hour } = formattersFor(zone);
   const start = new Date(session.startsAt);
   const end = new Date(session.endsAt);
   const sameDay = day.format(start) === day.format(end);

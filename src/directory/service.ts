@@ -6,6 +6,8 @@
  * transaction and leaves a moderation event behind.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { chunks } from '../store/chunks.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { StoreDb } from '../store/database.js';
 import { isoNow } from '../store/migrations.js';
@@ -25,6 +27,7 @@ import {
 import { matchKeys, overlappingTerritories, territoryLabel } from './territories.js';
 import { distinctProviderTitle } from './wiki-title.js';
 import { de } from '../text/french.js';
+import { yieldToEventLoop } from './slices.js';
 
 export interface DirectorySettings {
   /** POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: verified recommendations needed to be listed. Default 1. */
@@ -128,9 +131,8 @@ export class DirectoryService {
     const providers = (await this.db.selectFrom('directory_providers').selectAll().where('status', '=', 'pending').orderBy('id').execute()).map(toProvider);
     const recs = (await this.db.selectFrom('directory_recommendations').selectAll().where('status', '=', 'pending').orderBy('id').execute()).map(toRecommendation);
     const owners = new Map<number, Provider>();
-    for (const id of new Set(recs.map((r) => r.providerId))) {
-      const p = await providerBy(this.db, { id });
-      if (p) owners.set(id, p);
+    for (const ids of chunks([...new Set(recs.map((r) => r.providerId))])) {
+      for (const row of await this.db.selectFrom('directory_providers').selectAll().where('id', 'in', ids).execute()) owners.set(Number(row.id), toProvider(row));
     }
     return { providers, recommendations: recs.flatMap((r) => (owners.has(r.providerId) ? [{ ...r, provider: owners.get(r.providerId)! }] : [])) };
   }
@@ -353,26 +355,51 @@ export class DirectoryService {
     return this.#decide(viewer, id, 'rejected', parseInput(reasonSchema, reason));
   }
 
-  /** Recomputes every provider's listing (at start: the listing settings may have changed). */
+  /**
+   * Recomputes every provider's listing (at start: the listing settings may have changed), in
+   * one UPDATE: no provider is read into memory, whatever the directory's size.
+   */
   async relistAll(): Promise<void> {
-    const ids = (await this.db.selectFrom('directory_providers').select('id').execute()).map((r) => Number(r.id));
-    await this.db.transaction().execute(async (trx) => {
-      for (const id of ids) await this.#relist(trx, id);
-    });
+    await this.#relistSet(this.db);
   }
 
-  /** Re-reads every linked learner's training badge and re-lists accordingly. */
-  async refreshTraining(): Promise<void> {
-    if (!this.#training) return;
-    const rows = await this.db.selectFrom('directory_providers').select(['id', 'learner_id']).where('learner_id', 'is not', null).execute();
-    const badges = await this.#training(rows.map((r) => r.learner_id!));
-    for (const row of rows) {
-      const badge = badges.get(row.learner_id!) ?? null;
-      await this.db.transaction().execute(async (trx) => {
-        await trx.updateTable('directory_providers').set({ training: badge && JSON.stringify(badge) }).where('id', '=', Number(row.id)).execute();
-        await this.#relist(trx, Number(row.id));
+  /**
+   * Re-reads every linked learner's training badge and re-lists accordingly, `sliceSize`
+   * providers at a time: one progress read per slice, a write only where the badge changed, and
+   * the event loop handed back between slices (`pause`), so a national directory never holds
+   * the gateway for more than one slice's work. Returns what it did.
+   */
+  async refreshTraining(options: { sliceSize?: number; pause?: () => Promise<void> } = {}): Promise<{ checked: number; changed: number; slices: number }> {
+    const done = { checked: 0, changed: 0, slices: 0 };
+    if (!this.#training) return done;
+    const size = options.sliceSize ?? 50;
+    const pause = options.pause ?? yieldToEventLoop;
+    let after = 0;
+    for (;;) {
+      const rows = await this.db.selectFrom('directory_providers').select(['id', 'learner_id', 'training'])
+        .where('learner_id', 'is not', null).where('id', '>', after).orderBy('id').limit(size).execute();
+      if (rows.length === 0) break;
+      after = Number(rows.at(-1)!.id);
+      const badges = await this.#training([...new Set(rows.map((r) => r.learner_id!))]);
+      const changed = rows.flatMap((row) => {
+        const badge = badges.get(row.learner_id!);
+        const json = badge ? JSON.stringify(badge) : null;
+        return json === row.training ? [] : [{ id: Number(row.id), json }];
       });
+      if (changed.length > 0) {
+        await this.db.transaction().execute(async (trx) => {
+          // One statement for the slice's new badges, one for their listing.
+          const badge = sql<string | null>`CASE id ${sql.join(changed.map((c) => sql`WHEN ${c.id} THEN ${c.json}`), sql` `)} END`;
+          await trx.updateTable('directory_providers').set({ training: badge }).where('id', 'in', changed.map((c) => c.id)).execute();
+          await this.#relistSet(trx, changed.map((c) => c.id));
+        });
+      }
+      done.checked += rows.length;
+      done.changed += changed.length;
+      done.slices++;
+      await pause();
     }
+    return done;
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -474,6 +501,22 @@ export class DirectoryService {
       await trx.updateTable('directory_recommendations').set({ status: 'replaced', updated_at: now }).where('id', '=', other.id).execute();
       await recordEvent(trx, { subject: 'recommendation', subjectId: other.id, action: 'replaced', reason: `Remplacée par la recommandation n° ${kept.id} de la même association`, actor: actorLabel(viewer), at: now });
     }
+  }
+
+  /**
+   * #relist for many providers (`ids`, or every one) in one UPDATE: the same rule, nothing read
+   * into memory. The badge is stored as JSON.stringify writes it: `"complete":true` only in a
+   * complete one.
+   */
+  async #relistSet(db: DirectoryDb | DirectoryTx, ids?: readonly number[]): Promise<void> {
+    const verified = sql<number>`(SELECT COUNT(*) FROM directory_recommendations r WHERE r.provider_id = directory_providers.id AND r.status = 'verified')`;
+    const trained = this.requireTraining ? sql`AND training LIKE ${'%"complete":true%'}` : sql``;
+    const update = db.updateTable('directory_providers').set({
+      verified_count: verified,
+      listed: sql<number>`CASE WHEN status = 'approved' AND ${verified} >= ${this.minRecommendations} ${trained} THEN 1 ELSE 0 END`,
+    });
+    if (!ids) await update.execute();
+    else for (const chunk of chunks(ids)) await update.where('id', 'in', chunk).execute();
   }
 
   /** Recomputes a provider's verified count and listing from its rows. */

@@ -92,6 +92,9 @@ export function matchKeys(ids: readonly string[]): string[] {
   return [...keys];
 }
 
+/** One collator for every sort (localeCompare with a locale builds one per call). */
+const frenchOrder = new Intl.Collator('fr');
+
 /** The régions `ids` touch (for category pages): a département's région, a région itself. */
 export function regionsOf(ids: readonly string[]): Territory[] {
   const out = new Map<string, Territory>();
@@ -100,7 +103,7 @@ export function regionsOf(ids: readonly string[]): Territory[] {
     const t = region ? territories.get(region) : undefined;
     if (t) out.set(t.id, t);
   }
-  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  return out.size < 2 ? [...out.values()] : [...out.values()].sort((a, b) => frenchOrder.compare(a.name, b.name));
 }
 
 /** « Rhône (69) », « Bretagne », « À distance ». */

@@ -8,10 +8,10 @@ import { groupTitles, type Group } from '../curriculum/schema.js';
 import { escapeTemplateValue, escapeWikitext, sanitizeExternalUrl } from '../wikitext/index.js';
 import { PROVIDER_KINDS, SERVICES, type Provider, type Recommendation } from './model.js';
 import { regionsOf, territoryLabel } from './territories.js';
+import { INDEX_PAGE, ROOT_CATEGORY } from './wiki-index.js';
 
-export const INDEX_PAGE = 'Annuaire';
+export { INDEX_PAGE, ROOT_CATEGORY } from './wiki-index.js';
 export const TEMPLATE_PAGE = 'Modèle:Fiche annuaire';
-export const ROOT_CATEGORY = 'Annuaire des prestataires';
 export const RETIRED_CATEGORY = 'Annuaire – fiches retirées';
 
 /** The provider's own page (kept in the store: no two providers share one, see wiki-title.ts). */
@@ -39,10 +39,26 @@ function contactText(contact: string | null): string {
   return contact.includes('@') && !contact.includes('://') ? escapeTemplateValue(contact) : link(contact);
 }
 
+/**
+ * The provider's public page and its recommendation form on Pollen (`/annuaire/<slug>`,
+ * `/annuaire/<slug>/recommander`), when POLLEN_PUBLIC_URL says where Pollen is reached.
+ */
+export function publicLinks(p: Pick<Provider, 'slug'>, publicUrl: string | undefined): { page: string; recommend: string } | null {
+  if (!publicUrl) return null;
+  const page = sanitizeExternalUrl(`${publicUrl.replace(/\/+$/, '')}/annuaire/${encodeURIComponent(p.slug)}`);
+  return page ? { page, recommend: `${page}/recommander` } : null;
+}
+
+export interface ProviderPageOptions {
+  /** POLLEN_PUBLIC_URL: the fiche links the provider's public page and recommendation form. */
+  publicUrl?: string | undefined;
+}
+
 /** A listed provider's page. */
-export function providerPageText(p: Provider, verified: readonly Recommendation[]): string {
+export function providerPageText(p: Provider, verified: readonly Recommendation[], options: ProviderPageOptions = {}): string {
   const field = (name: string, value: string) => `|${name}=${value}`;
   const quotes = verified.filter((r) => r.quote && r.quoteConsent);
+  const links = publicLinks(p, options.publicUrl);
   const categories = [
     ROOT_CATEGORY,
     ...p.services.map((s) => serviceCategory(SERVICES[s])),
@@ -71,6 +87,14 @@ export function providerPageText(p: Provider, verified: readonly Recommendation[
       ? ['', ...quotes.map((r) => `* « ${escapeWikitext(r.quote ?? '', { atLineStart: false })} » — ${escapeWikitext(r.associationName, { atLineStart: false })} (${r.periodStart})`)]
       : []),
     '',
+    ...(links
+      ? [
+        '== Sur Pollen ==',
+        `* [${links.page} Fiche de la structure sur l’annuaire Pollen]`,
+        `* [${links.recommend} Recommander cette structure] : formulaire pour une association qu’elle a accompagnée (la recommandation est vérifiée par l’équipe d’animation avant d’être publiée).`,
+        '',
+      ]
+      : []),
     ...categories.map((c) => `[[Catégorie:${c}]]`),
   ].join('\n');
 }
@@ -97,32 +121,6 @@ export function renamedPageText(p: Provider, listed: boolean): string {
     `Voir la [[${INDEX_PAGE}|liste des structures recommandées]].`,
     '',
     `[[Catégorie:${RETIRED_CATEGORY}]]`,
-  ].join('\n');
-}
-
-/** The index: every listed provider in a sortable table. */
-export function indexPageText(listed: readonly Provider[]): string {
-  const rows = listed.map((p) =>
-    [
-      '|-',
-      `| [[${providerPageTitle(p)}|${escapeWikitext(p.name, { atLineStart: false })}]]`,
-      `| ${PROVIDER_KINDS[p.kind]}`,
-      `| ${p.services.map((s) => SERVICES[s]).join(', ')}`,
-      `| ${p.territories.map((t) => escapeWikitext(territoryLabel(t), { atLineStart: false })).join(', ')}`,
-      `| ${p.verifiedCount}`,
-    ].join('\n'),
-  );
-  return [
-    'Structures (hébergeurs CHATONS, entreprises du libre, associations) recommandées par des associations après un ou plusieurs projets réussis, vérifiés par l’équipe d’animation à l’aide d’un questionnaire de critères vérifiables. Cette page est tenue à jour par le robot Pollen.',
-    '',
-    `${listed.length} structure${listed.length > 1 ? 's' : ''} référencée${listed.length > 1 ? 's' : ''}.`,
-    '',
-    '{| class="wikitable sortable"',
-    '! Structure !! Type !! Services !! Territoires !! Recommandations vérifiées',
-    ...rows,
-    '|}',
-    '',
-    `[[Catégorie:${ROOT_CATEGORY}]]`,
   ].join('\n');
 }
 
@@ -162,13 +160,9 @@ export function categoryPageText(label: string): string {
   return `Structures recommandées de l’[[${INDEX_PAGE}|annuaire]] : ${escapeWikitext(label, { atLineStart: false })}.\n\n[[Catégorie:${ROOT_CATEGORY}]]`;
 }
 
-/** Every category title the listed providers use, with its label. */
-export function categoriesOf(listed: readonly Provider[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of listed) {
-    for (const s of p.services) out.set(`Catégorie:${serviceCategory(SERVICES[s])}`, SERVICES[s]);
-    for (const r of regionsOf(p.territories)) out.set(`Catégorie:${serviceCategory(r.name)}`, r.name);
-    if (p.territories.includes('a-distance')) out.set(`Catégorie:${serviceCategory('À distance')}`, 'À distance');
-  }
-  return out;
+/** Adds the category titles a listed provider's fiche names, with their labels, to `into`. */
+export function addCategoriesOf(p: Provider, into: Map<string, string>): void {
+  for (const s of p.services) into.set(`Catégorie:${serviceCategory(SERVICES[s])}`, SERVICES[s]);
+  for (const r of regionsOf(p.territories)) into.set(`Catégorie:${serviceCategory(r.name)}`, r.name);
+  if (p.territories.includes('a-distance')) into.set(`Catégorie:${serviceCategory('À distance')}`, 'À distance');
 }

@@ -67,6 +67,24 @@ describeEachStore('directory store and lifecycle', (backend) => {
     expect(await stricter.provider(p.slug)).toMatchObject({ listed: false, verifiedCount: 1 });
   });
 
+  it('re-lists at start on the training requirement too (one UPDATE over every provider)', async () => {
+    const store = await open();
+    const badges = new Map([
+      ['local-formee', { parts: ['communs', 'accompagnement', 'communication'], percent: 100, complete: true }],
+      ['local-enchemin', { parts: ['communs'], percent: 40, complete: false }],
+    ]);
+    const directory = await directoryOn(store, { training: async (ids) => new Map(ids.flatMap((id) => (badges.has(id) ? [[id, badges.get(id)!] as const] : []))) });
+    const trained = await listedProvider(directory, 'Formee', {}, '203.0.113.61');
+    const halfway = await listedProvider(directory, 'En Chemin', {}, '203.0.113.62');
+    const untrained = await listedProvider(directory, 'Sans Lien', {}, '203.0.113.63');
+    const strict = await directoryOn(store, { requireTraining: true });
+    await strict.relistAll();
+    expect((await Promise.all([trained, halfway, untrained].map((p) => strict.provider(p.slug)))).map((p) => p?.listed)).toEqual([true, false, false]);
+    const relaxed = await directoryOn(store);
+    await relaxed.relistAll();
+    expect((await Promise.all([trained, halfway, untrained].map((p) => relaxed.provider(p.slug)))).map((p) => [p?.listed, p?.verifiedCount])).toEqual([[true, 1], [true, 1], [true, 1]]);
+  });
+
   it('filters by service, territory (département within its région), kind, text and distance, with a keyset cursor', async () => {
     const directory = await directoryOn(await open());
     await listedProvider(directory, 'Alpha Numérique', { territories: ['auvergne-rhone-alpes'], services: ['diagnostic'] });

@@ -50,6 +50,7 @@ describe('directory published to the wiki', () => {
     const titles = report.outcomes.map((o) => o.title);
     expect(titles).toEqual(expect.arrayContaining([
       'Annuaire', 'Modèle:Fiche annuaire', 'Annuaire/Chatons du Forez', 'Annuaire/Libre Armor',
+      'Annuaire par région/Auvergne-Rhône-Alpes', 'Annuaire par région/Bretagne', 'Annuaire par région/À distance',
       'Catégorie:Annuaire – Hébergement de services', 'Catégorie:Annuaire – Auvergne-Rhône-Alpes', 'Catégorie:Annuaire – Bretagne', 'Catégorie:Annuaire – À distance',
     ]));
     expect(titles).not.toContain('Annuaire/Pas Encore Validée');
@@ -64,7 +65,9 @@ describe('directory published to the wiki', () => {
     expect(forez.content).toContain('&#91;&#91;Catégorie:Spam&#93;&#93; &#123;&#123;Supprimer&#125;&#125; &lt;b&gt;gras&lt;/b&gt;');
     expect(forez.categories).toEqual(expect.arrayContaining(['Catégorie:Annuaire des prestataires', 'Catégorie:Annuaire – Hébergement de services', 'Catégorie:Annuaire – Auvergne-Rhône-Alpes']));
     expect(forez.categories).not.toContain('Catégorie:Spam');
-    expect(pages.get('Annuaire')!.content).toContain('[[Annuaire/Libre Armor|Libre Armor]]');
+    const index = await client.getPages(['Annuaire', 'Annuaire par région/Bretagne'], { content: true });
+    expect(index.get('Annuaire')!.content).toContain('[[Annuaire par région/Bretagne|Bretagne]] : 1 structure');
+    expect(index.get('Annuaire par région/Bretagne')!.content).toContain('[[Annuaire/Libre Armor|Libre Armor]]');
     const members = await client.categoryMembers('Catégorie:Annuaire – Bretagne');
     expect(members.map((m) => m.title)).toEqual(['Annuaire/Libre Armor']);
   });
@@ -93,11 +96,15 @@ describe('directory published to the wiki', () => {
     await directory.withdraw(learner('local-chatonsduforez'), 'chatons-du-forez', 'Cessation d’activité');
     const report = await publishDirectory(client, directory);
     expect(report.outcomes.find((o) => o.title === 'Annuaire/Chatons du Forez')?.status).toBe('updated');
-    const pages = await client.getPages(['Annuaire/Chatons du Forez', 'Annuaire'], { content: true, categories: true });
+    const region = 'Annuaire par région/Auvergne-Rhône-Alpes';
+    const pages = await client.getPages(['Annuaire/Chatons du Forez', 'Annuaire', region], { content: true, categories: true });
     expect(pages.get('Annuaire/Chatons du Forez')!.content).toContain('ne figure plus dans l’annuaire');
     expect(pages.get('Annuaire/Chatons du Forez')!.categories).toEqual(['Catégorie:Annuaire – fiches retirées']);
-    expect(pages.get('Annuaire')!.content).not.toContain('Chatons du Forez');
+    expect(pages.get('Annuaire')!.content).not.toContain('Auvergne');
     expect(pages.get('Annuaire')!.content).toContain('1 structure référencée.');
+    // Its région's list, now empty, says so rather than keeping a stale row.
+    expect(pages.get(region)!.content).not.toContain('Chatons du Forez');
+    expect(pages.get(region)!.content).toContain('Aucune structure référencée ici');
   });
 
   it('stops on the emergency stop page', async () => {
