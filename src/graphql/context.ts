@@ -38,7 +38,14 @@ export interface GatewayDeps {
   /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
   notes?: NotesService | undefined;
   /** The shared wiki read cache when `wiki` is one: its figures go to /metrics. */
-  wikiCache?: { readonly stats: WikiCacheStats; readonly lastSeenReachable?: boolean } | undefined;
+  wikiCache?: {
+    readonly stats: WikiCacheStats;
+    readonly lastSeenReachable?: boolean;
+    /** Longest time a wiki change takes to show through it (the change feed's interval). */
+    readonly maxStalenessMs?: number;
+    /** Told which titles each invalidation drops: the answer cache drops the answers built from them. */
+    onInvalidated?(listener: (titles: readonly string[] | 'all') => void): () => void;
+  } | undefined;
   /** The directory of recommended providers (src/directory). Undefined: its fields answer DIRECTORY_UNAVAILABLE. */
   directory?: DirectoryService | undefined;
   /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */
@@ -61,8 +68,15 @@ export interface GatewayContext {
   /** Hash of the request's session, when it came with one (not with an API token). */
   sessionHash: string | null;
   progress: ProgressDataSource | undefined;
-  directory: DirectoryDataSource | undefined;
-  agenda: AgendaDataSource | undefined;
+  /** Reading it marks the `directory` store scope as read (storeScopesRead). */
+  readonly directory: DirectoryDataSource | undefined;
+  /** Reading it marks the `agenda` store scope as read (storeScopesRead). */
+  readonly agenda: AgendaDataSource | undefined;
+  /**
+   * The store scopes (src/store/changes.ts) this request's resolvers reached: an answer kept by
+   * the answer cache is dropped when one of them changes.
+   */
+  storeScopesRead: ReadonlySet<string>;
 }
 
 /** The curriculum is read-only after start-up: one data source per gateway, not per request. */
@@ -82,14 +96,25 @@ function storeDown(error: unknown): never {
 export async function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): Promise<GatewayContext> {
   const { viewer, sessionHash, credentialRejected } =
     req && deps.auth ? await authenticateOnce(deps.auth, req).catch(storeDown) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
+  const storeScopesRead = new Set<string>();
+  const directory = deps.directory && new DirectoryDataSource(deps.directory);
+  const agenda = deps.agenda && new AgendaDataSource(deps.agenda);
   return {
     res,
     viewer,
     credentialRejected,
     sessionHash,
     progress: deps.progress && new ProgressDataSource(deps.progress),
-    directory: deps.directory && new DirectoryDataSource(deps.directory),
-    agenda: deps.agenda && new AgendaDataSource(deps.agenda),
+    // Every directory and agenda resolver goes through these: what a cached answer depends on.
+    get directory() {
+      storeScopesRead.add('directory');
+      return directory;
+    },
+    get agenda() {
+      storeScopesRead.add('agenda');
+      return agenda;
+    },
+    storeScopesRead,
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
     curriculum: curriculumSource(deps),
