@@ -212,8 +212,11 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const sdl = printSchema(schema);
 
   // Apollo's Express integration, with the answer cache in front (src/graphql/answer-cache/http.ts).
-  const graphql = graphqlHandler(apollo, async ({ req, res }) => createContext(deps, req, res, observeUpstream), answers, candidates,
-    () => metrics.graphqlRequests.inc({ operation: 'query', outcome: 'ok' }));
+  const graphql = graphqlHandler(apollo, async ({ req, res }) => createContext(deps, req, res, observeUpstream), answers, candidates, {
+    onHit: () => metrics.graphqlRequests.inc({ operation: 'query', outcome: 'ok' }),
+    // Where Apollo keeps persisted query texts (its `apq:` prefix), as it would have registered it.
+    onPersistedQuery: (hash, query) => void persistedQueries.set(`apq:${hash}`, query),
+  });
   // The hot path first: a POST to /graphql does not walk the other routes.
   app.post('/graphql', express.json({ limit: '1mb' }), graphql);
   // Probes for balancers and orchestrators, cheap: no wiki or Moodle round trip.

@@ -68,15 +68,15 @@ export interface GatewayContext {
   /** Hash of the request's session, when it came with one (not with an API token). */
   sessionHash: string | null;
   progress: ProgressDataSource | undefined;
-  /** Reading it marks the `directory` store scope as read (storeScopesRead). */
-  readonly directory: DirectoryDataSource | undefined;
-  /** Reading it marks the `agenda` store scope as read (storeScopesRead). */
-  readonly agenda: AgendaDataSource | undefined;
+  directory: DirectoryDataSource | undefined;
+  agenda: AgendaDataSource | undefined;
   /**
-   * The store scopes (src/store/changes.ts) this request's resolvers reached: an answer kept by
-   * the answer cache is dropped when one of them changes.
+   * The store scopes (src/store/changes.ts) this request's resolvers reached (`directory`,
+   * `agenda`, added where their resolvers take their data source): an answer kept by the answer
+   * cache is dropped when one of them changes. Apollo copies the context once per operation;
+   * the set is shared by the copy.
    */
-  storeScopesRead: ReadonlySet<string>;
+  storeScopesRead: Set<string>;
 }
 
 /** The curriculum is read-only after start-up: one data source per gateway, not per request. */
@@ -96,25 +96,15 @@ function storeDown(error: unknown): never {
 export async function createContext(deps: GatewayDeps, req?: Request, res?: Response, observe?: UpstreamObserver): Promise<GatewayContext> {
   const { viewer, sessionHash, credentialRejected } =
     req && deps.auth ? await authenticateOnce(deps.auth, req).catch(storeDown) : { viewer: ANONYMOUS, sessionHash: null, credentialRejected: false };
-  const storeScopesRead = new Set<string>();
-  const directory = deps.directory && new DirectoryDataSource(deps.directory);
-  const agenda = deps.agenda && new AgendaDataSource(deps.agenda);
   return {
     res,
     viewer,
     credentialRejected,
     sessionHash,
     progress: deps.progress && new ProgressDataSource(deps.progress),
-    // Every directory and agenda resolver goes through these: what a cached answer depends on.
-    get directory() {
-      storeScopesRead.add('directory');
-      return directory;
-    },
-    get agenda() {
-      storeScopesRead.add('agenda');
-      return agenda;
-    },
-    storeScopesRead,
+    directory: deps.directory && new DirectoryDataSource(deps.directory),
+    agenda: deps.agenda && new AgendaDataSource(deps.agenda),
+    storeScopesRead: new Set(),
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
     curriculum: curriculumSource(deps),

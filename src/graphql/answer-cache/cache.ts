@@ -46,7 +46,8 @@ export interface AnswerCacheOptions {
   maxBytes: number;
   /**
    * Longest life of an answer that read wiki pages, in seconds: the wiki read cache's staleness
-   * (a change is normally seen through the change feed sooner; this bounds it when the feed cannot be read).
+   * (a change is normally seen through the change feed sooner; this bounds it when the feed
+   * cannot be read). Undefined: no change feed watches the wiki, such answers are not kept.
    */
   wikiMaxAgeSeconds?: number | undefined;
   /**
@@ -90,6 +91,8 @@ export class AnswerCache {
   constructor(private readonly options: AnswerCacheOptions) {
     this.now = options.now ?? Date.now;
     this.storeCheckMs = options.storeCheckMs ?? 1000;
+    // Answers that read the store are kept once the marker has been read (see store()).
+    if (options.storeChanges && this.enabled) void this.readVersions();
   }
 
   get enabled(): boolean {
@@ -133,6 +136,8 @@ export class AnswerCache {
         if (from >= this.versionsReadFrom) {
           const changed = [...new Set([...versions.keys(), ...(before?.keys() ?? [])])].filter((s) => before?.get(s) !== versions.get(s));
           if (before && changed.length) this.invalidateScopes(changed);
+          // The first read: answers executed before it are not kept (what they read is not placed against a version).
+          if (!before) this.generation += 1;
           this.versions = versions;
           this.versionsReadFrom = from;
         }
@@ -153,13 +158,11 @@ export class AnswerCache {
   store(key: string, body: Buffer, maxAgeSeconds: number, reads: AnswerReads, generation: number): CachedAnswer | undefined {
     if (!this.enabled || generation !== this.generation) return undefined;
     const scopes = [...reads.scopes];
-    if (scopes.length > 0 && (!this.options.storeChanges || !this.versions)) {
-      // The first answer of the store: read the marker, so the next one can be kept.
-      if (this.options.storeChanges && !this.reading) void this.readVersions();
-      return undefined;
-    }
+    if (scopes.length > 0 && !this.versions) return undefined;
     const titles = [...reads.titles];
-    const maxAge = titles.length > 0 && this.options.wikiMaxAgeSeconds !== undefined ? Math.min(maxAgeSeconds, this.options.wikiMaxAgeSeconds) : maxAgeSeconds;
+    // No change feed to drop it: an answer that read wiki pages is not kept.
+    if (titles.length > 0 && this.options.wikiMaxAgeSeconds === undefined) return undefined;
+    const maxAge = titles.length > 0 ? Math.min(maxAgeSeconds, this.options.wikiMaxAgeSeconds!) : maxAgeSeconds;
     if (maxAge <= 0) return undefined;
     let bytes = body.length + 2 * key.length + 400;
     for (const title of titles) bytes += 2 * title.length + 64;

@@ -60,14 +60,14 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * and the variables (keys sorted). Undefined for what is never cached: a batch, no document, a
  * body Apollo will refuse anyway.
  */
-export function answerKey(req: Request): string | undefined {
+export function answerKey(req: Request): { key: string; persisted?: { hash: string; query: string } } | undefined {
   const source = req.method === 'POST' ? (req.body as unknown) : req.method === 'GET' ? req.query : undefined;
   if (!source || typeof source !== 'object' || Array.isArray(source)) return undefined;
   const { query, operationName, variables, extensions } = source as Record<string, unknown>;
+  const persisted = extensions === undefined ? undefined : (parseJson(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
   let hash: string;
   if (typeof query === 'string') hash = createHash('sha256').update(query).digest('hex');
   else {
-    const persisted = (parseJson(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
     if (typeof persisted !== 'string' || !SHA256_HEX.test(persisted)) return undefined;
     hash = persisted;
   }
@@ -75,7 +75,9 @@ export function answerKey(req: Request): string | undefined {
   const vars = parseJson(variables);
   if (vars !== undefined && vars !== null && (typeof vars !== 'object' || Array.isArray(vars))) return undefined;
   const varsKey = vars && Object.keys(vars).length > 0 ? stableJson(vars) : '';
-  return `${hash}\n${operationName ?? ''}\n${varsKey}`;
+  const key = `${hash}\n${operationName ?? ''}\n${varsKey}`;
+  // The text and its hash together: a client registering an automatic persisted query.
+  return typeof query === 'string' && persisted === hash ? { key, persisted: { hash, query } } : { key };
 }
 
 /** No cookie, no token: the request is anonymous whatever the store says. */
@@ -119,13 +121,22 @@ export function graphqlHandler<TContext extends BaseContext>(
   cache: AnswerCache | undefined,
   /** Shared with answerCachePlugin: the requests being executed that may be kept. */
   candidates: WeakMap<Request, Candidate>,
-  onHit?: () => void,
+  hooks: {
+    /** Each answer served from the cache. */
+    onHit?: () => void;
+    /**
+     * A query text sent with its hash and answered from the cache: Apollo never saw it, so the
+     * hash alone would not find the text later (automatic persisted queries).
+     */
+    onPersistedQuery?: (hash: string, query: string) => void;
+  } = {},
 ): RequestHandler {
   return async (req, res) => {
     let candidate: Candidate | undefined;
     if (cache?.enabled && (req.method === 'GET' || req.method === 'POST') && isAnonymous(req) && (req.method === 'POST' || passesCsrfCheck(req))) {
-      const key = answerKey(req);
-      if (key !== undefined) {
+      const asked = answerKey(req);
+      if (asked !== undefined) {
+        const { key } = asked;
         const now = Date.now();
         let entry = cache.get(key, now);
         // An answer that read the store waits for a recent enough read of the change marker
@@ -133,7 +144,8 @@ export function graphqlHandler<TContext extends BaseContext>(
         if (entry && entry.scopes.length > 0) entry = (await cache.storeConfirmed(now)) ? cache.get(key, now) : undefined;
         if (entry) {
           cache.stats.hits += 1;
-          onHit?.();
+          hooks.onHit?.();
+          if (asked.persisted) hooks.onPersistedQuery?.(asked.persisted.hash, asked.persisted.query);
           sendCached(req, res, entry, cache, now);
           return;
         }
