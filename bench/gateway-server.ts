@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { buildRuntime } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { createGateway } from '../src/server.js';
+import { readChangeVersions } from '../src/store/changes.js';
 
 const config = loadConfig({
   WIKI_API_URL: process.env.BENCH_WIKI_API_URL,
@@ -24,11 +25,15 @@ const config = loadConfig({
   POLLEN_CURRICULUM_DIR: process.env.BENCH_CURRICULUM_DIR ?? 'course-modules',
   // The request and upstream budgets as the bench sets them (bench/gateway.ts: generous for the
   // throughput runs, which flood from one address; the defaults for bench/fairness.ts).
-  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^POLLEN_(RATE_LIMIT|UPSTREAM_BUDGET)_/.test(name))),
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^POLLEN_(RATE_LIMIT|UPSTREAM_BUDGET|ANSWER_CACHE)_/.test(name))),
 });
 const logger = pino({ level: 'warn' });
 const runtime = await buildRuntime(config, logger);
-const { app: gateway } = await createGateway(runtime.deps, { logger, processMetrics: true, rateLimit: config.rateLimit, upstreamBudget: config.upstreamBudget });
+const { app: gateway } = await createGateway(runtime.deps, {
+  logger, processMetrics: true, rateLimit: config.rateLimit, upstreamBudget: config.upstreamBudget,
+  // As `npm start` wires it (src/main.ts).
+  answerCache: { ...config.answerCache, storeChanges: () => readChangeVersions(runtime.database) },
+});
 const app = express();
 app.get('/bench/wiki-calls', (_req, res) => {
   const { polls, pollFailures, misses, hits, entries } = runtime.wikiCache.stats;

@@ -11,7 +11,8 @@
  * 3. limits: a fragment-doubling document (2^30 fields from 30 lines) refused by the gateway
  *    vs graphql-js parsing and validating the same kind of text in this process (bench/limits.ts);
  * 4. memory: exactly 100,000 mixed requests to a fresh gateway started as `npm start` starts it
- *    (package.json's start script, read, not copied), resident memory after 50,000 and 100,000.
+ *    (package.json's start script, read, not copied), resident memory after 50,000 and 100,000,
+ *    and the share of them the answer cache answered (src/graphql/answer-cache).
  * Every server runs with the start script's variables and node options, the baseline too.
  */
 import { execFileSync } from 'node:child_process';
@@ -211,6 +212,8 @@ async function memoryRun(wiki: BenchWiki, titles: string[], slugs: string[]): Pr
     const failed = first.failures + second.failures;
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     const mb = (name: string) => (metric(metrics, name) / 2 ** 20).toFixed(0);
+    const answerHits = metric(metrics, 'pollen_answer_cache_hits_total');
+    const answerMisses = metric(metrics, 'pollen_answer_cache_misses_total');
     printTable(`Memory: ${MEMORY_REQUESTS} mixed requests (curriculum, module + wiki page, 100 pages, 500 missing titles), \`npm start\` process`, [
       ['requests answered', `${answered} (${failed} failed), ${((first.requestsPerSecond + second.requestsPerSecond) / 2).toFixed(0)} req/s`],
       ['node command', `${Object.entries(startCommand().env).map(([k, v]) => `${k}=${v} `).join('')}node ${startCommand().nodeArgs.join(' ')} ${startCommand().script}`],
@@ -220,11 +223,13 @@ async function memoryRun(wiki: BenchWiki, titles: string[], slugs: string[]): Pr
       ['V8 heap at the end', `${mb('pollen_nodejs_heap_size_used_bytes')} MB used of ${mb('pollen_nodejs_heap_size_total_bytes')} MB, ${mb('pollen_nodejs_external_memory_bytes')} MB external`],
       ['wiki cache', `${metric(metrics, 'pollen_wiki_cache_entries')} pages, ${metric(metrics, 'pollen_wiki_cache_hits_total')} hits, ${metric(metrics, 'pollen_wiki_cache_misses_total')} misses, ${metric(metrics, 'pollen_wiki_cache_polls_total')} feed polls`],
       ['parsed documents kept', `${metric(metrics, 'pollen_graphql_document_cache_entries')}`],
+      ['answer cache', `${answerHits} hits, ${answerMisses} misses, ${metric(metrics, 'pollen_answer_cache_entries')} answers kept (${(metric(metrics, 'pollen_answer_cache_bytes') / 1024).toFixed(0)} KB), ${metric(metrics, 'pollen_answer_cache_evictions_total')} evictions, ${metric(metrics, 'pollen_answer_cache_invalidations_total')} invalidations`],
     ]);
     // Only a complete run gets the contract line: a count short of 100000 is not that figure.
     if (answered !== MEMORY_REQUESTS || failed !== 0) {
       throw new Error(`memory run incomplete: ${answered} of ${MEMORY_REQUESTS} requests answered, ${failed} failed; no rss line printed`);
     }
+    console.log(`answer cache hit ratio in the mixed ${answered}-request run ${(answerHits / (answerHits + answerMisses)).toFixed(3)}`);
     console.log(`rss after ${answered} requests ${endRss.toFixed(0)} MB`);
   } finally {
     await gateway.stop();

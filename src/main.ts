@@ -17,6 +17,7 @@ import { holderChangeLog, processHolderId, runExclusive, scheduleJob, type JobSc
 import { scheduleProgressSync } from './progress/schedule.js';
 import { createGateway } from './server.js';
 import { gracefulStop, type Lifecycle } from './lifecycle/drain.js';
+import { readChangeVersions } from './store/changes.js';
 import { storeServerVersion } from './store/database.js';
 
 async function main(): Promise<void> {
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     readiness: { draining: () => lifecycle?.draining ?? false, checkStore: () => storeServerVersion(runtime.database) },
     upstreamBudget: config.upstreamBudget, rateLimit: config.rateLimit,
     web: { store: runtime.database, publicUrl: config.publicUrl },
+    // Directory and agenda answers follow writes made on any replica through the store's change marker.
+    answerCache: { ...config.answerCache, storeChanges: () => readChangeVersions(runtime.database) },
     // Facilitators' actions on notes (retry, correct, discard) are recorded in the store.
     dashboard: { actions: await ActionLog.open(runtime.database) },
   });

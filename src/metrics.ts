@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AnswerCacheStats } from './graphql/answer-cache/cache.js';
 import type { BoundedCacheStats } from './graphql/document-cache.js';
 import type { CompiledExecutionStats } from './graphql/executor.js';
 import type { WikiCacheStats } from './wiki/index.js';
@@ -179,6 +180,49 @@ export function registerCompiledExecutionMetrics(registry: Registry, execution: 
         if (now > reported[how]) this.inc({ how }, now - reported[how]);
         reported[how] = now;
       }
+    },
+  });
+}
+
+type AnswerCacheCounter = 'hits' | 'misses' | 'evictions' | 'invalidations' | 'notModified';
+
+const ANSWER_CACHE_COUNTERS: Array<[AnswerCacheCounter, string, string]> = [
+  ['hits', 'pollen_answer_cache_hits_total', 'Anonymous GraphQL requests answered from the answer cache, without executing.'],
+  ['misses', 'pollen_answer_cache_misses_total', 'Anonymous GraphQL requests the answer cache did not hold (executed; kept when cacheable).'],
+  ['evictions', 'pollen_answer_cache_evictions_total', 'Cached answers dropped to stay within the entry and byte bounds.'],
+  ['invalidations', 'pollen_answer_cache_invalidations_total', 'Cached answers dropped because what they read changed (wiki title in the change feed, directory or agenda write, reload).'],
+  ['notModified', 'pollen_answer_cache_not_modified_total', 'Conditional requests (If-None-Match) answered 304 from the answer cache.'],
+];
+
+/** The answer cache's figures (src/graphql/answer-cache/cache.ts), read from its live stats at each scrape. */
+export function registerAnswerCacheMetrics(registry: Registry, cache: { readonly stats: AnswerCacheStats }): void {
+  for (const [key, name, help] of ANSWER_CACHE_COUNTERS) {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const now = cache.stats[key];
+        if (now > reported) this.inc(now - reported);
+        reported = now;
+      },
+    });
+  }
+  new Gauge({
+    name: 'pollen_answer_cache_entries',
+    help: 'Answers held by the answer cache.',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.entries);
+    },
+  });
+  new Gauge({
+    name: 'pollen_answer_cache_bytes',
+    help: 'Estimated bytes of the answers held by the answer cache (bodies, keys, titles).',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats.bytes);
     },
   });
 }

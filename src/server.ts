@@ -1,6 +1,5 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
@@ -16,7 +15,9 @@ import { pageUrl } from './graphql/datasources/wiki.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
-import { createMetrics, enableProcessMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
+import { AnswerCache, ANSWER_CACHE_LIMITS, type AnswerCacheOptions } from './graphql/answer-cache/cache.js';
+import { answerCachePlugin, graphqlHandler, type Candidate } from './graphql/answer-cache/http.js';
+import { createMetrics, enableProcessMetrics, registerAnswerCacheMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { createHomeRouter } from './home/routes.js';
 import { createDiagnosticPages } from './matchmaking/pages.js';
 import { createLearnerRouter } from './learner/routes.js';
@@ -65,6 +66,12 @@ export interface GatewayOptions {
   web?: Omit<WebOptions, 'auth'>;
   /** Bounds of the parsed documents kept (default DOCUMENT_CACHE_LIMITS); for specs. */
   documentCache?: Pick<BoundedCacheOptions<DocumentNode>, 'maxEntries' | 'maxBytes'>;
+  /**
+   * Whole answers to anonymous queries kept and served again (src/graphql/answer-cache): bounds
+   * (default ANSWER_CACHE_LIMITS) and the store's change marker, so directory and agenda answers
+   * follow writes made on any replica. Default: off (`npm start` passes the configured one).
+   */
+  answerCache?: Partial<Pick<AnswerCacheOptions, 'maxEntries' | 'maxBytes' | 'storeChanges' | 'storeCheckMs'>>;
 }
 
 const EXAMPLE_QUERY = `query Parcours {
@@ -91,6 +98,8 @@ export interface Gateway {
   persistedQueries: BoundedCache<string>;
   /** The compiled executor; undefined when operations are interpreted. */
   execution: CompiledExecution | undefined;
+  /** Whole answers to anonymous queries; undefined when off. */
+  answers: AnswerCache | undefined;
 }
 
 /**
@@ -173,6 +182,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   // Each operation runs as a function compiled once per document (src/graphql/executor.ts).
   const execution = options.execution === 'interpreted' ? undefined : new CompiledExecution(schema);
   if (execution) registerCompiledExecutionMetrics(metrics.registry, execution);
+  const answers = options.answerCache ? createAnswerCache(deps, options.answerCache) : undefined;
+  if (answers) registerAnswerCacheMetrics(metrics.registry, answers);
+  const candidates = new WeakMap<Request, Candidate>();
   const apollo = new ApolloServer<GatewayContext>({
     ...(execution ? { gateway: execution.gateway() } : { schema }),
     formatError: createFormatError(options.logger),
@@ -186,7 +198,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     // No HTTP cache hints are computed: the answers are per user and change with the wiki.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(),
       checksInOrder(queryLimitsPlugin(options.limits ?? defaultQueryLimits), upstreamBudgetPlugin({ ...defaultUpstreamBudget, ...options.upstreamBudget, moodle: deps.moodle !== undefined })),
-      responsePlugin(metrics)],
+      responsePlugin(metrics), ...(answers ? [answerCachePlugin(schema, candidates)] : [])],
     logger: options.logger
       ? {
           debug: (m) => options.logger?.debug(m),
@@ -210,7 +222,12 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   if (options.rateLimit) app.use(rateLimit(options.rateLimit, deps.auth, web));
   const sdl = printSchema(schema);
 
-  const graphql = expressMiddleware(apollo, { context: async ({ req, res }) => createContext(deps, req, res, observeUpstream) });
+  // Apollo's Express integration, with the answer cache in front (src/graphql/answer-cache/http.ts).
+  const graphql = graphqlHandler(apollo, async ({ req, res }) => createContext(deps, req, res, observeUpstream), answers, candidates, {
+    onHit: () => metrics.graphqlRequests.inc({ operation: 'query', outcome: 'ok' }),
+    // Where Apollo keeps persisted query texts (its `apq:` prefix), as it would have registered it.
+    onPersistedQuery: (hash, query) => void persistedQueries.set(`apq:${hash}`, query),
+  });
   // The hot path first: a POST to /graphql does not walk the other routes.
   app.post('/graphql', express.json({ limit: '1mb' }), graphql);
   // Probes for balancers and orchestrators, cheap: no wiki or Moodle round trip.
@@ -280,10 +297,26 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   });
   app.use(notFoundOrWrongMethod(web, KNOWN_PATHS));
   app.use(serverError(web, options.logger));
-  return { app, apollo, metrics, documents, persistedQueries, execution };
+  return { app, apollo, metrics, documents, persistedQueries, execution, answers };
 }
 
 const READY_STORE_TIMEOUT_MS = 2_000;
+
+/**
+ * The answer cache over these deps: answers that read wiki pages live no longer than the wiki
+ * read cache's staleness and go when its change feed names one of their titles (without a read
+ * cache, no feed: they are not kept).
+ */
+function createAnswerCache(deps: GatewayDeps, settings: NonNullable<GatewayOptions['answerCache']>): AnswerCache {
+  const wikiCache = deps.wikiCache;
+  const answers = new AnswerCache({
+    ...ANSWER_CACHE_LIMITS,
+    ...settings,
+    wikiMaxAgeSeconds: wikiCache?.onInvalidated && wikiCache.maxStalenessMs !== undefined ? Math.max(1, Math.floor(wikiCache.maxStalenessMs / 1000)) : undefined,
+  });
+  wikiCache?.onInvalidated?.((titles) => (titles === 'all' ? answers.invalidateWiki() : answers.invalidateTitles(titles)));
+  return answers;
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

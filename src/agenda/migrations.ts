@@ -1,3 +1,4 @@
+import { changeMarkerMigration } from '../store/changes.js';
 import { withIdColumn, type Migration } from '../store/migrations.js';
 
 /** The agenda's tables. Ids are never edited once shipped: a change is a new migration. */
@@ -79,4 +80,7 @@ export const agendaMigrations: Migration[] = [
       await db.schema.createIndex('agenda_pending_expiry').on('agenda_pending_registrations').columns(['expires_at']).execute();
     },
   },
+  // Sessions and their seat counts: a write raises the store's `agenda` change marker
+  // (src/store/changes.ts), so every replica drops its cached answers (src/graphql/answer-cache).
+  changeMarkerMigration('agenda/004-change-marker', 'agenda', ['agenda_sessions', 'agenda_registrations']),
 ];

@@ -40,6 +40,8 @@ export interface Config {
   auth: AuthConfig;
   progress: ProgressConfig;
   wikiCache: WikiCacheConfig;
+  /** Whole answers to anonymous queries (src/graphql/answer-cache); maxEntries 0: off. */
+  answerCache: { maxEntries: number; maxBytes: number; storeCheckMs: number };
   directory: DirectoryConfig;
   /** POLLEN_AGENDA_CONFIRM_HOURS: how long a visitor's mailed confirmation link is valid. */
   agenda: { confirmHours: number };
@@ -147,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxStaleSeconds: e.POLLEN_WIKI_CACHE_MAX_STALE_SECONDS,
       maxEntries: e.POLLEN_WIKI_CACHE_MAX_ENTRIES,
       maxBytes: e.POLLEN_WIKI_CACHE_MAX_MB * 1024 * 1024,
+    },
+    answerCache: {
+      maxEntries: e.POLLEN_ANSWER_CACHE_MAX_ENTRIES,
+      maxBytes: e.POLLEN_ANSWER_CACHE_MAX_MB * 1024 * 1024,
+      storeCheckMs: e.POLLEN_ANSWER_CACHE_STORE_CHECK_MS,
     },
     progress: {
       stalledAfterDays: e.POLLEN_STALLED_AFTER_DAYS,

@@ -219,6 +219,16 @@ export const envSchema = z.object({
     POLLEN_WIKI_CACHE_MAX_ENTRIES: z.coerce.number({ error: 'must be a number of pages' }).int().min(1).default(10_000),
     /** Most memory the read cache's pages may take, in MB (estimated). */
     POLLEN_WIKI_CACHE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1).max(4096).default(32),
+    /** Most answers the answer cache keeps (whole answers to anonymous queries, src/graphql/answer-cache); 0: no answer cache. */
+    POLLEN_ANSWER_CACHE_MAX_ENTRIES: z.coerce.number({ error: 'must be a number of answers' }).int().min(0).default(5000),
+    /** Most memory the answer cache's answers may take, in MB (estimated). */
+    POLLEN_ANSWER_CACHE_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1).max(4096).default(16),
+    /**
+     * How old the last read of the store's change marker may be, in milliseconds, for a cached
+     * directory or agenda answer to be served: a write on any replica shows within this time; 0:
+     * read before every such answer.
+     */
+    POLLEN_ANSWER_CACHE_STORE_CHECK_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(60_000).default(1000),
     /** The gateway's public address, e.g. https://pollen.example.org: links in the wiki's Agenda page and in e-mails. */
     POLLEN_PUBLIC_URL: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim().replace(/\/+$/, '') : v),

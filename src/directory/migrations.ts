@@ -1,5 +1,6 @@
 import type { Migration } from '../store/migrations.js';
 import { withIdColumn } from '../store/migrations.js';
+import { changeMarkerMigration } from '../store/changes.js';
 import { foldText, sameAssociation } from './model.js';
 import { distinctProviderTitle } from './wiki-title.js';
 
@@ -180,4 +181,7 @@ export const directoryMigrations: Migration[] = [
       void dialect;
     },
   },
+  // What the public sees of the directory: a write raises the store's `directory` change marker
+  // (src/store/changes.ts), so every replica drops its cached answers (src/graphql/answer-cache).
+  changeMarkerMigration('directory/005-change-marker', 'directory', ['directory_providers', 'directory_provider_services', 'directory_provider_areas', 'directory_recommendations']),
 ];

@@ -40,7 +40,14 @@ export interface GatewayDeps {
   /** The notes bot (src/notes). Undefined: note fields answer NOTES_UNAVAILABLE. */
   notes?: NotesService | undefined;
   /** The shared wiki read cache when `wiki` is one: its figures go to /metrics. */
-  wikiCache?: { readonly stats: WikiCacheStats; readonly lastSeenReachable?: boolean } | undefined;
+  wikiCache?: {
+    readonly stats: WikiCacheStats;
+    readonly lastSeenReachable?: boolean;
+    /** Longest time a wiki change takes to show through it (the change feed's interval). */
+    readonly maxStalenessMs?: number;
+    /** Told which titles each invalidation drops: the answer cache drops the answers built from them. */
+    onInvalidated?(listener: (titles: readonly string[] | 'all') => void): () => void;
+  } | undefined;
   /** The directory of recommended providers (src/directory). Undefined: its fields answer DIRECTORY_UNAVAILABLE. */
   directory?: DirectoryService | undefined;
   /** Sessions and registrations (src/agenda). Undefined: agenda fields answer AGENDA_UNAVAILABLE. */
@@ -69,6 +76,13 @@ export interface GatewayContext {
   progress: ProgressDataSource | undefined;
   directory: DirectoryDataSource | undefined;
   agenda: AgendaDataSource | undefined;
+  /**
+   * The store scopes (src/store/changes.ts) this request's resolvers reached (`directory`,
+   * `agenda`, added where their resolvers take their data source): an answer kept by the answer
+   * cache is dropped when one of them changes. Apollo copies the context once per operation;
+   * the set is shared by the copy.
+   */
+  storeScopesRead: Set<string>;
 }
 
 /** The curriculum is read-only after start-up: one data source per gateway, not per request. */
@@ -96,6 +110,7 @@ export async function createContext(deps: GatewayDeps, req?: Request, res?: Resp
     progress: deps.progress && new ProgressDataSource(deps.progress),
     directory: deps.directory && new DirectoryDataSource(deps.directory),
     agenda: deps.agenda && new AgendaDataSource(deps.agenda),
+    storeScopesRead: new Set(),
     wiki: new WikiDataSource(deps.wiki, observe),
     moodle: deps.moodle && new MoodleDataSource(deps.moodle.api, deps.moodle.courseId, deps.moodle.siteUrl, observe),
     curriculum: curriculumSource(deps),

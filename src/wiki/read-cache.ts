@@ -69,6 +69,7 @@ export class WikiReadCache {
   private wikiDown = false;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private readonly invalidationListeners = new Set<(titles: readonly string[] | 'all') => void>();
 
   constructor(
     private readonly client: WikiClient,
@@ -105,12 +106,15 @@ export class WikiReadCache {
 
   /** Drops the cached pages of these titles (Pollen saved them); the next read goes to the wiki. */
   invalidate(titles: Iterable<string>): void {
+    const dropped: string[] = [];
     for (const title of titles) {
       this.epoch += 1;
       if (this.inFlight.size > 0) this.invalidatedDuringReads.set(title, this.epoch);
       this.inFlight.delete(title);
       this.store.invalidate(title);
+      dropped.push(title);
     }
+    if (dropped.length > 0) for (const listener of this.invalidationListeners) listener(dropped);
   }
 
   /** Drops every cached page (e.g. after the wiki was restored from a backup); reads in flight are not kept. */
@@ -118,6 +122,16 @@ export class WikiReadCache {
     this.keepFromEpoch = ++this.epoch;
     this.inFlight.clear();
     this.store.clear();
+    for (const listener of this.invalidationListeners) listener('all');
+  }
+
+  /**
+   * Calls `listener` with the titles each invalidation drops (the change feed, Pollen's own
+   * edits), or `'all'` when every page is dropped: what was built from these pages is stale too.
+   */
+  onInvalidated(listener: (titles: readonly string[] | 'all') => void): () => void {
+    this.invalidationListeners.add(listener);
+    return () => this.invalidationListeners.delete(listener);
   }
 
   /** Invalidates every page `client` saves, as soon as the save succeeds. */
@@ -142,6 +156,7 @@ export class WikiReadCache {
         // Pages read before the feed's starting point may predate changes it will never report.
         this.store.clear();
         this.keepFromEpoch = ++this.epoch;
+        for (const listener of this.invalidationListeners) listener('all');
       } else {
         const changed = await changedTitlesSince(this.client, this.mark);
         this.invalidate(changed.titles);

@@ -57,6 +57,11 @@ export class WikiDataSource {
    * unreachable; undefined when every page was fresh. Reported on the response (`extensions.wikiCache`).
    */
   staleAgeSeconds: number | undefined;
+  /**
+   * Titles of the pages this request read, as asked and as the wiki names them: the answer cache
+   * drops the answer when the change feed names one of them.
+   */
+  readonly titlesRead = new Set<string>();
   private searches: DataLoader<SearchKey, Array<{ title: string; snippet: string }>, string> | undefined;
   private changes: DataLoader<number, RecentChangeData[]> | undefined;
   private readonly categories = new Map<string, Promise<Array<{ title: string }>>>();
@@ -77,6 +82,7 @@ export class WikiDataSource {
 
   private async load(titles: readonly string[]): Promise<Array<WikiPageView | Error>> {
     const { api } = this;
+    for (const title of titles) this.titlesRead.add(title);
     if (!api.readPages) {
       return fromUpstream('wiki', async () => {
         const found = await api.getPages([...titles], { content: true, contributors: true, categories: true });
@@ -148,6 +154,7 @@ export class WikiDataSource {
   }
 
   private view(page: WikiPageData): WikiPageView {
+    this.titlesRead.add(page.title);
     return { ...page, url: this.pageUrl(page.title) };
   }
 }

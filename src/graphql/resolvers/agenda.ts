@@ -10,6 +10,8 @@ import { badInput } from './args.js';
 const STAFF = ['facilitator', 'admin'] as const;
 
 function agendaOf(ctx: GatewayContext): AgendaDataSource {
+  // What the answer depends on: a cached answer goes with the next agenda write.
+  ctx.storeScopesRead.add('agenda');
   if (!ctx.agenda) throw new GraphQLError('L’agenda n’est pas configuré sur ce serveur Pollen.', { extensions: { code: 'AGENDA_UNAVAILABLE' } });
   return ctx.agenda;
 }

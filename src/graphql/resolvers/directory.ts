@@ -9,6 +9,8 @@ import type { GatewayContext } from '../context.js';
 import { DirectoryDataSource, fromDirectory } from '../datasources/directory.js';
 
 function directoryOf(ctx: GatewayContext): DirectoryDataSource {
+  // What the answer depends on: a cached answer goes with the next directory write.
+  ctx.storeScopesRead.add('directory');
   if (!ctx.directory) throw new GraphQLError('L’annuaire n’est pas configuré sur ce serveur.', { extensions: { code: 'DIRECTORY_UNAVAILABLE' } });
   return ctx.directory;
 }

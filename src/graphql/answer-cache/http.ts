@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext, type ContextFunction } from '@apollo/server';
+import type { Request, RequestHandler, Response } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { AnswerCache, AnswerReads, CachedAnswer } from './cache.js';
+import { PolicyCache } from './policy.js';
+
+/** An anonymous request that may be answered from the cache, while it is executed. */
+export interface Candidate {
+  key: string;
+  /** The cache's generation when execution began. */
+  generation: number;
+  /** Set by the plugin when the executed answer may be kept. */
+  keep?: { maxAge: number; reads: AnswerReads };
+}
+
+/** What the plugin needs of the request's context: who asks and what was read. */
+export interface AnswerCacheContext {
+  req: Request | undefined;
+  viewer: { role: string };
+  credentialRejected: boolean;
+  /** Wiki titles the request read, and the age of stale pages served (never cached). */
+  wiki: { readonly titlesRead: ReadonlySet<string>; staleAgeSeconds: number | undefined };
+  storeScopesRead: ReadonlySet<string>;
+}
+
+/** Headers that make a GET request non-simple for Apollo's CSRF prevention (a browser sends them only after a preflight). */
+const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+/** Apollo's CSRF prevention, for GET requests answered without Apollo: the same refusals. */
+function passesCsrfCheck(req: Request): boolean {
+  const type = req.headers['content-type'];
+  if (type !== undefined && !SIMPLE_CONTENT_TYPES.has(type.split(';')[0]!.trim().toLowerCase())) return true;
+  return PREFLIGHT_HEADERS.some((h) => typeof req.headers[h] === 'string' && (req.headers[h] as string).length > 0);
+}
+
+/** JSON with object keys sorted at every level: `{a,b}` and `{b,a}` are one key. */
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return Symbol.for('invalid');
+  }
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The cache key of a request: the document's SHA-256 (the hash automatic persisted queries use,
+ * so a GET with only the hash and a POST with the text find the same answer), the operation name
+ * and the variables (keys sorted). Undefined for what is never cached: a batch, no document, a
+ * body Apollo will refuse anyway.
+ */
+export function answerKey(req: Request): { key: string; persisted?: { hash: string; query: string } } | undefined {
+  const source = req.method === 'POST' ? (req.body as unknown) : req.method === 'GET' ? req.query : undefined;
+  if (!source || typeof source !== 'object' || Array.isArray(source)) return undefined;
+  const { query, operationName, variables, extensions } = source as Record<string, unknown>;
+  const persisted = extensions === undefined ? undefined : (parseJson(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  let hash: string;
+  if (typeof query === 'string') hash = createHash('sha256').update(query).digest('hex');
+  else {
+    if (typeof persisted !== 'string' || !SHA256_HEX.test(persisted)) return undefined;
+    hash = persisted;
+  }
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
+  const vars = parseJson(variables);
+  if (vars !== undefined && vars !== null && (typeof vars !== 'object' || Array.isArray(vars))) return undefined;
+  const varsKey = vars && Object.keys(vars).length > 0 ? stableJson(vars) : '';
+  const key = `${hash}\n${operationName ?? ''}\n${varsKey}`;
+  // The text and its hash together: a client registering an automatic persisted query.
+  return typeof query === 'string' && persisted === hash ? { key, persisted: { hash, query } } : { key };
+}
+
+/** No cookie, no token: the request is anonymous whatever the store says. */
+function isAnonymous(req: Request): boolean {
+  return req.headers.authorization === undefined && req.headers.cookie === undefined;
+}
+
+/** Only anonymous requests carry the public headers; a proxy keeps one answer per credential header. */
+const VARY = 'Authorization, Cookie';
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+function sendCached(req: Request, res: Response, entry: CachedAnswer, cache: AnswerCache, now: number): void {
+  const headers = {
+    'Cache-Control': entry.cacheControl,
+    ETag: entry.etag,
+    Vary: VARY,
+    Age: String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))),
+  };
+  if (matches(req.headers['if-none-match'], entry.etag)) {
+    cache.stats.notModified += 1;
+    res.writeHead(304, headers).end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': entry.body.length }).end(entry.body);
+}
+
+/**
+ * The GraphQL route: Apollo's Express integration (@as-integrations/express5), with the answer
+ * cache in front. An anonymous GET or POST whose answer is cached is answered here, without
+ * Apollo, with the bytes and headers computed when it was stored (a conditional request whose
+ * If-None-Match names its ETag gets 304 and no body); otherwise Apollo answers, and an answer
+ * the plugin found cacheable is stored and sent with its Cache-Control and ETag.
+ */
+export function graphqlHandler<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  context: ContextFunction<[{ req: Request; res: Response }], TContext>,
+  cache: AnswerCache | undefined,
+  /** Shared with answerCachePlugin: the requests being executed that may be kept. */
+  candidates: WeakMap<Request, Candidate>,
+  hooks: {
+    /** Each answer served from the cache. */
+    onHit?: () => void;
+    /**
+     * A query text sent with its hash and answered from the cache: Apollo never saw it, so the
+     * hash alone would not find the text later (automatic persisted queries).
+     */
+    onPersistedQuery?: (hash: string, query: string) => void;
+  } = {},
+): RequestHandler {
+  return async (req, res) => {
+    let candidate: Candidate | undefined;
+    if (cache?.enabled && (req.method === 'GET' || req.method === 'POST') && isAnonymous(req) && (req.method === 'POST' || passesCsrfCheck(req))) {
+      const asked = answerKey(req);
+      if (asked !== undefined) {
+        const { key } = asked;
+        const now = Date.now();
+        let entry = cache.get(key, now);
+        // An answer that read the store waits for a recent enough read of the change marker
+        // (which may drop it).
+        if (entry && entry.scopes.length > 0) entry = (await cache.storeConfirmed(now)) ? cache.get(key, now) : undefined;
+        if (entry) {
+          cache.stats.hits += 1;
+          hooks.onHit?.();
+          if (asked.persisted) hooks.onPersistedQuery?.(asked.persisted.hash, asked.persisted.query);
+          sendCached(req, res, entry, cache, now);
+          return;
+        }
+        cache.stats.misses += 1;
+        candidate = { key, generation: cache.generation };
+        candidates.set(req, candidate);
+      }
+    }
+    if (!('body' in req)) {
+      res.status(500).send('`req.body` is not set: the JSON body parser must run before the GraphQL route.');
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const queryAt = req.url.indexOf('?');
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: queryAt >= 0 ? req.url.slice(queryAt) : '', body: req.body },
+      context: () => context({ req, res }),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      const keep = candidate?.keep;
+      const stored = keep && res.statusCode === 200 && !res.hasHeader('set-cookie')
+        ? cache!.store(candidate!.key, Buffer.from(response.body.string), keep.maxAge, keep.reads, candidate!.generation)
+        : undefined;
+      if (stored) {
+        sendCached(req, res, stored, cache!, stored.storedAt);
+        return;
+      }
+      res.send(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+/**
+ * Decides, once Apollo has answered, whether an anonymous request's answer may be kept: a query
+ * (never a mutation), every field selected with a public cache hint (src/graphql/schema), no
+ * error, no stale wiki page, asked with no credential at all. Records its max-age and what it read.
+ */
+export function answerCachePlugin(schema: GraphQLSchema, candidates: WeakMap<Request, Candidate>): ApolloServerPlugin<AnswerCacheContext & BaseContext> {
+  const policies = new PolicyCache(schema);
+  const hooks: Awaited<ReturnType<NonNullable<ApolloServerPlugin<AnswerCacheContext & BaseContext>['requestDidStart']>>> = {
+    async willSendResponse({ contextValue, document, operation, operationName, response }) {
+      const candidate = contextValue.req && candidates.get(contextValue.req);
+      if (!candidate || !document || operation?.operation !== 'query') return;
+      if (contextValue.viewer.role !== 'anonymous' || contextValue.credentialRejected) return;
+      const single = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      if (!single || single.errors?.length || single.extensions !== undefined || contextValue.wiki.staleAgeSeconds !== undefined) return;
+      if (response.http.status !== undefined && response.http.status !== 200) return;
+      const policy = policies.policyOf(document, operationName);
+      if (!policy) return;
+      candidate.keep = { maxAge: policy.maxAge, reads: { titles: contextValue.wiki.titlesRead, scopes: contextValue.storeScopesRead } };
+    },
+  };
+  return {
+    async requestDidStart() {
+      return hooks;
+    },
+  };
+}
