@@ -197,7 +197,8 @@ describeLive('Pollen’s progress equals Moodle’s own report', (live) => {
     expect(brunoLine.split(';')[6 + 0]).toBe('Non commencé');
     // The dashboard's grid: the cell says « Échoué » (glyph and screen-reader text).
     const html = dashboardBody(await loadDashboard({ cohort: () => runtime.progress.cohortSummary(), curriculum }));
-    const brunoRow = html.split('\n').find((line) => line.includes(`data-learner="moodle-${users[people.bruno.username]}"`))!;
+    const rowStart = html.indexOf(`<tr data-learner="moodle-${users[people.bruno.username]}"`);
+    const brunoRow = html.slice(rowStart, html.indexOf('</tr>', rowStart));
     expect(brunoRow.match(/<td data-state="[a-z_]+">/g)?.[2]).toBe('<td data-state="failed">');
     expect(brunoRow).toContain('<span class="sr">Échoué</span>');
   });
