@@ -24,6 +24,8 @@ export interface LearnerPageData {
   history: LearnerProgress[];
   /** Published notes naming the learner, newest first; absent when no notes queue is connected. */
   notes?: readonly QueueEntry[];
+  /** Quiz attempts in Pollen's learner space (embedded mode), oldest first; absent without it. */
+  quizAttempts?: ReadonlyArray<{ slug: string; score: number; total: number; passed: boolean; createdAt: string }>;
 }
 
 const VIA_LABELS = { moodle: 'Moodle', wiki: 'contribution au wiki', self: 'déclaré par la personne' } as const;
@@ -151,6 +153,27 @@ export function LearnerContent(props: { data: LearnerPageData; curriculum: reado
           </>
         ) : <p class="empty">Aucun relevé pour cette personne.</p>}
       </section>
+      {data.quizAttempts ? (
+        <section class="card" aria-labelledby="titre-quiz">
+          <h2 id="titre-quiz">Quiz</h2>
+          {data.quizAttempts.length ? (
+            <table class="stack" id="table-quiz">
+              <caption>Chaque tentative, la plus récente d’abord</caption>
+              <thead><tr><th scope="col">Module</th><th scope="col">Tentative du</th><th scope="col" class="num">Score</th><th scope="col">Résultat</th></tr></thead>
+              <tbody>
+                {[...data.quizAttempts].reverse().map((a) => (
+                  <tr data-slug={a.slug} data-passed={a.passed ? 'oui' : 'non'}>
+                    <th scope="row">{curriculum.find((m) => m.slug === a.slug)?.title ?? a.slug}</th>
+                    <td data-label="Tentative du"><Time value={a.createdAt} /></td>
+                    <td class="num" data-label="Score">{`${a.score} sur ${a.total}`}</td>
+                    <td data-label="Résultat">{a.passed ? 'Réussi' : 'Échoué'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p class="empty">Aucune tentative de quiz pour l’instant.</p>}
+        </section>
+      ) : null}
       <section class="card" aria-labelledby="titre-contributions">
         <h2 id="titre-contributions">Contributions au wiki</h2>
         {contributions.length ? (

@@ -44,6 +44,8 @@ export interface DashboardDeps {
   curriculum: readonly CurriculumModule[];
   /** The notes service (GatewayDeps.notes): the dashboard reads its queue. */
   notes?: { readonly queue: NotesQueueReader } | undefined;
+  /** The learner space (GatewayDeps.learnerSpace): quiz attempts on the learner's page. */
+  learnerSpace?: { readonly rows: { attemptsOf(ids: readonly string[]): Promise<ReadonlyMap<string, ReadonlyArray<{ slug: string; score: number; total: number; passed: boolean; createdAt: string }>>> } } | undefined;
 }
 
 export interface DashboardOptions {
@@ -191,6 +193,7 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
         id, name: row.learner.displayName, username: row.learner.username, wikiUser: wikiUserOf(row.learner, access.progress.wikiUserMap),
         daysSinceActivity: row.daysSinceActivity, progress: row.progress, history: await access.progress.learnerHistory(id),
         ...(queue?.mentioning ? { notes: await queue.mentioning(row.learner.displayName) } : {}),
+        ...(deps.learnerSpace ? { quizAttempts: (await deps.learnerSpace.rows.attemptsOf([id])).get(id) ?? [] } : {}),
       };
       web.send(res, 200, {
         title: `${row.learner.displayName} — tableau de bord`,

@@ -9,6 +9,7 @@ import type { CurriculumModule } from '../../src/curriculum/schema.js';
 import { linkIn, startLearnerGateway, Visitor, type LearnerGateway } from './support.js';
 
 let gw: LearnerGateway;
+const FACILITATOR = 'facilitator-token-for-learner-specs-0123456789';
 let module1: CurriculumModule;
 
 const right = (m: CurriculumModule) => Object.fromEntries(m.quiz.map((q, i) => [`q${i + 1}`, String(q.answer)]));
@@ -42,7 +43,7 @@ async function newLearner(name: string, email: string, password = 'un mot de pas
 }
 
 beforeAll(async () => {
-  gw = await startLearnerGateway();
+  gw = await startLearnerGateway({ env: { POLLEN_FACILITATOR_TOKENS: FACILITATOR } });
   module1 = gw.runtime.deps.curriculum[0]!;
 }, 60_000);
 afterAll(async () => {
@@ -153,6 +154,14 @@ describe('quizzes', () => {
     expect(attempts.map((a) => a.passed)).toEqual([false, true]);
     const activity = await gw.space.quizActivity([id]);
     expect(activity.get(id)).toMatchObject({ attempts: 2, passed: 1, failingModules: [] });
+    // The facilitator's page of this learner lists both attempts, the newest first.
+    const page = await fetch(`${gw.gateway.url}/dashboard/apprenant/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${FACILITATOR}`, accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const table = html.slice(html.indexOf('id="table-quiz"'), html.indexOf('</table>', html.indexOf('id="table-quiz"')));
+    expect([...table.matchAll(/data-passed="(oui|non)"/g)].map((m) => m[1])).toEqual(['oui', 'non']);
+    expect(table).toContain(`>0 sur ${module1.quiz.length}<`);
+    expect(table).toContain('>Échoué<');
   });
 
   it('refuses a quiz with a blank answer next to the question', async () => {
