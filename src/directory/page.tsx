@@ -4,6 +4,7 @@
  * map/map.tsx), the list with its verified quotes, and numbered pages that keep the filters.
  * The GeoJSON feed stays linked for uMap and OpenStreetMap tools.
  */
+import { PageNav } from '../web/pager.js';
 import { groupTitles, type Group } from '../curriculum/schema.js';
 import { stylesheet } from '../web/styles.js';
 import type { ProviderFilter } from './inputs.js';
@@ -116,40 +117,6 @@ function ProviderItem(props: { provider: Provider; quotes: readonly Recommendati
   );
 }
 
-/** The pages to link: the first, the last, and two either side of the current; null marks a gap. */
-export function pageWindow(page: number, pages: number): Array<number | null> {
-  const shown = new Set([1, pages]);
-  for (let p = page - 2; p <= page + 2; p++) if (p >= 1 && p <= pages) shown.add(p);
-  const sorted = [...shown].sort((a, b) => a - b);
-  const out: Array<number | null> = [];
-  sorted.forEach((p, i) => {
-    if (i > 0 && p - sorted[i - 1]! > 1) out.push(null);
-    out.push(p);
-  });
-  return out;
-}
-
-export function Pager(props: { page: number; pages: number; href: (page: number) => string }) {
-  const { page, pages, href } = props;
-  if (pages <= 1) return null;
-  return (
-    <nav class="pages" aria-label="Pages de l’annuaire">
-      <p>
-        {page > 1 ? <a rel="prev" href={href(page - 1)}>Page précédente</a> : null}
-        <span>{`Page ${page} sur ${pages}`}</span>
-        {page < pages ? <a rel="next" href={href(page + 1)}>Page suivante</a> : null}
-      </p>
-      <ul>
-        {pageWindow(page, pages).map((p) =>
-          p === null ? <li aria-hidden="true">…</li>
-            : p === page ? <li><span aria-current="page">{String(p)}</span></li>
-            : <li><a href={href(p)} aria-label={p === pages ? `Page ${p}, la dernière` : `Page ${p}`}>{String(p)}</a></li>,
-        )}
-      </ul>
-    </nav>
-  );
-}
-
 export interface DirectoryPageData {
   filter: ProviderFilter;
   providers: readonly Provider[];
@@ -190,7 +157,7 @@ export function DirectoryContent(d: DirectoryPageData) {
       ) : (
         <p class="empty" id="aucun-resultat">L’annuaire ne compte encore aucune structure : une structure y figure une fois validée par l’équipe d’animation et recommandée par une association qu’elle a accompagnée.</p>
       )}
-      <Pager page={d.page} pages={d.pageCount} href={d.pageUrl} />
+      <PageNav label="Pages de l’annuaire" page={d.page} pages={d.pageCount} href={d.pageUrl} />
     </>
   );
 }

@@ -10,6 +10,7 @@
  *   GET|POST /agenda/desinscription?jeton=…          the mailed link: GET shows a button, POST cancels
  * Links in mails must never act on GET: mail scanners and link previews open them.
  */
+import { PageNav } from '../../web/pager.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, formState, PostForm, SelectField, TextField, type FormState } from '../../web/forms.js';
@@ -102,17 +103,7 @@ function agendaHref(f: Filters, page: number): string {
 }
 
 function Pages(props: { filters: Filters; pages: number }) {
-  if (props.pages <= 1) return null;
-  const current = props.filters.page;
-  return (
-    <nav class="pages" aria-label="Pages des sessions à venir">
-      <ul>
-        {Array.from({ length: props.pages }, (_, i) => i + 1).map((n) => (
-          <li>{n === current ? <span aria-current="page">{`Page ${n}`}</span> : <a href={agendaHref(props.filters, n)} aria-label={`Page ${n}`}>{String(n)}</a>}</li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <PageNav label="Pages des sessions à venir" page={props.filters.page} pages={props.pages} href={(n) => agendaHref(props.filters, n)} />;
 }
 
 function MinutesLink(props: { session: AgendaSession; wikiPageUrl: AgendaPagesOptions['wikiPageUrl'] }) {
