@@ -5,6 +5,8 @@
  * GraphQL request (`{ __typename }`) through the same gateway in the same run.
  *
  *   pages p50 / X ms, /agenda Y ms, /agenda/sessions/<id> Z ms, /annuaire W ms, /annuaire/<slug> V ms; worst ratio to { __typename } through the gateway R
+ *   learner quiz submit p50 X ms; module page p50 Y ms; ratio to { __typename } R
+ *   1000 learners submitting a quiz at once: N/1000 recorded, p99 X ms
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,8 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { buildRuntime, type Runtime } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
+import { SESSION_COOKIE } from '../src/auth/cookie.js';
+import { hashPassword } from '../src/auth/passwords.js';
 import { allTerritories } from '../src/directory/territories.js';
 import { SERVICES, type ServiceId } from '../src/directory/model.js';
 import { createGateway } from '../src/server.js';
@@ -20,6 +24,7 @@ import { freePort, median } from './support.js';
 
 export const PROVIDERS = 2000;
 export const SESSIONS = 1000;
+const LEARNERS = 1000;
 const RUNS = 300;
 const WARMUP = 30;
 
@@ -117,8 +122,62 @@ export default async function pagesBench(): Promise<void> {
     const figures: Array<[string, number]> = [];
     for (const [label, p] of paths) figures.push([label, await timed(RUNS, page(p))]);
     const worst = Math.max(...figures.map(([, ms]) => ms / baseline));
+
+    // The learner space: 1,000 learners with a session each (created through the store's own
+    // services; the password is hashed once, not a thousand times).
+    const passwordHash = await hashPassword('banc-d-essai-2026');
+    const sessions: Array<{ id: string; cookie: string }> = [];
+    for (let i = 0; i < LEARNERS; i++) {
+      const username = `banc${i}`;
+      await runtime.tracker.learners.addLocalLearner({ username, displayName: `Apprenant·e ${i}`, passwordHash });
+      const issued = await runtime.deps.auth!.sessions.create({ role: 'learner', learnerId: `local-${username}`, displayName: `Apprenant·e ${i}` });
+      sessions.push({ id: `local-${username}`, cookie: `${SESSION_COOKIE}=${issued.token}` });
+    }
+    const module = runtime.deps.curriculum[0]!;
+    const right = module.quiz.map((q, i): [string, string] => [`q${i + 1}`, String(q.answer)]);
+    /** Opens the module page as the learner and returns what its quiz form needs. */
+    const openModule = async (cookie: string) => {
+      const res = await fetch(`${base}/parcours/${module.slug}`, { headers: { accept: 'text/html', cookie } });
+      const html = await res.text();
+      if (res.status !== 200) throw new Error(`/parcours/${module.slug} answered ${res.status}`);
+      return { csrf: /name="csrf" value="([^"]+)"/.exec(html)![1]!, envoi: /name="envoi" value="([^"]+)"/.exec(html)![1]! };
+    };
+    const submit = async (cookie: string, form: { csrf: string; envoi: string }) => {
+      const res = await fetch(`${base}/parcours/${module.slug}/quiz`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie },
+        body: new URLSearchParams([['csrf', form.csrf], ['envoi', form.envoi], ...right]).toString(),
+      });
+      await res.text();
+      if (res.status !== 303 || !/\/tentatives\/\d+$/.test(res.headers.get('location') ?? '')) throw new Error(`quiz answered ${res.status} ${res.headers.get('location')}`);
+    };
+    const modulePage = await timed(RUNS, async () => void (await openModule(sessions[0]!.cookie)));
+    // Each timed submission is a new form (its own `envoi` key), by the next learner: a new attempt each time.
+    const forms = await Promise.all(sessions.slice(0, WARMUP + RUNS).map(async (s) => ({ cookie: s.cookie, form: await openModule(s.cookie) })));
+    let next = 0;
+    const quizSubmit = await timed(RUNS, async () => {
+      const { cookie, form } = forms[next++]!;
+      await submit(cookie, form);
+    });
+    // Then all of them at once, each with a fresh form.
+    const burst = await Promise.all(sessions.map(async (s) => ({ ...s, form: await openModule(s.cookie) })));
+    const latencies: number[] = [];
+    await Promise.all(burst.map(async ({ cookie, form }) => {
+      const started = performance.now();
+      try {
+        await submit(cookie, form);
+      } finally {
+        latencies.push(performance.now() - started);
+      }
+    }).map((p) => p.catch(() => undefined)));
+    const recorded = (await runtime.deps.learnerSpace!.quizActivity(burst.map((b) => b.id)));
+    const counted = burst.filter((b) => (recorded.get(b.id)?.attempts ?? 0) >= 1 + (sessions.indexOf(b) < WARMUP + RUNS ? 1 : 0)).length;
+    latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)]!;
     console.log(`pages seeded ${PROVIDERS} providers (${PROVIDERS * 2} verified recommendations) and ${SESSIONS} sessions in ${seedSeconds.toFixed(0)} s; { __typename } p50 ${baseline.toFixed(2)} ms`);
     console.log(`pages p50 ${figures.map(([label, ms]) => `${label} ${ms.toFixed(2)} ms`).join(', ')}; worst ratio to { __typename } through the gateway ${worst.toFixed(2)}`);
+    console.log(`learner quiz submit p50 ${quizSubmit.toFixed(2)} ms; module page p50 ${modulePage.toFixed(2)} ms; ratio to { __typename } ${(Math.max(quizSubmit, modulePage) / baseline).toFixed(2)}`);
+    console.log(`${LEARNERS} learners submitting a quiz at once: ${counted}/${LEARNERS} recorded, p99 ${p99.toFixed(0)} ms`);
     await new Promise((resolve) => server.close(resolve));
     await apollo.stop();
   } finally {
