@@ -28,7 +28,7 @@ export function createMineRouter(space: LearnerSpace, web: Web): Router {
       const nextTitle = nextModule && titles.get(nextModule.slug);
       const state = formState('suppression', context.refused);
       web.send(res, 200, {
-        title: 'Mon parcours', section: 'parcours', context, stylesheets: [LEARNER_STYLESHEET],
+        title: 'Mon parcours', section: 'mon-parcours', context, stylesheets: [LEARNER_STYLESHEET],
         children: (
           <>
             <section class="card" aria-labelledby="titre-avancement">

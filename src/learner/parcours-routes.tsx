@@ -204,9 +204,8 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
         return web.refuse(req, res, `/parcours/${module.slug}#quiz`, { form: 'quiz', values, errors: outcome.errors });
       }
       const { attempt } = outcome;
-      web.redirect(req, res, `/parcours/${module.slug}/tentatives/${attempt.id}`, {
-        notice: attempt.passed ? 'Quiz réussi : le module est terminé.' : 'Quiz pas encore réussi : voyez ci-dessous ce qui n’allait pas, puis réessayez.',
-      });
+      // A failed attempt's page says so itself, as a warning: the green notice is for success only.
+      web.redirect(req, res, `/parcours/${module.slug}/tentatives/${attempt.id}`, attempt.passed ? { notice: 'Quiz réussi : le module est terminé.' } : {});
     } catch (err) {
       next(err);
     }

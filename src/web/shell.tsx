@@ -25,7 +25,7 @@ export interface PageContext {
 }
 
 /** The site's sections, for the navigation's aria-current. */
-export type Section = 'accueil' | 'parcours' | 'agenda' | 'annuaire' | 'tableau-de-bord' | 'connexion' | 'autre';
+export type Section = 'accueil' | 'parcours' | 'mon-parcours' | 'agenda' | 'annuaire' | 'tableau-de-bord' | 'connexion' | 'autre';
 
 export interface PageProps {
   /** The document's title; " — Pollen" is added. */
@@ -72,7 +72,9 @@ export function Page(props: PageProps) {
   const who = viewer ? signedInAs(viewer) : undefined;
   const staff = viewer?.role === 'facilitator' || viewer?.role === 'admin';
   const signOut = props.context?.signOut;
-  const links = staff ? [...NAV, { section: 'tableau-de-bord' as const, href: '/dashboard', text: 'Tableau de bord' }] : NAV;
+  const links = staff ? [...NAV, { section: 'tableau-de-bord' as const, href: '/dashboard', text: 'Tableau de bord' }]
+    : viewer?.role === 'learner' ? [...NAV, { section: 'mon-parcours' as const, href: '/mon-parcours', text: 'Mon parcours' }]
+    : NAV;
   return (
     <html lang="fr">
       <head>
