@@ -45,7 +45,10 @@ export interface DashboardDeps {
   /** The notes service (GatewayDeps.notes): the dashboard reads its queue. */
   notes?: { readonly queue: NotesQueueReader } | undefined;
   /** The learner space (GatewayDeps.learnerSpace): quiz attempts on the learner's page. */
-  learnerSpace?: { readonly rows: { attemptsOf(ids: readonly string[]): Promise<ReadonlyMap<string, ReadonlyArray<{ slug: string; score: number; total: number; passed: boolean; createdAt: string }>>> } } | undefined;
+  learnerSpace?: {
+    readonly rows: { attemptsOf(ids: readonly string[]): Promise<ReadonlyMap<string, ReadonlyArray<{ slug: string; score: number; total: number; passed: boolean; createdAt: string }>>> };
+    quizActivity(ids: readonly string[]): Promise<ReadonlyMap<string, { failingModules: readonly string[] }>>;
+  } | undefined;
 }
 
 export interface DashboardOptions {
@@ -116,6 +119,7 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
         moodleMatch: () => progress.activityMatch(),
       });
       const view = data.grid ?? cohortPage(data.learners, data.modules, filter);
+      await markFailedQuizzes(view.learners, data.modules.map((m) => m.slug));
       const recentChangesUrl = deps.wiki ? wikiPageUrl(deps.wiki.apiUrl, 'Spécial:Modifications récentes') : undefined;
       // The buttons post with the session's token: a bearer token has no form to post.
       const noteActions = options.actions && notesService && context.signOut ? { csrf: context.formToken } : undefined;
@@ -131,6 +135,19 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
       next(err);
     }
   });
+
+  /**
+   * In the embedded mode a quiz lives in the learner space: a module not done whose last attempt
+   * failed shows « Échoué » in the grid, as Moodle's failed completions do. One read for the page's rows.
+   */
+  async function markFailedQuizzes(rows: LearnerRow[], slugs: readonly string[]): Promise<void> {
+    if (!deps.learnerSpace || rows.length === 0) return;
+    const activity = await deps.learnerSpace.quizActivity(rows.map((r) => r.id));
+    for (const row of rows) {
+      const failing = new Set(activity.get(row.id)?.failingModules ?? []);
+      row.states = row.states.map((state, i) => (state === 'not_started' && failing.has(slugs[i]!) ? 'failed' : state));
+    }
+  }
 
   /** Facilitators and admins only, with the progress service; else the refusal is sent. */
   async function withProgress(req: Request, res: Response) {

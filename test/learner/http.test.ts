@@ -164,6 +164,23 @@ describe('quizzes', () => {
     expect(table).toContain('>Échoué<');
   });
 
+  it('shows « Échoué » in the facilitators\' grid for a module whose last attempt failed, until it is passed', async () => {
+    const learner = await newLearner('Léa Morel', 'lea@exemple.org');
+    const module2 = gw.runtime.deps.curriculum[1]!;
+    await answerQuiz(learner, module1, right(module1));
+    await answerQuiz(learner, module2, wrong(module2));
+    const id = (await gw.runtime.tracker.learners.list()).find((l) => l.displayName === 'Léa Morel')!.id;
+    const rowOf = async () => {
+      const html = await (await fetch(`${gw.gateway.url}/dashboard?q=${encodeURIComponent('Léa')}`, { headers: { authorization: `Bearer ${FACILITATOR}`, accept: 'text/html' } })).text();
+      const start = html.indexOf(`<tr data-learner="${id}"`);
+      expect(start).toBeGreaterThan(-1);
+      return [...html.slice(start, html.indexOf('</tr>', start)).matchAll(/<td data-state="([a-z_]+)">/g)].map((m) => m[1]);
+    };
+    expect((await rowOf()).slice(0, 3)).toEqual(['done', 'failed', 'not_started']);
+    await answerQuiz(learner, module2, right(module2));
+    expect((await rowOf()).slice(0, 3)).toEqual(['done', 'done', 'not_started']);
+  });
+
   it('refuses a quiz with a blank answer next to the question', async () => {
     const learner = await newLearner('Nina Petit', 'nina@exemple.org');
     const { q1: _q1, ...rest } = right(module1);
