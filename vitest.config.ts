@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,9 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
+    // Specs start `tsx src/main.ts` (and bots) from scratch folders: tsx must still read the
+    // project's tsconfig (JSX through preact's automatic runtime), whatever the child's cwd.
+    env: { TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/support/global-setup.ts', 'test/support/moodle-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
