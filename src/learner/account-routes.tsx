@@ -3,6 +3,7 @@
  * (/connexion, the facilitators' own is linked) and the forgotten password (a single-use link).
  * With Moodle, sign-in checks the Moodle account and sign-up is Moodle's own page.
  */
+import { de } from '../text/french.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { AuthError } from '../auth/errors.js';
 import { sessionCookie } from '../auth/cookie.js';
@@ -160,7 +161,7 @@ export function createAccountRouter(space: LearnerSpace, web: Web): Router {
         children: signup ? (
           <PostForm action="/inscription/confirmer" token={context.formToken} label="Confirmation de l’adresse">
             <input type="hidden" name="jeton" value={token} />
-            <p>{`Compte de ${signup.displayName}, adresse ${signup.email}.`}</p>
+            <p>{`Compte ${de(signup.displayName)}, adresse ${signup.email}.`}</p>
             <p><button type="submit" class="primary">Confirmer mon adresse</button></p>
           </PostForm>
         ) : (

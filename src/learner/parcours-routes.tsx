@@ -165,7 +165,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
                 )
               ) : (
                 <>
-                  <p>{`${module.quiz.length} questions ; le quiz est réussi à partir de ${passPercentOf(module)} % de bonnes réponses${state?.state === 'done' ? '' : ', et il termine alors le module'}. Vous pouvez le refaire autant de fois que vous voulez.`}</p>
+                  <p>{`${module.quiz.length} questions ; le quiz est réussi avec au moins ${passPercentOf(module)} % de bonnes réponses${state?.state === 'done' ? '' : ', et il termine alors le module'}. Vous pouvez le refaire autant de fois que vous voulez.`}</p>
                   {attempts.length > 0 ? <p>{`Votre dernière tentative : ${attempts.at(-1)!.score} sur ${attempts.at(-1)!.total}, ${attempts.at(-1)!.passed ? 'réussie' : 'pas encore réussie'}. `}<a href={`/parcours/${module.slug}/tentatives/${attempts.at(-1)!.id}`}>Voir le détail</a></p> : null}
                   <QuizForm module={module} context={context} state={quizState} />
                 </>

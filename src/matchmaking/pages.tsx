@@ -5,6 +5,7 @@
  *   GET  /diagnostic/<jeton>               the answer: alternatives, providers, modules, sessions
  *   POST /diagnostic/<jeton>/supprimer     deletes it
  */
+import { de } from '../text/french.js';
 import express, { type Router } from 'express';
 import { PROVIDER_KINDS, SERVICES } from '../directory/model.js';
 import { allTerritories, territoryLabel } from '../directory/territories.js';
@@ -190,7 +191,7 @@ export function createDiagnosticPages(service: MatchmakingService, web: Web): Ro
       // A private link: never kept by a cache, never sent on as a Referer.
       res.set('Referrer-Policy', 'no-referrer');
       web.send(res, 200, {
-        title: diagnostic.associationName ? `Diagnostic de ${diagnostic.associationName}` : 'Votre diagnostic',
+        title: diagnostic.associationName ? `Diagnostic ${de(diagnostic.associationName)}` : 'Votre diagnostic',
         section: 'annuaire', context, stylesheets: [CSS],
         lead: 'Ce lien est privé : gardez-le pour revenir à ces propositions, ou supprimez le diagnostic en bas de page.',
         children: <Answer diagnostic={diagnostic} proposal={proposal} service={service} token={String(req.params.token)} formToken={context.formToken} />,

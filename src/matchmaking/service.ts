@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { AgendaSession } from '../agenda/model.js';
 import type { AgendaService } from '../agenda/service.js';
 import { hashToken } from '../auth/tokens.js';
+import { de } from '../text/french.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { Provider, ServiceId } from '../directory/model.js';
 import type { DirectoryService } from '../directory/service.js';
@@ -124,11 +125,11 @@ export class MatchmakingService {
       await queueMails(trx, [{
         kind: 'diagnostic',
         to: email,
-        subject: `Pollen — le diagnostic de ${name}`,
+        subject: `Pollen — le diagnostic ${de(name)}`,
         text: [
           'Bonjour,',
           '',
-          `Le diagnostic des besoins numériques de ${name} est enregistré. Retrouvez à tout moment les outils libres, les structures et les ateliers qui lui correspondent à cette adresse privée :`,
+          `Le diagnostic des besoins numériques ${de(name)} est enregistré. Retrouvez à tout moment les outils libres, les structures et les ateliers qui lui correspondent à cette adresse privée :`,
           '',
           link(token),
           '',

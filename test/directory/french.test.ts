@@ -66,7 +66,7 @@ describe('French elision', () => {
   });
 
   it('leaves no « de »/« le » + vowel, and no hand-written « de ${…} », in any source string or content file', () => {
-    const files = [...sourceFiles(path.join(ROOT, 'src'), ['.ts']), ...sourceFiles(path.join(ROOT, 'bots'), ['.ts']), ...sourceFiles(path.join(ROOT, 'course-modules'), ['.md', '.yaml', '.yml'])];
+    const files = [...sourceFiles(path.join(ROOT, 'src'), ['.ts', '.tsx']), ...sourceFiles(path.join(ROOT, 'content'), ['.yaml']), ...sourceFiles(path.join(ROOT, 'bots'), ['.ts']), ...sourceFiles(path.join(ROOT, 'course-modules'), ['.md', '.yaml', '.yml'])];
     expect(files.length).toBeGreaterThan(100);
     const problems: string[] = [];
     for (const file of files) {

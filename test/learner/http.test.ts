@@ -165,7 +165,7 @@ describe('quizzes', () => {
   });
 
   it('shows « Échoué » in the facilitators\' grid for a module whose last attempt failed, until it is passed', async () => {
-    const learner = await newLearner('Léa Morel', 'lea@exemple.org');
+    const learner = await newLearner('Léa Morel', 'lea.morel@exemple.org');
     const module2 = gw.runtime.deps.curriculum[1]!;
     await answerQuiz(learner, module1, right(module1));
     await answerQuiz(learner, module2, wrong(module2));
