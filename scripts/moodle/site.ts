@@ -131,8 +131,14 @@ async function buildTemplate(archive: string, template: string, log: (line: stri
   await mkdir(path.join(work, 'moodledata'), { recursive: true });
   log(`unpacking ${path.basename(archive)}`);
   await execFileAsync('tar', ['xJf', archive, '-C', work], { timeout: 600_000 });
-  // In the template's own work folder, not the system temp folder: a shared machine's /tmp may be small or cleaned.
-  const cluster = await startPostgresCluster({ fast: true, parentDir: work });
+  // In the template's own work folder, not the system temp folder: a shared machine's /tmp may be
+  // small or cleaned. When PostgreSQL's own user cannot reach that folder (we run as root and a
+  // folder above it is private, as mktemp's are), the install's database goes to the temp folder.
+  const cluster = await startPostgresCluster({ fast: true, parentDir: work }).catch(async (err: unknown) => {
+    if (!/Permission denied/.test(String((err as Error).message))) throw err;
+    log(`the postgres user cannot reach ${work}: the install's database is built in the system temp folder`);
+    return startPostgresCluster({ fast: true });
+  });
   try {
     const db = new URL(await cluster.createDatabase('moodle'));
     const port = await freePort();

@@ -3,6 +3,7 @@
  * the data folder they choose, nothing in the system temp folder for the site, and `moodle:down`
  * removing it all. Uses the template the run's live Moodle was copied from (no second install).
  */
+import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -66,8 +67,8 @@ describeLive('scripts/moodle/up.sh on a shared machine', (live) => {
   }, 600_000);
 
   it('builds the template’s database cluster in the folder it is given, not the system temp folder', async () => {
-    await mkdir(path.join(ROOT, 'var'), { recursive: true });
-    const work = await mkdtemp(path.join(ROOT, 'var', 'moodle-template-spec-'));
+    // A folder the postgres user can reach (a clean clone may sit in a private folder, see site.ts).
+    const work = await mkdtemp(path.join(tmpdir(), 'moodle-template-spec-'));
     await chmod(work, 0o755);
     try {
       const cluster = await startPostgresCluster({ fast: true, parentDir: work });
