@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { parseInput, providerFilterSchema, type ProviderFilter } from './inputs.js';
-import { MAX_MAP_POINTS, type MapGroup, type MapProvider } from './map/map.js';
+import { MAX_MAP_POINTS, type MapGroup, type MapPlan, type MapProvider } from './map/map.js';
 import type { Provider } from './model.js';
 import { applyFilter } from './search.js';
 import { toProvider, type DirectoryDb } from './store.js';
@@ -22,10 +22,10 @@ export interface NumberedPage {
 
 
 /** Listed providers matching `filter`, by name, page `page` (from 1) of `size`. */
-export async function providersPage(db: DirectoryDb, filter: ProviderFilter, page: number, size: number): Promise<NumberedPage> {
+export async function providersPage(db: DirectoryDb, filter: ProviderFilter, page: number, size: number, known?: { totalCount: number }): Promise<NumberedPage> {
   const parsed = parseInput(providerFilterSchema, filter);
   const base = db.selectFrom('directory_providers');
-  const [rows, count] = await Promise.all([
+  const [rows, totalCount] = await Promise.all([
     applyFilter(base, parsed)
       .selectAll('directory_providers')
       .orderBy('directory_providers.name_key')
@@ -33,10 +33,47 @@ export async function providersPage(db: DirectoryDb, filter: ProviderFilter, pag
       .limit(size)
       .offset((page - 1) * size)
       .execute(),
-    applyFilter(base, parsed).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    known ? known.totalCount : applyFilter(base, parsed).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then((c) => Number(c.n)),
   ]);
-  const totalCount = Number(count.n);
   return { providers: rows.map(toProvider), totalCount, page, pageCount: Math.max(1, Math.ceil(totalCount / size)) };
+}
+
+/** What a filter's pages share: how many providers match, and the map drawn from them. */
+export interface FilterSummary {
+  totalCount: number;
+  map: MapPlan;
+}
+
+/** Filters whose summary is kept (the common ones: none, a service, a territory). */
+const SUMMARIES_KEPT = 500;
+
+/**
+ * Each filter's count and map, kept while the directory's change marker (src/store/changes.ts:
+ * raised by every write to its tables, from any process) has not moved: the next page of the
+ * same filter reads only its rows, and any write, on any replica, makes the next read count
+ * again. One read of the marker per page.
+ */
+export class FilterSummaries {
+  #version: number | undefined;
+  readonly #kept = new Map<string, FilterSummary>();
+
+  async of(db: DirectoryDb, filter: ProviderFilter): Promise<{ summary: FilterSummary | undefined; keep(summary: FilterSummary): void }> {
+    const { rows } = await sql<{ version: number | string }>`select version from store_changes where scope = 'directory'`.execute(db);
+    const version = rows[0] === undefined ? undefined : Number(rows[0].version);
+    if (version === undefined || version !== this.#version) {
+      this.#kept.clear();
+      this.#version = version;
+    }
+    const key = JSON.stringify([filter.service ?? null, filter.territory ?? null, filter.kind ?? null, filter.text ?? null]);
+    return {
+      summary: version === undefined ? undefined : this.#kept.get(key),
+      keep: (summary) => {
+        if (version === undefined || this.#version !== version) return;
+        if (this.#kept.size >= SUMMARIES_KEPT) this.#kept.delete(this.#kept.keys().next().value!);
+        this.#kept.set(key, summary);
+      },
+    };
+  }
 }
 
 /** The département of a row's postal code, in SQL (SQLite and PostgreSQL): as departementOfPostalCode. */

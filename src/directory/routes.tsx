@@ -10,7 +10,7 @@ import express, { type Router } from 'express';
 import type { Web } from '../web/web.js';
 import { providersGeoJson } from './geojson.js';
 import type { ProviderFilter } from './inputs.js';
-import { mapData, providersPage } from './listing.js';
+import { FilterSummaries, mapData, providersPage } from './listing.js';
 import { planGroups, planMap } from './map/map.js';
 import { DirectoryError, type Provider } from './model.js';
 import { DIRECTORY_CSS, DirectoryContent, type DirectoryPageData } from './page.js';
@@ -43,6 +43,8 @@ export function directoryUrl(filter: ProviderFilter, page = 1): string {
 export function createDirectoryRouter(directory: DirectoryService, web: Web, options: DirectoryRoutesOptions = {}): Router {
   const router = express.Router();
   const wikiUrl = (p: Provider) => (options.wikiPageUrl ? options.wikiPageUrl(providerPageTitle(p)) : null);
+  // A filter's count and map, until the directory changes (listing.ts).
+  const summaries = new FilterSummaries();
 
   router.get('/annuaire', web.ready, async (req, res, next) => {
     try {
@@ -58,19 +60,20 @@ export function createDirectoryRouter(directory: DirectoryService, web: Web, opt
         return void send(400, { ...empty, filter, pageUrl: (n) => directoryUrl(filter, n), error: 'Numéro de page invalide : choisissez une page dans la liste des pages.' });
       }
       let rows;
+      const kept = await summaries.of(directory.db, filter);
       try {
-        rows = await providersPage(directory.db, filter, page, PAGE_SIZE);
+        rows = await providersPage(directory.db, filter, page, PAGE_SIZE, kept.summary);
       } catch (err) {
         if (!(err instanceof DirectoryError)) throw err;
         return void send(400, { ...empty, filter: {}, error: err.message });
       }
-      const [quotes, points] = await Promise.all([
-        directory.recommendations(rows.providers.map((p) => p.id), ['verified']),
-        mapData(directory.db, filter, rows.totalCount),
-      ]);
-      const pageUrl = (n: number) => directoryUrl(filter, n);
       const listUrl = (departement: string) => directoryUrl({ ...filter, territory: departement });
-      const map = 'groups' in points ? planGroups(points.groups, listUrl) : planMap(points.providers, listUrl);
+      const [quotes, map] = await Promise.all([
+        directory.recommendations(rows.providers.map((p) => p.id), ['verified']),
+        kept.summary?.map ?? mapData(directory.db, filter, rows.totalCount).then((points) => ('groups' in points ? planGroups(points.groups, listUrl) : planMap(points.providers, listUrl))),
+      ]);
+      kept.keep({ totalCount: rows.totalCount, map });
+      const pageUrl = (n: number) => directoryUrl(filter, n);
       const outOfRange = rows.totalCount > 0 && page > rows.pageCount;
       send(outOfRange ? 404 : 200, {
         filter, quotes, wikiUrl, pageUrl, map,

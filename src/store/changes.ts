@@ -53,3 +53,9 @@ export async function readChangeVersions(store: StoreDb): Promise<ChangeVersions
   const { rows } = await sql<{ scope: string; version: number }>`select scope, version from store_changes`.execute(store.db);
   return new Map(rows.map((r) => [r.scope, Number(r.version)]));
 }
+
+/** One scope's version, or undefined when the store has no marker for it. */
+export async function readChangeVersion(store: StoreDb, scope: string): Promise<number | undefined> {
+  const { rows } = await sql<{ version: number | string }>`select version from store_changes where scope = ${scope}`.execute(store.db);
+  return rows[0] === undefined ? undefined : Number(rows[0].version);
+}

@@ -1,7 +1,7 @@
 /**
  * /annuaire's numbered pages and map over a real store of 2,001 listed providers (101 pages of
  * 20): page numbers with the first and the last, the last page one click away, the filters kept
- * in every page link and applied to the map's points, and four queries a page whatever its rank.
+ * in every page link and applied to the map's points, and a bounded number of queries a page whatever its rank.
  */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -22,10 +22,11 @@ let store: StoreDb;
 let server: ReturnType<express.Express['listen']>;
 let base: string;
 let queries = 0;
+let directory: DirectoryService;
 
 beforeAll(async () => {
   store = await sqliteBackend.open();
-  const directory = await directoryOn(store);
+  directory = await directoryOn(store);
   await seedProviders(directory, [
     ...spreadProviders(2000),
     { name: HOSTILE, territories: ['75'], city: 'Paris', postalCode: '75011', lat: 48.86, lon: 2.38 },
@@ -132,12 +133,29 @@ describe('/annuaire’s numbered pages', () => {
     expect(html).toContain('href="/annuaire/script-alert-1-script-x"');
   });
 
-  it('reads a page in four queries, the first or the last', async () => {
-    for (const path of ['/annuaire', '/annuaire?page=101', '/annuaire?territoire=auvergne-rhone-alpes&page=3']) {
+  it('reads a filter\'s first page in five queries, then any other page of it in three, the first or the last', async () => {
+    // First read of a filter: the change marker, the rows, the count, the quotes, the map.
+    for (const path of ['/annuaire?q=Structure', '/annuaire?territoire=auvergne-rhone-alpes&page=3']) {
       queries = 0;
       expect((await get(path)).status).toBe(200);
-      expect(queries, path).toBe(4);
+      expect(queries, path).toBe(5);
     }
+    // The same filters again, another page: the count and the map are kept while nothing changed.
+    for (const path of ['/annuaire?q=Structure&page=100', '/annuaire?territoire=auvergne-rhone-alpes']) {
+      queries = 0;
+      expect((await get(path)).status).toBe(200);
+      expect(queries, path).toBe(3);
+    }
+  });
+
+  it('counts again after any write to the directory (its change marker moved)', async () => {
+    const count = (html: string) => Number(/<h2 id="titre-resultats">(\d+) structure/.exec(html)?.[1]);
+    const n = count((await get('/annuaire?territoire=976')).html);
+    expect(count((await get('/annuaire?territoire=976')).html)).toBe(n);
+    await seedProviders(directory, [{ name: 'Nouvelle structure mahoraise', territories: ['976'], city: 'Mamoudzou', postalCode: '97600', lat: -12.78, lon: 45.23 }]);
+    queries = 0;
+    expect(count((await get('/annuaire?territoire=976')).html)).toBe(n + 1);
+    expect(queries).toBe(5);
   });
 
   it('says so for a page past the last or a page number that is not one, in French', async () => {

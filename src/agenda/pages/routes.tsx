@@ -10,6 +10,7 @@
  *   GET|POST /agenda/desinscription?jeton=…          the mailed link: GET shows a button, POST cancels
  * Links in mails must never act on GET: mail scanners and link previews open them.
  */
+import { readChangeVersion } from '../../store/changes.js';
 import { PageNav } from '../../web/pager.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { ComponentChildren } from 'preact';
@@ -35,6 +36,8 @@ export const PAGE_SIZE = 10;
 const PAST_SHOWN = 10;
 /** Upcoming sessions read to filter (a network's few months of workshops). */
 const UPCOMING_READ = 2000;
+/** How long the upcoming sessions read are kept at most, the store unchanged. */
+const UPCOMING_KEPT_MS = 60_000;
 /** Public registration form: sends per address per hour, and per e-mail address per session and hour. */
 export const REGISTRATION_LIMITS = { perAddress: 5, perEmail: 3 };
 
@@ -117,15 +120,26 @@ export function createAgendaPages(service: AgendaService, web: Web, options: Age
   const router = express.Router();
   const moduleTitle = (slug: string | null) => (slug ? service.modules.get(slug)?.title : undefined);
 
+  /**
+   * The upcoming public sessions, read again only when the agenda's change marker moved (any
+   * write, on any replica: src/store/changes.ts) or after a minute; sessions over since are
+   * left out by the page itself. Each filter and page is then cut from it in memory.
+   */
+  let kept: { version: number; readAt: number; sessions: AgendaSession[] } | undefined;
+  async function upcomingSessions(now: Date): Promise<AgendaSession[]> {
+    const version = await readChangeVersion(service.store.store, 'agenda');
+    if (kept && kept.version === version && now.getTime() - kept.readAt >= 0 && now.getTime() - kept.readAt < UPCOMING_KEPT_MS) return kept.sessions;
+    const { sessions } = await service.list({ from: now.toISOString(), includePrivate: false, limit: UPCOMING_READ });
+    kept = version === undefined ? undefined : { version, readAt: now.getTime(), sessions };
+    return sessions;
+  }
+
   router.get('/agenda', web.ready, async (req, res, next) => {
     try {
       const context = await web.context(req, res);
       const now = service.now();
       const filters = readFilters(req);
-      const [{ sessions: upcoming }, past] = await Promise.all([
-        service.list({ from: now.toISOString(), includePrivate: false, limit: UPCOMING_READ }),
-        service.pastSessions(PAST_SHOWN),
-      ]);
+      const [upcoming, past] = await Promise.all([upcomingSessions(now), service.pastSessions(PAST_SHOWN)]);
       const future = upcoming.filter((s) => Date.parse(s.endsAt) >= now.getTime());
       const shown = future.filter((s) => matches(s, filters));
       const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
