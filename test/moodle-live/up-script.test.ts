@@ -35,8 +35,8 @@ describeLive('scripts/moodle/up.sh on a shared machine', (live) => {
   });
 
   it('serves on POLLEN_MOODLE_PORT with its PostgreSQL on POLLEN_MOODLE_DB_PORT, everything in POLLEN_MOODLE_DIR; down.sh removes it', async () => {
-    await mkdir(path.join(ROOT, 'var'), { recursive: true });
-    parent = await mkdtemp(path.join(ROOT, 'var', 'moodle-up-spec-'));
+    // A data folder PostgreSQL's own user can reach (a clone may sit under a private folder when run as root).
+    parent = await mkdtemp(path.join(tmpdir(), 'moodle-up-spec-'));
     // As an administrator's folder would be: PostgreSQL runs as its own user and must reach the data folder.
     await chmod(parent, 0o755);
     const dir = path.join(parent, 'moodle');

@@ -103,7 +103,9 @@ describeEachStore('answer cache across replicas', (backend) => {
     const stats = gatewayB.answers!.stats;
     const hits = stats.hits;
     const [session] = (await agendaA.list({ limit: 1, includePrivate: true })).sessions;
-    await agendaA.registerVisitor(session!.id, { name: 'Camille', email: 'camille@example.org' });
+    // A visitor takes a seat once they confirm (double opt-in): that write is the change B must see.
+    const { token } = await agendaA.registerVisitor(session!.id, { name: 'Camille', email: 'camille@example.org' });
+    await agendaA.confirmRegistration(token);
     expect((await ask(SESSIONS)).data.sessions.nodes).toEqual([{ title: 'Atelier un', seatsLeft: 11 }]);
     // The directory answer did not read the agenda: still served from the cache.
     await ask(PROVIDERS);
