@@ -21,7 +21,9 @@ export interface TableCopy {
 /** The store's own tables (the migrations' bookkeeping excluded: each side keeps its own). */
 async function dataTables(store: StoreDb): Promise<string[]> {
   const tables = await store.db.introspection.getTables();
-  return tables.filter((t) => !t.isView && t.name !== 'schema_migrations' && !t.name.startsWith('kysely_')).map((t) => t.name).sort();
+  // Bookkeeping the migrations write themselves (the change marker's rows, src/store/changes.ts)
+  // is the target's own: it is neither copied nor counted as data.
+  return tables.filter((t) => !t.isView && t.name !== 'schema_migrations' && t.name !== 'store_changes' && !t.name.startsWith('kysely_')).map((t) => t.name).sort();
 }
 
 /** table -> tables it references (foreign keys), so parents are copied first. */
