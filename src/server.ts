@@ -262,6 +262,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);
   });
+  app.use(web.stylesRoute());
   app.use(createHomeRouter(deps, web));
   if (deps.directory) app.use(createProviderPages(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   if (deps.learnerSpace) app.use(createLearnerRouter(deps.learnerSpace, { agenda: deps.agenda, wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }, web));

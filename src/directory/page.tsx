@@ -4,6 +4,7 @@
  * map/map.tsx), the list with its verified quotes, and numbered pages that keep the filters.
  * The GeoJSON feed stays linked for uMap and OpenStreetMap tools.
  */
+import { Fragments } from '../web/fragments.js';
 import { PageNav } from '../web/pager.js';
 import { groupTitles, type Group } from '../curriculum/schema.js';
 import { stylesheet } from '../web/styles.js';
@@ -28,9 +29,6 @@ form.annuaire-filtres select, form.annuaire-filtres input { width: 100%; max-wid
 figure.carte { margin: 0 0 1.25rem; max-width: 40rem; }
 figure.carte figcaption { color: var(--muted); font-size: .95rem; margin: 0 0 .35rem; }
 figure.carte svg { display: block; width: 100%; height: auto; background: #eef4f8; border: 1px solid var(--line); border-radius: 8px; }
-figure.carte .fond path { fill: #fff; stroke: #8a96a3; stroke-width: 1.2; stroke-linejoin: round; }
-figure.carte .fond rect.encart { fill: #e3ebf2; stroke: #8a96a3; stroke-width: 1; }
-figure.carte .fond text { font-size: 24px; fill: #1a1a1a; }
 figure.carte .marques circle { fill: #b3261e; stroke: #fff; stroke-width: 2.5; }
 figure.carte .marques a.groupe circle { fill: #12355b; fill-opacity: .9; }
 figure.carte .marques text { font-size: 22px; font-weight: 700; fill: #fff; pointer-events: none; }
@@ -43,10 +41,22 @@ function Option(props: { value: string; label: string; selected: string | null |
   return <option value={props.value} selected={props.value === props.selected}>{props.label}</option>;
 }
 
+/** The filter form's fields by choices made (the same few hundred combinations come back). */
+const filterForms = new Fragments(500);
+
 function Filters(props: { filter: ProviderFilter }) {
   const { filter } = props;
+  const key = JSON.stringify([filter.service ?? '', filter.territory ?? '', filter.kind ?? '', filter.text ?? '']);
   return (
-    <form class="filters annuaire-filtres" method="get" action="/annuaire" role="search" aria-label="Filtrer l’annuaire">
+    <form class="filters annuaire-filtres" method="get" action="/annuaire" role="search" aria-label="Filtrer l’annuaire"
+      dangerouslySetInnerHTML={{ __html: filterForms.get(key, () => <FilterFields filter={filter} />) }} />
+  );
+}
+
+function FilterFields(props: { filter: ProviderFilter }) {
+  const { filter } = props;
+  return (
+    <>
       <div>
         <label for="service">Service</label>
         <select id="service" name="service">
@@ -79,7 +89,7 @@ function Filters(props: { filter: ProviderFilter }) {
         <input id="recherche" name="q" type="search" maxLength={100} value={filter.text ?? ''} />
       </div>
       <div><button class="primary" type="submit">Filtrer</button></div>
-    </form>
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  *   GET /annuaire           the public directory (filters: service, territoire, type, q; page: page)
  *   GET /annuaire.geojson   listed providers with coordinates, RFC 7946
+ *   GET /annuaire/carte/fond-<hash>.svg   the map's background (contours, insets)
  *
  * /annuaire reads a page in four queries whatever its size: the page's rows, the count, the
  * page's verified quotes, and the map's points (each matching provider up to 300 of them, else
@@ -11,6 +12,7 @@ import type { Web } from '../web/web.js';
 import { providersGeoJson } from './geojson.js';
 import type { ProviderFilter } from './inputs.js';
 import { FilterSummaries, mapData, providersPage } from './listing.js';
+import { MAP_BACKGROUND, MAP_BACKGROUND_URL } from './map/background.js';
 import { planGroups, planMap } from './map/map.js';
 import { DirectoryError, type Provider } from './model.js';
 import { DIRECTORY_CSS, DirectoryContent, type DirectoryPageData } from './page.js';
@@ -83,6 +85,11 @@ export function createDirectoryRouter(directory: DirectoryService, web: Web, opt
     } catch (err) {
       next(err);
     }
+  });
+
+  // The map's background: one drawing whose URL changes with it, cached by browsers for a year.
+  router.get(MAP_BACKGROUND_URL, (_req, res) => {
+    res.type('image/svg+xml').set('Cache-Control', 'public, max-age=31536000, immutable').send(MAP_BACKGROUND);
   });
 
   router.get('/annuaire.geojson', async (req, res) => {

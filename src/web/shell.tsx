@@ -83,8 +83,8 @@ export function Page(props: PageProps) {
         <meta name="referrer" content="same-origin" />
         <title>{`${props.title} — Pollen`}</title>
         <link rel="icon" type="image/svg+xml" href={FAVICON} />
-        <style dangerouslySetInnerHTML={{ __html: WEB_STYLESHEET.text }} />
-        {props.stylesheets?.map((sheet) => <style dangerouslySetInnerHTML={{ __html: sheet.text }} />)}
+        <link rel="stylesheet" href={WEB_STYLESHEET.href} />
+        {props.stylesheets?.map((sheet) => <link rel="stylesheet" href={sheet.href} />)}
       </head>
       <body>
         <a class="skip" href="#contenu">Aller au contenu</a>

@@ -20,7 +20,7 @@ import { FlashSeal, type Flash, type RefusedForm } from './flash.js';
 import { HONEYPOT_FIELD } from './forms.js';
 import { MemoryFormLimits, StoreFormLimits, frenchWait, type FormLimitRule, type FormLimits } from './limits.js';
 import { Page, type PageContext, type PageProps } from './shell.js';
-import { WEB_STYLESHEET } from './styles.js';
+import { servedStylesheet } from './styles.js';
 
 /** The cookie that binds visitors' forms to their browser when they have no session. */
 export const FORM_COOKIE = 'pollen_form';
@@ -94,14 +94,13 @@ export class Web {
 
   /** Sends a whole page: the shell around `props.children`, its headers, `<!doctype html>`. */
   send(res: Response, status: number, props: PageProps): void {
-    const styles = [WEB_STYLESHEET, ...(props.stylesheets ?? [])].map((s) => s.hash).join(' ');
     res
       .status(status)
       .set({
         'Content-Type': 'text/html; charset=utf-8',
         // Pages carry forms bound to this browser and who is signed in: never kept by a shared cache.
         'Cache-Control': 'private, no-cache',
-        'Content-Security-Policy': `default-src 'none'; style-src ${styles}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+        'Content-Security-Policy': `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
         'X-Content-Type-Options': 'nosniff',
         'X-Frame-Options': 'DENY',
         // A page of a private link sets its own (no-referrer) before sending.
@@ -181,6 +180,17 @@ export class Web {
   /** The 404 page of a concept's route (an unknown session or provider). */
   notFound(res: Response, context: PageContext | undefined, message: string): void {
     this.send(res, 404, { title: 'Page introuvable', section: 'autre', context, children: <p class="error">{message}</p> });
+  }
+
+  /** GET /styles/<hash>.css: the pages' stylesheets (styles.ts), kept by browsers for a year. */
+  stylesRoute(): express.Router {
+    const router = express.Router();
+    router.get(/^\/styles\/[0-9a-f]{16}\.css$/, (req, res, next) => {
+      const text = servedStylesheet(req.path);
+      if (text === undefined) return void next();
+      res.type('text/css; charset=utf-8').set({ 'Cache-Control': 'public, max-age=31536000, immutable', 'X-Content-Type-Options': 'nosniff' }).send(text);
+    });
+    return router;
   }
 
   /** POST /deconnexion: ends the session of this browser (any role), back to the home page. */

@@ -170,3 +170,22 @@ describe('/annuaire’s numbered pages', () => {
     }
   });
 });
+
+describe('the map’s background', () => {
+  it('is one SVG file of every contour and inset, linked from the map, served for a year under an address that carries its hash', async () => {
+    const { html } = await get('/annuaire');
+    const href = /<image class="fond" href="(\/annuaire\/carte\/fond-[0-9a-f]{12}\.svg)"/.exec(html)?.[1];
+    expect(href).toBeDefined();
+    // The page no longer carries the contours itself.
+    expect(html).not.toContain('<path');
+    const res = await fetch(`${base}${href}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const svg = await res.text();
+    expect(svg.match(/<path d="M/g)?.length).toBeGreaterThanOrEqual(101);
+    for (const area of AREAS.slice(1)) expect(svg).toContain(`>${area.label}</text>`);
+    // Another address of the same shape is not a background.
+    expect((await fetch(`${base}/annuaire/carte/fond-000000000000.svg`)).status).toBe(404);
+  });
+});

@@ -4,7 +4,9 @@
  * a link per département with its count, to the list filtered on it). The list below the map
  * stays the accessible equivalent; the map says in words how many providers it shows.
  */
-import { AREAS, CONTOURS, MAP_HEIGHT, MAP_WIDTH, areaOf, departementAt, departementOfPostalCode, departementPath, projectIn } from './projection.js';
+import { FragmentsOf } from '../../web/fragments.js';
+import { MAP_BACKGROUND_URL } from './background.js';
+import { MAP_HEIGHT, MAP_WIDTH, areaOf, departementAt, departementOfPostalCode, projectIn } from './projection.js';
 import { territoryLabel } from '../territories.js';
 
 /** What the map needs of a provider. */
@@ -121,8 +123,15 @@ export function planGroups(groups: readonly MapGroup[], listUrl: (departement: s
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** Each plan's drawing, rendered once: a plan is kept with its filter's summary (listing.ts). */
+const drawn = new FragmentsOf<MapPlan>();
+
 /** The figure: the caption says what the map shows, in words. */
 export function DirectoryMap(props: { plan: MapPlan }) {
+  return <figure class="carte" aria-labelledby="carte-legende" dangerouslySetInnerHTML={{ __html: drawn.get(props.plan, () => <MapDrawing plan={props.plan} />) }} />;
+}
+
+function MapDrawing(props: { plan: MapPlan }) {
   const { plan } = props;
   const largest = Math.max(1, ...plan.markers.map((m) => m.count));
   const caption = [
@@ -132,18 +141,10 @@ export function DirectoryMap(props: { plan: MapPlan }) {
     plan.left > 0 ? `${plural(plan.left, 'structure', 'structures')} sans adresse située n’y ${plan.left > 1 ? 'figurent' : 'figure'} pas` : '',
   ].filter(Boolean).join(' ; ');
   return (
-    <figure class="carte" aria-labelledby="carte-legende">
+    <>
       <figcaption id="carte-legende">{`Carte des structures : ${caption}. La liste ci-dessous donne les mêmes structures.`}</figcaption>
       <svg viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`} role="group" aria-label="Carte de France des structures" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
-        <g class="fond" aria-hidden="true">
-          {AREAS.slice(1).map((a) => (
-            <>
-              <rect class="encart" x={a.box.x - 6} y={a.box.y - 40} width={a.box.width + 12} height={a.box.height + 46} rx="6" />
-              <text x={a.box.x + a.box.width / 2} y={a.box.y - 12} text-anchor="middle">{a.label}</text>
-            </>
-          ))}
-          {CONTOURS.map((c) => <path d={departementPath(c)} />)}
-        </g>
+        <image class="fond" href={MAP_BACKGROUND_URL} x="0" y="0" width={MAP_WIDTH} height={MAP_HEIGHT} aria-hidden="true" />
         <g class="marques">
           {plan.markers.map((m) =>
             m.count === 1 && !plan.aggregated ? (
@@ -161,6 +162,6 @@ export function DirectoryMap(props: { plan: MapPlan }) {
           )}
         </g>
       </svg>
-    </figure>
+    </>
   );
 }
