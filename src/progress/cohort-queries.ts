@@ -102,7 +102,8 @@ export class CohortQueries {
   #figures: { key: string; value: CohortFigures } | undefined;
 
   constructor(store: StoreDb) {
-    this.#db = store.db as Kysely<unknown>;
+    // The dashboard's heavy reads, off the event loop on a SQLite file (src/store/sqlite-reader.ts).
+    this.#db = store.reader as Kysely<unknown>;
   }
 
   /**

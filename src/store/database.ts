@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import type pg from 'pg';
 import { poolWithStoreErrors } from './pg-pool.js';
+import { openSqliteReader } from './sqlite-reader.js';
 import { describeLocation, redactUrl, type StoreLocation } from './url.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,6 +20,14 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface StoreDb {
   readonly dialect: Dialect;
   readonly db: Kysely<any>;
+  /**
+   * For heavy reads a person waits on less than the public pages (the dashboard's cohort): on a
+   * SQLite file, a second connection in a worker thread (src/store/sqlite-reader.ts), so they do
+   * not hold the event loop; elsewhere `db` itself. Reads only, no transaction, no stream.
+   */
+  readonly reader: Kysely<any>;
+  /** Statements run through Kysely on `db` and `reader` since the store opened (specs count a page's queries). */
+  readonly stats: StoreStats;
   /** Where it lives, without any password: for /health and logs. */
   readonly description: string;
   /**
@@ -27,6 +36,17 @@ export interface StoreDb {
    */
   readonly sqlite: Database.Database | undefined;
   close(): Promise<void>;
+}
+
+export interface StoreStats {
+  queries: number;
+}
+
+/** Kysely's log hook, counting each statement run (successful or not). */
+function counting(stats: StoreStats): (event: unknown) => void {
+  return () => {
+    stats.queries += 1;
+  };
 }
 
 /** `store.db` narrowed to one concept's tables. */
@@ -163,14 +183,22 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
     handle.pragma('synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
     handle.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    const db = new Kysely<any>({ dialect: new WriteFirstSqliteDialect({ database: preparingOnce(handle) }) });
+    const stats: StoreStats = { queries: 0 };
+    const db = new Kysely<any>({ dialect: new WriteFirstSqliteDialect({ database: preparingOnce(handle) }), log: counting(stats) });
+    // An in-memory store is this connection's alone: no other thread can read it.
+    const reader = file === ':memory:' ? db : openSqliteReader(file, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }, counting(stats));
     return {
       dialect: 'sqlite',
       db,
+      reader,
+      stats,
       description: describeLocation(location),
       sqlite: handle,
       // Kysely's SQLite driver closes the handle it was given.
-      close: () => db.destroy(),
+      close: async () => {
+        if (reader !== db) await reader.destroy();
+        await db.destroy();
+      },
     };
   }
 
@@ -190,7 +218,8 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: poolWithStoreErrors(pool, postgresUnavailable) }) });
+  const stats: StoreStats = { queries: 0 };
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: poolWithStoreErrors(pool, postgresUnavailable) }), log: counting(stats) });
   try {
     await sql`select 1`.execute(db);
   } catch (err) {
@@ -202,7 +231,7 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
         'Vérifiez que le serveur tourne et que POLLEN_DATABASE_URL est juste.',
     );
   }
-  return { dialect: 'postgres', db, description: describeLocation(location), sqlite: undefined, close: () => db.destroy() };
+  return { dialect: 'postgres', db, reader: db, stats, description: describeLocation(location), sqlite: undefined, close: () => db.destroy() };
 }
 
 /** Health probe: the backend and its version. */
