@@ -4,9 +4,10 @@
  * 1. cold reads: the same 100 wiki pages (content, last revision, contributors, categories)
  *    through a GraphQL query with the read cache emptied first, vs direct batched API calls
  *    (the same bot, no gateway), alternating, 50 pairs;
- * 2. throughput, 200 connections, one 10 s run per server (after a 2 s warm-up): a bare Apollo
- *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts), Pollen's upstream-free
- *    curriculum query, and a wiki-backed module query (its page is edited early in the run),
+ * 2. throughput, 200 connections, 10 s per server (after a 2 s warm-up): a bare Apollo
+ *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts) and Pollen's upstream-free
+ *    curriculum query in turns of 2 s (five each, so a busy machine weighs on both alike), then
+ *    a wiki-backed module query (its page is edited early in the run),
  *    with the wiki API calls made;
  * 3. limits: a fragment-doubling document (2^30 fields from 30 lines) refused by the gateway
  *    vs graphql-js parsing and validating the same kind of text in this process (bench/limits.ts);
@@ -26,12 +27,14 @@ import { WikiClient } from '../src/wiki/index.js';
 import { measure, median, printTable, startBenchWiki, type BenchWiki } from './support.js';
 import { fragmentDoublingLine } from './limits.js';
 import { fairnessRun } from './fairness.js';
-import { fixedLoad, startCommand, startServerProcess, throughput, type ServerProcess } from './throughput.js';
+import { alternating, fixedLoad, startCommand, startServerProcess, throughput, type ServerProcess } from './throughput.js';
 
 const PAGES = 100;
 const RUNS = 50;
 const CONNECTIONS = 200;
 const SECONDS = 10;
+/** The bare and upstream-free runs alternate in this many rounds of SECONDS / ROUNDS each. */
+const ROUNDS = 5;
 const MEMORY_REQUESTS = 100_000;
 /**
  * These runs flood from one address (127.0.0.1) on purpose: the per-address request budget is set
@@ -132,14 +135,16 @@ async function coldReads(gateway: ServerProcess, bot: WikiClient, titles: string
 async function throughputRuns(gateway: ServerProcess, bot: WikiClient): Promise<void> {
   const bare = await startServerProcess(`${ROOT}dist/bench/bare-apollo-server.js`);
   let bareRun;
+  let free;
+  let roundRatios: number[];
   try {
     await throughput(bare.url, '{ hello }', CONNECTIONS, 2); // warm-up
-    bareRun = await throughput(bare.url, '{ hello }', CONNECTIONS, SECONDS);
+    await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, 2);
+    // In turns, so that other work on the machine weighs on both alike.
+    [bareRun, free, roundRatios] = await alternating({ url: bare.url, query: '{ hello }' }, { url: gateway.url, query: UPSTREAM_FREE }, CONNECTIONS, ROUNDS, SECONDS / ROUNDS);
   } finally {
     await bare.stop();
   }
-  await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, 2);
-  const free = await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, SECONDS);
   await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, 2);
   // Early in the run, the module's page changes on the wiki (not through this gateway): the change feed
   // must find it and the page be read once again.
@@ -156,6 +161,7 @@ async function throughputRuns(gateway: ServerProcess, bot: WikiClient): Promise<
   const polls = after.polls - before.polls;
   const reads = after.apiCalls - before.apiCalls - polls;
   printTable(`Throughput: ${CONNECTIONS} connections, ${SECONDS} s each, gateway compiled in its own process`, [
+    ['rounds (bare, upstream-free) in turn', `${ROUNDS} of ${SECONDS / ROUNDS} s each; upstream-free/bare by round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}`],
     ['bare Apollo { hello }', `${bareRun.requestsPerSecond.toFixed(0)} req/s, p50 ${bareRun.p50Ms} ms, p99 ${bareRun.p99Ms} ms, ${bareRun.failures} failed`],
     ['upstream-free curriculum', `${free.requestsPerSecond.toFixed(0)} req/s, p50 ${free.p50Ms} ms, p99 ${free.p99Ms} ms, ${free.failures} failed`],
     ['wiki-backed module', `${wiki.requestsPerSecond.toFixed(0)} req/s, p50 ${wiki.p50Ms} ms, p99 ${wiki.p99Ms} ms, ${wiki.failures} failed`],

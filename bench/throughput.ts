@@ -141,6 +141,33 @@ function loadResultOf(result: AutocannonResult): LoadResult {
   };
 }
 
+/**
+ * Two servers' throughput compared fairly on a busy machine: `rounds` short runs of each, in
+ * turn (a, b, a, b…), so a burst of other work lands on both alike. Each side's figure is its
+ * requests over its seconds; latencies are the rounds' medians (p50) and worst (p99).
+ */
+export async function alternating(
+  a: { url: string; query: string }, b: { url: string; query: string }, connections: number, rounds: number, seconds: number,
+): Promise<[LoadResult, LoadResult, number[]]> {
+  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  for (let i = 0; i < rounds; i++) {
+    runs[0].push(await throughput(a.url, a.query, connections, seconds));
+    runs[1].push(await throughput(b.url, b.query, connections, seconds));
+  }
+  const combined = (list: LoadResult[]): LoadResult => {
+    const p50s = list.map((r) => r.p50Ms).sort((x, y) => x - y);
+    return {
+      requestsPerSecond: list.reduce((sum, r) => sum + r.total, 0) / (rounds * seconds),
+      p50Ms: p50s[Math.floor(p50s.length / 2)]!,
+      p99Ms: Math.max(...list.map((r) => r.p99Ms)),
+      total: list.reduce((sum, r) => sum + r.total, 0),
+      failures: list.reduce((sum, r) => sum + r.failures, 0),
+    };
+  };
+  const ratios = runs[1].map((r, i) => r.total / Math.max(1, runs[0][i]!.total));
+  return [combined(runs[0]), combined(runs[1]), ratios];
+}
+
 /** `connections` clients sending `query` back to back for `seconds`. */
 export async function throughput(url: string, query: string, connections: number, seconds: number): Promise<LoadResult> {
   const result = await autocannon({ url, connections, duration: seconds, timeout: 30, requests: [graphqlRequest(query)] });
