@@ -61,11 +61,12 @@ export async function loadSoftwareNeedsDemo(service: SoftwareNeedsService): Prom
         association_count: needs, wiki_title: wikiTitle, submission_key: `demo:${i}`, created_at: at, confirmed_at: at, decided_at: p.pending ? null : at,
       }).returning('id').executeTakeFirstOrThrow();
       for (const [j, e] of p.entries.entries()) {
-        await trx.insertInto('software_need_entries').values({
+        const entry = await trx.insertInto('software_need_entries').values({
           need_id: Number(row.id), role: e.role, name: e.name, name_key: nameKey(e.name), email: mailOf(e.name), link: e.link ?? null,
           hours: e.hours ?? null, euros: e.euros ?? null, note: e.note ?? null, status: 'confirmed', submission_key: j === 0 ? `demo:${i}:author` : `demo:${i}:${j}`,
-          created_at: at, confirmed_at: at,
-        }).execute();
+          created_at: at, confirmed_at: at, association_id: null,
+        }).returning('id').executeTakeFirstOrThrow();
+        await trx.updateTable('software_need_entries').set({ association_id: Number(entry.id) }).where('id', '=', Number(entry.id)).execute();
       }
     }
   });

@@ -44,8 +44,11 @@ export const softwareNeedsMigrations: Migration[] = [
         .addColumn('hours', 'integer')
         .addColumn('euros', 'integer')
         .addColumn('note', 'text')
-        // unconfirmed, confirmed, merged (the same association again: counted once), hidden.
+        // unconfirmed, confirmed, hidden.
         .addColumn('status', 'text', (c) => c.notNull())
+        // The earliest confirmed entry of the same association (same address or same name, step
+        // by step): the entries of one association count once. Set at each confirmation or hiding.
+        .addColumn('association_id', 'integer')
         .addColumn('submission_key', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('confirmed_at', 'text')

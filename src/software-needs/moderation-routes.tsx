@@ -40,7 +40,7 @@ td form { margin: 0; }
 `);
 
 const STATUS_LABELS: Record<ProposalStatus, string> = { unconfirmed: 'non confirmée', pending: 'en attente', approved: 'publiée', rejected: 'refusée' };
-const ENTRY_STATUS: Record<StaffEntry['status'], string> = { unconfirmed: 'non confirmée', confirmed: 'comptée', merged: 'doublon (comptée une fois)', hidden: 'masquée' };
+const ENTRY_STATUS: Record<StaffEntry['status'], string> = { unconfirmed: 'non confirmée', confirmed: 'comptée', hidden: 'masquée' };
 
 const decisionBody = z.object({
   id: z.coerce.number().int().min(1),
@@ -104,11 +104,11 @@ function Contributions(props: { base: string; p: Proposal; entries: StaffEntry[]
       <tbody>
         {props.entries.map((e) => (
           <tr data-entry={e.id}>
-            <th scope="row">{e.name}</th>
+            <th scope="row">{`n° ${e.id} — ${e.name}`}</th>
             <td data-label="Rôle">{e.role === 'need' ? 'en a besoin' : 'pourrait le réaliser'}</td>
             <td data-label="Adresse">{e.email}</td>
             <td data-label="Promesse">{[e.hours ? `${e.hours} h` : '', e.euros ? `${e.euros} €` : ''].filter(Boolean).join(', ') || '—'}</td>
-            <td data-label="État">{ENTRY_STATUS[e.status]}</td>
+            <td data-label="État">{ENTRY_STATUS[e.status]}{e.status === 'confirmed' && e.associationId !== null && e.associationId !== e.id ? ` (même association que l’envoi n° ${e.associationId} : comptée une fois)` : ''}</td>
             <td data-label="Action">
               {e.status === 'confirmed' ? (
                 <form method="post" action={`${props.base}/masquer`}>

@@ -269,7 +269,7 @@ export function createSoftwareNeedsPages(service: SoftwareNeedsService, web: Web
       const p = await proposalOf(req, res, context);
       if (!p) return;
       const [totals, entries] = await Promise.all([service.totals([p.id]), service.entries([p.id])]);
-      const wikiUrl = options.wikiPageUrl && p.wikiTitle ? options.wikiPageUrl(p.wikiTitle) : null;
+      const wikiUrl = options.wikiPageUrl && p.wikiTitle && (await service.wikiPublished(p.wikiTitle)) ? options.wikiPageUrl(p.wikiTitle) : null;
       web.send(res, 200, {
         title: p.title, section: 'besoins-logiciels', context, stylesheets: css, lead: `${kindLine(p)} — ${countText(p.associationCount)}.`,
         children: <ProposalView p={p} totals={totals.get(p.id)!} needs={entries.filter((e) => e.role === 'need')} offers={entries.filter((e) => e.role === 'offer')} wikiUrl={wikiUrl} />,

@@ -20,7 +20,7 @@ export const KINDS = { logiciel: 'Logiciel', fonctionnalite: 'Fonctionnalité' }
 export type NeedKind = keyof typeof KINDS;
 export type ProposalStatus = 'unconfirmed' | 'pending' | 'approved' | 'rejected';
 export type EntryRole = 'need' | 'offer';
-export type EntryStatus = 'unconfirmed' | 'confirmed' | 'merged' | 'hidden';
+export type EntryStatus = 'unconfirmed' | 'confirmed' | 'hidden';
 
 /** A confirmation link lasts a week. */
 export const LINK_LIFETIME_MS = 7 * 86_400_000;
@@ -53,6 +53,7 @@ interface EntryTable {
   euros: number | null;
   note: string | null;
   status: string;
+  association_id: number | null;
   submission_key: string;
   created_at: string;
   confirmed_at: string | null;
@@ -102,6 +103,8 @@ export interface Entry {
   euros: number | null;
   note: string | null;
   status: EntryStatus;
+  /** The first entry of the same association (or person): entries sharing it count once. */
+  associationId: number | null;
   createdAt: string;
 }
 
@@ -171,7 +174,8 @@ function toProposal(r: Selectable<NeedTable>): Proposal {
 function toEntry(r: Selectable<EntryTable>): Entry {
   return {
     id: Number(r.id), needId: Number(r.need_id), role: r.role as EntryRole, name: r.name, link: r.link,
-    hours: r.hours === null ? null : Number(r.hours), euros: r.euros === null ? null : Number(r.euros), note: r.note, status: r.status as EntryStatus, createdAt: r.created_at,
+    hours: r.hours === null ? null : Number(r.hours), euros: r.euros === null ? null : Number(r.euros), note: r.note, status: r.status as EntryStatus,
+    associationId: r.association_id === null ? null : Number(r.association_id), createdAt: r.created_at,
   };
 }
 
@@ -214,7 +218,7 @@ export class SoftwareNeedsService {
       const id = Number(row.id);
       await trx.insertInto('software_need_entries').values({
         need_id: id, role: 'need', name: input.associationName, name_key: nameKey(input.associationName), email, link: null, hours: null, euros: null, note: null,
-        status: 'unconfirmed', submission_key: `${key}:author`, created_at: at, confirmed_at: null,
+        status: 'unconfirmed', association_id: null, submission_key: `${key}:author`, created_at: at, confirmed_at: null,
       }).execute();
       const token = await this.#createLink(trx, 'confirm-proposal', id, at);
       await queueMails(trx, [proposalConfirmMail(input.title, email, confirmUrl(token))], at);
@@ -235,7 +239,7 @@ export class SoftwareNeedsService {
     return writeTransaction(this.db, async (trx) => {
       const row = await trx.insertInto('software_need_entries').values({
         need_id: needId, role, name: input.name, name_key: nameKey(input.name), email, link: input.link, hours: input.hours, euros: input.euros, note: input.note,
-        status: 'unconfirmed', submission_key: key, created_at: at, confirmed_at: null,
+        status: 'unconfirmed', association_id: null, submission_key: key, created_at: at, confirmed_at: null,
       }).onConflict((oc) => oc.column('submission_key').doNothing()).returning('id').executeTakeFirst();
       if (!row) return { created: false };
       const token = await this.#createLink(trx, 'confirm-entry', Number(row.id), at);
@@ -254,7 +258,7 @@ export class SoftwareNeedsService {
 
   /**
    * Uses a confirmation link once (two concurrent uses: one wins). A proposal goes to the
-   * facilitators; an entry counts at once, merged into the same association's earlier one.
+   * facilitators; an entry counts at once, once per association (see #recount).
    */
   async confirm(token: string): Promise<{ purpose: 'confirm-proposal' | 'confirm-entry'; proposal: Proposal } | undefined> {
     if (!token || token.length > 100) return undefined;
@@ -276,25 +280,8 @@ export class SoftwareNeedsService {
       const entry = await trx.selectFrom('software_need_entries').selectAll().where('id', '=', subjectId).executeTakeFirst();
       if (!entry) return undefined;
       const needId = Number(entry.need_id);
-      // One writer per proposal at a time (a row lock on PostgreSQL; SQLite writes one at a time):
-      // two confirmations of one association's sends cannot both count.
-      await trx.updateTable('software_needs').set({ id: sql`id` as never }).where('id', '=', needId).execute();
       if (entry.status === 'unconfirmed') {
-        const same = await trx.selectFrom('software_need_entries').selectAll()
-          .where('need_id', '=', needId).where('role', '=', entry.role).where('status', '=', 'confirmed').where('id', '!=', entry.id)
-          .where((eb) => eb.or([eb('email', '=', entry.email), eb('name_key', '=', entry.name_key)]))
-          .orderBy('id').executeTakeFirst();
-        if (same) {
-          // The same association (or the same person) again: counted once; what it says now replaces what it said.
-          const latest: { hours?: number | null; euros?: number | null; note?: string; link?: string } = {};
-          if (entry.hours !== null || entry.euros !== null) Object.assign(latest, { hours: entry.hours, euros: entry.euros });
-          if (entry.note !== null) latest.note = entry.note;
-          if (entry.link !== null) latest.link = entry.link;
-          if (Object.keys(latest).length) await trx.updateTable('software_need_entries').set(latest).where('id', '=', same.id).execute();
-          await trx.updateTable('software_need_entries').set({ status: 'merged', confirmed_at: at }).where('id', '=', entry.id).execute();
-        } else {
-          await trx.updateTable('software_need_entries').set({ status: 'confirmed', confirmed_at: at }).where('id', '=', entry.id).execute();
-        }
+        await trx.updateTable('software_need_entries').set({ status: 'confirmed', confirmed_at: at }).where('id', '=', entry.id).execute();
         await this.#recount(trx, needId);
       }
       const row = await trx.selectFrom('software_needs').selectAll().where('id', '=', needId).executeTakeFirstOrThrow();
@@ -312,6 +299,11 @@ export class SoftwareNeedsService {
   async proposal(id: number): Promise<Proposal | undefined> {
     const row = await this.db.selectFrom('software_needs').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toProposal(row) : undefined;
+  }
+
+  /** Whether the wiki publisher has saved this title (a proposal's wiki link shows once its page exists). */
+  async wikiPublished(title: string): Promise<boolean> {
+    return (await this.db.selectFrom('software_need_wiki_pages').select('title').where('title', '=', title).executeTakeFirst()) !== undefined;
   }
 
   /** Approved proposals, most needed first, a page at a time. */
@@ -340,27 +332,40 @@ export class SoftwareNeedsService {
     return { items: rows.slice(0, first).map(toProposal), total: Number(n), hasNextPage: rows.length > first };
   }
 
-  /** Confirmed needs' pledges of each proposal (0s for one without). */
+  /** Confirmed needs' pledges of each proposal, one association counted once (0s for one without). */
   async totals(ids: readonly number[]): Promise<Map<number, Totals>> {
     const out = new Map<number, Totals>(ids.map((id) => [id, { hours: 0, euros: 0, pledges: 0 }]));
-    if (ids.length === 0) return out;
-    const rows = await this.db.selectFrom('software_need_entries')
-      .select((eb) => [
-        'need_id',
-        eb.fn.sum<number>('hours').as('hours'),
-        eb.fn.sum<number>('euros').as('euros'),
-        eb.fn.count<number>(eb.case().when(eb.or([eb('hours', '>', 0), eb('euros', '>', 0)])).then(1).end()).as('pledges'),
-      ])
-      .where('need_id', 'in', [...ids]).where('role', '=', 'need').where('status', '=', 'confirmed').groupBy('need_id').execute();
-    for (const r of rows) out.set(Number(r.need_id), { hours: Number(r.hours ?? 0), euros: Number(r.euros ?? 0), pledges: Number(r.pledges ?? 0) });
+    for (const e of await this.entries(ids)) {
+      if (e.role !== 'need' || (!e.hours && !e.euros)) continue;
+      const t = out.get(e.needId)!;
+      t.hours += e.hours ?? 0;
+      t.euros += e.euros ?? 0;
+      t.pledges += 1;
+    }
     return out;
   }
 
-  /** The confirmed entries of proposals (public: names, links, pledges; never an address). */
+  /**
+   * What the public sees of proposals' entries: one per association (or person), under the name
+   * it first gave, with the latest pledge, note and link it gave; never an address.
+   */
   async entries(ids: readonly number[]): Promise<Entry[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('software_need_entries').selectAll().where('need_id', 'in', [...ids]).where('status', '=', 'confirmed').orderBy('id').execute();
-    return rows.map(toEntry);
+    const groups = new Map<string, Entry>();
+    for (const e of rows.map(toEntry)) {
+      const key = `${e.needId}:${e.role}:${e.associationId ?? e.id}`;
+      const first = groups.get(key);
+      if (!first) {
+        groups.set(key, { ...e });
+        continue;
+      }
+      // Later sends of the same association: what it says now replaces what it said.
+      if (e.hours !== null || e.euros !== null) Object.assign(first, { hours: e.hours, euros: e.euros });
+      if (e.note !== null) first.note = e.note;
+      if (e.link !== null) first.link = e.link;
+    }
+    return [...groups.values()];
   }
 
   /** Every entry of proposals, with addresses (facilitators only). */
@@ -446,10 +451,49 @@ export class SoftwareNeedsService {
     });
   }
 
+  /**
+   * Groups the proposal's confirmed entries by association: two entries with the same address or
+   * the same normalised name are one association, step by step (A shares B's address, B shares
+   * C's name: one). Each gets the id of its group's earliest entry; the needs' groups are counted.
+   * The result depends only on the set of confirmed entries, never on the order they came in.
+   */
   async #recount(trx: Tx, needId: number): Promise<void> {
-    const { n } = await trx.selectFrom('software_need_entries').select((eb) => eb.fn.countAll().as('n'))
-      .where('need_id', '=', needId).where('role', '=', 'need').where('status', '=', 'confirmed').executeTakeFirstOrThrow();
-    await trx.updateTable('software_needs').set({ association_count: Number(n) }).where('id', '=', needId).execute();
+    // One recount per proposal at a time (a row lock on PostgreSQL; SQLite writes one at a time):
+    // each sees every confirmation committed before it, so the last one counts them all.
+    await trx.updateTable('software_needs').set({ id: sql`id` as never }).where('id', '=', needId).execute();
+    const rows = await trx.selectFrom('software_need_entries').select(['id', 'role', 'email', 'name_key', 'association_id'])
+      .where('need_id', '=', needId).where('status', '=', 'confirmed').orderBy('id').execute();
+    let count = 0;
+    for (const role of ['need', 'offer']) {
+      const of = rows.filter((r) => r.role === role).map((r) => ({ ...r, id: Number(r.id) }));
+      const parent = new Map<number, number>(of.map((r) => [r.id, r.id]));
+      const find = (id: number): number => {
+        let root = id;
+        while (parent.get(root) !== root) root = parent.get(root)!;
+        parent.set(id, root);
+        return root;
+      };
+      const union = (a: number, b: number) => {
+        const [ra, rb] = [find(a), find(b)];
+        if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+      };
+      const firstBy = new Map<string, number>();
+      for (const r of of) {
+        for (const key of [`mail:${r.email}`, `name:${r.name_key}`]) {
+          const seen = firstBy.get(key);
+          if (seen === undefined) firstBy.set(key, r.id);
+          else union(seen, r.id);
+        }
+      }
+      const roots = new Set<number>();
+      for (const r of of) {
+        const root = find(r.id);
+        roots.add(root);
+        if (r.association_id === null || Number(r.association_id) !== root) await trx.updateTable('software_need_entries').set({ association_id: root }).where('id', '=', r.id).execute();
+      }
+      if (role === 'need') count = roots.size;
+    }
+    await trx.updateTable('software_needs').set({ association_count: count }).where('id', '=', needId).execute();
   }
 
   async #createLink(trx: Tx, purpose: 'confirm-proposal' | 'confirm-entry', subjectId: number, at: string): Promise<string> {

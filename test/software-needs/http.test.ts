@@ -12,6 +12,7 @@ import type { Viewer } from '../../src/auth/viewer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { deliverDueMails, MailOutbox, smtpSender, type MailSender } from '../../src/mail/index.js';
 import { SoftwareNeedsService } from '../../src/software-needs/service.js';
+import { readChangeVersions } from '../../src/store/changes.js';
 import { publishSoftwareNeeds } from '../../src/software-needs/wiki.js';
 import { MemoryFormLimits, type FormLimitRule, type FormLimits } from '../../src/web/limits.js';
 import { linkIn, Visitor } from '../directory/pages-support.js';
@@ -57,7 +58,8 @@ beforeAll(async () => {
     POLLEN_STORE_PATH: ':memory:', POLLEN_FACILITATOR_TOKENS: FACILITATOR_TOKEN, POLLEN_SMTP_URL: smtp.url,
   });
   runtime = await buildRuntime(config, pino({ level: 'silent' }));
-  gw = await startGateway(runtime.deps, { trustProxy: 'loopback', web: { store: runtime.database, limits } });
+  // The answer cache on, as `npm start` runs it: GraphQL answers must follow writes.
+  gw = await startGateway(runtime.deps, { trustProxy: 'loopback', web: { store: runtime.database, limits }, answerCache: { storeChanges: () => readChangeVersions(runtime.database), storeCheckMs: 0 } });
   sender = smtpSender(smtp.url, config.mail.from);
   const signIn = await fetch(`${gw.url}/dashboard/connexion`, {
     method: 'POST', redirect: 'manual', headers: { origin: gw.url, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: FACILITATOR_TOKEN }),
@@ -233,6 +235,8 @@ describe('adding needs and offers to an approved proposal', () => {
     expect(page.html).not.toContain('Association Fantôme');
     expect(page.html).not.toContain('amap@vercors.example.net');
     expect(page.html).not.toContain('festival@cabanes.example.net');
+    // Not yet on the wiki: no link to a missing page.
+    expect(page.html).not.toContain('sur le wiki des communs');
     expect((await service().publicProposal(id))!.associationCount).toBe(2);
   });
 
@@ -374,6 +378,16 @@ describe('GraphQL', () => {
     expect(JSON.stringify(all.data)).not.toMatch(/@[a-z0-9-]+\.example\.net/);
   });
 
+  it('a cached answer follows a write (the store’s change marker)', async () => {
+    const count = async () => (await gw.query('{ softwareNeeds(first: 1) { totalCount } }')).data!.softwareNeeds.totalCount as number;
+    const before = await count();
+    expect(await count()).toBe(before);
+    const pending = await service().db.selectFrom('software_needs').select('id').where('status', '=', 'unconfirmed').where('title', '=', 'Vingt fois la même').executeTakeFirstOrThrow();
+    await service().db.updateTable('software_needs').set({ status: 'pending' }).where('id', '=', pending.id).execute();
+    await service().approve(FACILITATOR, Number(pending.id));
+    expect(await count()).toBe(before + 1);
+  });
+
   it('a bad cursor is a BAD_USER_INPUT, in French', async () => {
     const { errors } = await gw.query('{ softwareNeeds(after: "n-importe-quoi") { totalCount } }');
     expect(errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
@@ -412,6 +426,9 @@ describe('the wiki', () => {
     expect(agenda.content ?? '').not.toContain('[[Catégorie:Spam]]');
     const index = pages.find((p) => p.title === 'Besoins logiciels')!;
     expect(index.content!.indexOf('Planning de bénévoles')).toBeLessThan(index.content!.indexOf('Agenda partagé'));
+    // Once published, the proposal's page links it.
+    const id = Number((await service().db.selectFrom('software_needs').select('id').where('title', '=', 'Planning de bénévoles').executeTakeFirstOrThrow()).id);
+    expect((await visitor().get(`/besoins-logiciels/${id}`)).html).toContain('La page de ce besoin sur le wiki des communs');
     const again = await publishSoftwareNeeds(client, service(), { publicUrl: 'https://pollen.example.org' });
     expect(again.edits).toBe(0);
     expect(again.skipped).toBe(again.checked);
@@ -440,8 +457,11 @@ describeEachStore('counting needs', (backend) => {
       await Promise.all(tokens.splice(0).map((t) => s.confirm(t)));
       const p = (await s.publicProposal(Number(id)))!;
       expect(p.associationCount).toBe(2);
-      const statuses = (await s.db.selectFrom('software_need_entries').select('status').where('need_id', '=', Number(id)).execute()).map((r) => r.status).sort();
-      expect(statuses).toEqual(['confirmed', 'confirmed', 'merged', 'merged']);
+      const rows = await s.db.selectFrom('software_need_entries').select(['status', 'association_id']).where('need_id', '=', Number(id)).execute();
+      expect(rows.map((r) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed', 'confirmed']);
+      expect(new Set(rows.map((r) => r.association_id)).size).toBe(2);
+      // The latest pledge of the association replaces its earlier ones, whatever the order of confirmation.
+      expect((await s.totals([Number(id)])).get(Number(id))).toEqual({ hours: 0, euros: 20, pledges: 1 });
     } finally {
       await store.close();
     }
