@@ -181,6 +181,17 @@ export function createSoftwareNeedsModeration(service: SoftwareNeedsService, web
                     <details>
                       <summary>{`Contributions : ${p.title}`}</summary>
                       <Contributions base={base} p={p} entries={entries.filter((e) => e.needId === p.id)} token={context.formToken} />
+                      {p.status === 'approved' ? (
+                        <div class="decisions">
+                          <form method="post" action={`${base}/decision`}>
+                            <CsrfField token={context.formToken} />
+                            <input type="hidden" name="id" value={String(p.id)} />
+                            <input type="hidden" name="decision" value="reject" />
+                            <label for={`retrait-${p.id}`}>Motif du retrait (obligatoire, envoyé à l’association)</label> <input id={`retrait-${p.id}`} name="reason" required maxLength={1000} />{' '}
+                            <button type="submit" aria-label={`Retirer ${p.title}`}>Retirer la proposition</button>
+                          </form>
+                        </div>
+                      ) : null}
                     </details>
                   ))}
                 </>

@@ -155,7 +155,7 @@ export function createSoftwareNeedsPages(service: SoftwareNeedsService, web: Web
                 ))}
               </ul>
             </nav>
-            <p>{list.total === 0 ? '' : `${plural(list.total, 'besoin', 'besoins')}, du plus demandé au moins demandé.`}</p>
+            {list.total === 0 ? null : <p>{`${plural(list.total, 'besoin', 'besoins')}, du plus demandé au moins demandé.`}</p>}
             {list.total === 0 ? <p class="empty">Aucun besoin publié pour l’instant. Proposez le premier !</p> : <List items={list.items} totals={totals} />}
             <PageNav label="Pages des besoins logiciels" page={list.page} pages={list.pages} href={href} />
           </>

@@ -433,6 +433,26 @@ describe('the wiki', () => {
     expect(again.edits).toBe(0);
     expect(again.skipped).toBe(again.checked);
     expect(again.outcomes).toEqual([]);
+
+    // A person edited a page: the bot's new version goes to a draft beside it, never over the edit.
+    await wiki.humanEdit('Besoins logiciels/Planning de bénévoles', 'Page reprise par une personne.');
+    const tokens: string[] = [];
+    await service().addEntry(id, 'offer', { name: 'Atelier Libre', email: 'atelier@example.net', link: null, hours: null, euros: null, note: null }, (t) => (tokens.push(t), `https://pollen.example.org/x?jeton=${t}`));
+    await service().confirm(tokens[0]!);
+    const third = await publishSoftwareNeeds(client, service(), { publicUrl: 'https://pollen.example.org' });
+    expect(third.drafts).toEqual(['Besoins logiciels/Planning de bénévoles/Brouillon du robot']);
+    const kept = (await client.getPages(['Besoins logiciels/Planning de bénévoles'], { content: true })).values().next().value!;
+    expect(kept.content).toBe('Page reprise par une personne.');
+
+    // A proposal withdrawn by the facilitators: its page says so, the index no longer lists it.
+    const agendaId = Number((await service().db.selectFrom('software_needs').select('id').where('wiki_title', '=', hostile).executeTakeFirstOrThrow()).id);
+    const withdrawn = await staff().post('/dashboard/besoins-logiciels', '/dashboard/besoins-logiciels/decision', { id: String(agendaId), decision: 'reject', reason: 'Doublon d’un autre besoin.' });
+    expect(withdrawn.html).toContain('Proposition refusée');
+    await publishSoftwareNeeds(client, service(), { publicUrl: 'https://pollen.example.org' });
+    const after = [...(await client.getPages([hostile, 'Besoins logiciels'], { content: true })).values()];
+    expect(after.find((p) => p.title === hostile)!.content).toContain('n’est plus publié');
+    expect(after.find((p) => p.title === 'Besoins logiciels')!.content).not.toContain('Agenda partagé');
+    await deliver();
   }, 120_000);
 });
 
