@@ -19,6 +19,7 @@ import { createMetrics, upstreamRequestRecorder, type GatewayMetrics } from './m
 import { MoodleClient } from './moodle/index.js';
 import { NotesService } from './notes/service.js';
 import { LearnerSpace } from './learner/service.js';
+import { SoftwareNeedsService } from './software-needs/service.js';
 import { createProgressRuntime } from './progress/runtime.js';
 import type { LearnerStore } from './progress/learners.js';
 import type { ProgressTracker } from './progress/tracker.js';
@@ -140,7 +141,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
   });
   await directory.relistAll();
-  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger });
+  const softwareNeeds = new SoftwareNeedsService(database);
+  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger, softwareNeeds });
   const apiTokens = await ApiTokenStore.open(database);
   const storedTokens = new StoredApiTokens(apiTokens);
   const dashboardAccess = await ensureDashboardAccess({
@@ -169,6 +171,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     directory,
     agenda,
     matchmaking: new MatchmakingService(database, { needs, curriculum, directory, agenda }),
+    softwareNeeds,
     learnerSpace: new LearnerSpace({
       store: database, learners: tracker.learners, auth, progress, curriculum, signup: config.learnerSignup,
       moodle: config.moodle && { siteUrl: config.moodle.url, courseId: config.moodle.courseId, activityMap: config.moodleActivityMap },

@@ -11,6 +11,7 @@ import { ActionLog } from './dashboard/actions.js';
 import { publishWikiHome } from './curriculum/publish/home.js';
 import { publishCurriculum } from './curriculum/publish/index.js';
 import { scheduleDirectoryPublishing } from './directory/schedule.js';
+import { scheduleSoftwareNeedsPublishing } from './software-needs/schedule.js';
 import { createLogger, type Logger } from './log.js';
 import { startMailDelivery } from './mail/index.js';
 import { holderChangeLog, processHolderId, runExclusive, scheduleJob, type JobSchedule } from './jobs/index.js';
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
   // Directory and Agenda pages on the wiki: once per interval across replicas (src/jobs lease).
   const directoryJob = startDirectoryPublishing(runtime, logger, config.publicUrl);
   const agendaJob = startAgendaPublishing(runtime, logger, config.publicUrl);
+  const softwareNeedsJob = startSoftwareNeedsPublishing(runtime, logger, config.publicUrl);
   // Mails to visitors (agenda): the outbox is sent every minute, once across replicas.
   const mailJob = startMailDelivery({ store: runtime.database, smtpUrl: config.mail.smtpUrl, from: config.mail.from, logger });
   // Progress is as fresh as the last reading: with Moodle, the gateway reads it itself, once per
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
       notesJob?.stop();
       directoryJob?.stop();
       agendaJob?.stop();
+      softwareNeedsJob?.stop();
       mailJob?.stop();
       progressSync?.stop();
       clearInterval(tokensTimer);
@@ -191,5 +194,14 @@ function startAgendaPublishing(runtime: Runtime, logger: Logger, publicUrl: stri
   if (!agenda) return undefined;
   const schedule = scheduleAgendaPublishing({ store: runtime.database, wiki: runtime.wiki, agenda, logger, publicUrl });
   setTimeout(() => void schedule.tick(), 10_000).unref();
+  return schedule;
+}
+
+/** Needed software's pages on the wiki, once per interval across replicas; a first turn 15 s after start. */
+function startSoftwareNeedsPublishing(runtime: Runtime, logger: Logger, publicUrl: string | undefined): JobSchedule | undefined {
+  const service = runtime.deps.softwareNeeds;
+  if (!service) return undefined;
+  const schedule = scheduleSoftwareNeedsPublishing({ store: runtime.database, wiki: runtime.wiki, service, logger, publicUrl });
+  setTimeout(() => void schedule.tick(), 15_000).unref();
   return schedule;
 }

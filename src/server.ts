@@ -21,6 +21,8 @@ import { createMetrics, enableProcessMetrics, registerAnswerCacheMetrics, regist
 import { createHomeRouter } from './home/routes.js';
 import { createDiagnosticPages } from './matchmaking/pages.js';
 import { createLearnerRouter } from './learner/routes.js';
+import { createSoftwareNeedsModeration } from './software-needs/moderation-routes.js';
+import { createSoftwareNeedsPages } from './software-needs/pages.js';
 import { notFoundOrWrongMethod, serverError } from './web/errors.js';
 import { Web, type WebOptions } from './web/web.js';
 import { createFormatError } from './graphql/errors.js';
@@ -268,6 +270,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   if (deps.learnerSpace) app.use(createLearnerRouter(deps.learnerSpace, { agenda: deps.agenda, wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }, web));
   app.use(web.signOutRoute());
   if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web));
+  if (deps.softwareNeeds) app.use(createSoftwareNeedsPages(deps.softwareNeeds, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
@@ -283,6 +286,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   app.use('/dashboard', noStore);
   if (deps.directory) app.use('/dashboard/annuaire', createModerationRouter(deps.directory, web, staff));
   if (deps.agenda) app.use('/dashboard/agenda', createAgendaDashboardRouter(deps.agenda, web, staff));
+  if (deps.softwareNeeds) app.use('/dashboard/besoins-logiciels', createSoftwareNeedsModeration(deps.softwareNeeds, web, staff));
   app.use('/dashboard', createDashboardRouter(deps, web, options.dashboard, staff));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
@@ -340,6 +344,7 @@ const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
   ['/annuaire/gerer', 'GET, HEAD, POST'], ['/parcours', 'GET, HEAD'], ['/connexion', 'GET, HEAD, POST'], ['/inscription', 'GET, HEAD, POST'],
   ['/inscription/confirmer', 'GET, HEAD, POST'], ['/connexion/mot-de-passe-oublie', 'GET, HEAD, POST'], ['/connexion/nouveau-mot-de-passe', 'GET, HEAD, POST'],
   ['/mon-parcours', 'GET, HEAD'],
+  ['/besoins-logiciels', 'GET, HEAD'], ['/besoins-logiciels/proposer', 'GET, HEAD, POST'], ['/besoins-logiciels/confirmer', 'GET, HEAD, POST'],
 ]);
 
 

@@ -9,6 +9,7 @@ import { mailMigrations } from './mail/migrations.js';
 import { matchmakingMigrations } from './matchmaking/service.js';
 import { notesMigrations } from './notes/queue-schema.js';
 import { progressMigrations } from './progress/migrations.js';
+import { softwareNeedsMigrations } from './software-needs/migrations.js';
 import { openDatabase, type StoreDb } from './store/database.js';
 import { runMigrations, type Migration } from './store/migrations.js';
 import type { StoreLocation } from './store/url.js';
@@ -20,7 +21,7 @@ import type { StoreLocation } from './store/url.js';
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...authMigrations, ...progressMigrations, ...notesMigrations, ...leaseMigrations,
   ...API_TOKEN_MIGRATIONS, ...DASHBOARD_MIGRATIONS, ...directoryMigrations, ...agendaMigrations,
-  ...mailMigrations, ...matchmakingMigrations, ...learnerMigrations,
+  ...mailMigrations, ...matchmakingMigrations, ...learnerMigrations, ...softwareNeedsMigrations,
 ];
 
 /** Opens the store and brings its schema up to date (once, under the migration lock). */

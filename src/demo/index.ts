@@ -8,9 +8,11 @@ import type { DirectoryService } from '../directory/service.js';
 import { loadLearnerDemo } from '../learner/demo.js';
 import type { Logger } from '../log.js';
 import type { ProgressTracker } from '../progress/tracker.js';
+import type { SoftwareNeedsService } from '../software-needs/service.js';
 import type { StoreDb } from '../store/database.js';
 import { loadAgendaDemo } from './agenda.js';
 import { loadDirectoryDemo } from './directory.js';
+import { loadSoftwareNeedsDemo } from './software-needs.js';
 
 export interface DemoContext {
   database: StoreDb;
@@ -18,6 +20,8 @@ export interface DemoContext {
   agenda?: AgendaService | undefined;
   /** Embedded progress: the learner space's fictional learners, their completions and quiz attempts. */
   tracker?: ProgressTracker | undefined;
+  /** Needed software proposed by associations (src/software-needs). */
+  softwareNeeds?: SoftwareNeedsService | undefined;
   logger?: Logger | undefined;
 }
 
@@ -25,7 +29,8 @@ export interface DemoContext {
 export type DemoLoader = (ctx: DemoContext) => Promise<string>;
 
 export const demoLoaders: DemoLoader[] = [loadDirectoryDemo, async (ctx) => (ctx.agenda ? loadAgendaDemo(ctx.agenda) : 'Démo : pas d’agenda sur ce serveur.'),
-  async (ctx) => (ctx.tracker ? loadLearnerDemo(ctx.database, ctx.tracker) : 'Démo : pas de suivi des apprenant·es sur ce serveur.')];
+  async (ctx) => (ctx.tracker ? loadLearnerDemo(ctx.database, ctx.tracker) : 'Démo : pas de suivi des apprenant·es sur ce serveur.'),
+  async (ctx) => (ctx.softwareNeeds ? loadSoftwareNeedsDemo(ctx.softwareNeeds) : 'Démo : pas de besoins logiciels sur ce serveur.')];
 
 export async function loadDemo(ctx: DemoContext): Promise<string[]> {
   const lines: string[] = [];

@@ -9,6 +9,7 @@ import type { DirectoryService } from '../directory/service.js';
 import type { LearnerSpace } from '../learner/service.js';
 import type { NotesService } from '../notes/service.js';
 import type { ProgressService } from '../progress/service.js';
+import type { SoftwareNeedsService } from '../software-needs/service.js';
 import { AgendaDataSource } from './datasources/agenda.js';
 import { CurriculumDataSource } from './datasources/curriculum.js';
 import { DirectoryDataSource } from './datasources/directory.js';
@@ -54,6 +55,8 @@ export interface GatewayDeps {
   agenda?: AgendaService | undefined;
   /** Needs diagnostics for associations (src/matchmaking). Undefined: no /diagnostic pages. */
   matchmaking?: MatchmakingService | undefined;
+  /** Needed software proposed and pledged by associations (src/software-needs). Undefined: no /besoins-logiciels pages. */
+  softwareNeeds?: SoftwareNeedsService | undefined;
   /** The learner space's pages (src/learner): sign-up, parcours, quizzes, « Mon parcours ». Undefined: not served. */
   learnerSpace?: LearnerSpace | undefined;
 }

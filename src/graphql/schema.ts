@@ -9,6 +9,7 @@ import { directoryResolvers } from './resolvers/directory.js';
 import { notesResolvers } from './resolvers/notes.js';
 import { progressResolvers } from './resolvers/progress.js';
 import { searchResolvers } from './resolvers/search.js';
+import { softwareNeedsResolvers } from './resolvers/software-needs.js';
 import { wikiResolvers } from './resolvers/wiki.js';
 
 const schemaDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema');
@@ -49,4 +50,5 @@ export const resolvers = mergeResolvers(
   notesResolvers,
   directoryResolvers,
   agendaResolvers,
+  softwareNeedsResolvers,
 );

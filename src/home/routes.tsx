@@ -90,6 +90,7 @@ export function createHomeRouter(deps: HomeDeps, web: Web): Router {
                 <li><a href="/diagnostic">Faire le diagnostic des besoins numériques de votre association</a></li>
                 <li><a href="/annuaire">Chercher une structure près de chez vous</a></li>
                 <li><a href="/annuaire/declarer">Déclarer votre structure</a></li>
+                <li><a href="/besoins-logiciels">Les logiciels libres qui manquent aux associations : proposer un besoin, le soutenir, le réaliser</a></li>
               </ul>
             </section>
             <section class="card" aria-labelledby="titre-connexion">

@@ -25,7 +25,7 @@ export interface PageContext {
 }
 
 /** The site's sections, for the navigation's aria-current. */
-export type Section = 'accueil' | 'parcours' | 'mon-parcours' | 'agenda' | 'annuaire' | 'tableau-de-bord' | 'connexion' | 'autre';
+export type Section = 'accueil' | 'parcours' | 'mon-parcours' | 'agenda' | 'annuaire' | 'besoins-logiciels' | 'tableau-de-bord' | 'connexion' | 'autre';
 
 export interface PageProps {
   /** The document's title; " — Pollen" is added. */
@@ -65,6 +65,7 @@ const NAV: ReadonlyArray<{ section: Section; href: string; text: string }> = [
   { section: 'parcours', href: '/parcours', text: 'Parcours' },
   { section: 'agenda', href: '/agenda', text: 'Agenda' },
   { section: 'annuaire', href: '/annuaire', text: 'Annuaire' },
+  { section: 'besoins-logiciels', href: '/besoins-logiciels', text: 'Besoins logiciels' },
 ];
 
 export function Page(props: PageProps) {

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { copyForAudit, launchChromium } from '../support/browser.js';
 import { FACILITATOR_TOKEN, linkIn, startPagesGateway, type PagesGateway } from './pages-support.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -41,12 +41,12 @@ describe('the directory’s public pages in a browser, without JavaScript', { ti
 
   /**
    * The page as it is: French, axe-core clean and no sideways scroll at both sizes; a screenshot
-   * of each. The visitor's page runs no script, so its document is copied into axePage (inline
-   * styles only, nothing to load) where axe can run.
+   * of each. The visitor's page runs no script, so its document is copied into axePage (its
+   * stylesheets loaded from the gateway) where axe can run.
    */
   async function check(name: string): Promise<void> {
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
-    await axePage.setContent(await page.content());
+    await copyForAudit(axePage, page);
     await axePage.addScriptTag({ content: AXE_SOURCE });
     for (const viewport of VIEWPORTS) {
       await axePage.setViewportSize(viewport);

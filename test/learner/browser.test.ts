@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurriculumModule } from '../../src/curriculum/schema.js';
-import { launchChromium } from '../support/browser.js';
+import { copyForAudit, launchChromium } from '../support/browser.js';
 import { linkIn, startLearnerGateway, type LearnerGateway } from './support.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -54,14 +54,13 @@ describe('the learner space in a browser, without JavaScript', { timeout: 180_00
    */
   async function check(name: string): Promise<void> {
     expect(await page.getAttribute('html', 'lang'), name).toBe('fr');
-    const html = await page.content();
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize({ width: viewport.width, height: viewport.height });
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, `${name} (${viewport.name}): horizontal scrolling`).toBeLessThanOrEqual(viewport.width);
       await page.screenshot({ path: `${ARTIFACTS}apprenant-${name}-${viewport.name}.png`, fullPage: true });
       await auditor.setViewportSize({ width: viewport.width, height: viewport.height });
-      await auditor.setContent(html, { waitUntil: 'load' });
+      await copyForAudit(auditor, page);
       await auditor.addScriptTag({ content: AXE_SOURCE });
       const violations = await auditor.evaluate(async () => {
         const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
