@@ -8,15 +8,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueMails, MailOutbox, smtpSender } from '../../src/mail/index.js';
 import { openDatabase, type StoreDb } from '../../src/store/database.js';
 import { launchChromium } from '../support/browser.js';
+import { startSmtp, type Received } from '../support/smtp.js';
 import { startAgendaGateway, type AgendaGateway } from './support.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -24,28 +22,6 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const VIEWPORTS = { bureau: { width: 1366, height: 768 }, telephone: { width: 390, height: 844 } } as const;
 const HOSTILE = '<script>alert(1)</script> ~~~~ [[Lien]]';
 const FROM = 'Pollen <agenda@pollen.example.org>';
-
-interface Received { to: string; subject: string; text: string }
-
-async function startSmtp(): Promise<{ url: string; inbox: Received[]; close(): Promise<void> }> {
-  const inbox: Received[] = [];
-  const server = new SMTPServer({
-    secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
-        inbox.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
-        callback();
-      }, (err: Error) => callback(err));
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, inbox, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe('agenda pages in a browser without JavaScript', () => {
   let store: StoreDb;

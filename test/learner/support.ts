@@ -3,44 +3,21 @@
  * a real SMTP server on a loopback port receiving the outbox's mails, and a browser-like client
  * (cookies, forms' tokens, Origin) over fetch.
  */
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { buildRuntime, type Runtime } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { LearnerSpace } from '../../src/learner/service.js';
 import { deliverDueMails, MailOutbox, smtpSender } from '../../src/mail/index.js';
 import { startGateway, type RunningGateway } from '../gateway/http.js';
 import { freePort } from '../support/net.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
-export interface Received { to: string; subject: string; text: string }
-
-/** A real SMTP server on a loopback port, keeping what it receives. */
-export async function startSmtp(): Promise<{ url: string; inbox: Received[]; close(): Promise<void> }> {
-  const inbox: Received[] = [];
-  const server = new SMTPServer({
-    secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
-        inbox.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
-        callback();
-      }, (err: Error) => callback(err));
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, inbox, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+export { startSmtp, type Received } from '../support/smtp.js';
 
 export interface LearnerGateway {
   runtime: Runtime;
   gateway: RunningGateway;
-  smtp: Awaited<ReturnType<typeof startSmtp>>;
+  smtp: TestSmtp;
   space: LearnerSpace;
   /** Sends the outbox through the SMTP server now (the mail job's run). */
   deliver(): Promise<void>;

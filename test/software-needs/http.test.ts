@@ -17,7 +17,7 @@ import { publishSoftwareNeeds } from '../../src/software-needs/wiki.js';
 import { MemoryFormLimits, type FormLimitRule, type FormLimits } from '../../src/web/limits.js';
 import { linkIn, Visitor } from '../directory/pages-support.js';
 import { startGateway, type RunningGateway } from '../gateway/http.js';
-import { startSmtp, type Received } from '../learner/support.js';
+import { startSmtp, type Received } from '../support/smtp.js';
 import { freePort } from '../support/net.js';
 import { describeEachStore } from '../support/postgres.js';
 import { openTestStore } from '../support/store.js';
