@@ -88,8 +88,22 @@ export async function seedNational(runtime: Runtime): Promise<{ slug: string; se
   return { slug, sessionId };
 }
 
-export default async function pagesBench(): Promise<void> {
-  const work = await mkdtemp(path.join(tmpdir(), 'pollen-bench-pages-'));
+export interface NationalGateway {
+  runtime: Runtime;
+  base: string;
+  slug: string;
+  sessionId: number;
+  seedSeconds: number;
+  /** A GET of `p` as a browser asks for a page, failing on anything but 200. */
+  page(p: string): () => Promise<void>;
+}
+
+/**
+ * The runtime `npm start` builds on a scratch SQLite file, seeded at national size
+ * (seedNational), then `prepare(runtime)`, and its gateway on a loopback port for `run`.
+ */
+export async function withNationalGateway(prefix: string, run: (national: NationalGateway) => Promise<void>, prepare?: (runtime: Runtime) => Promise<void>): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), prefix));
   const config = loadConfig({
     WIKI_API_URL: `http://127.0.0.1:${await freePort()}/api.php`, WIKI_BOT_USER: 'Robot@bench', WIKI_BOT_PASSWORD: 'unused',
     POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'),
@@ -99,7 +113,7 @@ export default async function pagesBench(): Promise<void> {
     const seeded = performance.now();
     const { slug, sessionId } = await seedNational(runtime);
     const seedSeconds = (performance.now() - seeded) / 1000;
-
+    await prepare?.(runtime);
     const { app, apollo } = await createGateway(runtime.deps, { web: { store: runtime.database } });
     const server = await new Promise<import('node:http').Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -110,6 +124,20 @@ export default async function pagesBench(): Promise<void> {
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}: ${body.slice(0, 200)}`);
     };
+    try {
+      await run({ runtime, base, slug, sessionId, seedSeconds, page });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await apollo.stop();
+    }
+  } finally {
+    await runtime.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export default async function pagesBench(): Promise<void> {
+  await withNationalGateway('pollen-bench-pages-', async ({ runtime, base, slug, sessionId, seedSeconds, page }) => {
     const typename = async () => {
       const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       await res.text();
@@ -184,10 +212,5 @@ export default async function pagesBench(): Promise<void> {
     console.log(`pages p50 ${figures.map(([label, ms]) => `${label} ${ms.toFixed(2)} ms`).join(', ')}; worst ratio to { __typename } through the gateway ${worst.toFixed(2)}`);
     console.log(`learner quiz submit p50 ${quizSubmit.toFixed(2)} ms; module page p50 ${modulePage.toFixed(2)} ms; ratio to { __typename } ${(Math.max(quizSubmit, modulePage) / baseline).toFixed(2)}`);
     console.log(`${LEARNERS} learners submitting a quiz at once: ${counted}/${LEARNERS} recorded, p99 ${p99.toFixed(0)} ms`);
-    await new Promise((resolve) => server.close(resolve));
-    await apollo.stop();
-  } finally {
-    runtime.close();
-    await rm(work, { recursive: true, force: true });
-  }
+  });
 }
