@@ -150,14 +150,15 @@ export class LearnerSpace {
    * unknown address goes through the same checks and limits), or the Moodle account.
    * @throws AuthError LOGIN_FAILED, LOGIN_RATE_LIMITED, LOGIN_UNAVAILABLE.
    */
-  async signIn(identifier: string, password: string, ip: string | undefined): Promise<IssuedSession> {
+  /** Signs in by e-mail (embedded) or Moodle identifier; `replacing`, the session the browser held, is ended. */
+  async signIn(identifier: string, password: string, ip: string | undefined, replacing?: string): Promise<IssuedSession> {
     let username = identifier.trim();
     if (this.mode === 'embedded') {
       const account = await this.rows.accountByEmail(username.toLowerCase());
       const learner = account && (await this.#options.learners.byId(account.learnerId));
       if (learner) username = learner.username;
     }
-    return this.#options.auth.loginLearner(username, password, { ip });
+    return this.#options.auth.loginLearner(username, password, { ip, replacing });
   }
 
   /** Mails a single-use password link when the address has an account (silently nothing otherwise). */

@@ -125,6 +125,38 @@ describe('sign-up and sign-in', () => {
     expect((await visitor.submit('/connexion', '/connexion', { identifiant: 'lea@exemple.org', mot_de_passe: 'nouveau mot de passe' })).location).toBe('/mon-parcours');
   });
 
+  it('opens a fresh session at each sign-in and ends the one the browser held (session fixation); sign-out ends it too', async () => {
+    const sessions = gw.runtime.deps.auth!.sessions;
+    await newLearner('Nina Roux', 'nina@exemple.org');
+    const other = await newLearner('Omar Petit', 'omar@exemple.org');
+    const held = other.cookies.get('pollen_session')!;
+    // A browser carrying Omar's live session (left signed in, or planted by someone) signs in as Nina.
+    const browser = new Visitor(gw.gateway.url);
+    browser.cookies.set('pollen_session', held);
+    const signIn = await browser.submit('/connexion', '/connexion', { identifiant: 'nina@exemple.org', mot_de_passe: 'un mot de passe solide' });
+    expect(signIn.location).toBe('/mon-parcours');
+    const nina = browser.cookies.get('pollen_session')!;
+    expect(nina).not.toBe(held);
+    expect(await sessions.find(held)).toBeUndefined();
+    expect((await other.get('/mon-parcours')).location).toMatch(/^\/connexion/);
+    expect((await browser.get('/mon-parcours')).html).toContain('Connecté·e en tant que Nina Roux');
+    // A facilitator signing in on the same browser ends Nina's session as well.
+    const staff = await browser.post('/dashboard/connexion', { token: FACILITATOR });
+    expect(staff.status).toBe(303);
+    const facilitator = browser.cookies.get('pollen_session')!;
+    expect(facilitator).not.toBe(nina);
+    expect(await sessions.find(nina)).toBeUndefined();
+    const stale = new Visitor(gw.gateway.url);
+    stale.cookies.set('pollen_session', nina);
+    expect((await stale.get('/mon-parcours')).location).toMatch(/^\/connexion/);
+    expect((await sessions.find(facilitator))?.viewer.role).toBe('facilitator');
+    // Signing out deletes the session in the store, not only the cookie.
+    const out = await browser.post('/deconnexion', {}, { token: await browser.token('/parcours') });
+    expect(out.location).toBe('/');
+    expect(browser.cookies.has('pollen_session')).toBe(false);
+    expect(await sessions.find(facilitator)).toBeUndefined();
+  });
+
   it('blocks an account after five wrong passwords, as the dashboard sign-in does', async () => {
     await newLearner('Hugo Blanc', 'hugo@exemple.org');
     const visitor = new Visitor(gw.gateway.url);
