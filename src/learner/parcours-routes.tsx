@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { AgendaService } from '../agenda/service.js';
 import { renderMarkdown, formatMinutes, activityTypeLabels } from '../curriculum/html.js';
-import { groups, groupTitles, type CurriculumModule } from '../curriculum/schema.js';
+import { groups, groupTitles, type CurriculumModule, type QuizQuestion } from '../curriculum/schema.js';
 import type { LearnerProgress, ModuleProgress } from '../progress/model.js';
 import { ChoiceGroup, formState, PostForm, type FormState } from '../web/forms.js';
 import { frenchDate, frenchDateTime } from '../web/format.js';
 import type { PageContext } from '../web/shell.js';
 import type { Web } from '../web/web.js';
 import { learnerOrSignIn } from './guards.js';
-import { passPercentOf, questionField } from './quiz.js';
+import { isRight, passPercentOf, questionField, ticked } from './quiz.js';
 import type { LearnerSpace } from './service.js';
 import type { QuizAttempt } from './store.js';
 import { LEARNER_STYLESHEET } from './styles.js';
@@ -49,12 +49,39 @@ function QuizForm(props: { module: CurriculumModule; context: PageContext; state
       <input type="hidden" name="envoi" value={randomBytes(18).toString('base64url')} />
       {module.quiz.map((q, i) => (
         <ChoiceGroup
-          name={questionField(i)} label={`Question ${i + 1} : ${q.question}`} state={state} required order={order}
+          name={questionField(i)} label={`Question ${i + 1} : ${q.question}`} state={state} required order={order} multiple={q.multiple}
+          hint={q.multiple ? 'Plusieurs réponses sont justes : cochez-les toutes, et seulement elles.' : undefined}
           choices={q.choices.map((c, j) => ({ value: String(j), label: c }))}
         />
       ))}
       <p><button type="submit" class="primary">Valider mes réponses</button></p>
     </PostForm>
+  );
+}
+
+/**
+ * A multiple-choice question's feedback: each ticked box, right or not to tick; the right boxes
+ * left unticked are counted (named once the quiz is passed, as the explanations are).
+ */
+function MultipleFeedback(props: { question: QuizQuestion; chosen: number[]; right: boolean; reveal: boolean }) {
+  const { question, chosen, right } = props;
+  const missed = question.answers.filter((a) => !chosen.includes(a));
+  return (
+    <>
+      <p>{chosen.length === 0 ? 'Vous n’avez coché aucune case.' : 'Les cases que vous avez cochées :'}</p>
+      {chosen.length > 0 ? (
+        <ul class="ticked">
+          {chosen.map((c) => {
+            const ok = question.answers.includes(c);
+            return <li>{`${question.choices[c] ?? '?'} : `}<span class={ok ? 'result-right' : 'result-wrong'}>{ok ? 'juste.' : 'à ne pas cocher.'}</span></li>;
+          })}
+        </ul>
+      ) : null}
+      {right ? <p><span class="result-right">Juste : toutes les bonnes réponses, et seulement elles.</span></p>
+        : missed.length === 0 ? null
+        : props.reveal ? <p><span class="result-wrong">{`Il fallait aussi cocher : ${missed.map((m) => `« ${question.choices[m]} »`).join(', ')}.`}</span></p>
+        : <p><span class="result-wrong">{missed.length > 1 ? `Il manque ${missed.length} bonnes réponses à cocher.` : 'Il manque une bonne réponse à cocher.'}</span></p>}
+    </>
   );
 }
 
@@ -246,12 +273,13 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
             </p>
             <ol class="questions">
               {module.quiz.map((q, i) => {
-                const chosen = attempt.answers[i];
-                const right = chosen === q.answer;
+                const chosen = ticked(attempt.answers[i]);
+                const right = isRight(q, attempt.answers[i]);
                 return (
                   <li>
                     <p><strong>{q.question}</strong></p>
-                    <p>{`Votre réponse : ${chosen === null || chosen === undefined ? 'aucune' : (q.choices[chosen] ?? 'aucune')}. `}<span class={right ? 'result-right' : 'result-wrong'}>{right ? 'Juste.' : 'Ce n’est pas la bonne réponse.'}</span></p>
+                    {q.multiple ? <MultipleFeedback question={q} chosen={chosen} right={right} reveal={attempt.passed} />
+                      : <p>{`Votre réponse : ${chosen.length === 0 ? 'aucune' : (q.choices[chosen[0]!] ?? 'aucune')}. `}<span class={right ? 'result-right' : 'result-wrong'}>{right ? 'Juste.' : 'Ce n’est pas la bonne réponse.'}</span></p>}
                     {right || attempt.passed ? <p>{`Explication : ${q.explanation}`}</p> : <p>{`Indice : ${q.explanation}`}</p>}
                   </li>
                 );

@@ -16,7 +16,7 @@ import type { LearnerProgress } from '../progress/model.js';
 import type { ProgressService } from '../progress/service.js';
 import type { StoreDb } from '../store/database.js';
 import { alreadyRegisteredMail, confirmationMail, passwordLinkMail } from './mails.js';
-import { readSheet, scoreSheet } from './quiz.js';
+import { readSheet, scoreSheet, type QuizAnswer } from './quiz.js';
 import { LearnerSpaceStore, type QuizAttempt } from './store.js';
 
 const SIGNUP_LINK_MS = 48 * 3_600_000;
@@ -268,5 +268,5 @@ export interface LearnerData {
   exportedAt: string;
   account: { id: string; name: string | null; email: string | null; createdAt: string | null };
   progress: { percent: number; doneCount: number; moduleCount: number; modules: Array<{ slug: string; title: string; state: string; completedAt: string | null; via: string | null }> } | null;
-  quizAttempts: Array<{ id: number; module: string; title: string; at: string; score: number; total: number; passed: boolean; answers: Array<number | null> }>;
+  quizAttempts: Array<{ id: number; module: string; title: string; at: string; score: number; total: number; passed: boolean; answers: QuizAnswer[] }>;
 }

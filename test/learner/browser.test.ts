@@ -116,13 +116,13 @@ describe('the learner space in a browser, without JavaScript', { timeout: 180_00
     await submit(`a[href="/parcours/${module1.slug}"]`);
     expect(await page.textContent('h1')).toBe(module1.title);
     await check('module');
-    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${(q.answer + 1) % q.choices.length}`);
+    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${(q.answers[0]! + 1) % q.choices.length}`);
     await submit('form[action$="/quiz"] button[type=submit]');
     expect(path()).toMatch(new RegExp(`^/parcours/${module1.slug}/tentatives/\\d+$`));
     expect(await page.locator('.result-wrong').count()).toBe(module1.quiz.length);
     await check('tentative-echouee');
     await submit('a.button[href$="#quiz"]');
-    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${q.answer}`);
+    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${q.answers[0]!}`);
     await submit('form[action$="/quiz"] button[type=submit]');
     expect(await page.textContent('[role=status]')).toBe('Quiz réussi : le module est terminé.');
     expect(await page.locator('.result-right').count()).toBe(module1.quiz.length);
