@@ -16,7 +16,7 @@ import type { PageContext } from '../web/shell.js';
 import type { Web } from '../web/web.js';
 import { learnerOrSignIn } from './guards.js';
 import { isRight, passPercentOf, questionField, ticked } from './quiz.js';
-import type { LearnerSpace } from './service.js';
+import type { LearnerSpace, MoodleLink } from './service.js';
 import type { QuizAttempt } from './store.js';
 import { LEARNER_STYLESHEET } from './styles.js';
 
@@ -27,6 +27,7 @@ export interface ParcoursDeps {
 }
 
 const CSS = [LEARNER_STYLESHEET];
+const MOODLE_COMPLETES = 'Avec Moodle, les modules se terminent sur Moodle : rien n’a été enregistré ici. Suivez le lien vers Moodle.';
 const UPCOMING = 5;
 
 function stateOf(progress: LearnerProgress | undefined, slug: string): ModuleProgress | undefined {
@@ -85,6 +86,36 @@ function MultipleFeedback(props: { question: QuizQuestion; chosen: number[]; rig
   );
 }
 
+/** In the parcours' list, with Moodle: the module's quiz or activity there (the course is linked once, above). */
+function ListedMoodleLink(props: { link: MoodleLink | undefined; order: number }) {
+  const { link } = props;
+  if (!link || link.kind === 'course') return null;
+  return <>{' · '}<a href={link.url} data-moodle-cmid={link.cmid}>{link.kind === 'quiz' ? `Quiz du module ${props.order} sur Moodle` : `Activité du module ${props.order} sur Moodle`}</a></>;
+}
+
+/** With Moodle: where the module is done there (its quiz, else its activity, else the course), saying which. */
+function MoodlePlace(props: { link: MoodleLink; module: CurriculumModule }) {
+  const { link, module } = props;
+  const progress = 'Votre avancement vient de Moodle : il apparaît ici après la synchronisation.';
+  if (link.kind === 'quiz') {
+    return <p><a class="button" href={link.url} data-moodle-cmid={link.cmid}>Répondre au quiz sur Moodle</a>{` ${progress}`}</p>;
+  }
+  if (link.kind === 'activity') {
+    return (
+      <>
+        <p>{module.quiz.length > 0 ? 'Aucun quiz de ce module n’est connu dans le cours Moodle : ouvrez son activité pour le terminer.' : 'Ce module se termine sur Moodle, dans son activité.'}</p>
+        <p><a class="button" href={link.url} data-moodle-cmid={link.cmid}>{`Ouvrir l’activité « ${link.name} » sur Moodle`}</a>{` ${progress}`}</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <p>Aucune activité de ce module n’est connue dans le cours Moodle pour le moment : retrouvez-le dans le cours.</p>
+      <p><a class="button" href={link.url}>Ouvrir le cours sur Moodle</a>{` ${progress}`}</p>
+    </>
+  );
+}
+
 export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, web: Web): Router {
   const router = express.Router();
   const modules = space.curriculum;
@@ -95,13 +126,14 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
   router.get('/parcours', web.ready, async (req, res, next) => {
     try {
       const context = await web.context(req, res);
-      const progress = await progressFor(context);
+      const [progress, moodleLinks] = await Promise.all([progressFor(context), space.moodleLinks()]);
       const total = modules.reduce((sum, m) => sum + m.estimatedMinutes, 0);
       web.send(res, 200, {
         title: 'Le parcours de formation', section: 'parcours', context, stylesheets: CSS,
         lead: `${modules.length} modules, environ ${formatMinutes(total)} en tout, à suivre à votre rythme.`,
         children: (
           <>
+            {space.moodleCourseUrl ? <p>{'Les quiz et l’avancement sont ceux de Moodle : chaque module renvoie vers son activité dans le cours Moodle. '}<a href={space.moodleCourseUrl}>Ouvrir le cours sur Moodle</a></p> : null}
             {progress ? <p>{`Vous avez terminé ${progress.doneCount} module${progress.doneCount > 1 ? 's' : ''} sur ${progress.moduleCount} (${progress.percent} %). `}<a href="/mon-parcours">Mon parcours</a></p>
               : context.viewer.role === 'anonymous' ? <p><a href="/connexion">Connectez-vous</a> ou <a href="/inscription">créez un compte</a> pour garder votre avancement et répondre aux quiz.</p> : null}
             {groups.map((group) => {
@@ -119,6 +151,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
                         <li>
                           <a href={`/parcours/${m.slug}`}>{`${m.order}. ${m.title}`}</a>
                           {` — ${formatMinutes(m.estimatedMinutes)}`}
+                          <ListedMoodleLink link={moodleLinks.get(m.slug)} order={m.order} />
                           {state ? (state.state === 'done'
                             ? <span class="state done">{` · terminé${state.completedAt ? ` le ${frenchDate(state.completedAt)}` : ''}`}</span>
                             : <span class="state todo"> · à faire</span>) : null}
@@ -154,7 +187,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
       const quizState = formState('quiz', context.refused);
       const previous = modules[index - 1];
       const following = modules[index + 1];
-      const moodleQuiz = space.moodleQuizUrl(module);
+      const moodle = await space.moodleLink(module);
       web.send(res, 200, {
         title: module.title, section: 'parcours', context, stylesheets: CSS,
         lead: module.summary,
@@ -179,9 +212,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
             </section>
             <section class="card" aria-labelledby="quiz">
               <h2 id="quiz">{module.quiz.length > 0 ? 'Quiz' : 'Terminer le module'}</h2>
-              {moodleQuiz ? (
-                <p><a class="button" href={moodleQuiz}>{module.quiz.length > 0 ? 'Répondre au quiz sur Moodle' : 'Terminer le module sur Moodle'}</a> Votre avancement vient de Moodle.</p>
-              ) : !learner ? (
+              {moodle ? <MoodlePlace link={moodle} module={module} /> : !learner ? (
                 <p><a href={`/connexion?suite=${encodeURIComponent(`/parcours/${module.slug}`)}`}>Connectez-vous</a> pour {module.quiz.length > 0 ? 'répondre au quiz' : 'marquer ce module comme terminé'} et garder votre avancement.</p>
               ) : module.quiz.length === 0 ? (
                 state?.state === 'done' ? <p>Ce module est terminé.</p> : (
@@ -224,6 +255,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
       if (!module) return web.notFound(res, context, 'Ce module n’existe pas dans le parcours.');
       const learnerId = learnerOrSignIn(req, res, web, context);
       if (!learnerId) return;
+      if (space.mode === 'moodle') return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: MOODLE_COMPLETES });
       const fields = web.fields(req);
       const outcome = await space.submitQuiz(learnerId, module, fields);
       if (outcome.kind === 'refused') {
@@ -246,6 +278,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
       if (!module) return web.notFound(res, context, 'Ce module n’existe pas dans le parcours.');
       const learnerId = learnerOrSignIn(req, res, web, context);
       if (!learnerId) return;
+      if (space.mode === 'moodle') return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: MOODLE_COMPLETES });
       // Modules with a quiz are completed by passing it.
       if (module.quiz.length > 0) return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: 'Ce module se termine en réussissant son quiz.' });
       await space.complete(learnerId, module.slug);
