@@ -60,6 +60,11 @@ function QuizForm(props: { module: CurriculumModule; context: PageContext; state
   );
 }
 
+/** A choice quoted inside a sentence: without its own final full stop (« … seule.. » otherwise). */
+function withoutFinalStop(text: string): string {
+  return text.replace(/\s*\.$/, '');
+}
+
 /**
  * A multiple-choice question's feedback: each ticked box, right or not to tick; the right boxes
  * left unticked are counted (named once the quiz is passed, as the explanations are).
@@ -74,13 +79,13 @@ function MultipleFeedback(props: { question: QuizQuestion; chosen: number[]; rig
         <ul class="ticked">
           {chosen.map((c) => {
             const ok = question.answers.includes(c);
-            return <li>{`${question.choices[c] ?? '?'} : `}<span class={ok ? 'result-right' : 'result-wrong'}>{ok ? 'juste.' : 'à ne pas cocher.'}</span></li>;
+            return <li>{`${withoutFinalStop(question.choices[c] ?? '?')} : `}<span class={ok ? 'result-right' : 'result-wrong'}>{ok ? 'juste.' : 'à ne pas cocher.'}</span></li>;
           })}
         </ul>
       ) : null}
       {right ? <p><span class="result-right">Juste : toutes les bonnes réponses, et seulement elles.</span></p>
         : missed.length === 0 ? null
-        : props.reveal ? <p><span class="result-wrong">{`Il fallait aussi cocher : ${missed.map((m) => `« ${question.choices[m]} »`).join(', ')}.`}</span></p>
+        : props.reveal ? <p><span class="result-wrong">{`Il fallait aussi cocher : ${missed.map((m) => `« ${withoutFinalStop(question.choices[m] ?? '')} »`).join(', ')}.`}</span></p>
         : <p><span class="result-wrong">{missed.length > 1 ? `Il manque ${missed.length} bonnes réponses à cocher.` : 'Il manque une bonne réponse à cocher.'}</span></p>}
     </>
   );
@@ -312,7 +317,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
                   <li>
                     <p><strong>{q.question}</strong></p>
                     {q.multiple ? <MultipleFeedback question={q} chosen={chosen} right={right} reveal={attempt.passed} />
-                      : <p>{`Votre réponse : ${chosen.length === 0 ? 'aucune' : (q.choices[chosen[0]!] ?? 'aucune')}. `}<span class={right ? 'result-right' : 'result-wrong'}>{right ? 'Juste.' : 'Ce n’est pas la bonne réponse.'}</span></p>}
+                      : <p>{`Votre réponse : ${chosen.length === 0 ? 'aucune' : withoutFinalStop(q.choices[chosen[0]!] ?? 'aucune')}. `}<span class={right ? 'result-right' : 'result-wrong'}>{right ? 'Juste.' : 'Ce n’est pas la bonne réponse.'}</span></p>}
                     {right || attempt.passed ? <p>{`Explication : ${q.explanation}`}</p> : <p>{`Indice : ${q.explanation}`}</p>}
                   </li>
                 );

@@ -236,12 +236,14 @@ describe('quizzes', () => {
     expect(missing.html).not.toContain('Il fallait aussi cocher');
     // Every box ticked: the wrong one is named as such, and the question is not right.
     const all = await attemptOf(['0', '1', '2', '3']);
-    expect(all.html).toContain(`${q.choices[2]!} : <span class="result-wrong">à ne pas cocher.</span>`);
-    expect(all.html).toContain(`${q.choices[0]!} : <span class="result-right">juste.</span>`);
+    expect(all.html).toContain(`${q.choices[2]!.replace(/\.$/, '')} : <span class="result-wrong">à ne pas cocher.</span>`);
+    expect(all.html).toContain(`${q.choices[0]!.replace(/\.$/, '')} : <span class="result-right">juste.</span>`);
     expect(all.html).toContain(`${m.quiz.length - 1} bonnes réponses sur ${m.quiz.length}`);
     // Once the quiz is passed, the right box left unticked is named.
     const named = await attemptOf(['0', '3']);
-    expect(named.html).toContain(`Il fallait aussi cocher : « ${q.choices[1]!} ».`);
+    // A choice quoted in a sentence loses its own full stop (never « … exporter. ». nor « seule.. »).
+    expect(named.html).toContain(`Il fallait aussi cocher : « ${q.choices[1]!.replace(/\.$/, '')} ».`);
+    expect(named.html).not.toContain('..');
     // Exactly the right ones (sent as one comma-joined value, which the server reads the same).
     const exact = await attemptOf(['3,0,1']);
     expect(exact.html).toContain('Juste : toutes les bonnes réponses, et seulement elles.');
