@@ -1,4 +1,5 @@
 import { strFromU8, unzipSync } from 'fflate';
+import { renderModulePage } from '../../src/curriculum/html.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -215,6 +216,10 @@ describe('IMS Common Cartridge export', () => {
     const rightOnes = (all.varequal as Node[]).map((v) => [v['#text'], v['@_case']]);
     expect(rightOnes).toEqual([[labels[0], 'Yes'], [labels[2], 'Yes']]);
     expect(asNode(asNode(all.not).varequal)['#text']).toBe(labels[1]);
+    // A lesson page with its quiz inline (no quizNote) says so, and its answer block names both right choices.
+    const lesson = renderModulePage(module);
+    expect(lesson).toContain('<p><em>Plusieurs réponses sont justes.</em></p>');
+    expect(lesson).toContain(`<details><summary>Réponses</summary><p>${quiz.choices[0]} ; ${quiz.choices[2]} : `);
   });
 
   it('writes each quiz as a CC 1.1 QTI assessment that scores the right choice 100 and explains it', () => {
