@@ -162,7 +162,7 @@ export default async function pagesBench(): Promise<void> {
       sessions.push({ id: `local-${username}`, cookie: `${SESSION_COOKIE}=${issued.token}` });
     }
     const module = runtime.deps.curriculum[0]!;
-    const right = module.quiz.map((q, i): [string, string] => [`q${i + 1}`, String(q.answer)]);
+    const right = module.quiz.map((q, i): [string, string] => [`q${i + 1}`, q.answers.join(',')]);
     /** Opens the module page as the learner and returns what its quiz form needs. */
     const openModule = async (cookie: string) => {
       const res = await fetch(`${base}/parcours/${module.slug}`, { headers: { accept: 'text/html', cookie } });

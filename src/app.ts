@@ -174,7 +174,11 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     softwareNeeds,
     learnerSpace: new LearnerSpace({
       store: database, learners: tracker.learners, auth, progress, curriculum, signup: config.learnerSignup,
-      moodle: config.moodle && { siteUrl: config.moodle.url, courseId: config.moodle.courseId, activityMap: config.moodleActivityMap },
+      moodle: config.moodle && {
+        siteUrl: config.moodle.url, courseId: config.moodle.courseId, activityMap: config.moodleActivityMap,
+        // The progress tracker's catalogue of the course (cached in the store): each module's quiz activity.
+        activities: tracker.catalog && (() => tracker.catalog!.activities()),
+      },
     }),
   };
   return {

@@ -58,6 +58,13 @@ export interface AuthServiceOptions {
   now?: () => number;
 }
 
+/** What a sign-in is told about the request. */
+export interface SignInOptions {
+  ip?: string | undefined;
+  /** The session token the browser already held (its cookie): ended once the new session is open. */
+  replacing?: string | undefined;
+}
+
 /** The minimum of a request sign-in reads: its headers and the client's address. */
 export interface RequestLike {
   headers: IncomingHttpHeaders;
@@ -216,7 +223,7 @@ export class AuthService {
    * address, apart from learners' passwords.
    * @throws AuthError LOGIN_FAILED (unknown token), LOGIN_RATE_LIMITED.
    */
-  async loginWithApiToken(token: string, options: { ip?: string | undefined } = {}): Promise<IssuedSession> {
+  async loginWithApiToken(token: string, options: SignInOptions = {}): Promise<IssuedSession> {
     const rules: LimitRule[] = options.ip ? [{ key: `token-ip:${options.ip}`, maxFailures: this.#maxPerAddress }] : [];
     const viewer = this.#apiTokenViewer(token);
     if (!viewer || token.length < HIGH_ENTROPY_TOKEN_LENGTH) await this.#checkRate(rules);
@@ -226,7 +233,19 @@ export class AuthService {
       throw loginFailed();
     }
     this.#logger?.info({ event: 'login', role: viewer.role, ip: options.ip }, 'Signed in with an API token');
-    return this.sessions.create(viewer, { apiTokenHash: hashToken(token) });
+    const session = await this.sessions.create(viewer, { apiTokenHash: hashToken(token) });
+    await this.#endReplaced(options.replacing, session);
+    return session;
+  }
+
+  /**
+   * A sign-in never keeps the session the browser came with (session fixation: a session id
+   * planted before sign-in must not become the signed-in one): the new session has a fresh id,
+   * and the one the browser held is ended in the store, with its Moodle token.
+   */
+  async #endReplaced(previous: string | undefined, issued: IssuedSession): Promise<void> {
+    if (!previous || previous === issued.token) return;
+    await this.logout(previous);
   }
 
   /**
@@ -235,7 +254,7 @@ export class AuthService {
    * Unknown username and wrong password give the same LOGIN_FAILED.
    * @throws AuthError LOGIN_FAILED, LOGIN_RATE_LIMITED, LOGIN_UNAVAILABLE (Moodle down).
    */
-  async loginLearner(username: string, password: string, options: { ip?: string | undefined } = {}): Promise<IssuedSession> {
+  async loginLearner(username: string, password: string, options: SignInOptions = {}): Promise<IssuedSession> {
     const name = username.trim();
     // Per account and per address, with different thresholds: a few mistypes on one account
     // block that account, not the room it is typed from.
@@ -268,6 +287,7 @@ export class AuthService {
       for (const [hash, entry] of this.#moodleTokens) if (entry.expiresAt <= now) this.#moodleTokens.delete(hash);
       this.#moodleTokens.set(session.tokenHash, { token: moodleToken, expiresAt: session.expiresAt.getTime() });
     }
+    await this.#endReplaced(options.replacing, session);
     this.#logger?.info({ event: 'login', role: 'learner', learnerId: outcome.viewer.learnerId, ip: options.ip }, 'Learner signed in');
     return session;
   }

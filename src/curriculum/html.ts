@@ -71,9 +71,11 @@ function renderActivity(activity: Activity, module: CurriculumModule, wikiUrl: s
 function renderQuiz(module: CurriculumModule): string {
   const questions = module.quiz.map((q) => {
     const choices = q.choices.map((c) => `<li>${escapeHtml(c)}</li>`).join('');
+    const right = q.answers.map((a) => escapeHtml(q.choices[a] ?? '')).join(' ; ');
+    const ask = q.multiple ? '<p><em>Plusieurs réponses sont justes.</em></p>' : '';
     return (
-      `<li><p>${escapeHtml(q.question)}</p><ol type="a">${choices}</ol>` +
-      `<details><summary>Réponse</summary><p>${escapeHtml(q.choices[q.answer] ?? '')} : ${escapeHtml(q.explanation)}</p></details></li>`
+      `<li><p>${escapeHtml(q.question)}</p>${ask}<ol type="a">${choices}</ol>` +
+      `<details><summary>${q.multiple ? 'Réponses' : 'Réponse'}</summary><p>${right} : ${escapeHtml(q.explanation)}</p></details></li>`
     );
   });
   return `<ol>\n${questions.join('\n')}\n</ol>`;

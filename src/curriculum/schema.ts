@@ -15,16 +15,60 @@ export const activitySchema = z.strictObject({
   estimatedMinutes: z.number().int().positive().optional(),
 });
 
+const choiceIndex = z.number().int().min(0);
+
+/**
+ * One quiz question as the content file writes it: `answer` (the index, from 0, of the one right
+ * choice) for a single-choice question, or `answers` (the indexes of every right choice, at least
+ * one, each once) for a multiple-choice one, answered with checkboxes. Parsed to one shape,
+ * `QuizQuestion`: `multiple` and the sorted `answers`.
+ */
 export const quizQuestionSchema = z
   .strictObject({
     question: text,
     // IMS CC 1.1's multiple-choice profile (the Moodle export) wants at least three choices.
     choices: z.array(text).min(3, 'at least 3 choices'),
-    /** Index (from 0) of the right choice. */
-    answer: z.number().int().min(0),
+    /** Single choice: index (from 0) of the right choice. */
+    answer: choiceIndex.optional(),
+    /** Multiple choice: indexes (from 0) of every right choice. */
+    answers: z.array(choiceIndex).min(1, 'at least one right answer').optional(),
     explanation: text,
   })
-  .refine((q) => q.answer < q.choices.length, { message: 'answer must be the index of one of the choices', path: ['answer'] });
+  .superRefine((q, ctx) => {
+    if ((q.answer === undefined) === (q.answers === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'give either "answer" (the index of the one right choice) or "answers" (the indexes of every right choice), not both' });
+    }
+    if (q.answer !== undefined && q.answer >= q.choices.length) {
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'answer must be the index of one of the choices' });
+    }
+    q.answers?.forEach((a, k) => {
+      if (a >= q.choices.length) ctx.addIssue({ code: 'custom', path: ['answers', k], message: 'each of answers must be the index of one of the choices' });
+      if (q.answers!.indexOf(a) !== k) ctx.addIssue({ code: 'custom', path: ['answers', k], message: `choice ${a} is listed twice in answers` });
+    });
+    if (q.answers && q.answers.length >= q.choices.length) {
+      ctx.addIssue({ code: 'custom', path: ['answers'], message: 'at least one choice must be wrong (else ticking every box is right)' });
+    }
+    // Choices are told apart by their text in every export (wiki page, Moodle, the learner's feedback).
+    q.choices.forEach((c, k) => {
+      if (q.choices.indexOf(c) !== k) ctx.addIssue({ code: 'custom', path: ['choices', k], message: 'each choice must differ from the others' });
+    });
+  })
+  .transform(({ answer, answers, ...rest }): QuizQuestion => ({
+    ...rest,
+    multiple: answers !== undefined,
+    answers: answers ? [...answers].sort((a, b) => a - b) : [answer as number],
+  }));
+
+/** A quiz question once parsed: single choice (one index in `answers`) or multiple choice (checkboxes). */
+export interface QuizQuestion {
+  question: string;
+  choices: string[];
+  /** Multiple choice: every right choice must be ticked, and no other. */
+  multiple: boolean;
+  /** Indexes (from 0, ascending) of the right choices: exactly one for a single-choice question. */
+  answers: number[];
+  explanation: string;
+}
 
 export const moodleMappingSchema = z
   .strictObject({
@@ -63,7 +107,6 @@ export const moduleFrontMatterSchema = z.strictObject({
 
 export type ModuleFrontMatter = z.infer<typeof moduleFrontMatterSchema>;
 export type Activity = z.infer<typeof activitySchema>;
-export type QuizQuestion = z.infer<typeof quizQuestionSchema>;
 export type Group = (typeof groups)[number];
 
 export interface CurriculumModule extends ModuleFrontMatter {

@@ -250,7 +250,8 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
     try {
       // A token just made by `npm run token -- create` (another process) works at once.
       await auth.refreshStoredTokens();
-      const session = await auth.loginWithApiToken(parsed.data.token, { ip: req.ip });
+      // A fresh session id; the one this browser held (a learner's, or one planted before sign-in) is ended.
+      const session = await auth.loginWithApiToken(parsed.data.token, { ip: req.ip, replacing: readCookie(req.headers.cookie, SESSION_COOKIE) });
       res.setHeader('Set-Cookie', sessionCookie(session.token, auth.sessionTtlMs / 1000, { secure: req.secure }));
       res.redirect(303, home);
     } catch (error) {

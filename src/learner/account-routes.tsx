@@ -6,7 +6,7 @@
 import { de } from '../text/french.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { AuthError } from '../auth/errors.js';
-import { sessionCookie } from '../auth/cookie.js';
+import { readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookie.js';
 import { formState, PostForm, TextField } from '../web/forms.js';
 import type { Web } from '../web/web.js';
 import { safeReturnPath } from './guards.js';
@@ -78,7 +78,8 @@ export function createAccountRouter(space: LearnerSpace, web: Web): Router {
       if (!identifier) return refuse('identifiant', moodle ? 'indiquez votre identifiant Moodle.' : 'indiquez votre adresse e-mail.');
       if (!password) return refuse('mot_de_passe', 'indiquez votre mot de passe.');
       try {
-        const session = await space.signIn(identifier, password, req.ip);
+        // The session this browser held (another account's, or one planted before sign-in) ends here.
+        const session = await space.signIn(identifier, password, req.ip, readCookie(req.headers.cookie, SESSION_COOKIE));
         res.append('Set-Cookie', sessionCookie(session.token, web.auth ? web.auth.sessionTtlMs / 1000 : 7200, { secure: req.secure }));
         return web.redirect(req, res, back ?? '/mon-parcours', { notice: `Bienvenue, ${session.viewer.displayName ?? ''} : vous êtes connecté·e.` });
       } catch (error) {

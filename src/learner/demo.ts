@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { StoreDb } from '../store/database.js';
-import { scoreSheet } from './quiz.js';
+import { rightAnswer, scoreSheet, wrongAnswer } from './quiz.js';
 import { LearnerSpaceStore } from './store.js';
 
 const NAMES = ['Aïcha Benali', 'Bastien Leroy', 'Chloé Marchand', 'Damien Faure', 'Élodie Nguyen', 'Farid Mansouri', 'Gaëlle Robin', 'Hervé Colin', 'Inès Lambert', 'Jonas Meyer', 'Karima Diallo', 'Lucie Perrin'];
@@ -38,7 +38,7 @@ export async function loadLearnerDemo(database: StoreDb, tracker: ProgressTracke
         const last = f === fails;
         if (last && !passes) break;
         // A failed attempt gets only its first answer right (under 50 % with the 3 questions or more every module has).
-        const answers = module.quiz.map((q, k) => (last || k === 0 ? q.answer : (q.answer + 1) % q.choices.length));
+        const answers = module.quiz.map((q, k) => (last || k === 0 ? rightAnswer(q) : wrongAnswer(q)));
         const score = scoreSheet(module, answers);
         const at = new Date(now.getTime() - day * DAY + f * 3_600_000);
         await rows.recordAttempt({ learnerId: learner.id, slug: module.slug, submissionKey: `demo-${randomBytes(12).toString('base64url')}`, ...score, answers, at });

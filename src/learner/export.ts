@@ -1,4 +1,5 @@
 /** The learner's download as CSV: one line per module and per quiz attempt (UTF-8 with BOM, for spreadsheets). */
+import { ticked } from './quiz.js';
 import type { LearnerData } from './service.js';
 
 /** One CSV cell: quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
@@ -15,7 +16,7 @@ export function learnerDataCsv(data: LearnerData): string {
   lines.push(['compte', null, data.account.name, data.account.createdAt, null, data.account.email]);
   for (const m of data.progress?.modules ?? []) lines.push(['module', m.slug, m.title, m.completedAt, STATES[m.state] ?? m.state, m.via]);
   for (const a of data.quizAttempts) {
-    lines.push(['quiz', a.module, a.title, a.at, `${a.score}/${a.total}`, `${a.passed ? 'réussi' : 'pas réussi'} ; réponses : ${a.answers.map((x) => (x === null ? '-' : String(x + 1))).join(' ')}`]);
+    lines.push(['quiz', a.module, a.title, a.at, `${a.score}/${a.total}`, `${a.passed ? 'réussi' : 'pas réussi'} ; réponses : ${a.answers.map((x) => (x === null ? '-' : ticked(x).map((c) => c + 1).join('+'))).join(' ')}`]);
   }
   return `\uFEFF${lines.map((l) => l.map(cell).join(',')).join('\r\n')}\r\n`;
 }

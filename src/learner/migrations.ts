@@ -43,7 +43,7 @@ export const learnerMigrations: Migration[] = [
         .addColumn('score', 'integer', (c) => c.notNull())
         .addColumn('total', 'integer', (c) => c.notNull())
         .addColumn('passed', 'integer', (c) => c.notNull().check(sql`passed IN (0, 1)`))
-        /** JSON: the index chosen for each question (null: none). */
+        /** JSON: the index chosen for each question, an array of the ticked indexes for a multiple-choice one (null: none). */
         .addColumn('answers', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('learner_quiz_attempts_submission', ['learner_id', 'submission_key'])

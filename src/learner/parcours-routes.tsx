@@ -8,15 +8,15 @@ import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { AgendaService } from '../agenda/service.js';
 import { renderMarkdown, formatMinutes, activityTypeLabels } from '../curriculum/html.js';
-import { groups, groupTitles, type CurriculumModule } from '../curriculum/schema.js';
+import { groups, groupTitles, type CurriculumModule, type QuizQuestion } from '../curriculum/schema.js';
 import type { LearnerProgress, ModuleProgress } from '../progress/model.js';
 import { ChoiceGroup, formState, PostForm, type FormState } from '../web/forms.js';
 import { frenchDate, frenchDateTime } from '../web/format.js';
 import type { PageContext } from '../web/shell.js';
 import type { Web } from '../web/web.js';
 import { learnerOrSignIn } from './guards.js';
-import { passPercentOf, questionField } from './quiz.js';
-import type { LearnerSpace } from './service.js';
+import { isRight, passPercentOf, questionField, ticked } from './quiz.js';
+import type { LearnerSpace, MoodleLink } from './service.js';
 import type { QuizAttempt } from './store.js';
 import { LEARNER_STYLESHEET } from './styles.js';
 
@@ -27,6 +27,7 @@ export interface ParcoursDeps {
 }
 
 const CSS = [LEARNER_STYLESHEET];
+const MOODLE_COMPLETES = 'Avec Moodle, les modules se terminent sur Moodle : rien n’a été enregistré ici. Suivez le lien vers Moodle.';
 const UPCOMING = 5;
 
 function stateOf(progress: LearnerProgress | undefined, slug: string): ModuleProgress | undefined {
@@ -49,12 +50,74 @@ function QuizForm(props: { module: CurriculumModule; context: PageContext; state
       <input type="hidden" name="envoi" value={randomBytes(18).toString('base64url')} />
       {module.quiz.map((q, i) => (
         <ChoiceGroup
-          name={questionField(i)} label={`Question ${i + 1} : ${q.question}`} state={state} required order={order}
+          name={questionField(i)} label={`Question ${i + 1} : ${q.question}`} state={state} required order={order} multiple={q.multiple}
+          hint={q.multiple ? 'Plusieurs réponses sont justes : cochez-les toutes, et seulement elles.' : undefined}
           choices={q.choices.map((c, j) => ({ value: String(j), label: c }))}
         />
       ))}
       <p><button type="submit" class="primary">Valider mes réponses</button></p>
     </PostForm>
+  );
+}
+
+/** A choice quoted inside a sentence: without its own final full stop (« … seule.. » otherwise). */
+function withoutFinalStop(text: string): string {
+  return text.replace(/\s*\.$/, '');
+}
+
+/**
+ * A multiple-choice question's feedback: each ticked box, right or not to tick; the right boxes
+ * left unticked are counted (named once the quiz is passed, as the explanations are).
+ */
+function MultipleFeedback(props: { question: QuizQuestion; chosen: number[]; right: boolean; reveal: boolean }) {
+  const { question, chosen, right } = props;
+  const missed = question.answers.filter((a) => !chosen.includes(a));
+  return (
+    <>
+      <p>{chosen.length === 0 ? 'Vous n’avez coché aucune case.' : 'Les cases que vous avez cochées :'}</p>
+      {chosen.length > 0 ? (
+        <ul class="ticked">
+          {chosen.map((c) => {
+            const ok = question.answers.includes(c);
+            return <li>{`${withoutFinalStop(question.choices[c] ?? '?')} : `}<span class={ok ? 'result-right' : 'result-wrong'}>{ok ? 'juste.' : 'à ne pas cocher.'}</span></li>;
+          })}
+        </ul>
+      ) : null}
+      {right ? <p><span class="result-right">Juste : toutes les bonnes réponses, et seulement elles.</span></p>
+        : missed.length === 0 ? null
+        : props.reveal ? <p><span class="result-wrong">{`Il fallait aussi cocher : ${missed.map((m) => `« ${withoutFinalStop(question.choices[m] ?? '')} »`).join(', ')}.`}</span></p>
+        : <p><span class="result-wrong">{missed.length > 1 ? `Il manque ${missed.length} bonnes réponses à cocher.` : 'Il manque une bonne réponse à cocher.'}</span></p>}
+    </>
+  );
+}
+
+/** In the parcours' list, with Moodle: the module's quiz or activity there (the course is linked once, above). */
+function ListedMoodleLink(props: { link: MoodleLink | undefined; order: number }) {
+  const { link } = props;
+  if (!link || link.kind === 'course') return null;
+  return <>{' · '}<a href={link.url} data-moodle-cmid={link.cmid}>{link.kind === 'quiz' ? `Quiz du module ${props.order} sur Moodle` : `Activité du module ${props.order} sur Moodle`}</a></>;
+}
+
+/** With Moodle: where the module is done there (its quiz, else its activity, else the course), saying which. */
+function MoodlePlace(props: { link: MoodleLink; module: CurriculumModule }) {
+  const { link, module } = props;
+  const progress = 'Votre avancement vient de Moodle : il apparaît ici après la synchronisation.';
+  if (link.kind === 'quiz') {
+    return <p><a class="button" href={link.url} data-moodle-cmid={link.cmid}>Répondre au quiz sur Moodle</a>{` ${progress}`}</p>;
+  }
+  if (link.kind === 'activity') {
+    return (
+      <>
+        <p>{module.quiz.length > 0 ? 'Aucun quiz de ce module n’est connu dans le cours Moodle : ouvrez son activité pour le terminer.' : 'Ce module se termine sur Moodle, dans son activité.'}</p>
+        <p><a class="button" href={link.url} data-moodle-cmid={link.cmid}>{`Ouvrir l’activité « ${link.name} » sur Moodle`}</a>{` ${progress}`}</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <p>Aucune activité de ce module n’est connue dans le cours Moodle pour le moment : retrouvez-le dans le cours.</p>
+      <p><a class="button" href={link.url}>Ouvrir le cours sur Moodle</a>{` ${progress}`}</p>
+    </>
   );
 }
 
@@ -68,13 +131,14 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
   router.get('/parcours', web.ready, async (req, res, next) => {
     try {
       const context = await web.context(req, res);
-      const progress = await progressFor(context);
+      const [progress, moodleLinks] = await Promise.all([progressFor(context), space.moodleLinks()]);
       const total = modules.reduce((sum, m) => sum + m.estimatedMinutes, 0);
       web.send(res, 200, {
         title: 'Le parcours de formation', section: 'parcours', context, stylesheets: CSS,
         lead: `${modules.length} modules, environ ${formatMinutes(total)} en tout, à suivre à votre rythme.`,
         children: (
           <>
+            {space.moodleCourseUrl ? <p>{'Les quiz et l’avancement sont ceux de Moodle : chaque module renvoie vers son activité dans le cours Moodle. '}<a href={space.moodleCourseUrl}>Ouvrir le cours sur Moodle</a></p> : null}
             {progress ? <p>{`Vous avez terminé ${progress.doneCount} module${progress.doneCount > 1 ? 's' : ''} sur ${progress.moduleCount} (${progress.percent} %). `}<a href="/mon-parcours">Mon parcours</a></p>
               : context.viewer.role === 'anonymous' ? <p><a href="/connexion">Connectez-vous</a> ou <a href="/inscription">créez un compte</a> pour garder votre avancement et répondre aux quiz.</p> : null}
             {groups.map((group) => {
@@ -92,6 +156,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
                         <li>
                           <a href={`/parcours/${m.slug}`}>{`${m.order}. ${m.title}`}</a>
                           {` — ${formatMinutes(m.estimatedMinutes)}`}
+                          <ListedMoodleLink link={moodleLinks.get(m.slug)} order={m.order} />
                           {state ? (state.state === 'done'
                             ? <span class="state done">{` · terminé${state.completedAt ? ` le ${frenchDate(state.completedAt)}` : ''}`}</span>
                             : <span class="state todo"> · à faire</span>) : null}
@@ -127,7 +192,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
       const quizState = formState('quiz', context.refused);
       const previous = modules[index - 1];
       const following = modules[index + 1];
-      const moodleQuiz = space.moodleQuizUrl(module);
+      const moodle = await space.moodleLink(module);
       web.send(res, 200, {
         title: module.title, section: 'parcours', context, stylesheets: CSS,
         lead: module.summary,
@@ -152,9 +217,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
             </section>
             <section class="card" aria-labelledby="quiz">
               <h2 id="quiz">{module.quiz.length > 0 ? 'Quiz' : 'Terminer le module'}</h2>
-              {moodleQuiz ? (
-                <p><a class="button" href={moodleQuiz}>{module.quiz.length > 0 ? 'Répondre au quiz sur Moodle' : 'Terminer le module sur Moodle'}</a> Votre avancement vient de Moodle.</p>
-              ) : !learner ? (
+              {moodle ? <MoodlePlace link={moodle} module={module} /> : !learner ? (
                 <p><a href={`/connexion?suite=${encodeURIComponent(`/parcours/${module.slug}`)}`}>Connectez-vous</a> pour {module.quiz.length > 0 ? 'répondre au quiz' : 'marquer ce module comme terminé'} et garder votre avancement.</p>
               ) : module.quiz.length === 0 ? (
                 state?.state === 'done' ? <p>Ce module est terminé.</p> : (
@@ -197,6 +260,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
       if (!module) return web.notFound(res, context, 'Ce module n’existe pas dans le parcours.');
       const learnerId = learnerOrSignIn(req, res, web, context);
       if (!learnerId) return;
+      if (space.mode === 'moodle') return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: MOODLE_COMPLETES });
       const fields = web.fields(req);
       const outcome = await space.submitQuiz(learnerId, module, fields);
       if (outcome.kind === 'refused') {
@@ -219,6 +283,7 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
       if (!module) return web.notFound(res, context, 'Ce module n’existe pas dans le parcours.');
       const learnerId = learnerOrSignIn(req, res, web, context);
       if (!learnerId) return;
+      if (space.mode === 'moodle') return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: MOODLE_COMPLETES });
       // Modules with a quiz are completed by passing it.
       if (module.quiz.length > 0) return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: 'Ce module se termine en réussissant son quiz.' });
       await space.complete(learnerId, module.slug);
@@ -246,12 +311,13 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
             </p>
             <ol class="questions">
               {module.quiz.map((q, i) => {
-                const chosen = attempt.answers[i];
-                const right = chosen === q.answer;
+                const chosen = ticked(attempt.answers[i]);
+                const right = isRight(q, attempt.answers[i]);
                 return (
                   <li>
                     <p><strong>{q.question}</strong></p>
-                    <p>{`Votre réponse : ${chosen === null || chosen === undefined ? 'aucune' : (q.choices[chosen] ?? 'aucune')}. `}<span class={right ? 'result-right' : 'result-wrong'}>{right ? 'Juste.' : 'Ce n’est pas la bonne réponse.'}</span></p>
+                    {q.multiple ? <MultipleFeedback question={q} chosen={chosen} right={right} reveal={attempt.passed} />
+                      : <p>{`Votre réponse : ${chosen.length === 0 ? 'aucune' : withoutFinalStop(q.choices[chosen[0]!] ?? 'aucune')}. `}<span class={right ? 'result-right' : 'result-wrong'}>{right ? 'Juste.' : 'Ce n’est pas la bonne réponse.'}</span></p>}
                     {right || attempt.passed ? <p>{`Explication : ${q.explanation}`}</p> : <p>{`Indice : ${q.explanation}`}</p>}
                   </li>
                 );

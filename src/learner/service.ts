@@ -11,12 +11,13 @@ import type { IssuedSession } from '../auth/sessions.js';
 import { hashToken } from '../auth/tokens.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import { forgetLearnerProgress } from '../progress/forget.js';
+import { mapModulesToCmids, SIBLING_SUFFIXES, type MatchableActivity } from '../progress/activity-match.js';
 import type { LearnerStore } from '../progress/learners.js';
 import type { LearnerProgress } from '../progress/model.js';
 import type { ProgressService } from '../progress/service.js';
 import type { StoreDb } from '../store/database.js';
 import { alreadyRegisteredMail, confirmationMail, passwordLinkMail } from './mails.js';
-import { readSheet, scoreSheet } from './quiz.js';
+import { readSheet, scoreSheet, type QuizAnswer } from './quiz.js';
 import { LearnerSpaceStore, type QuizAttempt } from './store.js';
 
 const SIGNUP_LINK_MS = 48 * 3_600_000;
@@ -39,10 +40,23 @@ export interface LearnerSpaceOptions {
   curriculum: readonly CurriculumModule[];
   /** POLLEN_LEARNER_SIGNUP (embedded mode only: with Moodle, sign-up is Moodle's). */
   signup: 'open' | 'closed';
-  /** With Moodle: where its sign-up, quizzes and course are. */
-  moodle?: { siteUrl: string; courseId: number; activityMap: ReadonlyMap<string, number> } | undefined;
+  /**
+   * With Moodle: where its sign-up, quizzes and course are. `activities`: the course's activities
+   * as the progress tracker's catalogue keeps them (core_course_get_contents, cached), to find
+   * each module's quiz activity.
+   */
+  moodle?: { siteUrl: string; courseId: number; activityMap: ReadonlyMap<string, number>; activities?: (() => Promise<readonly MatchableActivity[]>) | undefined } | undefined;
   now?: () => Date;
 }
+
+/**
+ * A module's place in Moodle: its quiz activity, else the activity that tracks it (no quiz is
+ * known for it), else the course (no activity is known for it).
+ */
+export type MoodleLink =
+  | { kind: 'quiz'; cmid: number; url: string }
+  | { kind: 'activity'; cmid: number; url: string; name: string }
+  | { kind: 'course'; url: string };
 
 /** What a quiz submission gave: refused (blank answers) or an attempt (new or the one this form already made). */
 export type QuizOutcome =
@@ -97,13 +111,49 @@ export class LearnerSpace {
     return this.#options.moodle && `${this.#options.moodle.siteUrl.replace(/\/+$/, '')}/login/signup.php`;
   }
 
-  /** Where a module's quiz is in Moodle: its activity when mapped, else the course. */
-  moodleQuizUrl(module: CurriculumModule): string | undefined {
+  /** The Moodle course's page (Moodle mode). */
+  get moodleCourseUrl(): string | undefined {
     const moodle = this.#options.moodle;
-    if (!moodle) return undefined;
+    return moodle && `${moodle.siteUrl.replace(/\/+$/, '')}/course/view.php?id=${moodle.courseId}`;
+  }
+
+  /**
+   * Where each module is done in Moodle (Moodle mode; empty otherwise), from one read of the
+   * course's activities: its quiz activity (`mod/quiz/view.php?id=<cmid>`: the module's tracked
+   * activity when it is a quiz, else its `<idnumber>-quiz` sibling), else its tracked activity
+   * whatever its type, else the course. When Moodle cannot be read, every module links the course.
+   */
+  async moodleLinks(): Promise<Map<string, MoodleLink>> {
+    const moodle = this.#options.moodle;
+    const links = new Map<string, MoodleLink>();
+    if (!moodle) return links;
     const base = moodle.siteUrl.replace(/\/+$/, '');
-    const cmid = moodle.activityMap.get(module.slug) ?? module.moodle.cmid;
-    return cmid ? `${base}/mod/quiz/view.php?id=${cmid}` : `${base}/course/view.php?id=${moodle.courseId}`;
+    const course: MoodleLink = { kind: 'course', url: this.moodleCourseUrl! };
+    let activities: readonly MatchableActivity[];
+    try {
+      activities = (await moodle.activities?.()) ?? [];
+    } catch {
+      for (const module of this.curriculum) links.set(module.slug, course);
+      return links;
+    }
+    const tracked = mapModulesToCmids(this.curriculum, activities, moodle.activityMap);
+    const byCmid = new Map(activities.map((a) => [a.cmid, a]));
+    for (const module of this.curriculum) {
+      const own = byCmid.get(tracked.get(module.slug) ?? -1);
+      const idnumbers = new Set([module.moodle.idnumber, own?.idnumber].filter((i): i is string => Boolean(i)).flatMap((i) => [i, ...SIBLING_SUFFIXES.map((s) => `${i}-${s}`)]));
+      const quiz = own?.modname === 'quiz' ? own : activities.find((a) => a.modname === 'quiz' && a.idnumber !== null && idnumbers.has(a.idnumber));
+      if (quiz) links.set(module.slug, { kind: 'quiz', cmid: quiz.cmid, url: `${base}/mod/quiz/view.php?id=${quiz.cmid}` });
+      else if (own) {
+        const url = own.modname && /^[a-z0-9_]+$/.test(own.modname) ? `${base}/mod/${own.modname}/view.php?id=${own.cmid}` : `${base}/course/view.php?id=${moodle.courseId}#module-${own.cmid}`;
+        links.set(module.slug, { kind: 'activity', cmid: own.cmid, url, name: own.name });
+      } else links.set(module.slug, course);
+    }
+    return links;
+  }
+
+  /** Where one module is done in Moodle (see moodleLinks); undefined without Moodle. */
+  async moodleLink(module: CurriculumModule): Promise<MoodleLink | undefined> {
+    return (await this.moodleLinks()).get(module.slug);
   }
 
   module(slug: string): CurriculumModule | undefined {
@@ -150,14 +200,15 @@ export class LearnerSpace {
    * unknown address goes through the same checks and limits), or the Moodle account.
    * @throws AuthError LOGIN_FAILED, LOGIN_RATE_LIMITED, LOGIN_UNAVAILABLE.
    */
-  async signIn(identifier: string, password: string, ip: string | undefined): Promise<IssuedSession> {
+  /** Signs in by e-mail (embedded) or Moodle identifier; `replacing`, the session the browser held, is ended. */
+  async signIn(identifier: string, password: string, ip: string | undefined, replacing?: string): Promise<IssuedSession> {
     let username = identifier.trim();
     if (this.mode === 'embedded') {
       const account = await this.rows.accountByEmail(username.toLowerCase());
       const learner = account && (await this.#options.learners.byId(account.learnerId));
       if (learner) username = learner.username;
     }
-    return this.#options.auth.loginLearner(username, password, { ip });
+    return this.#options.auth.loginLearner(username, password, { ip, replacing });
   }
 
   /** Mails a single-use password link when the address has an account (silently nothing otherwise). */
@@ -267,5 +318,5 @@ export interface LearnerData {
   exportedAt: string;
   account: { id: string; name: string | null; email: string | null; createdAt: string | null };
   progress: { percent: number; doneCount: number; moduleCount: number; modules: Array<{ slug: string; title: string; state: string; completedAt: string | null; via: string | null }> } | null;
-  quizAttempts: Array<{ id: number; module: string; title: string; at: string; score: number; total: number; passed: boolean; answers: Array<number | null> }>;
+  quizAttempts: Array<{ id: number; module: string; title: string; at: string; score: number; total: number; passed: boolean; answers: QuizAnswer[] }>;
 }

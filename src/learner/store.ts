@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { queueMails, type OutgoingMail } from '../mail/outbox.js';
 import { chunks } from '../store/chunks.js';
 import { tables, type StoreDb } from '../store/database.js';
+import type { QuizAnswer } from './quiz.js';
 
 interface LearnerTables {
   learner_accounts: { learner_id: string; email: string; created_at: string };
@@ -39,8 +40,8 @@ export interface QuizAttempt {
   score: number;
   total: number;
   passed: boolean;
-  /** The index chosen for each question. */
-  answers: Array<number | null>;
+  /** What was answered to each question: the index chosen, the indexes ticked (multiple choice), or null. */
+  answers: QuizAnswer[];
   createdAt: string;
 }
 
@@ -49,7 +50,7 @@ type AttemptRow = Omit<LearnerTables['learner_quiz_attempts'], 'id'> & { id: num
 function toAttempt(row: Omit<AttemptRow, 'submission_key'>): QuizAttempt {
   return {
     id: Number(row.id), learnerId: row.learner_id, slug: row.slug, score: Number(row.score), total: Number(row.total),
-    passed: Number(row.passed) === 1, answers: JSON.parse(row.answers) as Array<number | null>, createdAt: row.created_at,
+    passed: Number(row.passed) === 1, answers: JSON.parse(row.answers) as QuizAnswer[], createdAt: row.created_at,
   };
 }
 
@@ -143,7 +144,7 @@ export class LearnerSpaceStore {
    * Records an attempt unless this form was already sent (same learner, same submission key):
    * the attempt, and whether it is new.
    */
-  async recordAttempt(input: { learnerId: string; slug: string; submissionKey: string; score: number; total: number; passed: boolean; answers: ReadonlyArray<number | null>; at: Date }): Promise<{ attempt: QuizAttempt; created: boolean }> {
+  async recordAttempt(input: { learnerId: string; slug: string; submissionKey: string; score: number; total: number; passed: boolean; answers: ReadonlyArray<QuizAnswer>; at: Date }): Promise<{ attempt: QuizAttempt; created: boolean }> {
     const inserted = await this.#db.insertInto('learner_quiz_attempts').values({
       learner_id: input.learnerId, slug: input.slug, submission_key: input.submissionKey, score: input.score, total: input.total,
       passed: input.passed ? 1 : 0, answers: JSON.stringify(input.answers), created_at: input.at.toISOString(),

@@ -13,6 +13,8 @@ interface CatalogTables {
     /** 0 none, 1 manual, 2 automatic (core_course_get_contents' modules[].completion) */
     completion: number;
     name: string;
+    /** Moodle's module type (quiz, page, assign...); null in rows cached before it was kept. */
+    modname: string | null;
     /** ms since the epoch */
     fetched_at: number;
   };
@@ -34,6 +36,15 @@ export const activityCatalogMigrations: Migration[] = [
         .execute();
     },
   },
+  {
+    // The learner pages link a module's quiz activity (mod/quiz/view.php), so the type is kept too.
+    id: 'progress/005-activity-cache-modname',
+    async up(db) {
+      await db.schema.alterTable('progress_activity_cache').addColumn('modname', 'text').execute();
+      // A cache: emptied, so the next read fetches every activity with its type.
+      await db.deleteFrom('progress_activity_cache').execute();
+    },
+  },
 ];
 
 /** One activity of the course: what the tracker needs to map it and to write completion. */
@@ -43,6 +54,12 @@ export interface CourseActivity {
   /** 0 none, 1 manual (the learner may mark it), 2 automatic. */
   completion: number;
   name: string;
+  /** Moodle's module type (quiz, page, assign...), from core_course_get_contents; null when not known. */
+  modname: string | null;
+}
+
+function toActivity(r: { cmid: number; idnumber: string | null; completion: number; name: string; modname: string | null }): CourseActivity {
+  return { cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name, modname: r.modname };
 }
 
 /** The Moodle calls the catalog makes. */
@@ -68,8 +85,8 @@ export class ActivityCatalog {
 
   /** What the cache holds, however old, without asking Moodle (empty before the first read). */
   async cached(): Promise<CourseActivity[]> {
-    const rows = await this.#db.selectFrom('progress_activity_cache').select(['cmid', 'idnumber', 'completion', 'name']).where('course_id', '=', this.courseId).orderBy('cmid').execute();
-    return rows.map((r) => ({ cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name }));
+    const rows = await this.#db.selectFrom('progress_activity_cache').select(['cmid', 'idnumber', 'completion', 'name', 'modname']).where('course_id', '=', this.courseId).orderBy('cmid').execute();
+    return rows.map(toActivity);
   }
 
   /** The cached activities while fresh, else refetched from Moodle. */
@@ -81,12 +98,12 @@ export class ActivityCatalog {
   async read(): Promise<{ activities: CourseActivity[]; fromCache: boolean }> {
     const rows = await this.#db
       .selectFrom('progress_activity_cache')
-      .select(['cmid', 'idnumber', 'completion', 'name', 'fetched_at'])
+      .select(['cmid', 'idnumber', 'completion', 'name', 'modname', 'fetched_at'])
       .where('course_id', '=', this.courseId)
       .orderBy('cmid')
       .execute();
     const fresh = rows.length > 0 && rows.every((r) => this.now() - Number(r.fetched_at) < this.ttlMs);
-    if (fresh) return { activities: rows.map((r) => ({ cmid: Number(r.cmid), idnumber: r.idnumber, completion: Number(r.completion), name: r.name })), fromCache: true };
+    if (fresh) return { activities: rows.map(toActivity), fromCache: true };
     return { activities: await this.refresh(), fromCache: false };
   }
 
@@ -106,7 +123,7 @@ export class ActivityCatalog {
       const unreadable = lookup && !lookup.ok && lookup.error instanceof MoodleInvalidResponseError;
       if (!lookup?.ok && !unreadable) throw lookup?.error ?? new Error(`No answer for cmid ${cmid}`);
       const module = modules.get(cmid);
-      return { cmid, idnumber: (lookup?.ok ? lookup.data.cm.idnumber : '') || null, completion: module?.completion ?? 0, name: module?.name ?? '' };
+      return { cmid, idnumber: (lookup?.ok ? lookup.data.cm.idnumber : '') || null, completion: module?.completion ?? 0, name: module?.name ?? '', modname: module?.modname ?? null };
     });
     const at = this.now();
     await this.#db.transaction().execute(async (trx) => {
@@ -114,7 +131,7 @@ export class ActivityCatalog {
       for (const chunk of chunks(activities, 200)) {
         await trx
           .insertInto('progress_activity_cache')
-          .values(chunk.map((a) => ({ course_id: this.courseId, cmid: a.cmid, idnumber: a.idnumber, completion: a.completion, name: a.name, fetched_at: at })))
+          .values(chunk.map((a) => ({ course_id: this.courseId, cmid: a.cmid, idnumber: a.idnumber, completion: a.completion, name: a.name, modname: a.modname, fetched_at: at })))
           .execute();
       }
     });

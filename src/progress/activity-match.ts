@@ -23,7 +23,7 @@ export interface MatchableActivity {
   completion: number;
   name: string;
   /** Moodle's module type (page, quiz...), when known. */
-  modname?: string | undefined;
+  modname?: string | null | undefined;
 }
 
 /**

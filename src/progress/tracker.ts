@@ -243,7 +243,7 @@ export class ProgressTracker {
  * that the cache does not know (added, or its completion turned on), or a cached tracked activity
  * that no learner's completion lists any more (deleted, or its completion turned off).
  */
-export function catalogIsStale(activities: readonly CourseActivity[], completions: ReadonlyArray<readonly ActivityCompletion[]>): boolean {
+export function catalogIsStale(activities: ReadonlyArray<Pick<CourseActivity, 'cmid' | 'completion'>>, completions: ReadonlyArray<readonly ActivityCompletion[]>): boolean {
   if (completions.length === 0) return false;
   const tracked = new Set(activities.filter((a) => a.completion > 0).map((a) => a.cmid));
   const seen = new Set(completions.flatMap((statuses) => statuses.map((s) => s.cmid)));

@@ -25,3 +25,9 @@ export function De(text: string): string {
   const out = de(text);
   return out[0]!.toUpperCase() + out.slice(1);
 }
+
+/** Items as a French list: « a », « a et b », « a, b et c ». */
+export function frenchList(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
+}

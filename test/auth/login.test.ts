@@ -4,7 +4,7 @@ import { addLearner } from '../../bots/progress-sync.js';
 import { replayMoodle } from '../support/moodle.js';
 import { describeEachStore } from '../support/postgres.js';
 import {
-  ADMIN_TOKEN, FACILITATOR_TOKEN, LEARNER1_MOODLE_TOKEN, LOGIN, MOODLE_URL, SITE_TOKEN, capturingLogger, codeOf, startGateway,
+  ADMIN_TOKEN, FACILITATOR_TOKEN, LEARNER1_MOODLE_TOKEN, LOGIN, ME, MOODLE_URL, SITE_TOKEN, capturingLogger, codeOf, startGateway,
   type TestGateway,
 } from '../progress/support.js';
 
@@ -36,6 +36,15 @@ describeEachStore('learner sign-in, embedded mode (local accounts)', (backend) =
     expect(codeOf(unknown)).toBe('LOGIN_FAILED');
     expect(unknown.body.errors?.[0]?.message).toBe(wrong.body.errors?.[0]?.message);
     expect(unknown.body.errors?.[0]?.extensions).toEqual(wrong.body.errors?.[0]?.extensions);
+  });
+
+  it('ends the session cookie the client held when the login mutation opens a new one', async () => {
+    const first = await gw.gql(LOGIN, { u: 'alice', p: 'correct horse battery' });
+    const held = first.body.data!.login.token as string;
+    const second = await gw.gql(LOGIN, { u: 'carla', p: 'carla-password-9' }, { cookie: `pollen_session=${held}` });
+    expect(second.body.data?.login.token).not.toBe(held);
+    expect(await gw.runtime.auth.sessions.find(held)).toBeUndefined();
+    expect(codeOf(await gw.gql(ME, {}, { token: held }))).toBe('UNAUTHENTICATED');
   });
 
   it('stores passwords as scrypt hashes only', async () => {

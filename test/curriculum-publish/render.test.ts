@@ -12,7 +12,7 @@ function fakeModule(overrides: Partial<CurriculumModule> = {}): CurriculumModule
     slug: 'essai', title: 'Essai', group: 'communs', order: 1, file: '01-essai.md',
     summary: 'Un résumé.', objectives: ['Objectif un.', 'Objectif deux.'], estimatedMinutes: 75, prerequisites: [],
     activities: [{ type: 'contribute', title: 'Contribuer', instructions: 'Ajoutez un exemple.' }],
-    quiz: [{ question: 'Combien ?', choices: ['Un', 'Deux'], answer: 1, explanation: 'Parce que deux.' }],
+    quiz: [{ question: 'Combien ?', choices: ['Un', 'Deux'], multiple: false, answers: [1], explanation: 'Parce que deux.' }],
     wikiPage: 'Parcours de formation/Essai', moodle: { idnumber: 'essai' },
     body: '## Première partie\n\nDu texte de leçon.',
     ...overrides,
@@ -102,6 +102,15 @@ describe('a module page', () => {
     expect(answers).toContain('mw-collapsible mw-collapsed');
     expect(answers).toContain("* '''Question 1''' : réponse 2, « Deux ». Parce que deux.");
     expect(text.slice(0, text.indexOf('== Réponses =='))).not.toContain('Parce que deux');
+  });
+
+  it('says a multiple-choice question has several right answers, and lists them all in « Réponses »', () => {
+    const text = renderModulePage(fakeModule({
+      quiz: [{ question: 'Lesquels sont pairs ?', choices: ['Deux', 'Trois', 'Quatre', 'Cinq'], multiple: true, answers: [0, 2], explanation: 'Divisibles par deux.' }],
+    }), { total: 1, bySlug: new Map() });
+    const [questions, answers] = text.split('== Réponses ==');
+    expect(questions).toContain("=== Question 1 ===\nLesquels sont pairs ?\n''Plusieurs réponses sont justes : trouvez-les toutes.''\n# Deux\n# Trois");
+    expect(answers).toContain("* '''Question 1''' : réponses 1 et 3, « Deux » et « Quatre ». Divisibles par deux.");
   });
 
   it('nests the lesson headings under « Leçon » and ends with the categories', () => {

@@ -1,4 +1,5 @@
 import { strFromU8, unzipSync } from 'fflate';
+import { renderModulePage } from '../../src/curriculum/html.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -197,6 +198,30 @@ describe('IMS Common Cartridge export', () => {
     expect(strFromU8(entries['01-logiciel-libre/lecon.html']!)).toContain('<h3>Pourquoi');
   });
 
+  it('writes a multiple-choice question as cc.multiple_response: SCORE 100 for every right label and none of the others', () => {
+    const module = modules.find((m) => m.slug === 'atelier-reseaux')!;
+    const index = module.quiz.findIndex((q) => q.multiple);
+    const quiz = module.quiz[index]!;
+    expect(quiz.answers).toEqual([0, 2]);
+    const qti = asNode(parser.parse(strFromU8(entries[`${String(module.order).padStart(2, '0')}-${module.slug}/assessment.xml`]!)).questestinterop);
+    const item = (asNode(asNode(qti.assessment).section).item as Node[])[index]!;
+    expect(JSON.stringify(item.itemmetadata)).toContain('cc.multiple_response.v0p1');
+    const lid = asNode(asNode(item.presentation).response_lid);
+    expect(lid['@_rcardinality']).toBe('Multiple');
+    const labels = (asNode(lid.render_choice).response_label as Node[]).map((l) => l['@_ident']);
+    const scoring = (asNode(item.resprocessing).respcondition as Node[]).find((c) => c.setvar !== undefined)!;
+    expect(asNode(scoring.setvar)['#text']).toBe(100);
+    const all = asNode(asNode(scoring.conditionvar).and);
+    // Moodle's importer weighs each right box 1/n: the varequal case="Yes" outside a <not>.
+    const rightOnes = (all.varequal as Node[]).map((v) => [v['#text'], v['@_case']]);
+    expect(rightOnes).toEqual([[labels[0], 'Yes'], [labels[2], 'Yes']]);
+    expect(asNode(asNode(all.not).varequal)['#text']).toBe(labels[1]);
+    // A lesson page with its quiz inline (no quizNote) says so, and its answer block names both right choices.
+    const lesson = renderModulePage(module);
+    expect(lesson).toContain('<p><em>Plusieurs réponses sont justes.</em></p>');
+    expect(lesson).toContain(`<details><summary>Réponses</summary><p>${quiz.choices[0]} ; ${quiz.choices[2]} : `);
+  });
+
   it('writes each quiz as a CC 1.1 QTI assessment that scores the right choice 100 and explains it', () => {
     const qti = asNode(parser.parse(strFromU8(entries['02-donnees-ouvertes/assessment.xml']!)).questestinterop);
     expect(qti['@_xmlns']).toBe('http://www.imsglobal.org/xsd/ims_qtiasiv1p2');
@@ -214,7 +239,7 @@ describe('IMS Common Cartridge export', () => {
       const conditions = asNode(item.resprocessing).respcondition as Node[];
       const scoring = conditions.find((c) => c.setvar !== undefined)!;
       expect(asNode(scoring.setvar)['#text']).toBe(100);
-      expect(asNode(asNode(scoring.conditionvar).varequal)['#text']).toBe(labels[quiz.answer]!['@_ident']);
+      expect(asNode(asNode(scoring.conditionvar).varequal)['#text']).toBe(labels[quiz.answers[0]!]!['@_ident']);
       const general = conditions.find((c) => c['@_continue'] === 'Yes')!;
       expect(asNode(general.displayfeedback)['@_linkrefid']).toBe('general_fb');
       // mattext is declared text/html, so the explanation is stored HTML-escaped.
@@ -418,11 +443,12 @@ describe('CC 1.1 QTI profile (XSD and schematron rule sets 1, 2, 4, 12, 13)', ()
       const where = `${name} ${attrs(item)['@_ident']}`;
       expect(sequence(names(item)), where).toMatch(/^<itemmetadata><presentation><resprocessing>(<itemfeedback>)*$/);
       const itemFields = new Map(metadata(child(child(item, 'itemmetadata'), 'qtimetadata')));
-      expect(itemFields.get('cc_profile'), where).toBe('cc.multiple_choice.v0p1');
+      const multiple = itemFields.get('cc_profile') === 'cc.multiple_response.v0p1';
+      if (!multiple) expect(itemFields.get('cc_profile'), where).toBe('cc.multiple_choice.v0p1');
       expect(itemFields.get('cc_weighting'), where).toMatch(/^[1-9]\d?$/);
 
       const lid = child(child(item, 'presentation'), 'response_lid');
-      expect(attrs(lid)['@_rcardinality'], where).toBe('Single');
+      expect(attrs(lid)['@_rcardinality'], where).toBe(multiple ? 'Multiple' : 'Single');
       const labels = children(child(lid, 'render_choice'));
       expect(labels.every((l) => tagOf(l) === 'response_label'), where).toBe(true);
       expect(labels.length, where).toBeGreaterThanOrEqual(minChoices);

@@ -52,6 +52,27 @@ describe('loading a broken curriculum', () => {
     expect(err.problems).toContain('quiz.1.answer: answer must be the index of one of the choices');
   });
 
+  it('reads a multiple-choice question (answers) beside single-choice ones (answer), its right choices sorted', async () => {
+    const modules = await loadCurriculum(dir);
+    const reseaux = modules.find((m) => m.slug === 'atelier-reseaux')!;
+    expect(reseaux.quiz.map((q) => [q.multiple, q.answers])).toEqual([[false, [0]], [false, [0]], [true, [0, 2]]]);
+  });
+
+  it.each([
+    ['a right choice past the choices', 'answers: [2, 0]', 'answers: [0, 3]', 'quiz.2.answers.1: each of answers must be the index of one of the choices'],
+    ['a right choice listed twice', 'answers: [2, 0]', 'answers: [2, 2]', 'quiz.2.answers.1: choice 2 is listed twice in answers'],
+    ['no right choice', 'answers: [2, 0]', 'answers: []', 'quiz.2.answers: at least one right answer'],
+    ['every choice right', 'answers: [2, 0]', 'answers: [0, 1, 2]', 'quiz.2.answers: at least one choice must be wrong (else ticking every box is right)'],
+    ['both answer and answers', 'answers: [2, 0]', 'answer: 0\n    answers: [2, 0]', 'quiz.2.answer: give either "answer" (the index of the one right choice) or "answers" (the indexes of every right choice), not both'],
+    ['neither answer nor answers', '    answers: [2, 0]\n', '', 'quiz.2.answer: give either "answer" (the index of the one right choice) or "answers" (the indexes of every right choice), not both'],
+    ['two identical choices', '["Mastodon", "WhatsApp", "PeerTube"]', '["Mastodon", "WhatsApp", "Mastodon"]', 'quiz.2.choices.2: each choice must differ from the others'],
+  ])('refuses a multiple-choice question with %s, naming the field', async (_case, from, to, problem) => {
+    await edit('03-atelier-reseaux.md', (s) => s.replace(from, to));
+    const err = await loadError();
+    expect(err.file).toBe('03-atelier-reseaux.md');
+    expect(err.problems).toContain(problem);
+  });
+
   it('says the slug must match the file name', async () => {
     await edit('03-atelier-reseaux.md', (s) => s.replace('slug: atelier-reseaux', 'slug: atelier-fediverse'));
     const err = await loadError();

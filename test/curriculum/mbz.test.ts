@@ -39,6 +39,31 @@ describe('the Moodle backup of the curriculum (.mbz)', () => {
     expect(files.find((f) => f.path === 'activities/url_2/url.xml')!.content).toContain('https://wiki.example.org/index.php/Parcours_de_formation');
   });
 
+  it('writes a multiple-choice question as multichoice with single = 0: each right box 1/n of the mark, each wrong one -100 %', () => {
+    const { files } = buildMbz(modules, options);
+    const questions = files.map((f) => f.content).filter((c) => c.includes('<question_bank_entry')).join('');
+    const entry = (idnumber: string) => {
+      const start = questions.indexOf(`<idnumber>${idnumber}</idnumber>`);
+      expect(start, idnumber).toBeGreaterThan(0);
+      return questions.slice(start, questions.indexOf('</question_bank_entry>', start));
+    };
+    const fractions = (xml: string) => [...xml.matchAll(/<fraction>([-\d.]+)<\/fraction>/g)].map((m) => Number(m[1]));
+    const multiple = modules.flatMap((m) => m.quiz.map((q, i) => ({ m, q, i }))).filter(({ q }) => q.multiple);
+    expect(multiple.length).toBeGreaterThanOrEqual(3);
+    for (const { m, q, i } of multiple) {
+      const xml = entry(`${m.slug}-q${i + 1}`);
+      expect(xml).toContain('<single>0</single>');
+      expect(xml).toContain('<showstandardinstruction>1</showstandardinstruction>');
+      expect(fractions(xml)).toEqual(q.choices.map((_, c) => (q.answers.includes(c) ? Number((1 / q.answers.length).toFixed(7)) : -1)));
+      // Every right box ticked makes the whole mark (Moodle counts 0.9999999 and above as right); any wrong box takes it all away.
+      expect(q.answers.reduce((sum, c) => sum + fractions(xml)[c]!, 0)).toBeGreaterThan(0.999999);
+    }
+    const single = modules[0]!.quiz[0]!;
+    const xml = entry(`${modules[0]!.slug}-q1`);
+    expect(xml).toContain('<single>1</single>');
+    expect(fractions(xml)).toEqual(single.choices.map((_, c) => (c === single.answers[0] ? 1 : 0)));
+  });
+
   it('writes the same bytes twice and French decimals in the summary', () => {
     expect(Buffer.from(exportMbz(modules, options)).equals(Buffer.from(exportMbz(modules, options)))).toBe(true);
     expect(buildMbz(modules, options).files.find((f) => f.path === 'course/course.xml')!.content).toMatch(/environ \d+,\d heures/);

@@ -189,6 +189,14 @@ describe('the curriculum stitched with the wiki', () => {
     expect(data!.curriculum.modules).toHaveLength(data!.curriculum.moduleCount);
     expect(bot.stats.apiCalls - before).toBe(1);
   });
+
+  it('gives a quiz question its right choices: one for a single-choice question, several for a multiple-choice one', async () => {
+    const { data, errors } = await gateway.query('{ module(slug: "systeme-information-communication") { quiz { choices answer answers multiple } } }');
+    expect(errors).toBeUndefined();
+    const quiz = data!.module.quiz as Array<{ choices: string[]; answer: number | null; answers: number[]; multiple: boolean }>;
+    expect(quiz[1]).toMatchObject({ answer: 2, answers: [2], multiple: false });
+    expect(quiz[2]).toMatchObject({ answer: null, answers: [0, 1, 3], multiple: true });
+  });
 });
 
 describe('health', () => {

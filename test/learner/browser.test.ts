@@ -3,7 +3,7 @@
  * learner signs up, confirms the mailed link, reads module 1, fails then passes its quiz, marks a
  * question-less module done (a curriculum fixture: every real module has a quiz), and sees 2
  * modules done on « Mon parcours », in GraphQL `me.progress` and in the progress service the
- * dashboard reads. Every page: 0 axe-core violations and no sideways scrolling at 1366×768 and
+ * dashboard reads; ticks a multiple-choice question's boxes with the keyboard. Every page: 0 axe-core violations and no sideways scrolling at 1366×768 and
  * 390×844. Screenshots go to test-artifacts/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -115,13 +115,13 @@ describe('the learner space in a browser, without JavaScript', { timeout: 180_00
     await submit(`a[href="/parcours/${module1.slug}"]`);
     expect(await page.textContent('h1')).toBe(module1.title);
     await check('module');
-    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${(q.answer + 1) % q.choices.length}`);
+    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${(q.answers[0]! + 1) % q.choices.length}`);
     await submit('form[action$="/quiz"] button[type=submit]');
     expect(path()).toMatch(new RegExp(`^/parcours/${module1.slug}/tentatives/\\d+$`));
     expect(await page.locator('.result-wrong').count()).toBe(module1.quiz.length);
     await check('tentative-echouee');
     await submit('a.button[href$="#quiz"]');
-    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${q.answer}`);
+    for (const [i, q] of module1.quiz.entries()) await page.check(`#champ-q${i + 1}-${q.answers[0]!}`);
     await submit('form[action$="/quiz"] button[type=submit]');
     expect(await page.textContent('[role=status]')).toBe('Quiz réussi : le module est terminé.');
     expect(await page.locator('.result-right').count()).toBe(module1.quiz.length);
@@ -155,6 +155,28 @@ describe('the learner space in a browser, without JavaScript', { timeout: 180_00
     expect(attempts).toHaveLength(2);
   });
 
+  it('ticks the boxes of a multiple-choice question with the keyboard, and sees which box should not have been ticked', async () => {
+    const module = gw.space.curriculum.find((m) => m.quiz.some((q) => q.multiple))!;
+    await go(`/parcours/${module.slug}`);
+    await check('module-cases-a-cocher');
+    for (const [i, q] of module.quiz.entries()) {
+      if (!q.multiple) {
+        await page.check(`#champ-q${i + 1}-${q.answers[0]!}`);
+        continue;
+      }
+      // Every box, the wrong ones too: Space on the focused box ticks it, as a keyboard user does.
+      for (const c of q.choices.keys()) {
+        await page.focus(`#champ-q${i + 1}-${c}`);
+        await page.keyboard.press('Space');
+        expect(await page.isChecked(`#champ-q${i + 1}-${c}`)).toBe(true);
+      }
+    }
+    await submit('form[action$="/quiz"] button[type=submit]');
+    const wrongBoxes = module.quiz.filter((q) => q.multiple).reduce((n, q) => n + q.choices.length - q.answers.length, 0);
+    expect(await page.locator('.ticked .result-wrong').allTextContents()).toEqual(Array(wrongBoxes).fill('à ne pas cocher.'));
+    await check('tentative-cases-a-cocher');
+  });
+
   it('asks for a new password by mail and sets it with the single-use link', async () => {
     await submit('header.top button[type=submit]');
     expect(path()).toBe('/');
@@ -169,6 +191,6 @@ describe('the learner space in a browser, without JavaScript', { timeout: 180_00
     await page.fill('#champ-mot_de_passe', 'un tout nouveau mot de passe');
     await submit('button.primary');
     expect(await page.textContent('[role=status]')).toContain('Votre mot de passe est changé');
-    expect(checked).toHaveLength(12);
+    expect(checked).toHaveLength(14);
   });
 });

@@ -6,17 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurriculumModule } from '../../src/curriculum/schema.js';
+import { fieldValue, wrongAnswer } from '../../src/learner/quiz.js';
 import { linkIn, startLearnerGateway, Visitor, type LearnerGateway } from './support.js';
 
 let gw: LearnerGateway;
 const FACILITATOR = 'facilitator-token-for-learner-specs-0123456789';
 let module1: CurriculumModule;
 
-const right = (m: CurriculumModule) => Object.fromEntries(m.quiz.map((q, i) => [`q${i + 1}`, String(q.answer)]));
-const wrong = (m: CurriculumModule) => Object.fromEntries(m.quiz.map((q, i) => [`q${i + 1}`, String((q.answer + 1) % q.choices.length)]));
+const right = (m: CurriculumModule) => Object.fromEntries(m.quiz.map((q, i) => [`q${i + 1}`, q.answers.map(String)]));
+const wrong = (m: CurriculumModule) => Object.fromEntries(m.quiz.map((q, i) => [`q${i + 1}`, fieldValue(wrongAnswer(q))]));
 
 /** Opens the module's page and sends its quiz form (with the form's own `envoi` key) with `answers`. */
-async function answerQuiz(visitor: Visitor, m: CurriculumModule, answers: Record<string, string>) {
+async function answerQuiz(visitor: Visitor, m: CurriculumModule, answers: Record<string, string | string[]>) {
   const page = (await visitor.get(`/parcours/${m.slug}`)).html;
   const token = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
   const envoi = /name="envoi" value="([^"]+)"/.exec(page)![1]!;
@@ -125,6 +126,38 @@ describe('sign-up and sign-in', () => {
     expect((await visitor.submit('/connexion', '/connexion', { identifiant: 'lea@exemple.org', mot_de_passe: 'nouveau mot de passe' })).location).toBe('/mon-parcours');
   });
 
+  it('opens a fresh session at each sign-in and ends the one the browser held (session fixation); sign-out ends it too', async () => {
+    const sessions = gw.runtime.deps.auth!.sessions;
+    await newLearner('Nina Roux', 'nina.roux@exemple.org');
+    const other = await newLearner('Omar Petit', 'omar@exemple.org');
+    const held = other.cookies.get('pollen_session')!;
+    // A browser carrying Omar's live session (left signed in, or planted by someone) signs in as Nina.
+    const browser = new Visitor(gw.gateway.url);
+    browser.cookies.set('pollen_session', held);
+    const signIn = await browser.submit('/connexion', '/connexion', { identifiant: 'nina.roux@exemple.org', mot_de_passe: 'un mot de passe solide' });
+    expect(signIn.location).toBe('/mon-parcours');
+    const nina = browser.cookies.get('pollen_session')!;
+    expect(nina).not.toBe(held);
+    expect(await sessions.find(held)).toBeUndefined();
+    expect((await other.get('/mon-parcours')).location).toMatch(/^\/connexion/);
+    expect((await browser.get('/mon-parcours')).html).toContain('Connecté·e en tant que Nina Roux');
+    // A facilitator signing in on the same browser ends Nina's session as well.
+    const staff = await browser.post('/dashboard/connexion', { token: FACILITATOR });
+    expect(staff.status).toBe(303);
+    const facilitator = browser.cookies.get('pollen_session')!;
+    expect(facilitator).not.toBe(nina);
+    expect(await sessions.find(nina)).toBeUndefined();
+    const stale = new Visitor(gw.gateway.url);
+    stale.cookies.set('pollen_session', nina);
+    expect((await stale.get('/mon-parcours')).location).toMatch(/^\/connexion/);
+    expect((await sessions.find(facilitator))?.viewer.role).toBe('facilitator');
+    // Signing out deletes the session in the store, not only the cookie.
+    const out = await browser.post('/deconnexion', {}, { token: await browser.token('/parcours') });
+    expect(out.location).toBe('/');
+    expect(browser.cookies.has('pollen_session')).toBe(false);
+    expect(await sessions.find(facilitator)).toBeUndefined();
+  });
+
   it('blocks an account after five wrong passwords, as the dashboard sign-in does', async () => {
     await newLearner('Hugo Blanc', 'hugo@exemple.org');
     const visitor = new Visitor(gw.gateway.url);
@@ -179,6 +212,60 @@ describe('quizzes', () => {
     expect((await rowOf()).slice(0, 3)).toEqual(['done', 'failed', 'not_started']);
     await answerQuiz(learner, module2, right(module2));
     expect((await rowOf()).slice(0, 3)).toEqual(['done', 'done', 'not_started']);
+  });
+
+  it('asks a multiple-choice question with checkboxes, right only with every right box and no other, and says which boxes were wrong', async () => {
+    const learner = await newLearner('Yanis Caron', 'yanis.caron@exemple.org');
+    const m = gw.runtime.deps.curriculum.find((x) => x.slug === 'systeme-information-communication')!;
+    const index = m.quiz.findIndex((q) => q.multiple);
+    const q = m.quiz[index]!;
+    const field = `q${index + 1}`;
+    expect(q.answers).toEqual([0, 1, 3]);
+    const page = (await learner.get(`/parcours/${m.slug}`)).html;
+    expect(page.match(new RegExp(`type="checkbox" id="champ-${field}-\\d" name="${field}"`, 'g'))).toHaveLength(q.choices.length);
+    expect(page).toContain('Plusieurs réponses sont justes : cochez-les toutes, et seulement elles.');
+    const others = right(m);
+    const attemptOf = async (ticks: string[], rest: Record<string, string | string[]> = others) => {
+      const sent = await answerQuiz(learner, m, { ...rest, [field]: ticks });
+      return { html: (await learner.get(sent.location!)).html };
+    };
+    // In a failed attempt, two of the three right boxes: not right, one missing (not named before the quiz is passed).
+    const missing = await attemptOf(['0', '3'], wrong(m));
+    expect(missing.html).toContain(`0 bonne réponse sur ${m.quiz.length}`);
+    expect(missing.html).toContain('Il manque une bonne réponse à cocher.');
+    expect(missing.html).not.toContain('Il fallait aussi cocher');
+    // Every box ticked: the wrong one is named as such, and the question is not right.
+    const all = await attemptOf(['0', '1', '2', '3']);
+    expect(all.html).toContain(`${q.choices[2]!.replace(/\.$/, '')} : <span class="result-wrong">à ne pas cocher.</span>`);
+    expect(all.html).toContain(`${q.choices[0]!.replace(/\.$/, '')} : <span class="result-right">juste.</span>`);
+    expect(all.html).toContain(`${m.quiz.length - 1} bonnes réponses sur ${m.quiz.length}`);
+    // Once the quiz is passed, the right box left unticked is named.
+    const named = await attemptOf(['0', '3']);
+    // A choice quoted in a sentence loses its own full stop (never « … exporter. ». nor « seule.. »).
+    expect(named.html).toContain(`Il fallait aussi cocher : « ${q.choices[1]!.replace(/\.$/, '')} ».`);
+    expect(named.html).not.toContain('..');
+    // Exactly the right ones (sent as one comma-joined value, which the server reads the same).
+    const exact = await attemptOf(['3,0,1']);
+    expect(exact.html).toContain('Juste : toutes les bonnes réponses, et seulement elles.');
+    expect(exact.html).toContain(`${m.quiz.length} bonnes réponses sur ${m.quiz.length}`);
+    const id = (await gw.runtime.tracker.learners.list()).find((l) => l.displayName === 'Yanis Caron')!.id;
+    const attempts = await gw.space.rows.attempts(id);
+    expect(attempts.map((a) => [a.score, a.passed, a.answers[index]])).toEqual([
+      [0, false, [0, 3]], [m.quiz.length - 1, true, [0, 1, 2, 3]], [m.quiz.length - 1, true, [0, 3]], [m.quiz.length, true, [0, 1, 3]],
+    ]);
+    // The learner's download keeps the boxes ticked.
+    const data = JSON.parse((await learner.get('/mon-parcours/donnees.json')).html) as { quizAttempts: Array<{ answers: unknown[] }> };
+    expect(data.quizAttempts.at(-1)!.answers[index]).toEqual([0, 1, 3]);
+    expect((await learner.get('/mon-parcours/donnees.csv')).html).toContain(' 1+2+4');
+    // No box ticked, or a box that is no choice: refused next to the question, the other answers kept.
+    for (const [ticks, error] of [[[], 'cochez au moins une réponse à cette question.'], [['0', '9'], 'cette réponse ne fait pas partie des choix proposés.']] as const) {
+      const refused = await answerQuiz(learner, m, { ...others, [field]: [...ticks] });
+      expect(refused.location).toBe(`/parcours/${m.slug}#quiz`);
+      const again = (await learner.get(`/parcours/${m.slug}`)).html;
+      expect(again).toContain(`Erreur : ${error}`);
+      expect(again).toMatch(new RegExp(`id="champ-q1-${m.quiz[0]!.answers[0]}" name="q1" value="${m.quiz[0]!.answers[0]}" checked`));
+    }
+    expect(await gw.space.rows.attempts(id)).toHaveLength(4);
   });
 
   it('refuses a quiz with a blank answer next to the question', async () => {

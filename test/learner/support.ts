@@ -95,9 +95,10 @@ export class Visitor {
     return m[1]!;
   }
 
-  /** Posts a form (fields as typed; arrays for repeated fields) with this browser's token. */
-  async post(path: string, fields: Record<string, string>, options: { token?: string; origin?: string } = {}): Promise<{ status: number; location: string | null; html: string }> {
-    const body = new URLSearchParams({ csrf: options.token ?? '', ...fields });
+  /** Posts a form (fields as typed; arrays for repeated fields, as ticked checkboxes send them) with this browser's token. */
+  async post(path: string, fields: Record<string, string | string[]>, options: { token?: string; origin?: string } = {}): Promise<{ status: number; location: string | null; html: string }> {
+    const body = new URLSearchParams({ csrf: options.token ?? '' });
+    for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
     const res = await fetch(`${this.base}${path}`, {
       method: 'POST', redirect: 'manual',
       headers: { cookie: this.cookieHeader, origin: options.origin ?? this.base, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
@@ -108,7 +109,7 @@ export class Visitor {
   }
 
   /** Opens `formPage`, then posts its form to `action` (a form's round trip). */
-  async submit(formPage: string, action: string, fields: Record<string, string>) {
+  async submit(formPage: string, action: string, fields: Record<string, string | string[]>) {
     const token = await this.token(formPage);
     return this.post(action, fields, { token });
   }

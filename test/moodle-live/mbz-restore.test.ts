@@ -74,6 +74,15 @@ describeLive('the Moodle course Pollen builds', (live) => {
     expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
   });
 
+  it('grades a quiz with multiple-choice questions out of the whole mark when every right box is ticked', async () => {
+    const learner = { username: `mbz-multi-${unique()}`, password: 'Learner-pass-2', firstname: 'Noa', lastname: 'Blanc' };
+    await generateCourse(live(), { courseId, users: [learner] });
+    const module = curriculum.find((m) => m.quiz.filter((q) => q.multiple && q.answers.length > 2).length > 0)!;
+    const idnumbers = await admin.getActivityIdnumbers(courseId);
+    // Moodle's own correct response: the right boxes of each single = 0 question, worth 1/n each.
+    expect((await quizAttempt(live(), idnumbers.get(module.slug)!, learner.username, 'pass')).grade).toBeCloseTo(10, 3);
+  });
+
   it('is tracked with no activity map: a learner reads two lessons and passes their quizzes in Moodle, the sync reports exactly those two', async () => {
     const learner = { username: `mbz-${unique()}`, password: 'Learner-pass-1', firstname: 'Sacha', lastname: 'Roux' };
     const { users } = await generateCourse(live(), { courseId, users: [learner] });

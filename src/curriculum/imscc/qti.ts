@@ -4,8 +4,11 @@ import { attributes, textElement, xmlId, XML_DECLARATION } from './xml.js';
 
 /**
  * A module's quiz as a QTI 1.2.1 assessment following the Common Cartridge 1.1 QTI profile:
- * `cc.exam.v0p1` assessment, one `cc.multiple_choice.v0p1` item per question, SCORE set to 100 by the
- * right choice, the explanation as general feedback (a `continue="Yes"` condition on `<other/>`).
+ * `cc.exam.v0p1` assessment, one `cc.multiple_choice.v0p1` item per single-choice question (SCORE
+ * set to 100 by the right choice) or `cc.multiple_response.v0p1` per multiple-choice one
+ * (rcardinality Multiple; SCORE set to 100 by every right label and none of the others: an `<and>`
+ * of `varequal`s and `<not><varequal>`s, `case="Yes"` as Moodle's importer reads them to weigh each
+ * right box 1/n), the explanation as general feedback (a `continue="Yes"` condition on `<other/>`).
  */
 
 export const QTI_NAMESPACE = 'http://www.imsglobal.org/xsd/ims_qtiasiv1p2';
@@ -36,6 +39,16 @@ export function choiceId(module: CurriculumModule, questionIndex: number, choice
   return xmlId('Q', module.slug, questionIndex + 1, 'choix', choiceIndex + 1);
 }
 
+/** What scores 100: the right label (single choice), or every right label and no other (multiple choice). */
+function rightCondition(module: CurriculumModule, question: QuizQuestion, index: number): string {
+  if (!question.multiple) return textElement('varequal', choiceId(module, index, question.answers[0]!), { respident: RESPONSE_ID });
+  const tests = question.choices.map((_, c) => {
+    const test = textElement('varequal', choiceId(module, index, c), { respident: RESPONSE_ID, case: 'Yes' });
+    return question.answers.includes(c) ? test : `<not>${test}</not>`;
+  });
+  return `<and>${tests.join('')}</and>`;
+}
+
 function renderItem(module: CurriculumModule, question: QuizQuestion, index: number): string {
   const itemId = xmlId('Q', module.slug, index + 1);
   const labels = question.choices
@@ -44,12 +57,12 @@ function renderItem(module: CurriculumModule, question: QuizQuestion, index: num
   return `
     <item${attributes({ ident: itemId, title: `${module.title} – question ${index + 1}` })}>
       <itemmetadata><qtimetadata>${metadataFields([
-        ['cc_profile', 'cc.multiple_choice.v0p1'],
+        ['cc_profile', question.multiple ? 'cc.multiple_response.v0p1' : 'cc.multiple_choice.v0p1'],
         ['cc_weighting', '1'],
       ])}</qtimetadata></itemmetadata>
       <presentation>
         ${htmlMaterial(question.question)}
-        <response_lid${attributes({ ident: RESPONSE_ID, rcardinality: 'Single' })}>
+        <response_lid${attributes({ ident: RESPONSE_ID, rcardinality: question.multiple ? 'Multiple' : 'Single' })}>
           <render_choice shuffle="No">
             ${labels}
           </render_choice>
@@ -62,7 +75,7 @@ function renderItem(module: CurriculumModule, question: QuizQuestion, index: num
           <displayfeedback feedbacktype="Response" linkrefid="general_fb"/>
         </respcondition>
         <respcondition continue="No">
-          <conditionvar>${textElement('varequal', choiceId(module, index, question.answer), { respident: RESPONSE_ID })}</conditionvar>
+          <conditionvar>${rightCondition(module, question, index)}</conditionvar>
           <setvar varname="SCORE" action="Set">100</setvar>
           <displayfeedback feedbacktype="Response" linkrefid="correct_fb"/>
         </respcondition>

@@ -3,7 +3,7 @@
  * 10, passing grade 5: completion on passing grade), and the questions in a category of the quiz's
  * own question bank (questions.xml, with Moodle's `top` category above it).
  */
-import type { CurriculumModule } from '../schema.js';
+import type { CurriculumModule, QuizQuestion } from '../schema.js';
 import { fields, NULL } from './xml.js';
 
 export const QUIZ_GRADE = 10;
@@ -130,11 +130,23 @@ ${entries}    </question_bank_entries>
   return top + own;
 }
 
+/**
+ * A choice's share of the question's mark, as Moodle's multichoice stores it: 1 for the right
+ * choice of a single-choice question; for a multiple-choice one (single = 0, checkboxes), each
+ * right box 1/n of the mark and each wrong box -1, so ticking every box scores nothing (Moodle
+ * then clamps the sum between 0 and 1; its partial credit for some right boxes and no wrong one
+ * is Moodle's own rule, Pollen's quiz counting only all of them).
+ */
+export function answerFraction(q: Pick<QuizQuestion, 'answers' | 'multiple'>, choice: number): string {
+  if (!q.answers.includes(choice)) return q.multiple ? '-1.0000000' : '0.0000000';
+  return (1 / q.answers.length).toFixed(7);
+}
+
 function questionEntryXml(module: CurriculumModule, q: CurriculumModule['quiz'][number], index: number, ids: QuizIds, time: number): string {
   const id = ids.firstQuestionId + index;
   const answers = q.choices
     .map((choice, c) => `                    <answer id="${id * 100 + c}">
-${fields({ answertext: `<p>${escapeText(choice)}</p>`, answerformat: 1, fraction: c === q.answer ? '1.0000000' : '0.0000000', feedback: c === q.answer ? `<p>${escapeText(q.explanation)}</p>` : '', feedbackformat: 1 }, '                      ')}
+${fields({ answertext: `<p>${escapeText(choice)}</p>`, answerformat: 1, fraction: answerFraction(q, c), feedback: q.answers.includes(c) ? `<p>${escapeText(q.explanation)}</p>` : '', feedbackformat: 1 }, '                      ')}
                     </answer>`)
     .join('\n');
   return `      <question_bank_entry id="${id}">
@@ -161,9 +173,10 @@ ${answers}
                   <multichoice id="${id}">
 ${fields(
   {
-    layout: 0, single: 1, shuffleanswers: 1, correctfeedback: '', correctfeedbackformat: 1, partiallycorrectfeedback: '',
+    layout: 0, single: q.multiple ? 0 : 1, shuffleanswers: 1, correctfeedback: '', correctfeedbackformat: 1, partiallycorrectfeedback: '',
     partiallycorrectfeedbackformat: 1, incorrectfeedback: '', incorrectfeedbackformat: 1, answernumbering: 'abc', shownumcorrect: 0,
-    showstandardinstruction: 0,
+    // « Sélectionnez une ou plusieurs réponses » for a multiple-choice question.
+    showstandardinstruction: q.multiple ? 1 : 0,
   },
   '                    ',
 )}

@@ -1,4 +1,5 @@
 /** One module as a French wiki page: navigation, header, summary, objectives, activities, lesson, quiz. */
+import { frenchList } from '../../text/french.js';
 import { markdownToWikitext } from '../../wikitext/markdown.js';
 import { activityTypeLabels } from '../html.js';
 import { contributionPage, groupTitles, type Activity, type CurriculumModule } from '../schema.js';
@@ -49,12 +50,18 @@ function quiz(module: CurriculumModule): string {
   const questions = module.quiz.flatMap((q, i) => [
     `=== Question ${i + 1} ===`,
     text(q.question, true),
+    ...(q.multiple ? ["''Plusieurs réponses sont justes : trouvez-les toutes.''"] : []),
     ...q.choices.map((choice) => `# ${text(choice)}`),
     '',
   ]);
   const answers = module.quiz.map((q, i) => {
-    const right = q.choices[q.answer] ?? '';
-    return `* '''Question ${i + 1}''' : réponse ${q.answer + 1}, « ${text(right)} ». ${text(q.explanation)}`;
+    if (q.multiple) {
+      const numbers = q.answers.map((a) => String(a + 1));
+      const named = q.answers.map((a) => `« ${text(q.choices[a] ?? '')} »`);
+      return `* '''Question ${i + 1}''' : réponses ${frenchList(numbers)}, ${frenchList(named)}. ${text(q.explanation)}`;
+    }
+    const right = q.choices[q.answers[0]!] ?? '';
+    return `* '''Question ${i + 1}''' : réponse ${q.answers[0]! + 1}, « ${text(right)} ». ${text(q.explanation)}`;
   });
   return [
     '== Quiz ==',

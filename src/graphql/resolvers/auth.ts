@@ -1,5 +1,5 @@
 import { AuthError } from '../../auth/errors.js';
-import { clearedSessionCookie, sessionCookie } from '../../auth/cookie.js';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../auth/cookie.js';
 import type { AuthService } from '../../auth/service.js';
 import { requireRole, type Viewer } from '../../auth/viewer.js';
 import type { GatewayContext } from '../context.js';
@@ -19,7 +19,8 @@ export const authResolvers = {
   Mutation: {
     login: async (_: unknown, args: { username: string; password: string }, ctx: GatewayContext) => {
       const auth = authOf(ctx);
-      const session = await auth.loginLearner(args.username, args.password, { ip: ctx.req?.ip });
+      // The session cookie this client held (if any) ends with this sign-in: never a fixed session id.
+      const session = await auth.loginLearner(args.username, args.password, { ip: ctx.req?.ip, replacing: readCookie(ctx.req?.headers.cookie, SESSION_COOKIE) });
       ctx.res?.append('Set-Cookie', sessionCookie(session.token, auth.sessionTtlMs / 1000, { secure: ctx.req?.secure ?? false }));
       // Later fields of this operation act as the new learner.
       ctx.viewer = session.viewer;

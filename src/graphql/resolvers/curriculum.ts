@@ -1,4 +1,4 @@
-import { contributionPage, type CurriculumModule, type Group } from '../../curriculum/schema.js';
+import { contributionPage, type CurriculumModule, type Group, type QuizQuestion } from '../../curriculum/schema.js';
 import type { GatewayContext } from '../context.js';
 
 export const curriculumResolvers = {
@@ -30,5 +30,8 @@ export const curriculumResolvers = {
     },
     previous: (m: CurriculumModule, _: unknown, ctx: GatewayContext) => ctx.curriculum.neighbour(m, -1) ?? null,
     next: (m: CurriculumModule, _: unknown, ctx: GatewayContext) => ctx.curriculum.neighbour(m, 1) ?? null,
+  },
+  QuizQuestion: {
+    answer: (q: QuizQuestion) => (q.multiple ? null : q.answers[0]),
   },
 };
