@@ -1,6 +1,7 @@
 import { createAgenda } from './agenda/index.js';
 import { loadAlternatives } from './matchmaking/alternatives.js';
 import { MatchmakingService } from './matchmaking/service.js';
+import { ProjectService } from './matchmaking/projects/service.js';
 import { minutesDetails } from './agenda/minutes.js';
 import { AuthService } from './auth/service.js';
 import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
@@ -169,6 +170,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     directory,
     agenda,
     matchmaking: new MatchmakingService(database, { needs, curriculum, directory, agenda }),
+    projects: new ProjectService(database, { needs, providers: { byId: (id) => directory.providerById(id), contactAddress: (id) => directory.contactAddress(id) } }),
     learnerSpace: new LearnerSpace({
       store: database, learners: tracker.learners, auth, progress, curriculum, signup: config.learnerSignup,
       moodle: config.moodle && { siteUrl: config.moodle.url, courseId: config.moodle.courseId, activityMap: config.moodleActivityMap },

@@ -20,6 +20,9 @@ import { answerCachePlugin, graphqlHandler, type Candidate } from './graphql/ans
 import { createMetrics, enableProcessMetrics, registerAnswerCacheMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { createHomeRouter } from './home/routes.js';
 import { createDiagnosticPages } from './matchmaking/pages.js';
+import { createProjectsDashboard } from './matchmaking/projects/dashboard.js';
+import { createProjectPages } from './matchmaking/projects/pages.js';
+import { linkedHistory, recommendationValues } from './matchmaking/projects/service.js';
 import { createLearnerRouter } from './learner/routes.js';
 import { notFoundOrWrongMethod, serverError } from './web/errors.js';
 import { Web, type WebOptions } from './web/web.js';
@@ -263,10 +266,26 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     res.type('text/plain; charset=utf-8').send(sdl);
   });
   app.use(createHomeRouter(deps, web));
-  if (deps.directory) app.use(createProviderPages(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+  const projects = deps.projects;
+  if (deps.directory) {
+    app.use(createProviderPages(deps.directory, web, {
+      wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title),
+      // A done project's private link prefills the recommendation and links it to the project.
+      projects: projects && {
+        async forRecommendation(token) {
+          const p = await projects.forRecommendation(token);
+          return p && { projectId: p.id, providerId: p.providerId, values: recommendationValues(p) };
+        },
+      },
+    }));
+  }
   if (deps.learnerSpace) app.use(createLearnerRouter(deps.learnerSpace, { agenda: deps.agenda, wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }, web));
   app.use(web.signOutRoute());
-  if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web));
+  if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web, projects));
+  if (deps.matchmaking && projects && deps.directory) {
+    const directory = deps.directory;
+    app.use(createProjectPages(projects, deps.matchmaking, web, { providerBySlug: (slug) => directory.provider(slug) }));
+  }
   app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
     if (req.path === '/graphql' && (!wantsHtml || req.query.query !== undefined)) return next();
@@ -280,7 +299,12 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   // The facilitators' pages: the dashboard's, the agenda's and the directory's, behind one gate.
   const staff = createStaffGate(deps.auth, web, '/dashboard');
   app.use('/dashboard', noStore);
-  if (deps.directory) app.use('/dashboard/annuaire', createModerationRouter(deps.directory, web, staff));
+  if (deps.directory) {
+    app.use('/dashboard/annuaire', createModerationRouter(deps.directory, web, staff, {
+      linkedProjects: projects && (async (ids) => new Map([...(await projects.histories(ids))].map(([id, p]) => [id, linkedHistory(p)]))),
+    }));
+  }
+  if (projects) app.use('/dashboard/diagnostics', createProjectsDashboard(projects, web, staff));
   if (deps.agenda) app.use('/dashboard/agenda', createAgendaDashboardRouter(deps.agenda, web, staff));
   app.use('/dashboard', createDashboardRouter(deps, web, options.dashboard, staff));
   app.use('/graphql', express.json({ limit: '1mb' }), graphql);

@@ -362,3 +362,21 @@ export function linkedHistory(p: Project): { title: string; state: string; event
     events: p.events.map((e) => ({ at: e.at, what: eventLabel(e), note: e.note, by: e.side === 'association' ? 'Association' : 'Structure' })),
   };
 }
+
+/**
+ * The directory's recommendation form, prefilled from a done project: the association, its
+ * address (where the confirmation link goes), what was done (the milestones and their notes),
+ * the month it ended. The association reads, completes and sends it.
+ */
+export function recommendationValues(p: Project): Record<string, string> {
+  const milestones = p.events.filter((e) => e.kind === 'milestone' && e.milestone)
+    .map((e) => `${MILESTONES[e.milestone!]}${e.onDate ? ` le ${frenchDay(e.onDate)}` : ''}${e.note ? ` : ${e.note}` : ''}`);
+  const end = (p.doneAt ?? p.createdAt).slice(0, 7);
+  return {
+    association: p.associationName,
+    email: p.associationEmail,
+    travail: [`Projet d’accompagnement suivi sur Pollen avec ${p.providerName}.`, ...milestones.map((m) => `${m}.`)].join('\n').slice(0, 2000),
+    mois: end.slice(5, 7),
+    annee: end.slice(0, 4),
+  };
+}
