@@ -18,7 +18,6 @@ import { queueMails } from '../../mail/outbox.js';
 import { tables, type StoreDb } from '../../store/database.js';
 import { withIdColumn, type Migration } from '../../store/migrations.js';
 import { writeTransaction } from '../../store/transaction.js';
-import { de } from '../../text/french.js';
 import type { Need } from '../alternatives.js';
 import { BOTHERS, namedNeeds, SIZES, TOOL_STATES, type Diagnostic } from '../service.js';
 import {
@@ -124,13 +123,12 @@ export class ProjectService {
 
   /** The French summary of a diagnostic, for the structure's mail and the project's page. */
   summaryOf(d: Diagnostic): string {
-    const label = (id: string) => this.deps.needs.find((n) => n.id === id)?.label ?? id;
     const lines = [
       `Association : ${d.associationName || 'sans nom'} — ${territoryLabel(d.territory)}, ${SIZES[d.size].toLowerCase()}.`,
       `Bénévoles actifs : ${d.volunteers ?? 'non précisé'} ; salarié·es : ${d.staff ?? 'non précisé'}.`,
       ...this.deps.needs.map((n) => `${n.label} : ${TOOL_STATES[d.tools[n.id] ?? 'aucun'].toLowerCase()}.`),
     ];
-    const toReplace = namedNeeds(d).map(label);
+    const toReplace = this.deps.needs.filter((n) => d.tools[n.id] === 'proprietaire').map((n) => n.label);
     if (toReplace.length) lines.push(`À remplacer en priorité : ${toReplace.join(', ')}.`);
     if (d.bothers.length) lines.push(`Ce qui la gêne : ${d.bothers.map((b) => BOTHERS[b].toLowerCase()).join(' ; ')}.`);
     if (d.bothersText) lines.push(`En ses mots : ${d.bothersText}`);
@@ -357,7 +355,7 @@ export class ProjectService {
 /** A project's history as the directory's moderation page shows it (src/directory/dashboard.tsx). */
 export function linkedHistory(p: Project): { title: string; state: string; events: Array<{ at: string; what: string; note: string | null; by: string }> } {
   return {
-    title: `Projet ${de(p.associationName || 'une association')} avec ${p.providerName}${p.doneAt ? `, terminé le ${frenchDay(p.doneAt.slice(0, 10))}` : ''}`,
+    title: `${p.associationName || 'Association sans nom'} avec ${p.providerName}`,
     state: PROJECT_STATES[p.state],
     events: p.events.map((e) => ({ at: e.at, what: eventLabel(e), note: e.note, by: e.side === 'association' ? 'Association' : 'Structure' })),
   };
