@@ -141,7 +141,9 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     training: trainingFromProgress((ids) => progress.learnersProgress(ids), curriculum),
   });
   await directory.relistAll();
-  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger });
+  const matchmaking = new MatchmakingService(database, { needs, curriculum, directory, agenda });
+  const projects = new ProjectService(database, { needs, providers: { byId: (id) => directory.providerById(id), contactAddress: (id) => directory.contactAddress(id) } });
+  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger, matchmaking, projects });
   const apiTokens = await ApiTokenStore.open(database);
   const storedTokens = new StoredApiTokens(apiTokens);
   const dashboardAccess = await ensureDashboardAccess({
@@ -169,8 +171,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     }),
     directory,
     agenda,
-    matchmaking: new MatchmakingService(database, { needs, curriculum, directory, agenda }),
-    projects: new ProjectService(database, { needs, providers: { byId: (id) => directory.providerById(id), contactAddress: (id) => directory.contactAddress(id) } }),
+    matchmaking,
+    projects,
     learnerSpace: new LearnerSpace({
       store: database, learners: tracker.learners, auth, progress, curriculum, signup: config.learnerSignup,
       moodle: config.moodle && { siteUrl: config.moodle.url, courseId: config.moodle.courseId, activityMap: config.moodleActivityMap },

@@ -356,7 +356,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
   ['/', 'GET, HEAD'], ['/deconnexion', 'POST'], ['/diagnostic', 'GET, HEAD, POST'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'], ['/livez', 'GET, HEAD'], ['/readyz', 'GET, HEAD'],
   ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
-  ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
+  ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/diagnostics', 'GET, HEAD'], ['/dashboard/diagnostics/export.csv', 'GET, HEAD'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
   // The public pages' fixed addresses (those with an id or a slug answer their own 404).
   ['/agenda', 'GET, HEAD'], ['/agenda.ics', 'GET, HEAD'], ['/agenda/inscription/confirmer', 'GET, HEAD, POST'], ['/agenda/desinscription', 'GET, HEAD, POST'],
   ['/annuaire', 'GET, HEAD'], ['/annuaire.geojson', 'GET, HEAD'], ['/annuaire/declarer', 'GET, HEAD, POST'], ['/annuaire/confirmer', 'GET, HEAD, POST'],

@@ -17,6 +17,8 @@ import { associationProjectToken, ProjectService } from '../../src/matchmaking/p
 import { MatchmakingService, type Diagnostic } from '../../src/matchmaking/service.js';
 import { loadCurriculum } from '../../src/curriculum/loader.js';
 import { DirectoryService } from '../../src/directory/service.js';
+import { seedDirectory } from '../../src/demo/directory.js';
+import { loadProjectsDemo } from '../../src/matchmaking/projects/demo.js';
 import { FormBrowser, formTokenIn } from '../support/form-browser.js';
 import { describeEachStore } from '../support/postgres.js';
 import { openTestStore } from '../support/store.js';
@@ -394,6 +396,29 @@ describeEachStore('the projects service', (backend) => {
       const after = await projects.byToken(projectToken);
       expect(after!.project.summary).toContain('Asso ~~~~');
       expect((await projects.overview()).needs).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('POLLEN_DEMO=1 fills a first contact, a project under way, one done and recommended after it, one abandoned; once', async () => {
+    const store = await openTestStore(backend);
+    try {
+      const curriculum = await loadCurriculum('course-modules');
+      const needs = await loadAlternatives(curriculum);
+      const directory = new DirectoryService(store);
+      await seedDirectory(directory);
+      const matchmaking = new MatchmakingService(store, { needs, curriculum, directory });
+      const projects = new ProjectService(store, { needs, providers: { byId: (id) => directory.providerById(id), contactAddress: (id) => directory.contactAddress(id) } });
+      const line = await loadProjectsDemo({ database: store, directory, matchmaking, projects });
+      expect(line).toContain('4 diagnostics');
+      const overview = await projects.overview();
+      expect(Object.fromEntries(overview.byState.map((s) => [s.state, s.count]))).toEqual({ contact: 1, ouvert: 0, en_cours: 1, termine: 1, abandonne: 1 });
+      const [done] = await projects.list(10, 'termine');
+      const linked = await store.db.selectFrom('directory_recommendations').selectAll().where('project_id', '=', done!.id).execute();
+      expect(linked.map((r) => r.status)).toEqual(['verified']);
+      expect(await new MailOutbox(store).list()).toEqual([]);
+      expect(await loadProjectsDemo({ database: store, directory, matchmaking, projects })).toContain('rien n’est ajouté');
     } finally {
       await store.close();
     }
