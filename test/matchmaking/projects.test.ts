@@ -307,7 +307,7 @@ describe('the facilitators\' view and GraphQL', () => {
     expect(html).toContain(`Les besoins les plus souvent nommés (${diagnostics} diagnostics)`);
     const needs = html.slice(html.indexOf('id="table-besoins"'));
     expect(needs).toMatch(new RegExp(`<th scope="row">Messagerie</th><td class="num">${diagnostics}</td>`));
-    expect(html.slice(html.indexOf('id="table-territoires"'))).toMatch(new RegExp(`<th scope="row">Rhône \\(69\\)</th><td class="num">${diagnostics}</td>`));
+    expect(html.slice(html.indexOf('id="table-territoires"'))).toMatch(new RegExp(`<th scope="row">Rhône \\(69\\)</th><td class="num" data-label="Diagnostics">${diagnostics}</td>`));
     expect(html).toMatch(/<tr data-state="termine"><th scope="row">Terminé<\/th><td class="num">1<\/td>/);
     expect(html).toMatch(/<tr data-state="abandonne"><th scope="row">Abandonné<\/th><td class="num">1<\/td>/);
     const bytes = Buffer.from(await (await fetch(`${gw.gateway.url}/dashboard/diagnostics/export.csv`, { headers: staffHeaders })).arrayBuffer());

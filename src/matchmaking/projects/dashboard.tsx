@@ -19,6 +19,7 @@ const CSS = stylesheet(`
 .bars li { display: grid; grid-template-columns: minmax(6rem, 14rem) minmax(4rem, 1fr) 3rem; gap: .5rem; align-items: center; overflow-wrap: anywhere; }
 .bars svg { width: 100%; height: 1rem; display: block; }
 .bars .n { text-align: right; font-weight: 600; }
+figure { margin: .5rem 0; }
 `);
 
 /** Horizontal bars with their value in text (the colour #1f5f8b on #e6ecf1 is never the only cue). */
@@ -66,13 +67,13 @@ function Overview(props: { overview: ProjectOverview; home: string; base: string
         {o.byTerritory.length === 0 ? <p class="empty">Aucun diagnostic pour l’instant.</p> : (
           <>
             <Bars id="graphique-territoires" caption="Nombre de diagnostics par département" rows={o.byTerritory.slice(0, 15)} />
-            <div class="scroll">
-              <table id="table-territoires">
+            <div>
+              <table id="table-territoires" class="stack">
                 <caption>Diagnostics par territoire, du plus au moins nombreux</caption>
                 <thead><tr><th scope="col">Territoire</th><th scope="col" class="num">Diagnostics</th><th scope="col">Premier</th><th scope="col">Dernier</th></tr></thead>
                 <tbody>
                   {o.byTerritory.map((t) => (
-                    <tr><th scope="row">{t.label}</th><td class="num">{String(t.count)}</td><td><time datetime={t.first}>{t.first.slice(0, 10)}</time></td><td><time datetime={t.last}>{t.last.slice(0, 10)}</time></td></tr>
+                    <tr><th scope="row">{t.label}</th><td class="num" data-label="Diagnostics">{String(t.count)}</td><td data-label="Premier"><time datetime={t.first}>{t.first.slice(0, 10)}</time></td><td data-label="Dernier"><time datetime={t.last}>{t.last.slice(0, 10)}</time></td></tr>
                   ))}
                 </tbody>
               </table>

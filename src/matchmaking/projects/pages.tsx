@@ -11,7 +11,6 @@
 import express, { type Request, type Router } from 'express';
 import type { Provider } from '../../directory/model.js';
 import { territoryLabel } from '../../directory/territories.js';
-import { de } from '../../text/french.js';
 import { frenchShortDateTime } from '../../web/format.js';
 import { Checkbox, formState, PostForm, SelectField, TextArea, TextField, type FormState } from '../../web/forms.js';
 import { stylesheet } from '../../web/styles.js';
@@ -217,7 +216,7 @@ export function createProjectPages(projects: ProjectService, diagnostics: Matchm
       if (!found) return web.notFound(res, context, 'Aucun projet ne correspond à ce lien. Vérifiez l’adresse reçue par courriel.');
       privateLink(res);
       const { project, side } = found;
-      const title = side === 'association' ? `Projet avec ${project.providerName}` : `Projet ${de(project.associationName || 'une association')}`;
+      const title = side === 'association' ? `Projet avec ${project.providerName}` : `Projet avec ${project.associationName || 'une association sans nom'}`;
       web.send(res, 200, {
         title, section: 'annuaire', context, stylesheets: [PROJECT_CSS],
         lead: 'Cette page est privée : seules l’association et la structure en ont le lien. Chacune peut noter les étapes du projet ; tout est gardé dans l’historique.',
