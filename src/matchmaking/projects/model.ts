@@ -1,4 +1,5 @@
 /** Accompaniment projects: their states, milestones and sides, in French for the pages and mails. */
+import { le } from '../../text/french.js';
 
 export const PROJECT_STATES = {
   contact: 'Prise de contact',
@@ -68,7 +69,7 @@ export function eventLabel(e: ProjectEvent): string {
   switch (e.kind) {
     case 'contact': return 'Prise de contact par l’association';
     case 'opened': return `Projet ouvert par ${SIDES[e.side]}`;
-    case 'milestone': return `${e.milestone ? MILESTONES[e.milestone] : 'Étape'}${e.onDate ? ` (le ${frenchDay(e.onDate)})` : ''}`;
+    case 'milestone': return `${e.milestone ? MILESTONES[e.milestone] : 'Étape'}${e.onDate ? ` (${le(frenchDay(e.onDate))})` : ''}`;
     case 'done': return 'Projet marqué terminé par l’association';
     case 'abandoned': return `Projet abandonné par ${SIDES[e.side]}`;
   }

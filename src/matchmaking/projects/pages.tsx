@@ -8,6 +8,7 @@
  *   POST /projets/<jeton>/abandonner            either side gives it up
  * Every POST: same origin, form token, honeypot, per-address limits, post/redirect/get.
  */
+import { le } from '../../text/french.js';
 import express, { type Request, type Router } from 'express';
 import type { Provider } from '../../directory/model.js';
 import { territoryLabel } from '../../directory/territories.js';
@@ -98,7 +99,7 @@ function ProjectView(props: { project: Project; side: Side; token: string; formT
             return (
               <li>
                 <strong>{MILESTONES[id]}</strong>{' : '}
-                {e ? <span class="done">{`atteinte le ${frenchDay(e.onDate ?? e.at.slice(0, 10))}`}</span> : <span>pas encore</span>}
+                {e ? <span class="done">{`atteinte ${le(frenchDay(e.onDate ?? e.at.slice(0, 10)))}`}</span> : <span>pas encore</span>}
                 {e?.note ? <> — {e.note}</> : null}
               </li>
             );

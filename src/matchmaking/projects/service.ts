@@ -9,6 +9,7 @@
  * When the association marks the project done, it is invited (page and mail) to recommend the
  * structure with the directory's questionnaire; the recommendation then names the project.
  */
+import { le } from '../../text/french.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { hashToken } from '../../auth/tokens.js';
@@ -368,7 +369,7 @@ export function linkedHistory(p: Project): { title: string; state: string; event
  */
 export function recommendationValues(p: Project): Record<string, string> {
   const milestones = p.events.filter((e) => e.kind === 'milestone' && e.milestone)
-    .map((e) => `${MILESTONES[e.milestone!]}${e.onDate ? ` le ${frenchDay(e.onDate)}` : ''}${e.note ? ` : ${e.note}` : ''}`);
+    .map((e) => `${MILESTONES[e.milestone!]}${e.onDate ? ` ${le(frenchDay(e.onDate))}` : ''}${e.note ? ` : ${e.note}` : ''}`);
   const end = (p.doneAt ?? p.createdAt).slice(0, 7);
   return {
     association: p.associationName,
