@@ -23,6 +23,9 @@ import { createDiagnosticPages } from './matchmaking/pages.js';
 import { createProjectsDashboard } from './matchmaking/projects/dashboard.js';
 import { createProjectPages } from './matchmaking/projects/pages.js';
 import { linkedHistory, recommendationValues } from './matchmaking/projects/service.js';
+import { PROJECT_STATES } from './matchmaking/projects/model.js';
+import { managerSession, MANAGER_COOKIE } from './directory/access.js';
+import { readCookie } from './auth/cookie.js';
 import { createLearnerRouter } from './learner/routes.js';
 import { notFoundOrWrongMethod, serverError } from './web/errors.js';
 import { Web, type WebOptions } from './web/web.js';
@@ -276,6 +279,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
           const p = await projects.forRecommendation(token);
           return p && { projectId: p.id, providerId: p.providerId, values: recommendationValues(p) };
         },
+        ofProvider: async (providerId) => (await projects.ofProvider(providerId)).map((p) => ({
+          label: `Projet avec ${p.associationName || 'une association sans nom'}`, state: PROJECT_STATES[p.state].toLowerCase(), href: `/projets/structure/${p.id}`,
+        })),
       },
     }));
   }
@@ -284,7 +290,11 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web, projects));
   if (deps.matchmaking && projects && deps.directory) {
     const directory = deps.directory;
-    app.use(createProjectPages(projects, deps.matchmaking, web, { providerBySlug: (slug) => directory.provider(slug) }));
+    app.use(createProjectPages(projects, deps.matchmaking, web, {
+      providerBySlug: (slug) => directory.provider(slug),
+      // « Gérer ma fiche »'s session (src/directory/access.ts) opens the structure's projects too.
+      signedInProvider: (req) => managerSession(directory.db, readCookie(req.headers.cookie, MANAGER_COOKIE), new Date()),
+    }));
   }
   app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';

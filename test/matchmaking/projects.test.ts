@@ -270,6 +270,34 @@ describe('an accompaniment project, to a recommendation after it', () => {
     ]));
   });
 
+  it('is reached by the structure through « Gérer ma fiche » too, and by no other structure', async () => {
+    const db = gw.runtime.database.db;
+    await db.updateTable('directory_providers').set({ manager_email: 'contact@hebergeur-rhone.example.org' }).where('id', '=', rhone.id).execute();
+    await db.updateTable('directory_providers').set({ manager_email: 'bonjour@distance.example.org' }).where('id', '=', remote.id).execute();
+    const signIn = async (email: string) => {
+      const b = new FormBrowser(gw.gateway.url);
+      const before = (await outbox()).length;
+      const { html } = await b.get('/annuaire/gerer');
+      await b.post('/annuaire/gerer/lien', { csrf: formTokenIn(html), email });
+      const jeton = /jeton=([\w-]+)/.exec((await outbox()).slice(before).find((m) => m.to === email)!.text)![1]!;
+      const page = await b.get(`/annuaire/gerer?jeton=${jeton}`);
+      await b.post('/annuaire/gerer', { csrf: formTokenIn(page.html), jeton });
+      return b;
+    };
+    const rhoneSession = await signIn('contact@hebergeur-rhone.example.org');
+    const manage = (await rhoneSession.get('/annuaire/gerer')).html;
+    expect(manage).toContain('Vos projets d’accompagnement');
+    const href = /href="(\/projets\/structure\/\d+)">Projet avec Les Jardins du Projet</.exec(manage)![1]!;
+    const opened = await rhoneSession.get(href);
+    expect(opened.res.status).toBe(303);
+    const page = await rhoneSession.get(opened.res.headers.get('location')!);
+    expect(page.html).toContain('<title>Projet avec Les Jardins du Projet — Pollen</title>');
+    expect(page.html).toContain('Terminé');
+    // Another structure's session, or none: the same address answers 404.
+    expect((await (await signIn('bonjour@distance.example.org')).get(href)).res.status).toBe(404);
+    expect((await new FormBrowser(gw.gateway.url).get(href)).res.status).toBe(404);
+  });
+
   it('can be abandoned by either side with a confirmation, and is then closed', async () => {
     const asso = new FormBrowser(gw.gateway.url);
     const diagnostic = await diagnose(asso, { association: 'Club abandonné' });

@@ -17,7 +17,7 @@ import { DirectoryError, RESERVED_SLUGS, type Provider } from '../model.js';
 import type { DirectoryService } from '../service.js';
 import { providerPageTitle } from '../wiki-pages.js';
 import { PROVIDER_PAGES_CSS } from './common.js';
-import { createManagePages } from './manage-routes.js';
+import { createManagePages, type ManagedProjects } from './manage-routes.js';
 import { ProviderView } from './provider-page.js';
 import { readRecommendation, RecommendForm, RECOMMEND_FORM } from './recommend-form.js';
 
@@ -30,7 +30,11 @@ export interface ProviderPagesOptions {
    * Accompaniment projects (src/matchmaking/projects, wired by src/server.ts): a done project's
    * private link (`?projet=`) prefills the form, and the recommendation names the project.
    */
-  projects?: { forRecommendation(token: string): Promise<{ projectId: number; providerId: number; values: Record<string, string> } | undefined> } | undefined;
+  projects?: {
+    forRecommendation(token: string): Promise<{ projectId: number; providerId: number; values: Record<string, string> } | undefined>;
+    /** The structure's projects, listed on « Gérer ma fiche ». */
+    ofProvider?: ManagedProjects;
+  } | undefined;
 }
 
 const CONFIRM_FORM = 'annuaire-confirmation';
@@ -45,7 +49,7 @@ export function createProviderPages(directory: DirectoryService, web: Web, optio
   const now = options.now ?? (() => new Date());
   const css = [PROVIDER_PAGES_CSS];
   // Before /annuaire/<slug>: these paths are never a structure's slug (RESERVED_SLUGS).
-  router.use(createManagePages(directory, web, now));
+  router.use(createManagePages(directory, web, now, options.projects?.ofProvider));
 
   router.get('/annuaire/confirmer', web.ready, async (req, res, next) => {
     try {

@@ -157,6 +157,8 @@ export interface ProjectPagesOptions {
   /** The directory's recommendation form for a done project (the association's token): its URL. */
   recommendUrl?: (providerSlug: string, associationToken: string) => string;
   providerBySlug: (slug: string) => Promise<Provider | undefined>;
+  /** The structure signed in through the directory's « Gérer ma fiche » in this browser, if any. */
+  signedInProvider?: (req: Request) => Promise<number | undefined>;
   now?: () => Date;
 }
 
@@ -204,6 +206,23 @@ export function createProjectPages(projects: ProjectService, diagnostics: Matchm
           ? `Votre message est envoyé à ${provider.name}${fields.partager === 'oui' ? ' avec votre adresse e-mail' : ' (sans votre adresse e-mail)'}. Le lien privé de cette page vous a été envoyé par courriel.`
           : `Vous avez déjà écrit à ${provider.name} depuis ce diagnostic : voici votre projet.`,
       });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // The structure, signed in through « Gérer ma fiche », opens one of its projects: a new private link of its side.
+  router.get('/projets/structure/:id', web.ready, async (req, res, next) => {
+    try {
+      const id = /^\d{1,12}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
+      const providerId = options.signedInProvider ? await options.signedInProvider(req) : undefined;
+      const token = providerId === undefined || Number.isNaN(id) ? undefined : await projects.structureLink(id, providerId);
+      if (!token) {
+        const context = await web.context(req, res);
+        return web.notFound(res, context, 'Ce projet n’est pas accessible : connectez-vous d’abord à la gestion de votre fiche (« Gérer ma fiche » dans l’annuaire), ou ouvrez le lien reçu par courriel.');
+      }
+      res.set('Referrer-Policy', 'no-referrer');
+      web.redirect(req, res, back(token));
     } catch (err) {
       next(err);
     }

@@ -74,6 +74,12 @@ export const projectMigrations: Migration[] = [
         .addColumn('at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('matchmaking_project_events_project').on('matchmaking_project_events').columns(['project_id', 'id']).execute();
+      // Further private links of the structure's side, opened from the directory's sign-in (« Gérer ma fiche »).
+      await db.schema.createTable('matchmaking_project_links')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('project_id', 'integer', (c) => c.notNull().references('matchmaking_projects.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
     },
   },
 ];
@@ -88,6 +94,7 @@ interface Tables {
   matchmaking_projects: ProjectRow;
   matchmaking_project_events: EventRow;
   matchmaking_diagnostic_needs: { diagnostic_id: number; need: string };
+  matchmaking_project_links: { token_hash: string; project_id: number; created_at: string };
   matchmaking_diagnostics: { id: number; token_hash: string; territory: string; answers: string; created_at: string };
 }
 
@@ -211,8 +218,29 @@ export class ProjectService {
     const hash = hashToken(token);
     const row = await this.#db.selectFrom('matchmaking_projects').selectAll()
       .where((eb) => eb.or([eb('association_token_hash', '=', hash), eb('provider_token_hash', '=', hash)])).executeTakeFirst();
-    if (!row) return undefined;
-    return { project: await this.#project(row), side: row.association_token_hash === hash ? 'association' : 'structure' };
+    if (row) return { project: await this.#project(row), side: row.association_token_hash === hash ? 'association' : 'structure' };
+    const link = await this.#db.selectFrom('matchmaking_project_links').select('project_id').where('token_hash', '=', hash).executeTakeFirst();
+    const project = link && (await this.byId(Number(link.project_id)));
+    return project && { project, side: 'structure' };
+  }
+
+  /** The structure's projects (its sign-in to « Gérer ma fiche » lists them), newest first, 50 at most. */
+  async ofProvider(providerId: number): Promise<Array<{ id: number; associationName: string; state: ProjectState; createdAt: string }>> {
+    const rows = await this.#db.selectFrom('matchmaking_projects').select(['id', 'association_name', 'state', 'created_at']).where('provider_id', '=', providerId).orderBy('id', 'desc').limit(50).execute();
+    return rows.map((r) => ({ id: Number(r.id), associationName: r.association_name, state: r.state as ProjectState, createdAt: r.created_at }));
+  }
+
+  /**
+   * A new private link of the structure's side for a signed-in structure (its directory sign-in
+   * session names `providerId`); undefined when the project is not that structure's. The mailed
+   * link keeps working.
+   */
+  async structureLink(projectId: number, providerId: number): Promise<string | undefined> {
+    const project = await this.#db.selectFrom('matchmaking_projects').select('provider_id').where('id', '=', projectId).executeTakeFirst();
+    if (!project || Number(project.provider_id) !== providerId) return undefined;
+    const token = randomBytes(24).toString('base64url');
+    await this.#db.insertInto('matchmaking_project_links').values({ token_hash: hashToken(token), project_id: projectId, created_at: this.#now().toISOString() }).execute();
+    return token;
   }
 
   async byId(id: number): Promise<Project | undefined> {
