@@ -280,7 +280,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
           return p && { projectId: p.id, providerId: p.providerId, values: recommendationValues(p) };
         },
         ofProvider: async (providerId) => (await projects.ofProvider(providerId)).map((p) => ({
-          label: `Projet avec ${p.associationName || 'une association sans nom'}`, state: PROJECT_STATES[p.state].toLowerCase(), href: `/projets/structure/${p.id}`,
+          label: `Projet avec ${p.associationName || 'une association sans nom'}`, state: PROJECT_STATES[p.state].toLowerCase(), href: `/annuaire/gerer/projets/${p.id}`,
         })),
       },
     }));

@@ -53,6 +53,8 @@ describe('from a diagnostic to a recommendation after an accompanied project, in
     }, 'spec');
     await directory.verifyRecommendation(staff, first.id);
     provider = (await directory.provider(declared.slug))!;
+    // The structure can sign in to « Gérer ma fiche » with the same address.
+    await gw.runtime.database.db.updateTable('directory_providers').set({ manager_email: PROVIDER_EMAIL }).where('id', '=', provider.id).execute();
     browser = await launchChromium();
     const page = async () => (await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORTS[0], locale: 'fr-FR', timezoneId: 'Europe/Paris', bypassCSP: true })).newPage();
     association = await page();
@@ -190,5 +192,21 @@ describe('from a diagnostic to a recommendation after an accompanied project, in
     expect(await after.textContent()).toContain('après un projet accompagné');
     expect(await structure.textContent('ol[aria-labelledby="titre-autres-recommandations"]')).toContain('Amicale des Randonneurs');
     await check(structure, 'fiche-apres-projet');
+  });
+
+  it('the structure signed in through « Gérer ma fiche » finds the project there', async () => {
+    await go(structure, '/annuaire/gerer');
+    await structure.fill('#lien-email', PROVIDER_EMAIL);
+    await submit(structure, '#demande-lien button[type=submit]');
+    await gw.deliver();
+    const signIn = new URL(linkIn(gw.smtp.inbox.filter((m) => m.to === PROVIDER_EMAIL).at(-1)!.text, '/annuaire/gerer?jeton='));
+    await go(structure, `${signIn.pathname}${signIn.search}`);
+    await submit(structure, 'form[action="/annuaire/gerer"] button[type=submit]');
+    expect(await structure.textContent('main')).toContain('Vos projets d’accompagnement');
+    await check(structure, 'gerer-projets');
+    await submit(structure, 'section[aria-labelledby="titre-projets"] a');
+    expect(pathOf(structure)).toMatch(/^\/projets\/[\w-]+$/);
+    expect(pathOf(structure)).not.toBe(providerProjectPath);
+    expect(await structure.textContent('.state')).toBe('Terminé');
   });
 });

@@ -287,7 +287,7 @@ describe('an accompaniment project, to a recommendation after it', () => {
     const rhoneSession = await signIn('contact@hebergeur-rhone.example.org');
     const manage = (await rhoneSession.get('/annuaire/gerer')).html;
     expect(manage).toContain('Vos projets d’accompagnement');
-    const href = /href="(\/projets\/structure\/\d+)">Projet avec Les Jardins du Projet</.exec(manage)![1]!;
+    const href = /href="(\/annuaire\/gerer\/projets\/\d+)">Projet avec Les Jardins du Projet</.exec(manage)![1]!;
     const opened = await rhoneSession.get(href);
     expect(opened.res.status).toBe(303);
     const page = await rhoneSession.get(opened.res.headers.get('location')!);

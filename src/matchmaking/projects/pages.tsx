@@ -6,6 +6,7 @@
  *   POST /projets/<jeton>/etape                 either side records a milestone (date, note)
  *   POST /projets/<jeton>/terminer              the association marks it done → invited to recommend
  *   POST /projets/<jeton>/abandonner            either side gives it up
+ *   GET  /annuaire/gerer/projets/<id>           a structure signed in through « Gérer ma fiche » → a new link of its side
  * Every POST: same origin, form token, honeypot, per-address limits, post/redirect/get.
  */
 import { le } from '../../text/french.js';
@@ -211,8 +212,9 @@ export function createProjectPages(projects: ProjectService, diagnostics: Matchm
     }
   });
 
-  // The structure, signed in through « Gérer ma fiche », opens one of its projects: a new private link of its side.
-  router.get('/projets/structure/:id', web.ready, async (req, res, next) => {
+  // The structure, signed in through « Gérer ma fiche », opens one of its projects: a new private
+  // link of its side. Under /annuaire: the sign-in's cookie is sent there only.
+  router.get('/annuaire/gerer/projets/:id', web.ready, async (req, res, next) => {
     try {
       const id = /^\d{1,12}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
       const providerId = options.signedInProvider ? await options.signedInProvider(req) : undefined;
