@@ -146,7 +146,13 @@ describe('contacting a structure from the diagnostic', () => {
     await Promise.all(Array.from({ length: 20 }, () => b.post(`${diagnostic}/contacter/${rhone.slug}`, { csrf: formTokenIn(page), message: 'Vingt fois', courriel: 'bureau@asso.example.org' })));
     expect((await projectRows()).filter((r) => Number(r.provider_id) === rhone.id)).toHaveLength(1);
     expect((await outbox()).length).toBe(before + 2);
-    // The burst counted against this address's limit (how many depends on timing): the next specs start afresh.
+    // The burst counted at least 5 sends for this address (how many more depends on timing): over
+    // the per-address limit, the next contact is refused next to its field, nothing sent.
+    const limited = await contact(b, diagnostic, remote, { message: 'Un autre message', courriel: 'bureau@asso.example.org' });
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await b.get(diagnostic)).html).toContain('Erreur : Trop d’envois de ce formulaire');
+    expect((await outbox()).length).toBe(before + 2);
+    // The next specs start afresh.
     await gw.runtime.database.db.deleteFrom('auth_login_failures').where('key', 'like', 'form:projet-contact:%').execute();
 
     // The structure's page: the message, the summary, no address; the association's page: its own side.
