@@ -1,6 +1,7 @@
 import { createAgenda } from './agenda/index.js';
 import { loadAlternatives } from './matchmaking/alternatives.js';
 import { MatchmakingService } from './matchmaking/service.js';
+import { ProjectService } from './matchmaking/projects/service.js';
 import { minutesDetails } from './agenda/minutes.js';
 import { AuthService } from './auth/service.js';
 import { ApiTokenStore, StoredApiTokens } from './auth/api-tokens.js';
@@ -142,7 +143,9 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   });
   await directory.relistAll();
   const softwareNeeds = new SoftwareNeedsService(database);
-  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger, softwareNeeds });
+  const matchmaking = new MatchmakingService(database, { needs, curriculum, directory, agenda });
+  const projects = new ProjectService(database, { needs, providers: { byId: (id) => directory.providerById(id), contactAddress: (id) => directory.contactAddress(id) } });
+  if (config.demo) await loadDemo({ database, directory, agenda, tracker, logger, softwareNeeds, matchmaking, projects });
   const apiTokens = await ApiTokenStore.open(database);
   const storedTokens = new StoredApiTokens(apiTokens);
   const dashboardAccess = await ensureDashboardAccess({
@@ -170,7 +173,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     }),
     directory,
     agenda,
-    matchmaking: new MatchmakingService(database, { needs, curriculum, directory, agenda }),
+    matchmaking,
+    projects,
     softwareNeeds,
     learnerSpace: new LearnerSpace({
       store: database, learners: tracker.learners, auth, progress, curriculum, signup: config.learnerSignup,

@@ -20,6 +20,12 @@ import { answerCachePlugin, graphqlHandler, type Candidate } from './graphql/ans
 import { createMetrics, enableProcessMetrics, registerAnswerCacheMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { createHomeRouter } from './home/routes.js';
 import { createDiagnosticPages } from './matchmaking/pages.js';
+import { createProjectsDashboard } from './matchmaking/projects/dashboard.js';
+import { createProjectPages } from './matchmaking/projects/pages.js';
+import { linkedHistory, recommendationValues } from './matchmaking/projects/service.js';
+import { PROJECT_STATES } from './matchmaking/projects/model.js';
+import { managerSession, MANAGER_COOKIE } from './directory/access.js';
+import { readCookie } from './auth/cookie.js';
 import { createLearnerRouter } from './learner/routes.js';
 import { createSoftwareNeedsModeration } from './software-needs/moderation-routes.js';
 import { createSoftwareNeedsPages } from './software-needs/pages.js';
@@ -266,10 +272,33 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   });
   app.use(web.stylesRoute());
   app.use(createHomeRouter(deps, web));
-  if (deps.directory) app.use(createProviderPages(deps.directory, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
+  const projects = deps.projects;
+  if (deps.directory) {
+    app.use(createProviderPages(deps.directory, web, {
+      wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title),
+      // A done project's private link prefills the recommendation and links it to the project.
+      projects: projects && {
+        async forRecommendation(token) {
+          const p = await projects.forRecommendation(token);
+          return p && { projectId: p.id, providerId: p.providerId, values: recommendationValues(p) };
+        },
+        ofProvider: async (providerId) => (await projects.ofProvider(providerId)).map((p) => ({
+          label: `Projet avec ${p.associationName || 'une association sans nom'}`, state: PROJECT_STATES[p.state].toLowerCase(), href: `/annuaire/gerer/projets/${p.id}`,
+        })),
+      },
+    }));
+  }
   if (deps.learnerSpace) app.use(createLearnerRouter(deps.learnerSpace, { agenda: deps.agenda, wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }, web));
   app.use(web.signOutRoute());
-  if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web));
+  if (deps.matchmaking) app.use(createDiagnosticPages(deps.matchmaking, web, projects));
+  if (deps.matchmaking && projects && deps.directory) {
+    const directory = deps.directory;
+    app.use(createProjectPages(projects, deps.matchmaking, web, {
+      providerBySlug: (slug) => directory.provider(slug),
+      // « Gérer ma fiche »'s session (src/directory/access.ts) opens the structure's projects too.
+      signedInProvider: (req) => managerSession(directory.db, readCookie(req.headers.cookie, MANAGER_COOKIE), new Date()),
+    }));
+  }
   if (deps.softwareNeeds) app.use(createSoftwareNeedsPages(deps.softwareNeeds, web, { wikiPageUrl: (title) => pageUrl(deps.wiki.apiUrl, title) }));
   app.get(['/graphql', '/explorer'], (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
@@ -284,7 +313,12 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   // The facilitators' pages: the dashboard's, the agenda's and the directory's, behind one gate.
   const staff = createStaffGate(deps.auth, web, '/dashboard');
   app.use('/dashboard', noStore);
-  if (deps.directory) app.use('/dashboard/annuaire', createModerationRouter(deps.directory, web, staff));
+  if (deps.directory) {
+    app.use('/dashboard/annuaire', createModerationRouter(deps.directory, web, staff, {
+      linkedProjects: projects && (async (ids) => new Map([...(await projects.histories(ids))].map(([id, p]) => [id, linkedHistory(p)]))),
+    }));
+  }
+  if (projects) app.use('/dashboard/diagnostics', createProjectsDashboard(projects, web, staff));
   if (deps.agenda) app.use('/dashboard/agenda', createAgendaDashboardRouter(deps.agenda, web, staff));
   if (deps.softwareNeeds) app.use('/dashboard/besoins-logiciels', createSoftwareNeedsModeration(deps.softwareNeeds, web, staff));
   app.use('/dashboard', createDashboardRouter(deps, web, options.dashboard, staff));
@@ -337,7 +371,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 const KNOWN_PATHS: ReadonlyMap<string, string> = new Map([
   ['/', 'GET, HEAD'], ['/deconnexion', 'POST'], ['/diagnostic', 'GET, HEAD, POST'], ['/graphql', 'GET, HEAD, POST'], ['/explorer', 'GET, HEAD'], ['/health', 'GET, HEAD'], ['/livez', 'GET, HEAD'], ['/readyz', 'GET, HEAD'],
   ['/metrics', 'GET, HEAD'], ['/schema.graphql', 'GET, HEAD'], ['/dashboard', 'GET, HEAD'], ['/dashboard/', 'GET, HEAD'],
-  ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
+  ['/dashboard/connexion', 'GET, HEAD, POST'], ['/dashboard/diagnostics', 'GET, HEAD'], ['/dashboard/diagnostics/export.csv', 'GET, HEAD'], ['/dashboard/deconnexion', 'POST'], ['/dashboard/export.csv', 'GET, HEAD'],
   // The public pages' fixed addresses (those with an id or a slug answer their own 404).
   ['/agenda', 'GET, HEAD'], ['/agenda.ics', 'GET, HEAD'], ['/agenda/inscription/confirmer', 'GET, HEAD, POST'], ['/agenda/desinscription', 'GET, HEAD, POST'],
   ['/annuaire', 'GET, HEAD'], ['/annuaire.geojson', 'GET, HEAD'], ['/annuaire/declarer', 'GET, HEAD, POST'], ['/annuaire/confirmer', 'GET, HEAD, POST'],

@@ -6,6 +6,7 @@ import { directoryMigrations } from './directory/migrations.js';
 import { leaseMigrations } from './jobs/lease.js';
 import { learnerMigrations } from './learner/migrations.js';
 import { mailMigrations } from './mail/migrations.js';
+import { projectMigrations } from './matchmaking/projects/service.js';
 import { matchmakingMigrations } from './matchmaking/service.js';
 import { notesMigrations } from './notes/queue-schema.js';
 import { progressMigrations } from './progress/migrations.js';
@@ -21,7 +22,7 @@ import type { StoreLocation } from './store/url.js';
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...authMigrations, ...progressMigrations, ...notesMigrations, ...leaseMigrations,
   ...API_TOKEN_MIGRATIONS, ...DASHBOARD_MIGRATIONS, ...directoryMigrations, ...agendaMigrations,
-  ...mailMigrations, ...matchmakingMigrations, ...learnerMigrations, ...softwareNeedsMigrations,
+  ...mailMigrations, ...matchmakingMigrations, ...learnerMigrations, ...softwareNeedsMigrations, ...projectMigrations,
 ];
 
 /** Opens the store and brings its schema up to date (once, under the migration lock). */

@@ -392,6 +392,7 @@ export function DashboardNav(props: { base: string; sections?: boolean }) {
         {props.sections ? SECTIONS.map(([id, label]) => <li><a href={`#${id}`}>{label}</a></li>) : <li><a href={props.base}>Tableau de bord</a></li>}
         <li><a href={`${props.base}/annuaire`}>Annuaire : modération</a></li>
         <li><a href={`${props.base}/agenda`}>Agenda des sessions</a></li>
+        <li><a href={`${props.base}/diagnostics`}>Diagnostics et projets</a></li>
       </ul>
     </nav>
   );

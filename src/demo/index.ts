@@ -13,6 +13,9 @@ import type { StoreDb } from '../store/database.js';
 import { loadAgendaDemo } from './agenda.js';
 import { loadDirectoryDemo } from './directory.js';
 import { loadSoftwareNeedsDemo } from './software-needs.js';
+import type { MatchmakingService } from '../matchmaking/service.js';
+import type { ProjectService } from '../matchmaking/projects/service.js';
+import { loadProjectsDemo } from '../matchmaking/projects/demo.js';
 
 export interface DemoContext {
   database: StoreDb;
@@ -23,6 +26,9 @@ export interface DemoContext {
   /** Needed software proposed by associations (src/software-needs). */
   softwareNeeds?: SoftwareNeedsService | undefined;
   logger?: Logger | undefined;
+  /** Needs diagnostics and accompaniment projects (src/matchmaking). */
+  matchmaking?: MatchmakingService | undefined;
+  projects?: ProjectService | undefined;
 }
 
 /** A loader: returns a one-line French summary of what it loaded (or that it left things as they were). */
@@ -30,7 +36,9 @@ export type DemoLoader = (ctx: DemoContext) => Promise<string>;
 
 export const demoLoaders: DemoLoader[] = [loadDirectoryDemo, async (ctx) => (ctx.agenda ? loadAgendaDemo(ctx.agenda) : 'Démo : pas d’agenda sur ce serveur.'),
   async (ctx) => (ctx.tracker ? loadLearnerDemo(ctx.database, ctx.tracker) : 'Démo : pas de suivi des apprenant·es sur ce serveur.'),
-  async (ctx) => (ctx.softwareNeeds ? loadSoftwareNeedsDemo(ctx.softwareNeeds) : 'Démo : pas de besoins logiciels sur ce serveur.')];
+  async (ctx) => (ctx.softwareNeeds ? loadSoftwareNeedsDemo(ctx.softwareNeeds) : 'Démo : pas de besoins logiciels sur ce serveur.'),
+  // After the directory's: the projects are with its listed structures.
+  loadProjectsDemo];
 
 export async function loadDemo(ctx: DemoContext): Promise<string[]> {
   const lines: string[] = [];

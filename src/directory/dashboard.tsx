@@ -20,6 +20,13 @@ ul.moderation h3 { font-size: 1.05rem; margin: 0 0 .35rem; }
 .decisions input { font: inherit; padding: .35rem; border: 2px solid #6b6b6b; border-radius: 6px; max-width: 100%; }
 `);
 
+/** The accompaniment project behind a recommendation, as facilitators read it when they verify. */
+export interface LinkedProject {
+  title: string;
+  state: string;
+  events: Array<{ at: string; what: string; note: string | null; by: string }>;
+}
+
 export interface ModerationView {
   /** The moderation page's path (/dashboard/annuaire). */
   base: string;
@@ -32,6 +39,8 @@ export interface ModerationView {
   /** The page of each list shown. */
   pages: { providers: number; recommendations: number };
   history: Array<ModerationEvent & { label: string }>;
+  /** The projects behind linked recommendations, by id. */
+  projects?: Map<number, LinkedProject> | undefined;
   csrfToken: string;
   /** A French confirmation or error after a decision. */
   flash?: { kind: 'ok' | 'error'; text: string } | undefined;
@@ -129,10 +138,36 @@ function RecommendationItem(props: { view: ModerationView; recommendation: Recom
       </p>
       <p>{r.work}</p>
       {r.tools.length ? <p class="meta">{`Outils déployés : ${r.tools.join(', ')}`}</p> : null}
+      {r.projectId !== null ? <ProjectHistory id={r.id} project={props.view.projects?.get(r.projectId)} /> : null}
       <Questionnaire recommendation={r} />
       {r.quote ? <blockquote>{`« ${r.quote} » `}{r.quoteConsent ? '(publication acceptée)' : <span class="empty">(publication refusée : ne sera pas affichée)</span>}</blockquote> : null}
       <DecisionForms view={props.view} subject="recommendation" id={String(r.id)} label={`la recommandation ${de(r.associationName)}`} />
     </li>
+  );
+}
+
+/** A linked recommendation's project, its milestones and notes as both sides wrote them. */
+function ProjectHistory(props: { id: number; project: LinkedProject | undefined }) {
+  const p = props.project;
+  if (!p) return <p class="meta"><strong>Après un projet accompagné</strong> (le projet n’est plus disponible).</p>;
+  return (
+    <details class="project-history" open>
+      <summary>{`Après un projet accompagné : ${p.title} (${p.state.toLowerCase()})`}</summary>
+      <table class="stack">
+        <caption>Historique du projet, noté par l’association et la structure</caption>
+        <thead><tr><th scope="col">Date</th><th scope="col">Étape</th><th scope="col">Par</th><th scope="col">Note</th></tr></thead>
+        <tbody>
+          {p.events.map((e) => (
+            <tr>
+              <td data-label="Date"><Time value={e.at} /></td>
+              <th scope="row">{e.what}</th>
+              <td data-label="Par">{e.by}</td>
+              <td data-label="Note">{e.note ?? <span class="empty">—</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 

@@ -184,4 +184,13 @@ export const directoryMigrations: Migration[] = [
   // What the public sees of the directory: a write raises the store's `directory` change marker
   // (src/store/changes.ts), so every replica drops its cached answers (src/graphql/answer-cache).
   changeMarkerMigration('directory/005-change-marker', 'directory', ['directory_providers', 'directory_provider_services', 'directory_provider_areas', 'directory_recommendations']),
+  {
+    // A recommendation made after an accompaniment project (src/matchmaking/projects) names it:
+    // shown apart on the provider's page, its history beside it when facilitators verify.
+    id: 'directory/006-recommendation-project',
+    up: async (db) => {
+      await db.schema.alterTable('directory_recommendations').addColumn('project_id', 'integer').execute();
+      await db.schema.createIndex('directory_recommendations_project').on('directory_recommendations').column('project_id').execute();
+    },
+  },
 ];

@@ -124,6 +124,8 @@ export interface Recommendation {
   contactConsent: boolean;
   /** When the recommender confirmed through the mailed link (public form), else null. */
   confirmedAt: string | null;
+  /** The accompaniment project it was made after (« après un projet accompagné »), else null. */
+  projectId: number | null;
   status: RecommendationStatus;
   createdAt: string;
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import type { PageContext } from '../web/shell.js';
 import type { Web } from '../web/web.js';
-import { MODERATION_PAGE_SIZE, MODERATION_STYLESHEET, ModerationContent, moderationQuery } from './dashboard.js';
+import { MODERATION_PAGE_SIZE, MODERATION_STYLESHEET, ModerationContent, moderationQuery, type LinkedProject } from './dashboard.js';
 import { DirectoryError } from './model.js';
 import type { DirectoryService } from './service.js';
 
@@ -45,7 +45,12 @@ function pagesOf(query: Request['query']): { providers: number; recommendations:
   return { providers: pageParam.parse(first(query.declarations)), recommendations: pageParam.parse(first(query.recommandations)) };
 }
 
-export function createModerationRouter(directory: DirectoryService, web: Web, gate: ModerationGate): Router {
+export interface ModerationOptions {
+  /** The accompaniment projects behind linked recommendations, by id (src/matchmaking/projects, wired by src/server.ts). */
+  linkedProjects?: ((ids: readonly number[]) => Promise<Map<number, LinkedProject>>) | undefined;
+}
+
+export function createModerationRouter(directory: DirectoryService, web: Web, gate: ModerationGate, options: ModerationOptions = {}): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
   router.use(web.ready);
@@ -56,11 +61,13 @@ export function createModerationRouter(directory: DirectoryService, web: Web, ga
       if (!context) return;
       const pages = pagesOf(req.query);
       const queue = await directory.moderationPage(pages, MODERATION_PAGE_SIZE);
+      const linked = queue.recommendations.flatMap((r) => (r.projectId === null ? [] : [r.projectId]));
+      const projects = linked.length && options.linkedProjects ? await options.linkedProjects(linked) : new Map<number, LinkedProject>();
       const done = typeof req.query.fait === 'string' ? DONE[req.query.fait] : undefined;
       // A refused decision comes back as the redirect's notice: shown as this page's error.
       const { notice, ...shell } = context;
       const view = {
-        base: req.baseUrl, home: gate.home, ...queue, pages, csrfToken: context.formToken,
+        base: req.baseUrl, home: gate.home, ...queue, projects, pages, csrfToken: context.formToken,
         flash: done ? { kind: 'ok' as const, text: done } : notice ? { kind: 'error' as const, text: notice } : undefined,
       };
       web.send(res, 200, { title: 'Annuaire : modération', section: 'tableau-de-bord', context: shell, stylesheets: [MODERATION_STYLESHEET], children: <ModerationContent view={view} /> });

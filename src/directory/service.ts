@@ -54,6 +54,8 @@ export interface RecommendationExtra {
   replacedTools: string[];
   followUp: Recommendation['followUp'];
   contactConsent: boolean;
+  /** The accompaniment project the association recommends after (src/matchmaking/projects). */
+  projectId?: number | null;
 }
 
 const ANONYMOUS_VIEWER: Viewer = { role: 'anonymous', learnerId: null, displayName: null };
@@ -108,6 +110,17 @@ export class DirectoryService {
 
   providerById(id: number, db: DirectoryDb | DirectoryTx = this.db): Promise<Provider | undefined> {
     return providerBy(db, { id });
+  }
+
+  /**
+   * Where Pollen writes to a structure for an association (src/matchmaking/projects): the address
+   * its sign-in links go to, else its public contact when that is an e-mail. Never shown.
+   */
+  async contactAddress(providerId: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('directory_providers').select(['manager_email', 'public_contact']).where('id', '=', providerId).executeTakeFirst();
+    if (!row) return undefined;
+    const pub = row.public_contact && /^[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}$/i.test(row.public_contact) ? row.public_contact : undefined;
+    return row.manager_email ?? pub;
   }
 
   /** Every listed provider, by name (wiki, GeoJSON). */
@@ -329,7 +342,7 @@ export class DirectoryService {
         status: form ? 'unconfirmed' : 'pending', created_at: now, updated_at: now,
         ...(form ? {
           submission_key: form.key, replaced_tools: JSON.stringify(form.extra.replacedTools), follow_up: JSON.stringify(form.extra.followUp),
-          contact_consent: form.extra.contactConsent ? 1 : 0,
+          contact_consent: form.extra.contactConsent ? 1 : 0, project_id: form.extra.projectId ?? null,
         } : {}),
       };
       // An identical send already stored (a double click, a replayed POST): nothing new, no mail.

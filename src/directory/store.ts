@@ -58,6 +58,8 @@ interface RecommendationTable {
   follow_up: Generated<string>;
   contact_consent: Generated<number>;
   confirmed_at: string | null;
+  /** Migration 006: the accompaniment project behind it (src/matchmaking/projects), else null. */
+  project_id: number | null;
   status: string;
   created_at: string;
   updated_at: string;
@@ -128,6 +130,7 @@ export function toRecommendation(row: RecommendationRow): Recommendation {
     followUp: JSON.parse(row.follow_up ?? '{}') as Recommendation['followUp'],
     contactConsent: Number(row.contact_consent ?? 0) === 1,
     confirmedAt: row.confirmed_at ?? null,
+    projectId: row.project_id === null || row.project_id === undefined ? null : Number(row.project_id),
     status: row.status as RecommendationStatus,
     createdAt: row.created_at,
   };

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { MatchmakingService } from '../matchmaking/service.js';
+import type { ProjectService } from '../matchmaking/projects/service.js';
 import type { AgendaService } from '../agenda/service.js';
 import { authenticateOnce } from '../auth/request-auth.js';
 import type { AuthService } from '../auth/service.js';
@@ -57,6 +58,8 @@ export interface GatewayDeps {
   matchmaking?: MatchmakingService | undefined;
   /** Needed software proposed and pledged by associations (src/software-needs). Undefined: no /besoins-logiciels pages. */
   softwareNeeds?: SoftwareNeedsService | undefined;
+  /** Contacts and accompaniment projects between associations and structures (src/matchmaking/projects). */
+  projects?: ProjectService | undefined;
   /** The learner space's pages (src/learner): sign-up, parcours, quizzes, « Mon parcours ». Undefined: not served. */
   learnerSpace?: LearnerSpace | undefined;
 }

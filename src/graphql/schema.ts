@@ -6,6 +6,7 @@ import { authResolvers } from './resolvers/auth.js';
 import { courseResolvers } from './resolvers/course.js';
 import { curriculumResolvers } from './resolvers/curriculum.js';
 import { directoryResolvers } from './resolvers/directory.js';
+import { matchmakingResolvers } from './resolvers/matchmaking.js';
 import { notesResolvers } from './resolvers/notes.js';
 import { progressResolvers } from './resolvers/progress.js';
 import { searchResolvers } from './resolvers/search.js';
@@ -51,4 +52,5 @@ export const resolvers = mergeResolvers(
   directoryResolvers,
   agendaResolvers,
   softwareNeedsResolvers,
+  matchmakingResolvers,
 );

@@ -13,7 +13,11 @@ import { frenchDateTime } from '../web/format.js';
 import { ChoiceGroup, formState, PostForm, SelectField, TextArea, TextField, type FormState } from '../web/forms.js';
 import { stylesheet } from '../web/styles.js';
 import type { FormBody, Web } from '../web/web.js';
+import { associationProjectLinks, ContactForm, contactFormName } from './projects/pages.js';
+import { PROJECT_STATES, type ProjectState } from './projects/model.js';
+import type { ProjectService } from './projects/service.js';
 import { BOTHERS, SIZES, TOOL_STATES, type Diagnostic, type MatchmakingService, type Proposal } from './service.js';
+import type { RefusedForm } from '../web/flash.js';
 
 const CSS = stylesheet(`
 .need-list { display: grid; gap: .75rem; list-style: none; padding: 0; }
@@ -88,8 +92,16 @@ function Questionnaire(props: { service: MatchmakingService; state: FormState; t
   );
 }
 
-function Answer(props: { diagnostic: Diagnostic; proposal: Proposal; service: MatchmakingService; token: string; formToken: string }) {
-  const { diagnostic: d, proposal: p } = props;
+interface Contacts {
+  /** Each provider already written to from this diagnostic: its project's state and the association's link. */
+  written: Map<number, { state: ProjectState; href: string }>;
+  refused: RefusedForm | undefined;
+  /** Whether contacting is wired (the projects service). */
+  enabled: boolean;
+}
+
+function Answer(props: { diagnostic: Diagnostic; proposal: Proposal; service: MatchmakingService; token: string; formToken: string; contacts: Contacts }) {
+  const { diagnostic: d, proposal: p, contacts } = props;
   return (
     <>
       <section class="card" aria-labelledby="titre-outils">
@@ -121,6 +133,11 @@ function Answer(props: { diagnostic: Diagnostic; proposal: Proposal; service: Ma
                 {` — ${PROVIDER_KINDS[provider.kind]}, ${territoryMatch === 'departement' ? 'dans votre département' : territoryMatch === 'region' ? 'dans votre région' : 'à distance'} ; ${servicesCovered.map((s) => SERVICES[s].toLowerCase()).join(', ')}`}
                 {provider.verifiedCount > 0 ? ` ; ${provider.verifiedCount} recommandation${provider.verifiedCount > 1 ? 's' : ''} vérifiée${provider.verifiedCount > 1 ? 's' : ''}` : ''}
                 {provider.training?.complete ? ' ; parcours de formation suivi' : ''}
+                {contacts.written.has(provider.id) ? (
+                  <p>{`Vous avez écrit à cette structure (${PROJECT_STATES[contacts.written.get(provider.id)!.state].toLowerCase()}) : `}<a href={contacts.written.get(provider.id)!.href}>{`suivre le projet avec ${provider.name}`}</a></p>
+                ) : contacts.enabled ? (
+                  <ContactForm diagnosticToken={props.token} provider={provider} token={props.formToken} state={formState(contactFormName(provider.slug), contacts.refused)} />
+                ) : null}
               </li>
             ))}
           </ol>
@@ -151,7 +168,7 @@ function Answer(props: { diagnostic: Diagnostic; proposal: Proposal; service: Ma
   );
 }
 
-export function createDiagnosticPages(service: MatchmakingService, web: Web): Router {
+export function createDiagnosticPages(service: MatchmakingService, web: Web, projects?: ProjectService): Router {
   const router = express.Router();
 
   router.get('/diagnostic', web.ready, async (req, res, next) => {
@@ -185,16 +202,23 @@ export function createDiagnosticPages(service: MatchmakingService, web: Web): Ro
   router.get('/diagnostic/:token', web.ready, async (req, res, next) => {
     try {
       const context = await web.context(req, res);
-      const diagnostic = await service.find(String(req.params.token));
-      if (!diagnostic) return web.notFound(res, context, 'Aucun diagnostic ne correspond à ce lien : il a peut-être été supprimé.');
-      const proposal = await service.propose(diagnostic);
+      const token = String(req.params.token);
+      const found = await service.findWithId(token);
+      if (!found) return web.notFound(res, context, 'Aucun diagnostic ne correspond à ce lien : il a peut-être été supprimé.');
+      const diagnostic = found.diagnostic;
+      const [proposal, opened] = await Promise.all([service.propose(diagnostic), projects ? projects.ofDiagnostic(found.id) : Promise.resolve([])]);
+      const links = associationProjectLinks(token, opened.map((o) => o.providerId));
+      const contacts: Contacts = {
+        written: new Map(opened.map((o) => [o.providerId, { state: o.state, href: links.get(o.providerId)! }])),
+        refused: context.refused, enabled: projects !== undefined,
+      };
       // A private link: never kept by a cache, never sent on as a Referer.
       res.set('Referrer-Policy', 'no-referrer');
       web.send(res, 200, {
         title: diagnostic.associationName ? `Diagnostic ${de(diagnostic.associationName)}` : 'Votre diagnostic',
         section: 'annuaire', context, stylesheets: [CSS],
         lead: 'Ce lien est privé : gardez-le pour revenir à ces propositions, ou supprimez le diagnostic en bas de page.',
-        children: <Answer diagnostic={diagnostic} proposal={proposal} service={service} token={String(req.params.token)} formToken={context.formToken} />,
+        children: <Answer diagnostic={diagnostic} proposal={proposal} service={service} token={token} formToken={context.formToken} contacts={contacts} />,
       });
     } catch (err) {
       next(err);

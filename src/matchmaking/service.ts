@@ -23,6 +23,11 @@ import { withIdColumn } from '../store/migrations.js';
 import { writeTransaction } from '../store/transaction.js';
 import type { Need } from './alternatives.js';
 
+/** The needs a diagnostic names: the tools it wants to replace (a proprietary service today). */
+export function namedNeeds(d: Pick<Diagnostic, 'tools'>): string[] {
+  return Object.entries(d.tools).filter(([, v]) => v === 'proprietaire').map(([k]) => k).sort();
+}
+
 export const matchmakingMigrations: Migration[] = [
   {
     id: 'matchmaking/001-diagnostics',
@@ -39,6 +44,8 @@ export const matchmakingMigrations: Migration[] = [
 
 interface Tables {
   matchmaking_diagnostics: { id: number; token_hash: string; territory: string; answers: string; created_at: string };
+  matchmaking_diagnostic_needs: { diagnostic_id: number; need: string };
+  matchmaking_projects: { diagnostic_id: number | null };
 }
 
 export const TOOL_STATES = { proprietaire: 'Un service propriétaire', libre: 'Déjà un logiciel libre', aucun: 'Rien pour l’instant' } as const;
@@ -119,9 +126,12 @@ export class MatchmakingService {
     const now = this.#now().toISOString();
     const name = diagnostic.associationName || 'votre association';
     await writeTransaction(this.store, async (trx) => {
-      await (trx as unknown as Kysely<Tables>).insertInto('matchmaking_diagnostics')
+      const db = trx as unknown as Kysely<Tables>;
+      const { id } = await db.insertInto('matchmaking_diagnostics')
         .values({ token_hash: hashToken(token), territory: diagnostic.territory, answers: JSON.stringify(diagnostic), created_at: now } as never)
-        .execute();
+        .returning('id').executeTakeFirstOrThrow();
+      const needs = namedNeeds(diagnostic);
+      if (needs.length) await db.insertInto('matchmaking_diagnostic_needs').values(needs.map((need) => ({ diagnostic_id: Number(id), need }))).execute();
       await queueMails(trx, [{
         kind: 'diagnostic',
         to: email,
@@ -143,18 +153,46 @@ export class MatchmakingService {
   }
 
   async find(token: string): Promise<Diagnostic | undefined> {
-    if (!/^[\w-]{20,64}$/.test(token)) return undefined;
-    const row = await this.#db.selectFrom('matchmaking_diagnostics').select('answers').where('token_hash', '=', hashToken(token)).executeTakeFirst();
-    if (!row) return undefined;
-    const parsed = diagnosticSchema.safeParse(JSON.parse(row.answers));
-    return parsed.success ? parsed.data : undefined;
+    return (await this.findWithId(token))?.diagnostic;
   }
 
-  /** Deletes a diagnostic; false when there was none. */
+  /** The diagnostic of a private link and its row id (its projects point to it). */
+  async findWithId(token: string): Promise<{ id: number; diagnostic: Diagnostic; createdAt: string } | undefined> {
+    if (!/^[\w-]{20,64}$/.test(token)) return undefined;
+    const row = await this.#db.selectFrom('matchmaking_diagnostics').select(['id', 'answers', 'created_at']).where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    return row ? this.#parsed(row) : undefined;
+  }
+
+  /** A diagnostic by id, for facilitators (GraphQL). */
+  async byId(id: number): Promise<{ id: number; diagnostic: Diagnostic; createdAt: string } | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const row = await this.#db.selectFrom('matchmaking_diagnostics').select(['id', 'answers', 'created_at']).where('id', '=', id).executeTakeFirst();
+    return row ? this.#parsed(row) : undefined;
+  }
+
+  /** The latest diagnostics, newest first, for facilitators (GraphQL); `first` at most 100. */
+  async latest(first: number): Promise<Array<{ id: number; diagnostic: Diagnostic; createdAt: string }>> {
+    const rows = await this.#db.selectFrom('matchmaking_diagnostics').select(['id', 'answers', 'created_at']).orderBy('id', 'desc').limit(Math.min(Math.max(first, 0), 100)).execute();
+    return rows.flatMap((r) => this.#parsed(r) ?? []);
+  }
+
+  #parsed(row: { id: number; answers: string; created_at: string }): { id: number; diagnostic: Diagnostic; createdAt: string } | undefined {
+    const parsed = diagnosticSchema.safeParse(JSON.parse(row.answers));
+    return parsed.success ? { id: Number(row.id), diagnostic: parsed.data, createdAt: row.created_at } : undefined;
+  }
+
+  /** Deletes a diagnostic (its needs' rows; its projects keep their own summary); false when there was none. */
   async delete(token: string): Promise<boolean> {
     if (!/^[\w-]{20,64}$/.test(token)) return false;
-    const result = await this.#db.deleteFrom('matchmaking_diagnostics').where('token_hash', '=', hashToken(token)).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return writeTransaction(this.store, async (trx) => {
+      const db = trx as unknown as Kysely<Tables>;
+      const row = await db.selectFrom('matchmaking_diagnostics').select('id').where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      if (!row) return false;
+      await db.deleteFrom('matchmaking_diagnostic_needs').where('diagnostic_id', '=', Number(row.id)).execute();
+      await db.updateTable('matchmaking_projects').set({ diagnostic_id: null }).where('diagnostic_id', '=', Number(row.id)).execute();
+      await db.deleteFrom('matchmaking_diagnostics').where('id', '=', Number(row.id)).execute();
+      return true;
+    });
   }
 
   /** What the answer page proposes for a diagnostic (a bounded number of queries whatever the directory's size). */

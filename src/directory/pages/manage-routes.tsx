@@ -47,7 +47,10 @@ function LinkRequest(props: { state: FormState; token: string }) {
   );
 }
 
-export function createManagePages(directory: DirectoryService, web: Web, now: () => Date): Router {
+/** A structure's accompaniment projects, listed on its management page (src/matchmaking/projects, wired by src/server.ts). */
+export type ManagedProjects = (providerId: number) => Promise<Array<{ label: string; state: string; href: string }>>;
+
+export function createManagePages(directory: DirectoryService, web: Web, now: () => Date, projects?: ManagedProjects): Router {
   const router = express.Router();
   const css = [PROVIDER_PAGES_CSS];
   const sessionOf = (req: Request) => managerSession(directory.db, readCookie(req.headers.cookie, MANAGER_COOKIE), now());
@@ -142,6 +145,7 @@ export function createManagePages(directory: DirectoryService, web: Web, now: ()
         return;
       }
       const editState = formState(EDIT_FORM, context.refused, providerValues(provider));
+      const projectList = projects ? await projects(provider.id) : [];
       const withdrawState = formState(WITHDRAW_FORM, context.refused);
       const open = provider.status === 'approved' || provider.status === 'pending';
       web.send(res, 200, {
@@ -154,6 +158,12 @@ export function createManagePages(directory: DirectoryService, web: Web, now: ()
               {provider.listed ? <p><a href={`/annuaire/${provider.slug}`}>Voir votre fiche publique</a></p> : null}
               {open ? <p>{'Envoyez ce lien aux associations que vous avez accompagnées pour qu’elles vous recommandent : '}<a href={`/annuaire/${provider.slug}/recommander`}>{web.absolute(`/annuaire/${provider.slug}/recommander`, req)}</a></p> : null}
             </section>
+            {projectList.length ? (
+              <section class="card" aria-labelledby="titre-projets">
+                <h2 id="titre-projets">Vos projets d’accompagnement</h2>
+                <ul>{projectList.map((p) => <li><a href={p.href}>{p.label}</a>{` — ${p.state}`}</li>)}</ul>
+              </section>
+            ) : null}
             {open ? (
               <section aria-labelledby="titre-modifier">
                 <h2 id="titre-modifier">Modifier la fiche</h2>

@@ -52,6 +52,7 @@ function Criteria(props: { rec: Recommendation }) {
 
 function RecommendationItem(props: { rec: Recommendation }) {
   const { rec } = props;
+  const after = rec.projectId !== null;
   const when = rec.periodEnd && rec.periodEnd !== rec.periodStart ? `${de(frenchMonth(rec.periodStart))} à ${frenchMonth(rec.periodEnd)}` : `en ${frenchMonth(rec.periodStart)}`;
   const tools = rec.replacedTools.length && rec.tools.length
     ? `Outils remplacés : ${frenchList(rec.replacedTools)}, par ${frenchList(rec.tools)}.`
@@ -59,7 +60,8 @@ function RecommendationItem(props: { rec: Recommendation }) {
   return (
     <li data-recommendation={rec.id}>
       <h3>{rec.associationName}</h3>
-      <p class="meta">{`Projet mené ${when}`}</p>
+      {after ? <p><span class="badge state-published">après un projet accompagné</span></p> : null}
+      <p class="meta">{`Projet mené ${when}${after ? ', suivi étape par étape sur Pollen' : ''}`}</p>
       <p>{rec.work}</p>
       {tools ? <p>{tools}</p> : null}
       <Criteria rec={rec} />
@@ -71,6 +73,8 @@ function RecommendationItem(props: { rec: Recommendation }) {
 export function ProviderView(props: { provider: Provider; recommendations: readonly Recommendation[]; wikiUrl: string | null }) {
   const p = props.provider;
   const count = props.recommendations.length;
+  const linked = props.recommendations.filter((r) => r.projectId !== null);
+  const others = props.recommendations.filter((r) => r.projectId === null);
   return (
     <>
       <p class="lead">{p.description}</p>
@@ -102,7 +106,15 @@ export function ProviderView(props: { provider: Provider; recommendations: reado
       <section class="card" aria-labelledby="titre-recommandations">
         <h2 id="titre-recommandations">{count > 1 ? `${count} recommandations vérifiées` : count === 1 ? 'Une recommandation vérifiée' : 'Aucune recommandation vérifiée'}</h2>
         <p class="hint">Chaque recommandation vient d’une association accompagnée par la structure ; l’équipe d’animation l’a contactée pour vérifier le projet avant de la publier.</p>
-        {count ? <ol class="recommendations">{props.recommendations.map((r) => <RecommendationItem rec={r} />)}</ol> : null}
+        {linked.length ? (
+          <>
+            <h3 id="titre-apres-projet">{`Après un projet accompagné (${linked.length})`}</h3>
+            <p class="hint">Ces associations ont suivi leur projet avec la structure sur Pollen, du diagnostic à l’autonomie, avant de la recommander.</p>
+            <ol class="recommendations" aria-labelledby="titre-apres-projet">{linked.map((r) => <RecommendationItem rec={r} />)}</ol>
+          </>
+        ) : null}
+        {linked.length && others.length ? <h3 id="titre-autres-recommandations">{`Autres recommandations (${others.length})`}</h3> : null}
+        {others.length ? <ol class="recommendations" aria-labelledby={linked.length ? 'titre-autres-recommandations' : undefined}>{others.map((r) => <RecommendationItem rec={r} />)}</ol> : null}
       </section>
       <p><a class="call" href={`/annuaire/${p.slug}/recommander`}>Recommander cette structure</a></p>
       <ul>

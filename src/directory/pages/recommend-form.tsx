@@ -31,11 +31,12 @@ function years(now: Date): Array<{ value: string; label: string }> {
   return Array.from({ length: 11 }, (_, i) => String(current - i)).map((y) => ({ value: y, label: y }));
 }
 
-export function RecommendForm(props: { provider: Provider; state: FormState; token: string; now: Date }) {
+export function RecommendForm(props: { provider: Provider; state: FormState; token: string; now: Date; project?: string | undefined }) {
   const { state } = props;
   const f = { state, order: RECOMMEND_ORDER };
   return (
     <PostForm action={`/annuaire/${props.provider.slug}/recommander`} token={props.token} honeypot label={`Recommander ${props.provider.name}`}>
+      {props.project ? <input type="hidden" name="projet" value={props.project} /> : null}
       <h2>Votre association</h2>
       <TextField {...f} name="association" label="Nom de l’association" required maxLength={150} autocomplete="organization" />
       <TextField {...f} name="rna" label="Numéro RNA" hint="W suivi de 9 chiffres, s’il vous est connu : il aide l’équipe d’animation à retrouver l’association." maxLength={10} />

@@ -17,7 +17,7 @@ import { DirectoryError, RESERVED_SLUGS, type Provider } from '../model.js';
 import type { DirectoryService } from '../service.js';
 import { providerPageTitle } from '../wiki-pages.js';
 import { PROVIDER_PAGES_CSS } from './common.js';
-import { createManagePages } from './manage-routes.js';
+import { createManagePages, type ManagedProjects } from './manage-routes.js';
 import { ProviderView } from './provider-page.js';
 import { readRecommendation, RecommendForm, RECOMMEND_FORM } from './recommend-form.js';
 
@@ -26,6 +26,15 @@ export interface ProviderPagesOptions {
   wikiPageUrl?: ((title: string) => string) | undefined;
   /** The pages' clock (specs). */
   now?: () => Date;
+  /**
+   * Accompaniment projects (src/matchmaking/projects, wired by src/server.ts): a done project's
+   * private link (`?projet=`) prefills the form, and the recommendation names the project.
+   */
+  projects?: {
+    forRecommendation(token: string): Promise<{ projectId: number; providerId: number; values: Record<string, string> } | undefined>;
+    /** The structure's projects, listed on « Gérer ma fiche ». */
+    ofProvider?: ManagedProjects;
+  } | undefined;
 }
 
 const CONFIRM_FORM = 'annuaire-confirmation';
@@ -40,7 +49,7 @@ export function createProviderPages(directory: DirectoryService, web: Web, optio
   const now = options.now ?? (() => new Date());
   const css = [PROVIDER_PAGES_CSS];
   // Before /annuaire/<slug>: these paths are never a structure's slug (RESERVED_SLUGS).
-  router.use(createManagePages(directory, web, now));
+  router.use(createManagePages(directory, web, now, options.projects?.ofProvider));
 
   router.get('/annuaire/confirmer', web.ready, async (req, res, next) => {
     try {
@@ -122,13 +131,20 @@ export function createProviderPages(directory: DirectoryService, web: Web, optio
       const context = await web.context(req, res);
       const provider = await directory.provider(String(req.params.slug));
       if (!recommendable(provider)) return web.notFound(res, context, 'Cette structure ne peut pas être recommandée : elle n’est pas (ou plus) dans l’annuaire.');
-      const state = formState(RECOMMEND_FORM, context.refused);
+      const projectToken = typeof req.query.projet === 'string' ? req.query.projet : '';
+      const project = projectToken ? await options.projects?.forRecommendation(projectToken) : undefined;
+      if (projectToken && project?.providerId !== provider.id) return web.notFound(res, context, 'Ce lien ne correspond à aucun projet terminé avec cette structure.');
+      // The project's link is private: never sent on as a Referer.
+      if (project) res.set('Referrer-Policy', 'no-referrer');
+      const state = formState(RECOMMEND_FORM, context.refused, project?.values);
       web.send(res, 200, {
         title: `Recommander ${provider.name}`, section: 'annuaire', context, stylesheets: css,
-        lead: 'Votre association a mené un projet avec cette structure ? Racontez-le : après vérification par l’équipe d’animation, votre recommandation aidera d’autres associations à choisir.',
+        lead: project
+          ? 'Votre projet d’accompagnement est terminé : le questionnaire reprend ce que vous avez noté pendant le projet. Relisez-le, complétez-le et envoyez-le ; après vérification par l’équipe d’animation, votre recommandation paraîtra comme « après un projet accompagné ».'
+          : 'Votre association a mené un projet avec cette structure ? Racontez-le : après vérification par l’équipe d’animation, votre recommandation aidera d’autres associations à choisir.',
         children: (
           <>
-            <RecommendForm provider={provider} state={state} token={context.formToken} now={now()} />
+            <RecommendForm provider={provider} state={state} token={context.formToken} now={now()} project={project ? projectToken : undefined} />
             <p>{provider.listed ? <a href={`/annuaire/${provider.slug}`}>{`Retour à la fiche ${de(provider.name)}`}</a> : <a href="/annuaire">Retour à l’annuaire</a>}</p>
           </>
         ),
@@ -143,14 +159,20 @@ export function createProviderPages(directory: DirectoryService, web: Web, optio
       if (!web.checkPost(req, res)) return;
       const provider = await directory.provider(String(req.params.slug));
       if (!recommendable(provider)) return web.notFound(res, undefined, 'Cette structure ne peut pas être recommandée : elle n’est pas (ou plus) dans l’annuaire.');
-      const back = `/annuaire/${provider.slug}/recommander`;
-      const done = provider.listed ? `/annuaire/${provider.slug}` : back;
       const fields = web.fields(req);
+      const projectToken = (fields.projet ?? '').slice(0, 100);
+      const back = `/annuaire/${provider.slug}/recommander${projectToken ? `?projet=${encodeURIComponent(projectToken)}` : ''}`;
+      const done = provider.listed ? `/annuaire/${provider.slug}` : back;
       const sent = (email: string) => `Merci ! Un e-mail vient d’être envoyé à ${email} : ouvrez le lien qu’il contient pour confirmer votre recommandation.`;
       if (web.isRobot(fields)) return web.redirect(req, res, done, { notice: sent(fields.email ?? 'votre adresse') });
       const read = readRecommendation(provider, fields, now());
       if (!read.input || !read.extra || !read.key) return web.refuse(req, res, back, { form: RECOMMEND_FORM, values: fields, errors: read.errors });
       const email = String(read.input.verificationContact);
+      const project = projectToken ? await options.projects?.forRecommendation(projectToken) : undefined;
+      if (projectToken && project?.providerId !== provider.id) {
+        return web.refuse(req, res, back, { form: RECOMMEND_FORM, values: fields, errors: { association: 'Ce lien ne correspond à aucun projet terminé avec cette structure.' } });
+      }
+      if (project) read.extra.projectId = project.projectId;
       if (!(await web.admit(req, res, { form: RECOMMEND_FORM, perAddress: 5, perEmail: 3 }, { form: RECOMMEND_FORM, to: back, values: fields, field: 'association', email }))) return;
       let result: Awaited<ReturnType<DirectoryService['recommendByForm']>>;
       try {

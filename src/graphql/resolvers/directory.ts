@@ -128,6 +128,7 @@ export const directoryResolvers = {
     partTitles: (t: TrainingBadge) => t.parts.map((g) => groupTitles[g as Group] ?? g),
   },
   Recommendation: {
+    afterProject: (r: Recommendation) => r.projectId !== null,
     verificationContact: (r: Recommendation, _: unknown, ctx: GatewayContext) => {
       requireFacilitator(ctx);
       return r.verificationContact;
