@@ -3,6 +3,7 @@
  * « Nous en avons besoin aussi » (with an optional pledge), « Nous pourrions le réaliser ». Each
  * `read…` turns the posted fields into the service's input, or each field's refusal in French.
  */
+import { de } from '../text/french.js';
 import { ChoiceGroup, PostForm, TextArea, TextField, type FormState } from '../web/forms.js';
 import type { FormBody } from '../web/web.js';
 import { KINDS, type EntryInput, type NeedKind, type ProposalInput } from './service.js';
@@ -37,7 +38,7 @@ function email(fields: FormBody, errors: Errors): string {
 function whole(fields: FormBody, name: string, errors: Errors, max: number, unit: string): number | null {
   const value = (fields[name] ?? '').trim().replace(/[\s\u00a0\u202f]/g, '');
   if (!value) return null;
-  if (!/^\d{1,9}$/.test(value)) errors[name] = `Indiquez un nombre entier de ${unit} (sans virgule), ou laissez vide.`;
+  if (!/^\d{1,9}$/.test(value)) errors[name] = `Indiquez un nombre entier ${de(unit)} (sans virgule), ou laissez vide.`;
   else if (Number(value) > max) errors[name] = `${max.toLocaleString('fr-FR')} ${unit} au plus.`;
   else return Number(value) || null;
   return null;

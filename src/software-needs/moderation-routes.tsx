@@ -8,6 +8,7 @@
  *   POST /masquer      hide a contribution (it no longer shows nor counts)
  *   GET  /export.csv   every proposal with its counts and totals (ISO dates)
  */
+import { de } from '../text/french.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
@@ -114,7 +115,7 @@ function Contributions(props: { base: string; p: Proposal; entries: StaffEntry[]
                 <form method="post" action={`${props.base}/masquer`}>
                   <CsrfField token={props.token} />
                   <input type="hidden" name="entry" value={String(e.id)} />
-                  <button type="submit" aria-label={`Masquer la contribution de ${e.name}`}>Masquer</button>
+                  <button type="submit" aria-label={`Masquer la contribution ${de(e.name)}`}>Masquer</button>
                 </form>
               ) : '—'}
             </td>

@@ -8,6 +8,7 @@
  *   GET  /besoins-logiciels/<id>/realiser            « Nous pourrions le réaliser »; POST sends it
  * Every POST: same origin, form token, honeypot, limits per address and per e-mail, post/redirect/get.
  */
+import { de } from '../text/french.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { formState, PostForm } from '../web/forms.js';
 import { PageNav } from '../web/pager.js';
@@ -61,7 +62,7 @@ function countText(n: number): string {
 }
 
 function kindLine(p: Proposal): string {
-  return p.kind === 'fonctionnalite' ? `Fonctionnalité${p.software ? ` pour ${p.software}` : ''}` : `Logiciel${p.software ? ` (proche de ${p.software})` : ''}`;
+  return p.kind === 'fonctionnalite' ? `Fonctionnalité${p.software ? ` pour ${p.software}` : ''}` : `Logiciel${p.software ? ` (proche ${de(p.software)})` : ''}`;
 }
 
 function pageOf(value: unknown): number {

@@ -7,6 +7,7 @@
  * hash last saved (`software_need_wiki_pages`). French edit summaries. Names, notes and links
  * people gave are published (they were told so); e-mail addresses never are.
  */
+import { de } from '../text/french.js';
 import { createHash } from 'node:crypto';
 import { chunks } from '../store/chunks.js';
 import type { WikiClient } from '../wiki/client.js';
@@ -51,7 +52,7 @@ export function pledgeWikitext(t: Totals): string {
 }
 
 function kindText(p: Proposal): string {
-  return p.kind === 'fonctionnalite' ? `Fonctionnalité${p.software ? ` pour ${inline(p.software)}` : ''}` : `${KINDS.logiciel}${p.software ? ` (proche de ${inline(p.software)})` : ''}`;
+  return p.kind === 'fonctionnalite' ? `Fonctionnalité${p.software ? ` pour ${inline(p.software)}` : ''}` : `${KINDS.logiciel}${p.software ? ` (proche ${inline(de(p.software))})` : ''}`;
 }
 
 /** An approved proposal's page. */
