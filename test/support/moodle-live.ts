@@ -8,12 +8,30 @@
  * titled NOT RUN (and the set-up printed why); under CI=true the set-up refused to start.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, inject, it } from 'vitest';
+import { beforeAll, describe, inject, it } from 'vitest';
 import { runSitePhp, type MoodleSite } from '../../scripts/moodle/site.js';
 import { requestLoginToken } from '../../src/moodle/index.js';
+
+/** How long a live spec waits for the run's Moodle: its first install on a busy fresh machine. */
+const PROVISION_WAIT_MS = 20 * 60_000;
+
+/** The run's Moodle once moodle-setup.ts has written it (it is built while other specs run). */
+async function provisionedSite(status: string): Promise<MoodleSite> {
+  const deadline = Date.now() + PROVISION_WAIT_MS;
+  for (;;) {
+    const text = await readFile(status, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const found = JSON.parse(text) as { site: MoodleSite } | { error: string };
+      if ('error' in found) throw new Error(found.error);
+      return found.site;
+    }
+    if (Date.now() > deadline) throw new Error(`the live Moodle was not ready after ${PROVISION_WAIT_MS / 60_000} minutes (${status})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 export function describeLive(title: string, body: (site: () => MoodleSite) => void): void {
   const live = inject('liveMoodle');
@@ -24,7 +42,17 @@ export function describeLive(title: string, body: (site: () => MoodleSite) => vo
     return;
   }
   // A live Moodle on a busy 2-core machine: restores and page views take seconds, not milliseconds.
-  describe(`${title} [live Moodle]`, { timeout: 180_000 }, () => body(() => live.site));
+  describe(`${title} [live Moodle]`, { timeout: 180_000 }, () => {
+    let site: MoodleSite | undefined;
+    // Before the body's own hooks: they use the site.
+    beforeAll(async () => {
+      site = await provisionedSite(live.pending);
+    }, PROVISION_WAIT_MS + 60_000);
+    body(() => {
+      if (!site) throw new Error('the live Moodle is not provisioned');
+      return site;
+    });
+  });
 }
 
 export interface GeneratedModule {

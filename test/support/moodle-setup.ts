@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -8,8 +8,11 @@ import { moodleArchive, provisionMoodle, stopSite, type MoodleSite } from '../..
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The run's live Moodle (scripts/moodle/site.ts), or why there is none. */
-    liveMoodle: { site: MoodleSite } | { notRun: string };
+    /**
+     * The run's live Moodle (scripts/moodle/site.ts): the file its description is written to
+     * once it answers (`{ site }` or `{ error }`), or why there is none.
+     */
+    liveMoodle: { pending: string } | { notRun: string };
   }
 }
 
@@ -28,7 +31,7 @@ function liveSpecsSelected(project: TestProject): boolean {
 
 /**
  * Vitest globalSetup: ONE live Moodle per test run, only when the run includes a spec of
- * test/moodle-live/: copied from the installed template in var/moodle-template (seconds), which
+ * test/moodle-live/, provisioned in the background while the other specs run: copied from the installed template in var/moodle-template (seconds), which
  * is built the first time (install.php: ~80 s on an idle machine). Without the Moodle archive (a clone without ../shared) the live specs
  * are reported as NOT RUN, loudly; under CI=true that stops the run.
  */
@@ -51,13 +54,21 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined;
   }
   const root = await mkdtemp(path.join(tmpdir(), 'pollen-moodle-'));
-  let site: MoodleSite;
-  try {
-    site = await provisionMoodle({ root, log: (line) => process.stderr.write(`live Moodle: ${line}\n`) });
-  } catch (err) {
+  const status = path.join(root, 'live-moodle.json');
+  // Built while the rest of the run goes on (the first install takes minutes on a fresh machine):
+  // the live specs run last (test/support/sequencer.ts) and wait for this file (moodle-live.ts).
+  const written = (value: { site: MoodleSite } | { error: string }) =>
+    writeFile(`${status}.part`, JSON.stringify(value)).then(() => rename(`${status}.part`, status));
+  const provisioned = provisionMoodle({ root, log: (line) => process.stderr.write(`live Moodle: ${line}\n`) }).then(
+    (site) => written({ site }),
+    async (err: unknown) => {
+      await stopSite(root).catch(() => undefined);
+      await written({ error: `Could not start the live Moodle for tests: ${String(err instanceof Error ? err.message : err)}` });
+    },
+  );
+  project.provide('liveMoodle', { pending: status });
+  return async () => {
+    await provisioned;
     await stopSite(root);
-    throw new Error(`Could not start the live Moodle for tests: ${String(err instanceof Error ? err.message : err)}`);
-  }
-  project.provide('liveMoodle', { site });
-  return () => stopSite(root);
+  };
 }
