@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type StoreDb } from '../../src/store/database.js';
+import { openDatabase, SQLITE_CACHE_KIB, type StoreDb } from '../../src/store/database.js';
 
 let store: StoreDb;
 
@@ -16,6 +16,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await store?.close();
+});
+
+describe('the SQLite connection', () => {
+  it('keeps a page cache of SQLITE_CACHE_KIB (not better-sqlite3’s 16 MB, which a big store fills and the process keeps)', () => {
+    expect(store.sqlite!.pragma('cache_size', { simple: true })).toBe(-SQLITE_CACHE_KIB);
+    expect(SQLITE_CACHE_KIB).toBeLessThan(16_000);
+  });
 });
 
 describe('kept SQLite statements', () => {
