@@ -71,8 +71,10 @@ export async function seedNational(runtime: Runtime): Promise<{ slug: string; se
   const modules = runtime.deps.curriculum;
   let sessionId = 0;
   for (let i = 0; i < SESSIONS; i++) {
-    const day = new Date(Date.now() + (i - 200) * 8 * 3600_000);
-    const local = (h: number) => new Date(day.getTime() + h * 3600_000).toISOString().slice(0, 16);
+    // Three a day (10:00, 14:00, 18:00, Paris time), from 67 days ago: never in a clock change's missing hour.
+    const day = new Date(Date.now() + (Math.floor(i / 3) - 67) * 86_400_000).toISOString().slice(0, 10);
+    const hour = [10, 14, 18][i % 3]!;
+    const local = (h: number) => `${day}T${String(hour + h).padStart(2, '0')}:00`;
     // Spread over every département (by postal code), one in five online.
     const dep = departements[(i * 7) % departements.length]!.id;
     const postalCode = /^\d{2}$/.test(dep) ? `${dep}000` : /^\d{3}$/.test(dep) ? `${dep}00` : '20000';

@@ -96,3 +96,14 @@ export async function searchProviders(db: DirectoryDb, filter: z.infer<typeof pr
     endCursor: last ? encodeCursor({ nameKey: last.name_key, id: Number(last.id) }) : null,
   };
 }
+
+/** The first `limit` listed providers matching `filter`, by name: one query, no count (ranking candidates). */
+export async function providersMatching(db: DirectoryDb, filter: z.infer<typeof providerFilterSchema>, limit: number): Promise<Provider[]> {
+  const rows = await applyFilter(db.selectFrom('directory_providers'), filter)
+    .selectAll('directory_providers')
+    .orderBy('directory_providers.name_key')
+    .orderBy('directory_providers.id')
+    .limit(Math.max(0, Math.min(limit, MAX_PAGE_SIZE)))
+    .execute();
+  return rows.map(toProvider);
+}

@@ -19,7 +19,7 @@ import {
   DirectoryError, domainOf, foldText, RESERVED_SLUGS, sameAssociation, slugify, SERVICES, websiteKey,
   type ModerationEvent, type Provider, type Recommendation, type RecommendationStatus, type TrainingBadge,
 } from './model.js';
-import { searchProviders, type ProviderPage } from './search.js';
+import { providersMatching, searchProviders, type ProviderPage } from './search.js';
 import {
   directoryDb, historyOf, providerBy, recentEvents, recommendationsOf, recordEvent, takeRateSlot, toProvider, toRecommendation, writeFacets,
   type DirectoryDb, type DirectoryTx,
@@ -102,6 +102,11 @@ export class DirectoryService {
 
   async providers(filter: unknown, first: number, after?: string | null): Promise<ProviderPage> {
     return searchProviders(this.db, parseInput(providerFilterSchema, filter ?? {}), first, after);
+  }
+
+  /** Up to `limit` listed providers matching `filter`, by name, without counting them all (src/matchmaking). */
+  candidates(filter: unknown, limit: number): Promise<Provider[]> {
+    return providersMatching(this.db, parseInput(providerFilterSchema, filter ?? {}), limit);
   }
 
   provider(slug: string): Promise<Provider | undefined> {

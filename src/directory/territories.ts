@@ -58,11 +58,16 @@ for (const r of REGIONS) {
 }
 territories.set(REMOTE, { id: REMOTE, kind: 'remote', name: 'À distance', region: null });
 
+/** One collator for every sort (localeCompare with a locale builds one per call). */
+const frenchOrder = new Intl.Collator('fr');
+
+const rank = { region: 0, departement: 1, remote: 2 } as const;
+/** The list is fixed once this module has loaded: sorted once. */
+const sortedTerritories = [...territories.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || frenchOrder.compare(a.id, b.id));
+
 /** Every territory: régions first (alphabetical), then départements by code, then « à distance ». */
 export function allTerritories(): Territory[] {
-  const list = [...territories.values()];
-  const rank = { region: 0, departement: 1, remote: 2 } as const;
-  return list.sort((a, b) => rank[a.kind] - rank[b.kind] || a.id.localeCompare(b.id, 'fr'));
+  return [...sortedTerritories];
 }
 
 export function territory(id: string): Territory | undefined {
@@ -92,8 +97,6 @@ export function matchKeys(ids: readonly string[]): string[] {
   return [...keys];
 }
 
-/** One collator for every sort (localeCompare with a locale builds one per call). */
-const frenchOrder = new Intl.Collator('fr');
 
 /** The régions `ids` touch (for category pages): a département's région, a région itself. */
 export function regionsOf(ids: readonly string[]): Territory[] {

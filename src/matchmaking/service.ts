@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { AgendaSession } from '../agenda/model.js';
 import type { AgendaService } from '../agenda/service.js';
 import { hashToken } from '../auth/tokens.js';
-import { de } from '../text/french.js';
+import { de, frenchOrder } from '../text/french.js';
 import type { CurriculumModule } from '../curriculum/schema.js';
 import type { Provider, ServiceId } from '../directory/model.js';
 import type { DirectoryService } from '../directory/service.js';
@@ -97,6 +97,9 @@ export interface MatchmakingDeps {
 const CANDIDATES = 100;
 const SHOWN_PROVIDERS = 8;
 const SHOWN_SESSIONS = 6;
+/** Upcoming sessions read to find the near ones, a page at a time. */
+const SESSIONS_PAGE = 60;
+const SESSIONS_SCANNED = 300;
 
 /** The département of a French postal code in an address (`69001` → `69`, `97411` → `974`, `20000` → Corse). */
 export function departementOfAddress(address: string | null): string | undefined {
@@ -211,10 +214,12 @@ export class MatchmakingService {
     const directory = this.deps.directory;
     if (!directory) return [];
     const here = territoryOf(territoryId);
-    const [near, remote] = await Promise.all([
-      here && here.kind !== 'remote' ? directory.providers({ territory: territoryId }, CANDIDATES) : Promise.resolve({ providers: [] as Provider[] }),
-      directory.providers({ territory: 'a-distance' }, CANDIDATES),
+    const [nearList, remoteList] = await Promise.all([
+      here && here.kind !== 'remote' ? directory.candidates({ territory: territoryId }, CANDIDATES) : Promise.resolve([] as Provider[]),
+      directory.candidates({ territory: 'a-distance' }, CANDIDATES),
     ]);
+    const near = { providers: nearList };
+    const remote = { providers: remoteList };
     const seen = new Set<number>();
     const ranked: Array<RankedProvider & { score: number }> = [];
     for (const provider of [...near.providers, ...remote.providers]) {
@@ -230,7 +235,7 @@ export class MatchmakingService {
     }
     return ranked
       .filter((r) => r.servicesCovered.length > 0)
-      .sort((a, b) => b.score - a.score || a.provider.name.localeCompare(b.provider.name, 'fr'))
+      .sort((a, b) => b.score - a.score || frenchOrder(a.provider.name, b.provider.name))
       .slice(0, SHOWN_PROVIDERS)
       .map(({ score: _score, ...r }) => r);
   }
@@ -239,15 +244,25 @@ export class MatchmakingService {
     const agenda = this.deps.agenda;
     if (!agenda) return [];
     const here = territoryOf(territoryId);
-    const { sessions } = await agenda.list({ from: this.#now().toISOString(), includePrivate: false, limit: 300 });
     const near = (s: AgendaSession) => {
       if (s.place.onlineUrl && !s.place.address) return true;
       const dep = departementOfAddress(s.place.address);
       const t = dep ? territoryOf(dep) : undefined;
       return here !== undefined && t !== undefined && (t.id === here.id || (t.region !== undefined && t.region === (here.kind === 'region' ? here.id : here.region)));
     };
+    // The next sessions a page at a time, until enough are near or SESSIONS_SCANNED were read.
+    const sessions: AgendaSession[] = [];
+    const from = this.#now().toISOString();
+    let after: { startsAt: string; id: number } | undefined;
+    for (let read = 0; read < SESSIONS_SCANNED;) {
+      const page = (await agenda.list({ from, includePrivate: false, includeCancelled: false, limit: SESSIONS_PAGE, after })).sessions;
+      sessions.push(...page.filter(near));
+      read += page.length;
+      const last = page.at(-1);
+      if (page.length < SESSIONS_PAGE || !last || sessions.filter((s) => slugs.has(s.moduleSlug ?? '')).length >= SHOWN_SESSIONS) break;
+      after = { startsAt: last.startsAt, id: last.id };
+    }
     return sessions
-      .filter((s) => s.status !== 'cancelled' && near(s))
       .sort((a, b) => Number(slugs.has(b.moduleSlug ?? '')) - Number(slugs.has(a.moduleSlug ?? '')) || a.startsAt.localeCompare(b.startsAt))
       .slice(0, SHOWN_SESSIONS)
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));

@@ -112,12 +112,25 @@ export class CohortQueries {
    * learners), so the figures are kept until a snapshot is written or a learner comes or goes:
    * one cheap query when nothing changed, three otherwise.
    */
+  /**
+   * The cohort's heavy reads one at a time per process, in turn: four facilitators reloading the
+   * dashboard must not take every core of the store's server (PostgreSQL on the same machine)
+   * from the public pages. On SQLite the worker-thread connection already reads in turn.
+   */
+  #turn: Promise<unknown> = Promise.resolve();
+
+  #inTurn<T>(read: () => Promise<T>): Promise<T> {
+    const result = this.#turn.then(read, read);
+    this.#turn = result.catch(() => undefined);
+    return result;
+  }
+
   async figures(): Promise<CohortFigures> {
     const stamp = await sql<{ last_id: number | null; active: number }>`SELECT (SELECT MAX(id) FROM progress_snapshots) AS last_id,
       (SELECT COUNT(*) FROM progress_learners WHERE active = 1) AS active`.execute(this.#db);
     const key = `${stamp.rows[0]?.last_id ?? ''}:${stamp.rows[0]?.active ?? ''}`;
     if (this.#figures?.key === key) return this.#figures.value;
-    const value = await this.#readFigures();
+    const value = await this.#inTurn(() => this.#readFigures());
     this.#figures = { key, value };
     return value;
   }
@@ -140,12 +153,12 @@ export class CohortQueries {
 
   /** Stalled learners, those without progress the longest first, one page: three queries. */
   async stalledPage(page: number, size: number): Promise<CohortRowPage> {
-    return this.#page(sql`s.stalled = 1`, sql`COALESCE(s.last_activity_at, l.first_seen_at), lower(l.display_name), l.id`, page, size);
+    return this.#inTurn(() => this.#page(sql`s.stalled = 1`, sql`COALESCE(s.last_activity_at, l.first_seen_at), lower(l.display_name), l.id`, page, size));
   }
 
   /** Learners in display order matching `filter`, one page: three queries. */
   async rowsPage(filter: CohortRowFilter, page: number, size: number): Promise<CohortRowPage> {
-    return this.#page(whereOf(filter), sql`lower(l.display_name), l.id`, page, size);
+    return this.#inTurn(() => this.#page(whereOf(filter), sql`lower(l.display_name), l.id`, page, size));
   }
 
   /**

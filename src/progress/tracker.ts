@@ -1,5 +1,5 @@
 import type { CurriculumModule } from '../curriculum/schema.js';
-import { de } from '../text/french.js';
+import { de, frenchOrder } from '../text/french.js';
 import type { Logger } from '../log.js';
 import type { MoodleClient } from '../moodle/index.js';
 import type { StoreDb } from '../store/database.js';
@@ -102,7 +102,7 @@ export class ProgressTracker {
     return suspended
       .filter((u) => (u.roles ?? []).some((r) => r.shortname === STUDENT_ROLE))
       .map((u) => ({ moodleUserId: u.id, username: u.username, displayName: u.fullname }))
-      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
+      .sort((a, b) => frenchOrder(a.displayName, b.displayName));
   }
 
   /** Syncs the whole cohort and writes one snapshot per learner. */

@@ -31,3 +31,9 @@ export function frenchList(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
 }
+
+/**
+ * French alphabetical order, one collator for the process: `a.localeCompare(b, 'fr')` builds a
+ * new one on every comparison (a sort of 200 names spent milliseconds there).
+ */
+export const frenchOrder = new Intl.Collator('fr').compare;
