@@ -6,18 +6,15 @@
  * dashboard reads; ticks a multiple-choice question's boxes with the keyboard. Every page: 0 axe-core violations and no sideways scrolling at 1366×768 and
  * 390×844. Screenshots go to test-artifacts/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurriculumModule } from '../../src/curriculum/schema.js';
-import { copyForAudit, launchChromium } from '../support/browser.js';
+import { auditPage, VIEWPORTS, launchChromium } from '../support/browser.js';
 import { linkIn, startLearnerGateway, type LearnerGateway } from './support.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const VIEWPORTS = [{ name: 'bureau', width: 1366, height: 768 }, { name: 'telephone', width: 390, height: 844 }] as const;
 const EMAIL = 'camille@exemple.org';
 const PASSWORD = 'mon mot de passe du parcours';
 
@@ -47,29 +44,9 @@ describe('the learner space in a browser, without JavaScript', { timeout: 180_00
     await gw?.close();
   });
 
-  /**
-   * axe-core and the width at both sizes. With JavaScript off the page runs no timer, and axe
-   * needs them: it audits the same HTML (styles inlined) in a page of a JavaScript-enabled
-   * context; the width is measured on the real page.
-   */
+  /** French, axe-core clean and no sideways scroll at both sizes; a screenshot of each (test/support/browser.ts). */
   async function check(name: string): Promise<void> {
-    expect(await page.getAttribute('html', 'lang'), name).toBe('fr');
-    for (const viewport of VIEWPORTS) {
-      await page.setViewportSize({ width: viewport.width, height: viewport.height });
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `${name} (${viewport.name}): horizontal scrolling`).toBeLessThanOrEqual(viewport.width);
-      await page.screenshot({ path: `${ARTIFACTS}apprenant-${name}-${viewport.name}.png`, fullPage: true });
-      await auditor.setViewportSize({ width: viewport.width, height: viewport.height });
-      await copyForAudit(auditor, page);
-      await auditor.addScriptTag({ content: AXE_SOURCE });
-      const violations = await auditor.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-        const result = await axe.run();
-        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      expect(violations, `${name} (${viewport.name})`).toEqual([]);
-    }
-    await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height });
+    await auditPage(page, auditor, `apprenant-${name}`);
     checked.push(name);
   }
 

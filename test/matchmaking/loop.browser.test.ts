@@ -7,18 +7,15 @@
  * « après un projet accompagné ». Each new or changed page: 0 axe-core violations and no sideways
  * scrolling at 1366×768 and 390×844. Screenshots go to test-artifacts/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/directory/model.js';
-import { copyForAudit, launchChromium } from '../support/browser.js';
+import { auditPage, VIEWPORTS, launchChromium } from '../support/browser.js';
 import { linkIn, startLearnerGateway, type LearnerGateway } from '../learner/support.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const VIEWPORTS = [{ name: 'bureau', width: 1366, height: 768 }, { name: 'telephone', width: 390, height: 844 }] as const;
 const STAFF_TOKEN = 'loop-facilitator-token-0123456789abcdef';
 const ASSOCIATION = 'Les Jardins <b>Partagés</b> ~~~~';
 const ASSO_EMAIL = 'bureau@jardins-partages.example.org';
@@ -67,24 +64,9 @@ describe('from a diagnostic to a recommendation after an accompanied project, in
     await gw?.close();
   });
 
-  /** axe-core (on the same HTML in a JavaScript-enabled page: axe needs timers) and the width, at both sizes. */
+  /** French, axe-core clean and no sideways scroll at both sizes; a screenshot of each (test/support/browser.ts). */
   async function check(page: Page, name: string): Promise<void> {
-    expect(await page.getAttribute('html', 'lang'), name).toBe('fr');
-    for (const viewport of VIEWPORTS) {
-      await page.setViewportSize({ width: viewport.width, height: viewport.height });
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `${name} (${viewport.name}): horizontal scrolling`).toBeLessThanOrEqual(viewport.width);
-      await page.screenshot({ path: `${ARTIFACTS}projet-${name}-${viewport.name}.png`, fullPage: true });
-      await auditor.setViewportSize({ width: viewport.width, height: viewport.height });
-      await copyForAudit(auditor, page);
-      await auditor.addScriptTag({ content: AXE_SOURCE });
-      const violations = await auditor.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-        return (await axe.run()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      expect(violations, `${name} (${viewport.name})`).toEqual([]);
-    }
-    await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height });
+    await auditPage(page, auditor, `projet-${name}`);
   }
 
   const go = (page: Page, path: string) => page.goto(`${gw.gateway.url}${path}`);

@@ -5,17 +5,14 @@
  * and confirms; the page shows both associations and the pledge. Every new page: axe-core 0
  * violations and no sideways scrolling at 1366×768 and 390×844. Screenshots in test-artifacts/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLearnerGateway, type LearnerGateway } from '../learner/support.js';
-import { copyForAudit, launchChromium } from '../support/browser.js';
+import { auditPage, VIEWPORTS, launchChromium } from '../support/browser.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const VIEWPORTS = [{ name: 'bureau', width: 1366, height: 768 }, { name: 'telephone', width: 390, height: 844 }] as const;
 const FACILITATOR_TOKEN = 'software-needs-browser-facilitator-token-0123';
 
 describe('needed software in a browser, without JavaScript', { timeout: 240_000 }, () => {
@@ -38,22 +35,9 @@ describe('needed software in a browser, without JavaScript', { timeout: 240_000 
 
   const url = (path: string) => `${gw.gateway.url}${path}`;
 
-  /** French, axe-core clean and no sideways scroll at both sizes (the JavaScript-free document copied where axe can run); a screenshot of each. */
+  /** French, axe-core clean and no sideways scroll at both sizes; a screenshot of each (test/support/browser.ts). */
   async function check(name: string): Promise<void> {
-    expect(await page.getAttribute('html', 'lang')).toBe('fr');
-    await copyForAudit(axePage, page);
-    await axePage.addScriptTag({ content: AXE_SOURCE });
-    for (const viewport of VIEWPORTS) {
-      await axePage.setViewportSize(viewport);
-      const violations = await axePage.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run();
-        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      expect(violations, `${name} (${viewport.name})`).toEqual([]);
-      const width = await axePage.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `${name} (${viewport.name}): horizontal scrolling`).toBeLessThanOrEqual(viewport.width);
-      await axePage.screenshot({ path: `${ARTIFACTS}besoins-logiciels-${name}-${viewport.name}.png`, fullPage: true });
-    }
+    await auditPage(page, axePage, `besoins-logiciels-${name}`);
   }
 
   async function submit(selector = 'main form button[type=submit].primary'): Promise<void> {
