@@ -12,6 +12,9 @@
  * sizing, not a leak.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCurriculum } from '../src/curriculum/loader.js';
 import { publishCurriculum } from '../src/curriculum/publish/index.js';
@@ -60,14 +63,27 @@ try {
   for (const variant of process.argv.slice(2).length ? process.argv.slice(2) : ['start-script']) {
     const [label, options] = variant.split('|');
     const nodeArgs = options?.split(/\s+/).filter(Boolean);
-    const gateway = await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, {
-      env: {
-        BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
-        // One address sends every request: the per-address budget out of reach, as in bench/gateway.ts.
-        POLLEN_RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000000', POLLEN_RATE_LIMIT_ANONYMOUS_BURST: '1000000000',
-      },
-      ...(nodeArgs ? { nodeArgs } : {}),
-    });
+    // A label starting with `main` runs the `npm start` process (dist/src/main.js, its jobs and a
+    // store file) as bench/gateway.ts's memory run does; the others, the bench gateway alone.
+    const whole = label!.startsWith('main');
+    const budget = { POLLEN_RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000000', POLLEN_RATE_LIMIT_ANONYMOUS_BURST: '1000000000' };
+    const work = whole ? await mkdtemp(path.join(tmpdir(), 'pollen-memory-probe-')) : undefined;
+    const gateway = whole
+      ? await startServerProcess(`${ROOT}dist/src/main.js`, {
+        env: {
+          HOST: '127.0.0.1', WIKI_API_URL: wiki.apiUrl, WIKI_BOT_USER: wiki.botUser, WIKI_BOT_PASSWORD: wiki.botPassword,
+          POLLEN_STORE_PATH: path.join(work!, 'pollen.sqlite'), POLLEN_CURRICULUM_DIR: `${ROOT}course-modules`, ...budget,
+        },
+        cwd: work, readyText: 'Pollen gateway ready', ...(nodeArgs ? { nodeArgs } : {}),
+      })
+      : await startServerProcess(`${ROOT}dist/bench/gateway-server.js`, {
+        env: {
+          BENCH_WIKI_API_URL: wiki.apiUrl, BENCH_WIKI_USER: wiki.botUser, BENCH_WIKI_PASSWORD: wiki.botPassword, BENCH_CURRICULUM_DIR: `${ROOT}course-modules`,
+          // One address sends every request: the per-address budget out of reach, as in bench/gateway.ts.
+          ...budget,
+        },
+        ...(nodeArgs ? { nodeArgs } : {}),
+      });
     let i = 0;
     // The same mix as bench/gateway.ts's memory run.
     const mix = [
@@ -77,8 +93,18 @@ try {
       () => ({ query: 'query($t: String!) { wikiPage(title: $t) { exists } }', variables: { t: `Page absente ${i++ % 500}` } }),
     ];
     const memory = async (query = ''): Promise<string> => {
+      const threads = /^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${gateway.child.pid}/status`, 'utf8'))?.[1];
+      if (whole) {
+        // No bench routes in the real process: its /metrics (no forced GC there).
+        const text = await (await fetch(`${gateway.url}/metrics`)).text();
+        const mb = (name: string) => {
+          const line = text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
+          return (Number(line.slice(line.lastIndexOf(' ') + 1)) / 2 ** 20).toFixed(1);
+        };
+        return `heap ${mb('pollen_nodejs_heap_size_used_bytes')}/${mb('pollen_nodejs_heap_size_total_bytes')} MB, external ${mb('pollen_nodejs_external_memory_bytes')} MB, ${threads} threads`;
+      }
       const m = (await (await fetch(`${gateway.adminUrl}/bench/memory${query}`)).json()) as Record<string, any>;
-      return `heap ${m.heapUsed}/${m.heapTotal} MB, old space ${m.spaces.old_space.used}/${m.spaces.old_space.size} MB, external ${m.external} MB`;
+      return `heap ${m.heapUsed}/${m.heapTotal} MB, old space ${m.spaces.old_space.used}/${m.spaces.old_space.size} MB, external ${m.external} MB, ${threads} threads`;
     };
     console.log(`\n=== ${label} (node ${(nodeArgs ?? startCommand().nodeArgs).join(' ')})`);
     console.log(`start: rss ${gateway.rssMb().toFixed(1)} MB, ${await memory()}, ${mappings(gateway.child.pid!)}`);
@@ -87,9 +113,10 @@ try {
       const run = await fixedLoad(gateway.url, mix, 10_000, 200);
       answered += run.total;
       console.log(`${answered}: rss ${gateway.rssMb().toFixed(1)} MB, ${run.requestsPerSecond.toFixed(0)} req/s, ${run.failures} failed, ${await memory()}, ${mappings(gateway.child.pid!)}`);
-      if (chunk % 5 === 0) console.log(`  after a full GC: ${await memory('?gc')}, rss ${gateway.rssMb().toFixed(1)} MB`);
+      if (chunk % 5 === 0 && !whole) console.log(`  after a full GC: ${await memory('?gc')}, rss ${gateway.rssMb().toFixed(1)} MB`);
     }
     await gateway.stop();
+    if (work) await rm(work, { recursive: true, force: true });
   }
 } finally {
   await wiki.stop();

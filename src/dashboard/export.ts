@@ -9,18 +9,19 @@ import type { Writable } from 'node:stream';
 import type { DashboardData, LearnerRow, ModuleColumn } from './data.js';
 import { STATE_LABELS } from './charts.js';
 import { DASHBOARD_TIME_ZONE } from '../web/format.js';
+import { lazily } from '../text/lazily.js';
 
 const BOM = '\uFEFF';
 
 /** A cell of the grid: text, a number, or a day (a Date at midnight UTC of that day in Paris). */
 export type GridCell = string | number | Date;
 
-const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: DASHBOARD_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const parisDay = lazily(() => new Intl.DateTimeFormat('en-CA', { timeZone: DASHBOARD_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }));
 
 /** The Paris day of an instant, as a Date at midnight UTC (what a spreadsheet's date cell holds). */
 export function dayOf(value: string): Date | '' {
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? '' : new Date(`${parisDay.format(date)}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? '' : new Date(`${parisDay().format(date)}T00:00:00Z`);
 }
 
 /** One CSV field: quoted when needed; a leading = + - @ is defused so no formula runs on open; a day as YYYY-MM-DD. */

@@ -11,6 +11,7 @@ import { STATE_LABELS } from './charts.js';
 import { Time } from './time.js';
 import { DASHBOARD_TIME_ZONE, frenchDate, frenchDays, frenchPercent, frenchShortDateTime } from '../web/format.js';
 import { de } from '../text/french.js';
+import { lazily } from '../text/lazily.js';
 
 export interface LearnerPageData {
   id: string;
@@ -30,7 +31,7 @@ export interface LearnerPageData {
 
 const VIA_LABELS = { moodle: 'Moodle', wiki: 'contribution au wiki', self: 'déclaré par la personne' } as const;
 
-const parisDay = new Intl.DateTimeFormat('fr-CA', { timeZone: DASHBOARD_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const parisDay = lazily(() => new Intl.DateTimeFormat('fr-CA', { timeZone: DASHBOARD_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }));
 
 /**
  * The label of each snapshot: its date; its date and time when another snapshot shares the day
@@ -42,7 +43,7 @@ export function snapshotLabels(history: readonly Pick<LearnerProgress, 'snapshot
     for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
     return (k: string) => (counts.get(k) ?? 0) > 1;
   };
-  const days = history.map((h) => parisDay.format(new Date(h.snapshotAt)));
+  const days = history.map((h) => parisDay().format(new Date(h.snapshotAt)));
   const minutes = history.map((h) => frenchShortDateTime(h.snapshotAt));
   const sharedDay = repeated(days);
   const sharedMinute = repeated(minutes);

@@ -3,6 +3,8 @@
  * « à distance ». Ids are stable and short: a département's INSEE code (`69`, `2A`, `974`), a
  * région's slug (`auvergne-rhone-alpes`), `a-distance`.
  */
+import { frenchOrder } from '../text/french.js';
+import { lazily } from '../text/lazily.js';
 
 interface RegionRow {
   slug: string;
@@ -58,16 +60,14 @@ for (const r of REGIONS) {
 }
 territories.set(REMOTE, { id: REMOTE, kind: 'remote', name: 'À distance', region: null });
 
-/** One collator for every sort (localeCompare with a locale builds one per call). */
-const frenchOrder = new Intl.Collator('fr');
 
 const rank = { region: 0, departement: 1, remote: 2 } as const;
-/** The list is fixed once this module has loaded: sorted once. */
-const sortedTerritories = [...territories.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || frenchOrder.compare(a.id, b.id));
+/** The list is fixed once this module has loaded: sorted once, on first use. */
+const sortedTerritories = lazily(() => [...territories.values()].sort((a, b) => rank[a.kind] - rank[b.kind] || frenchOrder(a.id, b.id)));
 
 /** Every territory: régions first (alphabetical), then départements by code, then « à distance ». */
 export function allTerritories(): Territory[] {
-  return [...sortedTerritories];
+  return [...sortedTerritories()];
 }
 
 export function territory(id: string): Territory | undefined {
@@ -106,7 +106,7 @@ export function regionsOf(ids: readonly string[]): Territory[] {
     const t = region ? territories.get(region) : undefined;
     if (t) out.set(t.id, t);
   }
-  return out.size < 2 ? [...out.values()] : [...out.values()].sort((a, b) => frenchOrder.compare(a.name, b.name));
+  return out.size < 2 ? [...out.values()] : [...out.values()].sort((a, b) => frenchOrder(a.name, b.name));
 }
 
 /** « Rhône (69) », « Bretagne », « À distance ». */

@@ -19,7 +19,7 @@ const schemaDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schem
 export function loadTypeDefs(): string {
   return readdirSync(schemaDir)
     .filter((f) => f.endsWith('.graphql'))
-    .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)))
+    .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a < b ? -1 : a > b ? 1 : 0))
     .map((f) => readFileSync(path.join(schemaDir, f), 'utf8'))
     .join('\n');
 }

@@ -19,6 +19,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Role } from '../auth/viewer.js';
+import { frenchNumber } from '../text/french.js';
 
 /**
  * How many HTTP calls to the wiki or Moodle one request may cause, by who asks. Checked
@@ -205,7 +206,7 @@ export function capFor(role: Role, budget: UpstreamBudget): number {
 export function upstreamBudgetError(measure: UpstreamMeasure, cap: number, role: Role): GraphQLError {
   const signedIn = role === 'facilitator' || role === 'admin';
   const message = measure.tooLarge
-    ? `La requête demande plus de ${MAX_VISITS.toLocaleString('fr-FR')} champs une fois ses fragments dépliés : elle est refusée sans être lue plus loin. Demandez moins de champs.`
+    ? `La requête demande plus de ${frenchNumber(MAX_VISITS)} champs une fois ses fragments dépliés : elle est refusée sans être lue plus loin. Demandez moins de champs.`
     : `La requête demanderait jusqu’à ${measure.calls} appels au wiki ou à Moodle ; la limite est de ${cap} par requête ${signedIn ? 'pour les animateur·rices' : 'sans connexion d’animateur·rice'}. ` +
       'Regroupez les alias (mêmes arguments), demandez moins de recherches ou de catégories, ou envoyez plusieurs requêtes.';
   return new GraphQLError(message, {

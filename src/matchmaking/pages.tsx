@@ -18,6 +18,7 @@ import { PROJECT_STATES, type ProjectState } from './projects/model.js';
 import type { ProjectService } from './projects/service.js';
 import { BOTHERS, SIZES, TOOL_STATES, type Diagnostic, type MatchmakingService, type Proposal } from './service.js';
 import type { RefusedForm } from '../web/flash.js';
+import { lazily } from '../text/lazily.js';
 
 const CSS = stylesheet(`
 .need-list { display: grid; gap: .75rem; list-style: none; padding: 0; }
@@ -28,10 +29,10 @@ const CSS = stylesheet(`
 
 const FORM = 'diagnostic';
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,255}\.[a-z]{2,}$/i;
-const TERRITORIES = [
+const territories = lazily(() => [
   ...allTerritories().filter((t) => t.kind === 'departement').map((t) => ({ value: t.id, label: territoryLabel(t.id) })),
   { value: 'a-distance', label: 'Partout en France (à distance)' },
-];
+]);
 
 function number(value: string | undefined): number | null | 'invalid' {
   const v = (value ?? '').trim();
@@ -45,7 +46,7 @@ function read(fields: FormBody, needIds: readonly string[]): { diagnostic: Diagn
   const email = (fields.courriel ?? '').trim();
   if (!EMAIL.test(email)) errors.courriel = 'Indiquez une adresse e-mail valide, par exemple bureau@mon-asso.fr : le lien privé de votre diagnostic y sera envoyé.';
   const territory = fields.territoire ?? '';
-  if (!TERRITORIES.some((t) => t.value === territory)) errors.territoire = 'Choisissez le département où l’association agit (ou « à distance »).';
+  if (!territories().some((t) => t.value === territory)) errors.territoire = 'Choisissez le département où l’association agit (ou « à distance »).';
   const size = fields.taille ?? '';
   if (!(size in SIZES)) errors.taille = 'Choisissez la taille de l’association.';
   const volunteers = number(fields.benevoles);
@@ -75,7 +76,7 @@ function Questionnaire(props: { service: MatchmakingService; state: FormState; t
       <TextField name="association" label="Nom de l’association" state={state} order={order} maxLength={200} autocomplete="organization" />
       <TextField name="courriel" type="email" label="Adresse e-mail" required state={state} order={order} autocomplete="email"
         hint="Le lien privé de votre diagnostic y est envoyé. L’adresse sert à cet envoi et n’est pas conservée avec vos réponses." />
-      <SelectField name="territoire" label="Département où l’association agit" required state={state} order={order} choices={TERRITORIES} placeholder="Choisissez…" />
+      <SelectField name="territoire" label="Département où l’association agit" required state={state} order={order} choices={territories()} placeholder="Choisissez…" />
       <ChoiceGroup name="taille" label="Taille de l’association" required state={state} order={order} choices={Object.entries(SIZES).map(([value, label]) => ({ value, label }))} />
       <TextField name="benevoles" type="number" label="Nombre de bénévoles actifs" state={state} order={order} />
       <TextField name="salaries" type="number" label="Nombre de salarié·es" state={state} order={order} />

@@ -3,7 +3,7 @@
  * « Nous en avons besoin aussi » (with an optional pledge), « Nous pourrions le réaliser ». Each
  * `read…` turns the posted fields into the service's input, or each field's refusal in French.
  */
-import { de } from '../text/french.js';
+import { de, frenchNumber } from '../text/french.js';
 import { ChoiceGroup, PostForm, TextArea, TextField, type FormState } from '../web/forms.js';
 import type { FormBody } from '../web/web.js';
 import { KINDS, type EntryInput, type NeedKind, type ProposalInput } from './service.js';
@@ -24,7 +24,7 @@ function text(fields: FormBody, name: string, errors: Errors, opts: { label: str
     return '';
   }
   if (CONTROL.test(value)) errors[name] = 'Ce texte contient des caractères invisibles non acceptés : retapez-le.';
-  else if (value.length > opts.max) errors[name] = `Ce texte fait ${value.length} caractères : ${opts.max.toLocaleString('fr-FR')} au plus.`;
+  else if (value.length > opts.max) errors[name] = `Ce texte fait ${value.length} caractères : ${frenchNumber(opts.max)} au plus.`;
   else if (opts.min && value.length < opts.min) errors[name] = `Ce texte est trop court (${value.length} caractères) : écrivez-en au moins ${opts.min}.`;
   return value;
 }
@@ -39,7 +39,7 @@ function whole(fields: FormBody, name: string, errors: Errors, max: number, unit
   const value = (fields[name] ?? '').trim().replace(/[\s\u00a0\u202f]/g, '');
   if (!value) return null;
   if (!/^\d{1,9}$/.test(value)) errors[name] = `Indiquez un nombre entier ${de(unit)} (sans virgule), ou laissez vide.`;
-  else if (Number(value) > max) errors[name] = `${max.toLocaleString('fr-FR')} ${unit} au plus.`;
+  else if (Number(value) > max) errors[name] = `${frenchNumber(max)} ${unit} au plus.`;
   else return Number(value) || null;
   return null;
 }

@@ -17,6 +17,7 @@ import { stylesheet } from '../web/styles.js';
 import type { FormBody, Web } from '../web/web.js';
 import { NEED_FORM, NeedForm, OFFER_FORM, OfferForm, PROPOSE_FORM, ProposeForm, readNeed, readOffer, readProposal } from './forms.js';
 import { idOfSlug, KINDS, SoftwareNeedsError, type Entry, type EntryRole, type NeedKind, type Proposal, type SoftwareNeedsService, type Totals } from './service.js';
+import { lazily } from '../text/lazily.js';
 
 export const SOFTWARE_NEEDS_CSS = stylesheet(`
 .needs { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: .75rem; }
@@ -44,16 +45,16 @@ export interface SoftwareNeedsPagesOptions {
   wikiPageUrl?: ((title: string) => string) | undefined;
 }
 
-const euros = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const euros = lazily(() => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }));
 
 function plural(n: number, one: string, many: string): string {
-  return `${euros.format(n)} ${n > 1 ? many : one}`;
+  return `${euros().format(n)} ${n > 1 ? many : one}`;
 }
 
 /** « 12 heures et 300 € promis par 2 associations », or undefined when nothing was pledged. */
 export function pledgeText(t: Totals): string | undefined {
   if (t.pledges === 0) return undefined;
-  const parts = [t.hours > 0 ? plural(t.hours, 'heure', 'heures') : '', t.euros > 0 ? `${euros.format(t.euros)} €` : ''].filter(Boolean);
+  const parts = [t.hours > 0 ? plural(t.hours, 'heure', 'heures') : '', t.euros > 0 ? `${euros().format(t.euros)} €` : ''].filter(Boolean);
   return `${parts.join(' et ')} promis par ${plural(t.pledges, 'association', 'associations')}`;
 }
 

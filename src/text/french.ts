@@ -4,6 +4,7 @@
  * with « h » keeps the full form: whether its h is mute (d’Hélène) or aspirated (de Haute-Loire)
  * cannot be told from the spelling, and « de H… » is never wrong to read.
  */
+import { lazily } from './lazily.js';
 
 /** Starts with a vowel (accents and ligatures included), once leading markup-free spaces are skipped. */
 export function startsWithVowel(text: string): boolean {
@@ -36,4 +37,19 @@ export function frenchList(items: readonly string[]): string {
  * French alphabetical order, one collator for the process: `a.localeCompare(b, 'fr')` builds a
  * new one on every comparison (a sort of 200 names spent milliseconds there).
  */
-export const frenchOrder = new Intl.Collator('fr').compare;
+const collator = lazily(() => new Intl.Collator('fr'));
+export function frenchOrder(a: string, b: string): number {
+  return collator().compare(a, b);
+}
+
+/**
+ * A number as French writes it: « 1 234,5 » (narrow no-break space between thousands, decimal
+ * comma), what `toLocaleString('fr-FR')` prints for up to three decimals, without building an
+ * Intl formatter (see ./lazily.ts): the IMS cartridge's worker and the cost guard's message ran
+ * it in every process.
+ */
+export function frenchNumber(n: number): string {
+  const [whole, fraction] = String(Math.round(Math.abs(n) * 1000) / 1000).split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+$)/g, '\u202f');
+  return `${n < 0 ? '-' : ''}${grouped}${fraction ? `,${fraction}` : ''}`;
+}

@@ -6,6 +6,7 @@ import { renderWebLink, wikiPageUrl } from './weblink.js';
 import { xmlId } from './xml.js';
 import { zipDeterministic, type PackageFile } from './zip.js';
 import { DEFAULT_WIKI_BASE_URL } from './paths.js';
+import { frenchNumber } from '../../text/french.js';
 
 export interface ExportImsccOptions {
   /** Prefix of wiki page URLs, e.g. `http://127.0.0.1:8080/index.php/`. Default: {@link DEFAULT_WIKI_BASE_URL}. */
@@ -130,7 +131,7 @@ export function buildCartridge(modules: readonly CurriculumModule[], opts: Expor
 
   const totalMinutes = ordered.reduce((sum, m) => sum + m.estimatedMinutes, 0);
   const description =
-    `Parcours de formation en ${ordered.length} modules (environ ${(Math.round(totalMinutes / 6) / 10).toLocaleString('fr-FR')} heures) ` +
+    `Parcours de formation en ${ordered.length} modules (environ ${frenchNumber(Math.round(totalMinutes / 6) / 10)} heures) ` +
     'pour accompagner les associations vers le logiciel libre et les communs.';
   const presentation: CartridgeActivity = {
     itemIdentifier: 'I_presentation_page',

@@ -18,6 +18,7 @@ import { activityFiles, afterCompletionOf, pageXml, urlXml, type MbzActivity } f
 import { courseFiles, type MbzSection } from './course.js';
 import { questionCategoriesXml, quizGradeItemXml, quizInforefXml, quizXml, type QuizIds } from './quiz.js';
 import { tarGzip } from './tar.js';
+import { frenchNumber } from '../../text/french.js';
 
 export interface ExportMbzOptions {
   /** Prefix of wiki page URLs, e.g. `https://wiki.example.org/index.php/`. */
@@ -66,7 +67,7 @@ export function buildMbz(modules: readonly CurriculumModule[], options: ExportMb
   const titlesBySlug = new Map(ordered.map((m) => [m.slug, m.title]));
   const groups = [...new Set(ordered.map((m) => m.group))] as Group[];
   const totalMinutes = ordered.reduce((sum, m) => sum + m.estimatedMinutes, 0);
-  const hours = (Math.round(totalMinutes / 6) / 10).toLocaleString('fr-FR');
+  const hours = frenchNumber(Math.round(totalMinutes / 6) / 10);
   const description = `Parcours de formation en ${ordered.length} modules (environ ${hours} heures) pour accompagner les associations vers le logiciel libre et les communs.`;
   const fullname = options.courseTitle ?? DEFAULT_MBZ_TITLE;
   const sections: MbzSection[] = [

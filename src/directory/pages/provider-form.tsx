@@ -10,10 +10,11 @@ import { declarationSchema, type DeclarationInput } from '../inputs.js';
 import { PROVIDER_KINDS, SERVICES, type Provider } from '../model.js';
 import { REMOTE, regions, territory } from '../territories.js';
 import { splitList } from './common.js';
+import { lazily } from '../../text/lazily.js';
 
 export const PROVIDER_ORDER = ['nom', 'type', 'services', 'regions', 'departements', 'ville', 'site', 'contact', 'description', 'email'];
 
-const AREA_CHOICES = [...regions().map((r) => ({ value: r.id, label: r.name })), { value: REMOTE, label: 'À distance, partout en France' }];
+const areaChoices = lazily(() => [...regions().map((r) => ({ value: r.id, label: r.name })), { value: REMOTE, label: 'À distance, partout en France' }]);
 
 /** The form's values for a fiche as it is (the management page's defaults). */
 export function providerValues(p: Provider): Record<string, string> {
@@ -32,7 +33,7 @@ export function ProviderFields(props: { state: FormState; withEmail: boolean }) 
       <TextField {...f} name="nom" label="Nom de la structure" required maxLength={120} autocomplete="organization" />
       <SelectField {...f} name="type" label="Type de structure" required placeholder="Choisir" choices={Object.entries(PROVIDER_KINDS).map(([value, label]) => ({ value, label }))} />
       <ChoiceGroup {...f} name="services" label="Services proposés aux associations" required multiple choices={Object.entries(SERVICES).map(([value, label]) => ({ value, label }))} />
-      <ChoiceGroup {...f} name="regions" label="Régions desservies en entier, ou à distance" multiple choices={AREA_CHOICES} hint="Cochez une région seulement si vous intervenez dans tous ses départements ; sinon, indiquez les départements ci-dessous." />
+      <ChoiceGroup {...f} name="regions" label="Régions desservies en entier, ou à distance" multiple choices={areaChoices()} hint="Cochez une région seulement si vous intervenez dans tous ses départements ; sinon, indiquez les départements ci-dessous." />
       <TextField {...f} name="departements" label="Départements desservis" maxLength={200} hint="Leurs numéros, séparés par des virgules, par exemple : 69, 38, 2A." />
       <TextField {...f} name="ville" label="Ville où la structure est installée" maxLength={100} autocomplete="address-level2" />
       <TextField {...f} name="site" type="url" label="Site web" maxLength={300} hint="Une adresse complète, par exemple https://exemple.org" autocomplete="url" />

@@ -1,5 +1,6 @@
 /** Accompaniment projects: their states, milestones and sides, in French for the pages and mails. */
 import { le } from '../../text/french.js';
+import { lazily } from '../../text/lazily.js';
 
 export const PROJECT_STATES = {
   contact: 'Prise de contact',
@@ -75,12 +76,12 @@ export function eventLabel(e: ProjectEvent): string {
   }
 }
 
-const DAY = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DAY = lazily(() => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }));
 
 /** « 2 mars 2026 » from `2026-03-02`. */
 export function frenchDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? day : DAY.format(date);
+  return Number.isNaN(date.getTime()) ? day : DAY().format(date);
 }
 
 export class ProjectError extends Error {
