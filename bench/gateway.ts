@@ -5,10 +5,10 @@
  *    through a GraphQL query with the read cache emptied first, vs direct batched API calls
  *    (the same bot, no gateway), alternating, 50 pairs;
  * 2. throughput, 200 connections, 10 s per server (after a 2 s warm-up): a bare Apollo
- *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts) and Pollen's upstream-free
- *    curriculum query in turns of 2 s (five each, so a busy machine weighs on both alike), then
- *    a wiki-backed module query (its page is edited early in the run),
- *    with the wiki API calls made;
+ *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts), Pollen's upstream-free
+ *    curriculum query and a wiki-backed module query (its page edited early in the first of its
+ *    rounds), in turns of 2 s (five each, so a busy machine weighs on the three alike), with the
+ *    wiki API calls made;
  * 3. limits: a fragment-doubling document (2^30 fields from 30 lines) refused by the gateway
  *    vs graphql-js parsing and validating the same kind of text in this process (bench/limits.ts);
  * 4. memory: exactly 100,000 mixed requests to a fresh gateway started as `npm start` starts it
@@ -27,13 +27,13 @@ import { WikiClient } from '../src/wiki/index.js';
 import { measure, median, printTable, startBenchWiki, type BenchWiki } from './support.js';
 import { fragmentDoublingLine } from './limits.js';
 import { fairnessRun } from './fairness.js';
-import { alternating, fixedLoad, startCommand, startServerProcess, throughput, type ServerProcess } from './throughput.js';
+import { alternating, fixedLoad, startCommand, startServerProcess, throughput, type LoadResult, type ServerProcess } from './throughput.js';
 
 const PAGES = 100;
 const RUNS = 50;
 const CONNECTIONS = 200;
 const SECONDS = 10;
-/** The bare and upstream-free runs alternate in this many rounds of SECONDS / ROUNDS each. */
+/** The bare, upstream-free and wiki-backed runs alternate in this many rounds of SECONDS / ROUNDS each. */
 const ROUNDS = 5;
 const MEMORY_REQUESTS = 100_000;
 /**
@@ -134,38 +134,49 @@ async function coldReads(gateway: ServerProcess, bot: WikiClient, titles: string
 
 async function throughputRuns(gateway: ServerProcess, bot: WikiClient): Promise<void> {
   const bare = await startServerProcess(`${ROOT}dist/bench/bare-apollo-server.js`);
-  let bareRun;
-  let free;
-  let roundRatios: number[];
+  // Early in the first wiki-backed round, the module's page changes on the wiki (not through this
+  // gateway): the change feed must find it and the page be read once again.
+  const modulePage = (await post(`${gateway.url}/graphql`, { query: '{ module(slug: "logiciel-libre") { wikiPageTitle } }' })).data.module.wikiPageTitle as string;
+  let edit: NodeJS.Timeout | undefined;
+  const editSoon = (round: number) => {
+    if (round !== 0) return;
+    edit = setTimeout(() => {
+      void bot.getPages([modulePage], { content: true }).then((pages) =>
+        bot.edit({ title: modulePage, text: `${pages.get(modulePage)?.content ?? ''}\n<!-- relu pendant le banc d’essai -->`, summary: 'Banc d’essai : relecture' }),
+      );
+    }, 1000);
+  };
+  let runs;
+  let before;
+  let after;
   try {
     await throughput(bare.url, '{ hello }', CONNECTIONS, 2); // warm-up
     await throughput(gateway.url, UPSTREAM_FREE, CONNECTIONS, 2);
-    // In turns, so that other work on the machine weighs on both alike.
-    [bareRun, free, roundRatios] = await alternating({ url: bare.url, query: '{ hello }' }, { url: gateway.url, query: UPSTREAM_FREE }, CONNECTIONS, ROUNDS, SECONDS / ROUNDS);
+    await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, 2);
+    before = await figures(gateway);
+    // In turns, so that other work on the machine weighs on the three alike.
+    runs = await alternating([
+      { url: bare.url, query: '{ hello }' },
+      { url: gateway.url, query: UPSTREAM_FREE },
+      { url: gateway.url, query: WIKI_BACKED, before: editSoon },
+    ], CONNECTIONS, ROUNDS, SECONDS / ROUNDS);
+    after = await figures(gateway);
   } finally {
+    clearTimeout(edit);
     await bare.stop();
   }
-  await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, 2);
-  // Early in the run, the module's page changes on the wiki (not through this gateway): the change feed
-  // must find it and the page be read once again.
-  const modulePage = (await post(`${gateway.url}/graphql`, { query: '{ module(slug: "logiciel-libre") { wikiPageTitle } }' })).data.module.wikiPageTitle as string;
-  const before = await figures(gateway);
-  const edit = setTimeout(() => {
-    void bot.getPages([modulePage], { content: true }).then((pages) =>
-      bot.edit({ title: modulePage, text: `${pages.get(modulePage)?.content ?? ''}\n<!-- relu pendant le banc d’essai -->`, summary: 'Banc d’essai : relecture' }),
-    );
-  }, 1000);
-  const wiki = await throughput(gateway.url, WIKI_BACKED, CONNECTIONS, SECONDS);
-  clearTimeout(edit);
-  const after = await figures(gateway);
+  const [bareRun, free, wiki] = runs.results as [LoadResult, LoadResult, LoadResult];
   const polls = after.polls - before.polls;
   const reads = after.apiCalls - before.apiCalls - polls;
+  const byRound = (i: number, j: number) => runs.totalsByRound.map((t) => (t[i]! / Math.max(1, t[j]!)).toFixed(2)).join(', ');
   printTable(`Throughput: ${CONNECTIONS} connections, ${SECONDS} s each, gateway compiled in its own process`, [
-    ['rounds (bare, upstream-free) in turn', `${ROUNDS} of ${SECONDS / ROUNDS} s each; upstream-free/bare by round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}`],
+    ['rounds (bare, upstream-free, wiki-backed) in turn', `${ROUNDS} of ${SECONDS / ROUNDS} s each`],
+    ['upstream-free/bare by round', byRound(1, 0)],
+    ['wiki-backed/upstream-free by round', byRound(2, 1)],
     ['bare Apollo { hello }', `${bareRun.requestsPerSecond.toFixed(0)} req/s, p50 ${bareRun.p50Ms} ms, p99 ${bareRun.p99Ms} ms, ${bareRun.failures} failed`],
     ['upstream-free curriculum', `${free.requestsPerSecond.toFixed(0)} req/s, p50 ${free.p50Ms} ms, p99 ${free.p99Ms} ms, ${free.failures} failed`],
     ['wiki-backed module', `${wiki.requestsPerSecond.toFixed(0)} req/s, p50 ${wiki.p50Ms} ms, p99 ${wiki.p99Ms} ms, ${wiki.failures} failed`],
-    ['wiki API calls in that run', `${after.apiCalls - before.apiCalls} for ${wiki.total} requests: ${polls} change-feed polls (one per 10 s interval), ${reads} page reads (1 changed title)`],
+    ['wiki API calls in those rounds', `${after.apiCalls - before.apiCalls} for ${wiki.total} wiki-backed requests: ${polls} change-feed polls (one per 10 s interval), ${reads} page reads (1 changed title)`],
   ]);
   console.log(`throughput upstream-free/bare-apollo ratio ${(free.requestsPerSecond / bareRun.requestsPerSecond).toFixed(2)}`);
   console.log(`throughput wiki-backed/upstream-free ratio ${(wiki.requestsPerSecond / free.requestsPerSecond).toFixed(2)}`);

@@ -24,7 +24,7 @@ import { fixedLoad, startCommand, startServerProcess } from './throughput.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Mappings of a process: anonymous regions, arena-sized ones' RSS, the four largest by RSS. */
+/** Mappings of a process: anonymous regions, arena-sized ones' RSS, the eight largest by RSS. */
 function mappings(pid: number): string {
   let anonRegions = 0;
   let arenaRss = 0;
@@ -48,7 +48,7 @@ function mappings(pid: number): string {
     rssByName.set(name, (rssByName.get(name) ?? 0) + rss);
     if (name === '[anon]' && size >= 60_000) arenaRss += rss;
   }
-  const largest = [...rssByName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([n, kb]) => `${n.split('/').pop()}=${(kb / 1024).toFixed(0)}MB`);
+  const largest = [...rssByName].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, kb]) => `${n.split('/').pop()}=${(kb / 1024).toFixed(0)}MB`);
   return `anon regions ${anonRegions}, arena-sized ${(arenaRss / 1024).toFixed(0)} MB, ${largest.join(' ')}`;
 }
 

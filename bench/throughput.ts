@@ -142,17 +142,20 @@ function loadResultOf(result: AutocannonResult): LoadResult {
 }
 
 /**
- * Two servers' throughput compared fairly on a busy machine: `rounds` short runs of each, in
- * turn (a, b, a, b…), so a burst of other work lands on both alike. Each side's figure is its
- * requests over its seconds; latencies are the rounds' medians (p50) and worst (p99).
+ * The targets loaded in turn, `rounds` times, `seconds` each time, so that other work on the
+ * machine weighs on every one alike. A target's `before(round)` runs just before each of its runs.
+ * Returns each target's runs combined (requests per second over all its rounds, the median p50,
+ * the worst p99) and, per round, each target's request count.
  */
 export async function alternating(
-  a: { url: string; query: string }, b: { url: string; query: string }, connections: number, rounds: number, seconds: number,
-): Promise<[LoadResult, LoadResult, number[]]> {
-  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  targets: ReadonlyArray<{ url: string; query: string; before?: (round: number) => void }>, connections: number, rounds: number, seconds: number,
+): Promise<{ results: LoadResult[]; totalsByRound: number[][] }> {
+  const runs: LoadResult[][] = targets.map(() => []);
   for (let i = 0; i < rounds; i++) {
-    runs[0].push(await throughput(a.url, a.query, connections, seconds));
-    runs[1].push(await throughput(b.url, b.query, connections, seconds));
+    for (const [t, target] of targets.entries()) {
+      target.before?.(i);
+      runs[t]!.push(await throughput(target.url, target.query, connections, seconds));
+    }
   }
   const combined = (list: LoadResult[]): LoadResult => {
     const p50s = list.map((r) => r.p50Ms).sort((x, y) => x - y);
@@ -164,8 +167,7 @@ export async function alternating(
       failures: list.reduce((sum, r) => sum + r.failures, 0),
     };
   };
-  const ratios = runs[1].map((r, i) => r.total / Math.max(1, runs[0][i]!.total));
-  return [combined(runs[0]), combined(runs[1]), ratios];
+  return { results: runs.map(combined), totalsByRound: Array.from({ length: rounds }, (_, i) => runs.map((r) => r[i]!.total)) };
 }
 
 /** `connections` clients sending `query` back to back for `seconds`. */

@@ -9,11 +9,7 @@ import path from 'node:path';
 import { decodeNoteBytes } from '../decode.js';
 import { NoteError } from '../errors.js';
 import { blocksToMarkdown, blocksToPlainText } from './blocks.js';
-import { docxToBlocks } from './docx.js';
-import { etherpadToBlocks } from './etherpad.js';
-import { htmlToBlocks } from './html.js';
 import { noteFileKind, type NoteFileKind } from './kinds.js';
-import { odtToBlocks } from './odt.js';
 
 export { isMarkdownReadFile, noteFileKind, NOTE_FILE_EXTENSIONS, type NoteFileKind } from './kinds.js';
 
@@ -81,11 +77,12 @@ export async function readNoteBytes(bytes: Uint8Array, fileName: string): Promis
     if (kind === 'odt' || kind === 'docx') {
       // A document saved under the other extension is still read for what it is.
       const isWord = isZipWith(bytes, 'word/document.xml');
-      const blocks = isWord ? docxToBlocks(bytes) : odtToBlocks(bytes);
+      // The document readers (an XML parser, an unzipper) load with the first document, not at start.
+      const blocks = isWord ? (await import('./docx.js')).docxToBlocks(bytes) : (await import('./odt.js')).odtToBlocks(bytes);
       return { text: blocksToMarkdown(blocks), warnings: [] };
     }
     const { text, warnings } = decodeNoteBytes(bytes, fileName);
-    const blocks = kind === 'etherpad' ? etherpadToBlocks(text) : htmlToBlocks(text);
+    const blocks = kind === 'etherpad' ? (await import('./etherpad.js')).etherpadToBlocks(text) : (await import('./html.js')).htmlToBlocks(text);
     return { text: blocksToPlainText(blocks), warnings };
   } catch (err) {
     if (err instanceof NoteError) throw err;
