@@ -4,6 +4,7 @@
  * each active learner's latest snapshot. Nothing here writes.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { readChangeVersion } from '../store/changes.js';
 import type { StoreDb } from '../store/database.js';
 import type { Learner } from './learners.js';
 import type { CompletionVia, LearnerProgress, ModuleProgress, ModuleState } from './model.js';
@@ -97,21 +98,21 @@ export function decodeCohortCursor(text: string): CohortCursor | undefined {
   return undefined;
 }
 
+/** Pages of rows kept at most (each about 50 learners with their modules, tens of KB). */
+const KEPT_PAGES = 32;
+
 export class CohortQueries {
+  readonly #store: StoreDb;
   readonly #db: Kysely<unknown>;
-  #figures: { key: string; value: CohortFigures } | undefined;
+  /** Figures and pages read, each with the progress version it was read at (see #kept). */
+  readonly #reads = new Map<string, { version: number; value: unknown }>();
 
   constructor(store: StoreDb) {
+    this.#store = store;
     // The dashboard's heavy reads, off the event loop on a SQLite file (src/store/sqlite-reader.ts).
     this.#db = store.reader as Kysely<unknown>;
   }
 
-  /**
-   * Learner count, modules done, stalled count and the latest snapshot time; completions per
-   * module. The per-module count reads every latest snapshot's modules (about 0.1 s at 10,000
-   * learners), so the figures are kept until a snapshot is written or a learner comes or goes:
-   * one cheap query when nothing changed, three otherwise.
-   */
   /**
    * The cohort's heavy reads one at a time per process, in turn: four facilitators reloading the
    * dashboard must not take every core of the store's server (PostgreSQL on the same machine)
@@ -125,14 +126,36 @@ export class CohortQueries {
     return result;
   }
 
-  async figures(): Promise<CohortFigures> {
-    const stamp = await sql<{ last_id: number | null; active: number }>`SELECT (SELECT MAX(id) FROM progress_snapshots) AS last_id,
-      (SELECT COUNT(*) FROM progress_learners WHERE active = 1) AS active`.execute(this.#db);
-    const key = `${stamp.rows[0]?.last_id ?? ''}:${stamp.rows[0]?.active ?? ''}`;
-    if (this.#figures?.key === key) return this.#figures.value;
-    const value = await this.#inTurn(() => this.#readFigures());
-    this.#figures = { key, value };
+  /**
+   * `read()`'s answer, kept until the store's `progress` change marker moves (src/store/changes.ts:
+   * triggers raise it with every write of a learner or a snapshot, whoever writes, on any
+   * replica): reloading the dashboard between two syncs costs one read of that marker. The
+   * version is read before the rows, so a write landing in between only makes the next request
+   * read again. Callers must not change what they get: the same objects are handed out again.
+   */
+  async #kept<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const version = await readChangeVersion(this.#store, 'progress');
+    if (version === undefined) return this.#inTurn(read);
+    const hit = this.#reads.get(key);
+    if (hit && hit.version === version) {
+      // Most recently used last: the first key is the one to drop.
+      this.#reads.delete(key);
+      this.#reads.set(key, hit);
+      return hit.value as T;
+    }
+    const value = await this.#inTurn(read);
+    this.#reads.delete(key);
+    this.#reads.set(key, { version, value });
+    if (this.#reads.size > KEPT_PAGES) this.#reads.delete(this.#reads.keys().next().value!);
     return value;
+  }
+
+  /**
+   * Learner count, modules done, stalled count and the latest snapshot time; completions per
+   * module (about 0.1 s at 10,000 learners on SQLite): read again only once the cohort changed.
+   */
+  figures(): Promise<CohortFigures> {
+    return this.#kept('figures', () => this.#readFigures());
   }
 
   async #readFigures(): Promise<CohortFigures> {
@@ -153,12 +176,13 @@ export class CohortQueries {
 
   /** Stalled learners, those without progress the longest first, one page: three queries. */
   async stalledPage(page: number, size: number): Promise<CohortRowPage> {
-    return this.#inTurn(() => this.#page(sql`s.stalled = 1`, sql`COALESCE(s.last_activity_at, l.first_seen_at), lower(l.display_name), l.id`, page, size));
+    return this.#kept(`stalled:${page}:${size}`, () => this.#page(sql`s.stalled = 1`, sql`COALESCE(s.last_activity_at, l.first_seen_at), lower(l.display_name), l.id`, page, size));
   }
 
   /** Learners in display order matching `filter`, one page: three queries. */
   async rowsPage(filter: CohortRowFilter, page: number, size: number): Promise<CohortRowPage> {
-    return this.#inTurn(() => this.#page(whereOf(filter), sql`lower(l.display_name), l.id`, page, size));
+    const key = `rows:${JSON.stringify([filter.state ?? null, filter.slug ?? null, filter.activeSince ?? null])}:${page}:${size}`;
+    return this.#kept(key, () => this.#page(whereOf(filter), sql`lower(l.display_name), l.id`, page, size));
   }
 
   /**

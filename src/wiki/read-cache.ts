@@ -70,6 +70,8 @@ export class WikiReadCache {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private readonly invalidationListeners = new Set<(titles: readonly string[] | 'all') => void>();
+  /** The last list of recent changes read, with the feed's newest change when it was read. */
+  private recent: { rcid: number; limit: number; changes: WikiRecentChange[] } | undefined;
 
   constructor(
     private readonly client: WikiClient,
@@ -114,6 +116,8 @@ export class WikiReadCache {
       this.store.invalidate(title);
       dropped.push(title);
     }
+    // Pollen's own edit (or one the feed found) is on the next list of recent changes.
+    if (dropped.length > 0) this.recent = undefined;
     if (dropped.length > 0) for (const listener of this.invalidationListeners) listener(dropped);
   }
 
@@ -294,8 +298,21 @@ export class WikiReadCache {
     return this.client.categoryMembers(category, limit);
   }
 
-  recentChanges(limit?: number): Promise<WikiRecentChange[]> {
-    return this.client.recentChanges(limit);
+  /**
+   * The latest changes, as the wiki lists them. Kept while the feed, read every
+   * `maxStalenessMs`, finds no newer change than when they were read and Pollen made no edit:
+   * the list cannot have changed, so a dashboard reloaded by four facilitators makes no request
+   * to a busy wiki. Stale by at most `maxStalenessMs`, as every page read through this cache.
+   */
+  async recentChanges(limit = 50): Promise<WikiRecentChange[]> {
+    const rcid = this.mark?.rcid;
+    const epoch = this.epoch;
+    const fresh = rcid !== undefined && !this.wikiDown && this.now() - this.syncedAt <= this.maxStalenessMs;
+    if (fresh && this.recent && this.recent.rcid === rcid && this.recent.limit >= limit) return this.recent.changes.slice(0, limit);
+    const changes = await this.client.recentChanges(limit);
+    // Kept only when nothing moved during the read (a poll or an edit may have landed meanwhile).
+    if (fresh && this.mark?.rcid === rcid && this.epoch === epoch) this.recent = { rcid, limit, changes };
+    return changes;
   }
 
   siteInfo(): ReturnType<WikiClient['siteInfo']> {

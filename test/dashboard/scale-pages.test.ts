@@ -86,7 +86,9 @@ describe('the dashboard at 1,200 learners', () => {
   });
 
   it('loads each dashboard page and a learner\'s page in as many store queries as at 60 learners, with the figures of the whole cohort', async () => {
-    // As at 60: the figures kept from the first load after the cohort changed.
+    // As at 60: every page read afresh (the cohort's reads are kept until it changes, here by a
+    // write that changes nothing but the store's change marker), the first load not counted.
+    await gw.store.db.updateTable('progress_learners' as never).set({ active: 1 } as never).where('active' as never, '=', 1 as never).execute();
     await page('/dashboard');
     const at1200: number[] = [];
     const html: string[] = [];

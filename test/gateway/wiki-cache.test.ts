@@ -197,6 +197,35 @@ describe('reads under load', () => {
   });
 });
 
+describe('recent changes', () => {
+  it('lists them once while the feed finds nothing newer, and again, with the new edit, once the feed has seen it', async () => {
+    await cache.poll();
+    const first = await cache.recentChanges(10);
+    const calls = client.stats.apiCalls;
+    // A dashboard reloaded: no request to the wiki.
+    expect(await cache.recentChanges(10)).toEqual(first);
+    expect(await cache.recentChanges(3)).toEqual(first.slice(0, 3));
+    expect(client.stats.apiCalls).toBe(calls);
+    // More than was read: read.
+    await cache.recentChanges(20);
+    expect(client.stats.apiCalls).toBe(calls + 1);
+
+    const { revid } = await wiki.humanEdit('Fiche Peertube', 'PeerTube diffuse des vidéos, sans publicité.', 'Sans publicité');
+    let listed: Awaited<ReturnType<WikiReadCache['recentChanges']>> = [];
+    for (let i = 0; i < 100 && !listed.some((c) => c.revid === revid); i++) {
+      listed = await cache.recentChanges(10);
+      if (!listed.some((c) => c.revid === revid)) await new Promise((r) => setTimeout(r, 100));
+    }
+    // Within the feed's interval, as every page read through the cache.
+    expect(listed[0]).toMatchObject({ revid, title: 'Fiche Peertube', user: 'Admin', comment: 'Sans publicité' });
+
+    // Pollen's own edit: on the very next list, without waiting for the feed.
+    await cache.recentChanges(10);
+    const saved = await client.edit({ title: 'Fiche Framadate', text: 'Framadate organise des rendez-vous et des sondages.', summary: 'Sondages' });
+    expect((await cache.recentChanges(10))[0]).toMatchObject({ title: 'Fiche Framadate', revid: saved.revid });
+  });
+});
+
 describe('when the wiki goes down', () => {
   it('serves cached pages marked stale, and answers WIKI_UNAVAILABLE for pages it never read', async () => {
     const fresh = await gateway.query(PAGE_QUERY, { t: 'Fiche Peertube' });
