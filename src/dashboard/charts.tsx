@@ -86,13 +86,13 @@ export function StateSwatch(props: { state: ModuleState; size?: number }) {
   );
 }
 
-function Cell(props: { x: number; y: number; size: number; state: ModuleState; title: string; glyphSize: number }) {
+function Cell(props: { x: number; y: number; size: number; state: ModuleState; title?: string; glyphSize: number }) {
   const { fill, stroke } = cellStyle(props.state);
   const glyph = STATE_GLYPHS[props.state];
   const { x, y, size } = props;
   return (
     <g>
-      <title>{props.title}</title>
+      {props.title === undefined ? null : <title>{props.title}</title>}
       <rect x={x + 0.75} y={y + 0.75} width={size - 1.5} height={size - 1.5} rx="3" fill={fill} stroke={stroke} stroke-width="1.5" />
       {glyph ? (
         <text x={x + size / 2} y={y + size / 2 + props.glyphSize * 0.35} text-anchor="middle" font-size={props.glyphSize} font-weight="700" fill={CHART_COLOURS.glyph} aria-hidden="true">{glyph}</text>
@@ -174,7 +174,8 @@ export function HeatmapNarrow(props: { modules: readonly ModuleColumn[]; learner
             <svg xmlns="http://www.w3.org/2000/svg" class="strip" role="img" aria-label={summary} viewBox={`0 0 ${width} ${cell}`} width={width} height={cell} font-family={FONT}>
               {learner.states.map((state, col) => {
                 const module = modules[col];
-                return module ? <Cell x={col * step} y={0} size={cell} state={state} title={cellTitle(learner, module, state)} glyphSize={12} /> : null;
+                // No tooltip per square on a phone (nothing hovers there): the strip's label says it all, and the table follows.
+                return module ? <Cell x={col * step} y={0} size={cell} state={state} glyphSize={12} /> : null;
               })}
             </svg>
           </li>

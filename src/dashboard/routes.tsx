@@ -95,8 +95,31 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
   const publicOrigin = originOf(web.publicUrl);
   const notesService = deps.notes instanceof NotesService ? deps.notes : undefined;
   router.use(web.ready);
+  /**
+   * Dashboard pages are built one at a time per process, and the next one starts after a pause
+   * as long as the last one took: each is tens of milliseconds of rendering and writing 0.3-0.6 MB,
+   * and four facilitators reloading it in a loop would otherwise hold the event loop nearly all
+   * the time, a visitor's /annuaire waiting behind them at every step. So the dashboards take
+   * half of the process's time at most. The pause comes after the answer: a facilitator alone
+   * waits for it only by reloading within those milliseconds.
+   */
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = (work: () => Promise<void>): Promise<void> => {
+    let took = 0;
+    const run = async () => {
+      const started = performance.now();
+      try {
+        await work();
+      } finally {
+        took = performance.now() - started;
+      }
+    };
+    const done = turn.then(run, run);
+    turn = done.catch(() => undefined).then(() => new Promise((resolve) => setTimeout(resolve, Math.min(took, 1000))));
+    return done;
+  };
 
-  router.get('/', async (req, res, next) => {
+  router.get('/', (req, res, next) => inTurn(async () => {
     try {
       const context = await gate.page(req, res);
       if (!context) return;
@@ -134,7 +157,7 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
     } catch (err) {
       next(err);
     }
-  });
+  }));
 
   /**
    * In the embedded mode a quiz lives in the learner space: a module not done whose last attempt

@@ -7,6 +7,16 @@
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
+/**
+ * The HTML as one flat string. `renderToString` returns a rope of thousands of small strings;
+ * kept as such, every page it goes into walks the whole rope again when it is encoded for the
+ * socket (9 ms for the dashboard's 0.6 MB heatmap, on every load). Copied once into a flat
+ * string, it is one piece.
+ */
+function flat(html: string): string {
+  return Buffer.from(html, 'utf8').toString('utf8');
+}
+
 /** Fragments by key, the oldest dropped past `max`. */
 export class Fragments {
   readonly #kept = new Map<string, string>();
@@ -16,7 +26,7 @@ export class Fragments {
   get(key: string, render: () => VNode): string {
     let html = this.#kept.get(key);
     if (html === undefined) {
-      html = renderToString(render());
+      html = flat(renderToString(render()));
       if (this.#kept.size >= this.max) this.#kept.delete(this.#kept.keys().next().value!);
       this.#kept.set(key, html);
     }
@@ -31,7 +41,7 @@ export class FragmentsOf<T extends object> {
   get(of: T, render: () => VNode): string {
     let html = this.#kept.get(of);
     if (html === undefined) {
-      html = renderToString(render());
+      html = flat(renderToString(render()));
       this.#kept.set(of, html);
     }
     return html;
@@ -39,4 +49,4 @@ export class FragmentsOf<T extends object> {
 }
 
 /** The HTML of `vnode`, rendered now (for what is drawn once at start). */
-export const rendered = (vnode: VNode): string => renderToString(vnode);
+export const rendered = (vnode: VNode): string => flat(renderToString(vnode));

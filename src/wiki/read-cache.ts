@@ -47,6 +47,9 @@ function isUnavailable(err: unknown): boolean {
  * one upstream read. When the wiki is down, cached pages are served and reported stale up to
  * `maxStaleServeMs`; pages never read fail as before.
  */
+/** How stale the list of recent changes may be after an edit of Pollen's own (ms). */
+const OWN_EDIT_LIST_MS = 1000;
+
 export class WikiReadCache {
   readonly stats: WikiCacheStats = {
     hits: 0, misses: 0, invalidations: 0, evictions: 0, entries: 0, bytes: 0, polls: 0, pollFailures: 0, staleServed: 0,
@@ -70,8 +73,8 @@ export class WikiReadCache {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private readonly invalidationListeners = new Set<(titles: readonly string[] | 'all') => void>();
-  /** The last list of recent changes read, with the feed's newest change when it was read. */
-  private recent: { rcid: number; limit: number; changes: WikiRecentChange[] } | undefined;
+  /** The last list of recent changes read, with the feed's newest change and the time when it was read. */
+  private recent: { rcid: number; limit: number; changes: WikiRecentChange[]; readAt: number; ownEdit: boolean } | undefined;
 
   constructor(
     private readonly client: WikiClient,
@@ -116,8 +119,8 @@ export class WikiReadCache {
       this.store.invalidate(title);
       dropped.push(title);
     }
-    // Pollen's own edit (or one the feed found) is on the next list of recent changes.
-    if (dropped.length > 0) this.recent = undefined;
+    // Pollen's own edit (or one the feed found) is on the list of recent changes within a second.
+    if (dropped.length > 0 && this.recent) this.recent.ownEdit = true;
     if (dropped.length > 0) for (const listener of this.invalidationListeners) listener(dropped);
   }
 
@@ -300,18 +303,24 @@ export class WikiReadCache {
 
   /**
    * The latest changes, as the wiki lists them. Kept while the feed, read every
-   * `maxStalenessMs`, finds no newer change than when they were read and Pollen made no edit:
-   * the list cannot have changed, so a dashboard reloaded by four facilitators makes no request
-   * to a busy wiki. Stale by at most `maxStalenessMs`, as every page read through this cache.
+   * `maxStalenessMs`, finds no newer change than when they were read: the list cannot have
+   * changed, so a dashboard reloaded by four facilitators makes no request to a busy wiki. Stale
+   * by at most `maxStalenessMs`, as every page read through this cache; after an edit of Pollen's
+   * own (a published note, a directory fiche), by at most `OWN_EDIT_LIST_MS`: read again, but at
+   * most once in that time while Pollen publishes page after page.
    */
   async recentChanges(limit = 50): Promise<WikiRecentChange[]> {
     const rcid = this.mark?.rcid;
     const epoch = this.epoch;
     const fresh = rcid !== undefined && !this.wikiDown && this.now() - this.syncedAt <= this.maxStalenessMs;
-    if (fresh && this.recent && this.recent.rcid === rcid && this.recent.limit >= limit) return this.recent.changes.slice(0, limit);
+    const kept = this.recent;
+    if (fresh && kept && kept.rcid === rcid && kept.limit >= limit && (!kept.ownEdit || this.now() - kept.readAt < OWN_EDIT_LIST_MS)) {
+      return kept.changes.slice(0, limit);
+    }
+    const readAt = this.now();
     const changes = await this.client.recentChanges(limit);
-    // Kept only when nothing moved during the read (a poll or an edit may have landed meanwhile).
-    if (fresh && this.mark?.rcid === rcid && this.epoch === epoch) this.recent = { rcid, limit, changes };
+    // Kept as current only when nothing moved during the read (a poll or an edit may have landed).
+    if (fresh && this.mark?.rcid === rcid) this.recent = { rcid, limit, changes, readAt, ownEdit: this.epoch !== epoch };
     return changes;
   }
 

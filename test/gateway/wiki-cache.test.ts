@@ -219,10 +219,20 @@ describe('recent changes', () => {
     // Within the feed's interval, as every page read through the cache.
     expect(listed[0]).toMatchObject({ revid, title: 'Fiche Peertube', user: 'Admin', comment: 'Sans publicité' });
 
-    // Pollen's own edit: on the very next list, without waiting for the feed.
-    await cache.recentChanges(10);
+    // Pollen's own edit: on the list within a second, without waiting for the feed, and the
+    // list read at most once in that second however often it is asked for.
     const saved = await client.edit({ title: 'Fiche Framadate', text: 'Framadate organise des rendez-vous et des sondages.', summary: 'Sondages' });
-    expect((await cache.recentChanges(10))[0]).toMatchObject({ title: 'Fiche Framadate', revid: saved.revid });
+    const asked = Date.now();
+    let own: Awaited<ReturnType<WikiReadCache['recentChanges']>> = [];
+    const reads = client.stats.apiCalls;
+    while (!own.some((c) => c.revid === saved.revid) && Date.now() - asked < 3000) {
+      own = await cache.recentChanges(10);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(Date.now() - asked).toBeLessThan(1500);
+    expect(own[0]).toMatchObject({ title: 'Fiche Framadate', revid: saved.revid });
+    // Asked every 20 ms: the list read once or twice, the feed polled once or twice, not 50 reads.
+    expect(client.stats.apiCalls - reads).toBeLessThanOrEqual(4);
   });
 });
 
