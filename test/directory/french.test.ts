@@ -32,7 +32,7 @@ const NOT_ELIDED = /(?<![\p{L}\-’'])(?:[Dd]e|[Ll]e) (?!ou\b)[aeiouyàâäéè�
  */
 const NEVER_A_VOWEL: Array<[RegExp, string]> = [
   [/^(timeElement|frenchDate|frenchShortDateTime|parisDateTime|escapeHtml\(frenchDate|typedTime)\(/, 'a date: a digit or a weekday first'],
-  [/^(limits\.maxCost|QUIZ_PASS_GRADE|3 \+ \(n % 8\)|learners\.length|cap|MAX_VISITS\.toLocaleString\('fr-FR'\))$/, 'a number'],
+  [/^(limits\.maxCost|QUIZ_PASS_GRADE|3 \+ \(n % 8\)|learners\.length|cap|frenchNumber\([A-Za-z_.]+\))$/, 'a number'],
   [/^pending\.length > 1 \? 'leur' : 'sa'$/, 'leur or sa'],
   [/^(dir|describe\(fromLocation\))$/, 'a folder path or a database location, shown as typed'],
   [/^text$/, 'the helper itself'],
