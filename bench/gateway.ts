@@ -4,10 +4,10 @@
  * 1. cold reads: the same 100 wiki pages (content, last revision, contributors, categories)
  *    through a GraphQL query with the read cache emptied first, vs direct batched API calls
  *    (the same bot, no gateway), alternating, 50 pairs;
- * 2. throughput, 200 connections, 10 s per server (after a 2 s warm-up): a bare Apollo
+ * 2. throughput, 200 connections, 20 s per server (after a 2 s warm-up): a bare Apollo
  *    Server 5 + Express 5 `{ hello }` (bench/bare-apollo-server.ts), Pollen's upstream-free
  *    curriculum query and a wiki-backed module query (its page edited early in the first of its
- *    rounds), in turns of 2 s (five each, so a busy machine weighs on the three alike), with the
+ *    rounds), in turns of 2 s (ten each, so a busy machine weighs on the three alike), with the
  *    wiki API calls made;
  * 3. limits: a fragment-doubling document (2^30 fields from 30 lines) refused by the gateway
  *    vs graphql-js parsing and validating the same kind of text in this process (bench/limits.ts);
@@ -32,9 +32,9 @@ import { alternating, fixedLoad, startCommand, startServerProcess, throughput, t
 const PAGES = 100;
 const RUNS = 50;
 const CONNECTIONS = 200;
-const SECONDS = 10;
+const SECONDS = 20;
 /** The bare, upstream-free and wiki-backed runs alternate in this many rounds of SECONDS / ROUNDS each. */
-const ROUNDS = 5;
+const ROUNDS = 10;
 const MEMORY_REQUESTS = 100_000;
 /**
  * These runs flood from one address (127.0.0.1) on purpose: the per-address request budget is set
