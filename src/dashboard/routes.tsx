@@ -97,10 +97,10 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
   router.use(web.ready);
   /**
    * Dashboard pages are built one at a time per process, and the next one starts after a pause
-   * as long as the last one took: each is tens of milliseconds of rendering and writing 0.3-0.6 MB,
+   * twice as long as the last one took: each is tens of milliseconds of rendering and writing 0.3-0.6 MB,
    * and four facilitators reloading it in a loop would otherwise hold the event loop nearly all
    * the time, a visitor's /annuaire waiting behind them at every step. So the dashboards take
-   * half of the process's time at most. The pause comes after the answer: a facilitator alone
+   * a third of the process's time at most. The pause comes after the answer: a facilitator alone
    * waits for it only by reloading within those milliseconds.
    */
   let turn: Promise<unknown> = Promise.resolve();
@@ -115,7 +115,7 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
       }
     };
     const done = turn.then(run, run);
-    turn = done.catch(() => undefined).then(() => new Promise((resolve) => setTimeout(resolve, Math.min(took, 1000))));
+    turn = done.catch(() => undefined).then(() => new Promise((resolve) => setTimeout(resolve, Math.min(2 * took, 1000))));
     return done;
   };
 
