@@ -112,6 +112,11 @@ describe('two gateways behind the README’s nginx configuration', () => {
     if (!postgresAdminUrl()) throw new Error('PostgreSQL 15 is not installed: this spec did not run');
     let sent = 0;
     const failures: string[] = [];
+    // What a failure report shows: when each note failed against when each gateway stopped and came back.
+    const started = Date.now();
+    const clock = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    const events: string[] = [];
+    const mark = (what: string) => events.push(`${clock()} ${what} (note ${sent})`);
     let sending = true;
     const sender = async (lane: number) => {
       while (sending) {
@@ -130,20 +135,25 @@ describe('two gateways behind the README’s nginx configuration', () => {
           try {
             body = JSON.parse(text) as typeof body;
           } catch {
-            failures.push(`note ${n}: HTTP ${res.status} ${text.slice(0, 80)}`);
+            failures.push(`note ${n} at ${clock()}: HTTP ${res.status} ${text.replace(/\s+/g, ' ').slice(0, 60)}`);
             continue;
           }
-          if (res.status !== 200 || body.errors) failures.push(`note ${n}: HTTP ${res.status} ${JSON.stringify(body.errors ?? '')}`);
+          if (res.status !== 200 || body.errors) failures.push(`note ${n} at ${clock()}: HTTP ${res.status} ${JSON.stringify(body.errors ?? '')}`);
         } catch (err) {
-          failures.push(`note ${n}: ${String(err)}`);
+          failures.push(`note ${n} at ${clock()}: ${String(err)}`);
         }
       }
     };
     const lanes = [1, 2, 3].map(sender);
+    const everyGateway = [...gateways];
     for (const [i, name] of ['gateway-A', 'gateway-B'].entries()) {
       const before = sent;
+      mark(`${name} stopping`);
       await stop(gateways[i]!);
+      mark(`${name} stopped (exit ${gateways[i]!.child.exitCode})`);
       gateways[i] = await startGateway(name, path.join(work, `${name}-again`), { ...settings, PORT: String(ports[i]) });
+      everyGateway.push(gateways[i]!);
+      mark(`${name} ready again`);
       // Traffic went on while it restarted.
       expect(sent).toBeGreaterThan(before);
       // As the README says: nginx sends nothing to a server it marked failed until its
@@ -154,8 +164,15 @@ describe('two gateways behind the README’s nginx configuration', () => {
     await waitFor('a few more notes after both restarts', 30_000, async () => (sent > afterRestarts + 10 ? true : undefined));
     sending = false;
     await Promise.all(lanes);
-    if (failures.length) console.log(readFileSync(path.join(work, 'nginx/logs/error.log'), 'utf8').split('\n').slice(0, 15).join('\n'));
-    expect(failures).toEqual([]);
+    mark('done');
+    // One short report (a CI log keeps only part of a long one): the timeline, the first and last
+    // failures, nginx's errors and what each gateway logged at warn or above.
+    const report = () => {
+      const nginxErrors = readFileSync(path.join(work, 'nginx/logs/error.log'), 'utf8').split('\n').filter(Boolean);
+      const warnings = everyGateway.map((g) => `${g.name} (exit ${g.child.exitCode}): ${g.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(-6).join('\n  ')}`);
+      return [`${failures.length} of ${sent} notes failed`, ...events, ...failures.slice(0, 4), '...', ...failures.slice(-2), 'nginx:', ...nginxErrors.slice(0, 12), ...warnings].join('\n');
+    };
+    expect(failures.length, failures.length ? report() : '').toBe(0);
     expect(sent).toBeGreaterThan(20);
     // Each note queued once, whichever gateway took it.
     const store = await openDatabase({ kind: 'postgres', url: settings.POLLEN_DATABASE_URL! });
