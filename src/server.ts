@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { printSchema, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { makeExecutableSchema } from './graphql/executable-schema.js';
@@ -203,8 +203,10 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     // stops Apollo: Apollo's signal handler would stop it at once and send the signal again.
     stopOnTerminationSignals: false,
     introspection: true,
-    // No HTTP cache hints are computed: the answers are per user and change with the wiki.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(),
+    // No HTTP cache hints are computed: the answers are per user and change with the wiki. No
+    // inline tracing either: Pollen is no federated subgraph, and Apollo would load its tracing
+    // protobuf (0.4 MB of source, kept in the heap) to find that out.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(),
       checksInOrder(queryLimitsPlugin(options.limits ?? defaultQueryLimits), upstreamBudgetPlugin({ ...defaultUpstreamBudget, ...options.upstreamBudget, moodle: deps.moodle !== undefined })),
       responsePlugin(metrics), ...(answers ? [answerCachePlugin(schema, candidates)] : [])],
     logger: options.logger
