@@ -46,6 +46,8 @@ export interface DashboardSources {
   notesLimit?: number;
   /** A wiki slower than this is reported as unreachable. Default 5 s. */
   wikiTimeoutMs?: number;
+  /** The wiki's section already asked for (readWikiChanges), e.g. before the page's turn; else read here. */
+  wikiSection?: Promise<Section<WikiChangeRow[]>> | undefined;
   now?: () => Date;
   /** What matches nothing between the Moodle course and the curriculum (undefined: no Moodle, or not synced yet). */
   moodleMatch?: (() => Promise<ActivityMatch | undefined>) | undefined;
@@ -205,7 +207,8 @@ export function assembleWikiChanges(apiUrl: string, changes: readonly RecentChan
   }));
 }
 
-async function readWiki(sources: DashboardSources): Promise<Section<WikiChangeRow[]>> {
+/** The wiki's recent changes for the page, within `wikiTimeoutMs` (5 s): a failure only blanks that section. */
+export async function readWikiChanges(sources: Pick<DashboardSources, 'wiki' | 'wikiTimeoutMs' | 'wikiLimit'>): Promise<Section<WikiChangeRow[]>> {
   const wiki = sources.wiki;
   if (!wiki) return { ok: false, message: 'Aucun wiki n’est relié à ce tableau de bord.' };
   let timer: NodeJS.Timeout | undefined;
@@ -239,7 +242,7 @@ async function readNotes(sources: DashboardSources): Promise<Section<NotesView>>
 /** Everything the page shows; the wiki is read with a timeout, and its failure only blanks its section. */
 export async function loadDashboard(sources: DashboardSources): Promise<DashboardData> {
   const now = (sources.now ?? (() => new Date()))();
-  const wiki = readWiki(sources);
+  const wiki = sources.wikiSection ?? readWikiChanges(sources);
   const read = await sources.cohort();
   const cohort = 'learnerCount' in read ? read : assembleCohort(read, sources.curriculum);
   const match = await sources.moodleMatch?.().catch(() => undefined);

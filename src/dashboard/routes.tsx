@@ -10,7 +10,7 @@
  * The agenda's and the directory's dashboard pages are mounted by src/server.ts with this
  * router's gate (createStaffGate).
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookie.js';
 import { AuthError } from '../auth/errors.js';
@@ -24,10 +24,10 @@ import { isSameOrigin, originOf } from '../web/csrf.js';
 import type { Web } from '../web/web.js';
 import { wikiPageUrl } from '../wiki/urls.js';
 import type { ActionLog } from './actions.js';
-import { createStaffGate, DASHBOARD_STYLESHEETS, isStaff, sendSignIn, SESSION_EXPIRED, type StaffGate } from './access.js';
+import { createStaffGate, DASHBOARD_STYLESHEETS, isStaff, sendSignIn, SESSION_EXPIRED, type StaffContext, type StaffGate } from './access.js';
 import { cohortFromStore } from './cohort-data.js';
 import { cohortPage, learnerFilter, parseCohortFilter } from './cohort-view.js';
-import { learnerRow, loadDashboard, moduleColumns, type LearnerRow, type NotesQueueReader, type RecentChangesReader } from './data.js';
+import { learnerRow, loadDashboard, moduleColumns, readWikiChanges, type LearnerRow, type NotesQueueReader, type RecentChangesReader } from './data.js';
 import { writeCohortCsv } from './export.js';
 import { writeCohortXlsx, XLSX_TYPE } from './export-xlsx.js';
 import { LearnerContent } from './learner.js';
@@ -101,7 +101,9 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
    * and four facilitators reloading it in a loop would otherwise hold the event loop nearly all
    * the time, a visitor's /annuaire waiting behind them at every step. So the dashboards take
    * a third of the process's time at most. The pause comes after the answer: a facilitator alone
-   * waits for it only by reloading within those milliseconds.
+   * waits for it only by reloading within those milliseconds. Signing in and the wiki's recent
+   * changes come before the turn: a refused visitor takes no turn, and a wiki slow to answer (up
+   * to its 5 s timeout) keeps its facilitator waiting, not every facilitator behind them.
    */
   let turn: Promise<unknown> = Promise.resolve();
   const inTurn = (work: () => Promise<void>): Promise<void> => {
@@ -119,10 +121,22 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
     return done;
   };
 
-  router.get('/', (req, res, next) => inTurn(async () => {
+  router.get('/', async (req, res, next) => {
+    let context: StaffContext | undefined;
     try {
-      const context = await gate.page(req, res);
-      if (!context) return;
+      context = await gate.page(req, res);
+    } catch (err) {
+      return next(err);
+    }
+    if (!context) return;
+    const wikiLimit = options.wikiLimit ?? 50;
+    const wikiSection = readWikiChanges({ wiki: deps.wiki, wikiTimeoutMs: options.wikiTimeoutMs, wikiLimit });
+    await wikiSection;
+    return inTurn(() => dashboardPage(req, res, next, context, wikiSection));
+  });
+
+  async function dashboardPage(req: Request, res: Response, next: NextFunction, context: StaffContext, wikiSection: ReturnType<typeof readWikiChanges>): Promise<void> {
+    try {
       const progress = deps.progress;
       if (!progress) {
         return void web.send(res, 503, { title: 'Suivi indisponible', section: 'tableau-de-bord', context, children: <p class="error">Le suivi de progression n’est pas configuré sur ce serveur : le tableau de bord ne peut pas afficher la cohorte.</p> });
@@ -134,9 +148,8 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
         curriculum: deps.curriculum,
         wiki: deps.wiki,
         notes: options.notes ?? deps.notes?.queue,
-        wikiTimeoutMs: options.wikiTimeoutMs,
-        // More than shown, so the human/robot filter still has rows to show.
-        wikiLimit: options.wikiLimit ?? 50,
+        // Asked before the turn, with its timeout; more than shown, so the human/robot filter still has rows to show.
+        wikiSection,
         notesLimit: options.notesLimit,
         now: options.now,
         moodleMatch: () => progress.activityMatch(),
@@ -157,7 +170,7 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
     } catch (err) {
       next(err);
     }
-  }));
+  }
 
   /**
    * In the embedded mode a quiz lives in the learner space: a module not done whose last attempt
