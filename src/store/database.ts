@@ -112,7 +112,8 @@ export function isStoreUnavailable(error: unknown): boolean {
 const STORE_BUSY_SQLITE = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_PERM'];
 
 /**
- * SQLite's page cache of the gateway's connection, in KiB. better-sqlite3 builds SQLite with
+ * SQLite's page cache of the gateway's connection and of its reading one (src/store/sqlite-reader.ts),
+ * in KiB each. better-sqlite3 builds SQLite with
  * 16 MB, which a national-size store fills in the first seconds (start-up jobs read every
  * provider and session), and the process keeps: a third of the resident memory it gained over an
  * empty store. The file's pages stay in the system's cache anyway; 4 MB keeps the hot ones.
@@ -195,7 +196,7 @@ export async function openDatabase(location: StoreLocation, options: { poolSize?
     const stats: StoreStats = { queries: 0 };
     const db = new Kysely<any>({ dialect: new WriteFirstSqliteDialect({ database: preparingOnce(handle) }), log: counting(stats) });
     // An in-memory store is this connection's alone: no other thread can read it.
-    const reader = file === ':memory:' ? db : openSqliteReader(file, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }, counting(stats));
+    const reader = file === ':memory:' ? db : openSqliteReader(file, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, cacheKib: SQLITE_CACHE_KIB }, counting(stats));
     return {
       dialect: 'sqlite',
       db,

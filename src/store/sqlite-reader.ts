@@ -24,6 +24,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
 db.pragma('query_only = ON');
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+if (workerData.cacheKib) db.pragma('cache_size = -' + workerData.cacheKib);
 const kept = new Map();
 parentPort.on('message', ({ id, sql, parameters }) => {
   try {
@@ -55,6 +56,8 @@ interface Pending {
 
 export interface SqliteReaderOptions {
   busyTimeoutMs: number;
+  /** SQLite's page cache of the worker's connection, in KiB (default: better-sqlite3's 16 MB). */
+  cacheKib?: number;
   /** The worker stops after this long without a query; the next one starts it again. */
   idleMs?: number;
 }
@@ -91,7 +94,7 @@ class ReaderThread {
     if (this.#worker) return this.#worker;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: this.#driver, file: this.file, busyTimeoutMs: this.options.busyTimeoutMs },
+      workerData: { driver: this.#driver, file: this.file, busyTimeoutMs: this.options.busyTimeoutMs, cacheKib: this.options.cacheKib },
       // A small heap: rows pass through, nothing is kept but prepared statements.
       resourceLimits: { maxOldGenerationSizeMb: 48 },
     });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type StoreDb } from '../../src/store/database.js';
+import { openDatabase, SQLITE_CACHE_KIB, type StoreDb } from '../../src/store/database.js';
 import { openSqliteReader } from '../../src/store/sqlite-reader.js';
 
 let dir: string;
@@ -25,6 +25,13 @@ afterAll(async () => {
 });
 
 describe('the SQLite reading connection', () => {
+  it('keeps a page cache as small as the main connection’s (better-sqlite3’s own is 16 MB)', async () => {
+    const cacheOf = async (db: StoreDb['db']) => (await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]?.cache_size;
+    expect(await cacheOf(store.reader)).toBe(-SQLITE_CACHE_KIB);
+    expect(await cacheOf(store.db)).toBe(-SQLITE_CACHE_KIB);
+    expect(SQLITE_CACHE_KIB).toBeLessThan(16_000);
+  });
+
   it('is a connection of its own on a file store, the same one in memory', async () => {
     expect(store.reader).not.toBe(store.db);
     const memory = await openDatabase({ kind: 'sqlite', path: ':memory:' });
