@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addLearner } from '../../bots/progress-sync.js';
@@ -7,6 +5,7 @@ import { createDashboardRouter } from '../../src/dashboard/routes.js';
 import { NoteQueue } from '../../src/notes/queue.js';
 import { Web } from '../../src/web/web.js';
 import { FACILITATOR_TOKEN, fixtureCurriculum, startGateway, type TestGateway } from '../progress/support.js';
+import { serveOnLoopback } from '../support/net.js';
 import { describeEachStore } from '../support/postgres.js';
 
 function note(key: string, title: string, body: string) {
@@ -15,7 +14,7 @@ function note(key: string, title: string, body: string) {
 
 describeEachStore('the learner page lists the published notes that name the learner', (backend) => {
   let gw: TestGateway;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
   let origin: string;
   let queue: NoteQueue;
   const asFacilitator = { authorization: `Bearer ${FACILITATOR_TOKEN}` };
@@ -40,12 +39,11 @@ describeEachStore('the learner page lists the published notes that name the lear
     await queue.enqueue(note('brouillon', 'Brouillon', 'Zoé Lefèvre relira la charte.'));
     const app = express();
     app.use('/dashboard', createDashboardRouter({ auth: gw.runtime.auth, progress: gw.runtime.progress, curriculum: fixtureCurriculum() }, new Web({ auth: gw.runtime.auth }), { notes: queue }));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveOnLoopback(app);
+    origin = served.origin;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await served?.close();
     await gw?.close();
   });
 

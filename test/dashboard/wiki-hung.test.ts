@@ -3,16 +3,15 @@
  * it must not make facilitators queue behind each other (dashboard pages are built one at a time
  * per process, src/dashboard/routes.tsx): each one's wait for the wiki starts at once.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDashboardRouter } from '../../src/dashboard/routes.js';
 import { Web } from '../../src/web/web.js';
 import { FACILITATOR_TOKEN, fixtureCurriculum, startGateway, type TestGateway } from '../progress/support.js';
+import { serveOnLoopback } from '../support/net.js';
 
 let gw: TestGateway;
-let server: Server;
+let served: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
 let origin: string;
 let wikiCalls = 0;
 
@@ -22,12 +21,11 @@ beforeAll(async () => {
   const wiki = { apiUrl: 'http://wiki.invalid/api.php', recentChanges: () => { wikiCalls += 1; return new Promise<never>(() => {}); } };
   const app = express();
   app.use('/dashboard', createDashboardRouter({ auth: gw.runtime.auth, progress: gw.runtime.progress, curriculum: fixtureCurriculum(), wiki }, new Web({ auth: gw.runtime.auth }), { wikiTimeoutMs: 1500 }));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOnLoopback(app);
+  origin = served.origin;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await served?.close();
   await gw?.close();
 });
 
