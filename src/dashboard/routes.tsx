@@ -129,8 +129,8 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
       return next(err);
     }
     if (!context) return;
-    const wikiLimit = options.wikiLimit ?? 50;
-    const wikiSection = readWikiChanges({ wiki: deps.wiki, wikiTimeoutMs: options.wikiTimeoutMs, wikiLimit });
+    // More than shown, so the human/robot filter still has rows to show.
+    const wikiSection = readWikiChanges({ wiki: deps.wiki, wikiTimeoutMs: options.wikiTimeoutMs, wikiLimit: options.wikiLimit ?? 50 });
     await wikiSection;
     return inTurn(() => dashboardPage(req, res, next, context, wikiSection));
   });
@@ -146,9 +146,8 @@ export function createDashboardRouter(deps: DashboardDeps, web: Web, options: Da
         // One page of the grid and of the stalled table, figures from aggregates: a few queries at any size.
         cohort: () => cohortFromStore(progress, deps.curriculum, filter, stalledPageOf(req.query.bloques)),
         curriculum: deps.curriculum,
-        wiki: deps.wiki,
         notes: options.notes ?? deps.notes?.queue,
-        // Asked before the turn, with its timeout; more than shown, so the human/robot filter still has rows to show.
+        // Asked before the turn, with its timeout.
         wikiSection,
         notesLimit: options.notesLimit,
         now: options.now,
