@@ -202,13 +202,16 @@ describe('recent changes', () => {
     await cache.poll();
     const first = await cache.recentChanges(10);
     const calls = client.stats.apiCalls;
+    const polls = cache.stats.polls;
+    // API calls other than the change feed's own reads, which run on their timer meanwhile.
+    const readsSince = () => client.stats.apiCalls - calls - (cache.stats.polls - polls);
     // A dashboard reloaded: no request to the wiki.
     expect(await cache.recentChanges(10)).toEqual(first);
     expect(await cache.recentChanges(3)).toEqual(first.slice(0, 3));
-    expect(client.stats.apiCalls).toBe(calls);
+    expect(readsSince()).toBe(0);
     // More than was read: read.
     await cache.recentChanges(20);
-    expect(client.stats.apiCalls).toBe(calls + 1);
+    expect(readsSince()).toBe(1);
 
     const { revid } = await wiki.humanEdit('Fiche Peertube', 'PeerTube diffuse des vidéos, sans publicité.', 'Sans publicité');
     let listed: Awaited<ReturnType<WikiReadCache['recentChanges']>> = [];
