@@ -6,6 +6,7 @@
  */
 import { escapeWikitext, sanitizeExternalUrl } from '../wikitext/index.js';
 import type { PublishOutcome, WikiClient } from '../wiki/index.js';
+import { mapInSteps, yieldToEventLoop } from '../jobs/steps.js';
 import { publishPagesEach, type PublishFailure } from '../wiki/publish-each.js';
 import type { AgendaSession } from './model.js';
 import type { AgendaModule, AgendaService } from './service.js';
@@ -95,12 +96,12 @@ function row(s: AgendaSession, modules: ReadonlyMap<string, AgendaModule>, past:
   return `|- id="session-${s.id}"\n| ${cells.join(' || ')}`;
 }
 
-function table(sessions: AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, past: boolean, publicUrl: string | undefined): string {
-  if (sessions.length === 0) return past ? "''Aucune session passée.''" : "''Aucune session prévue pour l’instant.''";
+function table(rows: readonly string[], past: boolean): string {
+  if (rows.length === 0) return past ? "''Aucune session passée.''" : "''Aucune session prévue pour l’instant.''";
   return [
     '{| class="wikitable"',
     `! Date !! Session !! Module !! Lieu !! Animation !! ${past ? 'Compte rendu' : 'Capacité'}`,
-    ...sessions.map((s) => row(s, modules, past, publicUrl)),
+    ...rows,
     '|}',
   ].join('\n');
 }
@@ -108,6 +109,12 @@ function table(sessions: AgendaSession[], modules: ReadonlyMap<string, AgendaMod
 export interface AgendaPageOptions {
   /** The gateway's public address (POLLEN_PUBLIC_URL), e.g. `https://pollen.example.org`: the feeds are linked. Unset: no link. */
   publicUrl?: string | undefined;
+  /**
+   * Awaited between steps of 100 sessions while the pages are rendered (default: the event loop
+   * is handed back): a national agenda of 1,000 sessions rendered in one go held every request
+   * for about 100 ms.
+   */
+  pause?: () => Promise<void>;
 }
 
 /** `<public>/agenda.ics`, or a module's `<public>/agenda/modules/<slug>.ics`; null when there is no safe public address. */
@@ -138,20 +145,22 @@ const split = (sessions: readonly AgendaSession[], now: Date) => ({
 });
 
 /** The `Agenda` page. Deterministic: same sessions and same side of `now` → same text. */
-export function renderAgendaPage(sessions: readonly AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, now: Date, options: AgendaPageOptions = {}): string {
+export async function renderAgendaPage(sessions: readonly AgendaSession[], modules: ReadonlyMap<string, AgendaModule>, now: Date, options: AgendaPageOptions = {}): Promise<string> {
   const { upcoming, past } = split(sessions, now);
+  const rows = (list: readonly AgendaSession[], isPast: boolean) => mapInSteps(list, (s) => row(s, modules, isPast, options.publicUrl), { pause: options.pause });
   return [
     '<!-- Page publiée par le robot Pollen depuis son agenda. Une modification faite à la main est conservée : le robot ne l’écrase pas et la signale. -->' +
       'Ateliers et sessions de formation du réseau, à venir et passés. Chaque session passée renvoie à son compte rendu.',
-    `== Sessions à venir ==\n${table(upcoming, modules, false, options.publicUrl)}`,
-    `== Sessions passées ==\n${table(past, modules, true, options.publicUrl)}`,
+    `== Sessions à venir ==\n${table(await rows(upcoming, false), false)}`,
+    `== Sessions passées ==\n${table(await rows(past, true), true)}`,
     feedLinks(sessions, modules, options.publicUrl),
     '[[Catégorie:Agenda]]',
   ].filter(Boolean).join('\n\n');
 }
 
 /** A module's `…/Sessions` subpage: its public sessions, each linked to its row of the Agenda. */
-export function renderModuleSessions(sessions: readonly AgendaSession[], now: Date, feed?: string | null, publicUrl?: string): string {
+export async function renderModuleSessions(sessions: readonly AgendaSession[], now: Date, feed?: string | null, options: AgendaPageOptions = {}): Promise<string> {
+  const { publicUrl } = options;
   const { upcoming, past } = split(sessions, now);
   const page = (s: AgendaSession) => {
     const url = s.status === 'cancelled' ? null : sessionPageUrl(publicUrl, s);
@@ -160,10 +169,12 @@ export function renderModuleSessions(sessions: readonly AgendaSession[], now: Da
   const item = (s: AgendaSession) =>
     `* ${link(AGENDA_PAGE, `${frenchWhen(s)} : ${s.title}`, `session-${s.id}`)}${page(s)}` +
     (s.status === 'cancelled' ? ' (annulée)' : s.minutesTitle ? ` — ${link(s.minutesTitle, 'compte rendu')}` : '');
+  const upcomingItems = await mapInSteps(upcoming, item, { pause: options.pause });
+  const pastItems = await mapInSteps(past, item, { pause: options.pause });
   return [
     '<!-- Liste publiée par le robot Pollen depuis son agenda ; elle est affichée sur la page du module. -->' +
-      `'''Prochaines sessions''' :\n${upcoming.length ? upcoming.map(item).join('\n') : "''aucune pour l’instant''"}`,
-    past.length ? `'''Sessions passées''' :\n${past.map(item).join('\n')}` : '',
+      `'''Prochaines sessions''' :\n${upcomingItems.length ? upcomingItems.join('\n') : "''aucune pour l’instant''"}`,
+    pastItems.length ? `'''Sessions passées''' :\n${pastItems.join('\n')}` : '',
     feed ? `[${feed} ${cell('S’abonner aux sessions de ce module (iCal)')}]` : '',
   ].filter(Boolean).join('\n\n');
 }
@@ -180,16 +191,22 @@ export interface AgendaPublication {
 export async function publishAgenda(client: WikiClient, service: AgendaService, options: AgendaPageOptions & { dryRun?: boolean } = {}): Promise<AgendaPublication> {
   const now = service.now();
   const { sessions } = await service.list({ includePrivate: false, limit: 5000 });
+  // The read (synchronous on SQLite) and the rendering do not hold the loop together.
+  await (options.pause ?? yieldToEventLoop)();
   const byModule = new Map<string, AgendaSession[]>();
-  for (const s of sessions) if (s.moduleSlug && service.modules.has(s.moduleSlug)) byModule.set(s.moduleSlug, [...(byModule.get(s.moduleSlug) ?? []), s]);
-  const requests = [
-    { title: AGENDA_PAGE, text: renderAgendaPage(sessions, service.modules, now, options), summary: 'Agenda : mise à jour des sessions (robot Pollen)' },
-    ...[...byModule].map(([slug, list]) => {
-      const module = service.modules.get(slug)!;
-      return { title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: renderModuleSessions(list, now, feedUrl(options.publicUrl, slug), options.publicUrl), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` };
-    }),
-  ].map((r) => ({ ...r, dryRun: options.dryRun === true }));
-  const results = await publishPagesEach(client, requests);
+  for (const s of sessions) {
+    if (!s.moduleSlug || !service.modules.has(s.moduleSlug)) continue;
+    const list = byModule.get(s.moduleSlug);
+    if (list) list.push(s);
+    else byModule.set(s.moduleSlug, [s]);
+  }
+  const requests = [{ title: AGENDA_PAGE, text: await renderAgendaPage(sessions, service.modules, now, options), summary: 'Agenda : mise à jour des sessions (robot Pollen)' }];
+  for (const [slug, list] of byModule) {
+    const module = service.modules.get(slug)!;
+    requests.push({ title: `${module.wikiPage}/${MODULE_SESSIONS_SUBPAGE}`, text: await renderModuleSessions(list, now, feedUrl(options.publicUrl, slug), options), summary: `Agenda : sessions du module « ${module.title} » (robot Pollen)` });
+  }
+  const dryRun = options.dryRun === true;
+  const results = await publishPagesEach(client, requests.map((r) => ({ ...r, dryRun })));
   const outcomes = results.filter((o): o is PublishOutcome => o.status !== 'failed');
   const failures = results.filter((o): o is PublishFailure => o.status === 'failed');
   return { outcomes, failures, edits: outcomes.filter((o) => !o.dryRun && (o.status === 'created' || o.status === 'updated')).length };

@@ -27,7 +27,7 @@ import {
 import { matchKeys, overlappingTerritories, territoryLabel } from './territories.js';
 import { distinctProviderTitle } from './wiki-title.js';
 import { de } from '../text/french.js';
-import { yieldToEventLoop } from './slices.js';
+import { yieldToEventLoop } from '../jobs/steps.js';
 
 export interface DirectorySettings {
   /** POLLEN_DIRECTORY_MIN_RECOMMENDATIONS: verified recommendations needed to be listed. Default 1. */

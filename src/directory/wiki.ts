@@ -14,7 +14,7 @@ import { publishPagesEach, type PublishFailure } from '../wiki/publish-each.js';
 import { chunks } from '../store/chunks.js';
 import type { DirectoryService } from './service.js';
 import { toProvider } from './store.js';
-import { yieldToEventLoop } from './slices.js';
+import { yieldToEventLoop } from '../jobs/steps.js';
 import { emptyIndexPageText, groupPages, indexEntry, indexGroups, REGION_INDEX_PREFIX, rootPage, type IndexEntry } from './wiki-index.js';
 import {
   addCategoriesOf, categoryPageText, providerPageText, providerPageTitle, renamedPageText, retiredPageText, TEMPLATE_PAGE, templatePageText,

@@ -9,3 +9,4 @@ export { acquireLease, holdLeaseUntil, leaseHolder, leaseMigrations, processHold
 export { runExclusive, type ExclusiveOutcome, type RunExclusiveOptions } from './run.js';
 export { scheduleJob, type JobSchedule, type ScheduledJob } from './schedule.js';
 export { holderChangeLog, type HolderLogger } from './holder-log.js';
+export { mapInSteps, yieldToEventLoop } from './steps.js';

@@ -20,6 +20,26 @@ export function encodeParams(params: ApiParams): Record<string, string> {
   return form;
 }
 
+/**
+ * An `application/x-www-form-urlencoded` body, as URLSearchParams would write it for MediaWiki
+ * (lone surrogates become U+FFFD), with the engine's own encodeURIComponent: URLSearchParams
+ * percent-encodes in JavaScript, which held the event loop for 30 to 90 ms on a 500 KB page.
+ */
+export function encodeForm(fields: ReadonlyArray<readonly [string, string]>): string {
+  return fields.map(([key, value]) => `${encodeComponent(key)}=${encodeComponent(value)}`).join('&');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function encodeComponent(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    // URIError: a lone surrogate, which UTF-8 cannot carry.
+    return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'));
+  }
+}
+
 interface HttpMeta {
   status: number;
   retryAfterMs?: number;
@@ -77,22 +97,28 @@ export class WikiTransport extends MWBot {
     if (!requestOptions.uri) throw new Error('No wiki API URL configured');
     const method = (requestOptions.method ?? 'POST').toUpperCase();
     const query = new URLSearchParams(requestOptions.qs ?? {});
-    let body: URLSearchParams | FormData | undefined;
-    if (requestOptions.formData instanceof FormData) body = requestOptions.formData;
-    else if (requestOptions.form && Object.keys(requestOptions.form).length > 0) {
-      const form = new URLSearchParams();
-      for (const [key, value] of Object.entries(requestOptions.form)) form.append(key, String(value));
-      if (method === 'GET') form.forEach((value, key) => query.append(key, value));
-      else body = form;
+    const headers: Record<string, string> = { ...(requestOptions.headers ?? {}) };
+    let body: string | FormData | undefined;
+    let formAction: string | undefined;
+    if (requestOptions.formData instanceof FormData) {
+      body = requestOptions.formData;
+      formAction = body.get('action')?.toString();
+    } else if (requestOptions.form && Object.keys(requestOptions.form).length > 0) {
+      const form = Object.entries(requestOptions.form).map(([key, value]) => [key, String(value)] as const);
+      formAction = form.find(([key]) => key === 'action')?.[1];
+      if (method === 'GET') for (const [key, value] of form) query.append(key, value);
+      else {
+        body = encodeForm(form);
+        headers['Content-Type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+      }
     }
     const queryString = query.toString();
     const url = queryString ? `${requestOptions.uri}?${queryString}` : requestOptions.uri;
-    const headers: Record<string, string> = { ...(requestOptions.headers ?? {}) };
     const cookies = this.cookieJar.getCookieStringSync(url);
     if (cookies) headers.Cookie = cookies;
 
     this.stats.apiCalls += 1;
-    const action = query.get('action') ?? (body instanceof URLSearchParams ? body.get('action') : body?.get('action')?.toString()) ?? 'unknown';
+    const action = query.get('action') ?? formAction ?? 'unknown';
     const started = performance.now();
     const report = (outcome: WikiRequestReport['outcome']) => this.onRequest?.({ action, outcome, seconds: (performance.now() - started) / 1000 });
     let response: Response;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it, describe } from 'vitest';
 import { AgendaService } from '../../src/agenda/service.js';
 import { AgendaStore } from '../../src/agenda/store.js';
 import { agendaMigrations } from '../../src/agenda/migrations.js';
-import { AGENDA_PAGE, publishAgenda } from '../../src/agenda/wiki.js';
+import { AGENDA_PAGE, publishAgenda, renderAgendaPage } from '../../src/agenda/wiki.js';
 import { openDatabase, type StoreDb } from '../../src/store/database.js';
 import { runMigrations } from '../../src/store/migrations.js';
 import { renderModulePage } from '../../src/curriculum/publish/index.js';
@@ -143,5 +143,21 @@ describe('agenda on a real wiki', () => {
     expect(refused.outcomes[0]).toMatchObject({ status: 'conflict', lastEditor: 'Admin' });
     const current = await client.getPages([AGENDA_PAGE], { content: true });
     expect(current.get(AGENDA_PAGE)?.content).toBe('Agenda réécrit à la main.');
+  });
+
+  it('renders a national agenda a hundred sessions at a time, serving other work between steps, to the same text', async () => {
+    const { sessions } = await agenda.list({ includePrivate: false, limit: 100 });
+    const many = Array.from({ length: 1000 }, (_, i) => ({ ...sessions[i % sessions.length]!, id: 10_000 + i }));
+    let pauses = 0;
+    const counted = await renderAgendaPage(many, agenda.modules, clock, { publicUrl: PUBLIC, pause: async () => void pauses++ });
+    // 1,000 rows (upcoming and past tables): at least 9 hand-backs, every row there once.
+    expect(pauses).toBeGreaterThanOrEqual(9);
+    for (const i of [0, 499, 999]) expect(counted.split(`id="session-${10_000 + i}"`)).toHaveLength(2);
+    // With the default pause, a request arriving meanwhile is served before the page is done.
+    let served = false;
+    setImmediate(() => void (served = true));
+    const text = await renderAgendaPage(many, agenda.modules, clock, { publicUrl: PUBLIC });
+    expect(served).toBe(true);
+    expect(text).toBe(counted);
   });
 });

@@ -112,6 +112,16 @@ describe('WikiClient edits', () => {
     expect(await bot.edit({ title: 'Essai', text: 'Deux', summary: 'Test' })).toEqual({ result: 'nochange', title: 'Essai' });
   });
 
+  it('saves a 400 KB page holding the form encoding characters exactly as sent', async () => {
+    const row = '| a+b=c & d%20e || « Atelier » 🌱 || [[Lien|étiquette]] || 100 % libre\n|-\n';
+    const text = `{| class="wikitable"\n${row.repeat(Math.ceil(400_000 / row.length))}|}`;
+    const saved = await bot.edit({ title: 'Grande table', text, summary: 'Essai : + & = % « »' });
+    expect(saved.result).toBe('created');
+    const page = (await bot.getPages(['Grande table'], { content: true })).get('Grande table');
+    expect(page?.content).toBe(text);
+    expect(page?.lastRevision?.comment).toBe('Essai : + & = % « »');
+  });
+
   it('detects an edit conflict through baserevid when a human edited since the read', async () => {
     const created = await bot.edit({ title: 'Conflit', text: 'Version du robot', summary: 'Test' });
     await wiki.humanEdit('Conflit', 'Version humaine');
