@@ -94,38 +94,50 @@ const CACHE_COUNTERS: Array<[CacheCounter, string, string]> = [
 ];
 
 /**
- * The shared wiki read cache's figures (src/wiki/read-cache.ts) on `registry`, read from its
- * live stats at each scrape: counters advance by what changed since the last scrape.
+ * Figures read from a component's live stats at each scrape, as [stat, metric name, help]:
+ * counters advance by what the stat gained since the last scrape, gauges show its value.
  */
-export function registerWikiCacheMetrics(registry: Registry, cache: { readonly stats: WikiCacheStats }): void {
-  for (const [key, name, help] of CACHE_COUNTERS) {
+function registerStats<K extends string>(
+  registry: Registry,
+  stats: () => Readonly<Record<K, number>>,
+  figures: { counters?: ReadonlyArray<readonly [K, string, string]>; gauges?: ReadonlyArray<readonly [K, string, string]> },
+): void {
+  for (const [key, name, help] of figures.counters ?? []) {
     let reported = 0;
     new Counter({
       name,
       help,
       registers: [registry],
       collect() {
-        const now = cache.stats[key];
+        const now = stats()[key];
         if (now > reported) this.inc(now - reported);
         reported = now;
       },
     });
   }
-  new Gauge({
-    name: 'pollen_wiki_cache_entries',
-    help: 'Wiki pages held by the shared read cache.',
-    registers: [registry],
-    collect() {
-      this.set(cache.stats.entries);
-    },
-  });
-  new Gauge({
-    name: 'pollen_wiki_cache_bytes',
-    help: 'Estimated heap bytes of the wiki pages held by the shared read cache.',
-    registers: [registry],
-    collect() {
-      this.set(cache.stats.bytes);
-    },
+  for (const [key, name, help] of figures.gauges ?? []) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(stats()[key]);
+      },
+    });
+  }
+}
+
+/**
+ * The shared wiki read cache's figures (src/wiki/read-cache.ts) on `registry`, read from its
+ * live stats at each scrape: counters advance by what changed since the last scrape.
+ */
+export function registerWikiCacheMetrics(registry: Registry, cache: { readonly stats: WikiCacheStats }): void {
+  registerStats(registry, () => cache.stats, {
+    counters: CACHE_COUNTERS,
+    gauges: [
+      ['entries', 'pollen_wiki_cache_entries', 'Wiki pages held by the shared read cache.'],
+      ['bytes', 'pollen_wiki_cache_bytes', 'Estimated heap bytes of the wiki pages held by the shared read cache.'],
+    ],
   });
 }
 
@@ -134,32 +146,12 @@ export function registerWikiCacheMetrics(registry: Registry, cache: { readonly s
  * `<prefix>_bytes` (estimated heap bytes) and `<prefix>_evictions_total`.
  */
 export function registerBoundedCacheMetrics(registry: Registry, prefix: string, what: string, cache: { readonly stats: BoundedCacheStats }): void {
-  new Gauge({
-    name: `${prefix}_entries`,
-    help: `Entries held: ${what}.`,
-    registers: [registry],
-    collect() {
-      this.set(cache.stats.entries);
-    },
-  });
-  new Gauge({
-    name: `${prefix}_bytes`,
-    help: `Estimated heap bytes held: ${what}.`,
-    registers: [registry],
-    collect() {
-      this.set(cache.stats.bytes);
-    },
-  });
-  let reported = 0;
-  new Counter({
-    name: `${prefix}_evictions_total`,
-    help: `Entries dropped to stay within the bounds: ${what}.`,
-    registers: [registry],
-    collect() {
-      const now = cache.stats.evictions;
-      if (now > reported) this.inc(now - reported);
-      reported = now;
-    },
+  registerStats(registry, () => cache.stats, {
+    counters: [['evictions', `${prefix}_evictions_total`, `Entries dropped to stay within the bounds: ${what}.`]],
+    gauges: [
+      ['entries', `${prefix}_entries`, `Entries held: ${what}.`],
+      ['bytes', `${prefix}_bytes`, `Estimated heap bytes held: ${what}.`],
+    ],
   });
 }
 
@@ -196,33 +188,11 @@ const ANSWER_CACHE_COUNTERS: Array<[AnswerCacheCounter, string, string]> = [
 
 /** The answer cache's figures (src/graphql/answer-cache/cache.ts), read from its live stats at each scrape. */
 export function registerAnswerCacheMetrics(registry: Registry, cache: { readonly stats: AnswerCacheStats }): void {
-  for (const [key, name, help] of ANSWER_CACHE_COUNTERS) {
-    let reported = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const now = cache.stats[key];
-        if (now > reported) this.inc(now - reported);
-        reported = now;
-      },
-    });
-  }
-  new Gauge({
-    name: 'pollen_answer_cache_entries',
-    help: 'Answers held by the answer cache.',
-    registers: [registry],
-    collect() {
-      this.set(cache.stats.entries);
-    },
-  });
-  new Gauge({
-    name: 'pollen_answer_cache_bytes',
-    help: 'Estimated bytes of the answers held by the answer cache (bodies, keys, titles).',
-    registers: [registry],
-    collect() {
-      this.set(cache.stats.bytes);
-    },
+  registerStats(registry, () => cache.stats, {
+    counters: ANSWER_CACHE_COUNTERS,
+    gauges: [
+      ['entries', 'pollen_answer_cache_entries', 'Answers held by the answer cache.'],
+      ['bytes', 'pollen_answer_cache_bytes', 'Estimated bytes of the answers held by the answer cache (bodies, keys, titles).'],
+    ],
   });
 }
