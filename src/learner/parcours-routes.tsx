@@ -5,7 +5,7 @@
  * module » when it has no questions, its upcoming workshops, the previous and next modules.
  */
 import { randomBytes } from 'node:crypto';
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { AgendaService } from '../agenda/service.js';
 import { renderMarkdown, formatMinutes, activityTypeLabels } from '../curriculum/html.js';
 import { groups, groupTitles, type CurriculumModule, type QuizQuestion } from '../curriculum/schema.js';
@@ -252,15 +252,33 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
     }
   });
 
+  /**
+   * What a learner's action on a module starts with: the form checked, the module found, the
+   * learner signed in, progress kept here (Moodle completes its own modules). Undefined once a
+   * refusal, a sign-in or a redirection has answered.
+   */
+  const moduleAction = async (req: Request, res: Response): Promise<{ module: CurriculumModule; learnerId: string } | undefined> => {
+    if (!web.checkPost(req, res)) return undefined;
+    const module = space.module(String(req.params.slug));
+    const context = await web.context(req, res);
+    if (!module) {
+      web.notFound(res, context, 'Ce module n’existe pas dans le parcours.');
+      return undefined;
+    }
+    const learnerId = learnerOrSignIn(req, res, web, context);
+    if (!learnerId) return undefined;
+    if (space.mode === 'moodle') {
+      web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: MOODLE_COMPLETES });
+      return undefined;
+    }
+    return { module, learnerId };
+  };
+
   router.post('/parcours/:slug/quiz', web.ready, web.body, async (req, res, next) => {
     try {
-      if (!web.checkPost(req, res)) return;
-      const module = space.module(String(req.params.slug));
-      const context = await web.context(req, res);
-      if (!module) return web.notFound(res, context, 'Ce module n’existe pas dans le parcours.');
-      const learnerId = learnerOrSignIn(req, res, web, context);
-      if (!learnerId) return;
-      if (space.mode === 'moodle') return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: MOODLE_COMPLETES });
+      const action = await moduleAction(req, res);
+      if (!action) return;
+      const { module, learnerId } = action;
       const fields = web.fields(req);
       const outcome = await space.submitQuiz(learnerId, module, fields);
       if (outcome.kind === 'refused') {
@@ -277,13 +295,9 @@ export function createParcoursRouter(space: LearnerSpace, deps: ParcoursDeps, we
 
   router.post('/parcours/:slug/termine', web.ready, web.body, async (req, res, next) => {
     try {
-      if (!web.checkPost(req, res)) return;
-      const module = space.module(String(req.params.slug));
-      const context = await web.context(req, res);
-      if (!module) return web.notFound(res, context, 'Ce module n’existe pas dans le parcours.');
-      const learnerId = learnerOrSignIn(req, res, web, context);
-      if (!learnerId) return;
-      if (space.mode === 'moodle') return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: MOODLE_COMPLETES });
+      const action = await moduleAction(req, res);
+      if (!action) return;
+      const { module, learnerId } = action;
       // Modules with a quiz are completed by passing it.
       if (module.quiz.length > 0) return web.redirect(req, res, `/parcours/${module.slug}#quiz`, { notice: 'Ce module se termine en réussissant son quiz.' });
       await space.complete(learnerId, module.slug);
