@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { authenticateOnce } from './auth/request-auth.js';
 import type { AuthService } from './auth/service.js';
@@ -108,19 +109,33 @@ export function addressKey(ip: string | undefined): string {
 /** Paths the limit leaves alone: operators' probes and scrapers. */
 const EXEMPT = new Set(['/health', '/metrics', '/livez', '/readyz']);
 
-/**
- * Express middleware: each request takes a token from its bucket (the signed-in facilitator's
- * or admin's own, else its address's); an empty bucket answers 429 with Retry-After and a French
- * body, JSON (`RATE_LIMITED`) for API clients, a page for browsers.
- */
-/** `web` draws the French 429 page for browsers; API clients get a JSON error. */
-export function rateLimit(settings: RateLimitSettings, auth: AuthService | undefined, web: Web): RequestHandler {
+export interface RateLimit {
+  /**
+   * Express middleware: each request takes a token from its bucket (the signed-in facilitator's
+   * or admin's own, else its address's); an empty bucket answers 429 with Retry-After and a
+   * French body, JSON (`RATE_LIMITED`) for API clients, a page for browsers (drawn by `web`).
+   */
+  middleware: RequestHandler;
+  /**
+   * For a request with no credential seen before Express (the answer cache's front): takes its
+   * token from the bucket of `address` (the client address, as `req.ip` would be) and returns the
+   * seconds to wait, 0 when admitted. The middleware then follows that decision instead of
+   * taking a second token.
+   */
+  admitAnonymous(req: IncomingMessage, address: string | undefined): number;
+}
+
+export function rateLimit(settings: RateLimitSettings, auth: AuthService | undefined, web: Web): RateLimit {
   const anonymous = settings.anonymous.perSecond > 0 ? new TokenBuckets(settings.anonymous, settings.maxBuckets) : undefined;
   const facilitator = settings.facilitator.perSecond > 0 ? new TokenBuckets(settings.facilitator, settings.maxBuckets) : undefined;
   const delayMs = settings.refusalDelayMs ?? 5000;
+  /** Decisions already taken for a request, before Express. */
+  const decided = new WeakMap<IncomingMessage, number>();
 
   const admit = (buckets: TokenBuckets | undefined, key: string, req: Request, res: Response, next: NextFunction): void => {
-    const wait = buckets ? buckets.take(key) : 0;
+    settle(buckets ? buckets.take(key) : 0, req, res, next);
+  };
+  const settle = (wait: number, req: Request, res: Response, next: NextFunction): void => {
     if (wait === 0) return next();
     const retryAfter = Math.max(1, Math.ceil(wait));
     const refuse = () => {
@@ -132,7 +147,9 @@ export function rateLimit(settings: RateLimitSettings, auth: AuthService | undef
     else refuse();
   };
 
-  return (req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
+    const earlier = decided.get(req);
+    if (earlier !== undefined) return settle(earlier, req, res, next);
     if (EXEMPT.has(req.path)) return next();
     const credential = auth?.credentialOf(req);
     if (!auth || credential === undefined) return admit(anonymous, addressKey(req.ip), req, res, next);
@@ -145,6 +162,14 @@ export function rateLimit(settings: RateLimitSettings, auth: AuthService | undef
       // The store is out of reach: the address's budget applies, and the request says STORE_UNAVAILABLE itself.
       () => admit(anonymous, addressKey(req.ip), req, res, next),
     );
+  };
+  return {
+    middleware,
+    admitAnonymous(req, address) {
+      const wait = anonymous ? anonymous.take(addressKey(address)) : 0;
+      decided.set(req, wait);
+      return wait;
+    },
   };
 }
 

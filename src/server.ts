@@ -16,7 +16,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { createContext, type GatewayContext, type GatewayDeps } from './graphql/context.js';
 import type { UpstreamObserver } from './graphql/errors.js';
 import { AnswerCache, ANSWER_CACHE_LIMITS, type AnswerCacheOptions } from './graphql/answer-cache/cache.js';
-import { answerCachePlugin, graphqlHandler, type Candidate } from './graphql/answer-cache/http.js';
+import { answerCacheFront, beforeRouter, clientAddress, graphqlBody } from './graphql/answer-cache/front.js';
+import { answerCachePlugin, graphqlHandler, type CacheHooks, type Candidate } from './graphql/answer-cache/http.js';
 import { createMetrics, enableProcessMetrics, registerAnswerCacheMetrics, registerBoundedCacheMetrics, registerCompiledExecutionMetrics, registerWikiCacheMetrics, type GatewayMetrics } from './metrics.js';
 import { createHomeRouter } from './home/routes.js';
 import { createDiagnosticPages } from './matchmaking/pages.js';
@@ -229,17 +230,25 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   // Before every route: one address (or one facilitator) cannot take the whole process.
   // The web layer of every page (and of the rate limit's French 429 page).
   const web = new Web({ ...options.web, auth: deps.auth });
-  if (options.rateLimit) app.use(rateLimit(options.rateLimit, deps.auth, web));
+  const limit = options.rateLimit ? rateLimit(options.rateLimit, deps.auth, web) : undefined;
+  if (limit) app.use(limit.middleware);
   const sdl = printSchema(schema);
 
   // Apollo's Express integration, with the answer cache in front (src/graphql/answer-cache/http.ts).
-  const graphql = graphqlHandler(apollo, async ({ req, res }) => createContext(deps, req, res, observeUpstream), answers, candidates, {
+  const hooks: CacheHooks = {
     onHit: () => metrics.graphqlRequests.inc({ operation: 'query', outcome: 'ok' }),
     // Where Apollo keeps persisted query texts (its `apq:` prefix), as it would have registered it.
     onPersistedQuery: (hash, query) => void persistedQueries.set(`apq:${hash}`, query),
-  });
+  };
+  const graphql = graphqlHandler(apollo, async ({ req, res }) => createContext(deps, req, res, observeUpstream), answers, candidates, hooks);
+  const jsonBody = graphqlBody(GRAPHQL_BODY_LIMIT);
+  // Anonymous answers the cache holds go out before Express's router and body parser (the front).
+  if (answers) {
+    const addressOf = clientAddress(app);
+    beforeRouter(app, answerCacheFront({ cache: answers, hooks, maxBodyBytes: GRAPHQL_BODY_LIMIT, admit: limit && ((req) => limit.admitAnonymous(req, addressOf(req))) }));
+  }
   // The hot path first: a POST to /graphql does not walk the other routes.
-  app.post('/graphql', express.json({ limit: '1mb' }), graphql);
+  app.post('/graphql', jsonBody, graphql);
   // Probes for balancers and orchestrators, cheap: no wiki or Moodle round trip.
   // /livez: the process answers. /readyz: it should get traffic (not stopping, store reachable);
   // the upstreams are reported as last seen, never failing it (GraphQL serves without them).
@@ -324,7 +333,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   if (deps.agenda) app.use('/dashboard/agenda', createAgendaDashboardRouter(deps.agenda, web, staff));
   if (deps.softwareNeeds) app.use('/dashboard/besoins-logiciels', createSoftwareNeedsModeration(deps.softwareNeeds, web, staff));
   app.use('/dashboard', createDashboardRouter(deps, web, options.dashboard, staff));
-  app.use('/graphql', express.json({ limit: '1mb' }), graphql);
+  app.use('/graphql', jsonBody, graphql);
   // A body express.json refuses (not JSON, over 1 MB) gets a GraphQL-shaped answer with a code,
   // not Express's HTML error page.
   app.use('/graphql', (err: { type?: unknown; status?: unknown }, _req: Request, res: Response, next: NextFunction) => {
@@ -342,6 +351,8 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
 }
 
 const READY_STORE_TIMEOUT_MS = 2_000;
+/** The largest GraphQL request body read (1 MiB, express.json's '1mb'). */
+const GRAPHQL_BODY_LIMIT = 2 ** 20;
 
 /**
  * The answer cache over these deps: answers that read wiki pages live no longer than the wiki

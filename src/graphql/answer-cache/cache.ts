@@ -15,6 +15,8 @@ export interface AnswerCacheStats {
   invalidations: number;
   /** Conditional requests answered 304 Not Modified. */
   notModified: number;
+  /** Hits answered before Express's router, by the front (src/graphql/answer-cache/front.ts). */
+  beforeRouter: number;
 }
 
 /** One cached answer: the bytes Apollo serialised, with its headers, computed once. */
@@ -76,7 +78,7 @@ export const ANSWER_CACHE_LIMITS = { maxEntries: 5000, maxBytes: 16 * 2 ** 20 } 
  * not stored (it may have read what was just invalidated).
  */
 export class AnswerCache {
-  readonly stats: AnswerCacheStats = { entries: 0, bytes: 0, hits: 0, misses: 0, evictions: 0, invalidations: 0, notModified: 0 };
+  readonly stats: AnswerCacheStats = { entries: 0, bytes: 0, hits: 0, misses: 0, evictions: 0, invalidations: 0, notModified: 0, beforeRouter: 0 };
   generation = 0;
   private readonly entries = new Map<string, CachedAnswer>();
   private readonly byTitle = new Map<string, Set<string>>();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext, type ContextFunction } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -29,10 +30,10 @@ const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'
 const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
 
 /** Apollo's CSRF prevention, for GET requests answered without Apollo: the same refusals. */
-function passesCsrfCheck(req: Request): boolean {
-  const type = req.headers['content-type'];
+export function passesCsrfCheck(headers: IncomingHttpHeaders): boolean {
+  const type = headers['content-type'];
   if (type !== undefined && !SIMPLE_CONTENT_TYPES.has(type.split(';')[0]!.trim().toLowerCase())) return true;
-  return PREFLIGHT_HEADERS.some((h) => typeof req.headers[h] === 'string' && (req.headers[h] as string).length > 0);
+  return PREFLIGHT_HEADERS.some((h) => typeof headers[h] === 'string' && (headers[h] as string).length > 0);
 }
 
 /** JSON with object keys sorted at every level: `{a,b}` and `{b,a}` are one key. */
@@ -54,14 +55,19 @@ function parseJson(text: unknown): unknown {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** A request's cache key, and the query text it registers under its hash (automatic persisted queries). */
+export interface AskedAnswer {
+  key: string;
+  persisted?: { hash: string; query: string };
+}
+
 /**
- * The cache key of a request: the document's SHA-256 (the hash automatic persisted queries use,
- * so a GET with only the hash and a POST with the text find the same answer), the operation name
- * and the variables (keys sorted). Undefined for what is never cached: a batch, no document, a
- * body Apollo will refuse anyway.
+ * The cache key of a request, from its parsed JSON body (POST) or query string (GET): the
+ * document's SHA-256 (the hash automatic persisted queries use, so a GET with only the hash and a
+ * POST with the text find the same answer), the operation name and the variables (keys sorted).
+ * Undefined for what is never cached: a batch, no document, a body Apollo will refuse anyway.
  */
-export function answerKey(req: Request): { key: string; persisted?: { hash: string; query: string } } | undefined {
-  const source = req.method === 'POST' ? (req.body as unknown) : req.method === 'GET' ? req.query : undefined;
+export function answerKey(source: unknown): AskedAnswer | undefined {
   if (!source || typeof source !== 'object' || Array.isArray(source)) return undefined;
   const { query, operationName, variables, extensions } = source as Record<string, unknown>;
   const persisted = extensions === undefined ? undefined : (parseJson(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
@@ -81,8 +87,8 @@ export function answerKey(req: Request): { key: string; persisted?: { hash: stri
 }
 
 /** No cookie, no token: the request is anonymous whatever the store says. */
-function isAnonymous(req: Request): boolean {
-  return req.headers.authorization === undefined && req.headers.cookie === undefined;
+export function isAnonymous(headers: IncomingHttpHeaders): boolean {
+  return headers.authorization === undefined && headers.cookie === undefined;
 }
 
 /** Only anonymous requests carry the public headers; a proxy keeps one answer per credential header. */
@@ -93,7 +99,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-function sendCached(req: Request, res: Response, entry: CachedAnswer, cache: AnswerCache, now: number): void {
+function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedAnswer, cache: AnswerCache, now: number): void {
   const headers = {
     'Cache-Control': entry.cacheControl,
     ETag: entry.etag,
@@ -106,6 +112,37 @@ function sendCached(req: Request, res: Response, entry: CachedAnswer, cache: Ans
     return;
   }
   res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': entry.body.length }).end(entry.body);
+}
+
+export interface CacheHooks {
+  /** Each answer served from the cache. */
+  onHit?: () => void;
+  /**
+   * A query text sent with its hash and answered from the cache: Apollo never saw it, so the
+   * hash alone would not find the text later (automatic persisted queries).
+   */
+  onPersistedQuery?: (hash: string, query: string) => void;
+}
+
+/**
+ * Answers `asked` from the cache if it holds a good answer: true (or a promise of true) when it
+ * did, false when the request must be executed. Synchronous unless the answer read the store:
+ * such an answer waits for a recent enough read of the change marker (which may drop it).
+ */
+export function serveCached(req: IncomingMessage, res: ServerResponse, asked: AskedAnswer, cache: AnswerCache, hooks: CacheHooks): boolean | Promise<boolean> {
+  const now = Date.now();
+  const entry = cache.get(asked.key, now);
+  if (!entry) return false;
+  const send = (good: CachedAnswer | undefined): boolean => {
+    if (!good) return false;
+    cache.stats.hits += 1;
+    hooks.onHit?.();
+    if (asked.persisted) hooks.onPersistedQuery?.(asked.persisted.hash, asked.persisted.query);
+    sendCached(req, res, good, cache, now);
+    return true;
+  };
+  if (entry.scopes.length === 0) return send(entry);
+  return cache.storeConfirmed(now).then((confirmed) => send(confirmed ? cache.get(asked.key, now) : undefined));
 }
 
 /**
@@ -121,36 +158,17 @@ export function graphqlHandler<TContext extends BaseContext>(
   cache: AnswerCache | undefined,
   /** Shared with answerCachePlugin: the requests being executed that may be kept. */
   candidates: WeakMap<Request, Candidate>,
-  hooks: {
-    /** Each answer served from the cache. */
-    onHit?: () => void;
-    /**
-     * A query text sent with its hash and answered from the cache: Apollo never saw it, so the
-     * hash alone would not find the text later (automatic persisted queries).
-     */
-    onPersistedQuery?: (hash: string, query: string) => void;
-  } = {},
+  hooks: CacheHooks = {},
 ): RequestHandler {
   return async (req, res) => {
     let candidate: Candidate | undefined;
-    if (cache?.enabled && (req.method === 'GET' || req.method === 'POST') && isAnonymous(req) && (req.method === 'POST' || passesCsrfCheck(req))) {
-      const asked = answerKey(req);
+    if (cache?.enabled && (req.method === 'GET' || req.method === 'POST') && isAnonymous(req.headers) && (req.method === 'POST' || passesCsrfCheck(req.headers))) {
+      const asked = answerKey(req.method === 'POST' ? req.body : req.query);
       if (asked !== undefined) {
-        const { key } = asked;
-        const now = Date.now();
-        let entry = cache.get(key, now);
-        // An answer that read the store waits for a recent enough read of the change marker
-        // (which may drop it).
-        if (entry && entry.scopes.length > 0) entry = (await cache.storeConfirmed(now)) ? cache.get(key, now) : undefined;
-        if (entry) {
-          cache.stats.hits += 1;
-          hooks.onHit?.();
-          if (asked.persisted) hooks.onPersistedQuery?.(asked.persisted.hash, asked.persisted.query);
-          sendCached(req, res, entry, cache, now);
-          return;
-        }
+        const served = serveCached(req, res, asked, cache, hooks);
+        if (served === true || (served !== false && (await served))) return;
         cache.stats.misses += 1;
-        candidate = { key, generation: cache.generation };
+        candidate = { key: asked.key, generation: cache.generation };
         candidates.set(req, candidate);
       }
     }
