@@ -104,7 +104,8 @@ try {
         return `heap ${mb('pollen_nodejs_heap_size_used_bytes')}/${mb('pollen_nodejs_heap_size_total_bytes')} MB, external ${mb('pollen_nodejs_external_memory_bytes')} MB, ${threads} threads`;
       }
       const m = (await (await fetch(`${gateway.adminUrl}/bench/memory${query}`)).json()) as Record<string, any>;
-      return `heap ${m.heapUsed}/${m.heapTotal} MB, old space ${m.spaces.old_space.used}/${m.spaces.old_space.size} MB, external ${m.external} MB, ${threads} threads`;
+      const spaces = Object.entries(m.spaces as Record<string, { used: number; size: number }>).filter(([, s]) => s.size > 0).map(([name, s]) => `${name.replace(/_space$/, '')} ${s.used}/${s.size}`).join(', ');
+      return `heap ${m.heapUsed}/${m.heapTotal} MB (${spaces}), external ${m.external} MB, ${threads} threads`;
     };
     console.log(`\n=== ${label} (node ${(nodeArgs ?? startCommand().nodeArgs).join(' ')})`);
     console.log(`start: rss ${gateway.rssMb().toFixed(1)} MB, ${await memory()}, ${mappings(gateway.child.pid!)}`);
