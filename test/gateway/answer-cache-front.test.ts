@@ -6,7 +6,7 @@
  * away mid-body costs nothing. Against a real MediaWiki, the gateway built as `npm start` builds it.
  */
 import { createHash } from 'node:crypto';
-import { request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntime, type Runtime } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
+import { sendRaw, type RawAnswer } from '../support/net.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 
 const CURRICULUM = '{ curriculum { moduleCount modules { slug title } } }';
@@ -22,26 +23,9 @@ let wiki: LocalWiki;
 let runtime: Runtime;
 const servers: Array<{ server: Server; gateway: Gateway }> = [];
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 /** One request on its own connection, from `from` (a loopback address), body sent as given. */
-function send(url: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; from?: string }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${options.path ?? '/graphql'}`, {
-      method: options.method ?? 'POST', agent: false, localAddress: options.from ?? '127.0.0.1', headers: options.headers ?? {},
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+function send(url: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; from?: string }): Promise<RawAnswer> {
+  return sendRaw(`${url}${options.path ?? '/graphql'}`, { method: options.method ?? 'POST', headers: options.headers ?? {}, body: options.body, from: options.from ?? '127.0.0.1' });
 }
 
 const json = { 'content-type': 'application/json' };
@@ -116,6 +100,9 @@ describe('answers before the router', () => {
     expect(stats.beforeRouter).toBe(1);
     const simple = await send(url, { method: 'GET', path: `/graphql?extensions=${extensions}` });
     expect(simple.status).toBe(400);
+    // A browser asking for HTML without a query text gets the explorer, as without the cache.
+    const browser = await send(url, { method: 'GET', path: `/graphql?extensions=${extensions}`, headers: { 'apollo-require-preflight': 'true', accept: 'text/html,application/xhtml+xml' } });
+    expect(browser.headers['content-type']).toMatch(/^text\/html/);
     expect(stats.beforeRouter).toBe(1);
   });
 
@@ -182,6 +169,17 @@ describe('bodies the front reads', () => {
     const withBom = await send(url, { headers: { 'content-type': 'application/json; charset=UTF-8' }, body: `\ufeff${body}` });
     expect(withBom.status).toBe(200);
     expect(gateway.answers!.stats.beforeRouter).toBe(1);
+  });
+
+  it('answers variables nested 200,000 deep with a GraphQL error and keeps serving (the cache key is not built past 32 levels)', async () => {
+    const { url } = await serve();
+    const depth = 200_000;
+    const body = `{"query":"query($a: [Int]) { curriculum { moduleCount } }","variables":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const deep = await send(url, { headers: json, body });
+    expect(deep.status).toBe(400);
+    expect(JSON.parse(deep.body).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const after = await send(url, { headers: json, body: postBody(CURRICULUM) });
+    expect(after.status).toBe(200);
   });
 
   it('keeps serving after clients that send half a body and go away', async () => {

@@ -4,12 +4,12 @@
  * are still served. Signed-in facilitators have their own, larger budget. Two addresses on
  * loopback: 127.0.0.1 and 127.0.0.2 (Linux routes all of 127/8 to lo).
  */
-import { request } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntime, type Runtime } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { TokenBuckets, addressKey } from '../../src/rate-limit.js';
+import { sendRaw, type RawAnswer } from '../support/net.js';
 import { startWiki, type LocalWiki } from '../support/wiki.js';
 import { startGateway, type RunningGateway } from './http.js';
 
@@ -20,28 +20,15 @@ let wiki: LocalWiki;
 let runtime: Runtime;
 const gateways: RunningGateway[] = [];
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+type Answer = RawAnswer;
 
 /** One request on a new connection from `from` (a loopback address). */
 function send(url: string, options: { from: string; path?: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${options.path ?? '/graphql'}`, {
-      method: options.method ?? 'POST',
-      localAddress: options.from,
-      agent: false,
-      headers: { 'content-type': 'application/json', ...options.headers },
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.method === 'GET' ? undefined : options.body ?? QUERY);
+  const method = options.method ?? 'POST';
+  return sendRaw(`${url}${options.path ?? '/graphql'}`, {
+    method, from: options.from,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: method === 'GET' ? undefined : options.body ?? QUERY,
   });
 }
 

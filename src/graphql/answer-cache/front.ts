@@ -52,20 +52,21 @@ export function answerCacheFront({ cache, hooks, admit, maxBodyBytes }: FrontOpt
       cache.stats.beforeRouter += 1;
       return;
     }
-    void served.then((done) => (done ? void (cache.stats.beforeRouter += 1) : pass()));
+    void served.then((done) => guarded(req, res, pass, () => (done ? void (cache.stats.beforeRouter += 1) : pass())));
   };
-  return (req, res, pass) => {
+  const front: Front = (req, res, pass) => {
     const { method, url = '', headers } = req;
     const isGet = method === 'GET' && url.startsWith('/graphql?');
     if (!(isGet || (method === 'POST' && url === '/graphql')) || !cache.enabled || !isAnonymous(headers)) return pass();
-    if (isGet && !passesCsrfCheck(headers)) return pass();
+    // A browser asking for HTML with no query text gets the explorer from Express.
+    if (isGet && (!passesCsrfCheck(headers) || (!/[?&]query=/.test(url) && /text\/html/i.test(headers.accept ?? '')))) return pass();
     const length = Number(headers['content-length']);
     if (!isGet && !(JSON_UTF8.test(headers['content-type'] ?? '') && headers['content-encoding'] === undefined && headers['transfer-encoding'] === undefined && length > 0 && length <= maxBodyBytes)) return pass();
     // The rate limit first, as for every request: a refused one goes on to be answered 429, unread.
     if (admit && admit(req) > 0) return pass();
     // Express's own query parser ("simple": node:querystring), so both see the same parameters.
     if (isGet) return answer(req, res, parseQueryString(url.slice(url.indexOf('?') + 1)), pass);
-    readBody(req, length, (text) => {
+    readBody(req, length, (text) => guarded(req, res, pass, () => {
       let body: unknown;
       try {
         if (!'{['.includes(STRICT_FIRST.exec(text)?.[1] ?? '-')) throw new SyntaxError('not a JSON object or array');
@@ -76,8 +77,23 @@ export function answerCacheFront({ cache, hooks, admit, maxBodyBytes }: FrontOpt
       }
       (req as IncomingMessage & { body?: unknown }).body = body;
       answer(req, res, body, pass);
-    });
+    }));
   };
+  return (req, res, pass) => guarded(req, res, pass, () => front(req, res, pass));
+}
+
+/**
+ * Runs `step` of the front; should it throw, the request goes on to Express as it would have
+ * without the front (whose error handler answers what it cannot), instead of the exception
+ * leaving an event listener and stopping the process.
+ */
+function guarded(req: IncomingMessage, res: ServerResponse, pass: () => void, step: () => void): void {
+  try {
+    step();
+  } catch {
+    if (res.headersSent) res.destroy();
+    else pass();
+  }
 }
 
 /** Reads a body of `length` bytes as UTF-8 (without a byte order mark); nothing when the client went away. */
@@ -118,7 +134,14 @@ export function graphqlBody(limit: number): RequestHandler {
 export function beforeRouter(app: Express, front: Front): void {
   const routed = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, done?: (err?: unknown) => void) => void };
   const route = routed.handle.bind(app);
-  routed.handle = (req, res, done) => front(req, res, () => route(req, res, done));
+  routed.handle = (req, res, done) => {
+    let passed = false;
+    front(req, res, () => {
+      if (passed) return;
+      passed = true;
+      route(req, res, done);
+    });
+  };
 }
 
 /** The client's address as Express's `req.ip` gives it, under the app's `trust proxy` setting. */

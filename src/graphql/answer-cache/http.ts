@@ -36,12 +36,31 @@ export function passesCsrfCheck(headers: IncomingHttpHeaders): boolean {
   return PREFLIGHT_HEADERS.some((h) => typeof headers[h] === 'string' && (headers[h] as string).length > 0);
 }
 
-/** JSON with object keys sorted at every level: `{a,b}` and `{b,a}` are one key. */
-function stableJson(value: unknown): string {
+/** Variables nested deeper than this are not cached (a key is built by recursion; a 1 MB body can nest 500,000 levels). */
+const MAX_VARIABLES_DEPTH = 32;
+
+/**
+ * JSON with object keys sorted at every level: `{a,b}` and `{b,a}` are one key. Undefined when
+ * the value nests deeper than MAX_VARIABLES_DEPTH.
+ */
+function stableJson(value: unknown, depth = 0): string | undefined {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (depth >= MAX_VARIABLES_DEPTH) return undefined;
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const part = stableJson(item, depth + 1);
+      if (part === undefined) return undefined;
+      parts.push(part);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  for (const k of Object.keys(value).sort()) {
+    const part = stableJson((value as Record<string, unknown>)[k], depth + 1);
+    if (part === undefined) return undefined;
+    parts.push(`${JSON.stringify(k)}:${part}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 function parseJson(text: unknown): unknown {
@@ -81,6 +100,7 @@ export function answerKey(source: unknown): AskedAnswer | undefined {
   const vars = parseJson(variables);
   if (vars !== undefined && vars !== null && (typeof vars !== 'object' || Array.isArray(vars))) return undefined;
   const varsKey = vars && Object.keys(vars).length > 0 ? stableJson(vars) : '';
+  if (varsKey === undefined) return undefined;
   const key = `${hash}\n${operationName ?? ''}\n${varsKey}`;
   // The text and its hash together: a client registering an automatic persisted query.
   return typeof query === 'string' && persisted === hash ? { key, persisted: { hash, query } } : { key };
