@@ -116,9 +116,11 @@ const STORE_BUSY_SQLITE = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'S
  * in KiB each. better-sqlite3 builds SQLite with
  * 16 MB, which a national-size store fills in the first seconds (start-up jobs read every
  * provider and session), and the process keeps: a third of the resident memory it gained over an
- * empty store. The file's pages stay in the system's cache anyway; 4 MB keeps the hot ones.
+ * empty store. The file's pages stay in the system's cache anyway; 2 MB (SQLite's own default)
+ * keeps the hot ones. `npm run bench -- scale`, two runs each: 4 MB, 22-24 MB over the empty
+ * store at start; 2 MB, 20-21 MB, with the dashboard, learner and moderation pages as fast.
  */
-export const SQLITE_CACHE_KIB = 4_000;
+export const SQLITE_CACHE_KIB = 2_000;
 
 /** How long a SQLite statement waits for another process's write lock before SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
