@@ -176,7 +176,7 @@ export function registerCompiledExecutionMetrics(registry: Registry, execution: 
   });
 }
 
-type AnswerCacheCounter = 'hits' | 'misses' | 'evictions' | 'invalidations' | 'notModified';
+type AnswerCacheCounter = 'hits' | 'misses' | 'evictions' | 'invalidations' | 'notModified' | 'beforeRouter';
 
 const ANSWER_CACHE_COUNTERS: Array<[AnswerCacheCounter, string, string]> = [
   ['hits', 'pollen_answer_cache_hits_total', 'Anonymous GraphQL requests answered from the answer cache, without executing.'],
@@ -184,6 +184,7 @@ const ANSWER_CACHE_COUNTERS: Array<[AnswerCacheCounter, string, string]> = [
   ['evictions', 'pollen_answer_cache_evictions_total', 'Cached answers dropped to stay within the entry and byte bounds.'],
   ['invalidations', 'pollen_answer_cache_invalidations_total', 'Cached answers dropped because what they read changed (wiki title in the change feed, directory or agenda write, reload).'],
   ['notModified', 'pollen_answer_cache_not_modified_total', 'Conditional requests (If-None-Match) answered 304 from the answer cache.'],
+  ['beforeRouter', 'pollen_answer_cache_front_hits_total', 'Of those hits, the ones answered before Express (the front: POST or GET /graphql, no cookie or token).'],
 ];
 
 /** The answer cache's figures (src/graphql/answer-cache/cache.ts), read from its live stats at each scrape. */

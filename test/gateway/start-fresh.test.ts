@@ -40,13 +40,13 @@ function startCommand(): string[] {
 }
 
 /** Runs what `npm start` runs, in a scratch folder, until the gateway says it is ready. */
-async function npmStart(): Promise<{ output: string; stop: () => Promise<void> }> {
+async function npmStart(): Promise<{ output: string; url: string; stop: () => Promise<void> }> {
   const gateway = await startGateway('npm start', work, {
     LOG_LEVEL: 'info',
     POLLEN_WIKI_DIR: wikiDir, POLLEN_WIKI_PORT: String(wikiPort),
     POLLEN_STORE_PATH: path.join(work, 'pollen.sqlite'),
   });
-  return { output: gateway.output(), stop: () => stop(gateway) };
+  return { output: gateway.output(), url: gateway.url, stop: () => stop(gateway) };
 }
 
 describe('npm start on a fresh machine', () => {
@@ -62,6 +62,17 @@ describe('npm start on a fresh machine', () => {
 
   it('brings up the local wiki, publishes the 19 parcours pages and says so; a second start makes no edit', async () => {
     const first = await npmStart();
+    // The answer cache as `npm start` wires it: the second of two anonymous queries is answered
+    // before Express (the front), with the first one's bytes.
+    const ask = async () => {
+      const res = await fetch(`${first.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ curriculum { moduleCount } }' }) });
+      return { text: await res.text(), cacheControl: res.headers.get('cache-control') };
+    };
+    const [asked, again] = [await ask(), await ask()];
+    expect(again).toEqual(asked);
+    expect(asked.cacheControl).toBe('public, max-age=3600');
+    const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    expect(metrics).toMatch(/^pollen_answer_cache_front_hits_total 1$/m);
     await first.stop();
     const pages = renderCurriculumPages(await loadCurriculum(path.join(ROOT, 'course-modules')));
     expect(pages).toHaveLength(19);
